@@ -1,0 +1,5 @@
+import sys
+
+from axiskg.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""The ``axiskg`` command line.
+
+Each subcommand lives in ``axiskg.commands.<name>`` and exposes ``register(subparsers)``,
+which adds its parser and sets ``func(args) -> int``. Command modules are imported lazily and
+their ``register`` must not import heavy libraries (rdflib, pyshacl, pyoxigraph), so
+``axiskg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from axiskg.errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
+
+COMMANDS = ("build", "validate", "stats")
+
+
+def _register(subparsers, name: str) -> None:
+    importlib.import_module(f"axiskg.commands.{name}").register(subparsers)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that subcommand's module is imported."""
+    from axiskg import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="axiskg", description="Build, check and query the axiskg knowledge graph."
+    )
+    parser.add_argument("--version", action="version", version=f"axiskg {__version__}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="project root (default: $AXISKG_ROOT, else the nearest folder with ontology/)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        if only is None or name == only:
+            _register(subparsers, name)
+        else:  # listed in --help without importing its module
+            subparsers.add_parser(name, help=f"(see: axiskg {name} --help)")
+    return parser
+
+
+def _requested_command(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (the first positional argument), if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--root":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser(only=_requested_command(argv))
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"axiskg: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("axiskg: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"axiskg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

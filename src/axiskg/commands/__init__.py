@@ -1,0 +1,13 @@
+"""Subcommands of the ``axiskg`` CLI, one module each (see :mod:`axiskg.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def root_of(args: argparse.Namespace) -> Path:
+    """The project root chosen by ``--root``, ``$AXISKG_ROOT`` or discovery."""
+    from axiskg import paths
+
+    return args.root.resolve() if getattr(args, "root", None) else paths.project_root()

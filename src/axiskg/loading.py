@@ -1,0 +1,261 @@
+"""The single way any command loads RDF.
+
+Files are parsed by pyoxigraph into a :class:`pyoxigraph.Store`, one named graph per source:
+
+* ontology files (``ontology/*.ttl``, ``ontology/modules/**``) -> ``<GRAPH_NS>ontology``
+* ``data/<name>/**``                                           -> ``<GRAPH_NS><name>``
+* files directly in ``data/``                                  -> ``<GRAPH_NS>data``
+
+The default graph stays empty, so **query the union** with
+``store.query(q, use_default_graph_as_union=True)``.
+
+Commands that need rdflib (pyshacl, serialisation) convert with :func:`to_rdflib`. Every
+problem with an input file (missing, empty, not UTF-8, unknown extension, syntax error) is
+raised as :class:`~axiskg.errors.InputError` with the file, line and column where known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import XSD
+
+from axiskg import paths
+from axiskg.errors import InputError
+
+GRAPH_NS = "https://w3id.org/axiskg/graph/"
+ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
+
+_FORMATS_BY_EXTENSION = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json-ld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+#: names accepted for an explicit ``format`` override (e.g. ``--format-in``)
+FORMAT_NAMES = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "n-triples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "n-quads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "rdf/xml": ox.RdfFormat.RDF_XML,
+}
+
+# "Parser error at line 3 column 11: ...", "... between line 3 column 11 and line 4 column 1: ..."
+_LOCATION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def resolve_format(path: Path, format: str | ox.RdfFormat | None = None) -> ox.RdfFormat:
+    """The pyoxigraph format for ``path``: the explicit override, else from the extension."""
+    if isinstance(format, ox.RdfFormat):
+        return format
+    if format is not None:
+        try:
+            return FORMAT_NAMES[format.lower()]
+        except KeyError:
+            known = ", ".join(sorted(FORMAT_NAMES))
+            raise InputError(None, f"unknown RDF format {format!r} (known: {known})") from None
+    name = path.name.lower()
+    for ext, fmt in _FORMATS_BY_EXTENSION.items():
+        if name.endswith(ext):
+            return fmt
+    raise InputError(path, f"unknown RDF file extension {path.suffix!r}")
+
+
+def read_rdf_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, refusing missing, empty and non-UTF-8 files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column
+        ) from None
+    return data
+
+
+def _syntax_problem(exc: SyntaxError) -> str:
+    message = exc.msg or str(exc)
+    return _LOCATION_PREFIX.sub("", message).strip() or "syntax error"
+
+
+def load_file(
+    store: ox.Store,
+    path: Path,
+    graph: str,
+    format: str | ox.RdfFormat | None = None,
+) -> None:
+    """Parse one file into ``store``; triples go to named graph ``graph`` (quads keep theirs)."""
+    fmt = resolve_format(path, format)
+    data = read_rdf_bytes(path)
+    try:
+        store.load(
+            data,
+            format=fmt,
+            base_iri=path.resolve().as_uri(),
+            to_graph=ox.NamedNode(graph),
+        )
+    except SyntaxError as exc:
+        raise InputError(path, _syntax_problem(exc), exc.lineno, exc.offset) from None
+    except ValueError as exc:  # e.g. an invalid IRI or an unsupported format
+        raise InputError(path, str(exc)) from None
+
+
+def _expand(path: Path) -> list[Path]:
+    """A file as itself, a folder as the RDF files below it."""
+    if path.is_dir():
+        files = paths.rdf_files_under(path)
+        if not files:
+            raise InputError(path, "directory contains no RDF files")
+        return files
+    if not path.exists():
+        raise InputError(path, "no such file or directory")
+    return [path]
+
+
+# --------------------------------------------------------------------------- stores
+
+
+def data_graph_name(root: Path, path: Path) -> str:
+    """``data/<name>/...`` -> ``<GRAPH_NS><name>``; files directly in ``data/`` -> ``<GRAPH_NS>data``."""
+    rel = path.relative_to(root / "data")
+    return GRAPH_NS + (rel.parts[0] if len(rel.parts) > 1 else "data")
+
+
+def load_store(root: Path | str | None = None, format: str | None = None) -> ox.Store:
+    """The project's ontology and data in an in-memory store, one named graph per source.
+
+    ``format`` overrides format detection for the data files. Query the union with
+    ``store.query(q, use_default_graph_as_union=True)``.
+    """
+    root = Path(root) if root is not None else paths.project_root()
+    ontology = paths.ontology_files(root)
+    if not ontology:
+        raise InputError(root / "ontology", "no ontology files (*.ttl) found")
+    store = ox.Store()
+    for path in ontology:
+        load_file(store, path, ONTOLOGY_GRAPH)
+    for path in paths.data_files(root):
+        load_file(store, path, data_graph_name(root, path), format)
+    return store
+
+
+def load_files(files: Iterable[Path | str], format: str | None = None) -> ox.Store:
+    """Arbitrary user files and folders; each file goes into named graph ``file://<abs path>``."""
+    store = ox.Store()
+    files = [Path(f) for f in files]
+    if not files:
+        raise InputError(None, "no input files given")
+    for given in files:
+        for path in _expand(given):
+            load_file(store, path, path.resolve().as_uri(), format)
+    return store
+
+
+def load_shapes(root: Path | str | None = None) -> rdflib.Graph:
+    """All shape files of the project as one rdflib Graph."""
+    root = Path(root) if root is not None else paths.project_root()
+    files = paths.shape_files(root)
+    if not files:
+        raise InputError(root / "ontology" / "shapes", "no shape files (*.ttl) found")
+    store = ox.Store()
+    for path in files:
+        load_file(store, path, path.resolve().as_uri())
+    return to_rdflib(store)
+
+
+# --------------------------------------------------------------------------- rdflib views
+
+
+def _graph_names(store: ox.Store) -> list[str]:
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+class _TermConverter:
+    """pyoxigraph terms -> rdflib terms; a blank node keeps one rdflib BNode throughout."""
+
+    def __init__(self) -> None:
+        self._bnodes: dict[str, rdflib.BNode] = {}
+
+    def __call__(self, term):
+        if isinstance(term, ox.NamedNode):
+            return rdflib.URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            node = self._bnodes.get(term.value)
+            if node is None:
+                node = self._bnodes[term.value] = rdflib.BNode(term.value)
+            return node
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return rdflib.Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == str(XSD.string):
+                return rdflib.Literal(term.value)
+            # keep the lexical form exactly as written
+            return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
+        raise InputError(None, f"unsupported RDF term (RDF-star?): {term}")
+
+
+def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Graph:
+    """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph."""
+    convert = _TermConverter()
+    out = rdflib.Graph()
+    if graphs is None:
+        quad_sets = [store.quads_for_pattern(None, None, None)]
+    else:
+        quad_sets = [store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs]
+    for quads in quad_sets:
+        for q in quads:
+            out.add((convert(q.subject), convert(q.predicate), convert(q.object)))
+    return out
+
+
+def ontology_graph(store: ox.Store) -> rdflib.Graph:
+    """The ontology's named graph as an rdflib Graph."""
+    return to_rdflib(store, [ONTOLOGY_GRAPH])
+
+
+def data_graph(store: ox.Store) -> rdflib.Graph:
+    """Every graph except the ontology's (default graph included) as one rdflib Graph."""
+    convert = _TermConverter()
+    out = rdflib.Graph()
+    for q in store.quads_for_pattern(None, None, None):
+        graph = q.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value == ONTOLOGY_GRAPH:
+            continue
+        out.add((convert(q.subject), convert(q.predicate), convert(q.object)))
+    return out

@@ -1,0 +1,61 @@
+"""Where things live: the project root and the files under it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json-ld", ".rdf", ".owl", ".xml")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """``$AXISKG_ROOT`` if set, else the nearest folder (from ``start``/the cwd upwards) holding
+    ``ontology/``, else the source checkout this package lives in."""
+    env = os.environ.get("AXISKG_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "ontology").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+def _root(root: Path | str | None) -> Path:
+    return Path(root) if root is not None else project_root()
+
+
+def is_rdf_file(path: Path) -> bool:
+    return path.is_file() and path.name.lower().endswith(RDF_EXTENSIONS)
+
+
+def rdf_files_under(folder: Path) -> list[Path]:
+    """All RDF files below ``folder`` (recursively), sorted."""
+    return sorted(p for p in folder.rglob("*") if is_rdf_file(p))
+
+
+def ontology_files(root: Path | str | None = None) -> list[Path]:
+    """``ontology/*.ttl`` plus ``ontology/modules/**/*.ttl`` (shapes are not ontology files)."""
+    ont = _root(root) / "ontology"
+    files = set(ont.glob("*.ttl")) | set((ont / "modules").glob("**/*.ttl"))
+    return sorted(p for p in files if p.is_file())
+
+
+def shape_files(root: Path | str | None = None) -> list[Path]:
+    return sorted(p for p in (_root(root) / "ontology" / "shapes").glob("**/*.ttl") if p.is_file())
+
+
+def data_files(root: Path | str | None = None) -> list[Path]:
+    data = _root(root) / "data"
+    return rdf_files_under(data) if data.is_dir() else []
+
+
+def report_text_path(root: Path | str | None = None) -> Path:
+    env = os.environ.get("AXISKG_REPORT_TEXT")
+    if env:
+        return Path(env)
+    return _root(root) / ".." / "shared" / "seed" / "alliance-axis-report.txt"
+
+
+def dist_dir(root: Path | str | None = None) -> Path:
+    return _root(root) / "dist"

@@ -1,0 +1,104 @@
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from axiskg import loading
+from axiskg.errors import InputError
+
+GRAPH = loading.GRAPH_NS
+ID = "https://w3id.org/axiskg/id/"
+
+
+def test_store_has_one_named_graph_per_source(project):
+    store = loading.load_store(project)
+    names = {g.value for g in store.named_graphs()}
+    assert names == {GRAPH + "ontology", GRAPH + "report", GRAPH + "data"}
+    q = "ASK { <https://w3id.org/axiskg/id/actor/japan> a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d }"
+    assert store.query(q, use_default_graph_as_union=True)
+
+
+def test_to_rdflib_converts_literals_and_blank_nodes(project):
+    g = loading.to_rdflib(loading.load_store(project))
+    fact = rdflib.URIRef(ID + "fact/1")
+    axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
+    note = g.value(fact, axis.note)
+    assert note == rdflib.Literal("plain") and note.datatype is None and note.language is None
+    year = g.value(fact, axis.year)
+    assert year.datatype == rdflib.XSD.gYear and str(year) == "2024"
+    labels = set(g.objects(rdflib.URIRef(ID + "actor/japan"), rdflib.RDFS.label))
+    assert rdflib.Literal("日本", lang="ja") in labels
+    # the evidence blank node keeps its identity: claim -> evidence -> selector -> exact
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    evidence = g.value(rdflib.URIRef(ID + "claim/test/1"), axis.hasEvidence)
+    assert isinstance(evidence, rdflib.BNode)
+    assert str(g.value(g.value(evidence, oa.hasSelector), oa.exact)).startswith("Japan is establishing")
+
+
+def test_ontology_and_data_graphs_are_split(project):
+    store = loading.load_store(project)
+    ont, data = loading.ontology_graph(store), loading.data_graph(store)
+    axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
+    assert (axis.State, rdflib.RDFS.subClassOf, axis.Actor) in ont
+    assert (axis.State, rdflib.RDFS.subClassOf, axis.Actor) not in data
+    assert (rdflib.URIRef(ID + "actor/japan"), rdflib.RDF.type, axis.State) in data
+    assert len(ont) + len(data) == len(loading.to_rdflib(store))
+
+
+def test_load_files_expands_folders(project):
+    store = loading.load_files([project / "data"])
+    names = {g.value for g in store.named_graphs()}
+    assert names == {p.resolve().as_uri() for p in (project / "data").rglob("*.ttl")}
+
+
+def test_format_override(tmp_path):
+    f = tmp_path / "triples.txt"
+    f.write_text("<http://a> <http://b> <http://c> .\n")
+    with pytest.raises(InputError, match="unknown RDF file extension"):
+        loading.load_files([f])
+    assert len(loading.load_files([f], format="nt")) == 1
+    with pytest.raises(InputError, match="unknown RDF format"):
+        loading.load_files([f], format="nope")
+
+
+@pytest.mark.parametrize(
+    "name, content, problem, line, column",
+    [
+        ("empty.ttl", b"", "file is empty", None, None),
+        ("blank.ttl", b"  \n\t\n", "file is empty", None, None),
+        ("latin1.ttl", b'<http://a> <http://b> "ok" .\n<http://a> <http://b> "caf\xe9" .\n', "not valid UTF-8", 2, 27),
+        ("broken.ttl", b'<http://a> <http://b> <http://c> .\n<http://a> <http://b> "x .\n', "", 2, None),
+        ("broken.jsonld", b'{"@id": "http://a", ', "", 1, None),
+        ("broken.rdf", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x></rdf:RDF>', "", None, None),
+    ],
+)
+def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, column):
+    f = tmp_path / name
+    f.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        loading.load_files([f])
+    err = info.value
+    assert err.path == str(f)
+    assert problem in err.problem and err.problem
+    assert err.line == line
+    if column is not None:
+        assert err.column == column
+    assert str(err).startswith(str(f) + (f":{line}" if line else ":"))
+
+
+def test_missing_paths_and_empty_folders(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        loading.load_files([tmp_path / "nope.ttl"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no RDF files"):
+        loading.load_files([tmp_path / "empty"])
+    with pytest.raises(InputError, match="no ontology files"):
+        loading.load_store(tmp_path)
+
+
+def test_input_error_rendering():
+    assert str(InputError("a.ttl", "bad", 3, 7)) == "a.ttl:3:7: bad"
+    assert str(InputError("a.ttl", "bad", 3)) == "a.ttl:3: bad"
+    assert str(InputError("a.ttl", "bad")) == "a.ttl: bad"
+    assert str(InputError(None, "bad")) == "bad"
+    assert str(InputError(Path("x/y.nt"), "bad")) == "x/y.nt: bad"

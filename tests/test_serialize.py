@@ -1,0 +1,61 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from axiskg.serialize import FORMATS, atomic_write, serialize
+
+FIXTURE = Path(__file__).parent / "fixtures" / "blank-nodes.ttl"
+PARSERS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+SCRIPT = """
+import hashlib, sys, rdflib
+from axiskg.serialize import FORMATS, serialize
+g = rdflib.Graph().parse(sys.argv[1])
+for fmt in FORMATS:
+    print(fmt, hashlib.sha256(serialize(g, fmt)).hexdigest())
+"""
+
+
+def graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(FIXTURE)
+
+
+def test_identical_bytes_across_processes():
+    outputs = {
+        seed: subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(FIXTURE)],
+            capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(set(outputs.values())) == 1, outputs
+    assert len(outputs["1"].splitlines()) == len(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_round_trip_is_isomorphic(fmt):
+    g = graph()
+    g.add((rdflib.URIRef("http://x/a"), rdflib.URIRef("http://x/p"), rdflib.Literal("a<b>&\r\n\"", datatype=rdflib.XSD.token)))
+    again = rdflib.Graph().parse(data=serialize(g, fmt), format=PARSERS[fmt])
+    assert isomorphic(g, again)
+
+
+def test_prefixes_and_sorted_ntriples():
+    g = graph()
+    ttl = serialize(g, "turtle").decode()
+    assert "@prefix axis: <https://w3id.org/axiskg/ontology#> ." in ttl
+    assert "@prefix id: <https://w3id.org/axiskg/id/> ." in ttl
+    lines = serialize(g, "ntriples").decode().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(g)
+
+
+def test_atomic_write(tmp_path):
+    target = tmp_path / "sub" / "out.ttl"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["out.ttl"]
