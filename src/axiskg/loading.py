@@ -113,6 +113,51 @@ def _syntax_problem(exc: SyntaxError) -> str:
     return _LOCATION_PREFIX.sub("", message).strip() or "syntax error"
 
 
+#: most characters that expanding internal XML entities may add to an RDF/XML file
+MAX_ENTITY_EXPANSION = 1_000_000
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b(?P<body>[^\[>]*)(?:\[(?P<subset>.*?)\]\s*)?>", re.S)
+_ENTITY = re.compile(rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s]+)\s+(?P<rest>[^>]*)>", re.S)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def check_xml_safety(path: Path, data: bytes) -> None:
+    """Refuse RDF/XML whose DTD could read files or blow up on expansion.
+
+    pyoxigraph does not resolve external entities, but it does expand internal ones without a
+    limit (a "billion laughs" file hangs it). So before parsing: no external DTD or entity
+    (``SYSTEM``/``PUBLIC``), no parameter entities, no entity whose value refers to another
+    entity, and at most :data:`MAX_ENTITY_EXPANSION` characters added by expansion. Plain
+    prefix entities as Protégé writes them (``<!ENTITY owl "http://...#">``) still load.
+    """
+    if b"<!DOCTYPE" not in data and b"<!ENTITY" not in data:
+        return
+    doctype = _DOCTYPE.search(data)
+    if doctype is None or b"SYSTEM" in doctype["body"] or b"PUBLIC" in doctype["body"]:
+        where = doctype.start() if doctype else data.find(b"<!")
+        raise InputError(path, "refused: external or malformed XML DTD (not allowed)", _line_of(data, where))
+    entities: dict[bytes, int] = {}
+    subset = doctype["subset"] or b""
+    base = doctype.start("subset") if doctype["subset"] is not None else doctype.start()
+    for m in _ENTITY.finditer(subset):
+        line = _line_of(data, base + m.start())
+        rest = m["rest"].strip()
+        if m["pe"] or rest.startswith((b"SYSTEM", b"PUBLIC")):
+            raise InputError(path, f"refused: external XML entity {m['name'].decode(errors='replace')!r} (not allowed)", line)
+        value = rest[1:-1] if len(rest) >= 2 and rest[:1] in b"\"'" and rest[-1:] == rest[:1] else None
+        if value is None:
+            raise InputError(path, "refused: malformed XML entity declaration", line)
+        if b"&" in value or b"%" in value:
+            raise InputError(path, f"refused: XML entity {m['name'].decode(errors='replace')!r} refers to other entities (possible entity-expansion bomb)", line)
+        entities[m["name"]] = len(value)
+    body = data[doctype.end():]
+    added = sum(size * body.count(b"&" + name + b";") for name, size in entities.items())
+    if added > MAX_ENTITY_EXPANSION:
+        raise InputError(path, f"refused: XML entities would expand by {added} characters (limit {MAX_ENTITY_EXPANSION})")
+
+
 def load_file(
     store: ox.Store,
     path: Path,
@@ -122,6 +167,8 @@ def load_file(
     """Parse one file into ``store``; triples go to named graph ``graph`` (quads keep theirs)."""
     fmt = resolve_format(path, format)
     data = read_rdf_bytes(path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_xml_safety(path, data)
     try:
         store.load(
             data,
@@ -133,6 +180,49 @@ def load_file(
         raise InputError(path, _syntax_problem(exc), exc.lineno, exc.offset) from None
     except ValueError as exc:  # e.g. an invalid IRI or an unsupported format
         raise InputError(path, str(exc)) from None
+    except MemoryError as exc:
+        # pyoxigraph's Turtle/N-Triples/JSON-LD lexers refuse any token over 16 MiB
+        # (e.g. a 20 MB literal); rdflib's parsers for the Turtle family have no such cap
+        if fmt not in _RDFLIB_FALLBACK:
+            raise InputError(path, f"cannot parse: {exc} (a single token is too large)") from None
+        _load_with_rdflib(store, path, data, fmt, graph)
+
+
+#: formats whose rdflib parsers are pure (no network access), used for tokens over 16 MiB
+_RDFLIB_FALLBACK = {
+    ox.RdfFormat.TURTLE: "turtle",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.N_QUADS: "nquads",
+    ox.RdfFormat.TRIG: "trig",
+}
+
+
+def _to_ox(term):
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+    import warnings
+
+    dataset = rdflib.Dataset()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.parse(data=data, format=_RDFLIB_FALLBACK[fmt], publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises many types; all mean "cannot parse"
+        raise InputError(path, f"syntax error: {exc}") from None
+    target = ox.NamedNode(graph)
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else _to_ox(g)
+        store.add(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name))
 
 
 def _expand(path: Path) -> list[Path]:
@@ -156,10 +246,11 @@ def data_graph_name(root: Path, path: Path) -> str:
     return GRAPH_NS + (rel.parts[0] if len(rel.parts) > 1 else "data")
 
 
-def load_store(root: Path | str | None = None, format: str | None = None) -> ox.Store:
+def load_store(root: Path | str | None = None, format: str | None = None, data: bool = True) -> ox.Store:
     """The project's ontology and data in an in-memory store, one named graph per source.
 
-    ``format`` overrides format detection for the data files. Query the union with
+    ``format`` overrides format detection for the data files; ``data=False`` loads only the
+    ontology. Query the union with
     ``store.query(q, use_default_graph_as_union=True)``.
     """
     root = Path(root) if root is not None else paths.project_root()
@@ -169,7 +260,7 @@ def load_store(root: Path | str | None = None, format: str | None = None) -> ox.
     store = ox.Store()
     for path in ontology:
         load_file(store, path, ONTOLOGY_GRAPH)
-    for path in paths.data_files(root):
+    for path in paths.data_files(root) if data else ():
         load_file(store, path, data_graph_name(root, path), format)
     return store
 
@@ -259,3 +350,48 @@ def data_graph(store: ox.Store) -> rdflib.Graph:
             continue
         out.add((convert(q.subject), convert(q.predicate), convert(q.object)))
     return out
+
+
+def describe_graph(name: str) -> str:
+    """A graph name for people: the file path for ``file://`` graphs (relative to the cwd when
+    below it), ``data/<name>`` for the project's data graphs."""
+    if name.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(name).path))
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+    if name == ONTOLOGY_GRAPH:
+        return "ontology"
+    if name.startswith(GRAPH_NS):
+        rest = name[len(GRAPH_NS):]
+        return "data" if rest == "data" else f"data/{rest}"
+    return name
+
+
+def source_locator(store: ox.Store):
+    """``locate(term) -> str | None``: the file (or project graph) that describes an rdflib
+    term of ``store``, i.e. where it is a subject (else an object); the first by name when
+    several do."""
+    cache: dict = {}
+
+    def locate(term) -> str | None:
+        if term in cache:
+            return cache[term]
+        if isinstance(term, rdflib.URIRef):
+            node = ox.NamedNode(str(term))
+        elif isinstance(term, rdflib.BNode):
+            node = ox.BlankNode(str(term))
+        else:
+            return None
+        names = {q.graph_name.value for q in store.quads_for_pattern(node, None, None)
+                 if isinstance(q.graph_name, ox.NamedNode)}
+        if not names:
+            names = {q.graph_name.value for q in store.quads_for_pattern(None, None, node)
+                     if isinstance(q.graph_name, ox.NamedNode)}
+        cache[term] = describe_graph(min(names)) if names else None
+        return cache[term]
+
+    return locate

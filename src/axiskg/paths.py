@@ -8,9 +8,16 @@ from pathlib import Path
 RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json-ld", ".rdf", ".owl", ".xml")
 
 
+def packaged_root() -> Path:
+    """The folder that holds the ontology shipped inside the installed package
+    (``axiskg/ontology/``, copied from the repository's ``ontology/`` at build time)."""
+    return Path(__file__).resolve().parent
+
+
 def project_root(start: Path | None = None) -> Path:
     """``$AXISKG_ROOT`` if set, else the nearest folder (from ``start``/the cwd upwards) holding
-    ``ontology/``, else the source checkout this package lives in."""
+    ``ontology/``, else the source checkout this package lives in, else the ontology packaged
+    with an installed (non-editable) axiskg, e.g. when run by pre-commit."""
     env = os.environ.get("AXISKG_ROOT")
     if env:
         return Path(env).resolve()
@@ -18,7 +25,10 @@ def project_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "ontology").is_dir():
             return folder
-    return Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "ontology").is_dir():
+        return checkout
+    return packaged_root()
 
 
 def _root(root: Path | str | None) -> Path:

@@ -26,6 +26,7 @@ class Result:
     source_shape: str
     value: str | None  # IRI, or a literal in Turtle syntax
     message: str | None
+    source: str | None = None  # file (or graph) the focus node is described in, if known
 
     @property
     def component_name(self) -> str:
@@ -35,6 +36,7 @@ class Result:
     def sort_key(self) -> tuple:
         return (
             _RANK.get(self.severity, len(SEVERITIES)),
+            self.source or "",
             self.focus,
             self.path or "",
             self.component,
@@ -147,16 +149,18 @@ class _Describer:
         return f"{owner} sh:property [ sh:path {path} ]" if path else owner
 
 
-def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> list[Result]:
+def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None) -> list[Result]:
     describe = _Describer(report, shapes, data)
     out = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         messages = sorted(str(m) for m in report.objects(r, SH.resultMessage))
         value = report.value(r, SH.value)
+        focus = report.value(r, SH.focusNode)
         out.append(
             Result(
+                source=locate(focus) if locate is not None else None,
                 severity=_local(str(report.value(r, SH.resultSeverity))),
-                focus=describe.node(report.value(r, SH.focusNode)),
+                focus=describe.node(focus),
                 path=describe.path(report.value(r, SH.resultPath)),
                 component=str(report.value(r, SH.sourceConstraintComponent)),
                 source_shape=describe.shape(report.value(r, SH.sourceShape)),
@@ -172,20 +176,32 @@ def validate(
     shapes_graph: rdflib.Graph,
     ont_graph: rdflib.Graph | None = None,
     inference: str = "none",
+    locate=None,
 ) -> Report:
     """Validate ``data_graph`` (mixed with ``ont_graph``) against ``shapes_graph``.
 
     SHACL-SPARQL constraints run (``advanced=True``); warnings and infos do not break
-    conformance. Shapes pyshacl cannot load raise :class:`InputError`.
+    conformance. Shapes pyshacl cannot load raise :class:`InputError`. ``locate(term)``,
+    if given, names the file each focus node comes from (``Result.source``);
+    see :func:`axiskg.loading.source_locator`.
     """
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
+    if ont_graph is not None:
+        # pyshacl's own ont_graph mixing clones every node recursively (measured: 7 s of 10 s
+        # on the report's 2.6k triples); a plain union of the two graphs is equivalent and instant.
+        merged = rdflib.Graph()
+        for triple in data_graph:
+            merged.add(triple)
+        for triple in ont_graph:
+            merged.add(triple)
+        data_graph = merged
     try:
         _, report_graph, _ = pyshacl.validate(
             data_graph,
             shacl_graph=shapes_graph,
-            ont_graph=ont_graph,
+            ont_graph=None,
             inference=inference,
             advanced=True,
             allow_warnings=True,
@@ -193,32 +209,13 @@ def validate(
         )
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
-    results = _results(report_graph, shapes_graph, data_graph)
+    results = _results(report_graph, shapes_graph, data_graph, locate)
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms=conforms, results=results, graph=report_graph)
 
 
-def format_text(report: Report) -> str:
-    """Human-readable report: results grouped by focus node (most severe first), then one
-    summary line per severity."""
-    groups: dict[str, list[Result]] = {}
-    for r in report.results:  # already sorted severity first
-        groups.setdefault(r.focus, []).append(r)
-    lines: list[str] = []
-    for focus, results in groups.items():
-        lines.append(compact(focus))
-        for r in results:
-            head = f"  {r.severity:<9} {r.component_name}"
-            if r.path:
-                head += f"  path {compact(r.path)}"
-            lines.append(head)
-            if r.value is not None:
-                lines.append(f"            value   {compact(r.value)}")
-            if r.message:
-                lines.append(f"            message {r.message}")
-            lines.append(f"            shape   {compact(r.source_shape)}")
-        lines.append("")
-    for severity in SEVERITIES:
-        lines.append(f"{severity}s: {report.count(severity)}")
-    lines.append("Conforms: " + ("yes" if report.conforms else "no"))
-    return "\n".join(lines) + "\n"
+def format_text(report: Report, **options) -> str:
+    """Human-readable report; see :func:`axiskg.reporting.format_text`."""
+    from axiskg.reporting import format_text as _format_text
+
+    return _format_text(report, **options)

@@ -1,0 +1,187 @@
+"""Formatters for SHACL validation reports: text, JSON, Turtle, JUnit XML and GitHub annotations.
+
+All formatters take a :class:`axiskg.validation.Report` and are deterministic (results are
+sorted by :meth:`~axiskg.validation.Result.sort_key`). ``fail_on`` is the lowest severity that
+fails the run (``"violation"``, ``"warning"`` or ``"info"``); see :func:`fails`.
+The JSON schema is documented in ``docs/validation.md`` and identified by :data:`JSON_SCHEMA`.
+"""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from axiskg.validation import SEVERITIES, Report, Result, compact
+
+JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
+FAIL_LEVELS = ("violation", "warning", "info")
+OUTPUTS = ("text", "json", "turtle", "junit", "github")
+
+_COLORS = {"Violation": "31", "Warning": "33", "Info": "36"}  # red, yellow, cyan
+
+
+def failing(result: Result, fail_on: str = "violation") -> bool:
+    """Whether ``result`` is at or above the ``fail_on`` level."""
+    level = FAIL_LEVELS.index(fail_on)
+    return result.severity in SEVERITIES[: level + 1]
+
+
+def fails(report: Report, fail_on: str = "violation") -> bool:
+    """True when any result is at or above ``fail_on`` (exit code 1)."""
+    return any(failing(r, fail_on) for r in report.results)
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def _groups(report: Report) -> dict[str, dict[str, list[Result]]]:
+    """``{source: {focus: [results]}}`` in report order (most severe first)."""
+    out: dict[str, dict[str, list[Result]]] = {}
+    for r in report.results:
+        out.setdefault(r.source or "(unknown source)", {}).setdefault(r.focus, []).append(r)
+    return out
+
+
+def format_text(report: Report, fail_on: str = "violation", color: bool = False) -> str:
+    """Results grouped by file, then focus node, most severe first; then one line per severity.
+
+    ``color`` adds ANSI colours (the CLI turns them on only for a terminal without ``NO_COLOR``).
+    """
+    lines: list[str] = []
+    for source, focuses in _groups(report).items():
+        lines.append(_paint(source, "1", color))
+        for focus, results in focuses.items():
+            lines.append(f"  {compact(focus)}")
+            for r in results:
+                severity = _paint(f"{r.severity:<9}", _COLORS.get(r.severity, "0"), color)
+                lines.append(f"    {severity} {r.component_name}")
+                if r.path:
+                    lines.append(f"      path    {compact(r.path)}")
+                if r.value is not None:
+                    lines.append(f"      value   {compact(r.value)}")
+                if r.message:
+                    lines.append(f"      message {r.message}")
+                lines.append(f"      shape   {compact(r.source_shape)}")
+        lines.append("")
+    for severity in SEVERITIES:
+        n = report.count(severity)
+        line = f"{severity}s: {n}"
+        lines.append(_paint(line, _COLORS[severity], color) if n else line)
+    lines.append("Conforms: " + ("yes" if report.conforms else "no"))
+    if fail_on != "violation":
+        lines.append(f"Passes at --fail-on {fail_on}: " + ("no" if fails(report, fail_on) else "yes"))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(report: Report, fail_on: str = "violation") -> dict:
+    """The report as a JSON-ready dict (schema :data:`JSON_SCHEMA`, see docs/validation.md)."""
+    return {
+        "schema": JSON_SCHEMA,
+        "conforms": report.conforms,
+        "failOn": fail_on,
+        "failed": fails(report, fail_on),
+        "counts": {s.lower(): report.count(s) for s in SEVERITIES},
+        "results": [
+            {
+                "severity": r.severity,
+                "source": r.source,
+                "focusNode": r.focus,
+                "resultPath": r.path,
+                "value": r.value,
+                "message": r.message,
+                "sourceConstraintComponent": r.component,
+                "sourceShape": r.source_shape,
+            }
+            for r in report.results
+        ],
+    }
+
+
+def format_json(report: Report, fail_on: str = "violation") -> str:
+    return json.dumps(to_json(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_turtle(report: Report, fail_on: str = "violation") -> str:
+    """The raw ``sh:ValidationReport``, serialised canonically."""
+    from axiskg.serialize import serialize
+
+    return serialize(report.graph, "turtle").decode("utf-8")
+
+
+def _describe(r: Result) -> str:
+    parts = [f"{r.severity}: {r.component_name}"]
+    if r.path:
+        parts.append(f"path {compact(r.path)}")
+    if r.value is not None:
+        parts.append(f"value {compact(r.value)}")
+    if r.message:
+        parts.append(f"message {r.message}")
+    return "; ".join(parts)
+
+
+def format_junit(report: Report, fail_on: str = "violation") -> str:
+    """JUnit XML: one test case per (file, focus node, shape). A case fails when one of its
+    results is at or above ``fail_on``; lower results go to its ``system-out``. A report
+    without results is one passing case."""
+    cases: dict[tuple[str, str, str], list[Result]] = {}
+    for r in report.results:
+        cases.setdefault((r.source or "(unknown source)", r.focus, r.source_shape), []).append(r)
+    body: list[str] = []
+    failures = 0
+    for (source, focus, shape), results in cases.items():
+        name = quoteattr(f"{compact(focus)} [{compact(shape)}]")
+        body.append(f"    <testcase classname={quoteattr(source)} name={name}>")
+        bad = [r for r in results if failing(r, fail_on)]
+        if bad:
+            failures += 1
+            message = quoteattr(bad[0].message or bad[0].component_name)
+            text = escape("\n".join(_describe(r) for r in bad))
+            body.append(f"      <failure type={quoteattr(bad[0].severity)} message={message}>{text}</failure>")
+        rest = [r for r in results if not failing(r, fail_on)]
+        if rest:
+            body.append(f"      <system-out>{escape(chr(10).join(_describe(r) for r in rest))}</system-out>")
+        body.append("    </testcase>")
+    if not cases:
+        body.append('    <testcase classname="axiskg" name="conforms"/>')
+    tests = max(len(cases), 1)
+    head = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="axiskg validate" tests="{tests}" failures="{failures}" errors="0">',
+        f'  <testsuite name="axiskg validate" tests="{tests}" failures="{failures}" errors="0" skipped="0">',
+    ]
+    return "\n".join(head + body + ["  </testsuite>", "</testsuites>"]) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GH_LEVEL = {"Violation": "error", "Warning": "warning", "Info": "notice"}
+
+
+def format_github(report: Report, fail_on: str = "violation") -> str:
+    """GitHub Actions workflow commands (``::error file=...,title=...::message``), one per result."""
+    lines = []
+    for r in report.results:
+        props = []
+        if r.source:
+            props.append(f"file={_gh_property(r.source)}")
+        props.append(f"title={_gh_property(f'{r.component_name} on {compact(r.focus)}')}")
+        lines.append(f"::{_GH_LEVEL.get(r.severity, 'notice')} {','.join(props)}::{_gh_data(_describe(r))}")
+    counts = ", ".join(f"{report.count(s)} {s.lower()}(s)" for s in SEVERITIES)
+    lines.append(f"axiskg validate: {counts}; conforms: {'yes' if report.conforms else 'no'}")
+    return "\n".join(lines) + "\n"
+
+
+FORMATTERS = {
+    "text": format_text,
+    "json": format_json,
+    "turtle": format_turtle,
+    "junit": format_junit,
+    "github": format_github,
+}
