@@ -265,6 +265,12 @@ def load_store(root: Path | str | None = None, format: str | None = None, data: 
     return store
 
 
+def load_into(store: ox.Store, given: Path | str, format: str | None = None) -> None:
+    """A user file, or the RDF files of a folder, each into named graph ``file://<abs path>``."""
+    for path in _expand(Path(given)):
+        load_file(store, path, path.resolve().as_uri(), format)
+
+
 def load_files(files: Iterable[Path | str], format: str | None = None) -> ox.Store:
     """Arbitrary user files and folders; each file goes into named graph ``file://<abs path>``."""
     store = ox.Store()
@@ -272,8 +278,7 @@ def load_files(files: Iterable[Path | str], format: str | None = None) -> ox.Sto
     if not files:
         raise InputError(None, "no input files given")
     for given in files:
-        for path in _expand(given):
-            load_file(store, path, path.resolve().as_uri(), format)
+        load_into(store, given, format)
     return store
 
 

@@ -1,0 +1,156 @@
+"""Ontology quality checks, ROBOT-report style.
+
+Each rule is a SPARQL SELECT in ``axiskg/check_rules/<rule>.rq`` returning ``?entity ?property
+?value``; its header comments give ``# title:`` and ``# description:``. A profile (TSV lines
+``SEVERITY<TAB>rule``, severities ``ERROR``, ``WARN``, ``INFO``; ``#`` starts a comment) says which
+rules run and how severe they are; the default is ``check_rules/profile.tsv``.
+
+The queries run on the store from :mod:`axiskg.loading` with the union of all graphs as default
+graph; the ontology is the named graph ``<https://w3id.org/axiskg/graph/ontology>``, every other
+named graph is data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from axiskg.errors import InputError
+from axiskg.validation import compact
+
+LEVELS = ("ERROR", "WARN", "INFO")
+_RANK = {level: i for i, level in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # ERROR | WARN | INFO
+    rule: str
+    entity: str
+    property: str
+    value: str | None
+
+    def sort_key(self) -> tuple:
+        return (_RANK[self.level], self.rule, self.entity, self.property, self.value or "")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    title: str
+    description: str
+    query: str
+
+
+def _rules_dir():
+    return resources.files("axiskg") / "check_rules"
+
+
+def _header(text: str, key: str) -> str:
+    for line in text.splitlines():
+        if line.startswith(f"# {key}:"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
+def available_rules() -> dict[str, Rule]:
+    """Every rule shipped with axiskg, by name."""
+    out = {}
+    for entry in _rules_dir().iterdir():
+        if entry.name.endswith(".rq"):
+            text = entry.read_text(encoding="utf-8")
+            name = entry.name[: -len(".rq")]
+            out[name] = Rule(name, _header(text, "title") or name, _header(text, "description"), text)
+    return dict(sorted(out.items()))
+
+
+def load_profile(path: Path | str | None = None) -> dict[str, str]:
+    """``{rule: level}`` from a profile file (default: the shipped ``profile.tsv``)."""
+    if path is None:
+        text, where = (_rules_dir() / "profile.tsv").read_text(encoding="utf-8"), "profile.tsv"
+    else:
+        path = Path(path)
+        try:
+            text, where = path.read_text(encoding="utf-8"), str(path)
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"cannot read: {exc}") from None
+    known = available_rules()
+    profile: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) != 2 or fields[0].upper() not in _RANK:
+            raise InputError(where, f"expected 'SEVERITY<TAB>rule' with SEVERITY in {', '.join(LEVELS)}", number)
+        if fields[1] not in known:
+            raise InputError(where, f"unknown rule {fields[1]!r} (known: {', '.join(known)})", number)
+        profile[fields[1]] = fields[0].upper()
+    return profile
+
+
+def _term(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    return term.value  # literal: its lexical form
+
+
+def run_checks(store: ox.Store, profile: dict[str, str] | None = None) -> list[Problem]:
+    """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems."""
+    profile = load_profile() if profile is None else profile
+    rules = available_rules()
+    problems = set()
+    for name, level in profile.items():
+        for solution in store.query(rules[name].query, use_default_graph_as_union=True):
+            problems.add(
+                Problem(level, name, _term(solution["entity"]) or "", _term(solution["property"]) or "",
+                        _term(solution["value"]))
+            )
+    return sorted(problems, key=Problem.sort_key)
+
+
+def count(problems: list[Problem], level: str) -> int:
+    return sum(1 for p in problems if p.level == level)
+
+
+def format_text(problems: list[Problem]) -> str:
+    lines = []
+    for p in problems:
+        value = f"  {compact(p.value)}" if p.value is not None else ""
+        lines.append(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}")
+    if lines:
+        lines.append("")
+    lines.append("  ".join(f"{level}: {count(problems, level)}" for level in LEVELS))
+    return "\n".join(lines) + "\n"
+
+
+def format_tsv(problems: list[Problem]) -> str:
+    """ROBOT's report TSV: Level, Rule Name, Subject, Property, Value."""
+    def cell(text: str | None) -> str:
+        return (text or "").replace("\t", " ").replace("\n", " ")
+
+    rows = ["Level\tRule Name\tSubject\tProperty\tValue"]
+    rows += [f"{p.level}\t{p.rule}\t{cell(compact(p.entity))}\t{cell(compact(p.property))}\t{cell(compact(p.value))}"
+             for p in problems]
+    return "\n".join(rows) + "\n"
+
+
+def format_json(problems: list[Problem]) -> str:
+    doc = {
+        "counts": {level.lower(): count(problems, level) for level in LEVELS},
+        "problems": [
+            {"level": p.level, "rule": p.rule, "entity": p.entity, "property": p.property, "value": p.value}
+            for p in problems
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS = {"text": format_text, "tsv": format_tsv, "json": format_json}

@@ -1,0 +1,219 @@
+"""OWL 2 DL reasoning: ontology + data through owlready2 and HermiT.
+
+The graph handed to owlready2 is an *OWL view* of the merged graph (:func:`owl_view`):
+
+* ``xsd:date`` literals become ``xsd:dateTime`` at midnight (``"2025-12-22"^^xsd:date`` ->
+  ``"2025-12-22T00:00:00"^^xsd:dateTime``; a time zone is kept), and ``rdfs:range xsd:date``
+  becomes ``xsd:dateTime``: HermiT rejects ``xsd:date``, which is not in the OWL 2 datatype map.
+* every IRI typed with a declared ``owl:Class``, or used as subject or object of a declared
+  object or datatype property, is also declared ``owl:NamedIndividual``, because owlready2
+  only lists named individuals.
+
+It is serialised to RDF/XML (owlready2 does not read Turtle) and loaded into a fresh owlready2
+World. HermiT gives no justification for an inconsistency, and owlready2 has no explanation API,
+so :func:`explain_inconsistency` locates one itself: each individual's asserted types (plus types
+implied by ``rdfs:domain``/``rdfs:range`` of the properties it uses), closed under
+``rdfs:subClassOf``/``owl:equivalentClass``, checked against ``owl:disjointWith`` and
+``owl:AllDisjointClasses``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import OWL, RDF, RDFS, XSD
+from rdflib.collection import Collection
+
+from axiskg.errors import InputError
+from axiskg.validation import compact
+
+
+@dataclass
+class ReasoningResult:
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    inferred: list[tuple[str, str]] = field(default_factory=list)  # (individual, class), sorted
+    explanations: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self, examples: int = 5) -> dict:
+        return {
+            "consistent": self.consistent,
+            "unsatisfiableClasses": self.unsatisfiable,
+            "inferredTypes": {
+                "count": len(self.inferred),
+                "examples": [{"individual": i, "class": c} for i, c in self.inferred[:examples]],
+            },
+            "explanations": self.explanations,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def format_text(self, examples: int = 5) -> str:
+        lines = [f"Consistent: {'yes' if self.consistent else 'no'}"]
+        for text in self.explanations:
+            lines.append(f"  {text}")
+        lines.append(f"Unsatisfiable classes: {len(self.unsatisfiable)}")
+        lines += [f"  {compact(c)}" for c in self.unsatisfiable]
+        if self.consistent:
+            lines.append(f"Inferred types: {len(self.inferred)}")
+            lines += [f"  {compact(i)} a {compact(c)}" for i, c in self.inferred[:examples]]
+            if len(self.inferred) > examples:
+                lines.append(f"  ... and {len(self.inferred) - examples} more (--examples N)")
+        lines.append(f"Reasoner: HermiT, {self.seconds:.1f} s")
+        return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- the OWL view
+
+
+def _date_to_datetime(lexical: str) -> str:
+    date, zone = lexical[:10], lexical[10:]
+    return f"{date}T00:00:00{zone}"
+
+
+def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
+    """A copy of ``graph`` that HermiT accepts and owlready2 lists fully (see module docs)."""
+    out = rdflib.Graph()
+    classes = set(graph.subjects(RDF.type, OWL.Class))
+    object_props = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    data_props = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
+    schema = classes | object_props | data_props | {
+        s for t in (OWL.AnnotationProperty, OWL.Ontology) for s in graph.subjects(RDF.type, t)}
+
+    def individual(node) -> None:
+        if isinstance(node, rdflib.URIRef) and node not in schema:
+            out.add((node, RDF.type, OWL.NamedIndividual))
+
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal) and o.datatype == XSD.date:
+            o = rdflib.Literal(_date_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
+        elif p == RDFS.range and o == XSD.date:
+            o = XSD.dateTime
+        out.add((s, p, o))
+        if (p == RDF.type and o in classes) or p in object_props or p in data_props:
+            individual(s)
+        if p in object_props:
+            individual(o)
+    return out
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def _disjoint_pairs(g: rdflib.Graph) -> dict[frozenset, str]:
+    pairs: dict[frozenset, str] = {}
+    for a, b in g.subject_objects(OWL.disjointWith):
+        pairs[frozenset((a, b))] = f"{compact(str(a))} owl:disjointWith {compact(str(b))}"
+    for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = [m for m in Collection(g, g.value(node, OWL.members)) if isinstance(m, rdflib.URIRef)]
+        axiom = "owl:AllDisjointClasses (" + " ".join(compact(str(m)) for m in members) + ")"
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pairs.setdefault(frozenset((a, b)), axiom)
+    return pairs
+
+
+def _ancestors(g: rdflib.Graph, cls) -> dict:
+    """``{ancestor: chain}`` where chain is the subclass path from ``cls`` (named classes only)."""
+    out = {cls: [cls]}
+    todo = [cls]
+    while todo:
+        c = todo.pop()
+        ups = [u for u in g.objects(c, RDFS.subClassOf) if isinstance(u, rdflib.URIRef)]
+        ups += [e for e in g.objects(c, OWL.equivalentClass) if isinstance(e, rdflib.URIRef)]
+        ups += [e for e in g.subjects(OWL.equivalentClass, c) if isinstance(e, rdflib.URIRef)]
+        for u in sorted(ups):
+            if u not in out:
+                out[u] = out[c] + [u]
+                todo.append(u)
+    return out
+
+
+def explain_inconsistency(graph: rdflib.Graph) -> list[str]:
+    """Sentences naming each individual whose types fall into two disjoint classes, and why."""
+    pairs = _disjoint_pairs(graph)
+    if not pairs:
+        return []
+    classes = set(graph.subjects(RDF.type, OWL.Class))
+    reasons: dict = {}  # individual -> {class: how it got the type}
+    for s, c in graph.subject_objects(RDF.type):
+        if c in classes and s not in classes:
+            reasons.setdefault(s, {}).setdefault(c, "asserted")
+    for prop, dom in graph.subject_objects(RDFS.domain):
+        if dom in classes:
+            for s in graph.subjects(prop, None):
+                reasons.setdefault(s, {}).setdefault(dom, f"subject of {compact(str(prop))}, whose domain is it")
+    for prop, rng in graph.subject_objects(RDFS.range):
+        if rng in classes:
+            for o in graph.objects(None, prop):
+                if not isinstance(o, rdflib.Literal):
+                    reasons.setdefault(o, {}).setdefault(rng, f"value of {compact(str(prop))}, whose range is it")
+    out = []
+    for ind in sorted(reasons, key=str):
+        types = reasons[ind]
+        closure: dict = {}
+        for t in sorted(types):
+            for anc, chain in _ancestors(graph, t).items():
+                closure.setdefault(anc, (t, chain))
+        seen = set()
+        for pair, axiom in sorted(pairs.items(), key=lambda kv: kv[1]):
+            a, b = sorted(pair)
+            if a in closure and b in closure and pair not in seen:
+                seen.add(pair)
+
+                def how(cls):
+                    origin, chain = closure[cls]
+                    path = " ⊑ ".join(compact(str(c)) for c in chain)
+                    return f"{compact(str(cls))} ({types[origin]}: {path})" if len(chain) > 1 else \
+                        f"{compact(str(cls))} ({types[origin]})"
+
+                out.append(f"{compact(str(ind))} is a {how(a)} and a {how(b)}, but {axiom}")
+    return out
+
+
+# --------------------------------------------------------------------------- HermiT
+
+
+def reason(graph: rdflib.Graph) -> ReasoningResult:
+    """Run HermiT on ``graph`` (ontology + data). Needs ``java`` on the PATH."""
+    if shutil.which("java") is None:
+        raise InputError(None, "HermiT needs Java: no 'java' found on the PATH")
+    import owlready2
+    from axiskg.serialize import serialize
+
+    view = owl_view(graph)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="axiskg-reason-") as tmp:
+        path = Path(tmp) / "axiskg.owl"
+        path.write_bytes(serialize(view, "rdfxml", canonical=False))
+        world = owlready2.World()
+        try:
+            onto = world.get_ontology(path.as_uri()).load()
+        except Exception as exc:  # owlready2 raises plain exceptions on unreadable OWL
+            raise InputError(None, f"owlready2 cannot load the ontology: {exc}") from None
+        before = {ind.iri: {c.iri for c in ind.is_a if hasattr(c, "iri")} for ind in world.individuals()}
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            explanations = explain_inconsistency(view) or [
+                "HermiT found the ontology and data inconsistent, but no individual has types in two "
+                "disjoint classes: the clash involves other axioms (cardinality, owl:oneOf, property "
+                "characteristics or complex class expressions)."
+            ]
+            return ReasoningResult(False, explanations=explanations, seconds=time.perf_counter() - start)
+        except owlready2.OwlReadyJavaError as exc:
+            raise InputError(None, f"HermiT failed: {str(exc).strip().splitlines()[-1][:500]}") from None
+        nothing = {"http://www.w3.org/2002/07/owl#Nothing"}
+        unsat = sorted({c.iri for c in world.inconsistent_classes() if hasattr(c, "iri")} - nothing)
+        inferred = []
+        for ind in world.individuals():
+            new = {c.iri for c in ind.is_a if hasattr(c, "iri")} - before.get(ind.iri, set())
+            inferred += [(ind.iri, c) for c in new]
+        world.close()
+    return ReasoningResult(True, unsat, sorted(inferred), seconds=time.perf_counter() - start)

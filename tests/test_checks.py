@@ -1,0 +1,121 @@
+"""axiskg check: each rule fires on its fixture (and only there), profile handling, CLI."""
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import FIXTURES, run_cli
+
+from axiskg import checks, loading
+from axiskg.errors import InputError
+
+CHECKS = FIXTURES / "checks"
+REPO = Path(__file__).resolve().parents[1]
+A = "https://w3id.org/axiskg/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OWL = "http://www.w3.org/2002/07/owl#"
+VANN = "http://purl.org/vocab/vann/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+JAPAN = "https://w3id.org/axiskg/id/actor/japan"
+
+#: rule -> the exact (entity, property, value) triples it reports on its fixture
+EXPECTED = {
+    "missing_label": {(A + "Region", RDFS + "label", None)},
+    "missing_definition": {(A + "Region", SKOS + "definition", None)},
+    "multiple_labels": {(A + "State", RDFS + "label", "state"), (A + "State", RDFS + "label", "nation state")},
+    "multiple_definitions": {
+        (A + "State", SKOS + "definition", "An actor that is a sovereign country."),
+        (A + "State", SKOS + "definition", "An actor with a territory."),
+    },
+    "duplicate_label": {(A + "State", RDFS + "label", "state"), (A + "Country", RDFS + "label", "State")},
+    "annotation_whitespace": {(A + "Region", RDFS + "label", "region ")},
+    "naming_pattern": {(A + "military_command", RDF_TYPE, OWL + "Class"),
+                       (A + "HasMember", RDF_TYPE, OWL + "ObjectProperty")},
+    "ontology_header": {("https://w3id.org/axiskg/ontology/extra", OWL + "versionIRI", None),
+                        ("https://w3id.org/axiskg/ontology/extra", VANN + "preferredNamespaceUri", None)},
+    "undeclared_term": {(JAPAN, RDF_TYPE, A + "Actr"),
+                        (JAPAN, "http://www.w3.org/ns/prov#wasDerivedFrom", "http://www.w3.org/ns/prov#wasDerivedFrom"),
+                        (JAPAN, A + "status", A + "status"), (JAPAN, A + "status", A + "Plannned")},
+    "dangling_reference": {(A + "Command", RDFS + "subClassOf", A + "Actorr"), (A + "commands", RDFS + "range", A + "Force")},
+    "deprecated_reference": {(A + "Nation", RDFS + "subClassOf", A + "Country")},
+    "definition_contains_label": {(A + "Region", SKOS + "definition", "A region of the world.")},
+}
+
+
+def store_with(fixture: Path | None = None) -> ox.Store:
+    store = ox.Store()
+    loading.load_file(store, CHECKS / "base.ttl", loading.ONTOLOGY_GRAPH)
+    if fixture is not None:
+        graph = loading.GRAPH_NS + "data" if fixture.name.endswith(".data.ttl") else loading.ONTOLOGY_GRAPH
+        loading.load_file(store, fixture, graph)
+    return store
+
+
+def test_every_rule_has_a_fixture_and_is_in_the_profile():
+    rules = set(checks.available_rules())
+    fixtures = {p.name.split(".")[0] for p in CHECKS.glob("*.ttl")} - {"base"}
+    assert rules == fixtures == set(EXPECTED) == set(checks.load_profile())
+
+
+def test_base_fixture_is_clean():
+    assert checks.run_checks(store_with()) == []
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_rule_fires_on_its_fixture_only(rule):
+    fixture = next(CHECKS.glob(f"{rule}.*ttl"))
+    problems = checks.run_checks(store_with(fixture))
+    assert {p.rule for p in problems} == {rule}, problems
+    got = {(p.entity, p.property, p.value) for p in problems}
+    assert got == EXPECTED[rule]
+    assert {p.level for p in problems} == {checks.load_profile()[rule]}
+
+
+def test_real_ontology_and_data_have_no_error():
+    problems = checks.run_checks(loading.load_store(REPO))
+    errors = [p for p in problems if p.level == "ERROR"]
+    assert errors == [], checks.format_text(errors)
+
+
+def test_profile_file(tmp_path):
+    profile = tmp_path / "profile.tsv"
+    profile.write_text("# only one rule, downgraded\nINFO\tmissing_label\n")
+    store = store_with(CHECKS / "missing_label.ttl")
+    assert [(p.level, p.rule) for p in checks.run_checks(store, checks.load_profile(profile))] == [("INFO", "missing_label")]
+    profile.write_text("ERROR\tno_such_rule\n")
+    with pytest.raises(InputError, match="unknown rule 'no_such_rule'") as info:
+        checks.load_profile(profile)
+    assert info.value.line == 1
+    profile.write_text("FATAL\tmissing_label\n")
+    with pytest.raises(InputError, match="SEVERITY"):
+        checks.load_profile(profile)
+
+
+def test_cli_exit_codes_and_outputs(project, tmp_path):
+    root = tmp_path / "clean"
+    (root / "ontology").mkdir(parents=True)
+    (root / "ontology" / "base.ttl").write_bytes((CHECKS / "base.ttl").read_bytes())
+    ok = run_cli("check", root=root)
+    assert (ok.returncode, ok.stdout) == (0, "ERROR: 0  WARN: 0  INFO: 0\n")
+    # a typo in data given as PATH: ERROR, exit 1
+    typo = CHECKS / "undeclared_term.data.ttl"
+    proc = run_cli("check", str(typo), root=root)
+    assert proc.returncode == 1
+    assert "ERROR  undeclared_term  id:actor/japan  rdf:type  axis:Actr\n" in proc.stdout
+    tsv = run_cli("check", "-o", "tsv", str(typo), root=root).stdout.splitlines()
+    assert tsv[0] == "Level\tRule Name\tSubject\tProperty\tValue" and len(tsv) == 5
+    doc = json.loads(run_cli("check", "-o", "json", str(typo), root=root).stdout)
+    assert doc["counts"] == {"error": 4, "warn": 0, "info": 0}
+    assert {"level": "ERROR", "rule": "undeclared_term", "entity": JAPAN, "property": RDF_TYPE,
+            "value": A + "Actr"} in doc["problems"]
+    # only WARN: exit 0
+    (root / "ontology" / "ws.ttl").write_bytes((CHECKS / "annotation_whitespace.ttl").read_bytes())
+    assert run_cli("check", root=root).returncode == 0
+    # bad input: exit 2, file and line named
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n")
+    proc = run_cli("check", str(bad), root=root)
+    assert proc.returncode == 2 and f"{bad}:1:" in proc.stderr and "Traceback" not in proc.stderr
