@@ -1,0 +1,166 @@
+"""axiskg query: list and run the stored SPARQL queries (queries/*.rq), or a query file of your own,
+on the project's graph or on any SPARQL 1.1 endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from axiskg.commands import root_of
+from axiskg.errors import EXIT_INPUT, InputError
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "query",
+        help="run a stored SPARQL query (see --list) or your own, locally or on an endpoint",
+        description="Run a stored query from queries/*.rq by NAME, or --file your own, on the "
+        "project's graph (ontology + data, union of the named graphs) or on a SPARQL endpoint.",
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="stored query to run (see --list)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list the stored queries (name, title, question)")
+    what.add_argument("--file", type=Path, metavar="FILE", help="run the SPARQL query in FILE instead")
+    what.add_argument("--all", action="store_true", help="run every stored query, printing title and results")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="set a parameter to an IRI or prefixed name (repeatable)")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
+    p.add_argument("--graph", action="append", default=[], metavar="IRI",
+                   help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours")
+    p.add_argument("--timeout", type=float, default=30, metavar="SECONDS", help="endpoint timeout (default 30)")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
+    p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
+    p.add_argument("--sparql", action="store_true", help="print the rendered SPARQL instead of running it")
+    p.set_defaults(func=run)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(None, f"--param {pair!r}: expected KEY=VALUE, e.g. --param entity=actor:japan")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def _user_query(path: Path, params: dict[str, str]):
+    """The text of a user's query file, rendered if it has a catalog header."""
+    from axiskg import catalog
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    if re.match(r"#\s*title\s*:", text.lstrip(), re.I):  # a header in the catalog's format
+        return catalog.parse_query(path, text).render(params)
+    if params:
+        raise InputError(path, f"this query has no '# param:' header, so --param {next(iter(params))} cannot be used")
+    return text
+
+
+class _Runner:
+    """Runs SPARQL on the endpoint, or on the local store (loaded once, on first use)."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self._store = None
+
+    def __call__(self, sparql: str, source):
+        from axiskg import querying
+
+        if self.args.endpoint:
+            querying.syntax_check(sparql, source)
+            return querying.run_endpoint(self.args.endpoint, sparql, self.args.graph or None,
+                                         timeout=self.args.timeout, source=source)
+        if self._store is None:
+            from axiskg import loading
+
+            self._store = loading.load_store(root_of(self.args))
+        return querying.run_local(self._store, sparql, source)
+
+
+def _print_table(table, args, limit: int) -> None:
+    from axiskg import querying
+
+    shown = table
+    if limit and len(table.rows) > limit:
+        shown = querying.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
+    sys.stdout.write(querying.format_table(shown, args.format, args.width))
+    if shown is not table:
+        print(f"... {len(table.rows) - limit} more rows (--limit {limit})")
+
+
+def _list(catalog, fmt: str) -> int:
+    from axiskg.catalog import markdown_table
+
+    if fmt == "markdown":
+        sys.stdout.write(markdown_table(catalog))
+        return 0
+    if fmt != "table":
+        raise InputError(None, "--list prints a table or --format markdown")
+    width = max((len(q.name) for q in catalog), default=4)
+    for q in catalog:
+        params = " ".join(f"[{p.name}={p.default}]" if p.default else f"<{p.name}>" for p in q.params)
+        print(f"{q.name.ljust(width)}  {q.title}{'  ' + params if params else ''}")
+        print(f"{' ' * width}  {q.question}")
+    return 0
+
+
+def _unknown(name: str, catalog) -> int:
+    print(f"axiskg: error: unknown query {name!r}; the stored queries are:", file=sys.stderr)
+    for q in catalog:
+        print(f"  {q.name}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def run(args: argparse.Namespace) -> int:
+    from axiskg import catalog as cat
+
+    if args.graph and not args.endpoint:
+        raise InputError(None, "--graph needs --endpoint (the local graph is always the union of ours)")
+    params = _params(args.param)
+    if args.file is not None:
+        if args.name:
+            raise InputError(None, "give a stored query NAME or --file, not both")
+        sparql = _user_query(args.file, params)
+        if args.sparql:
+            sys.stdout.write(sparql)
+            return 0
+        _print_table(_Runner(args)(sparql, args.file), args, args.limit)
+        return 0
+
+    catalog = cat.load_catalog(root_of(args))
+    if args.list:
+        return _list(catalog, args.format)
+    if args.all:
+        if params:
+            raise InputError(None, "--param applies to one query, not to --all")
+        runner = _Runner(args)
+        for n, q in enumerate(catalog):
+            print(f"{'' if n == 0 else chr(10)}== {q.name}: {q.title}\n   {q.question}")
+            _print_table(runner(q.render(), q.path), args, args.limit)
+        return 0
+    if not args.name:
+        raise InputError(None, "name a stored query (axiskg query --list), or give --file, --list or --all")
+    query = cat.find(catalog, args.name)
+    if query is None:
+        return _unknown(args.name, catalog)
+    sparql = query.render(params)
+    if args.sparql:
+        sys.stdout.write(sparql)
+        return 0
+    _print_table(_Runner(args)(sparql, query.path), args, args.limit)
+    return 0

@@ -1,0 +1,300 @@
+"""Running SPARQL: on the embedded store or on any SPARQL 1.1 endpoint, and formatting results.
+
+Both ways return a :class:`Table` whose ``rows`` hold pyoxigraph terms (``None`` for unbound),
+so local and remote answers are formatted, compared and tested the same way:
+
+* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
+  with the union of its named graphs as the default graph;
+* :func:`run_endpoint` sends the query through SPARQLWrapper (``graph``: the default graph(s) to
+  ask for, for stores whose default graph is not ours).
+
+:func:`format_table` writes ``table`` (aligned text for a terminal), ``csv``/``tsv``/``json``
+(the SPARQL 1.1 results formats; CSV and TSV are written by pyoxigraph's serialiser) and
+``markdown``. A query containing ``SERVICE`` is refused before it runs: both engines would
+otherwise send requests to any address the query names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from axiskg.errors import InputError
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+DEFAULT_TIMEOUT = 30
+
+_ERROR_AT = re.compile(r"^error at (?P<line>\d+):(?P<column>\d+):\s*")
+# strings, IRIs and comments, which may contain the word SERVICE harmlessly
+_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.I)
+
+
+class EndpointError(InputError):
+    """The endpoint could not be reached or refused the query."""
+
+
+@dataclass
+class Table:
+    """A SELECT result (``columns`` and ``rows`` of pyoxigraph terms or ``None``), or an ASK
+    result (``boolean`` set, no columns)."""
+
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    prefixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+# --------------------------------------------------------------------------- running
+
+
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def _code(sparql: str) -> str:
+    """``sparql`` with strings, IRIs and comments blanked out (line numbers kept)."""
+    return _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), sparql)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments and strings."""
+    m = _QUERY_FORM.search(_code(sparql))
+    return m.group(1).upper() if m else "SELECT"
+
+
+def check_query(sparql: str, source: str | Path | None = None) -> None:
+    """Refuse SERVICE (server-side request forgery) before a query is executed anywhere."""
+    code = _code(sparql)
+    m = _SERVICE.search(code)
+    if m:
+        line = code.count("\n", 0, m.start()) + 1
+        raise InputError(source, "SERVICE clauses are not allowed (the query would make the server fetch other URLs)", line)
+
+
+def _rdflib_location(sparql: str) -> tuple[int, int] | None:
+    """Where rdflib's parser stops on ``sparql``: it points at the start of the faulty element,
+    where pyoxigraph often points at the end of the query. ``None`` if rdflib parses it."""
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        parseQuery(sparql)
+    except Exception as exc:  # pyparsing.ParseException and friends
+        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        return (line, column) if isinstance(line, int) and isinstance(column, int) else None
+    return None
+
+
+def _syntax_error(exc: SyntaxError, sparql: str, source) -> InputError:
+    message = exc.msg or str(exc)
+    m = _ERROR_AT.match(message)
+    problem = f"SPARQL syntax error: {message[m.end():] if m else message}"
+    location = _rdflib_location(sparql) or ((int(m["line"]), int(m["column"])) if m else None)
+    return InputError(source, problem, *(location or ()))
+
+
+def _table(result) -> Table:
+    if isinstance(result, ox.QueryBoolean):
+        return Table(columns=[], boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return Table(columns, [tuple(s[c] for c in columns) for s in result])
+    raise InputError(None, "only SELECT and ASK queries are supported (this is a CONSTRUCT or DESCRIBE query)")
+
+
+def syntax_check(sparql: str, source: str | Path | None = None) -> None:
+    """Parse ``sparql`` (on an empty store), raising InputError with its line and column."""
+    check_query(sparql, source)
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, sparql, source) from None
+
+
+def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) -> Table:
+    """Run ``sparql`` on ``store``, the union of its named graphs being the default graph."""
+    check_query(sparql, source)
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True)
+        table = _table(result)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, sparql, source) from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(source, f"query failed: {exc}") from None
+    table.prefixes = _prefixes(sparql)
+    return table
+
+
+def _term_from_json(binding: dict):
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if kind in ("literal", "typed-literal"):  # Virtuoso still says "typed-literal"
+        lang = binding.get("xml:lang")
+        if lang:
+            return ox.Literal(value, language=lang)
+        datatype = binding.get("datatype")
+        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+    raise ValueError(f"unknown term type {kind!r} in the endpoint's answer")
+
+
+def table_from_json(doc: dict) -> Table:
+    """A :class:`Table` from a SPARQL 1.1 JSON results document."""
+    if "boolean" in doc:
+        return Table(columns=[], boolean=bool(doc["boolean"]))
+    columns = list(doc["head"]["vars"])
+    rows = []
+    for b in doc["results"]["bindings"]:
+        rows.append(tuple(_term_from_json(b[c]) if c in b else None for c in columns))
+    return Table(columns, rows)
+
+
+def run_endpoint(
+    url: str,
+    sparql: str,
+    graph: str | list[str] | tuple[str, ...] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    source: str | Path | None = None,
+) -> Table:
+    """Run ``sparql`` on the SPARQL 1.1 endpoint at ``url`` through SPARQLWrapper.
+
+    ``graph``: IRI(s) sent as ``default-graph-uri``. Failures (unreachable, timeout, HTTP
+    error, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one line each."""
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    check_query(sparql, source)
+    client = SPARQLWrapper(url)
+    client.setQuery(sparql)
+    client.queryType = query_form(sparql)  # SPARQLWrapper's own guess reads comments too
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setTimeout(int(timeout))
+    for g in [graph] if isinstance(graph, str) else list(graph or []):
+        client.addDefaultGraph(g)
+    try:
+        doc = client.query().convert()
+        if not isinstance(doc, dict):
+            raise ValueError("the answer is not SPARQL JSON results")
+        table = table_from_json(doc)
+    except SPARQLWrapperException as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EndpointError(url, f"endpoint refused the query: {first}") from None
+    except urllib.error.HTTPError as exc:
+        raise EndpointError(url, f"endpoint answered HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise EndpointError(url, f"cannot reach the SPARQL endpoint ({exc.reason})") from None
+    except (socket.timeout, TimeoutError):
+        raise EndpointError(url, f"no answer from the SPARQL endpoint within {timeout:g} s") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EndpointError(url, f"unusable answer from the SPARQL endpoint: {exc}") from None
+    table.prefixes = _prefixes(sparql)
+    return table
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _prefixes(sparql: str) -> dict[str, str]:
+    from axiskg.catalog import declared_prefixes
+
+    return declared_prefixes(sparql)
+
+
+def json_results(table: Table) -> dict:
+    """The SPARQL 1.1 Query Results JSON document of ``table``."""
+    if table.boolean is not None:
+        return {"head": {}, "boolean": table.boolean}
+    bindings = []
+    for row in table.rows:
+        b = {}
+        for column, term in zip(table.columns, row):
+            if term is None:
+                continue
+            if isinstance(term, ox.NamedNode):
+                b[column] = {"type": "uri", "value": term.value}
+            elif isinstance(term, ox.BlankNode):
+                b[column] = {"type": "bnode", "value": term.value}
+            else:
+                b[column] = {"type": "literal", "value": term.value}
+                if term.language:
+                    b[column]["xml:lang"] = term.language
+                elif term.datatype.value != XSD_STRING:
+                    b[column]["datatype"] = term.datatype.value
+        bindings.append(b)
+    return {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}}
+
+
+def _serialized(table: Table, fmt: ox.QueryResultsFormat) -> str:
+    doc = json.dumps(json_results(table))
+    return ox.parse_query_results(doc, ox.QueryResultsFormat.JSON).serialize(format=fmt).decode("utf-8")
+
+
+def short(term, prefixes: dict[str, str] | None = None) -> str:
+    """A term for people: IRIs as prefixed names where a prefix fits, literals as their text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        best = max(((p, ns) for p, ns in (prefixes or {}).items() if ns and term.value.startswith(ns)),
+                   key=lambda pn: len(pn[1]), default=None)
+        if best:
+            local = term.value[len(best[1]):]
+            if re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
+                return f"{best[0]}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if width <= 0 or len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def text_table(table: Table, width: int = 0) -> str:
+    """An aligned plain-text table; ``width`` > 0 clips each cell to that many characters."""
+    if table.boolean is not None:
+        return ("yes" if table.boolean else "no") + "\n"
+    cells = [[_clip(short(t, table.prefixes), width) for t in row] for row in table.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    n = len(table.rows)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def markdown(table: Table) -> str:
+    if table.boolean is not None:
+        return f"{'true' if table.boolean else 'false'}\n"
+    out = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    for row in table.rows:
+        out.append("| " + " | ".join(short(t, table.prefixes).replace("|", "\\|") for t in row) + " |")
+    return "\n".join(out) + "\n"
+
+
+def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
+    """``table`` as text in one of :data:`FORMATS`."""
+    if fmt == "table":
+        return text_table(table, width)
+    if fmt == "csv":
+        return _serialized(table, ox.QueryResultsFormat.CSV)
+    if fmt == "tsv":
+        return _serialized(table, ox.QueryResultsFormat.TSV)
+    if fmt == "json":
+        return json.dumps(json_results(table), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return markdown(table)
+    raise InputError(None, f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")

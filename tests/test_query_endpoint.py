@@ -1,0 +1,136 @@
+"""The stored queries through SPARQLWrapper against a real SPARQL endpoint: an Oxigraph server
+process (the `oxigraph` package from PyPI) started on 127.0.0.1 and a free port, always stopped.
+
+The server holds the project's graph twice: merged in its default graph, and as the named graphs
+of loading.load_store() (ontology, alliance-axis-2025, facts), which `--graph` selects."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import run_cli
+from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
+
+from axiskg import catalog, loading, querying
+from axiskg.errors import InputError
+
+GRAPHS = [loading.ONTOLOGY_GRAPH, loading.GRAPH_NS + "alliance-axis-2025", loading.GRAPH_NS + "facts"]
+STARTUP_TIMEOUT = 20
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_ready(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"oxigraph exited with {proc.returncode}: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"oxigraph did not answer within {STARTUP_TIMEOUT} s")
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    work = tmp_path_factory.mktemp("oxigraph")
+    store = loading.load_store(ROOT)
+    named = work / "graphs.nq"
+    store.dump(str(named), format=ox.RdfFormat.N_QUADS)
+    merged = work / "merged.nt"
+    merged.write_bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
+    db = work / "db"
+    for data in (named, merged):
+        subprocess.run([binary, "load", "--location", str(db), "--file", str(data)],
+                       check=True, capture_output=True, timeout=120)
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{port}", "--timeout-s", "30"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_until_ready(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_results_on_the_endpoint(endpoint, name):
+    q = catalog.find(CATALOG, name)
+    table = querying.run_endpoint(endpoint, q.render(), timeout=30)
+    assert tuple(table.columns) == q.columns
+    assert bool(table.rows) is not q.expect_empty
+    assert_same_rows(q, querying.format_table(table, "csv"))
+
+
+@pytest.mark.parametrize("name", ["timeline", "claims-about", "causal-paths"])
+def test_same_results_from_named_graphs(endpoint, name):
+    q = catalog.find(CATALOG, name)
+    table = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS)
+    assert_same_rows(q, querying.format_table(table, "csv"))
+    # only the facts graph: no ontology and no claims, so no claim matches
+    rows = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS[2]).rows
+    if name == "timeline":  # the six facts, each without a claim beside it
+        assert [(r[0].value, r[4]) for r in rows] == [
+            ("2022-01-01", None), ("2023-08-18", None), ("2024-04-11", None),
+            ("2024-05-10", None), ("2024-07-28", None), ("2025-03-24", None)]
+    else:
+        assert rows == []
+
+
+def test_cli_on_the_endpoint_with_a_parameter(endpoint):
+    proc = run_cli("query", "claims-about", "--param", "entity=actor:china", "--format", "csv",
+                   "--endpoint", endpoint, root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    local = run_cli("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
+    assert proc.stdout == local.stdout and len(proc.stdout.splitlines()) == 6
+
+
+def test_cli_on_the_endpoint_matches_the_expected_file(endpoint):
+    proc = run_cli("query", "axis-core-states", "--format", "csv", "--endpoint", endpoint, root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (EXPECTED / "axis-core-states.csv").read_text(encoding="utf-8")
+
+
+def test_unreachable_endpoint_is_one_line_exit_2():
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    proc = run_cli("query", "causal-links", "--endpoint", url, "--timeout", "5", root=ROOT)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"axiskg: error: {url}: cannot reach the SPARQL endpoint")
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_endpoint_refusing_the_query_is_an_input_error(endpoint):
+    # valid SPARQL 1.1 that this endpoint refuses: a function it does not know
+    with pytest.raises(InputError) as err:
+        querying.run_endpoint(endpoint, "SELECT * WHERE { BIND(<http://example.org/nosuchfunction>(1) AS ?x) }")
+    assert str(err.value).startswith(f"{endpoint}: endpoint refused the query")
