@@ -99,8 +99,9 @@ def _print_table(table, args, limit: int) -> None:
     if limit and len(table.rows) > limit:
         shown = querying.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
     sys.stdout.write(querying.format_table(shown, args.format, args.width))
-    if shown is not table:
-        print(f"... {len(table.rows) - limit} more rows (--limit {limit})")
+    if shown is not table:  # a note, kept out of csv/tsv/json so they stay valid
+        note = f"... {len(table.rows) - limit} more rows (--limit {limit})"
+        print(note, file=sys.stdout if args.format == "table" else sys.stderr)
 
 
 def _list(catalog, fmt: str) -> int:
