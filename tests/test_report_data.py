@@ -288,7 +288,6 @@ def test_mechanism_memberships_as_the_report_names_them(store):
         "us-japan-philippines": {"united-states", "japan", "philippines"},
         "us-japan-australia": {"united-states", "japan", "australia"},
         "quad": {"united-states", "japan", "australia", "india"},
-        "us-alliance-system": {"united-states"},
     }
 
 
