@@ -11,10 +11,17 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+AXISKG := $(VENV)/bin/axiskg
+
 demo: venv
-	$(VENV)/bin/axiskg build
-	$(VENV)/bin/axiskg validate
-	$(VENV)/bin/axiskg stats
+	@echo "== build"; $(AXISKG) build
+	@echo; echo "== validate (SHACL)"; $(AXISKG) validate
+	@echo; echo "== summary"; $(AXISKG) stats
+	@echo; $(AXISKG) query axis-core-states
+	@echo; $(AXISKG) query drivers-by-origin --width 45
+	@echo; $(AXISKG) query impacts-by-domain --width 45
+	@echo; $(AXISKG) query reporting-lines --width 50
+	@echo; echo "More: $(AXISKG) query --list shows every stored query; $(AXISKG) query NAME runs one."
 
 test: venv
 	$(VENV)/bin/pytest -q
