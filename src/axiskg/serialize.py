@@ -35,6 +35,7 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "vann": "http://purl.org/vocab/vann/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "axsh": "https://w3id.org/axiskg/shapes#",
 }
 
 #: output format name -> (rdflib serializer, file extension)
