@@ -1,0 +1,96 @@
+"""axiskg serve: a read-only SPARQL 1.1 endpoint with Linked Data pages (see docs/serve.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from axiskg.commands import root_of
+from axiskg.errors import EXIT_INPUT, EXIT_OK, InputError
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+        return value
+
+    return parse
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "serve",
+        help="serve the graph over the SPARQL 1.1 Protocol, with Linked Data pages",
+        description="Serve the project's ontology + data read-only: SPARQL 1.1 Protocol at /sparql, "
+        "entity pages at /id/..., the ontology at /ontology, a query page at /. "
+        "SPARQL Update and SERVICE are refused; queries are stopped at --timeout.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878; 0: any free port)")
+    p.add_argument("--timeout", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="stop a query after this many seconds (default: 10)")
+    p.add_argument("--limit", type=_positive(int), default=10_000, metavar="ROWS",
+                   help="most rows (or triples) in one answer; the answer says when it was cut (default: 10000)")
+    p.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
+                   help="largest request body or query string accepted (default: 65536)")
+    p.add_argument("--workers", type=_positive(int), default=max(2, os.cpu_count() or 1), metavar="N",
+                   help="query worker processes (default: the number of CPUs, at least 2)")
+    p.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default="warning",
+                   help="server log level (default: warning)")
+    p.set_defaults(func=run)
+
+
+def _bind(host: str, port: int):
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise InputError(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    import pyoxigraph as ox
+    import uvicorn
+
+    from axiskg import catalog, loading
+    from axiskg.server.app import Settings, create_app
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(None, f"--port {args.port}: not a TCP port")
+    root = root_of(args)
+    store = loading.load_store(root)
+    stored = catalog.load_catalog(root)
+    graphs = sorted(g.value for g in store.named_graphs())
+    nquads = store.dump(format=ox.RdfFormat.N_QUADS)
+    del store
+    settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers)
+    app = create_app(nquads, graphs, settings, stored)
+    sock = _bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(uvicorn.Config(app, log_level=args.log_level, access_log=False,
+                                           timeout_graceful_shutdown=5))
+    original_startup = server.startup
+
+    async def startup(sockets=None):
+        await original_startup(sockets=sockets)
+        if server.started:  # the workers are up: announce the address (known even with --port 0)
+            shown = f"[{host}]" if ":" in host else host
+            print(f"axiskg: serving http://{shown}:{port}/ (SPARQL endpoint: /sparql)", file=sys.stderr, flush=True)
+
+    server.startup = startup
+    server.run(sockets=[sock])
+    return EXIT_OK if server.started else EXIT_INPUT

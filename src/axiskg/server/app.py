@@ -1,0 +1,301 @@
+"""The Starlette application: SPARQL 1.1 Protocol endpoint, Linked Data pages, query page.
+
+Routes: ``/`` (query page), ``/sparql`` (endpoint; without a query: the service description),
+``/id/{path}`` (entities), ``/ontology`` (the ontology), ``/static/...`` (the CSS).
+Every query, the pages' own included, runs in the worker pool (:mod:`axiskg.server.pool`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from axiskg.server import pages
+from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
+from axiskg.server.pool import QueryTimeout, WorkerCrashed, WorkerPool
+from axiskg.server.safety import Refused, inspect
+from axiskg.server.service import service_description
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX axis: <https://w3id.org/axiskg/ontology#>
+
+SELECT ?claim ?label WHERE {
+  ?claim a axis:CausalLink ; rdfs:label ?label .
+} ORDER BY ?claim LIMIT 20
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    timeout: float = 10.0  # seconds a query may run
+    limit: int = 10_000  # rows (or triples) in one answer
+    max_body: int = 64 * 1024  # bytes of a request body (and of a GET query string)
+    workers: int = 2
+
+
+class HTTPProblem(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    name: str
+    title: str
+    question: str
+    run: str | None  # URL running it with its defaults (None: a parameter has no default)
+    text: str
+
+
+def _stored_links(catalog) -> list[StoredLink]:
+    from axiskg.errors import InputError
+
+    links = []
+    for q in catalog:
+        try:
+            text = q.render()
+            run = "/sparql?" + urlencode({"query": text})
+        except InputError:
+            text, run = q.text, None
+        links.append(StoredLink(q.name, q.title, q.question, run, text))
+    return links
+
+
+def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=()) -> Starlette:
+    """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
+    ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`)."""
+    templates = Environment(
+        loader=PackageLoader("axiskg.server", "templates"),
+        autoescape=select_autoescape(("html",)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    stored = _stored_links(catalog)
+    state: dict = {}
+
+    def html(name: str, status_code: int = 200, **context) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(name).render(**context), status_code=status_code)
+
+    def problem(status: int, message: str, as_html: bool = False) -> Response:
+        if as_html:
+            return html("error.html", status, status=status, message=message)
+        return PlainTextResponse(message + "\n", status_code=status)
+
+    async def run(request: dict) -> dict:
+        try:
+            return await state["pool"].execute(request)
+        except QueryTimeout as exc:
+            raise HTTPProblem(503, str(exc)) from None
+        except WorkerCrashed as exc:
+            raise HTTPProblem(500, f"{exc} (it may have run out of memory); it has been replaced")
+
+    async def run_ok(query: str, results: str | None = "json", graph: str | None = None) -> dict:
+        reply = await run({"query": query, "results": results, "graph": graph, "limit": settings.limit})
+        if not reply["ok"]:
+            raise HTTPProblem(reply["status"], reply["message"])
+        return reply
+
+    # ----------------------------------------------------------------------- endpoint
+
+    async def read_body(request: Request) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > settings.max_body:
+            raise HTTPProblem(413, f"request body too large: {declared} bytes (limit {settings.max_body}, see --max-body)")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > settings.max_body:
+                raise HTTPProblem(413, f"request body too large (limit {settings.max_body} bytes, see --max-body)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def decode(data: bytes, what: str) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPProblem(400, f"{what} is not valid UTF-8") from None
+
+    async def protocol_params(request: Request) -> dict[str, list[str]]:
+        """The protocol's parameters (query, update, default-graph-uri, ...), from the URL
+        and, for POST, from the form or the query body."""
+        if len(request.url.query) > settings.max_body:
+            raise HTTPProblem(414, f"query string too long (limit {settings.max_body} bytes, see --max-body); use POST")
+        params = parse_qs(request.url.query, keep_blank_values=True)
+        if request.method == "POST":
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype == UPDATE_TYPE:
+                raise Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
+            body = await read_body(request)
+            if ctype == FORM_TYPE:
+                for key, values in parse_qs(decode(body, "the form"), keep_blank_values=True).items():
+                    params.setdefault(key, []).extend(values)
+            elif ctype == QUERY_TYPE:
+                if "query" in params:
+                    raise HTTPProblem(400, "a query given both in the URL and as the body")
+                params["query"] = [decode(body, "the query")]
+            else:
+                raise HTTPProblem(415, f"unsupported content type {ctype or '(none)'!r}: send {QUERY_TYPE} or {FORM_TYPE}")
+        if "update" in params:
+            raise Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        if len(params.get("query", [])) > 1:
+            raise HTTPProblem(400, "more than one query parameter")
+        return params
+
+    def formats_for(request: Request, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+        """The negotiated (results, graph) format keys: ``format=`` wins over ``Accept``."""
+        if params.get("format"):
+            name = params["format"][0]
+            results, graph = by_name(name, RESULT_FORMATS), by_name(name, GRAPH_FORMATS)
+            if results is None and graph is None:
+                raise HTTPProblem(400, f"unknown format {name!r}")
+            return results, graph
+        accept = request.headers.get("accept")
+        return negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS)
+
+    async def sparql(request: Request) -> Response:
+        wants_html = False
+        try:
+            params = await protocol_params(request)
+            if "query" not in params:
+                return await describe_service(request)
+            query = params["query"][0]
+            results, graph = formats_for(request, params)
+            wants_html = "html" in (results, graph)
+            inspect(query)
+            reply = await run({
+                "query": query, "results": results, "graph": graph, "limit": settings.limit,
+                "default_graphs": params.get("default-graph-uri", []),
+                "named_graphs": params.get("named-graph-uri", []),
+            })
+            if not reply["ok"]:
+                return problem(reply["status"], reply["message"], wants_html)
+        except (Refused, HTTPProblem) as exc:
+            return problem(exc.status, exc.message, wants_html)
+        headers = {"Vary": "Accept"}
+        if reply["truncated"]:
+            headers["X-Result-Truncated"] = "true"
+            headers["X-Result-Limit"] = str(settings.limit)
+            headers["Warning"] = f'199 axiskg "result truncated to the first {settings.limit} rows (--limit)"'
+        if reply["format"] == "html":
+            return results_page(query, reply, headers)
+        formats = GRAPH_FORMATS if reply["kind"] == "graph" else RESULT_FORMATS
+        media = formats[reply["format"]].media_type  # Starlette adds "; charset=utf-8" to text/*
+        return Response(reply["body"], media_type=media, headers=headers)
+
+    def results_page(query: str, reply: dict, headers: dict) -> Response:
+        doc = json.loads(reply["body"])
+        if "boolean" in doc:
+            response = html("results.html", query=query, boolean=doc["boolean"], columns=[], rows=[],
+                            truncated=False, limit=settings.limit)
+        else:
+            columns = doc["head"]["vars"]
+            rows = [[pages.term(b.get(c)) for c in columns] for b in doc["results"]["bindings"]]
+            response = html("results.html", query=query, boolean=None, columns=columns, rows=rows,
+                            truncated=reply["truncated"], limit=settings.limit)
+        response.headers.update(headers)
+        return response
+
+    async def describe_service(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if negotiate(accept, GRAPH_FORMATS) == "html":
+            return RedirectResponse("/", status_code=303)
+        key = negotiate(accept, {k: v for k, v in GRAPH_FORMATS.items() if k != "html"}) or "turtle"
+        endpoint = str(request.url.replace(query="", fragment=""))
+        body = service_description(endpoint, graphs, GRAPH_FORMATS[key].oxigraph)
+        return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+
+    # ----------------------------------------------------------------------- pages
+
+    def page_format(request: Request) -> str | None:
+        name = request.query_params.get("format")
+        if name:
+            return by_name(name, GRAPH_FORMATS)
+        return negotiate(request.headers.get("accept"), GRAPH_FORMATS)
+
+    async def rdf_response(query: str, key: str) -> Response:
+        reply = await run_ok(query, results=None, graph=key)
+        if reply["count"] == 0:
+            raise HTTPProblem(404, "nothing is known about this IRI here")
+        return Response(reply["body"], media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+
+    async def entity(request: Request) -> Response:
+        iri = pages.ID_BASE + request.path_params["path"]
+        key = page_format(request)
+        try:
+            if key is None:
+                raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
+            try:
+                queries = [pages.outgoing_query(iri), pages.incoming_query(iri),
+                           pages.blank_nodes_query(iri), pages.claims_query(iri)]
+            except ValueError:
+                raise HTTPProblem(404, "not an entity IRI of this graph") from None
+            if key != "html":
+                return await rdf_response(pages.describe_query(iri), key)
+            replies = await asyncio.gather(*(run_ok(q) for q in queries))
+            page = pages.entity_page(iri, *(r["body"] for r in replies))
+            if page is None:
+                raise HTTPProblem(404, f"nothing is known about <{iri}> here")
+            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
+            return html("entity.html", page=page, path=request.url.path, alternates=alternates)
+        except HTTPProblem as exc:
+            return problem(exc.status, exc.message, key == "html")
+
+    async def ontology(request: Request) -> Response:
+        key = page_format(request)
+        try:
+            if key is None:
+                raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
+            if key != "html":
+                return await rdf_response(pages.ONTOLOGY_GRAPH_QUERY, key)
+            header, terms = await asyncio.gather(run_ok(pages.ONTOLOGY_HEADER_QUERY), run_ok(pages.ONTOLOGY_TERMS_QUERY))
+            head, sections = pages.ontology_page(header["body"], terms["body"])
+            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
+            return html("ontology.html", head=head, sections=sections, iri=pages.ONTOLOGY_IRI, alternates=alternates)
+        except HTTPProblem as exc:
+            return problem(exc.status, exc.message, key == "html")
+
+    async def index(request: Request) -> Response:
+        name = request.query_params.get("stored")
+        chosen = next((s for s in stored if s.name == name), None)
+        return html("index.html", stored=stored, query=chosen.text if chosen else EXAMPLE_QUERY,
+                    chosen=chosen, settings=settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes())
+        await pool.start()
+        state["pool"] = pool
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    static = Path(__file__).parent / "static"
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/id/{path:path}", entity),
+            Route("/ontology", ontology),
+            Mount("/static", StaticFiles(directory=static), name="static"),
+        ],
+        lifespan=lifespan,
+    )

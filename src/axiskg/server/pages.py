@@ -1,0 +1,284 @@
+"""Linked Data pages: the SPARQL behind them and the view models the templates render.
+
+Entity IRIs ``https://w3id.org/axiskg/id/...`` are served at ``/id/...`` and ontology terms
+``https://w3id.org/axiskg/ontology#X`` at ``/ontology#X``, so every link stays on this server.
+The queries run through the same worker pool (and timeout) as the public endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+ID_BASE = "https://w3id.org/axiskg/id/"
+ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
+ONTOLOGY_NS = ONTOLOGY_IRI + "#"
+ONTOLOGY_GRAPH = "https://w3id.org/axiskg/graph/ontology"
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL_PROPERTIES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+)
+_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl:  <http://www.w3.org/2002/07/owl#>
+PREFIX axis: <https://w3id.org/axiskg/ontology#>
+PREFIX oa:   <http://www.w3.org/ns/oa#>
+"""
+# an English (or language-less) label, used for every linked node
+_LABEL = "OPTIONAL {{ {node} rdfs:label {var} FILTER(lang({var}) = 'en' || lang({var}) = '') }}"
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a query; refuses characters that could break out of the IRI."""
+    if any(c in iri for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in iri):
+        raise ValueError(f"not a usable IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def outgoing_query(iri: str) -> str:
+    return _PREFIXES + f"""SELECT ?p ?o ?pLabel ?oLabel WHERE {{
+  {iri_ref(iri)} ?p ?o .
+  {_LABEL.format(node="?p", var="?pLabel")}
+  {_LABEL.format(node="?o", var="?oLabel")}
+}}"""
+
+
+def incoming_query(iri: str) -> str:
+    # claims are listed apart, with their quotes; here only the other entities pointing at it
+    return _PREFIXES + f"""SELECT ?s ?p ?sLabel ?pLabel WHERE {{
+  ?s ?p {iri_ref(iri)} . FILTER(isIRI(?s))
+  FILTER NOT EXISTS {{ ?s a/rdfs:subClassOf* axis:Claim }}
+  {_LABEL.format(node="?p", var="?pLabel")}
+  {_LABEL.format(node="?s", var="?sLabel")}
+}}"""
+
+
+def blank_nodes_query(iri: str) -> str:
+    """Every triple of the blank nodes hanging off ``iri``, up to three levels deep (e.g. a
+    claim's evidence and its text selector), without wandering through other IRIs."""
+    node = iri_ref(iri)
+    return _PREFIXES + f"""SELECT ?b ?p ?o ?pLabel WHERE {{
+  {{ {node} ?p1 ?b . FILTER(isBlank(?b)) }}
+  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?b . FILTER(isBlank(?b)) }}
+  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?x2 . FILTER(isBlank(?x2))
+           ?x2 ?p3 ?b . FILTER(isBlank(?b)) }}
+  ?b ?p ?o .
+  {_LABEL.format(node="?p", var="?pLabel")}
+}}"""
+
+
+def claims_query(iri: str) -> str:
+    """The claims about ``iri`` (in any role under axis:isAbout) or ``iri`` itself if a claim."""
+    node = iri_ref(iri)
+    return _PREFIXES + f"""SELECT ?claim ?claimLabel ?role ?quote ?section ?sectionLabel ?modality ?modalityLabel WHERE {{
+  ?kind rdfs:subClassOf* axis:Claim .
+  ?claim a ?kind .
+  {{ ?property rdfs:subPropertyOf* axis:isAbout . ?claim ?property {node} .
+     ?property rdfs:label ?role FILTER(lang(?role) = 'en') }}
+  UNION {{ VALUES ?claim {{ {node} }} BIND("this claim" AS ?role) }}
+  OPTIONAL {{ ?claim axis:hasEvidence/oa:hasSelector/oa:exact ?quote }}
+  OPTIONAL {{ ?claim axis:isStatedIn ?section . {_LABEL.format(node="?section", var="?sectionLabel")} }}
+  OPTIONAL {{ ?claim axis:hasModality ?modality . {_LABEL.format(node="?modality", var="?modalityLabel")} }}
+  {_LABEL.format(node="?claim", var="?claimLabel")}
+}} ORDER BY ?claim ?role"""
+
+
+ONTOLOGY_TERMS_QUERY = _PREFIXES + f"""SELECT ?term ?kind ?label ?definition ?super WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{
+    ?term a ?kind . FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{ONTOLOGY_NS}"))
+    FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty,
+                     skos:Concept, skos:ConceptScheme, owl:NamedIndividual))
+    OPTIONAL {{ ?term rdfs:label ?label FILTER(lang(?label) = 'en') }}
+    OPTIONAL {{ ?term skos:definition ?definition FILTER(lang(?definition) = 'en') }}
+    OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf|skos:broader ?super FILTER(isIRI(?super)) }}
+  }}
+}} ORDER BY ?term ?kind ?super"""
+
+ONTOLOGY_HEADER_QUERY = _PREFIXES + f"""SELECT ?p ?o ?pLabel WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_IRI}> ?p ?o }}
+  {_LABEL.format(node="?p", var="?pLabel")}
+}} ORDER BY ?p ?o"""
+
+ONTOLOGY_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+def describe_query(iri: str) -> str:
+    return f"DESCRIBE {iri_ref(iri)}"
+
+
+# --------------------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class Term:
+    """One RDF term for a template: ``kind`` uri/bnode/literal, ``href`` a local link where
+    the IRI is served here, ``text`` what to show."""
+
+    kind: str
+    value: str
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+def local_href(iri: str) -> str | None:
+    if iri.startswith(ID_BASE):
+        return "/id/" + iri[len(ID_BASE):]
+    if iri == ONTOLOGY_IRI:
+        return "/ontology"
+    if iri.startswith(ONTOLOGY_NS):
+        return "/ontology#" + iri[len(ONTOLOGY_NS):]
+    return None
+
+
+def short_name(iri: str) -> str:
+    from axiskg.serialize import PREFIXES
+
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best:
+        prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+        return f"{prefix}:{iri[len(best):]}"
+    return iri
+
+
+def term(binding: dict | None, label: dict | None = None) -> Term | None:
+    """A :class:`Term` from a SPARQL JSON binding, shown by ``label`` when it has one."""
+    if binding is None:
+        return None
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        text = label["value"] if label else short_name(value)
+        return Term("uri", value, text, local_href(value) or value)
+    if kind == "bnode":
+        return Term("bnode", value, "_:" + value)
+    return Term("literal", value, value, lang=binding.get("xml:lang"), datatype=binding.get("datatype"))
+
+
+def rows(body: bytes) -> list[dict]:
+    """The bindings of a SPARQL JSON results document."""
+    return json.loads(body)["results"]["bindings"]
+
+
+@dataclass
+class Property:
+    predicate: Term
+    values: list = field(default_factory=list)  # Term, or (Term, list[Property]) for blank nodes
+
+
+def _group(bindings: list[dict], subject_var: str | None = None) -> dict[str, list[Property]]:
+    """``subject -> [Property]`` (or ``"" -> [...]`` without ``subject_var``), ordered."""
+    out: dict[str, dict[str, Property]] = {}
+    for b in bindings:
+        key = b[subject_var]["value"] if subject_var else ""
+        props = out.setdefault(key, {})
+        p = b["p"]["value"]
+        prop = props.setdefault(p, Property(term(b["p"], b.get("pLabel"))))
+        value = term(b["o"], b.get("oLabel"))
+        if value not in prop.values:
+            prop.values.append(value)
+    return {k: sorted(v.values(), key=lambda pr: (pr.predicate.value != RDF_TYPE, pr.predicate.text.lower()))
+            for k, v in out.items()}
+
+
+def _nest(props: list[Property], blanks: dict[str, list[Property]], depth: int = 0) -> list[Property]:
+    """Replace blank-node values by ``(term, their properties)`` (a few levels deep)."""
+    for prop in props:
+        prop.values = [
+            (v, _nest(blanks.get(v.value, []), blanks, depth + 1))
+            if isinstance(v, Term) and v.kind == "bnode" and depth < 4 else v
+            for v in prop.values
+        ]
+        prop.values.sort(key=lambda v: (v[0] if isinstance(v, tuple) else v).text.lower())
+    return props
+
+
+@dataclass
+class EntityPage:
+    iri: str
+    title: str
+    labels: list[Term]
+    types: list[Term]
+    properties: list[Property]
+    incoming: list[tuple[Term, Term]]
+    claims: list[dict]
+
+
+def entity_page(iri: str, outgoing: bytes, incoming: bytes, blank: bytes, claims: bytes) -> EntityPage | None:
+    """The view model of an entity page from the four queries' JSON results; ``None`` when
+    the graph says nothing about ``iri``."""
+    out_rows, in_rows = rows(outgoing), rows(incoming)
+    if not out_rows and not in_rows:
+        return None
+    props = _group(out_rows).get("", [])
+    blanks = _group(rows(blank), subject_var="b")
+    props = _nest(props, blanks)
+    labels = sorted(
+        {term(b["o"]) for b in out_rows if b["p"]["value"] in LABEL_PROPERTIES and b["o"]["type"] == "literal"},
+        key=lambda t: (t.lang != "en", t.lang or "", t.text),
+    )
+    types = sorted({term(b["o"], b.get("oLabel")) for b in out_rows if b["p"]["value"] == RDF_TYPE},
+                   key=lambda t: t.text.lower())
+    title = next((t.text for t in labels if t.lang == "en"), labels[0].text if labels else short_name(iri))
+    incoming_links = sorted(
+        {(term(b["s"], b.get("sLabel")), term(b["p"], b.get("pLabel"))) for b in in_rows},
+        key=lambda st: (st[1].text.lower(), st[0].text.lower()),
+    )
+    grouped: dict[str, dict] = {}
+    for b in rows(claims):
+        c = grouped.setdefault(b["claim"]["value"], {
+            "claim": term(b["claim"], b.get("claimLabel")),
+            "roles": [],
+            "quotes": [],
+            "section": term(b.get("section"), b.get("sectionLabel")),
+            "modality": term(b.get("modality"), b.get("modalityLabel")),
+        })
+        for key, value in (("roles", b.get("role")), ("quotes", b.get("quote"))):
+            if value and value["value"] not in c[key]:
+                c[key].append(value["value"])
+    return EntityPage(iri, title, labels, types, props, incoming_links, list(grouped.values()))
+
+
+@dataclass
+class OntologyTerm:
+    term: Term
+    anchor: str
+    kinds: list[str]
+    label: str
+    definition: str
+    parents: list[Term]
+
+
+def ontology_page(header: bytes, terms: bytes) -> tuple[list[Property], dict[str, list[OntologyTerm]]]:
+    """(the ontology header's properties, terms grouped by section title)."""
+    head = _group([{**b, "o": b["o"]} for b in rows(header)]).get("", [])
+    by_iri: dict[str, OntologyTerm] = {}
+    for b in rows(terms):
+        iri = b["term"]["value"]
+        t = by_iri.setdefault(iri, OntologyTerm(
+            term(b["term"]), iri[len(ONTOLOGY_NS):], [],
+            b.get("label", {}).get("value", iri[len(ONTOLOGY_NS):]),
+            b.get("definition", {}).get("value", ""), []))
+        kind = short_name(b["kind"]["value"])
+        if kind not in t.kinds:
+            t.kinds.append(kind)
+        parent = term(b.get("super"))
+        if parent is not None and parent not in t.parents:
+            t.parents.append(parent)
+    sections = {"Classes": [], "Object properties": [], "Datatype properties": [],
+                "Annotation properties": [], "Concepts and individuals": []}
+    for t in sorted(by_iri.values(), key=lambda t: t.anchor.lower()):
+        if "owl:Class" in t.kinds:
+            sections["Classes"].append(t)
+        elif "owl:ObjectProperty" in t.kinds:
+            sections["Object properties"].append(t)
+        elif "owl:DatatypeProperty" in t.kinds:
+            sections["Datatype properties"].append(t)
+        elif "owl:AnnotationProperty" in t.kinds:
+            sections["Annotation properties"].append(t)
+        else:
+            sections["Concepts and individuals"].append(t)
+    return head, {k: v for k, v in sections.items() if v}

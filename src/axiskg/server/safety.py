@@ -1,0 +1,118 @@
+"""Refuse what a read-only public endpoint must never run: SPARQL Update and SERVICE.
+
+Both rdflib and pyoxigraph execute ``SERVICE <url> { ... }`` by sending an HTTP request to
+``url`` (server-side request forgery), and pyoxigraph has no switch to turn that off. So every
+query is checked here, before it reaches any engine, by a small lexer that follows the SPARQL
+1.1 grammar for the only places where the word may harmlessly appear: string literals, IRIs
+(``<...>``), comments, variable names and the local part of prefixed names.
+
+The check is deliberately conservative. pyoxigraph matches keywords without a word boundary
+(measured: ``SERVICE:x {..}``, ``SERVICEx: {..}``, ``?s ?p 12SERVICE <u> {..}`` and
+``?s ?p trueSERVICE <u> {..}`` all make it connect), so *any* other occurrence of the letters
+``service`` in any case, including inside a prefix label or glued to a number, is refused.
+Wherever the lexer is unsure (an unterminated string, a backslash outside a string, an IRI
+holding an escape) it reads the text as code, which can only refuse more, never less. SPARQL
+also allows ``\\uXXXX`` escapes; a query holding one is checked both as written and with the
+escapes applied. The cost is a few microseconds per query (see ``benchmarks/serve_bench.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: keywords that open a SPARQL 1.1 Update operation
+UPDATE_KEYWORDS = frozenset(
+    {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
+)
+#: the four query forms
+QUERY_FORMS = ("select", "ask", "construct", "describe")
+
+# The tokens that hide text from the check, scanned left to right (leftmost match wins, as in
+# a lexer). Strings must be terminated on the same line (short) or at all (long): an
+# unterminated quote is skipped and the rest is read as code. IRIREF excludes whitespace and
+# <>"{}|^`\ exactly as the grammar does. Comments stop at any line terminator (ending one early
+# only exposes more text to the check). A backslash outside a string takes the next character
+# with it, so "\#" never opens a comment. Everything else is code.
+_HIDING = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r\x0b\x0c\x85\u2028\u2029]*)
+    | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}
+               | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+               | "(?:[^"\\\n\r]|\\[^\n\r])*"
+               | '(?:[^'\\\n\r]|\\[^\n\r])*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_]+)
+    | (?P<pname>(?P<prefix>[A-Za-z][A-Za-z0-9_-]*)?:[A-Za-z0-9_-]*)
+    | (?P<escape>\\.)
+    | (?P<word>[A-Za-z0-9_-]+)
+    """,
+    re.X | re.S,
+)
+# the first keyword once the prologue (BASE <iri>, PREFIX p: <iri>) is taken out
+_FIRST_KEYWORD = re.compile(r"\s*(?:(?:base|prefix(?:\s+[A-Za-z][A-Za-z0-9_-]*)?)\s+)*([A-Za-z]+)", re.I)
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _code_part(m: re.Match) -> str:
+    kind = m.lastgroup
+    if kind == "pname":
+        # the local part cannot hide a keyword (the parser reads it greedily); the prefix
+        # label can: "SERVICE:x" and "SERVICEx:" are both a SERVICE clause to pyoxigraph
+        return (m.group("prefix") or "") + " "
+    if kind in ("escape", "word"):  # words are kept whole, so no match starts inside one
+        return m.group()
+    return " "
+
+
+class Refused(Exception):
+    """A query this endpoint will not run; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the lexer saw: the query form (``select``/``ask``/``construct``/``describe``,
+    or ``None`` when the text opens with none of them: the parser will say why)."""
+
+    form: str | None
+
+
+def _unescape(text: str) -> str:
+    def char(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _UNICODE_ESCAPE.sub(char, text)
+
+
+def _code(text: str) -> str:
+    """``text`` with strings, IRIs, comments, variables and local names blanked out."""
+    return _HIDING.sub(_code_part, text)
+
+
+@lru_cache(maxsize=4096)
+def inspect(query: str) -> Inspection:
+    """Check ``query`` before execution; raise :class:`Refused` for Update or SERVICE.
+    (Answers are cached by query text; a refusal is raised again each time.)"""
+    code = _code(query)
+    m = _FIRST_KEYWORD.match(code)
+    first = m.group(1).casefold() if m else None
+    service = "service" in code.casefold()
+    if not service and ("\\u" in query or "\\U" in query):
+        service = "service" in _code(_unescape(query)).casefold()
+    if first in UPDATE_KEYWORDS:
+        raise Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    if service:
+        raise Refused(
+            403,
+            "SERVICE is not allowed: this endpoint does not query other endpoints "
+            "(the word 'service' may appear only in strings, IRIs, comments, variable names "
+            "and the local part of prefixed names)",
+        )
+    return Inspection(form=first if first in QUERY_FORMS else None)
