@@ -6,7 +6,7 @@ Starts ``axiskg serve`` on 127.0.0.1 (a free port), then for each scenario runs 
 asyncio clients, each on one kept-alive HTTP/1.1 connection, sending GET requests back to back
 for ``--seconds`` seconds; every answer's status and body are checked. Scenarios: a simple
 lookup (Japan's English label), and the heaviest stored query (the slowest one run locally).
-Also times the SERVICE/Update check (:func:`axiskg.server.safety.inspect`) per query.
+Also times the SERVICE/Update check (:func:`axiskg.sparql_safety.inspect`) per query.
 Results are printed and written as JSON to ``--out`` (default benchmarks/results/serve.json).
 The load generator runs on the same machine, so it competes with the server for the CPUs.
 """
@@ -50,7 +50,7 @@ def heaviest_stored_query() -> tuple[str, str, float]:
 
 
 def time_safety_check(queries: list[str], rounds: int = 2000) -> float:
-    from axiskg.server.safety import inspect
+    from axiskg.sparql_safety import inspect
 
     started = time.perf_counter()
     for _ in range(rounds):

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from serve_helpers import Listener
 
-from axiskg.server.safety import Refused, inspect
+from axiskg.sparql_safety import Refused, inspect
 
 E = "http://e/"
 

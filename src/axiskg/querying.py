@@ -33,7 +33,6 @@ DEFAULT_TIMEOUT = 30
 _ERROR_AT = re.compile(r"^error at (?P<line>\d+):(?P<column>\d+):\s*")
 # strings, IRIs and comments, which may contain the word SERVICE harmlessly
 _NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.I)
 
 
 class EndpointError(InputError):
@@ -69,12 +68,17 @@ def query_form(sparql: str) -> str:
 
 
 def check_query(sparql: str, source: str | Path | None = None) -> None:
-    """Refuse SERVICE (server-side request forgery) before a query is executed anywhere."""
-    code = _code(sparql)
-    m = _SERVICE.search(code)
-    if m:
-        line = code.count("\n", 0, m.start()) + 1
-        raise InputError(source, "SERVICE clauses are not allowed (the query would make the server fetch other URLs)", line)
+    """Refuse SERVICE (server-side request forgery) and Update before a query is executed
+    anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
+    from axiskg.sparql_safety import Refused, _code, inspect
+
+    try:
+        inspect(sparql)
+    except Refused as exc:
+        code = _code(sparql)  # strings, IRIs and comments blanked out
+        m = re.search(r"service", code, re.I) or re.search(r"\S", code)
+        line = code.count("\n", 0, m.start()) + 1 if m else None
+        raise InputError(source, exc.message, line) from None
 
 
 def _rdflib_location(sparql: str) -> tuple[int, int] | None:

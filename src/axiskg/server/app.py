@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
 from axiskg.server.pool import QueryTimeout, WorkerCrashed, WorkerPool
-from axiskg.server.safety import Refused, inspect
+from axiskg.sparql_safety import Refused, inspect
 from axiskg.server.service import service_description
 
 FORM_TYPE = "application/x-www-form-urlencoded"
