@@ -1,0 +1,223 @@
+"""Pictures generated from the graph: Graphviz DOT built from :mod:`axiskg.docs.graphdata`,
+laid out by the ``dot``/``neato`` programs (Debian package ``graphviz``), as SVG.
+
+* :func:`alliance_network` -- states and the mechanisms they belong to
+* :func:`causal_map`       -- drivers (by origin) -> the central trend -> impacts (by domain)
+* :func:`class_hierarchy`  -- the ontology's classes and their named superclasses
+
+The SVG is deterministic: the DOT source is built in sorted order, and Graphviz's version
+comment and external DOCTYPE are replaced by one comment that records the SHA-256 of the DOT
+source and the Graphviz version. :func:`svg_source_digest` reads the digest back, so a test can
+tell a stale picture (different graph) from a different Graphviz build (same graph).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import graphviz
+
+from axiskg.docs import graphdata
+from axiskg.errors import InputError
+
+#: the pictures the site shows, by file stem
+PICTURES = ("alliance-network", "causal-map", "class-hierarchy")
+#: the pictures committed under docs/img/ for the README
+README_PICTURES = ("alliance-network", "causal-map")
+
+FONT = "Helvetica"
+INCREASES = "#1b7837"
+DECREASES = "#b2182b"
+HUB = "#fdb863"
+STATE = "#d1e5f0"
+MECHANISM = "#f7f7f7"
+
+Href = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str
+    title: str
+    dot: str  # the DOT source
+    engine: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(f"{self.engine}\n{self.dot}".encode("utf-8")).hexdigest()
+
+
+def node_id(iri: str) -> str:
+    """A stable, readable node name: the IRI's path below ``/id/``, else its CURIE with a dot
+    (``axis.Actor``: a colon would make DOT read ``node:port``)."""
+    if iri.startswith(graphdata.ID):
+        return iri[len(graphdata.ID):]
+    return graphdata.curie(iri).replace(":", ".")
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _node_attrs(iri: str, href: Href | None) -> dict[str, str]:
+    attrs = {"id": node_id(iri).replace("/", "-").replace(":", "-"), "tooltip": iri}
+    url = href(iri) if href else None
+    if url:
+        attrs.update(URL=url, target="_top")
+    return attrs
+
+
+def _graph(cls, name: str, **graph_attr):
+    g = cls(name=name, strict=False)
+    g.attr(fontname=FONT, **graph_attr)
+    g.attr("node", fontname=FONT, fontsize="11")
+    g.attr("edge", fontname=FONT, fontsize="9")
+    return g
+
+
+# --------------------------------------------------------------------------- (a) alliance network
+
+
+def alliance_network(net: graphdata.Network, href: Href | None = None) -> Picture:
+    g = _graph(graphviz.Graph, "alliance_network", layout="neato", overlap="false", splines="true",
+               sep="+12", start="1", label="Alliance network: states (ovals) and the mechanisms they "
+               "belong to (boxes); orange: the mechanism the report calls the axis / hub",
+               labelloc="b", fontsize="12")
+    for m in net.mechanisms:
+        hub = bool(m.axis_claims)
+        label = f"{_wrap(m.label, 24)}\n({m.kind})"
+        if hub:
+            label += f"\n{len(m.axis_claims)} claims: axis / hub"
+        g.node(node_id(m.iri), label, shape="box", style="rounded,filled,bold" if hub else "rounded,filled",
+               fillcolor=HUB if hub else MECHANISM, penwidth="2.5" if hub else "1",
+               **_node_attrs(m.iri, href))
+    for s, label in net.states.items():
+        degree = sum(s in m.members for m in net.mechanisms)
+        g.node(node_id(s), f"{label}\n({degree} mechanism{'s' if degree != 1 else ''})", shape="ellipse", style="filled",
+               fillcolor=STATE, penwidth=str(1 + degree / 2), fontsize=str(11 + degree),
+               **_node_attrs(s, href))
+    for m in net.mechanisms:
+        for s in m.members:
+            g.edge(node_id(m.iri), node_id(s), id=f"member--{node_id(m.iri)}--{node_id(s)}".replace("/", "-"),
+                   len="1.6")
+        for inner in m.includes:
+            g.edge(node_id(m.iri), node_id(inner), style="dashed", color="#888888", label="includes",
+                   fontcolor="#555555", len="2.2",
+                   id=f"includes--{node_id(m.iri)}--{node_id(inner)}".replace("/", "-"))
+    return Picture("alliance-network", "Alliance network", g.source, "neato")
+
+
+# --------------------------------------------------------------------------- (b) causal map
+
+_SIGN = {"Increases": "+", "Decreases": "\u2212"}
+
+
+def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
+    g = _graph(graphviz.Digraph, "causal_map", rankdir="LR", ranksep="0.9", nodesep="0.15",
+               newrank="true", compound="true", labelloc="b", fontsize="12",
+               label="Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they "
+               "bear on)\nEdge label: polarity (+ increases, \u2212 decreases) and the claim's modality; "
+               "green: increases, red dashed: decreases")
+    clusters: dict[tuple[int, str], list[graphdata.Factor]] = {}
+    order = {"driver": 0, "other": 1, "trend": 2, "impact": 3}
+    for f in cmap.factors:
+        if f.role == "driver":
+            title = "Drivers: " + " & ".join(f.groups or ("origin not given",))
+        elif f.role == "impact":
+            title = "Impacts on " + " & ".join(f.groups or ("(domain not given)",))
+        elif f.role == "trend":
+            title = "Central trend"
+        else:
+            title = "Initiatives, events and other factors"
+        clusters.setdefault((order[f.role], title), []).append(f)
+    style = {"driver": "#e0ecf4", "other": "#f0f0f0", "trend": "#fee0b6", "impact": "#fde0ef"}
+    for n, ((_, title), factors) in enumerate(sorted(clusters.items())):
+        with g.subgraph(name=f"cluster_{n}") as c:
+            c.attr(label=title, style="rounded,filled", fillcolor=style[factors[0].role], color="#999999",
+                   fontsize="11")
+            for f in factors:
+                trend = f.role == "trend"
+                c.node(node_id(f.iri), _wrap(f.label, 22 if trend else 34), shape="box",
+                       style="rounded,filled,bold" if trend else "rounded,filled", fillcolor="white",
+                       penwidth="2.5" if trend else "1", fontsize="14" if trend else "10",
+                       **_node_attrs(f.iri, href))
+    for e in cmap.edges:
+        label = f"{_SIGN.get(e.polarity, '?')} {e.modality.lower()}"
+        if len(e.claims) > 1:
+            label += f" \u00d7{len(e.claims)}"
+        dec = e.polarity == "Decreases"
+        g.edge(node_id(e.cause), node_id(e.effect), label=label,
+               color=DECREASES if dec else INCREASES, fontcolor=DECREASES if dec else INCREASES,
+               style="dashed" if dec else "solid", arrowhead="tee" if dec else "normal",
+               id="link--" + "--".join(node_id(c) for c in e.claims).replace("/", "-"),
+               tooltip="; ".join(e.cues) or label)
+    return Picture("causal-map", "Causal map", g.source, "dot")
+
+
+# --------------------------------------------------------------------------- (c) class hierarchy
+
+
+def class_hierarchy(h: graphdata.ClassHierarchy, href: Href | None = None) -> Picture:
+    g = _graph(graphviz.Digraph, "class_hierarchy", rankdir="RL", ranksep="0.6", nodesep="0.12",
+               label="Class hierarchy (arrows point to the superclass); grey dashed: reused vocabularies",
+               labelloc="b", fontsize="12")
+    for c, label in h.classes.items():
+        own = c in h.own
+        g.node(node_id(c), label, shape="box", style="rounded,filled" if own else "rounded,dashed,filled",
+               fillcolor="#e0ecf4" if own else "#f7f7f7", color="#333333" if own else "#999999",
+               **_node_attrs(c, href))
+    for sub, sup in h.edges:
+        g.edge(node_id(sub), node_id(sup), arrowhead="empty")
+    return Picture("class-hierarchy", "Class hierarchy", g.source, "dot")
+
+
+# --------------------------------------------------------------------------- rendering
+
+_GENERATED = re.compile(r"<!-- Generated by graphviz version (?P<version>[^\n]*?)\s*-->\n?")
+_DOCTYPE = re.compile(r"<!DOCTYPE svg[^>]*>\n?")
+_DIGEST = re.compile(r"<!-- axiskg picture [\w-]+: dot-sha256=(?P<digest>[0-9a-f]{64}) ")
+
+
+def render_svg(picture: Picture, timeout: float = 120) -> bytes:
+    """The picture as SVG bytes, laid out by Graphviz; the same input gives the same bytes."""
+    try:
+        proc = subprocess.run([picture.engine, "-Tsvg"], input=picture.dot.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError:
+        raise InputError(None, f"Graphviz is not installed (no {picture.engine!r} program; "
+                               "apt-get install graphviz)") from None
+    except subprocess.TimeoutExpired:
+        raise InputError(None, f"Graphviz took over {timeout:g} s to lay out {picture.name}") from None
+    if proc.returncode != 0:
+        problem = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise InputError(None, f"Graphviz failed to lay out {picture.name}: {problem[-1] if problem else proc.returncode}")
+    raw = proc.stdout
+    text = raw.decode("utf-8")
+    m = _GENERATED.search(text)
+    version = m["version"].strip() if m else "unknown"
+    comment = (f"<!-- axiskg picture {picture.name}: dot-sha256={picture.digest} graphviz={version}; "
+               "generated from the graph by `axiskg docs`, do not edit -->\n")
+    text = _GENERATED.sub(comment, text, count=1) if m else text
+    text = _DOCTYPE.sub("", text, count=1)
+    return text.encode("utf-8")
+
+
+def svg_source_digest(svg: bytes) -> str | None:
+    """The DOT digest recorded in an SVG written by :func:`render_svg` (``None`` if absent)."""
+    m = _DIGEST.search(svg.decode("utf-8", errors="replace"))
+    return m["digest"] if m else None
+
+
+def build_pictures(store, href: Href | None = None, names=PICTURES) -> dict[str, Picture]:
+    """The named pictures (DOT, not yet rendered) for the graph in ``store``."""
+    makers = {
+        "alliance-network": lambda: alliance_network(graphdata.alliance_network(store), href),
+        "causal-map": lambda: causal_map(graphdata.causal_map(store), href),
+        "class-hierarchy": lambda: class_hierarchy(graphdata.class_hierarchy(store), href),
+    }
+    return {name: makers[name]() for name in names}

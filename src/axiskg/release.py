@@ -1,0 +1,247 @@
+"""Release files: the graph in every syntax, one named graph per source, the shapes, and a
+VoID + DCAT description of it all.
+
+``release()`` writes to ``dist/release/`` (or ``out_dir``):
+
+==================  =================================================================
+``axiskg.ttl``      ontology + all data, Turtle
+``axiskg.nt``       the same, N-Triples (sorted lines)
+``axiskg.jsonld``   the same, JSON-LD, with its context inline ...
+``context.jsonld``  ... and published as a file of its own (the same ``@context``)
+``axiskg.rdf``      the same, RDF/XML (for Protégé and owlready2, which do not read Turtle)
+``axiskg.trig``     TriG: one named graph per source (ontology, each ``data/<dir>/``)
+``shapes.ttl``      the SHACL shapes
+``void.ttl``        VoID + DCAT: counts, classes, licence, version, download links, checksums
+==================  =================================================================
+
+Version: the released ontology's ``owl:versionIRI`` and ``owl:versionInfo`` are rewritten from
+:data:`axiskg.__version__` (the package version, set once in ``pyproject.toml``), so a release
+can never carry a stale version whatever the source file says.
+
+Every file is a pure function of the inputs and the version (no clock, no hash order), so
+releasing twice gives byte-identical files. All files are rendered in memory first and then
+each is written atomically; a bad input leaves the folder untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import OWL, RDF, XSD, Literal, URIRef
+
+from axiskg import loading, paths
+from axiskg.serialize import PREFIXES, atomic_write, canonical_graph, serialize
+
+ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
+DATASET_IRI = "https://w3id.org/axiskg/dataset"
+DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
+BASENAME = "axiskg"
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+
+#: file name -> (IANA media type, title)
+DISTRIBUTIONS = {
+    f"{BASENAME}.ttl": ("text/turtle", "ontology and data, Turtle"),
+    f"{BASENAME}.nt": ("application/n-triples", "ontology and data, N-Triples"),
+    f"{BASENAME}.jsonld": ("application/ld+json", "ontology and data, JSON-LD"),
+    f"{BASENAME}.rdf": ("application/rdf+xml", "ontology and data, RDF/XML"),
+    f"{BASENAME}.trig": ("application/trig", "ontology and data, one named graph per source, TriG"),
+    "shapes.ttl": ("text/turtle", "SHACL shapes, Turtle"),
+    "context.jsonld": ("application/ld+json", "JSON-LD context"),
+}
+VOID_FILE = "void.ttl"
+
+
+def version_iri(version: str) -> str:
+    return f"{ONTOLOGY_IRI}/{version}"
+
+
+def stamp_version(store: ox.Store, version: str) -> None:
+    """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
+    graph = ox.NamedNode(loading.ONTOLOGY_GRAPH)
+    subject = ox.NamedNode(ONTOLOGY_IRI)
+    for prop in (OWL.versionIRI, OWL.versionInfo):
+        for quad in list(store.quads_for_pattern(subject, ox.NamedNode(str(prop)), None, graph)):
+            store.remove(quad)
+    store.add(ox.Quad(subject, ox.NamedNode(str(OWL.versionIRI)), ox.NamedNode(version_iri(version)), graph))
+    store.add(ox.Quad(subject, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version), graph))
+
+
+def jsonld_context() -> dict:
+    """The published JSON-LD context: the same prefixes the JSON-LD file uses inline."""
+    return {"@context": dict(PREFIXES)}
+
+
+def trig(store: ox.Store) -> bytes:
+    """TriG with one named graph per source graph of ``store``, deterministically.
+
+    Each graph's blank nodes get canonical labels (prefixed with the graph's position, so two
+    graphs never share a label: TriG labels are document-wide); the quads are sorted and written
+    by pyoxigraph's TriG writer, whose output depends only on that order. (rdflib's TriG writer
+    orders graphs and blank nodes by hash, so it differs between runs.)"""
+    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    quads = []
+    for i, name in enumerate(names):
+        graph = ox.NamedNode(name)
+        for s, p, o in canonical_graph(loading.to_rdflib(store, [name])):
+            quads.append(ox.Quad(_ox_term(s, i), _ox_term(p, i), _ox_term(o, i), graph))
+    quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+    # no "id:" prefix: its local names hold slashes, which Turtle/TriG would have to escape
+    prefixes = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+
+
+def _ox_term(term, graph_index: int):
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(f"g{graph_index}{term}")
+    return loading._to_ox(term)
+
+
+def _graph_triples(store: ox.Store) -> dict[str, int]:
+    out = {}
+    for g in sorted(store.named_graphs(), key=lambda g: g.value):
+        out[g.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+    return out
+
+
+def describe(
+    graph: rdflib.Graph,
+    graph_triples: dict[str, int],
+    files: dict[str, bytes],
+    version: str,
+    base_url: str,
+) -> rdflib.Graph:
+    """The VoID + DCAT description of the release (counts from ``graph``, the merged graph)."""
+    ontology = URIRef(ONTOLOGY_IRI)
+    ds = URIRef(f"{DATASET_IRI}/{version}")
+    g = rdflib.Graph()
+
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.isVersionOf, URIRef(DATASET_IRI)))
+    g.add((ds, DCTERMS.title, Literal("axiskg: the alliance-axis report as a knowledge graph", lang="en")))
+    for prop in (DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.modified):
+        for value in sorted(graph.objects(ontology, prop)):
+            g.add((ds, prop, value))
+    g.add((ds, OWL.versionInfo, Literal(version)))
+    g.add((ds, DCAT.version, Literal(version)))
+    g.add((ds, DCTERMS.conformsTo, URIRef(version_iri(version))))
+    g.add((ds, VOID.uriSpace, Literal("https://w3id.org/axiskg/id/")))
+    g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
+
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    typed = Counter()
+    for s, cls in set(graph.subject_objects(RDF.type)):
+        typed[cls] += 1
+    props = Counter(p for _, p, _ in graph)
+    integer = XSD.integer
+    for ns in sorted({_namespace(str(p)) for p in props} | {_namespace(str(c)) for c in
+                     graph.objects(None, RDF.type) if isinstance(c, URIRef)}):
+        g.add((ds, VOID.vocabulary, URIRef(ns)))
+    g.add((ds, VOID.triples, Literal(len(graph), datatype=integer)))
+    g.add((ds, VOID.entities, Literal(len(subjects), datatype=integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=integer)))
+    g.add((ds, VOID.distinctObjects, Literal(len(set(graph.objects())), datatype=integer)))
+    g.add((ds, VOID.properties, Literal(len(props), datatype=integer)))
+    g.add((ds, VOID.classes, Literal(len(typed), datatype=integer)))
+    for cls, n in sorted(typed.items()):
+        part = rdflib.BNode()
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(n, datatype=integer)))
+    for prop, n in sorted(props.items()):
+        part = rdflib.BNode()
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, prop))
+        g.add((part, VOID.triples, Literal(n, datatype=integer)))
+    for name, n in graph_triples.items():
+        sub = URIRef(name)
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, VOID.triples, Literal(n, datatype=integer)))
+        g.add((sub, DCTERMS.title, Literal(f"named graph {loading.describe_graph(name)}", lang="en")))
+
+    for name, data in sorted(files.items()):
+        media, title = DISTRIBUTIONS[name]
+        url = URIRef(base_url + name)
+        g.add((ds, DCAT.distribution, url))
+        if name.endswith((".nt", ".ttl", ".rdf", ".jsonld", ".trig")) and name.startswith(BASENAME):
+            g.add((ds, VOID.dataDump, url))
+        g.add((url, RDF.type, DCAT.Distribution))
+        g.add((url, DCTERMS.title, Literal(title, lang="en")))
+        g.add((url, DCAT.downloadURL, url))
+        g.add((url, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        g.add((url, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        checksum = URIRef(f"{url}#sha256")
+        g.add((url, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    return g
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+#: prefixes of the VoID file beyond :data:`axiskg.serialize.PREFIXES`
+VOID_PREFIXES = {"void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
+
+
+def void_turtle(void: rdflib.Graph) -> bytes:
+    """The VoID graph as canonical Turtle with its own prefixes bound."""
+    g = canonical_graph(void)
+    for prefix, ns in VOID_PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return serialize(g, "turtle", canonical=False)
+
+
+def render_release(root: Path | str | None = None, version: str | None = None,
+                   base_url: str | None = None) -> dict[str, bytes]:
+    """Every release file, by name, rendered in memory."""
+    from axiskg import __version__
+
+    version = version or __version__
+    base_url = (base_url or DEFAULT_BASE_URL).format(version=version)
+    if not base_url.endswith("/"):
+        base_url += "/"
+    root = Path(root) if root is not None else paths.project_root()
+    store = loading.load_store(root)
+    stamp_version(store, version)
+    shapes = loading.load_shapes(root)
+    graph = loading.to_rdflib(store)
+    canonical = canonical_graph(graph)
+
+    files: dict[str, bytes] = {
+        f"{BASENAME}.ttl": serialize(canonical, "turtle", canonical=False),
+        f"{BASENAME}.nt": serialize(canonical, "ntriples", canonical=False),
+        f"{BASENAME}.jsonld": serialize(canonical, "jsonld", canonical=False),
+        f"{BASENAME}.rdf": serialize(canonical, "rdfxml", canonical=False),
+        f"{BASENAME}.trig": trig(store),
+        "shapes.ttl": serialize(shapes, "turtle"),
+        "context.jsonld": (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
+    }
+    void = describe(canonical, _graph_triples(store), files, version, base_url)
+    files[VOID_FILE] = void_turtle(void)
+    return files
+
+
+def release(root: Path | str | None = None, out_dir: Path | str | None = None,
+            version: str | None = None, base_url: str | None = None) -> dict[str, Path]:
+    """Write the release files to ``out_dir`` (default ``<root>/dist/release``)."""
+    root = Path(root) if root is not None else paths.project_root()
+    out = Path(out_dir) if out_dir is not None else paths.dist_dir(root) / "release"
+    files = render_release(root, version, base_url)
+    for name, data in sorted(files.items()):
+        atomic_write(out / name, data)
+    return {name: out / name for name in sorted(files)}

@@ -1,0 +1,194 @@
+"""`axiskg docs`: the pages, their links, and that nothing is loaded from the network."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import run_cli
+
+from axiskg import loading, paths
+from axiskg.docs import graphdata
+
+ROOT = paths.project_root(Path(__file__).parent)
+PAGES = ["claims.html", "data.html", "entities.html", "index.html", "ontology-extras.html", "ontology.html",
+         "pictures.html", "queries.html"]
+IMAGES = ["img/alliance-network.svg", "img/causal-map.svg", "img/class-hierarchy.svg"]
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["which", "dot"], capture_output=True).returncode != 0, reason="Graphviz (dot) is not installed"
+)
+
+
+class Page(HTMLParser):
+    """ids, links (a href) and loaded resources (src, link href, object data) of one page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        for attr in ("src", "data", "poster"):
+            if a.get(attr):
+                self.resources.append(a[attr])
+        if tag == "link" and a.get("href"):
+            self.resources.append(a["href"])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    proc = run_cli("docs", "--out", str(out), root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith(f"open {out.resolve() / 'index.html'}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, Page]:
+    return {p: Page((site / p).read_text(encoding="utf-8")) for p in PAGES}
+
+
+@pytest.fixture(scope="module")
+def store():
+    return loading.load_store(ROOT)
+
+
+def test_site_files(site):
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(PAGES + IMAGES + ["site.css"])
+
+
+def test_every_internal_link_resolves(site, pages):
+    checked = 0
+    for name, page in pages.items():
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue  # links to the web are fine: they are not loaded
+            target = parts.path or name
+            assert (site / target).is_file(), f"{name}: broken link {href}"
+            if parts.fragment and target.endswith(".html"):
+                assert parts.fragment in pages[target].ids, f"{name}: no #{parts.fragment} on {target}"
+            checked += 1
+    assert checked > 500
+
+
+def test_nothing_is_loaded_from_elsewhere(site, pages):
+    for name, page in pages.items():
+        for res in page.resources:
+            assert not urlsplit(res).scheme or res.startswith("data:"), f"{name} loads {res}"
+    for path in [site / p for p in PAGES + IMAGES + ["site.css"]]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), f"{path.name} imports from the web"
+        assert "<script src" not in text
+
+
+def test_claims_page_has_every_claim_with_quote_section_and_modality(site, store):
+    text = (site / "claims.html").read_text(encoding="utf-8")
+    claims = graphdata.claims(store)
+    assert len(claims) >= 63
+    assert f"<h1>Claims ({len(claims)})</h1>" in text
+    for c in claims:
+        start = text.index(f'id="{c.iri[len(graphdata.ID):].replace("/", "-")}"')
+        card = html.unescape(text[start:text.index("</div>", start)])
+        assert f"<blockquote>\u201c{c.quotes[0]}\u201d</blockquote>" in card
+        assert f'<span class="tag">{c.modality}</span>' in card
+        assert 'href="data.html#section-alliance-axis-2025-' in card  # its section
+        assert 'href="entities.html#' in card  # the entities it is about
+
+
+def test_claim_slots_are_linked(site):
+    """The worked example of DESIGN.md: a claim whose statement is "<subject> org:reportsTo
+    INDOPACOM", with both slots linked to their entities."""
+    text = (site / "claims.html").read_text(encoding="utf-8")
+    statements = re.findall(r"<dt>statement</dt><dd>(.*?)</dd>", text)
+    reports_to = [s for s in statements if "<code>org:reportsTo</code>" in s]
+    assert reports_to
+    assert all(s.endswith('<a href="entities.html#actor-indopacom">U.S. Indo-Pacific Command</a>') for s in reports_to)
+
+
+def test_data_page_mechanisms_with_members(site, store):
+    text = (site / "data.html").read_text(encoding="utf-8")
+    row = text[text.index('id="mech-mechanism-quad"'):]
+    row = row[:row.index("</tr>")]
+    for state in ("Australia", "India", "Japan", "United States"):
+        assert f">{state}</a>" in row
+    assert "minilateral grouping" in row
+    assert "called the axis/hub in 4 claims" in text
+    for title in ('The Core of the "Upgraded" U.S.-Japan Alliance Lies in Military Integration',
+                  "Changes in the International Environment"):
+        assert f"<td>{title}</td>" in html.unescape(text)
+
+
+def test_entities_page_back_links_claims(site, pages):
+    text = (site / "entities.html").read_text(encoding="utf-8")
+    card = text[text.index('id="actor-indopacom"'):]
+    card = card[:card.index("</div>")]
+    assert "U.S. Indo-Pacific Command" in card and "インド太平洋軍" in card
+    assert card.count('href="claims.html#') >= 1
+
+
+def test_ontology_pages(site, pages):
+    lode = (site / "ontology.html").read_text(encoding="utf-8")
+    assert "https://w3id.org/axiskg/ontology#CausalLink" in lode
+    assert '<nav class="site axiskg">' in lode
+    extras = (site / "ontology-extras.html").read_text(encoding="utf-8")
+    # disjointness pyLODE leaves out
+    groups = re.findall(r"<tr><td><code>owl:AllDisjointClasses</code></td><td>(.*?)</td></tr>", extras)
+    names = [re.sub(r"<[^>]+>", "", g) for g in groups]
+    assert "driver, central trend, impact" in names
+    assert "state, military command, armed force, government body" in names
+    # the shapes that constrain a class, and those inherited from superclasses
+    card = extras[extras.index('id="class-axis-CausalLink"'):]
+    card = card[:card.index('<div class="card"', 10)]
+    assert "axsh:CausalLinkShape" in card
+    assert "axis:hasCause" in card and "sh:maxCount 1" in card
+    assert 'href="#class-axis-Claim"><code>axsh:ClaimShape</code></a> (claim)' in card
+
+
+def test_queries_page_runs_each_stored_query(site):
+    from axiskg import catalog
+
+    text = (site / "queries.html").read_text(encoding="utf-8")
+    stored = catalog.load_catalog(ROOT)
+    assert stored, "no stored queries"
+    for q in stored:
+        assert f'id="q-{q.name}"' in text
+        card = text[text.index(f'id="q-{q.name}"'):]
+        card = html.unescape(card[:card.index("</div>")])
+        assert f"<h2>{q.title}</h2>" in card
+        assert "This query failed" not in card, card[:2000]
+        assert re.search(r"\d+ results?</p>", card)
+
+
+def test_bad_input_is_one_line_error(project, tmp_path):
+    bad = project / "data" / "report" / "broken.ttl"
+    bad.write_text('<http://a> <http://b> "unterminated .\n')
+    proc = run_cli("docs", "--out", str(tmp_path / "site"), root=project)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"axiskg: error: {bad}:1:") and "Traceback" not in proc.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_failed_run_keeps_the_previous_site(project, tmp_path):
+    out = tmp_path / "out" / "site"
+    assert run_cli("docs", "--out", str(out), root=project).returncode == 0, "fixture project builds"
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (project / "data" / "report" / "broken.ttl").write_text("@prefix : <x> .\n:a :b\n")
+    assert run_cli("docs", "--out", str(out), root=project).returncode == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert [p.name for p in out.parent.iterdir()] == ["site"]  # no staging folder left behind
