@@ -2,7 +2,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test clean
+.PHONY: venv demo test images clean
 
 venv: $(STAMP)
 
@@ -22,6 +22,11 @@ demo: venv
 	@echo; $(AXISKG) query impacts-by-domain --width 45
 	@echo; $(AXISKG) query reporting-lines --width 50
 	@echo; echo "More: $(AXISKG) query --list shows every stored query; $(AXISKG) query NAME runs one."
+	@echo; echo "== documentation site and pictures"; $(AXISKG) docs
+
+# Regenerate the README pictures from the graph (tests/test_pictures.py fails while they are stale).
+images: venv
+	$(AXISKG) docs --readme-images docs/img
 
 test: venv
 	$(VENV)/bin/pytest -q
