@@ -37,24 +37,9 @@ _G_BASE = "urn:axiskg:test:base"
 _G_ADD = "urn:axiskg:test:additions"
 _G_REMOVE = "urn:axiskg:test:removals"
 
-_SEVERITY_ON_CONSTRAINT = (
-    "sh:severity sh:Warning sits on the sh:SPARQLConstraint, where SHACL ignores it (severity "
-    "is a property of the shape), so this intended Warning is reported as a Violation"
-)
 #: fixtures whose shape does not behave as intended (reported to the lead): fixture id -> why.
 #: Each is an xfail(strict=True) test of the intended result; fix the shape, drop the entry.
-KNOWN_SHAPE_BUGS: dict[str, str] = {
-    "DriverShape/bad-sparql-leads-nowhere": _SEVERITY_ON_CONSTRAINT,
-    "ImpactShape/bad-sparql-unreached": _SEVERITY_ON_CONSTRAINT,
-    "TextQuoteSelectorShape/ok-multiline-quote": (
-        "the white-space Warning's sh:pattern ^\\S(.*\\S)?$ has no 's' flag, so '.' does not match a "
-        "line break and a verbatim quote that spans two lines is flagged"
-    ),
-    "TextQuoteSelectorShape/bad-trailing-newline": (
-        "pyshacl matches sh:pattern with Python's re, whose '$' also matches before a final line "
-        "break, so ^\\S(.*\\S)?$ lets a quote that ends with a line break through"
-    ),
-}
+KNOWN_SHAPE_BUGS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------- fixtures on disk
@@ -324,8 +309,8 @@ def test_sparql_constraints_are_found():
         "ClaimShape: The claim is stated in a component ({?value}) that is not part of the report it is attributed to.",
         "ClaimShape: The claim's content is asserted as a bare triple between entities ({?value}); claims must never be stated as facts.",
         "ClaimShape: The claim's evidence quotes a source ({?value}) other than the report it is attributed to.",
-        "DriverShape: The driver leads to no central trend through causal links.",
-        "ImpactShape: No causal path leads from a central trend to this impact.",
+        "DriverReachesTrendShape: The driver leads to no central trend through causal links.",
+        "ImpactReachedShape: No causal path leads from a central trend to this impact.",
         "ReportComponentShape: Two components of the same kind in the same parent share ordinal {?ordinal} (the other is {?value}).",
     ]
 
@@ -353,7 +338,7 @@ def test_prepared_queries_give_the_same_report():
     """The speed-up used for the fixtures changes nothing: the fixtures whose SPARQL
     constraints fire give the same results without it."""
     ids = ["ClaimShape/bad-attributed-to-non-report", "ReportComponentShape/bad-sparql-duplicate-ordinal",
-           "DriverShape/bad-sparql-leads-nowhere"]
+           "DriverReachesTrendShape/bad-sparql-leads-nowhere"]
     chosen = [f for f in FIXTURES if f.id in ids]
     assert len(chosen) == len(ids)
     for fx in chosen:
@@ -363,9 +348,8 @@ def test_prepared_queries_give_the_same_report():
 
 
 def test_every_class_used_in_the_project_data_is_checked_by_a_node_shape():
-    """Every typed node of the data is a focus node of some node shape, except the gap reported
-    to the lead: spdx:Checksum (only its value is checked, through the report's path)."""
+    """Every typed node of the data is a focus node of some node shape."""
     _, data, graph = project()
     focus = set().union(*(focus_nodes(s, graph) for s in node_shapes()))
     unchecked = {compact(str(c)) for s, c in data.subject_objects(RDF.type) if s not in focus}
-    assert sorted(unchecked) == ["http://spdx.org/rdf/terms#Checksum"]
+    assert sorted(unchecked) == []
