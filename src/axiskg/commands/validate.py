@@ -32,6 +32,10 @@ def register(subparsers) -> None:
         default="none",
         help="entailment before validating (default: none)",
     )
+    p.add_argument("--engine", choices=("sparql", "pyshacl"), default="sparql",
+                   help="sparql: the shapes compiled to SPARQL over the embedded store (fast, same results "
+                   "as pyshacl; shapes it cannot compile go to pyshacl); pyshacl: pyshacl for everything. "
+                   "--inference other than none always uses pyshacl (default: sparql)")
     p.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                    help="lowest severity that makes the run fail with exit code 1 (default: violation)")
     p.add_argument("--output", "-o", choices=("text", "json", "turtle", "junit", "github"), default="text",
@@ -51,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from axiskg.validation import validate
 
     root = root_of(args)
+    if args.engine == "sparql" and args.inference == "none":
+        return _run_sparql(args, root)
     if args.paths:
         store = loading.load_files(args.paths, format=args.format_in)
         ontology = loading.ontology_graph(loading.load_store(root, data=False))
@@ -63,6 +69,32 @@ def run(args: argparse.Namespace) -> int:
         shapes = loading.load_shapes(root)
     report = validate(loading.data_graph(store), shapes, ontology, args.inference,
                       locate=loading.source_locator(store))
+    options = {"fail_on": args.fail_on}
+    if args.output == "text":
+        options["color"] = use_color()
+    sys.stdout.write(FORMATTERS[args.output](report, **options))
+    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+
+
+def _run_sparql(args: argparse.Namespace, root: Path) -> int:
+    from axiskg import loading, paths
+    from axiskg.reporting import FORMATTERS, fails
+    from axiskg.shacl_sparql import validate_store
+
+    if args.paths:
+        store = loading.load_files(args.paths, format=args.format_in)
+        for path in paths.ontology_files(root):
+            loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
+    else:
+        store = loading.load_store(root, format=args.format_in)
+    if args.shapes:
+        shapes = loading.to_rdflib(loading.load_files(args.shapes))
+    else:
+        shapes = loading.load_shapes(root)
+    report = validate_store(store, shapes, locate=loading.source_locator(store), progress=None)
+    if report.fallback:
+        print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
+              file=sys.stderr)
     options = {"fail_on": args.fail_on}
     if args.output == "text":
         options["color"] = use_color()

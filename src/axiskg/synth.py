@@ -1,0 +1,308 @@
+"""A seeded corpus of synthetic reports, shaped like the real one, for scale tests and benchmarks.
+
+Each synthetic report is the real report's graph (``data/alliance-axis-2025/``, loaded the one
+way, :func:`axiskg.loading.load_store`) with every data IRI renamed into its own namespace
+(``.../id/report/synth-0001``, ``.../id/actor/synth-0001-japan``, ``.../id/claim/synth-0001/3``),
+its own blank nodes, a seeded issue date and a seeded permutation of the claims' modalities: the
+same classes, properties and proportions (actors, mechanisms, claims with quotes, causal links,
+impacts) as the real report, conforming to the shapes. Then ``violations`` known faults are
+injected (kinds in :data:`KINDS`, round-robin over reports), each producing exactly one known
+SHACL result; the manifest lists them.
+
+Output: ``OUT/synth-NNNN/report.nt`` (one folder per report, so under ``data/`` each report is
+its own named graph) and ``OUT/manifest.json``. The same seed gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from axiskg import loading
+from axiskg.errors import InputError
+from axiskg.serialize import atomic_write
+from axiskg.validation import compact
+
+TEMPLATE_REPORT = "alliance-axis-2025"
+ID = "https://w3id.org/axiskg/id/"
+AXIS = "https://w3id.org/axiskg/ontology#"
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+OA_EXACT = ox.NamedNode("http://www.w3.org/ns/oa#exact")
+ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
+EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+
+
+def _axis(local: str) -> ox.NamedNode:
+    return ox.NamedNode(AXIS + local)
+
+
+@dataclass(frozen=True)
+class Injected:
+    """One injected fault and the SHACL result it must produce."""
+
+    report: str
+    kind: str
+    severity: str
+    focus: str  # IRI, or for a blank node the way it is reached ("[] via <iri> p / q")
+    path: str | None
+    component: str  # local name, e.g. MinCountConstraintComponent
+
+
+# --------------------------------------------------------------------------- the template
+
+
+def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
+    """The real report's triples (its own named graph), sorted."""
+    store = loading.load_store(root)
+    graph = ox.NamedNode(loading.GRAPH_NS + TEMPLATE_REPORT)
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+    if not triples:
+        raise InputError(f"data/{TEMPLATE_REPORT}", "the template report has no triples")
+    return sorted(_stable_blank_nodes(triples), key=str)
+
+
+def _stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Blank nodes relabelled from a hash of their content and the node that owns them (our
+    blank nodes are trees: evidence, selectors, checksums), so every load gives the same labels."""
+    import hashlib
+
+    out_edges: dict = {}
+    owner: dict = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            out_edges.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, ox.BlankNode):
+            owner[t.object] = t
+    content: dict = {}
+
+    def describe(node) -> str:
+        if not isinstance(node, ox.BlankNode):
+            return str(node)
+        if node not in content:
+            content[node] = "[" + " ; ".join(sorted(f"{t.predicate} {describe(t.object)}"
+                                                    for t in out_edges.get(node, []))) + "]"
+        return content[node]
+
+    labels: dict = {}
+
+    def label(node) -> str:
+        if node not in labels:
+            via = owner.get(node)
+            where = f"{label(via.subject) if isinstance(via.subject, ox.BlankNode) else via.subject} {via.predicate}" if via else ""
+            labels[node] = "b" + hashlib.sha256(f"{where} {describe(node)}".encode()).hexdigest()[:16]
+        return labels[node]
+
+    def term(t):
+        return ox.BlankNode(label(t)) if isinstance(t, ox.BlankNode) else t
+
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+
+
+def report_slug(k: int) -> str:
+    return f"synth-{k:04d}"
+
+
+def _renamer(slug: str):
+    cache: dict = {}
+
+    def rename(term):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(ID):
+            out = cache.get(term)
+            if out is None:
+                rest = term.value[len(ID):]
+                if TEMPLATE_REPORT in rest:
+                    rest = rest.replace(TEMPLATE_REPORT, slug)
+                else:
+                    kind, _, local = rest.partition("/")
+                    rest = f"{kind}/{slug}-{local}" if local else f"{slug}-{kind}"
+                out = cache[term] = ox.NamedNode(ID + rest)
+            return out
+        if isinstance(term, ox.BlankNode):
+            return ox.BlankNode(f"{slug.replace('-', '')}x{term.value}")
+        return term
+
+    return rename
+
+
+# --------------------------------------------------------------------------- one report
+
+
+class _Report:
+    """The triples of one synthetic report, with helpers to pick and change them."""
+
+    def __init__(self, template: list[ox.Triple], k: int, seed: int) -> None:
+        self.slug = report_slug(k)
+        self.rng = random.Random(f"{seed}:{k}")
+        rename = _renamer(self.slug)
+        self.triples = {ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in template}
+        self._vary()
+
+    def subjects(self, predicate, obj=None) -> list:
+        return sorted({t.subject for t in self.triples if t.predicate == predicate
+                       and (obj is None or t.object == obj)}, key=str)
+
+    def objects(self, subject, predicate) -> list:
+        return sorted((t.object for t in self.triples if t.subject == subject and t.predicate == predicate), key=str)
+
+    def replace(self, subject, predicate, new_object=None) -> None:
+        """Drop ``subject predicate *``; add ``subject predicate new_object`` if given."""
+        self.triples = {t for t in self.triples if not (t.subject == subject and t.predicate == predicate)}
+        if new_object is not None:
+            self.triples.add(ox.Triple(subject, predicate, new_object))
+
+    def _vary(self) -> None:
+        """A seeded issue date, and the claims' modalities permuted (same proportions)."""
+        report = self.subjects(RDF_TYPE, _axis("Report"))[0]
+        year, month, day = self.rng.randint(2015, 2025), self.rng.randint(1, 12), self.rng.randint(1, 28)
+        self.replace(report, ISSUED, ox.Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD_DATE))
+        modality = _axis("hasModality")
+        pairs = sorted(((t.subject, t.object) for t in self.triples if t.predicate == modality), key=str)
+        shuffled = [o for _, o in pairs]
+        self.rng.shuffle(shuffled)
+        for (claim, _), new in zip(pairs, shuffled):
+            self.replace(claim, modality, new)
+
+    # ---- injected faults: each changes one node and gives exactly one known result
+
+    def pick(self, nodes: list):
+        if not nodes:
+            raise InputError(f"data/{TEMPLATE_REPORT}", "the template lacks a node to inject a fault into")
+        return self.rng.choice(nodes)
+
+    def claims(self) -> list:
+        return self.subjects(RDF_TYPE, _axis("Claim"))
+
+    def inject(self, kind: str) -> Injected:
+        return _INJECTORS[kind](self)
+
+
+def _result(r: _Report, kind: str, focus, path: str | None, component: str, severity: str = "Violation") -> Injected:
+    return Injected(r.slug, kind, severity, focus if isinstance(focus, str) else focus.value, path, component)
+
+
+def _claim_no_label(r: _Report) -> Injected:
+    claim = r.pick(r.claims())
+    r.replace(claim, LABEL)
+    return _result(r, "claim-no-label", claim, LABEL.value, "MinCountConstraintComponent")
+
+
+def _claim_bad_modality(r: _Report) -> Injected:
+    claim = r.pick(r.claims())
+    r.replace(claim, _axis("hasModality"), _axis("Increases"))
+    return _result(r, "claim-bad-modality", claim, AXIS + "hasModality", "InConstraintComponent")
+
+
+def _state_two_english_labels(r: _Report) -> Injected:
+    state = r.pick(r.subjects(RDF_TYPE, _axis("State")))
+    r.triples.add(ox.Triple(state, LABEL, ox.Literal("A second English name", language="en")))
+    return _result(r, "state-two-english-labels", state, LABEL.value, "UniqueLangConstraintComponent")
+
+
+def _actor_bad_wikidata(r: _Report) -> Injected:
+    actor = r.pick(r.subjects(RDF_TYPE, _axis("State")))
+    r.replace(actor, EXACT_MATCH, ox.NamedNode("http://www.wikidata.org/entity/Q0"))
+    return _result(r, "actor-bad-wikidata", actor, EXACT_MATCH.value, "PatternConstraintComponent")
+
+
+def _causal_no_cue(r: _Report) -> Injected:
+    link = r.pick(r.subjects(RDF_TYPE, _axis("CausalLink")))
+    r.replace(link, _axis("causalCue"))
+    return _result(r, "causal-link-no-cue", link, AXIS + "causalCue", "MinCountConstraintComponent")
+
+
+def _claim_empty_cue(r: _Report) -> Injected:
+    claim = r.pick(r.claims())
+    r.replace(claim, _axis("modalityCue"), ox.Literal(""))
+    return _result(r, "claim-empty-modality-cue", claim, AXIS + "modalityCue", "MinLengthConstraintComponent")
+
+
+def _report_issued_not_date(r: _Report) -> Injected:
+    report = r.subjects(RDF_TYPE, _axis("Report"))[0]
+    r.replace(report, ISSUED, ox.Literal("2025-12-22"))
+    return _result(r, "report-issued-not-a-date", report, ISSUED.value, "DatatypeConstraintComponent")
+
+
+def _quote_trailing_space(r: _Report) -> Injected:
+    claim = r.pick(r.claims())
+    evidence = r.objects(claim, _axis("hasEvidence"))[0]
+    selector = r.objects(evidence, ox.NamedNode("http://www.w3.org/ns/oa#hasSelector"))[0]
+    quote = r.objects(selector, OA_EXACT)[0]
+    r.replace(selector, OA_EXACT, ox.Literal(quote.value + " "))
+    focus = f"[] via {compact(claim.value)} axis:hasEvidence / oa:hasSelector"
+    return _result(r, "quote-trailing-space", focus, OA_EXACT.value, "NotConstraintComponent", "Warning")
+
+
+def _claim_incomplete_slots(r: _Report) -> Injected:
+    claim = r.pick(r.subjects(_axis("claimRelation")))
+    r.replace(claim, _axis("claimRelation"))
+    return _result(r, "claim-incomplete-slots", claim, None, "SPARQLConstraintComponent")
+
+
+_INJECTORS = {
+    "claim-no-label": _claim_no_label,
+    "claim-bad-modality": _claim_bad_modality,
+    "state-two-english-labels": _state_two_english_labels,
+    "actor-bad-wikidata": _actor_bad_wikidata,
+    "causal-link-no-cue": _causal_no_cue,
+    "claim-empty-modality-cue": _claim_empty_cue,
+    "report-issued-not-a-date": _report_issued_not_date,
+    "quote-trailing-space": _quote_trailing_space,
+    "claim-incomplete-slots": _claim_incomplete_slots,
+}
+#: the kinds of injected faults, in the order they are handed out
+KINDS = tuple(_INJECTORS)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def reports_for_triples(triples: int, root: Path | str | None = None) -> int:
+    """How many synthetic reports make about ``triples`` triples (at least one)."""
+    return max(1, round(triples / len(template_triples(root))))
+
+
+def generate(reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None):
+    """Yield ``(slug, sorted triples, [Injected])`` for each of ``reports`` synthetic reports."""
+    if reports < 1:
+        raise InputError(None, f"--reports must be at least 1 (got {reports})")
+    if violations < 0:
+        raise InputError(None, f"--violations must not be negative (got {violations})")
+    template = template_triples(root)
+    for k in range(1, reports + 1):
+        report = _Report(template, k, seed)
+        injected = []
+        # fault i goes to report (i mod reports) + 1, with kind KINDS[i mod len(KINDS)]
+        for i in range(k - 1, violations, reports):
+            injected.append(report.inject(KINDS[i % len(KINDS)]))
+        yield report.slug, sorted(report.triples, key=str), injected
+
+
+def write_corpus(out: Path | str, reports: int, seed: int = 1, violations: int = 0,
+                 root: Path | str | None = None, progress=None) -> dict:
+    """Write the corpus to ``out`` (see the module doc); returns the manifest."""
+    out = Path(out)
+    total = 0
+    injected: list[Injected] = []
+    for slug, triples, faults in generate(reports, seed, violations, root):
+        atomic_write(out / slug / "report.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        total += len(triples)
+        injected += faults
+        if progress is not None:
+            progress(1)
+    manifest = {
+        "seed": seed,
+        "reports": reports,
+        "triples": total,
+        "violations": sum(1 for f in injected if f.severity == "Violation"),
+        "warnings": sum(1 for f in injected if f.severity == "Warning"),
+        "injected": [asdict(f) for f in injected],
+    }
+    atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    return manifest
