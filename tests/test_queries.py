@@ -332,3 +332,11 @@ def test_local_and_endpoint_runs_share_the_servers_safety_check(sparql):
     # pyoxigraph reads keywords without a word boundary: the CLI must refuse what the endpoint refuses.
     with pytest.raises(InputError):
         querying.check_query(sparql)
+
+
+def test_blank_nodes_from_an_endpoint_answer_keep_their_identity():
+    doc = {"head": {"vars": ["a", "b", "c"]}, "results": {"bindings": [
+        {"a": {"type": "bnode", "value": "nodeID://b123"}, "b": {"type": "bnode", "value": "nodeID://b123"},
+         "c": {"type": "bnode", "value": "nodeID://b124"}}]}}
+    (a, b, c), = querying.table_from_json(doc).rows
+    assert isinstance(a, ox.BlankNode) and a == b and a != c

@@ -17,6 +17,7 @@ otherwise send requests to any address the query names.
 from __future__ import annotations
 
 import json
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,7 +140,10 @@ def _term_from_json(binding: dict):
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        # Blank-node labels are local to the answer; stores use ids pyoxigraph does not accept
+        # as labels (Virtuoso: "nodeID://b123"), so keep them apart by a hash of the id.
+        label = value if re.fullmatch(r"[A-Za-z0-9_]+", value) else "b" + hashlib.sha1(value.encode()).hexdigest()[:16]
+        return ox.BlankNode(label)
     if kind in ("literal", "typed-literal"):  # Virtuoso still says "typed-literal"
         lang = binding.get("xml:lang")
         if lang:
