@@ -2,7 +2,7 @@
 
 Exit codes: 0 published and verified, 2 bad input or options, 3 the store is unreachable or
 refused the load, 4 partial load (the store's count differs from the triples sent).
-See docs/triple-stores.md.
+See the README section "Running on a triple store".
 """
 
 from __future__ import annotations
