@@ -340,6 +340,15 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Gr
     return out
 
 
+def triples_to_rdflib(triples: Iterable) -> rdflib.Graph:
+    """pyoxigraph triples as a plain rdflib Graph (blank-node labels kept)."""
+    convert = _TermConverter()
+    out = rdflib.Graph()
+    for t in triples:
+        out.add((convert(t.subject), convert(t.predicate), convert(t.object)))
+    return out
+
+
 def ontology_graph(store: ox.Store) -> rdflib.Graph:
     """The ontology's named graph as an rdflib Graph."""
     return to_rdflib(store, [ONTOLOGY_GRAPH])

@@ -144,6 +144,24 @@ def _rdfxml(graph: rdflib.Graph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+#: formats :func:`serialize_triples` writes straight from pyoxigraph triples
+FAST_FORMATS = ("turtle", "ntriples")
+
+
+def serialize_triples(triples: list, fmt: str) -> bytes:
+    """Sorted pyoxigraph triples (blank nodes already labelled deterministically) as N-Triples
+    (one line per triple, lines sorted) or Turtle (our prefixes), written by pyoxigraph."""
+    import pyoxigraph as ox
+
+    if fmt == "ntriples":
+        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+        lines.sort()
+        return b"".join(lines)
+    if fmt == "turtle":
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    raise ValueError(f"serialize_triples writes {', '.join(FAST_FORMATS)}, not {fmt!r}")
+
+
 def atomic_write(path: Path | str, data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, then move it into place."""
     path = Path(path)

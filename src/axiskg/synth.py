@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import loading
+from axiskg import bnodes, loading
 from axiskg.errors import InputError
 from axiskg.serialize import atomic_write
 from axiskg.validation import compact
@@ -65,44 +65,10 @@ def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
     if not triples:
         raise InputError(f"data/{TEMPLATE_REPORT}", "the template report has no triples")
-    return sorted(_stable_blank_nodes(triples), key=str)
-
-
-def _stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Blank nodes relabelled from a hash of their content and the node that owns them (our
-    blank nodes are trees: evidence, selectors, checksums), so every load gives the same labels."""
-    import hashlib
-
-    out_edges: dict = {}
-    owner: dict = {}
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            out_edges.setdefault(t.subject, []).append(t)
-        if isinstance(t.object, ox.BlankNode):
-            owner[t.object] = t
-    content: dict = {}
-
-    def describe(node) -> str:
-        if not isinstance(node, ox.BlankNode):
-            return str(node)
-        if node not in content:
-            content[node] = "[" + " ; ".join(sorted(f"{t.predicate} {describe(t.object)}"
-                                                    for t in out_edges.get(node, []))) + "]"
-        return content[node]
-
-    labels: dict = {}
-
-    def label(node) -> str:
-        if node not in labels:
-            via = owner.get(node)
-            where = f"{label(via.subject) if isinstance(via.subject, ox.BlankNode) else via.subject} {via.predicate}" if via else ""
-            labels[node] = "b" + hashlib.sha256(f"{where} {describe(node)}".encode()).hexdigest()[:16]
-        return labels[node]
-
-    def term(t):
-        return ox.BlankNode(label(t)) if isinstance(t, ox.BlankNode) else t
-
-    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+    stable = bnodes.stable_labels(triples)
+    if stable is None:
+        raise InputError(f"data/{TEMPLATE_REPORT}", "the template report's blank nodes are not trees")
+    return sorted(stable, key=str)
 
 
 def report_slug(k: int) -> str:
