@@ -21,13 +21,15 @@ def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
     triples = list(triples)
     out_edges: dict = {}
     owner: dict = {}
+    blank = ox.BlankNode
     for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            out_edges.setdefault(t.subject, []).append(t)
-        if isinstance(t.object, ox.BlankNode):
-            if t.object in owner:
+        s, o = t.subject, t.object
+        if type(s) is blank:
+            out_edges.setdefault(s, []).append(t)
+        if type(o) is blank:
+            if o in owner:
                 return None  # shared blank node: not a tree
-            owner[t.object] = t
+            owner[o] = t
     if not out_edges and not owner:
         return triples
     content: dict = {}
@@ -71,10 +73,11 @@ def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
     except (_Cycle, RecursionError):
         return None
 
-    def term(t):
-        return ox.BlankNode(labels[t]) if isinstance(t, ox.BlankNode) else t
-
-    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+    blank = ox.BlankNode
+    new = {node: blank(name) for node, name in labels.items()}
+    get = new.get
+    return [ox.Triple(get(t.subject, t.subject), t.predicate, get(t.object, t.object))
+            if type(t.subject) is blank or type(t.object) is blank else t for t in triples]
 
 
 class _Cycle(Exception):
