@@ -77,8 +77,19 @@ def _sparql_term(term) -> str:
 
 
 class _Compiler:
-    def __init__(self, shapes: rdflib.Graph) -> None:
+    def __init__(self, shapes: rdflib.Graph, subclasses=None) -> None:
         self.g = shapes
+        self.subclasses = subclasses  # class IRI -> its subclasses (itself included), from the data
+        self._vars = 0
+
+    def is_a(self, var: str, cls) -> str:
+        """``var`` is an instance of ``cls`` (or of a subclass): rdf:type/rdfs:subClassOf*, or with
+        the closure computed once, ``var a ?t . VALUES ?t { ... }`` (a third faster on pyoxigraph)."""
+        if self.subclasses is None:
+            return f"{var} {_TYPE_PATH} {_iri(cls)} ."
+        self._vars += 1
+        kinds = " ".join(f"<{c}>" for c in self.subclasses(str(cls)))
+        return f"{var} a ?_t{self._vars} . VALUES ?_t{self._vars} {{ {kinds} }}"
 
     def items(self, node) -> list:
         return list(Collection(self.g, node))
@@ -119,7 +130,7 @@ class _Compiler:
         g = self.g
         parts = []
         for c in g.objects(shape, SH.targetClass):
-            parts.append(f"?this {_TYPE_PATH} {_iri(c)} .")
+            parts.append(self.is_a("?this", c))
         for n in g.objects(shape, SH.targetNode):
             parts.append(f"VALUES ?this {{ {_sparql_term(n)} }}")
         for p in g.objects(shape, SH.targetSubjectsOf):
@@ -161,7 +172,7 @@ def _value_condition(c: _Compiler, qshape) -> str:
         if p == SH.languageIn:
             conds.append(_lang_in(c.items(o)))
         elif p == SH["class"]:
-            conds.append(f"EXISTS {{ ?v {_TYPE_PATH} {_iri(o)} }}")
+            conds.append(f"EXISTS {{ {c.is_a('?v', o)} }}")
         elif p in (RDF.type,):
             continue
         else:
@@ -241,7 +252,7 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
         add("MaxCountConstraintComponent", q,
             lambda f, v, n=n: f"More than {n} values on {stringify(None, f)}->{p_str}")
     for cls in g.objects(prop, SH["class"]):
-        per_value("ClassConstraintComponent", f"!EXISTS {{ ?v {_TYPE_PATH} {_iri(cls)} }}",
+        per_value("ClassConstraintComponent", f"!EXISTS {{ {c.is_a('?v', cls)} }}",
                   lambda f, v, cls=cls: f"Value does not have class {stringify(g, cls)}")
     for dt in g.objects(prop, SH.datatype):
         generic = (lambda f, v, dt=dt: f"Value is not Literal with datatype {stringify(g, dt)}")
@@ -321,7 +332,7 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
             if preds != {SH["class"]}:
                 raise Unsupported("sh:or of shapes other than a single sh:class")
             classes.append(g.value(member, SH["class"]))
-        any_class = " || ".join(f"EXISTS {{ ?v {_TYPE_PATH} {_iri(x)} }}" for x in classes)
+        any_class = " || ".join(f"EXISTS {{ {c.is_a('?v', x)} }}" for x in classes)
         per_value("OrConstraintComponent", f"!({any_class})",
                   lambda f, v, lst=lst: _or_message(g, lst, v, stringify))
     for negated in g.objects(prop, SH["not"]):
@@ -336,7 +347,7 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
             add("NotConstraintComponent", each.replace("{}", "true"), generic,
                 python_filter=lambda v, regex=regex: not isinstance(v, ox.BlankNode) and bool(regex.search(v.value)))
         elif keys == {SH["class"]}:
-            per_value("NotConstraintComponent", f"EXISTS {{ ?v {_TYPE_PATH} {_iri(g.value(negated, SH['class']))} }}",
+            per_value("NotConstraintComponent", f"EXISTS {{ {c.is_a('?v', g.value(negated, SH['class']))} }}",
                       generic)
         else:
             raise Unsupported("sh:not of a shape other than one sh:pattern or sh:class")
@@ -382,9 +393,9 @@ def _compile_sparql(c: _Compiler, owner, constraint, targets: str) -> _Check:
                   own + [x for x in messages if x not in own], None, sparql=constraint)
 
 
-def compile_shapes(shapes: rdflib.Graph, stringify) -> tuple[list[_Check], list]:
+def compile_shapes(shapes: rdflib.Graph, stringify, subclasses=None) -> tuple[list[_Check], list]:
     """The checks of every node shape, and the node shapes that must go to pyshacl."""
-    c = _Compiler(shapes)
+    c = _Compiler(shapes, subclasses)
     node_shapes = set()
     for key in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         node_shapes |= set(shapes.subjects(key, None))
@@ -500,7 +511,7 @@ def _plain(term) -> str:
 def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress=None) -> SparqlReport:
     """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``."""
     stringify = _Stringify(store)
-    checks, fallback = compile_shapes(shapes, stringify)
+    checks, fallback = compile_shapes(shapes, stringify, _subclass_closure(store))
     describe = _Describe(store, shapes)
     results: list[Result] = []
 
@@ -552,6 +563,19 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress=
     report_graph = _report_graph(conforms, results)
     return SparqlReport(conforms=conforms, results=results, graph=report_graph,
                         fallback=[str(s) for s in fallback], queries=len(checks))
+
+
+def _subclass_closure(store: ox.Store):
+    cache: dict[str, list[str]] = {}
+
+    def subclasses(cls: str) -> list[str]:
+        if cls not in cache:
+            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}",
+                               use_default_graph_as_union=True)
+            cache[cls] = sorted({cls} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)})
+        return cache[cls]
+
+    return subclasses
 
 
 def _sparql_results(check: _Check, rows, result, out: list) -> None:
