@@ -508,8 +508,13 @@ def _plain(term) -> str:
     return term.value
 
 
-def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress=None) -> SparqlReport:
-    """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``."""
+def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress: bool = False) -> SparqlReport:
+    """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
+
+    ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
+    """
+    from axiskg.progress import bar
+
     stringify = _Stringify(store)
     checks, fallback = compile_shapes(shapes, stringify, _subclass_closure(store))
     describe = _Describe(store, shapes)
@@ -527,30 +532,10 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress=
             source=locate(describe.convert(focus)) if locate is not None else None,
         )
 
-    for check in checks:
-        try:
-            rows = store.query(check.query, use_default_graph_as_union=True)
-        except SyntaxError as exc:  # a bug in the compiler or in a shape's sh:select
-            raise InputError("shapes", f"cannot compile {describe.describer.shape(check.shape)}: {exc}") from None
-        if check.sparql is not None:
-            _sparql_results(check, rows, result, results)
-        else:
-            has_value = any(v.value == "v" for v in rows.variables)
-            for row in rows:
-                focus = row["this"]
-                value = row["v"] if has_value else None
-                if check.python_filter is not None and not check.python_filter(value):
-                    continue
-                if check.messages:
-                    message = "; ".join(check.messages)
-                elif check.generic is not None:
-                    message = check.generic(focus, value)
-                else:
-                    message = None
-                results.append(result(check, focus, value, message))
-        if progress is not None:
-            progress(1)
-    report_graph = None
+    with bar(len(checks) if progress else 0, "validate", "checks") as step:
+        for check in checks:
+            _run_check(store, check, describe, result, results)
+            step(1)
     if fallback:
         from axiskg.validation import validate as pyshacl_validate
 
@@ -563,6 +548,29 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress=
     report_graph = _report_graph(conforms, results)
     return SparqlReport(conforms=conforms, results=results, graph=report_graph,
                         fallback=[str(s) for s in fallback], queries=len(checks))
+
+
+def _run_check(store: ox.Store, check: _Check, describe: _Describe, result, results: list) -> None:
+    try:
+        rows = store.query(check.query, use_default_graph_as_union=True)
+    except SyntaxError as exc:  # a bug in the compiler or in a shape's sh:select
+        raise InputError("shapes", f"cannot compile {describe.describer.shape(check.shape)}: {exc}") from None
+    if check.sparql is not None:
+        _sparql_results(check, rows, result, results)
+    else:
+        has_value = any(v.value == "v" for v in rows.variables)
+        for row in rows:
+            focus = row["this"]
+            value = row["v"] if has_value else None
+            if check.python_filter is not None and not check.python_filter(value):
+                continue
+            if check.messages:
+                message = "; ".join(check.messages)
+            elif check.generic is not None:
+                message = check.generic(focus, value)
+            else:
+                message = None
+            results.append(result(check, focus, value, message))
 
 
 def _subclass_closure(store: ox.Store):

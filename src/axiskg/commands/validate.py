@@ -91,7 +91,7 @@ def _run_sparql(args: argparse.Namespace, root: Path) -> int:
         shapes = loading.to_rdflib(loading.load_files(args.shapes))
     else:
         shapes = loading.load_shapes(root)
-    report = validate_store(store, shapes, locate=loading.source_locator(store), progress=None)
+    report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
     if report.fallback:
         print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
               file=sys.stderr)
