@@ -6,7 +6,8 @@ from pathlib import Path
 
 from axiskg import bnodes, loading, paths
 from axiskg.errors import InputError
-from axiskg.serialize import FAST_FORMATS, FORMATS, atomic_write, serialize, serialize_triples
+from axiskg.serialize import (FAST_FORMATS, FORMATS, atomic_write, serialize, serialize_ntriples_as,
+                              serialize_triples)
 
 BASENAME = "axiskg"
 
@@ -21,8 +22,8 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
     Blank nodes get labels from :func:`axiskg.bnodes.stable_labels` (linear time); N-Triples and
-    Turtle are written by pyoxigraph from the sorted triples, never through rdflib, so a large
-    graph builds in about the time it takes to parse. JSON-LD and RDF/XML go through rdflib.
+    Turtle are written by pyoxigraph (sorted N-Triples lines; Turtle streamed from them), never
+    through rdflib. JSON-LD and RDF/XML go through rdflib.
     """
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
@@ -30,25 +31,22 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    store = loading.load_store(root)
+    ntriples = _sorted_ntriples(loading.load_store(root))  # the store is freed inside
     shapes = loading.load_shapes(root)
-    triples = bnodes.stable_labels({q.triple for q in store})
-    del store
 
     outputs: dict[str, tuple[Path, bytes]] = {}
-    if triples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
+    if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
         graph = loading.to_rdflib(loading.load_store(root))
         for fmt in formats:
             outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", serialize(graph, fmt))
     else:
-        triples.sort(key=str)
         graph = None
         for fmt in formats:
             if fmt in FAST_FORMATS:
-                data = serialize_triples(triples, fmt)
+                data = ntriples if fmt == "ntriples" else serialize_ntriples_as(ntriples, fmt)
             else:
                 if graph is None:
-                    graph = loading.triples_to_rdflib(triples)
+                    graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
                 data = serialize(graph, fmt, canonical=False)
             outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", data)
     outputs["shapes"] = (out / "shapes.ttl", serialize(shapes, "turtle"))
@@ -56,6 +54,30 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     for path, data in outputs.values():
         atomic_write(path, data)
     return {name: path for name, (path, _) in outputs.items()}
+
+
+def _sorted_ntriples(store) -> bytes | None:
+    """The union of ``store``'s graphs as sorted, de-duplicated N-Triples with stable blank-node
+    labels; ``None`` if its blank nodes are not trees. Only the triples with a blank node become
+    Python objects; the rest go from the store to N-Triples bytes inside pyoxigraph."""
+    plain, blank = loading.union_triples(store)
+    del store
+    relabelled = bnodes.stable_labels(blank)
+    if relabelled is None:
+        return None
+    lines = plain.splitlines(keepends=True)
+    del plain
+    lines += serialize_triples(relabelled, "ntriples").splitlines(keepends=True)
+    del blank, relabelled
+    lines.sort()
+    previous = None
+    unique = []
+    for line in lines:
+        if line != previous:
+            unique.append(line)
+            previous = line
+    del lines
+    return b"".join(unique)
 
 
 def triple_count(path: Path) -> int:

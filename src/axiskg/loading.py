@@ -340,6 +340,26 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Gr
     return out
 
 
+def union_triples(store: ox.Store) -> tuple[bytes, list]:
+    """The union of all graphs of ``store``: the triples without blank nodes as N-Triples bytes
+    (written inside pyoxigraph, possibly with duplicates), and those with a blank node as a
+    de-duplicated list of pyoxigraph triples."""
+    plain = store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }",
+        use_default_graph_as_union=True,
+    ).serialize(format=ox.RdfFormat.N_TRIPLES)
+    blank = set(store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }",
+        use_default_graph_as_union=True,
+    ))
+    return plain or b"", list(blank)
+
+
+def parse_ntriples(data: bytes):
+    """Triples of N-Triples bytes this program wrote (no error handling needed)."""
+    return ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+
+
 def triples_to_rdflib(triples: Iterable) -> rdflib.Graph:
     """pyoxigraph triples as a plain rdflib Graph (blank-node labels kept)."""
     convert = _TermConverter()

@@ -162,6 +162,17 @@ def serialize_triples(triples: list, fmt: str) -> bytes:
     raise ValueError(f"serialize_triples writes {', '.join(FAST_FORMATS)}, not {fmt!r}")
 
 
+def serialize_ntriples_as(ntriples: bytes, fmt: str) -> bytes:
+    """Sorted N-Triples (from :func:`serialize_triples`) re-written as ``fmt`` (Turtle), streamed
+    through pyoxigraph in the same order."""
+    import pyoxigraph as ox
+
+    if fmt != "turtle":
+        raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
 def atomic_write(path: Path | str, data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, then move it into place."""
     path = Path(path)
