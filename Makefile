@@ -2,7 +2,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test images clean
+.PHONY: venv demo test images bench clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,10 @@ demo: venv
 	@echo; echo "== command relations: asserted structure vs. claimed by the report (query reporting-lines)"; $(AXISKG) query reporting-lines --width 50
 	@echo; echo "More: $(AXISKG) query --list shows every stored query; $(AXISKG) query NAME runs one."
 	@echo; echo "== documentation site and pictures"; $(AXISKG) docs
+
+# Scale benchmarks (on demand, about 20 minutes): results in benchmarks/results/scale.{json,md}.
+bench: venv
+	$(VENV)/bin/python benchmarks/bench_scale.py --sizes 10000,100000,1000000 --skip-slow-at 1000000
 
 # Regenerate the README pictures from the graph (tests/test_pictures.py fails while they are stale).
 images: venv
