@@ -167,16 +167,23 @@ def parse_header(text: str, path: Path | str | None = None) -> dict[str, list[tu
     return fields
 
 
+def read_query_text(path: Path) -> str:
+    """The text of a query file; InputError for a missing, unreadable or non-UTF-8 file."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+
+
 def parse_query(path: Path, text: str | None = None) -> StoredQuery:
     """A :class:`StoredQuery` from a ``.rq`` file; InputError (with the line) if its header is bad."""
     path = Path(path)
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except UnicodeDecodeError:
-            raise InputError(path, "not valid UTF-8") from None
+        text = read_query_text(path)
     fields = parse_header(text, path)
     for key in REQUIRED:
         if not fields.get(key) or not fields[key][0][1]:

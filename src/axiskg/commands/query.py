@@ -54,14 +54,7 @@ def _user_query(path: Path, params: dict[str, str]):
     """The text of a user's query file, rendered if it has a catalog header."""
     from axiskg import catalog
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "not valid UTF-8") from None
+    text = catalog.read_query_text(path)
     if not text.strip():
         raise InputError(path, "file is empty")
     if re.match(r"#\s*title\s*:", text.lstrip(), re.I):  # a header in the catalog's format
