@@ -118,3 +118,55 @@ def test_unsupported_shape_falls_back_to_pyshacl():
         ("http://example.org/T sh:property [ sh:path http://example.org/p ]", "MinCountConstraintComponent"),
     ]
     assert report.results == validate(loading.to_rdflib(store), g).results
+
+
+# --------------------------------------------------------------------------- NOT EXISTS -> MINUS
+
+_T = "{ SELECT DISTINCT ?this WHERE { ?this a <urn:C> } }"
+
+
+def test_final_not_exists_on_a_plain_pattern_sharing_only_this_becomes_minus():
+    q = f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?t a <urn:T> . ?this (^<urn:c>/<urn:e>)+ ?t . }} }}"
+    out = shacl_sparql.not_exists_as_minus(q)
+    assert "MINUS { ?t a <urn:T> . ?this (^<urn:c>/<urn:e>)+ ?t . }" in out
+    assert "NOT EXISTS" not in out
+
+
+@pytest.mark.parametrize("query", [
+    # shares ?r with the outer pattern: NOT EXISTS substitutes it, MINUS would not
+    f"SELECT ?this WHERE {{ {_T} ?this <urn:p> ?r FILTER NOT EXISTS {{ ?this <urn:q> ?r }} }}",
+    # does not mention ?this at all: MINUS would remove nothing
+    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?x <urn:q> ?y }} }}",
+    # not the last element of the group: MINUS would only apply to what precedes it
+    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y }} ?this <urn:p> ?z }}",
+    # a filter inside the block may read outer variables
+    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y FILTER(?y > 1) }} }}",
+    # nested in an OPTIONAL group
+    f"SELECT ?this WHERE {{ {_T} OPTIONAL {{ ?this <urn:p> ?z FILTER NOT EXISTS {{ ?this <urn:q> ?y }} }} }}",
+    # the words are inside a string, not code
+    f'SELECT ?this WHERE {{ {_T} ?this <urn:p> "FILTER NOT EXISTS {{ ?this <urn:q> ?y }}" }}',
+])
+def test_not_exists_stays_where_minus_would_differ(query):
+    assert shacl_sparql.not_exists_as_minus(query) == query
+
+
+def test_the_rewrite_keeps_results_on_reachability():
+    """A driver reaching the trend, one that does not, one reaching only a non-trend."""
+    store = ox.Store()
+    ax = "https://w3id.org/axiskg/ontology#"
+    rows = [("d1", "a", "Driver"), ("d2", "a", "Driver"), ("t", "a", "CentralTrend"),
+            ("l1", "hasCause", "d1"), ("l1", "hasEffect", "x"), ("l2", "hasCause", "x"),
+            ("l2", "hasEffect", "t"), ("l3", "hasCause", "d2"), ("l3", "hasEffect", "y")]
+    for s, p, o in rows:
+        pred = ox.NamedNode(ax + p) if p != "a" else ox.NamedNode(str(rdflib.RDF.type))
+        obj = ox.NamedNode(ax + o) if p == "a" else ox.NamedNode("urn:" + o)
+        store.add(ox.Quad(ox.NamedNode("urn:" + s), pred, obj, ox.NamedNode("urn:g")))
+    q = (f"PREFIX axis: <{ax}> SELECT ?this WHERE {{ ?this a axis:Driver FILTER NOT EXISTS {{ "
+         "?trend a axis:CentralTrend . ?this (^axis:hasCause/axis:hasEffect)+ ?trend . } }")
+    rewritten = shacl_sparql.not_exists_as_minus(q)
+    assert rewritten != q
+
+    def run(text):
+        return sorted(r["this"].value for r in store.query(text, use_default_graph_as_union=True))
+
+    assert run(rewritten) == run(q) == ["urn:d2"]

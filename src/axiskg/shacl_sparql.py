@@ -32,6 +32,7 @@ from rdflib.collection import Collection
 
 from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.sparql_safety import mask
 from axiskg.validation import _NS, Report, Result, _Describer, _local
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -387,10 +388,68 @@ def _compile_sparql(c: _Compiler, owner, constraint, targets: str) -> _Check:
     if m is None:
         raise Unsupported("sh:select without WHERE {")
     query = "\n".join(sorted(set(prefixes))) + "\n" + text[: m.end()] + f" {targets} " + text[m.end():]
+    query = not_exists_as_minus(query)
     messages = sorted(str(x) for x in g.objects(constraint, SH.message))
     own = sorted(str(x) for x in g.objects(owner, SH.message))
     return _Check(owner, owner, SH + "SPARQLConstraintComponent", query, _severity(g, owner),
                   own + [x for x in messages if x not in own], None, sparql=constraint)
+
+
+_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
+_VAR = re.compile(r"[?$]([A-Za-z0-9_]+)")
+_NOT_A_PLAIN_PATTERN = re.compile(
+    r"\b(?:FILTER|OPTIONAL|BIND|VALUES|MINUS|EXISTS|NOT|SELECT|GRAPH|SERVICE|UNION)\b", re.I)
+
+
+def _closing(code: str, opening: int) -> int:
+    """The offset of the ``}`` that closes the ``{`` at ``opening`` (-1 if none)."""
+    depth = 0
+    for i in range(opening, len(code)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def not_exists_as_minus(query: str) -> str:
+    """``query`` with its outermost group's final ``FILTER NOT EXISTS { P }`` written as
+    ``MINUS { P }`` when the two are equivalent, else ``query`` unchanged.
+
+    pyoxigraph evaluates ``FILTER NOT EXISTS`` once per row (a reachability path from every
+    focus node: seconds at 1M triples) but ``MINUS`` once for all rows (milliseconds). SHACL
+    forbids MINUS in the shapes themselves (pre-binding), so the compiled query is rewritten.
+    Equivalent here because: P is a plain basic graph pattern (triples and property paths; no
+    nested group, filter, optional, bind, values or sub-select), the only variable P shares with
+    the rest of the query is ``?this``, which every row binds (the targets are joined in), and P
+    mentions it; and the filter is the group's last element, so MINUS applies to the whole group.
+    """
+    code = mask(query)
+    where = _WHERE.search(code)
+    if where is None:
+        return query
+    body_end = _closing(code, where.end() - 1)
+    found = None
+    for m in _NOT_EXISTS.finditer(code, where.end(), body_end):
+        found = m
+    if found is None:
+        return query
+    block_end = _closing(code, found.end() - 1)
+    if block_end < 0 or code[block_end + 1:body_end].strip():
+        return query  # not the last element of the group
+    depth = code.count("{", where.end(), found.start()) - code.count("}", where.end(), found.start())
+    if depth != 0:
+        return query  # nested inside another group
+    block = code[found.end():block_end]
+    if "{" in block or "}" in block or _NOT_A_PLAIN_PATTERN.search(block):
+        return query
+    inside = set(_VAR.findall(block))
+    outside = set(_VAR.findall(code[:found.start()] + " " + code[block_end + 1:]))
+    if "this" not in inside or inside & outside != {"this"}:
+        return query
+    return query[:found.start()] + "MINUS {" + query[found.end():]
 
 
 def compile_shapes(shapes: rdflib.Graph, stringify, subclasses=None) -> tuple[list[_Check], list]:

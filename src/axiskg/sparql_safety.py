@@ -96,6 +96,16 @@ def _code(text: str) -> str:
     return _HIDING.sub(_code_part, text)
 
 
+def mask(text: str) -> str:
+    """``text`` with strings, IRIs and comments replaced by spaces of the same length (so offsets
+    still match the original); variables, prefixed names, words and punctuation are kept."""
+
+    def blank(m: re.Match) -> str:
+        return " " * len(m.group()) if m.lastgroup in ("comment", "string", "iri") else m.group()
+
+    return _HIDING.sub(blank, text)
+
+
 @lru_cache(maxsize=4096)
 def inspect(query: str) -> Inspection:
     """Check ``query`` before execution; raise :class:`Refused` for Update or SERVICE.
