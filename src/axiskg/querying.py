@@ -108,7 +108,9 @@ def _table(result) -> Table:
         return Table(columns=[], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        return Table(columns, [tuple(s[c] for c in columns) for s in result])
+        # a solution iterates over its values in the order of result.variables (None when
+        # unbound): about 3 times cheaper than looking each value up by its variable's name
+        return Table(columns, list(map(tuple, result)))
     raise InputError(None, "only SELECT and ASK queries are supported (this is a CONSTRUCT or DESCRIBE query)")
 
 
