@@ -56,3 +56,78 @@ def test_build_formats_option_writes_only_those(project, tmp_path):
     result = run_cli("build", "--out", str(tmp_path / "e"), "--formats", "turtle,xml", root=project)
     assert result.returncode == 2
     assert result.stderr.strip() == "axiskg: error: unknown output format 'xml'; choose from turtle, ntriples, jsonld, rdfxml"
+
+
+# --------------------------------------------------------------------------- N-Triples lines
+
+NESTED = """
+@prefix ex: <http://example.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+ex:claim1 ex:evidence [ ex:selector [ ex:exact "same \\"words\\"\\n é ✓" ; ex:start 3 ] ; ex:source ex:report ] .
+ex:claim2 ex:evidence [ ex:source ex:report ] , [ ex:source ex:report ] .
+ex:claim3 ex:evidence [ ex:note "twin"@en ] , [ ex:note "twin"@en ] ;
+    ex:members ( ex:a ex:b [ ex:label "in a list" ] ( 1 2.5 "x _:y" ) ) .
+ex:C owl:equivalentClass [ a owl:Restriction ; owl:onProperty ex:p ; owl:someValuesFrom ex:D ] .
+[ ex:root "ownerless" ] .
+[ ex:root "ownerless" ] .
+<http://example.org/with%20é> ex:p [ ex:q "a _:b .\\tc"^^<http://example.org/dt> ] .
+"""
+
+
+def _triples(turtle: str) -> list[ox.Triple]:
+    return list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+
+
+def _lines(triples) -> list[bytes]:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+
+
+def test_line_labels_equal_object_labels():
+    triples = _triples(NESTED)
+    expected = sorted(_lines(bnodes.stable_labels(triples)))
+    got = bnodes.stable_label_lines(_lines(triples))
+    assert sorted(got) == expected
+    assert sum(1 for line in got if b"_:" in line) > 20
+    # several lines per item and repeated lines are accepted
+    lines = _lines(triples)
+    assert sorted(bnodes.stable_label_lines([b"".join(lines[:5]), b"".join(lines[5:])] + lines[:3])) == expected
+
+
+def test_line_labels_refuse_non_trees_like_object_labels():
+    shared = [_t("a", "p", "_:x"), _t("b", "p", "_:x")]
+    cyclic = [_t("_:x", "p", "_:y"), _t("_:y", "p", "_:x")]
+    for triples in (shared, cyclic):
+        assert bnodes.stable_labels(triples) is None
+        assert bnodes.stable_label_lines(_lines(triples)) is None
+
+
+def test_line_labels_without_blank_nodes():
+    lines = _lines([_t("a", "p", "b")])
+    assert bnodes.stable_label_lines(lines) == lines
+    assert bnodes.stable_label_lines([]) == []
+
+
+def test_take_blank_lines_splits_by_blank_node():
+    triples = _triples(NESTED)
+    data = b"".join(_lines(triples))
+    blank: list[bytes] = []
+    plain = build._take_blank_lines(data, blank)
+    plain_lines = plain.splitlines(keepends=True)
+    blank_lines = b"".join(blank).splitlines(keepends=True)
+    assert sorted(plain_lines + blank_lines) == sorted(data.splitlines(keepends=True))
+    assert all(b"_:" not in line.split(b" ", 2)[0] + line.rsplit(b" ", 2)[-2] for line in plain_lines)
+    assert all(line.startswith(b"_:") or line.rsplit(b" ", 2)[-2].startswith(b"_:") for line in blank_lines)
+    assert any(b'"a _:b' in line for line in blank_lines)  # a blank node with "_:" in its literal
+    assert build._take_blank_lines(b"", []) == b""
+
+
+def test_build_without_fork_writes_the_same_bytes(project, tmp_path, monkeypatch):
+    build.build(project, tmp_path / "forked", ("turtle", "ntriples"))
+    monkeypatch.setattr(build, "FORK_MIN_BYTES", 0)
+    build.build(project, tmp_path / "child", ("turtle", "ntriples"))
+    monkeypatch.setattr(build.Forked, "available", staticmethod(lambda: False))
+    build.build(project, tmp_path / "serial", ("turtle", "ntriples"))
+    for name in ("axiskg.nt", "axiskg.ttl", "shapes.ttl"):
+        data = (tmp_path / "serial" / name).read_bytes()
+        assert (tmp_path / "forked" / name).read_bytes() == data
+        assert (tmp_path / "child" / name).read_bytes() == data

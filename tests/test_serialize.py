@@ -59,3 +59,21 @@ def test_atomic_write(tmp_path):
     atomic_write(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["out.ttl"]
+
+
+def test_turtle_from_ntriples_in_two_processes_is_the_same_bytes(monkeypatch):
+    import pyoxigraph as ox
+
+    from axiskg import serialize as ser
+
+    triples = [ox.Triple(ox.NamedNode(f"https://w3id.org/axiskg/id/s{i // 3:04d}"),
+                         ox.NamedNode(f"http://example.org/p{i % 2}"), ox.Literal(f"v{i}"))
+               for i in range(3000)]
+    ntriples = b"".join(sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    one = ser.serialize_ntriples_as(ntriples, "turtle", parallel=False)
+    monkeypatch.setattr(ser, "PARALLEL_MIN_BYTES", 0)
+    called = []
+    two = ser.serialize_ntriples_as(ntriples, "turtle", meanwhile=lambda: called.append(1))
+    assert two == one and called == [1]
+    assert one.count(b"@prefix ") == len(ser.PREFIXES)
+    assert ser._subject_boundary(ntriples, len(ntriples) - 5) == 0

@@ -6,11 +6,16 @@ content (its outgoing triples, nested blank nodes described recursively) and of 
 owns it, so the same graph always gets the same labels, in any process, in linear time.
 :func:`stable_labels` returns ``None`` for graphs whose blank nodes are not trees; callers then use
 full canonicalisation (:func:`rdflib.compare.to_canonical_graph`).
+
+:func:`stable_label_lines` computes the same labels on N-Triples lines (bytes) instead of
+pyoxigraph triples: the text of a pyoxigraph term (``str(term)``) is its N-Triples form, so both
+hash the same strings. The build uses the line version; it never makes Python term objects.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -78,6 +83,78 @@ def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
     get = new.get
     return [ox.Triple(get(t.subject, t.subject), t.predicate, get(t.object, t.object))
             if type(t.subject) is blank or type(t.object) is blank else t for t in triples]
+
+
+#: one N-Triples line as pyoxigraph writes it: subject, predicate, object, `` .``
+_LINE = re.compile(rb"([^ \n]+) ([^ \n]+) ([^\n]+) \.\n")
+_BLANK = 95  # ord("_"): a subject or object token starting with it is a blank node (``_:x``)
+
+
+def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
+    """N-Triples lines (``S P O .`` and a newline, as pyoxigraph writes them; an item may hold
+    several whole lines; repeated lines count once) with blank nodes relabelled exactly as
+    :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
+    trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
+    triples = list(set(_LINE.findall(b"".join(lines))))
+    with_blank_object = [t for t in triples if t[2][0] == _BLANK]
+    owner = {t[2]: t for t in with_blank_object}
+    if len(owner) != len(with_blank_object):
+        return None  # shared blank node: not a tree
+    del with_blank_object
+    out_edges: dict = {}
+    for t in triples:
+        if t[0][0] == _BLANK:
+            edges = out_edges.get(t[0])
+            if edges is None:
+                out_edges[t[0]] = [t]
+            else:
+                edges.append(t)
+    if not out_edges and not owner:
+        return [b"%s %s %s .\n" % t for t in triples]
+    content: dict = {}
+    visiting: set = set()
+
+    def describe(node: bytes) -> bytes:
+        found = content.get(node)
+        if found is None:
+            if node in visiting:
+                raise _Cycle
+            visiting.add(node)
+            found = content[node] = b"[" + b" ; ".join(sorted(
+                t[1] + b" " + (describe(t[2]) if t[2][0] == _BLANK else t[2])
+                for t in out_edges.get(node, ()))) + b"]"
+            visiting.discard(node)
+        return found
+
+    labels: dict = {}
+    used: dict = {}
+    sha256 = hashlib.sha256
+
+    def label(node: bytes) -> bytes:
+        found = labels.get(node)
+        if found is None:
+            via = owner.get(node)
+            if via is None:
+                where = b""
+            else:
+                subject = via[0]
+                where = (label(subject) if subject[0] == _BLANK else subject) + b" " + via[1]
+            base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
+            n = used.get(base, 0)
+            used[base] = n + 1  # identical twins: numbered (they are interchangeable)
+            found = labels[node] = base if n == 0 else base + b"n%d" % n
+        return found
+
+    try:
+        # the same order as stable_labels (UTF-8 bytes sort like the strings they encode)
+        for node in sorted(set(out_edges) | owner.keys(), key=describe):
+            label(node)
+    except (_Cycle, RecursionError):
+        return None
+
+    new = {node: b"_:" + name for node, name in labels.items()}
+    get = new.get
+    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
 
 
 class _Cycle(Exception):

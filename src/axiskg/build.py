@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
+import os
 from pathlib import Path
 
 from axiskg import bnodes, loading, paths
 from axiskg.errors import InputError
-from axiskg.serialize import (FAST_FORMATS, FORMATS, atomic_write, serialize, serialize_ntriples_as,
-                              serialize_triples)
+from axiskg.serialize import (FAST_FORMATS, FORMATS, Forked, atomic_write, serialize,
+                              serialize_ntriples_as, write_temp)
 
 BASENAME = "axiskg"
 
@@ -21,7 +24,7 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     ``formats`` limits the graph outputs (default: all of :data:`FORMATS`).
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
-    Blank nodes get labels from :func:`axiskg.bnodes.stable_labels` (linear time); N-Triples and
+    Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time); N-Triples and
     Turtle are written by pyoxigraph (sorted N-Triples lines; Turtle streamed from them), never
     through rdflib. JSON-LD and RDF/XML go through rdflib.
     """
@@ -31,53 +34,196 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    ntriples = _sorted_ntriples(loading.load_store(root))  # the store is freed inside
-    shapes = loading.load_shapes(root)
+    # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
+    ntriples, shapes_ttl = _sorted_ntriples(
+        loading.load_store(root), lambda: serialize(loading.load_shapes(root), "turtle"))
 
     outputs: dict[str, tuple[Path, bytes]] = {}
-    if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
-        graph = loading.to_rdflib(loading.load_store(root))
-        for fmt in formats:
-            outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", serialize(graph, fmt))
-    else:
-        graph = None
-        for fmt in formats:
-            if fmt in FAST_FORMATS:
-                data = ntriples if fmt == "ntriples" else serialize_ntriples_as(ntriples, fmt)
+    early: dict[str, _EarlyWrite] = {}
+    try:
+        if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
+            graph = loading.to_rdflib(loading.load_store(root))
+            for fmt in formats:
+                outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", serialize(graph, fmt))
+        else:
+            graph = None
+            for fmt in formats:
+                path = out / f"{BASENAME}.{FORMATS[fmt][1]}"
+                if fmt == "ntriples":
+                    data = ntriples
+                elif fmt in FAST_FORMATS:
+                    # N-Triples go to a temp file while the Turtle is written (in two processes)
+                    nt_path = out / f"{BASENAME}.{FORMATS['ntriples'][1]}"
+                    start_nt = (lambda: early.setdefault("ntriples", _EarlyWrite(nt_path, ntriples))
+                                ) if "ntriples" in formats else None
+                    data = serialize_ntriples_as(ntriples, fmt, meanwhile=start_nt)
+                else:
+                    if graph is None:
+                        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+                    data = serialize(graph, fmt, canonical=False)
+                outputs[fmt] = (path, data)
+        outputs["shapes"] = (out / "shapes.ttl", shapes_ttl)
+        for name, (path, data) in outputs.items():
+            if name in early:
+                early.pop(name).commit()
             else:
-                if graph is None:
-                    graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
-                data = serialize(graph, fmt, canonical=False)
-            outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", data)
-    outputs["shapes"] = (out / "shapes.ttl", serialize(shapes, "turtle"))
-
-    for path, data in outputs.values():
-        atomic_write(path, data)
+                atomic_write(path, data)
+    finally:
+        for pending in early.values():
+            pending.abort()
     return {name: path for name, (path, _) in outputs.items()}
 
 
-def _sorted_ntriples(store) -> bytes | None:
-    """The union of ``store``'s graphs as sorted, de-duplicated N-Triples with stable blank-node
-    labels; ``None`` if its blank nodes are not trees. Only the triples with a blank node become
-    Python objects; the rest go from the store to N-Triples bytes inside pyoxigraph."""
-    plain, blank = loading.union_triples(store)
-    del store
-    relabelled = bnodes.stable_labels(blank)
+class _EarlyWrite:
+    """``data`` written to a temp file next to ``path`` by a thread; :meth:`commit` moves it
+    into place (as :func:`~axiskg.serialize.atomic_write` would), :meth:`abort` removes it."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        import threading
+
+        self._path, self._tmp, self._error = path, None, None
+        self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
+        self._thread.start()
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._tmp = write_temp(self._path, data)
+        except BaseException as exc:  # re-raised by commit()
+            self._error = exc
+
+    def commit(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        os.replace(self._tmp, self._path)
+        self._tmp = None
+
+    def abort(self) -> None:
+        self._thread.join()
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except FileNotFoundError:
+                pass
+
+
+def _sorted_ntriples(store, meanwhile):
+    """``(ntriples, meanwhile())``: the union of ``store``'s graphs as sorted, de-duplicated
+    N-Triples with stable blank-node labels (``None`` if its blank nodes are not trees), and the
+    result of ``meanwhile``, called while the blank nodes are labelled.
+
+    Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
+    blank node are picked out of each graph's dump and relabelled by
+    :func:`axiskg.bnodes.stable_label_lines` -- in a forked process when there are many, while
+    this one frees the store, sorts the other lines and runs ``meanwhile``. The caller must
+    hold no other reference to ``store``: it is freed as soon as it is dumped."""
+    dumps = loading.graph_ntriples(store)
+    blank: list[bytes] = []
+    plains = []
+    while dumps:
+        plains.append(_take_blank_lines(dumps.pop(), blank))
+    labelling = None
+    if sum(map(len, blank)) >= FORK_MIN_BYTES and Forked.available():
+        labelling = Forked(_label_lines, blank)
+    try:
+        del store
+        _release_freed_memory()
+        lines: list[bytes] = []
+        while plains:
+            lines += plains.pop().splitlines(keepends=True)
+        lines.sort()
+        # union of graphs: a triple in several graphs is written once (lines with a blank node
+        # are de-duplicated by stable_label_lines, and never equal a line without one)
+        if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+            lines = list(itertools.compress(
+                lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+        extra = meanwhile()
+    except BaseException:
+        if labelling is not None:
+            labelling.cancel()
+        raise
+    ok, relabelled = labelling.result() if labelling is not None else (False, None)
+    if not ok:
+        relabelled = _label_lines(blank)
+    del blank
+    if relabelled is None:
+        return None, extra
+    # lines with a blank-node subject (``_:``) sort after all others (``<``): only those with an
+    # IRI subject are merged into the other lines; the rest is appended as it is
+    tail = relabelled.find(b"\n_:") + 1 if not relabelled.startswith(b"_:") else 0
+    if tail == 0 and not relabelled.startswith(b"_:"):
+        tail = len(relabelled)
+    lines += relabelled[:tail].splitlines(keepends=True)
+    lines.sort()  # two sorted runs: merged in linear time
+    lines.append(relabelled[tail:])
+    del relabelled
+    return b"".join(lines), extra
+
+
+#: less blank-node N-Triples than this is relabelled in this process (forking costs more)
+FORK_MIN_BYTES = 2_000_000
+
+
+def _label_lines(blank: list[bytes]) -> bytes | None:
+    """The relabelled lines, sorted, as one bytes (what a forked process sends back)."""
+    relabelled = bnodes.stable_label_lines(blank)
     if relabelled is None:
         return None
-    lines = plain.splitlines(keepends=True)
-    del plain
-    lines += serialize_triples(relabelled, "ntriples").splitlines(keepends=True)
-    del blank, relabelled
-    lines.sort()
-    previous = None
-    unique = []
-    for line in lines:
-        if line != previous:
-            unique.append(line)
-            previous = line
-    del lines
-    return b"".join(unique)
+    relabelled.sort()
+    return b"".join(relabelled)
+
+
+def _release_freed_memory() -> None:
+    """Give memory freed by pyoxigraph back to the system (glibc keeps it otherwise, and Python
+    allocates its small objects elsewhere, so the freed store would still count as in use)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
+    """Append the lines of N-Triples ``data`` that have a blank node to ``blank`` (as chunks of
+    whole lines); return the other lines.
+
+    Subjects are IRIs (``<``) or blank nodes (``_:``), so a line starting with ``_:`` starts a
+    run of such lines that ends where a line starts with ``<``. A blank-node object is the last
+    token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
+    end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
+    find = data.find
+    runs = []  # (start, end) of the runs of lines with a blank-node subject
+    size = len(data)
+    i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
+    while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):
+        end = find(b"\n<", i) + 1 or size
+        runs.append((i, end))
+        i = find(b"\n_:", end - 1) + 1 if end < size else -1
+    spans = []
+    previous = 0
+    for start, end in runs + [(size, size)]:
+        i = find(b" _:", previous, start)
+        while i >= 0:
+            line_end = find(b"\n", i) + 1
+            token = data[i + 1:line_end - 3]
+            if b" " not in token and b'"' not in token:
+                spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
+            i = find(b" _:", line_end, start)
+        spans.append((start, end))
+        previous = end
+    kept = []
+    previous = 0
+    for start, end in spans:
+        if start == end:
+            continue
+        kept.append(data[previous:start])
+        blank.append(data[start:end])
+        previous = end
+    if previous == 0:
+        return data
+    kept.append(data[previous:])
+    return b"".join(kept)
 
 
 def triple_count(path: Path) -> int:

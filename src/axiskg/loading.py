@@ -340,19 +340,13 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Gr
     return out
 
 
-def union_triples(store: ox.Store) -> tuple[bytes, list]:
-    """The union of all graphs of ``store``: the triples without blank nodes as N-Triples bytes
-    (written inside pyoxigraph, possibly with duplicates), and those with a blank node as a
-    de-duplicated list of pyoxigraph triples."""
-    plain = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }",
-        use_default_graph_as_union=True,
-    ).serialize(format=ox.RdfFormat.N_TRIPLES)
-    blank = set(store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }",
-        use_default_graph_as_union=True,
-    ))
-    return plain or b"", list(blank)
+def graph_ntriples(store: ox.Store) -> list[bytes]:
+    """Every graph of ``store`` (the named ones, then the default graph) as N-Triples bytes,
+    one ``S P O .`` line per triple, written inside pyoxigraph. The union of the graphs is the
+    set of all these lines (a triple in several graphs appears in several of them); blank nodes
+    keep the store's labels, which are the same in every graph."""
+    graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
+    return [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
 
 
 def parse_ntriples(data: bytes):

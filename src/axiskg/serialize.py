@@ -144,37 +144,144 @@ def _rdfxml(graph: rdflib.Graph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-#: formats :func:`serialize_triples` writes straight from pyoxigraph triples
+#: formats :func:`axiskg.build.build` writes from sorted N-Triples lines, without rdflib
 FAST_FORMATS = ("turtle", "ntriples")
 
 
-def serialize_triples(triples: list, fmt: str) -> bytes:
-    """Sorted pyoxigraph triples (blank nodes already labelled deterministically) as N-Triples
-    (one line per triple, lines sorted) or Turtle (our prefixes), written by pyoxigraph."""
-    import pyoxigraph as ox
+def serialize_ntriples_as(ntriples: bytes, fmt: str, parallel: bool = True, meanwhile=None) -> bytes:
+    """Sorted N-Triples (as :func:`axiskg.build.build` writes them) re-written as ``fmt``
+    (Turtle), streamed through pyoxigraph in the same order.
 
-    if fmt == "ntriples":
-        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-        lines.sort()
-        return b"".join(lines)
-    if fmt == "turtle":
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    raise ValueError(f"serialize_triples writes {', '.join(FAST_FORMATS)}, not {fmt!r}")
-
-
-def serialize_ntriples_as(ntriples: bytes, fmt: str) -> bytes:
-    """Sorted N-Triples (from :func:`serialize_triples`) re-written as ``fmt`` (Turtle), streamed
-    through pyoxigraph in the same order."""
-    import pyoxigraph as ox
-
+    Large inputs are cut in two at a subject boundary and the second half is written by a forked
+    process (:class:`Forked`) while this one writes the first: pyoxigraph's streaming Turtle
+    writer starts every subject afresh, so the two texts joined (the second without its
+    ``@prefix`` lines) are the same bytes as one pass over everything. ``meanwhile`` (if given)
+    is called once the child is started (e.g. to start a thread), or first if there is none."""
     if fmt != "turtle":
         raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    cut = _subject_boundary(ntriples, len(ntriples) // 2) if parallel and len(ntriples) >= PARALLEL_MIN_BYTES else 0
+    if not cut or not Forked.available():
+        if meanwhile is not None:
+            meanwhile()
+        return _turtle(ntriples)
+    second = Forked(_turtle, memoryview(ntriples)[cut:])
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        first = _turtle(memoryview(ntriples)[:cut])
+    except BaseException:
+        second.cancel()
+        raise
+    ok, rest = second.result()
+    if not ok:  # the child failed: write the second half here
+        rest = _turtle(memoryview(ntriples)[cut:])
+    header = first[:_prefix_block_length(first)]
+    if not rest.startswith(header):
+        return _turtle(ntriples)
+    return first + rest[len(header):]
+
+
+#: inputs below this size are written in one process (forking costs more than it saves)
+PARALLEL_MIN_BYTES = 8_000_000
+
+
+def _turtle(ntriples) -> bytes:
+    import pyoxigraph as ox
+
+    triples = ox.parse(bytes(ntriples), format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def _subject_boundary(ntriples: bytes, at: int) -> int:
+    """The start of the first line at or after offset ``at`` whose subject differs from the
+    previous line's (sorted N-Triples keep each subject's lines together); 0 if there is none."""
+    pos = ntriples.find(b"\n", at) + 1
+    if pos <= 0 or pos >= len(ntriples):
+        return 0
+    subject = ntriples[pos:ntriples.find(b" ", pos) + 1]
+    while ntriples.startswith(subject, pos):
+        pos = ntriples.find(b"\n", pos) + 1
+        if pos <= 0 or pos >= len(ntriples):
+            return 0
+    return pos
+
+
+def _prefix_block_length(turtle: bytes) -> int:
+    """Length of the ``@prefix`` lines that start ``turtle``."""
+    pos = 0
+    while turtle.startswith(b"@prefix ", pos):
+        pos = turtle.index(b"\n", pos) + 1
+    return pos
+
+
+class Forked:
+    """``func(*args)`` (returning bytes, or ``None``) run in a forked child process, so that it
+    uses the second core while this process goes on; :meth:`result` collects it.
+
+    Only used where fork is safe (:meth:`available`: POSIX, no other thread running). If the
+    child fails, :meth:`result` says so and the caller computes the value itself."""
+
+    @staticmethod
+    def available() -> bool:
+        import threading
+
+        return hasattr(os, "fork") and threading.active_count() == 1
+
+    def __init__(self, func, *args) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: compute, send, and leave without running any cleanup
+            status = 1
+            try:
+                os.close(read)
+                data = func(*args)
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(b"N" if data is None else b"Y")
+                    if data is not None:
+                        fh.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def cancel(self) -> None:
+        """Stop the child and wait for it."""
+        import signal
+
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self._pid, 0)
+        os.close(self._read)
+
+    def result(self) -> tuple[bool, bytes | None]:
+        """``(True, what func returned)``, or ``(False, None)`` if the child failed."""
+        with os.fdopen(self._read, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(self._pid, 0)
+        if status != 0 or data[:1] not in (b"Y", b"N"):
+            return False, None
+        return True, (None if data[:1] == b"N" else data[1:])
 
 
 def atomic_write(path: Path | str, data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, then move it into place."""
+    path = Path(path)
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_temp(path: Path | str, data: bytes) -> str:
+    """``data`` written and synced to a new temp file next to ``path`` (mode 644); its name."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -184,10 +291,10 @@ def atomic_write(path: Path | str, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+    return tmp
