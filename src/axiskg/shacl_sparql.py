@@ -129,7 +129,10 @@ class _Compiler:
     _fresh = 0
 
     # ---- targets
-    def targets(self, shape) -> str | None:
+    def targets(self, shape, distinct: bool = True) -> str | None:
+        """The shape's focus nodes as a group binding ``?this``: a DISTINCT sub-select, or with
+        ``distinct=False`` the plain patterns (a fifth cheaper on pyoxigraph; a focus may then
+        come twice, which only queries that de-duplicate or count DISTINCT may use)."""
         g = self.g
         parts = []
         for c in g.objects(shape, SH.targetClass):
@@ -144,6 +147,8 @@ class _Compiler:
             raise Unsupported("implicit class target")
         if not parts:
             return None
+        if not distinct:
+            return "{ " + " UNION ".join("{ " + p + " }" for p in parts) + " }"
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in parts) + " } }"
 
 
@@ -495,8 +500,9 @@ def compile_shapes(shapes: rdflib.Graph, stringify, subclasses=None) -> tuple[li
             if targets is None:
                 continue
             mine = []
+            foci = c.targets(shape, distinct=False)  # property checks all de-duplicate
             for prop in shapes.objects(shape, SH.property):
-                mine += _compile_property(c, shape, prop, targets, stringify)
+                mine += _compile_property(c, shape, prop, foci, stringify)
             for constraint in shapes.objects(shape, SH.sparql):
                 if shapes.value(constraint, SH.deactivated) != rdflib.Literal(True):
                     mine.append(_compile_sparql(c, shape, constraint, targets))
