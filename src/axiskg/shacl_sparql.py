@@ -3,9 +3,13 @@
 :func:`validate_store` gives the same :class:`~axiskg.validation.Result` objects as
 :func:`axiskg.validation.validate` (pyshacl) on the same data mixed with the ontology: same focus,
 path, component, severity, value, source shape and message (pyshacl's own wording for shapes
-without ``sh:message``), same multiplicity. Each constraint of each property shape becomes one
-SPARQL query whose rows are exactly the violating (focus, value) pairs, run on the union of the
-store's graphs, so the data is never copied into rdflib.
+without ``sh:message``), same multiplicity. The constraints of a property shape become at most two
+SPARQL queries over the union of the store's graphs (so the data is never copied into rdflib): one
+walk of the path whose rows are the violating (focus, value) pairs, with one boolean column per
+per-value constraint, and one GROUP BY for its min/max counts. A SHACL-SPARQL constraint is its
+``sh:select`` with the targets joined in; a final ``FILTER NOT EXISTS`` on a plain pattern that
+shares only ``$this`` runs as the equivalent ``MINUS`` (:func:`not_exists_as_minus`). The queries
+run in threads: pyoxigraph evaluates without holding the GIL, so they use every core.
 
 Compiled: targets (``sh:targetClass`` including subclasses through the ontology,
 ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``); property shapes with paths
