@@ -75,5 +75,8 @@ def test_turtle_from_ntriples_in_two_processes_is_the_same_bytes(monkeypatch):
     called = []
     two = ser.serialize_ntriples_as(ntriples, "turtle", meanwhile=lambda: called.append(1))
     assert two == one and called == [1]
+    lines = ntriples.splitlines(keepends=True)
+    assert ser.serialize_ntriples_as(lines[:100] + [b"".join(lines[100:])], "turtle") == one
+    assert ser._item_boundary(lines) > 0
     assert one.count(b"@prefix ") == len(ser.PREFIXES)
     assert ser._subject_boundary(ntriples, len(ntriples) - 5) == 0

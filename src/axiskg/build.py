@@ -59,7 +59,7 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
                     data = serialize_ntriples_as(ntriples, fmt, meanwhile=start_nt)
                 else:
                     if graph is None:
-                        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+                        graph = loading.triples_to_rdflib(loading.parse_ntriples(b"".join(ntriples)))
                     data = serialize(graph, fmt, canonical=False)
                 outputs[fmt] = (path, data)
         outputs["shapes"] = (out / "shapes.ttl", shapes_ttl)
@@ -109,8 +109,9 @@ class _EarlyWrite:
 
 def _sorted_ntriples(store, meanwhile):
     """``(ntriples, meanwhile())``: the union of ``store``'s graphs as sorted, de-duplicated
-    N-Triples with stable blank-node labels (``None`` if its blank nodes are not trees), and the
-    result of ``meanwhile``, called while the blank nodes are labelled.
+    N-Triples with stable blank-node labels (``None`` if its blank nodes are not trees) -- a
+    list of bytes, each whole lines, never joined into one (that would be a second copy) -- and
+    the result of ``meanwhile``, called while the blank nodes are labelled.
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
     blank node are picked out of each graph's dump and relabelled by
@@ -157,7 +158,7 @@ def _sorted_ntriples(store, meanwhile):
     lines.sort()  # two sorted runs: merged in linear time
     lines.append(relabelled[tail:])
     del relabelled
-    return b"".join(lines), extra
+    return lines, extra
 
 
 #: less blank-node N-Triples than this is relabelled in this process (forking costs more)

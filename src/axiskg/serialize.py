@@ -148,9 +148,11 @@ def _rdfxml(graph: rdflib.Graph) -> bytes:
 FAST_FORMATS = ("turtle", "ntriples")
 
 
-def serialize_ntriples_as(ntriples: bytes, fmt: str, parallel: bool = True, meanwhile=None) -> bytes:
-    """Sorted N-Triples (as :func:`axiskg.build.build` writes them) re-written as ``fmt``
-    (Turtle), streamed through pyoxigraph in the same order.
+def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: bool = True,
+                          meanwhile=None) -> bytes:
+    """Sorted N-Triples (as :func:`axiskg.build.build` writes them: one bytes, or a list of
+    bytes each holding whole lines) re-written as ``fmt`` (Turtle), streamed through pyoxigraph
+    in the same order.
 
     Large inputs are cut in two at a subject boundary and the second half is written by a forked
     process (:class:`Forked`) while this one writes the first: pyoxigraph's streaming Turtle
@@ -159,25 +161,36 @@ def serialize_ntriples_as(ntriples: bytes, fmt: str, parallel: bool = True, mean
     is called once the child is started (e.g. to start a thread), or first if there is none."""
     if fmt != "turtle":
         raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
-    cut = _subject_boundary(ntriples, len(ntriples) // 2) if parallel and len(ntriples) >= PARALLEL_MIN_BYTES else 0
+    if isinstance(ntriples, list):
+        big = parallel and sum(map(len, ntriples)) >= PARALLEL_MIN_BYTES
+        cut = _item_boundary(ntriples) if big else 0
+        whole = lambda: b"".join(ntriples)  # noqa: E731
+        head = lambda: b"".join(ntriples[:cut])  # noqa: E731
+        tail = lambda: b"".join(ntriples[cut:])  # noqa: E731
+    else:
+        big = parallel and len(ntriples) >= PARALLEL_MIN_BYTES
+        cut = _subject_boundary(ntriples, len(ntriples) // 2) if big else 0
+        whole = lambda: ntriples  # noqa: E731
+        head = lambda: ntriples[:cut]  # noqa: E731
+        tail = lambda: ntriples[cut:]  # noqa: E731
     if not cut or not Forked.available():
         if meanwhile is not None:
             meanwhile()
-        return _turtle(ntriples)
-    second = Forked(_turtle, memoryview(ntriples)[cut:])
+        return _turtle(whole())
+    second = Forked(lambda: _turtle(tail()))
     try:
         if meanwhile is not None:
             meanwhile()
-        first = _turtle(memoryview(ntriples)[:cut])
+        first = _turtle(head())
     except BaseException:
         second.cancel()
         raise
     ok, rest = second.result()
     if not ok:  # the child failed: write the second half here
-        rest = _turtle(memoryview(ntriples)[cut:])
+        rest = _turtle(tail())
     header = first[:_prefix_block_length(first)]
     if not rest.startswith(header):
-        return _turtle(ntriples)
+        return _turtle(whole())
     return first + rest[len(header):]
 
 
@@ -185,10 +198,10 @@ def serialize_ntriples_as(ntriples: bytes, fmt: str, parallel: bool = True, mean
 PARALLEL_MIN_BYTES = 8_000_000
 
 
-def _turtle(ntriples) -> bytes:
+def _turtle(ntriples: bytes) -> bytes:
     import pyoxigraph as ox
 
-    triples = ox.parse(bytes(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
@@ -204,6 +217,20 @@ def _subject_boundary(ntriples: bytes, at: int) -> int:
         if pos <= 0 or pos >= len(ntriples):
             return 0
     return pos
+
+
+def _item_boundary(lines: list[bytes]) -> int:
+    """The first index at or after the middle of ``lines`` (sorted N-Triples, each item whole
+    lines) whose subject differs from the previous line's; 0 if there is none."""
+    k = len(lines) // 2
+    if k == 0:
+        return 0
+    previous = lines[k - 1]
+    start = previous.rfind(b"\n", 0, len(previous) - 1) + 1
+    subject = previous[start:previous.index(b" ", start) + 1]
+    while k < len(lines) and lines[k].startswith(subject):
+        k += 1
+    return k if k < len(lines) else 0
 
 
 def _prefix_block_length(turtle: bytes) -> int:
@@ -266,8 +293,9 @@ class Forked:
         return True, (None if data[:1] == b"N" else data[1:])
 
 
-def atomic_write(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to a temp file next to ``path``, then move it into place."""
+def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
+    """Write ``data`` (bytes, or a list of bytes written one after the other) to a temp file
+    next to ``path``, then move it into place."""
     path = Path(path)
     tmp = write_temp(path, data)
     try:
@@ -280,14 +308,20 @@ def atomic_write(path: Path | str, data: bytes) -> None:
         raise
 
 
-def write_temp(path: Path | str, data: bytes) -> str:
-    """``data`` written and synced to a new temp file next to ``path`` (mode 644); its name."""
+def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
+    """``data`` (as for :func:`atomic_write`) written and synced to a new temp file next to
+    ``path`` (mode 644); its name. A list is written in chunks of about a megabyte (the GIL is
+    free while each is written)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, list):
+                for i in range(0, len(data), 8192):
+                    fh.write(b"".join(data[i:i + 8192]))
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
