@@ -15,6 +15,8 @@ hash the same strings. The build uses the line version; it never makes Python te
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 import re
 from collections.abc import Iterable
 
@@ -95,20 +97,21 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     several whole lines; repeated lines count once) with blank nodes relabelled exactly as
     :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
     trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
-    triples = list(set(_LINE.findall(b"".join(lines))))
+    triples = list(dict.fromkeys(_LINE.findall(b"".join(lines))))
     with_blank_object = [t for t in triples if t[2][0] == _BLANK]
     owner = {t[2]: t for t in with_blank_object}
     if len(owner) != len(with_blank_object):
         return None  # shared blank node: not a tree
     del with_blank_object
     out_edges: dict = {}
-    for t in triples:
-        if t[0][0] == _BLANK:
-            edges = out_edges.get(t[0])
-            if edges is None:
-                out_edges[t[0]] = [t]
-            else:
-                edges.append(t)
+    # a subject's lines mostly come together (pyoxigraph writes a graph subject by subject)
+    for subject, group in itertools.groupby([t for t in triples if t[0][0] == _BLANK],
+                                            key=operator.itemgetter(0)):
+        edges = out_edges.get(subject)
+        if edges is None:
+            out_edges[subject] = list(group)
+        else:
+            edges.extend(group)
     if not out_edges and not owner:
         return [b"%s %s %s .\n" % t for t in triples]
     content: dict = {}
