@@ -80,3 +80,17 @@ def test_turtle_from_ntriples_in_two_processes_is_the_same_bytes(monkeypatch):
     assert ser._item_boundary(lines) > 0
     assert one.count(b"@prefix ") == len(ser.PREFIXES)
     assert ser._subject_boundary(ntriples, len(ntriples) - 5) == 0
+
+
+def test_forked_child_result_and_failure(monkeypatch):
+    from axiskg.serialize import Forked
+
+    assert Forked(lambda x: x * 2, b"ab").result() == (True, b"abab")
+    assert Forked(lambda: None).result() == (True, None)
+    assert Forked(lambda: 1 / 0).result() == (False, None)
+
+    def no_fork():
+        raise OSError("no memory")
+
+    monkeypatch.setattr("os.fork", no_fork)
+    assert Forked(lambda: b"x").result() == (False, None)

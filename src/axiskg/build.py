@@ -20,13 +20,17 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (ontology + all data) and ``shapes.ttl`` to ``out_dir``.
 
     Everything is loaded and serialised in memory first; files are written (each atomically)
-    only when all outputs are ready, so a bad input leaves ``out_dir`` untouched.
+    only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
+    N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
+    with the others, or removed).
     ``formats`` limits the graph outputs (default: all of :data:`FORMATS`).
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
-    Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time); N-Triples and
-    Turtle are written by pyoxigraph (sorted N-Triples lines; Turtle streamed from them), never
-    through rdflib. JSON-LD and RDF/XML go through rdflib.
+    Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
+    N-Triples lines); N-Triples and Turtle are written by pyoxigraph (sorted N-Triples lines;
+    Turtle streamed from them), never through rdflib. JSON-LD and RDF/XML go through rdflib.
+    At scale the labelling and half of the Turtle run in a forked process (see
+    :class:`axiskg.serialize.Forked`); the bytes are the same either way.
     """
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
@@ -38,7 +42,7 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     ntriples, shapes_ttl = _sorted_ntriples(
         loading.load_store(root), lambda: serialize(loading.load_shapes(root), "turtle"))
 
-    outputs: dict[str, tuple[Path, bytes]] = {}
+    outputs: dict[str, tuple[Path, bytes | list[bytes]]] = {}
     early: dict[str, _EarlyWrite] = {}
     try:
         if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
@@ -78,14 +82,14 @@ class _EarlyWrite:
     """``data`` written to a temp file next to ``path`` by a thread; :meth:`commit` moves it
     into place (as :func:`~axiskg.serialize.atomic_write` would), :meth:`abort` removes it."""
 
-    def __init__(self, path: Path, data: bytes) -> None:
+    def __init__(self, path: Path, data: bytes | list[bytes]) -> None:
         import threading
 
         self._path, self._tmp, self._error = path, None, None
         self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
         self._thread.start()
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes | list[bytes]) -> None:
         try:
             self._tmp = write_temp(self._path, data)
         except BaseException as exc:  # re-raised by commit()

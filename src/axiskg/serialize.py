@@ -256,7 +256,13 @@ class Forked:
 
     def __init__(self, func, *args) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # e.g. no memory for another process: the caller computes it itself
+            os.close(read)
+            os.close(write)
+            self._pid = None
+            return
         if pid == 0:  # child: compute, send, and leave without running any cleanup
             status = 1
             try:
@@ -276,6 +282,8 @@ class Forked:
         """Stop the child and wait for it."""
         import signal
 
+        if self._pid is None:
+            return
         try:
             os.kill(self._pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -285,6 +293,8 @@ class Forked:
 
     def result(self) -> tuple[bool, bytes | None]:
         """``(True, what func returned)``, or ``(False, None)`` if the child failed."""
+        if self._pid is None:
+            return False, None
         with os.fdopen(self._read, "rb") as fh:
             data = fh.read()
         _, status = os.waitpid(self._pid, 0)
