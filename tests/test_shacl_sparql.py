@@ -28,7 +28,7 @@ def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
             return ox.NamedNode(str(t))
         if isinstance(t, rdflib.BNode):
             return ox.BlankNode(str(t))
-        return loading._to_ox(t)
+        return loading.to_ox(t)
 
     store = ox.Store()
     g = ox.NamedNode("urn:axiskg:test:fixture")

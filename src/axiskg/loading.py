@@ -197,7 +197,8 @@ _RDFLIB_FALLBACK = {
 }
 
 
-def _to_ox(term):
+def to_ox(term):
+    """An rdflib term as the pyoxigraph term."""
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
@@ -221,8 +222,8 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
         raise InputError(path, f"syntax error: {exc}") from None
     target = ox.NamedNode(graph)
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else _to_ox(g)
-        store.add(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name))
+        name = target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g)
+        store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name))
 
 
 def _expand(path: Path) -> list[Path]:

@@ -103,7 +103,7 @@ def trig(store: ox.Store) -> bytes:
 def _ox_term(term, graph_index: int):
     if isinstance(term, rdflib.BNode):
         return ox.BlankNode(f"g{graph_index}{term}")
-    return loading._to_ox(term)
+    return loading.to_ox(term)
 
 
 def _graph_triples(store: ox.Store) -> dict[str, int]:

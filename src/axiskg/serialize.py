@@ -49,14 +49,34 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 def canonical_graph(graph: rdflib.Graph) -> rdflib.Graph:
     """A copy of ``graph`` with canonical blank-node labels, triples inserted in sorted order,
-    and only our prefixes bound."""
-    canon = to_canonical_graph(graph)
+    and only our prefixes bound.
+
+    Blank nodes that are trees (our shapes, OWL axioms, lists, evidence) get the content-hash
+    labels of :func:`axiskg.bnodes.stable_labels` (linear time: the shapes in 10 ms instead
+    of 1.3 s); other graphs go through rdflib's canonicalisation."""
+    canon = _stable_relabelled(graph)
+    if canon is None:
+        canon = to_canonical_graph(graph)
     out = rdflib.Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns, override=True, replace=True)
     for triple in sorted(canon, key=lambda t: tuple(term.n3() for term in t)):
         out.add(triple)
     return out
+
+
+def _stable_relabelled(graph: rdflib.Graph) -> rdflib.Graph | None:
+    """``graph`` with stable blank-node labels, or ``None`` if its blank nodes are not trees."""
+    import pyoxigraph as ox
+
+    from axiskg import bnodes, loading
+
+    try:
+        triples = [ox.Triple(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o)) for s, p, o in graph]
+    except (ValueError, TypeError):  # a term pyoxigraph refuses: let rdflib canonicalise
+        return None
+    stable = bnodes.stable_labels(triples)
+    return None if stable is None else loading.triples_to_rdflib(stable)
 
 
 def _sort_jsonld(value, key: str | None = None):
