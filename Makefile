@@ -24,7 +24,7 @@ demo: venv
 	@echo; echo "More: $(AXISKG) query --list shows every stored query; $(AXISKG) query NAME runs one."
 	@echo; echo "== documentation site and pictures"; $(AXISKG) docs
 
-# Scale benchmarks (on demand, about 20 minutes): results in benchmarks/results/scale.{json,md}.
+# Scale benchmarks (on demand, 20-40 minutes): results in benchmarks/results/scale.{json,md}.
 bench: venv
 	$(VENV)/bin/python benchmarks/bench_scale.py --sizes 10000,100000,1000000 --skip-slow-at 1000000
 
