@@ -102,3 +102,30 @@ def test_input_error_rendering():
     assert str(InputError("a.ttl", "bad")) == "a.ttl: bad"
     assert str(InputError(None, "bad")) == "bad"
     assert str(InputError(Path("x/y.nt"), "bad")) == "x/y.nt: bad"
+
+
+def test_load_shows_a_progress_bar_only_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from axiskg import paths
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    root = Path(__file__).resolve().parents[1]
+    files = len(paths.ontology_files(root)) + len(paths.data_files(root))
+    tty = Tty()
+    monkeypatch.setattr(sys, "stderr", tty)
+    loading.load_store(root, progress=True)
+    drawn = tty.getvalue()
+    assert drawn.startswith("\rload [") and f" {files}/{files} files " in drawn and drawn.endswith("\n")
+    quiet = Tty()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    loading.load_store(root)  # progress not asked for
+    assert quiet.getvalue() == ""
+    piped = io.StringIO()  # not a terminal
+    monkeypatch.setattr(sys, "stderr", piped)
+    loading.load_store(root, progress=True)
+    assert piped.getvalue() == ""

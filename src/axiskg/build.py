@@ -16,14 +16,15 @@ BASENAME = "axiskg"
 
 
 def build(root: Path | str | None = None, out_dir: Path | str | None = None,
-          formats: tuple[str, ...] | None = None) -> dict[str, Path]:
+          formats: tuple[str, ...] | None = None, progress: bool = False) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (ontology + all data) and ``shapes.ttl`` to ``out_dir``.
 
     Everything is loaded and serialised in memory first; files are written (each atomically)
     only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
     N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
     with the others, or removed).
-    ``formats`` limits the graph outputs (default: all of :data:`FORMATS`).
+    ``formats`` limits the graph outputs (default: all of :data:`FORMATS`); ``progress=True``
+    shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
     Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
@@ -40,7 +41,7 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
     ntriples, shapes_ttl = _sorted_ntriples(
-        loading.load_store(root), lambda: serialize(loading.load_shapes(root), "turtle"))
+        loading.load_store(root, progress=progress), lambda: serialize(loading.load_shapes(root), "turtle"))
 
     outputs: dict[str, tuple[Path, bytes | list[bytes]]] = {}
     early: dict[str, _EarlyWrite] = {}

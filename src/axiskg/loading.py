@@ -258,40 +258,52 @@ def data_graph_name(root: Path, path: Path) -> str:
     return GRAPH_NS + (rel.parts[0] if len(rel.parts) > 1 else "data")
 
 
-def load_store(root: Path | str | None = None, format: str | None = None, data: bool = True) -> ox.Store:
+def load_store(root: Path | str | None = None, format: str | None = None, data: bool = True,
+               progress: bool = False) -> ox.Store:
     """The project's ontology and data in an in-memory store, one named graph per source.
 
     ``format`` overrides format detection for the data files; ``data=False`` loads only the
-    ontology. Query the union with
-    ``store.query(q, use_default_graph_as_union=True)``.
+    ontology; ``progress=True`` shows a progress bar (files loaded) when stderr is a terminal.
+    Query the union with ``store.query(q, use_default_graph_as_union=True)``.
     """
     root = Path(root) if root is not None else paths.project_root()
     ontology = paths.ontology_files(root)
     if not ontology:
         raise InputError(root / "ontology", "no ontology files (*.ttl) found")
+    jobs = [(path, ONTOLOGY_GRAPH, None) for path in ontology]
+    jobs += [(path, data_graph_name(root, path), format) for path in (paths.data_files(root) if data else ())]
+    return _load(jobs, progress)
+
+
+def _load(jobs: list[tuple[Path, str, str | None]], progress: bool) -> ox.Store:
+    """A new store with each ``(path, graph, format)`` loaded, in order."""
+    from axiskg.progress import bar
+
     store = ox.Store()
-    for path in ontology:
-        load_file(store, path, ONTOLOGY_GRAPH)
-    for path in paths.data_files(root) if data else ():
-        load_file(store, path, data_graph_name(root, path), format)
+    with bar(len(jobs) if progress else 0, "load", "files") as step:
+        for path, graph, fmt in jobs:
+            load_file(store, path, graph, fmt)
+            step(1)
     return store
+
+
+def _user_jobs(given: Path | str, format: str | None) -> list[tuple[Path, str, str | None]]:
+    return [(path, path.resolve().as_uri(), format) for path in _expand(Path(given))]
 
 
 def load_into(store: ox.Store, given: Path | str, format: str | None = None) -> None:
     """A user file, or the RDF files of a folder, each into named graph ``file://<abs path>``."""
-    for path in _expand(Path(given)):
-        load_file(store, path, path.resolve().as_uri(), format)
+    for path, graph, fmt in _user_jobs(given, format):
+        load_file(store, path, graph, fmt)
 
 
-def load_files(files: Iterable[Path | str], format: str | None = None) -> ox.Store:
-    """Arbitrary user files and folders; each file goes into named graph ``file://<abs path>``."""
-    store = ox.Store()
+def load_files(files: Iterable[Path | str], format: str | None = None, progress: bool = False) -> ox.Store:
+    """Arbitrary user files and folders; each file goes into named graph ``file://<abs path>``.
+    ``progress=True`` as for :func:`load_store`."""
     files = [Path(f) for f in files]
     if not files:
         raise InputError(None, "no input files given")
-    for given in files:
-        load_into(store, given, format)
-    return store
+    return _load([job for given in files for job in _user_jobs(given, format)], progress)
 
 
 def load_shapes(root: Path | str | None = None) -> rdflib.Graph:

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from axiskg.build import build, triple_count
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
-    written = build(root_of(args), args.out, formats)
+    written = build(root_of(args), args.out, formats, progress=True)
     for path in written.values():
         print(path)
     if "ntriples" in written:

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(None, f"--port {args.port}: not a TCP port")
     root = root_of(args)
-    store = loading.load_store(root)
+    store = loading.load_store(root, progress=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS)

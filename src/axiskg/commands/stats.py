@@ -18,6 +18,6 @@ def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.stats import format_table, summary
 
-    counts = summary(loading.load_store(root_of(args)))
+    counts = summary(loading.load_store(root_of(args), progress=True))
     print(json.dumps(counts, indent=2) if args.json else format_table(counts))
     return 0

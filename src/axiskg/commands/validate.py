@@ -58,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "sparql" and args.inference == "none":
         return _run_sparql(args, root)
     if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in)
+        store = loading.load_files(args.paths, format=args.format_in, progress=True)
         ontology = loading.ontology_graph(loading.load_store(root, data=False))
     else:
-        store = loading.load_store(root, format=args.format_in)
+        store = loading.load_store(root, format=args.format_in, progress=True)
         ontology = loading.ontology_graph(store)
     if args.shapes:
         shapes = loading.to_rdflib(loading.load_files(args.shapes))
@@ -82,11 +82,11 @@ def _run_sparql(args: argparse.Namespace, root: Path) -> int:
     from axiskg.shacl_sparql import validate_store
 
     if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in)
+        store = loading.load_files(args.paths, format=args.format_in, progress=True)
         for path in paths.ontology_files(root):
             loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
     else:
-        store = loading.load_store(root, format=args.format_in)
+        store = loading.load_store(root, format=args.format_in, progress=True)
     if args.shapes:
         shapes = loading.to_rdflib(loading.load_files(args.shapes))
     else:
