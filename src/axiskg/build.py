@@ -9,7 +9,7 @@ from pathlib import Path
 
 from axiskg import bnodes, loading, paths
 from axiskg.errors import InputError
-from axiskg.serialize import (FAST_FORMATS, FORMATS, Forked, atomic_write, serialize,
+from axiskg.serialize import (FAST_FORMATS, FORMATS, Forked, atomic_write, remove_quietly, serialize,
                               serialize_ntriples_as, write_temp)
 
 BASENAME = "axiskg"
@@ -106,10 +106,7 @@ class _EarlyWrite:
     def abort(self) -> None:
         self._thread.join()
         if self._tmp is not None:
-            try:
-                os.unlink(self._tmp)
-            except FileNotFoundError:
-                pass
+            remove_quietly(self._tmp)
 
 
 def _sorted_ntriples(store, meanwhile):

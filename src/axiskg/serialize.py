@@ -331,10 +331,7 @@ def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        remove_quietly(tmp)
         raise
 
 
@@ -356,9 +353,14 @@ def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        remove_quietly(tmp)
         raise
     return tmp
+
+
+def remove_quietly(path: Path | str) -> None:
+    """Remove ``path`` if it is there (a temp file being cleaned up)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
