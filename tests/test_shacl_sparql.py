@@ -23,13 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
-    def term(t):
-        if isinstance(t, rdflib.URIRef):
-            return ox.NamedNode(str(t))
-        if isinstance(t, rdflib.BNode):
-            return ox.BlankNode(str(t))
-        return loading.to_ox(t)
-
+    term = loading.to_ox
     store = ox.Store()
     g = ox.NamedNode("urn:axiskg:test:fixture")
     for s, p, o in graph:

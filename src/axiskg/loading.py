@@ -85,9 +85,8 @@ def resolve_format(path: Path, format: str | ox.RdfFormat | None = None) -> ox.R
     raise InputError(path, f"unknown RDF file extension {path.suffix!r}")
 
 
-def read_rdf_bytes(path: Path, check_utf8: bool = True) -> bytes:
-    """The bytes of ``path``, refusing missing, empty and (unless ``check_utf8`` is false)
-    non-UTF-8 files."""
+def read_rdf_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, refusing missing and empty files (UTF-8: see :func:`load_file`)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -98,8 +97,6 @@ def read_rdf_bytes(path: Path, check_utf8: bool = True) -> bytes:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputError(path, "file is empty")
-    if check_utf8:
-        check_utf8_text(path, data)
     return data
 
 
@@ -175,7 +172,7 @@ def load_file(
     fmt = resolve_format(path, format)
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
     # (a tenth of the parse time) only to name the bad byte's place when the parse fails
-    data = read_rdf_bytes(path, check_utf8=False)
+    data = read_rdf_bytes(path)
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml_safety(path, data)
     try:
