@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 from axiskg import loading
+from axiskg.reporting import fails
 from axiskg.validation import format_text, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +41,9 @@ def test_violating_fixture_reports_exact_results(project):
     assert text.index("id:actor/nolabel") < text.index("id:claim/test/9")
 
 
-def test_warnings_alone_conform(project):
+def test_warnings_alone_do_not_fail_but_do_not_conform(project):
+    """As sh:conforms says (any result breaks conformance), while the run fails only at
+    --fail-on's level (violations by default)."""
     bad = (FIXTURES / "violating.ttl").read_text()
     # keep only the claim, and give it a label: what is left is the Warning
     claim = bad.split("\n<https://w3id.org/axiskg/id/actor")[0].replace(
@@ -48,5 +51,6 @@ def test_warnings_alone_conform(project):
     )
     (project / "data" / "report" / "warn.ttl").write_text(claim + "\n")
     report = run(project)
-    assert report.conforms
+    assert report.conforms is False
+    assert not fails(report, "violation") and fails(report, "warning")
     assert [r.severity for r in report.results] == ["Warning"]

@@ -36,10 +36,12 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-from axiskg import loading
+from axiskg import loading, shape_queries
 from axiskg.errors import InputError
 from axiskg.sparql_safety import mask
-from axiskg.validation import _NS, Report, Result, _Describer, _local
+from axiskg.validation import _NS, Report, Result, _Describer, _local, report_graph_of
+
+_NO_PATH = object()  # result(): the check's own path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -53,7 +55,7 @@ _PROPERTY_KEYS = {RDF.type, SH.path, SH.severity, SH.message, SH.deactivated, SH
                   SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.nodeKind, SH.pattern,
                   SH.flags, SH.languageIn, SH.uniqueLang, SH.minLength, SH.maxLength, SH.minInclusive,
                   SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.qualifiedValueShape,
-                  SH.qualifiedMinCount, SH["or"], SH["not"]}
+                  SH.qualifiedMinCount, SH["or"], SH["not"], SH.sparql}
 _DATATYPES_CHECKED_IN_PYTHON = {XSD + x for x in ("date", "dateTime", "integer", "decimal", "double", "float",
                                                   "boolean", "gYear", "gYearMonth", "time", "int", "long",
                                                   "nonNegativeInteger", "positiveInteger", "hexBinary")}
@@ -88,6 +90,8 @@ class _Compiler:
         self.g = shapes
         self.subclasses = subclasses  # class IRI -> its subclasses (itself included), from the data
         self._vars = 0
+        self.components: list = []  # SPARQL-based constraint components of the shapes graph
+        self.params: set = set()  # their parameters' paths
 
     def is_a(self, var: str, cls) -> str:
         """``var`` is an instance of ``cls`` (or of a subclass): rdf:type/rdfs:subClassOf*, or with
@@ -178,18 +182,19 @@ class _Check:
     shape: rdflib.term.Node  # the shape the constraint belongs to (property shape, or owner)
     component: str
     query: str
-    severity: str
+    severity: rdflib.URIRef
     messages: list[str]
     path: rdflib.term.Node | None = None
     python_filter: object = None  # (value) -> bool "is a violation", applied to returned rows
     generic: object = None  # (focus, value) -> message, when the shape has no sh:message
     parts: list = field(default_factory=list)  # constraints sharing this query (see _Part)
     sparql: object = None  # the sh:sparql constraint node (SHACL-SPARQL)
+    job: object = None  # a _Job run per focus node instead of ``query``
 
 
-def _severity(g: rdflib.Graph, shape) -> str:
-    sev = g.value(shape, SH.severity)
-    return _local(str(sev)) if sev is not None else "Violation"
+def _severity(g: rdflib.Graph, shape) -> rdflib.URIRef:
+    """The shape's sh:severity (sh:Violation when it has none)."""
+    return g.value(shape, SH.severity) or SH.Violation
 
 
 def _value_condition(c: _Compiler, qshape) -> str:
@@ -237,9 +242,9 @@ _FLAGS = {"i": re.I, "s": re.S, "m": re.M, "x": re.X, "q": 0}
 
 def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> list[_Check]:
     g = c.g
-    keys = set(g.predicates(prop))
-    if keys - _PROPERTY_KEYS:
-        raise Unsupported(f"property shape uses {sorted(str(k) for k in keys - _PROPERTY_KEYS)}")
+    unknown = _unknown_keys(g, prop, _PROPERTY_KEYS | set(_TARGETS), c.params)
+    if unknown:
+        raise Unsupported(f"property shape uses {sorted(str(k) for k in unknown)}")
     if g.value(prop, SH.deactivated) == rdflib.Literal(True):
         return []
     path_node = g.value(prop, SH.path)
@@ -314,7 +319,7 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
         per_value("LanguageInConstraintComponent", f"!({_lang_in(langs)})",
                   lambda f, v, lst=lst: f"String language is not in {stringify(g, lst)}")
     for unique in g.objects(prop, SH.uniqueLang):
-        if not unique.toPython():
+        if unique != rdflib.Literal(True):  # only true activates it ("1"^^xsd:boolean does not)
             continue
         q = (f"SELECT ?this WHERE {{ {targets} {value_of} "
              f'FILTER (isLiteral(?v) && lang(?v) != "") }} '
@@ -371,6 +376,11 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
                       generic)
         else:
             raise Unsupported("sh:not of a shape other than one sh:pattern or sh:class")
+    for constraint in g.objects(prop, SH.sparql):
+        if g.value(constraint, SH.deactivated) != rdflib.Literal(True):
+            checks.append(_compile_sparql(c, owner, constraint, targets, shape=prop))
+    for comp in c.components:
+        checks += _compile_component(c, owner, prop, comp, targets)
     if value_parts:
         flags = " ".join(f"?_f{i}" for i in range(len(value_parts)))
         binds = " ".join(f"BIND (COALESCE({p.condition}, false) AS ?_f{i})" for i, p in enumerate(value_parts))
@@ -403,28 +413,88 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 _THIS = re.compile(r"\$this\b")
 
 
-def _compile_sparql(c: _Compiler, owner, constraint, targets: str) -> _Check:
+def _compile_sparql(c: _Compiler, owner, constraint, targets: str, shape=None) -> _Check:
+    """A SHACL-SPARQL constraint (``sh:sparql``) of ``shape`` (a node shape, or a property shape
+    of ``owner``). When ``$this`` can be joined (:func:`axiskg.shape_queries.this_by_join`) it
+    runs once with the targets joined in; otherwise once per focus node with the pre-bound
+    variables substituted (:class:`_Job`)."""
     g = c.g
+    shape = owner if shape is None else shape
     select = g.value(constraint, SH.select)
     if select is None:
         raise Unsupported("sh:sparql without sh:select")
     text = str(select)
-    if re.search(r"\$(?!this\b)\w+", text):
-        raise Unsupported("SHACL-SPARQL query with pre-bound variables other than $this")
-    prefixes = []
-    for decl_owner in g.objects(constraint, SH.prefixes):
-        for decl in g.objects(decl_owner, SH.declare):
-            prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
-    text = _THIS.sub("?this", text)
-    m = _WHERE.search(text)
-    if m is None:
-        raise Unsupported("sh:select without WHERE {")
-    query = "\n".join(sorted(set(prefixes))) + "\n" + text[: m.end()] + f" {targets} " + text[m.end():]
-    query = not_exists_as_minus(query)
     messages = sorted(str(x) for x in g.objects(constraint, SH.message))
-    own = sorted(str(x) for x in g.objects(owner, SH.message))
-    return _Check(owner, owner, SH + "SPARQLConstraintComponent", query, _severity(g, owner),
-                  own + [x for x in messages if x not in own], None, sparql=constraint)
+    own = sorted(str(x) for x in g.objects(shape, SH.message))
+    messages = own + [x for x in messages if x not in own]
+    path = g.value(shape, SH.path)
+    head = shape_queries.prefixes(g, constraint)
+    component = SH + "SPARQLConstraintComponent"
+    if path is None and shape_queries.this_by_join(text) and not re.search(r"\$(?!this\b)\w+", text):
+        text = _THIS.sub("?this", text)
+        m = _WHERE.search(text)
+        if m is not None:
+            query = head + text[: m.end()] + f" {targets} " + text[m.end():]
+            query = not_exists_as_minus(query)
+            return _Check(owner, shape, component, query, _severity(g, shape), messages, None, sparql=constraint)
+    if path is not None:
+        text = _PATH_VAR.sub(lambda _: c.path(path), text)
+    job = _Job("select", head + text, targets, {"currentShape": shape}, _SHAPES_GRAPH_VAR.search(text) is not None)
+    return _Check(owner, shape, component, "", _severity(g, shape), messages, path, job=job, sparql=constraint)
+
+
+_PATH_VAR = re.compile(r"\$PATH\b")
+_SHAPES_GRAPH_VAR = re.compile(r"[?$]shapesGraph\b")
+
+
+@dataclass
+class _Job:
+    """A shape query run once per focus node (and, for ASK validators, per value node) with the
+    pre-bound variables substituted (``$this``, ``$value``, ``$currentShape``, ``$shapesGraph``
+    and a component's parameters), as https://www.w3.org/TR/shacl/#pre-binding defines it."""
+
+    kind: str  # "select" or "ask"
+    query: str  # prefixes included, $PATH already replaced by the shape's path
+    targets: str  # group binding ?this to the focus nodes
+    bindings: dict  # variable name -> rdflib term
+    shapes_graph: bool = False  # the query reads $shapesGraph
+    value_path: str | None = None  # ASK on a property shape: the SPARQL path to its values
+
+
+def _compile_component(c: _Compiler, owner, shape, comp, targets: str) -> list[_Check]:
+    """The checks of a SPARQL-based constraint component on ``shape``: one per combination of
+    its parameters' values (https://www.w3.org/TR/shacl/#constraint-components-validation)."""
+    import itertools
+
+    g = c.g
+    values = []
+    for param in comp.parameters:
+        found = sorted(g.objects(shape, param.path), key=str)
+        if not found:
+            if not param.optional:
+                return []  # a mandatory parameter is missing: the component does not apply
+            found = [None]
+        values.append([(param.name, v) for v in found])
+    path = g.value(shape, SH.path)
+    validator = comp.for_property_shape() if path is not None else comp.for_node_shape()
+    if validator is None:
+        raise Unsupported(f"component {comp.iri} without a validator for this kind of shape")
+    select, ask = g.value(validator, SH.select), g.value(validator, SH.ask)
+    if (select is None) == (ask is None):
+        raise Unsupported(f"validator of {comp.iri}")
+    text = str(select if select is not None else ask)
+    if path is not None:
+        text = _PATH_VAR.sub(lambda _: c.path(path), text)
+    messages = sorted(str(m) for m in g.objects(shape, SH.message)) or \
+        sorted(str(m) for m in g.objects(validator, SH.message)) or comp.messages
+    checks = []
+    for combo in itertools.product(*values):
+        bindings = {"currentShape": shape, **{k: v for k, v in combo if v is not None}}
+        job = _Job("select" if select is not None else "ask", shape_queries.prefixes(g, validator) + text,
+                   targets, bindings, _SHAPES_GRAPH_VAR.search(text) is not None,
+                   c.path(path) if path is not None and ask is not None else None)
+        checks.append(_Check(owner, shape, str(comp.iri), "", _severity(g, shape), messages, path, job=job))
+    return checks
 
 
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
@@ -484,32 +554,46 @@ def not_exists_as_minus(query: str) -> str:
     return query[:found.start()] + "MINUS {" + query[found.end():]
 
 
+def _unknown_keys(g: rdflib.Graph, shape, known: set, params: set) -> set:
+    """The predicates of ``shape`` the compiler does not handle: SHACL's own beyond ``known``
+    (a predicate outside the SHACL namespace that no component takes as a parameter says
+    nothing to a validator)."""
+    return {p for p in g.predicates(shape)
+            if p not in known and p not in params and (str(p).startswith(str(SH)) or p == RDF.type)}
+
+
 def compile_shapes(shapes: rdflib.Graph, stringify, subclasses=None) -> tuple[list[_Check], list]:
-    """The checks of every node shape, and the node shapes that must go to pyshacl."""
+    """The checks of every shape with targets, and the shapes that must go to pyshacl."""
     c = _Compiler(shapes, subclasses)
-    node_shapes = set()
+    comps = shape_queries.components(shapes)
+    c.components = comps
+    c.params = {p.path for comp in comps for p in comp.parameters}
+    roots = set()
     for key in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
-        node_shapes |= set(shapes.subjects(key, None))
-    node_shapes |= {s for s in shapes.subjects(RDF.type, SH.NodeShape)}
+        roots |= set(shapes.subjects(key, None))
+    roots |= {s for s in shapes.subjects(RDF.type, SH.NodeShape)}
     checks, fallback = [], []
-    for shape in sorted(node_shapes, key=str):
+    for shape in sorted(roots, key=str):
         if shapes.value(shape, SH.deactivated) == rdflib.Literal(True):
             continue
         try:
-            if set(shapes.predicates(shape)) - _NODE_KEYS:
-                raise Unsupported("node shape constraints")
-            if shapes.value(shape, SH.path) is not None:
-                raise Unsupported("property shape with its own targets")
             targets = c.targets(shape)
             if targets is None:
                 continue
-            mine = []
             foci = c.targets(shape, distinct=False)  # property checks all de-duplicate
-            for prop in shapes.objects(shape, SH.property):
-                mine += _compile_property(c, shape, prop, foci, stringify)
-            for constraint in shapes.objects(shape, SH.sparql):
-                if shapes.value(constraint, SH.deactivated) != rdflib.Literal(True):
-                    mine.append(_compile_sparql(c, shape, constraint, targets))
+            if shapes.value(shape, SH.path) is not None:  # a property shape with its own targets
+                mine = _compile_property(c, shape, shape, foci, stringify)
+            else:
+                if _unknown_keys(shapes, shape, _NODE_KEYS, c.params):
+                    raise Unsupported("node shape constraints")
+                mine = []
+                for prop in shapes.objects(shape, SH.property):
+                    mine += _compile_property(c, shape, prop, foci, stringify)
+                for constraint in shapes.objects(shape, SH.sparql):
+                    if shapes.value(constraint, SH.deactivated) != rdflib.Literal(True):
+                        mine.append(_compile_sparql(c, shape, constraint, targets))
+                for comp in comps:
+                    mine += _compile_component(c, shape, shape, comp, targets)
         except Unsupported:
             fallback.append(shape)
             continue
@@ -605,33 +689,13 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress:
 
     ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
     """
-    from axiskg.progress import bar
-
+    shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
     stringify = _Stringify(store)
     checks, fallback = compile_shapes(shapes, stringify, _subclass_closure(store))
     describe = _Describe(store, shapes)
     results: list[Result] = []
-
-    def result(check: _Check, focus, value, message: str | None, component: str | None = None) -> Result:
-        return Result(
-            severity=check.severity,
-            focus=describe.node(focus),
-            path=describe.describer.path(check.path),
-            component=str(component or check.component),
-            source_shape=describe.describer.shape(check.shape),
-            value=describe.node(value) if value is not None else None,
-            message=message,
-            source=locate(describe.convert(focus)) if locate is not None else None,
-        )
-
-    with bar(len(checks) if progress else 0, "validate", "checks") as step, \
-            ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        # pyoxigraph releases the GIL while it evaluates, so the queries run on every core;
-        # rows are turned into results here, in the checks' order
-        fetched = pool.map(lambda check: _fetch(store, check, describe), checks)
-        for check, (variables, rows) in zip(checks, fetched):
-            _results(check, variables, rows, result, results)
-            step(1)
+    with _ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
+        _run(store, checks, scope, describe, results, locate, progress)
     if fallback:
         from axiskg.validation import validate as pyshacl_validate
 
@@ -640,28 +704,188 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress:
         fb = pyshacl_validate(data, sub, None, "none", locate=locate)
         results += fb.results
     results.sort(key=Result.sort_key)
-    conforms = not any(r.severity == "Violation" for r in results)
-    report_graph = _report_graph(conforms, results)
-    return SparqlReport(conforms=conforms, results=results, graph=report_graph,
+    graph = report_graph_of(results, shapes, lambda node: _edges(store, describe.convert, node))
+    return SparqlReport(conforms=not results, results=results, graph=graph,
                         fallback=[str(s) for s in fallback], queries=len(checks))
+
+
+def _run(store: ox.Store, checks: list, scope: dict, describe, results: list, locate, progress: bool) -> None:
+    """Run the checks' queries in threads and turn their rows into ``results``."""
+    from axiskg.progress import bar
+
+    def result(check: _Check, focus, value, message: str | None, component: str | None = None,
+               path=_NO_PATH) -> Result:
+        focus_node = describe.convert(focus)
+        path = check.path if path is _NO_PATH else path
+        return Result(
+            severity=_local(str(check.severity)),
+            focus=describe.node(focus),
+            path=describe.describer.path(path),
+            component=str(component or check.component),
+            source_shape=describe.describer.shape(check.shape),
+            value=describe.node(value) if value is not None else None,
+            message=message,
+            source=locate(focus_node) if locate is not None else None,
+            focus_node=focus_node,
+            path_node=path,
+            value_node=describe.convert(value) if value is not None else None,
+            shape_node=check.shape,
+            severity_node=check.severity,
+            constraint_node=check.sparql,
+        )
+
+    with bar(len(checks) if progress else 0, "validate", "checks") as step, \
+            ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        # pyoxigraph releases the GIL while it evaluates, so the queries run on every core;
+        # rows are turned into results here, in the checks' order
+        fetched = pool.map(lambda check: _fetch(store, check, describe, scope), checks)
+        for check, (variables, rows) in zip(checks, fetched):
+            _results(check, variables, rows, result, results)
+            step(1)
+
+
+def validate_files(data: list, shapes: list, format: str | None = None) -> SparqlReport:
+    """Validate RDF files or folders ``data`` against the shapes in ``shapes`` (files or
+    folders), nothing else mixed in: the public entry point for a user's own data and shapes.
+    Unreadable input or unusable shapes raise :class:`~axiskg.errors.InputError`."""
+    store = loading.load_files(data, format=format)
+    return validate_store(store, read_shapes(shapes), locate=loading.source_locator(store))
+
+
+def read_shapes(given: list) -> rdflib.Graph:
+    """Shape files (or the RDF files of folders) as one rdflib graph, every literal as written:
+    parsed without a store, which would store ``"1"^^xsd:boolean`` as ``true`` (and to SHACL
+    only the literal ``true`` turns ``sh:uniqueLang`` or ``sh:deactivated`` on)."""
+    from pathlib import Path
+
+    triples = []
+    for path in [p for g in given for p in loading._expand(Path(g))]:
+        fmt = loading.resolve_format(path)
+        data = loading.read_rdf_bytes(path)
+        if fmt == ox.RdfFormat.RDF_XML:
+            loading.check_xml_safety(path, data)
+        try:
+            triples += list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+        except (SyntaxError, ValueError, MemoryError):
+            loading.load_files([path])  # raises the loader's own message for this file
+            raise
+    return loading.triples_to_rdflib(t.triple if isinstance(t, ox.Quad) else t for t in triples)
 
 
 #: threads running the checks' queries (pyoxigraph evaluates without the GIL)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _fetch(store: ox.Store, check: _Check, describe: _Describe) -> tuple[list[str], list]:
-    """The check's query run on the union graph: its variable names and all its rows."""
+def _fetch(store: ox.Store, check: _Check, describe: _Describe, scope: dict) -> tuple[list[str], list]:
+    """The check's query run on the data: its variable names and all its rows (for a
+    :class:`_Job`, rows of (focus, path, value, bindings)). Runs in a worker thread: whatever
+    goes wrong becomes an InputError naming the shape, never a traceback."""
     try:
-        rows = store.query(check.query, use_default_graph_as_union=True)
-    except SyntaxError as exc:  # a bug in the compiler or in a shape's sh:select
+        if check.job is not None:
+            return [], _run_job(store, check.job, scope)
+        rows = store.query(check.query, **scope)
+        return [v.value for v in rows.variables], list(rows)
+    except InputError:
+        raise
+    except SyntaxError as exc:  # a bug in the compiler or in a shape's query
         raise InputError("shapes", f"cannot compile {describe.describer.shape(check.shape)}: {exc}") from None
-    return [v.value for v in rows.variables], list(rows)
+    except Exception as exc:  # noqa: BLE001 - reported to the user as bad input
+        raise InputError("shapes", f"cannot run the query of {describe.describer.shape(check.shape)}: "
+                         f"{type(exc).__name__}: {exc}") from None
+
+
+_SHAPES_GRAPH = "urn:x-axiskg:shapes-graph"
+
+
+class _ShapesGraph:
+    """The query options for the run (``with`` block): the union of the store's graphs, or,
+    when a query reads ``$shapesGraph``, the shapes graph added for the run as a named graph
+    outside the default graph (and removed afterwards)."""
+
+    def __init__(self, store: ox.Store, shapes: rdflib.Graph, needed: bool) -> None:
+        self.store, self.shapes, self.needed = store, shapes, needed
+
+    def __enter__(self) -> dict:
+        if not self.needed:
+            return {"use_default_graph_as_union": True}
+        data = list(self.store.named_graphs()) + [ox.DefaultGraph()]
+        name = ox.NamedNode(_SHAPES_GRAPH)
+        self.store.extend(ox.Quad(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o), name)
+                          for s, p, o in self.shapes)
+        return {"default_graph": data, "named_graphs": [g for g in data if not isinstance(g, ox.DefaultGraph)] + [name]}
+
+    def __exit__(self, *exc) -> None:
+        if self.needed:
+            self.store.remove_graph(ox.NamedNode(_SHAPES_GRAPH))
+
+
+_FORM = re.compile(r"\b(SELECT|ASK)\b(\s+(?:DISTINCT|REDUCED)\b)?", re.I)
+
+
+def _projecting(query: str, names: list[str]) -> str:
+    """``query`` with the variables ``names`` in its outer projection: pyoxigraph substitutes
+    (pre-binds) only projected variables. An ASK becomes ``SELECT names WHERE`` (non-empty when
+    the ASK is true)."""
+    m = _FORM.search(mask(query))
+    if m is None:
+        return query
+    extra = " ".join(f"?{n}" for n in names)
+    if m.group(1).upper() == "ASK":
+        rest = query[m.end():]
+        where = "" if re.match(r"\s*WHERE\b", rest, re.I) else " WHERE"
+        return query[:m.start()] + f"SELECT {extra or '*'}{where}" + rest
+    after = query[m.end():].lstrip()
+    if after.startswith("*"):
+        return query
+    return query[:m.end()] + f" {extra} " + query[m.end():]
+
+
+def _bound_as_true(query: str, names: list[str]) -> str:
+    """``bound($x)`` of a pre-bound variable written as ``true``: so it is by the definition of
+    pre-binding, but pyoxigraph's substitution leaves it false (measured with 0.5.13)."""
+    code = mask(query)
+    spans = [m.span() for m in re.finditer(r"\bbound\s*\(\s*[?$](\w+)\s*\)", code, re.I) if m.group(1) in names]
+    for start, end in reversed(spans):
+        query = query[:start] + "(true)" + query[end:]
+    return query
+
+
+def _run_job(store: ox.Store, job: _Job, scope: dict) -> list:
+    """(focus, path, value, bindings) for each violation the job's query reports."""
+    foci = [row["this"] for row in store.query(f"SELECT DISTINCT ?this WHERE {{ {job.targets} }}", **scope)]
+    fixed = {ox.Variable(k): loading.to_ox(v) for k, v in job.bindings.items()}
+    if job.shapes_graph:
+        fixed[ox.Variable("shapesGraph")] = ox.NamedNode(_SHAPES_GRAPH)
+    names = sorted({v.value for v in fixed} | {"this"} | ({"value"} if job.kind == "ask" else set()))
+    query = _bound_as_true(job.query, names)
+    query = _projecting(query, [n for n in names if not re.search(rf"SELECT[^{{]*[?$]{n}\b", mask(job.query), re.I)]
+                        if job.kind == "select" else names)
+    out = []
+    for focus in foci:
+        subs = {**fixed, ox.Variable("this"): focus}
+        if job.kind == "select":
+            rows = store.query(query, substitutions=subs, **scope)
+            names = [v.value for v in rows.variables]
+            for row in rows:
+                bound = {n: row[n] for n in names if row[n] is not None}
+                out.append((focus, bound.get("path"), bound.get("value"), bound))
+            continue
+        if job.value_path is None:
+            values = [focus]
+        else:
+            values = [r["v"] for r in store.query(f"SELECT DISTINCT ?v WHERE {{ ?this {job.value_path} ?v }}",
+                                                  substitutions={ox.Variable("this"): focus}, **scope)]
+        for value in values:
+            if not list(store.query(query, substitutions={**subs, ox.Variable("value"): value}, **scope)):
+                out.append((focus, None, value, {"value": value}))
+    return out
 
 
 def _results(check: _Check, variables: list[str], rows: list, result, results: list) -> None:
     """The check's rows as validation results, appended to ``results``."""
-    if check.sparql is not None:
+    if check.job is not None:
+        _job_results(check, rows, result, results)
+    elif check.sparql is not None:
         _sparql_results(check, variables, rows, result, results)
     elif check.parts:
         _part_results(check, rows, result, results)
@@ -734,49 +958,65 @@ def _sparql_results(check: _Check, names: list[str], rows: list, result, out: li
         bindings = {"this": _plain(focus), **({"value": _plain(values["value"])} if "value" in values else {}),
                     **bindings}
         messages = [_message_format(m, bindings) for m in check.messages]
-        out.append(result(check, focus, value, "; ".join(sorted(messages)) if messages else None))
+        path = values.get("path")
+        path_node = rdflib.URIRef(path.value) if isinstance(path, ox.NamedNode) else check.path
+        out.append(result(check, focus, value, "; ".join(sorted(messages)) if messages else None, path=path_node))
+
+
+def _job_results(check: _Check, rows: list, result, out: list) -> None:
+    """A job's rows as results: the value is ``?value`` (or, on a node shape, the focus node),
+    the path ``?path`` when it is an IRI (or the property shape's path)."""
+    seen = set()
+    for focus, path, value, bound in rows:
+        if value is None and check.path is None:
+            value = focus
+        key = (focus, path, value)
+        if key in seen:
+            continue
+        seen.add(key)
+        bindings = {k: v.value for k, v in bound.items() if isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode))}
+        bindings.setdefault("this", focus.value)
+        if value is not None:
+            bindings.setdefault("value", value.value)
+        for name, term in check.job.bindings.items():
+            bindings.setdefault(name, str(term))
+        messages = [_message_format(m, bindings) for m in check.messages]
+        path_node = rdflib.URIRef(path.value) if isinstance(path, ox.NamedNode) else check.path
+        out.append(result(check, focus, value, "; ".join(sorted(messages)) if messages else None, path=path_node))
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def _subgraph(shapes: rdflib.Graph, roots: list) -> rdflib.Graph:
-    """The node shapes ``roots`` with everything they reference, as a shapes graph of its own."""
+    """The shapes ``roots`` with everything they reference, and the SPARQL-based constraint
+    components, as a shapes graph of its own. A shape reached from a root keeps no targets of
+    its own (its targets were validated by the compiled checks: it is validated here only where
+    the root reaches it)."""
     out = rdflib.Graph()
     for prefix, ns in shapes.namespaces():
         out.bind(prefix, ns)
+    roots_set = set(roots)
     todo, done = list(roots), set()
+    for comp in shape_queries.instances(shapes, SH.ConstraintComponent):
+        todo.append(comp)
+        todo += list(shapes.transitive_objects(comp, rdflib.RDFS.subClassOf))
     while todo:
         node = todo.pop()
         if node in done:
             continue
         done.add(node)
         for p, o in shapes.predicate_objects(node):
+            if node not in roots_set and (p in _TARGETS or (p == RDF.type and o in (
+                    rdflib.RDFS.Class, rdflib.OWL.Class))):
+                continue
             out.add((node, p, o))
             if (o, None, None) in shapes:
                 todo.append(o)
     return out
 
 
-def _report_graph(conforms: bool, results: list[Result]) -> rdflib.Graph:
-    """A SHACL validation report graph with the results' strings (IRIs kept as IRIs)."""
-    g = rdflib.Graph()
-    report = rdflib.BNode("report")
-    g.add((report, RDF.type, SH.ValidationReport))
-    g.add((report, SH.conforms, rdflib.Literal(conforms)))
-
-    def term(text: str):
-        return rdflib.URIRef(text) if re.match(r"^[a-z][a-z0-9+.-]*:[^\s]*$", text) else rdflib.Literal(text)
-
-    for i, r in enumerate(results):
-        node = rdflib.BNode(f"r{i}")
-        g.add((report, SH.result, node))
-        g.add((node, RDF.type, SH.ValidationResult))
-        g.add((node, SH.resultSeverity, SH[r.severity]))
-        g.add((node, SH.focusNode, term(r.focus)))
-        g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
-        g.add((node, SH.sourceShape, term(r.source_shape)))
-        if r.path:
-            g.add((node, SH.resultPath, term(r.path)))
-        if r.value is not None:
-            g.add((node, SH.value, term(r.value)))
-        if r.message:
-            g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
-    return g
+def _edges(store: ox.Store, convert, node) -> list:
+    """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""
+    return [(convert(q.predicate), convert(q.object))
+            for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None)]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from dataclasses import dataclass, field
 
 import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 from axiskg.errors import InputError
+
+# rdflib logs a traceback for every ill-typed literal it reads (e.g. "aldi"^^xsd:integer);
+# ill-typed values are findings of the validation, not errors of the program
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", message="Parsing weird boolean")
 from axiskg.serialize import PREFIXES
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -17,9 +25,18 @@ _RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
 @dataclass(frozen=True)
 class Result:
-    """One SHACL validation result; IRIs are plain strings, blank nodes are described."""
+    """One SHACL validation result.
 
-    severity: str  # "Violation" | "Warning" | "Info" (local name of sh:resultSeverity)
+    The RDF terms are the result, as a ``sh:ValidationResult`` holds them: ``focus_node``,
+    ``path_node`` (an IRI or the SHACL path node of the shapes graph), ``value_node``,
+    ``shape_node`` (the source shape's node), ``severity_node``, ``component`` (an IRI) and, for
+    a SHACL-SPARQL constraint, ``constraint_node`` (its ``sh:sparql`` node).
+    ``severity``, ``focus``, ``path``, ``source_shape`` and ``value`` are their readable labels,
+    made once with the result (a blank node is described by how a named node reaches it, which
+    needs the graph it lives in); the formatters print them, nothing parses them back.
+    """
+
+    severity: str  # local name of sh:resultSeverity ("Violation", "Warning", "Info", or a custom one)
     focus: str
     path: str | None
     component: str  # full IRI of sh:sourceConstraintComponent
@@ -27,6 +44,12 @@ class Result:
     value: str | None  # IRI, or a literal in Turtle syntax
     message: str | None
     source: str | None = None  # file (or graph) the focus node is described in, if known
+    focus_node: Node | None = None
+    path_node: Node | None = None
+    value_node: Node | None = None
+    shape_node: Node | None = None
+    severity_node: rdflib.URIRef | None = None
+    constraint_node: Node | None = None  # sh:sourceConstraint: the sh:sparql node of a SPARQL constraint
 
     @property
     def component_name(self) -> str:
@@ -43,17 +66,81 @@ class Result:
             self.source_shape,
             self.value or "",
             self.message or "",
+            self.severity,
         )
 
 
 @dataclass
 class Report:
-    conforms: bool  # True when there is no sh:Violation (warnings and infos allowed)
+    conforms: bool  # as sh:conforms: True only when there is no result at all (of any severity)
     results: list[Result]
-    graph: rdflib.Graph = field(repr=False)  # the raw SHACL validation report
+    graph: rdflib.Graph = field(repr=False)  # the standard sh:ValidationReport of the results
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
+
+    def standard_graph(self) -> rdflib.Graph:
+        """The ``sh:ValidationReport`` (the same graph ``--output turtle`` writes)."""
+        return self.graph
+
+
+_PATH_OPERATORS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+
+
+def report_graph_of(results: list[Result], shapes: rdflib.Graph, data_edges) -> rdflib.Graph:
+    """The standard ``sh:ValidationReport`` of ``results``: ``sh:conforms`` false when there is
+    any result; each result with its focus node, path, value, severity, source shape, component
+    and message as RDF terms. Blank nodes are copied with what they describe, so the report
+    stands alone: SHACL paths and source shapes from ``shapes``, focus nodes and values through
+    ``data_edges(bnode) -> [(predicate, object)]``."""
+    g = rdflib.Graph(bind_namespaces="none")
+    g.bind("sh", SH)
+    report = rdflib.BNode()
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, rdflib.Literal(not results)))
+    copied: set = set()
+
+    def copy(term, edges) -> None:
+        todo = [term]
+        while todo:
+            node = todo.pop()
+            if not isinstance(node, rdflib.BNode) or node in copied:
+                continue
+            copied.add(node)
+            for p, o in edges(node):
+                g.add((node, p, o))
+                todo.append(o)
+
+    def shape_edges(node):
+        return shapes.predicate_objects(node)
+
+    def path_edges(node):
+        """A SHACL path node's own structure only (a list, or one path operator), even when
+        the shapes graph says more about the node."""
+        if shapes.value(node, RDF.first) is not None:
+            return [(p, shapes.value(node, p)) for p in (RDF.first, RDF.rest)]
+        for p in _PATH_OPERATORS:
+            inner = shapes.value(node, p)
+            if inner is not None:
+                return [(p, inner)]
+        return []
+
+    for r in results:
+        node = rdflib.BNode()
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.resultSeverity, r.severity_node or SH[r.severity]))
+        g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
+        for pred, term, edges in ((SH.focusNode, r.focus_node, data_edges), (SH.value, r.value_node, data_edges),
+                                  (SH.resultPath, r.path_node, path_edges),
+                                  (SH.sourceShape, r.shape_node, shape_edges),
+                                  (SH.sourceConstraint, r.constraint_node, shape_edges)):
+            if term is not None:
+                g.add((node, pred, term))
+                copy(term, edges)
+        if r.message:
+            g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
+    return g
 
 
 def _local(iri: str) -> str:
@@ -152,20 +239,32 @@ class _Describer:
 def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None) -> list[Result]:
     describe = _Describer(report, shapes, data)
     out = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: pyshacl also types the nested sh:detail results of sh:node
+    for r in report.objects(None, SH.result):
+        if report.value(r, SH.resultSeverity) is None:
+            continue
         messages = sorted(str(m) for m in report.objects(r, SH.resultMessage))
         value = report.value(r, SH.value)
         focus = report.value(r, SH.focusNode)
+        path = report.value(r, SH.resultPath)
+        shape = report.value(r, SH.sourceShape)
+        severity = report.value(r, SH.resultSeverity)
         out.append(
             Result(
                 source=locate(focus) if locate is not None else None,
-                severity=_local(str(report.value(r, SH.resultSeverity))),
+                severity=_local(str(severity)),
                 focus=describe.node(focus),
-                path=describe.path(report.value(r, SH.resultPath)),
+                path=describe.path(path),
                 component=str(report.value(r, SH.sourceConstraintComponent)),
-                source_shape=describe.shape(report.value(r, SH.sourceShape)),
+                source_shape=describe.shape(shape),
                 value=describe.node(value) if value is not None else None,
                 message="; ".join(messages) if messages else None,
+                focus_node=focus,
+                path_node=path,
+                value_node=value,
+                shape_node=shape,
+                severity_node=severity,
+                constraint_node=report.value(r, SH.sourceConstraint),
             )
         )
     return sorted(out, key=Result.sort_key)
@@ -188,6 +287,10 @@ def validate(
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
+    from axiskg import shape_queries
+
+    shape_queries.check_shapes(shapes_graph)  # untrusted SPARQL: refused before anything runs
+
     if ont_graph is not None:
         # pyshacl's own ont_graph mixing clones every node recursively (measured: 7 s of 10 s
         # on the report's 2.6k triples); a plain union of the two graphs is equivalent and instant.
@@ -198,7 +301,7 @@ def validate(
             merged.add(triple)
         data_graph = merged
     try:
-        _, report_graph, _ = pyshacl.validate(
+        _, raw, _ = pyshacl.validate(
             data_graph,
             shacl_graph=shapes_graph,
             ont_graph=None,
@@ -207,11 +310,11 @@ def validate(
             allow_warnings=True,
             abort_on_first=False,
         )
-    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError) as exc:
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
-    results = _results(report_graph, shapes_graph, data_graph, locate)
-    conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms=conforms, results=results, graph=report_graph)
+    results = _results(raw, shapes_graph, data_graph, locate)
+    standard = report_graph_of(results, shapes_graph, data_graph.predicate_objects)
+    return Report(conforms=not results, results=results, graph=standard)
 
 
 def format_text(report: Report, **options) -> str:

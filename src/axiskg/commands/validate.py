@@ -63,10 +63,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         store = loading.load_store(root, format=args.format_in, progress=True)
         ontology = loading.ontology_graph(store)
-    if args.shapes:
-        shapes = loading.to_rdflib(loading.load_files(args.shapes))
-    else:
-        shapes = loading.load_shapes(root)
+    shapes = _shapes(args, root)
     report = validate(loading.data_graph(store), shapes, ontology, args.inference,
                       locate=loading.source_locator(store))
     options = {"fail_on": args.fail_on}
@@ -87,10 +84,7 @@ def _run_sparql(args: argparse.Namespace, root: Path) -> int:
             loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
     else:
         store = loading.load_store(root, format=args.format_in, progress=True)
-    if args.shapes:
-        shapes = loading.to_rdflib(loading.load_files(args.shapes))
-    else:
-        shapes = loading.load_shapes(root)
+    shapes = _shapes(args, root)
     report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
     if report.fallback:
         print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
@@ -100,3 +94,11 @@ def _run_sparql(args: argparse.Namespace, root: Path) -> int:
         options["color"] = use_color()
     sys.stdout.write(FORMATTERS[args.output](report, **options))
     return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+
+
+def _shapes(args: argparse.Namespace, root: Path):
+    """``--shapes`` files (literals kept as written), else the project's shapes."""
+    from axiskg import loading
+    from axiskg.shacl_sparql import read_shapes
+
+    return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)

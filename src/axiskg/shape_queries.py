@@ -1,0 +1,190 @@
+"""The SPARQL that shapes carry (SHACL-SPARQL, https://www.w3.org/TR/shacl/#sparql-constraints):
+its prefixes, the safety gate every such query passes before any engine runs it, and the
+SPARQL-based constraint components a shapes graph declares.
+
+Shapes are untrusted input (a shapes file may come from a pull request): every ``sh:select`` and
+``sh:ask`` of a shapes graph goes through :func:`axiskg.sparql_safety.inspect`, the gate of
+``axiskg query`` (no SERVICE, no Update), and through the rules of SHACL's pre-binding
+(https://www.w3.org/TR/shacl/#pre-binding): no ``MINUS``, no ``VALUES``, no ``SERVICE``, no
+``AS`` of a pre-bound variable, and every sub-select projects the pre-bound variables it could
+see. A query that breaks one is refused with :class:`~axiskg.errors.InputError` (exit 2) before
+validation starts, whichever engine runs the shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib import OWL, RDF, RDFS, SH
+
+from axiskg.errors import InputError
+from axiskg.sparql_safety import Refused, inspect, mask
+
+#: pre-bound variables besides the parameters (https://www.w3.org/TR/shacl/#pre-binding)
+PRE_BOUND = ("this", "value", "shapesGraph", "currentShape")
+_QUERY_KEYS = (SH.select, SH.ask)
+
+
+def prefixes(g: rdflib.Graph, node) -> str:
+    """The ``PREFIX`` lines declared for ``node``'s query: the ``sh:declare`` of each of its
+    ``sh:prefixes``, following ``owl:imports`` of those (https://www.w3.org/TR/shacl/#sparql-prefixes)."""
+    found: dict[str, str] = {}
+    todo, seen = list(g.objects(node, SH.prefixes)), set()
+    while todo:
+        owner = todo.pop()
+        if owner in seen:
+            continue
+        seen.add(owner)
+        for decl in g.objects(owner, SH.declare):
+            prefix, namespace = g.value(decl, SH.prefix), g.value(decl, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found.setdefault(str(prefix), str(namespace))
+        todo += list(g.objects(owner, OWL.imports))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(found.items()))
+
+
+def instances(g: rdflib.Graph, cls) -> set:
+    """Nodes typed ``cls`` or a subclass of it (rdfs:subClassOf* within ``g``)."""
+    classes = set(g.transitive_subjects(RDFS.subClassOf, cls))
+    return {s for c in classes for s in g.subjects(RDF.type, c)}
+
+
+@dataclass
+class Parameter:
+    path: rdflib.URIRef
+    name: str  # the variable name: the local name of the path
+    optional: bool
+
+
+@dataclass
+class Component:
+    """A SPARQL-based constraint component (https://www.w3.org/TR/shacl/#sparql-constraint-components)."""
+
+    iri: rdflib.term.Node
+    parameters: list[Parameter]
+    validator: rdflib.term.Node | None = None
+    node_validator: rdflib.term.Node | None = None
+    property_validator: rdflib.term.Node | None = None
+    messages: list = field(default_factory=list)
+
+    def for_node_shape(self):
+        return self.node_validator or self.validator
+
+    def for_property_shape(self):
+        return self.property_validator or self.validator
+
+
+def _local(iri) -> str:
+    return re.split(r"[#/:]", str(iri))[-1]
+
+
+def components(g: rdflib.Graph) -> list[Component]:
+    """Every SPARQL-based constraint component declared in ``g`` (typed ``sh:ConstraintComponent``
+    or a subclass; the core components of SHACL are not declared in a shapes graph)."""
+    out = []
+    for cc in sorted(instances(g, SH.ConstraintComponent), key=str):
+        params = []
+        for p in g.objects(cc, SH.parameter):
+            path = g.value(p, SH.path)
+            if isinstance(path, rdflib.URIRef):
+                optional = g.value(p, SH.optional)
+                params.append(Parameter(path, _local(path), optional is not None and optional.toPython() is True))
+        out.append(Component(cc, sorted(params, key=lambda x: str(x.path)), g.value(cc, SH.validator),
+                             g.value(cc, SH.nodeValidator), g.value(cc, SH.propertyValidator),
+                             sorted(str(m) for m in g.objects(cc, SH.message))))
+    return out
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$][A-Za-z0-9_]+|[{}()*]")
+
+
+def check_query(text: str, where: str, params: tuple[str, ...] = ()) -> None:
+    """Refuse ``text`` (a shape's query with its prefixes) if the SPARQL safety gate refuses it
+    or it breaks SHACL's rules for pre-binding; ``where`` names it in the message."""
+    try:
+        inspect(text)
+    except Refused as exc:
+        raise InputError("shapes", f"{where}: refused: {exc.message}") from None
+    code = mask(text)
+    tokens = _WORD.findall(code)
+    lowered = [t.lower() for t in tokens]
+    for keyword in ("minus", "values"):
+        if keyword in lowered:
+            raise InputError("shapes", f"{where}: SHACL does not allow {keyword.upper()} in a shape's query "
+                             "(https://www.w3.org/TR/shacl/#pre-binding)")
+    bound = {v.lower() for v in PRE_BOUND + params}
+    used = {t[1:] for t in tokens if t[0] in "?$" and t[1:].lower() in bound - {"shapesgraph", "currentshape"}}
+    for i, t in enumerate(lowered):
+        if t == "as" and i + 1 < len(tokens) and tokens[i + 1][0] in "?$" and tokens[i + 1][1:].lower() in bound:
+            raise InputError("shapes", f"{where}: a shape's query may not assign the pre-bound variable "
+                             f"{tokens[i + 1]} (https://www.w3.org/TR/shacl/#pre-binding)")
+    selects = [i for i, t in enumerate(lowered) if t == "select"]
+    for i in selects[1:]:  # sub-selects must project every pre-bound variable the query uses
+        projected = set()
+        for t in tokens[i + 1:]:
+            if t.lower() == "where" or t == "{":
+                break
+            if t[0] in "?$":
+                projected.add(t[1:])
+        missing = sorted(used - projected)
+        if missing:
+            raise InputError("shapes", f"{where}: a sub-select of a shape's query must project the pre-bound "
+                             f"variable(s) {', '.join('$' + m for m in missing)} "
+                             "(https://www.w3.org/TR/shacl/#pre-binding)")
+
+
+def check_shapes(g: rdflib.Graph) -> None:
+    """Every query of the shapes graph through :func:`check_query` (raises InputError)."""
+    params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
+    for key in _QUERY_KEYS:
+        for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
+            where = f"the sh:{_local(key)} of {node}"
+            check_query(prefixes(g, node) + str(text), where, params)
+
+
+# --------------------------------------------------------------------------- $this by join
+
+
+def this_by_join(text: str) -> bool:
+    """Whether joining the focus nodes into the query's outer group (one query for all of them)
+    gives the same rows as pre-binding ``$this`` in each run: true when the query has no
+    sub-select and every ``$this`` inside a nested group (other than an ``EXISTS`` block of the
+    outer group) stands in a triple pattern, never in an expression, where an unbound ``$this``
+    would differ from a bound one."""
+    code = mask(text)
+    tokens = _WORD.findall(code)
+    lowered = [t.lower() for t in tokens]
+    if lowered.count("select") > 1:
+        return False
+    stack: list[str] = []  # kinds of the open groups below WHERE's
+    parens = 0
+    started = False
+    for i in range(len(tokens)):
+        t = lowered[i]
+        if t == "{":
+            if not started:
+                started = True
+                stack.append("where")
+            else:
+                stack.append("exists" if i > 0 and lowered[i - 1] == "exists" else "group")
+        elif t == "}":
+            if stack:
+                stack.pop()
+        elif t == "(":
+            parens += 1
+        elif t == ")":
+            parens -= 1
+        elif t in ("?this", "$this"):
+            nested = [k for k in stack[1:]]
+            if not nested:
+                continue
+            if nested[0] == "exists" and all(k == "exists" for k in nested):
+                continue
+            if parens > 0 or "exists" in nested:
+                return False
+    return True
