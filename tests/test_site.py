@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from rdflib import OWL, RDF
+from rdflib.namespace import DCTERMS, SKOS
 from conftest import run_cli
 
 from axiskg import loading, paths
@@ -85,6 +88,52 @@ def test_every_internal_link_resolves(site, pages):
                 assert parts.fragment in pages[target].ids, f"{name}: no #{parts.fragment} on {target}"
             checked += 1
     assert checked > 500
+
+
+def test_every_picture_link_resolves_from_img(site, pages):
+    """The pictures are SVG files under img/, shown in an <object>: their node links resolve
+    against img/, so they lead up to the page (../entities.html#...), to an existing id."""
+    checked = 0
+    for image in IMAGES:
+        svg = ET.fromstring((site / image).read_bytes())
+        for a in svg.iter("{http://www.w3.org/2000/svg}a"):
+            href = a.get("{http://www.w3.org/1999/xlink}href") or a.get("href")
+            if href is None:
+                continue  # Graphviz wraps a tooltip-only edge in <a xlink:title=...>
+            target = (site / image).parent / urlsplit(href).path
+            assert target.resolve().is_file(), f"{image}: broken link {href}"
+            name = str(target.resolve().relative_to(site.resolve()))
+            assert urlsplit(href).fragment in pages[name].ids, f"{image}: no #{urlsplit(href).fragment} on {name}"
+            assert a.get("target") == "_top", href  # the whole window follows, not the <object>
+            checked += 1
+    assert checked >= 90
+
+
+def test_ontology_page_header_is_the_ontologys(site, store):
+    """pyLODE takes concept schemes for the document's subject too: the page's title, h1,
+    metadata IRI and description must be the ontology's alone, the schemes in their own section."""
+    ontology = loading.ontology_graph(store)
+    (ont,) = ontology.subjects(RDF.type, OWL.Ontology)
+    title = str(ontology.value(ont, DCTERMS.title))
+    description = str(ontology.value(ont, DCTERMS.description))
+    lode = (site / "ontology.html").read_text(encoding="utf-8")
+    assert re.findall(r"<title>(.*?)</title>", lode) == [html.escape(title, quote=False)]
+    assert re.findall(r"<h1>(.*?)</h1>", lode) == [html.escape(title, quote=False)]
+    metadata = lode[lode.index('id="metadata"'):lode.index('id="classes"')]
+    assert re.findall(r"<strong>IRI</strong>\s*</dt>\s*<dd>\s*<code>(.*?)</code>", metadata) == [str(ont)]
+    assert html.unescape(metadata).count(description) == 1
+    assert "concept scheme" not in metadata.lower()
+    # every scheme and every concept has an entry, linked from the table of contents
+    schemes = sorted(ontology.subjects(RDF.type, SKOS.ConceptScheme))
+    assert len(schemes) >= 5
+    section = lode[lode.index('<div class="section" id="conceptschemes">'):lode.index('<div id="namespaces">')]
+    for scheme in schemes:
+        fragment = str(scheme).rsplit("#", 1)[1]
+        assert f'<div class="property entity" id="{fragment}">' in section
+        assert f"<code>{scheme}</code>" in section
+        assert f'<a href="#{fragment}">' in lode[lode.index('<div id="toc">'):]
+        for concept in ontology.subjects(SKOS.inScheme, scheme):
+            assert f"<code>{concept}</code>" in section, concept
 
 
 def test_nothing_is_loaded_from_elsewhere(site, pages):

@@ -132,35 +132,190 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_every_page_loads_cleanly(browser, serve, site, shots):
+#: the smallest label size (CSS px on screen) a picture may have at a 1,400 px window width
+MIN_LABEL_PX = 11
+
+_LINKS_JS = """() => Array.from(document.querySelectorAll('a')).map(a => {
+    const href = a.getAttribute('href') ?? a.getAttribute('xlink:href');
+    return href === null ? null : new URL(href, document.baseURI).href;
+}).filter(h => h !== null)"""
+_IDS_JS = "() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)"
+# per <text> of an SVG: its on-screen font size (computed size times the SVG's scale on screen)
+# and the height of its rendered bounding box, both in CSS px of the window
+_TEXT_SIZES_JS = """() => Array.from(document.querySelectorAll('text')).map(t => {
+    const m = t.getScreenCTM();
+    return [t.textContent, parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+            t.getBoundingClientRect().height];
+})"""
+
+
+def crawl(context, base: str, start: str) -> dict[str, list[str]]:
+    """Open ``start`` and every page of the site it links to (transitively), and every frame
+    (the SVG pictures in ``<object>``) of each; follow every link found in a page or a picture:
+    the target must load (no 4xx/5xx, no failed request, no console error) and hold the link's
+    fragment. Links leaving 127.0.0.1 are not followed. Returns the problems by kind, and
+    ``"visited"`` (the pages opened) and ``"links"`` (every link checked)."""
+    out: dict[str, list[str]] = {"console": [], "failed": [], "outside": [], "broken": [], "visited": [], "links": []}
+    ids: dict[str, set[str] | None] = {}  # page -> its element ids (None: it did not load)
+    todo, wanted = [base + start], []
+    while todo:
+        url = todo.pop(0)
+        if url in ids:
+            continue
+        page = context.new_page()
+        found = _watch(page)
+        try:
+            response = page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+            page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+            if response is None or response.status >= 400:
+                out["broken"].append(f"{url}: HTTP {response.status if response else '(no response)'}")
+                ids[url] = None
+                continue
+            ids[url] = set(page.evaluate(_IDS_JS))
+            for frame in page.frames:
+                for link in frame.evaluate(_LINKS_JS):
+                    where = "picture " + frame.url.rsplit("/", 1)[-1] if frame is not page.main_frame else url
+                    wanted.append((where, link))
+                    target = link.split("#", 1)[0]
+                    if urlsplit(target).hostname == "127.0.0.1" and target not in ids and target.endswith((".html", ".svg")):
+                        todo.append(target)
+        finally:
+            page.close()
+        out["visited"].append(url)
+        for kind in ("console", "failed", "outside"):
+            out[kind] += [f"{url}: {x}" for x in found[kind]]
+    for where, link in wanted:
+        target, _, fragment = link.partition("#")
+        if urlsplit(target).hostname != "127.0.0.1":
+            continue
+        out["links"].append(link)
+        if target not in ids:
+            out["broken"].append(f"{where}: {link}: not a page of the site")
+        elif ids[target] is None:
+            out["broken"].append(f"{where}: {link}: the target did not load")
+        elif fragment and fragment not in ids[target]:
+            out["broken"].append(f"{where}: {link}: no element with id {fragment!r} on {target}")
+    return out
+
+
+def _watch(page) -> dict[str, list[str]]:
+    """Record console errors, failed loads and (blocked) requests leaving 127.0.0.1 of ``page``."""
+    found: dict[str, list[str]] = {"console": [], "failed": [], "outside": [], "requests": []}
+
+    def route(r) -> None:
+        request_url = r.request.url
+        found["requests"].append(request_url)
+        if urlsplit(request_url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            found["outside"].append(request_url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: found["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: found["console"].append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: found["failed"].append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: found["failed"].append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
+    return found
+
+
+def picture_frame(page, name: str):
+    """The frame of the SVG picture ``name`` embedded in ``page`` (``<object data="img/NAME.svg">``)."""
+    frames = [f for f in page.frames if f.url.endswith(f"/img/{name}.svg")]
+    assert len(frames) == 1, [f.url for f in page.frames]
+    return frames[0]
+
+
+def test_every_page_and_every_link_of_the_site_works(browser, serve, site, shots):
     base = serve(site)
-    for name in PAGES:
-        shot = shots / "index.png" if name == "index.html" else None
-        found = visit(browser, base + name, shot)
-        assert found["console"] == [], f"{name}: console errors {found['console']}"
-        assert found["failed"] == [], f"{name}: failed loads {found['failed']}"
-        assert found["outside"] == [], f"{name}: requests left 127.0.0.1: {found['outside']}"
-        assert found["requests"][0] == base + name
-    # the index embeds the two main pictures, which the browser fetched from the local server
-    index = visit(browser, base + "index.html")
-    assert {base + "img/alliance-network.svg", base + "img/causal-map.svg", base + "site.css"} <= set(index["requests"])
-    width, height = png_size(shots / "index.png")
+    result = crawl(browser, base, "index.html")
+    assert sorted(u[len(base):] for u in result["visited"]) == sorted(PAGES + [f"img/{p}.svg" for p in PICTURES])
+    for kind in ("console", "failed", "outside", "broken"):
+        assert result[kind] == [], f"{kind}: {result[kind][:20]}"
+    # every page's links and every picture's node links were followed
+    assert len(result["links"]) > 1000
+    assert sum(1 for link in result["links"] if link.startswith(base + "entities.html#")) > 100
+    shot = shots / "index.png"
+    visit(browser, base + "index.html", shot)
+    width, height = png_size(shot)
     assert width == 1400 and height > 1500
 
 
-def test_pictures_render_and_are_screenshotted(browser, serve, site, shots):
+@pytest.mark.parametrize("name, node, landing", [
+    ("alliance-network", "actor/japan", "entities.html#actor-japan"),
+    ("causal-map", "trend/axis-ization", "entities.html#trend-axis-ization"),
+    ("class-hierarchy", "axis.Actor", "ontology.html#Actor"),
+])
+def test_clicking_a_node_of_a_picture_opens_its_entry(browser, serve, site, name, node, landing):
+    """Click a node of each picture on pictures.html: the whole window goes to the node's entry
+    on the site, which exists (the links of an SVG shown in an <object> resolve against the
+    SVG's own address, img/...)."""
     base = serve(site)
-    targets = {f"#{name} object": shots / f"{name}.png" for name in PICTURES}
-    found = visit(browser, base + "pictures.html", elements=targets)
+    page = browser.new_page()
+    found = _watch(page)
+    try:
+        page.goto(base + "pictures.html", wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        frame = picture_frame(page, name)
+        link = frame.locator(f"g.node:has(> title:text-is('{node}')) a")
+        assert link.count() == 1, node
+        page.locator(f"#{name} object").scroll_into_view_if_needed()
+        with page.expect_navigation(timeout=TIMEOUT_MS) as nav:
+            link.click(timeout=TIMEOUT_MS)
+        assert nav.value is not None and nav.value.status == 200, page.url
+        assert page.url == base + landing
+        assert page.locator(f"[id='{landing.split('#')[1]}']").count() == 1, page.url
+    finally:
+        page.close()
     assert found["console"] == [] and found["failed"] == [] and found["outside"] == [], found
-    assert {base + f"img/{name}.svg" for name in PICTURES} <= set(found["requests"])
-    for target in targets.values():
-        width, height = png_size(target)
-        assert width >= 1000 and height >= 400, (target.name, width, height)
-    # the SVG files open on their own too
-    for name in PICTURES:
-        alone = visit(browser, base + f"img/{name}.svg")
-        assert alone["console"] == [] and alone["failed"] == [] and alone["outside"] == [], alone
+
+
+def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, site, shots):
+    """At a 1,400 px window, every label of every picture is at least MIN_LABEL_PX on screen,
+    measured on the rendered SVG: the font size times the picture's scale, and the height of
+    the text's bounding box. Screenshots of each picture are saved."""
+    base = serve(site)
+    page = browser.new_page()
+    found = _watch(page)
+    try:
+        page.goto(base + "pictures.html", wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        for name in PICTURES:
+            element = page.locator(f"#{name} object")
+            box = element.bounding_box()
+            assert box["width"] >= 1000, (name, box)  # the picture uses the window's width
+            sizes = picture_frame(page, name).evaluate(_TEXT_SIZES_JS)
+            assert len(sizes) >= 20, name
+            small = [(text, round(px, 1), round(h, 1)) for text, px, h in sizes
+                     if px < MIN_LABEL_PX or h < MIN_LABEL_PX]
+            assert small == [], f"{name}: labels under {MIN_LABEL_PX} px at 1,400 px: {small[:10]}"
+            element.screenshot(path=str(shots / f"{name}.png"), timeout=TIMEOUT_MS)
+            width, height = png_size(shots / f"{name}.png")
+            assert width >= 1000 and height >= 400, (name, width, height)
+    finally:
+        page.close()
+    assert found["console"] == [] and found["failed"] == [] and found["outside"] == [], found
+
+
+def test_the_crawl_finds_a_picture_link_that_resolves_against_img(browser, serve, tmp_path):
+    """The crawl can fail: a page embedding an SVG whose node link is written relative to the
+    page (``page.html#x``, which from ``img/`` means ``img/page.html``) is reported broken, as
+    is a missing fragment."""
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "p.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="40">'
+        '<a xlink:href="page.html#x" target="_top"><text x="5" y="20">node</text></a></svg>')
+    (tmp_path / "page.html").write_text(
+        '<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body><p id="x">x</p>'
+        '<a href="page.html#nowhere">self</a>'
+        '<object type="image/svg+xml" data="img/p.svg"></object></body></html>')
+    base = serve(tmp_path)
+    result = crawl(browser, base, "page.html")
+    assert result["broken"] == [
+        f"{base}img/page.html: HTTP 404",
+        f"{base}page.html: {base}page.html#nowhere: no element with id 'nowhere' on {base}page.html",
+        f"picture p.svg: {base}img/page.html#x: the target did not load",
+    ]
 
 
 def test_the_checks_catch_errors_and_outside_requests(browser, serve, tmp_path):

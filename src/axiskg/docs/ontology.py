@@ -17,13 +17,33 @@ from dataclasses import dataclass
 import rdflib
 from rdflib import OWL, RDF, RDFS
 from rdflib.collection import Collection
-from rdflib.namespace import SH
+from rdflib.namespace import SH, SKOS
 
 from axiskg.docs.graphdata import curie
 
 
 def pylode_html(ontology: rdflib.Graph) -> str:
-    """The ontology's reference page, rendered by pyLODE (offline: its CSS is inlined)."""
+    """The ontology's reference page, rendered by pyLODE (offline: its CSS is inlined).
+
+    pyLODE 3.3.4 takes every ``skos:ConceptScheme`` for the document's subject, like the
+    ``owl:Ontology``: the page's title, h1, metadata IRI and description would mix the ontology's
+    with the code lists'. It is given the ontology without the schemes' ``rdf:type
+    skos:ConceptScheme`` triples, and the schemes and their concepts (which pyLODE does not
+    render either) are added as a section of their own (:func:`concept_schemes_html`).
+    """
+    schemes = concept_schemes(ontology)
+    seen_by_pylode = rdflib.Graph()
+    for prefix, ns in ontology.namespaces():
+        seen_by_pylode.bind(prefix, ns, override=True)
+    for triple in ontology:
+        if not (triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme and triple[0] in schemes):
+            seen_by_pylode.add(triple)
+    page = _pylode(seen_by_pylode)
+    return _add_section(page, "conceptschemes", "Concept schemes", concept_schemes_html(ontology, schemes),
+                        [(frag, label) for frag, label, _ in _scheme_entries(ontology, schemes)])
+
+
+def _pylode(ontology: rdflib.Graph) -> str:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
@@ -39,6 +59,81 @@ def pylode_html(ontology: rdflib.Graph) -> str:
         root.handlers[:] = handlers
         root.setLevel(level)
     return _name_anonymous_classes(page, ontology)
+
+
+def concept_schemes(ontology: rdflib.Graph) -> list[rdflib.URIRef]:
+    """The ontology's SKOS concept schemes (not the ontology itself, if it were typed one too)."""
+    ontologies = set(ontology.subjects(RDF.type, OWL.Ontology))
+    return sorted(s for s in ontology.subjects(RDF.type, SKOS.ConceptScheme)
+                  if isinstance(s, rdflib.URIRef) and s not in ontologies)
+
+
+def _fragment(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1] or iri
+
+
+def _text(ontology: rdflib.Graph, node, *props) -> str:
+    for prop in props:
+        value = _english(ontology, node, prop)
+        if value:
+            return value
+    return ""
+
+
+def _scheme_entries(ontology, schemes):
+    """(fragment id, label, concepts) of each scheme; concepts sorted by label."""
+    out = []
+    for scheme in schemes:
+        concepts = set(ontology.subjects(SKOS.inScheme, scheme)) | set(ontology.objects(scheme, SKOS.hasTopConcept))
+        label = _text(ontology, scheme, SKOS.prefLabel, RDFS.label) or curie(str(scheme))
+        out.append((_fragment(str(scheme)), label,
+                    sorted(concepts, key=lambda c: _text(ontology, c, SKOS.prefLabel, RDFS.label).lower())))
+    return out
+
+
+def concept_schemes_html(ontology: rdflib.Graph, schemes: list[rdflib.URIRef]) -> str:
+    """One entry per scheme (IRI, definition, its concepts) and one per concept, in pyLODE's markup
+    (``div.property.entity`` with the IRI in a ``code``), so :func:`pylode_anchors` finds them."""
+    e = html.escape
+    parts = ['<div class="section" id="conceptschemes">', "<h2>Concept schemes</h2>",
+             "<p>The ontology's code lists: each scheme and the concepts it lists.</p>"]
+    for frag, label, concepts in _scheme_entries(ontology, schemes):
+        scheme = next(s for s in schemes if _fragment(str(s)) == frag)
+        parts += [f'<div class="property entity" id="{e(frag)}">', f"<h3>{e(label)}</h3>", "<table>",
+                  f"<tr><th>IRI</th><td><code>{e(str(scheme))}</code></td></tr>"]
+        definition = _text(ontology, scheme, SKOS.definition, RDFS.comment)
+        if definition:
+            parts.append(f"<tr><th>Definition</th><td><p>{e(definition)}</p></td></tr>")
+        items = "".join(f'<li><a href="#{e(_fragment(str(c)))}">{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</a></li>'
+                        for c in concepts)
+        parts += [f"<tr><th>Concepts</th><td><ul>{items}</ul></td></tr>", "</table>", "</div>"]
+        for c in concepts:
+            parts += [f'<div class="property entity" id="{e(_fragment(str(c)))}">',
+                      f"<h3>{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</h3>", "<table>",
+                      f"<tr><th>IRI</th><td><code>{e(str(c))}</code></td></tr>"]
+            notation = _text(ontology, c, SKOS.notation)
+            if notation:
+                parts.append(f"<tr><th>Notation</th><td><code>{e(notation)}</code></td></tr>")
+            definition = _text(ontology, c, SKOS.definition, RDFS.comment)
+            if definition:
+                parts.append(f"<tr><th>Definition</th><td><p>{e(definition)}</p></td></tr>")
+            parts += [f'<tr><th>In scheme</th><td><a href="#{e(frag)}">{e(label)}</a></td></tr>', "</table>", "</div>"]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _add_section(page: str, section_id: str, title: str, section: str, entries: list[tuple[str, str]]) -> str:
+    """``section`` inserted before pyLODE's Namespaces section, and its entry in the table of
+    contents before the Namespaces entry."""
+    marker = '<div id="namespaces">'
+    toc_marker = '<a href="#namespaces">Namespaces</a>'
+    if marker not in page or toc_marker not in page:
+        raise ValueError("pyLODE's page has no Namespaces section: cannot place the concept schemes")
+    page = page.replace(marker, section + "\n" + marker, 1)
+    items = "".join(f'<li><a href="#{html.escape(f)}">{html.escape(t)}</a></li>' for f, t in entries)
+    entry = f'<li><h4><a href="#{section_id}">{html.escape(title)}</a></h4><ul class="second">{items}</ul></li>\n'
+    li = page.rindex("<li>", 0, page.index(toc_marker))  # the Namespaces entry's <li>
+    return page[:li] + entry + page[li:]
 
 
 _BNODE_LINK = re.compile(r'<a href="(?P<id>[A-Za-z0-9_-]+)">(?P=id)</a>')

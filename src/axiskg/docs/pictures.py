@@ -36,6 +36,11 @@ DECREASES = "#b2182b"
 HUB = "#fdb863"
 STATE = "#d1e5f0"
 MECHANISM = "#f7f7f7"
+#: font sizes (points; one SVG unit): chosen so that every label is at least 11 px on screen when
+#: the site shows a picture in a 1,400 px wide window (measured by tests/test_site_browser.py)
+NODE_PT = 14
+EDGE_PT = 12
+TITLE_PT = 14
 
 Href = Callable[[str], str | None]
 
@@ -75,8 +80,8 @@ def _node_attrs(iri: str, href: Href | None) -> dict[str, str]:
 def _graph(cls, name: str, **graph_attr):
     g = cls(name=name, strict=False)
     g.attr(fontname=FONT, **graph_attr)
-    g.attr("node", fontname=FONT, fontsize="11")
-    g.attr("edge", fontname=FONT, fontsize="9")
+    g.attr("node", fontname=FONT, fontsize=str(NODE_PT))
+    g.attr("edge", fontname=FONT, fontsize=str(EDGE_PT))
     return g
 
 
@@ -84,10 +89,12 @@ def _graph(cls, name: str, **graph_attr):
 
 
 def alliance_network(net: graphdata.Network, href: Href | None = None) -> Picture:
-    g = _graph(graphviz.Graph, "alliance_network", layout="neato", overlap="false", splines="true",
-               sep="+12", start="1", label="Alliance network: states (ovals) and the mechanisms they "
-               "belong to (boxes); orange: the mechanism the report calls the axis / hub",
-               labelloc="b", fontsize="12")
+    # overlap="vpsc" removes overlaps while keeping the layout compact (overlap="false" spreads
+    # the nodes over four times the area, mostly whitespace)
+    g = _graph(graphviz.Graph, "alliance_network", layout="neato", overlap="vpsc", splines="true",
+               sep="+16", esep="+8", start="1", label="Alliance network: states (ovals) and the mechanisms "
+               "they belong to (boxes);\norange: the mechanism the report calls the axis / hub",
+               labelloc="b", fontsize=str(TITLE_PT))
     for m in net.mechanisms:
         hub = bool(m.axis_claims)
         label = f"{_wrap(m.label, 24)}\n({m.kind})"
@@ -99,15 +106,15 @@ def alliance_network(net: graphdata.Network, href: Href | None = None) -> Pictur
     for s, label in net.states.items():
         degree = sum(s in m.members for m in net.mechanisms)
         g.node(node_id(s), f"{label}\n({degree} mechanism{'s' if degree != 1 else ''})", shape="ellipse", style="filled",
-               fillcolor=STATE, penwidth=str(1 + degree / 2), fontsize=str(11 + degree),
+               fillcolor=STATE, penwidth=str(1 + degree / 2), fontsize=str(NODE_PT + degree),
                **_node_attrs(s, href))
     for m in net.mechanisms:
         for s in m.members:
             g.edge(node_id(m.iri), node_id(s), id=f"member--{node_id(m.iri)}--{node_id(s)}".replace("/", "-"),
-                   len="1.6")
+                   len="1.4")
         for inner in m.includes:
             g.edge(node_id(m.iri), node_id(inner), style="dashed", color="#888888", label="includes",
-                   fontcolor="#555555", len="2.2",
+                   fontcolor="#555555", len="1.8",
                    id=f"includes--{node_id(m.iri)}--{node_id(inner)}".replace("/", "-"))
     return Picture("alliance-network", "Alliance network", g.source, "neato")
 
@@ -118,11 +125,14 @@ _SIGN = {"Increases": "+", "Decreases": "\u2212"}
 
 
 def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
-    g = _graph(graphviz.Digraph, "causal_map", rankdir="LR", ranksep="0.9", nodesep="0.15",
-               newrank="true", compound="true", labelloc="b", fontsize="12",
+    g = _graph(graphviz.Digraph, "causal_map", rankdir="LR", ranksep="0.4", nodesep="0.15",
+               newrank="true", compound="true", labelloc="b", fontsize=str(TITLE_PT),
                label="Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they "
                "bear on)\nEdge label: polarity (+ increases, \u2212 decreases) and the claim's modality; "
                "green: increases, red dashed: decreases")
+    # the widest picture (about 1,650 pt): shown scaled to the window, so its edge labels are as
+    # large as its node labels
+    g.attr("edge", fontsize=str(NODE_PT))
     clusters: dict[tuple[int, str], list[graphdata.Factor]] = {}
     order = {"driver": 0, "other": 1, "trend": 2, "impact": 3}
     for f in cmap.factors:
@@ -139,12 +149,12 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
     for n, ((_, title), factors) in enumerate(sorted(clusters.items())):
         with g.subgraph(name=f"cluster_{n}") as c:
             c.attr(label=title, style="rounded,filled", fillcolor=style[factors[0].role], color="#999999",
-                   fontsize="11")
+                   fontsize=str(TITLE_PT))
             for f in factors:
                 trend = f.role == "trend"
-                c.node(node_id(f.iri), _wrap(f.label, 22 if trend else 34), shape="box",
+                c.node(node_id(f.iri), _wrap(f.label, 22), shape="box",
                        style="rounded,filled,bold" if trend else "rounded,filled", fillcolor="white",
-                       penwidth="2.5" if trend else "1", fontsize="14" if trend else "10",
+                       penwidth="2.5" if trend else "1", fontsize=str(NODE_PT + 4 if trend else NODE_PT),
                        **_node_attrs(f.iri, href))
     for e in cmap.edges:
         label = f"{_SIGN.get(e.polarity, '?')} {e.modality.lower()}"
@@ -165,7 +175,7 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
 def class_hierarchy(h: graphdata.ClassHierarchy, href: Href | None = None) -> Picture:
     g = _graph(graphviz.Digraph, "class_hierarchy", rankdir="RL", ranksep="0.6", nodesep="0.12",
                label="Class hierarchy (arrows point to the superclass); grey dashed: reused vocabularies",
-               labelloc="b", fontsize="12")
+               labelloc="b", fontsize=str(TITLE_PT))
     for c, label in h.classes.items():
         own = c in h.own
         g.node(node_id(c), label, shape="box", style="rounded,filled" if own else "rounded,dashed,filled",

@@ -72,6 +72,17 @@ class Linker:
             return f"ontology.html#{self.ontology[iri]}"
         return None
 
+    def from_folder(self, folder: str):
+        """The same links as seen from a file in ``folder`` (the SVG pictures live in ``img/``: a
+        link inside an SVG resolves against the SVG's own address, even when a page embeds it)."""
+        up = "../" * len(Path(folder).parts)
+
+        def href(iri: str | None) -> str | None:
+            url = self(iri)
+            return up + url if url else None
+
+        return href
+
 
 def _environment():
     import jinja2
@@ -140,7 +151,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         ontology=ont_docs.pylode_anchors(lode),
     )
     files: dict[str, bytes] = {}
-    for name, picture in pictures.build_pictures(store, href=link).items():
+    for name, picture in pictures.build_pictures(store, href=link.from_folder("img")).items():
         files[f"img/{name}.svg"] = pictures.render_svg(picture)
 
     network = graphdata.alliance_network(store)
