@@ -31,6 +31,23 @@ def run_cli(*args: str, root: Path | None = None, seed: str = "0", cwd: Path | N
     return subprocess.run(argv + list(args), capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
+def source_graphs(root: Path) -> list[str]:
+    """The named graphs the loader makes for the project at ``root``, derived from its folders
+    (``ontology`` and one per ``data/<source>/``; ``data`` for files directly in ``data/``), so
+    that a new data folder needs no test edit."""
+    from axiskg import loading
+
+    data = Path(root) / "data"
+    names = {"ontology"}
+    if data.is_dir():
+        for entry in data.iterdir():
+            if entry.is_dir() and any(p.is_file() for p in entry.rglob("*")):
+                names.add(entry.name)
+            elif entry.is_file():
+                names.add("data")
+    return sorted(loading.GRAPH_NS + n for n in names)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
