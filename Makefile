@@ -13,14 +13,15 @@ $(STAMP): pyproject.toml
 
 AXISKG := $(VENV)/bin/axiskg
 
+# demo: every line it prints fits 120 columns (tests/test_cli.py::test_demo_output_fits_120_columns)
 demo: venv
 	@echo "== build"; $(AXISKG) build
 	@echo; echo "== validate (SHACL)"; $(AXISKG) validate
 	@echo; echo "== summary"; $(AXISKG) stats
 	@echo; echo "== which states sit in every \"U.S.-Japan+\" mechanism? (query axis-core-states)"; $(AXISKG) query axis-core-states
-	@echo; echo "== drivers by origin (query drivers-by-origin)"; $(AXISKG) query drivers-by-origin --width 45
-	@echo; echo "== impacts by what they bear on (query impacts-by-domain)"; $(AXISKG) query impacts-by-domain --width 45
-	@echo; echo "== command relations: asserted structure vs. claimed by the report (query reporting-lines)"; $(AXISKG) query reporting-lines --width 50
+	@echo; echo "== drivers by origin (query drivers-by-origin)"; $(AXISKG) query drivers-by-origin --columns originLabel,driverLabel,feedsLabel,polarityLabel --width 36
+	@echo; echo "== impacts by what they bear on (query impacts-by-domain)"; $(AXISKG) query impacts-by-domain --columns domainLabel,impactLabel,causeLabel,polarityLabel,modalityLabel --width 30
+	@echo; echo "== command relations: asserted structure vs. claimed by the report (query reporting-lines)"; $(AXISKG) query reporting-lines --columns subjectLabel,relation,objectLabel,basis,modalityLabel --width 30
 	@echo; echo "More: $(AXISKG) query --list shows every stored query; $(AXISKG) query NAME runs one."
 	@echo; echo "== documentation site and pictures"; $(AXISKG) docs
 

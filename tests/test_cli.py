@@ -1,4 +1,6 @@
 import json
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -7,6 +9,8 @@ from pathlib import Path
 from conftest import FIXTURES, run_cli, snapshot
 
 from axiskg import paths
+
+ROOT = paths.project_root(Path(__file__).parent)
 from axiskg.cli import main
 
 DIST_FILES = ["axiskg.jsonld", "axiskg.nt", "axiskg.rdf", "axiskg.ttl", "shapes.ttl"]
@@ -68,21 +72,42 @@ def test_validate_exit_codes(project):
 
 
 def test_stats_json_and_table(project):
+    """Every class in use, counted with subclasses, largest first; readable labels; the graph's size."""
     proc = run_cli("stats", "--json", root=project)
-    counts = json.loads(proc.stdout)
-    assert counts["axis:Actor"] == 2  # a State and a MilitaryCommand, via rdfs:subClassOf
-    assert counts["axis:Claim"] == 2 and counts["axis:CausalLink"] == 1
-    assert counts["axis:CuratedFact"] == 1 and counts["axis:Mechanism"] == 0
-    assert counts["triples"] > 0
+    result = json.loads(proc.stdout)
+    assert result["classes"] == {
+        "axis:Claim": 2, "oa:SpecificResource": 2, "oa:TextQuoteSelector": 2, "axis:CausalLink": 1,
+        "axis:CuratedFact": 1, "axis:Driver": 1, "axis:Impact": 1, "axis:MilitaryCommand": 1, "axis:State": 1}
+    assert result["labels"]["axis:MilitaryCommand"] == "military command"
+    assert result["labels"]["oa:SpecificResource"] == "specific resource"  # no label: its local name in words
+    assert result["graph"]["triples"] > 0 and result["graph"]["named graphs"] == 3
     table = run_cli("stats", root=project).stdout.splitlines()
-    assert table[0].split() == ["axis:Actor", "2"] and len(table) == 11
+    assert table[0].split() == ["class", "label", "instances"]
+    assert table[1].split() == ["axis:Claim", "claim", "2"]
+    assert table[4].split() == ["axis:CausalLink", "causal", "link", "1"]
+    assert max(len(line) for line in table) <= 120
+
+
+def test_stats_of_given_classes_and_of_an_extension(project):
+    """--class counts the classes asked for (with subclasses); a class added by an extension is
+    counted with no code change."""
+    proc = run_cli("stats", "--json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
+    assert json.loads(proc.stdout)["classes"] == {"axis:Actor": 2, "axis:Mechanism": 0}
+    (project / "data" / "report" / "more.ttl").write_text(
+        "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label \"x\"@en .\n")
+    result = json.loads(run_cli("stats", "--json", root=project).stdout)
+    assert result["classes"]["axis:JointExercise"] == 1 and result["labels"]["axis:JointExercise"] == "joint exercise"
+    bad = run_cli("stats", "--class", "nope:Thing", root=project)
+    assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --class 'nope:Thing': not an IRI")
 
 
 def test_root_from_env_and_cwd(project, monkeypatch, capsys):
     monkeypatch.setenv("AXISKG_ROOT", str(project))
     assert paths.project_root() == project.resolve()
     assert main(["stats", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["axis:State"] == 1
+    assert json.loads(capsys.readouterr().out)["classes"]["axis:State"] == 1
     monkeypatch.delenv("AXISKG_ROOT")
     assert paths.project_root(project / "data" / "report") == project.resolve()
     # discovered from the working directory, no --root
@@ -106,3 +131,29 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_demo_output_fits_120_columns(tmp_path):
+    """Every axiskg command `make demo` runs (read from the Makefile) prints lines of at most 120
+    characters; build and docs write to a temporary folder instead of dist/."""
+    recipe = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    run_lines = [line for line in recipe.splitlines() if "More:" not in line]  # not the closing hint
+    commands = [shlex.split(c) for line in run_lines for c in re.findall(r"(?:^|;)\s*\$\(AXISKG\) ([^;\n]+)", line)]
+    names = [c[0] for c in commands]
+    assert names[:3] == ["build", "validate", "stats"] and names.count("query") >= 4 and "docs" in names
+    for argv in commands:
+        if argv[0] in ("build", "docs"):
+            argv = argv + ["--out", str(tmp_path / argv[0])]
+        proc = run_cli(*argv, root=ROOT)
+        assert proc.returncode == 0, (argv, proc.stderr)
+        wide = [line for line in proc.stdout.splitlines() if len(line) > 120]
+        assert wide == [], f"axiskg {' '.join(argv)}: {len(wide)} lines over 120 columns, e.g. {wide[0]!r}"
+
+
+def test_query_columns_chooses_and_orders_columns():
+    proc = run_cli("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5
+    bad = run_cli("query", "drivers-by-origin", "--columns", "nope", root=ROOT)
+    assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --columns: no column 'nope' in the results")

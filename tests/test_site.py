@@ -136,6 +136,18 @@ def test_ontology_page_header_is_the_ontologys(site, store):
             assert f"<code>{concept}</code>" in section, concept
 
 
+def test_tables_show_readable_labels_not_curies(site):
+    """No table cell of the site is a bare CURIE such as ``axis:Actor`` (code excepted): classes,
+    properties and kinds are shown by their labels, or their local names in words."""
+    cell = re.compile(r"<td>(?:<a [^>]*>|<span [^>]*>)?([a-z]+:[A-Za-z][\w/-]*)(?:</a>|</span>)?</td>")
+    for name in PAGES:
+        text = (site / name).read_text(encoding="utf-8")
+        assert cell.findall(text) == [], f"{name}: {cell.findall(text)[:5]}"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    counts = index[index.index('<table class="counts">'):]
+    assert '<tr><td><a href="ontology.html#Actor">actor</a></td><td>' in counts
+
+
 def test_nothing_is_loaded_from_elsewhere(site, pages):
     for name, page in pages.items():
         for res in page.resources:

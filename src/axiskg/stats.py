@@ -1,30 +1,50 @@
-"""Counts of instances per key class, and of triples."""
+"""Counts of what the graph holds, in the manner of ROBOT's ``measure``: instances of every class
+in use (or of the classes asked for), and the size of the graph and of the ontology.
+
+A class is *in use* when some node of a data graph (any named graph but the ontology's) is
+typed with it, or with one of its subclasses and the class is defined by the ontology
+(``rdfs:isDefinedBy``). Instances are counted with subclasses (the ``rdfs:subClassOf*`` closure in the
+union of all graphs), so ``axis:Actor`` counts states and military commands alike; an extension's
+classes appear with no code change.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
-AXIS = "https://w3id.org/axiskg/ontology#"
+from axiskg.errors import InputError
 
-#: the classes summarised, in display order (local names in ``axis:``)
-CLASSES = (
-    "Actor",
-    "State",
-    "Mechanism",
-    "Initiative",
-    "Claim",
-    "CausalLink",
-    "Driver",
-    "CentralTrend",
-    "Impact",
-    "CuratedFact",
-)
-
-_INSTANCES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}
+_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
+# the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
+# axis:Actor above axis:State, not a reused prov:Agent)
+_IN_USE = _PREFIXES + """
+SELECT DISTINCT ?class WHERE {{
+  {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && isIRI(?used)) }} }}
+  ?used rdfs:subClassOf* ?class .
+  FILTER(isIRI(?class) && (?class = ?used || EXISTS {{ GRAPH <{ontology}> {{ ?class rdfs:isDefinedBy ?by }} }}))
+}}"""
+_INSTANCES = _PREFIXES + "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}"
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+_ONTOLOGY = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a <{kind}> FILTER(isIRI(?x)) }} }}"""
+_KINDS = {
+    "ontology classes": "http://www.w3.org/2002/07/owl#Class",
+    "object properties": "http://www.w3.org/2002/07/owl#ObjectProperty",
+    "datatype properties": "http://www.w3.org/2002/07/owl#DatatypeProperty",
+    "annotation properties": "http://www.w3.org/2002/07/owl#AnnotationProperty",
+}
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    iri: str
+    curie: str
+    label: str
+    instances: int
 
 
 def _count(store: ox.Store, query: str) -> int:
@@ -32,15 +52,67 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(solutions))["n"].value)
 
 
-def summary(store: ox.Store) -> dict[str, int]:
-    """``{"axis:Actor": n, ..., "triples": n}``: instances counted with subclasses (via the
-    ``rdfs:subClassOf*`` closure in the union of all graphs), triples distinct across graphs."""
-    result = {f"axis:{name}": _count(store, _INSTANCES.format(cls=AXIS + name)) for name in CLASSES}
-    result["triples"] = _count(store, _TRIPLES)
-    return result
+def classes_in_use(store: ox.Store) -> list[str]:
+    from axiskg.loading import ONTOLOGY_GRAPH
+
+    rows = store.query(_IN_USE.format(ontology=ONTOLOGY_GRAPH), use_default_graph_as_union=True)
+    return sorted(r["class"].value for r in rows)
 
 
-def format_table(counts: dict[str, int]) -> str:
-    width = max(len(k) for k in counts)
-    num = max(len(str(v)) for v in counts.values())
-    return "\n".join(f"{k:<{width}}  {v:>{num}}" for k, v in counts.items())
+def class_counts(store: ox.Store, classes: list[str] | None = None) -> list[ClassCount]:
+    """Instances (with subclasses) of ``classes`` (CURIEs or IRIs), else of every class in use;
+    sorted by count (largest first), then by CURIE. An unknown CURIE prefix is bad input."""
+    from axiskg.docs.graphdata import curie, english_labels, readable
+
+    iris = [expand(c) for c in classes] if classes else classes_in_use(store)
+    labels = english_labels(store)
+    out = [ClassCount(iri, curie(iri), readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
+           for iri in dict.fromkeys(iris)]
+    return out if classes else sorted(out, key=lambda c: (-c.instances, c.curie))
+
+
+def expand(name: str) -> str:
+    """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is."""
+    from axiskg.docs.graphdata import _CURIES
+
+    prefixes = {prefix: ns for ns, prefix in _CURIES.items()}
+    name = name.strip()
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    if name.startswith(("http://", "https://", "urn:")):
+        return name
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in prefixes:
+        return prefixes[prefix] + local
+    known = ", ".join(sorted(prefixes))
+    raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
+
+
+def triples(store: ox.Store) -> int:
+    """Distinct triples across all graphs."""
+    return _count(store, _TRIPLES)
+
+
+def measure(store: ox.Store, classes: list[str] | None = None) -> dict:
+    """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}``."""
+    from axiskg.loading import ONTOLOGY_GRAPH
+
+    counts = class_counts(store, classes)
+    graph = {"triples": triples(store),
+             "named graphs": sum(1 for _ in store.named_graphs())}
+    for name, kind in _KINDS.items():
+        graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
+    return {"classes": {c.curie: c.instances for c in counts},
+            "labels": {c.curie: c.label for c in counts},
+            "graph": graph}
+
+
+def format_table(result: dict) -> str:
+    """The classes (CURIE, label, instances), then the graph's measures, in aligned columns."""
+    rows = [("class", "label", "instances")]
+    rows += [(c, result["labels"][c], str(n)) for c, n in result["classes"].items()]
+    rows.append(("", "", ""))
+    rows += [(name, "", str(n)) for name, n in result["graph"].items()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
+    return "\n".join(lines)

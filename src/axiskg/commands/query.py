@@ -36,6 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("--timeout", type=float, default=30, metavar="SECONDS", help="endpoint timeout (default 30)")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
     p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
+    p.add_argument("--columns", metavar="NAME,...", help="print only these result columns, in this order")
     p.add_argument("--sparql", action="store_true", help="print the rendered SPARQL instead of running it")
     p.set_defaults(func=run)
 
@@ -89,6 +90,13 @@ def _print_table(table, args, limit: int) -> None:
     from axiskg import querying
 
     shown = table
+    if args.columns and table.boolean is None:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            raise InputError(None, f"--columns: no column {unknown[0]!r} in the results (columns: {', '.join(table.columns)})")
+        picks = [table.columns.index(c) for c in wanted]
+        table = shown = querying.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
     if limit and len(table.rows) > limit:
         shown = querying.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
     sys.stdout.write(querying.format_table(shown, args.format, args.width))

@@ -252,6 +252,16 @@ _CURIES = {
 }
 
 
+def readable(iri: str, labels: dict[str, str]) -> str:
+    """The IRI's English label; without one, its local name in words (``prov:hadPrimarySource``
+    -> "had primary source", ``time:Instant`` -> "instant"), never a bare CURIE."""
+    if iri in labels:
+        return labels[iri]
+    local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local).split()
+    return " ".join(w if w.isupper() else w.lower() for w in words) or iri
+
+
 def curie(iri: str) -> str:
     for ns, prefix in _CURIES.items():
         if iri.startswith(ns):
@@ -351,7 +361,7 @@ def entities(store: ox.Store) -> list[Entity]:
         }""")
     kinds = defaultdict(set)
     for r in rows:
-        kinds[r["e"]].add(labels.get(r["kind"], curie(r["kind"])))
+        kinds[r["e"]].add(readable(r["kind"], labels))
     names = defaultdict(set)
     alts = defaultdict(set)
     for r in select(store, "SELECT ?e ?l ?p WHERE { VALUES ?p { rdfs:label skos:altLabel } ?e ?p ?l }"):
@@ -370,7 +380,7 @@ def entities(store: ox.Store) -> list[Entity]:
     facts = defaultdict(set)
     for r in select(store, "SELECT ?e ?p ?o WHERE { ?e ?p ?o FILTER(!isBlank(?o)) }"):
         if r["e"] in kinds and r["p"] not in skip:
-            facts[r["e"]].add((labels.get(r["p"], curie(r["p"])), r["o"]))
+            facts[r["e"]].add((readable(r["p"], labels), r["o"]))
     about = defaultdict(set)
     for r in select(store, """SELECT ?c ?e WHERE {
             ?p rdfs:subPropertyOf* axis:isAbout . ?c ?p ?e . ?c a/rdfs:subClassOf* axis:Claim }"""):

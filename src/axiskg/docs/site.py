@@ -28,6 +28,9 @@ from axiskg import loading, paths
 from axiskg.docs import graphdata, ontology as ont_docs, pictures
 from axiskg.serialize import atomic_write
 
+#: the classes counted in the overview's "At a glance" table (``axiskg stats`` counts every class)
+OVERVIEW_CLASSES = ("axis:Actor", "axis:State", "axis:Mechanism", "axis:Initiative", "axis:Claim", "axis:CausalLink",
+                    "axis:Driver", "axis:CentralTrend", "axis:Impact", "axis:CuratedFact")
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
     ("index.html", "Overview"),
@@ -167,14 +170,14 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, store, link)
     from axiskg import __version__
-    from axiskg.stats import summary
+    from axiskg.stats import class_counts, triples as measure_triples
 
     env = _environment()
     context = {
         "nav": NAV, "standalone": False, "version": __version__, "labels": labels, "link": link,
-        "label": lambda iri: labels.get(iri, graphdata.curie(iri)),
+        "label": lambda iri: graphdata.readable(iri, labels),
         "claims": claims, "entities": entities, "reports": reports, "network": network,
-        "counts": summary(store), "groups": groups, "classes": classes, "queries": queries,
+        "counts": class_counts(store, list(OVERVIEW_CLASSES)), "triples": measure_triples(store), "groups": groups, "classes": classes, "queries": queries,
         "queries_missing": queries_missing, "picture_names": pictures.PICTURES,
         "actor_kinds": ("state", "military command", "armed force", "government body"),
     }
