@@ -102,15 +102,17 @@ def test_cli_exit_codes_and_outputs(project, tmp_path):
     assert (ok.returncode, ok.stdout) == (0, "ERROR: 0  WARN: 0  INFO: 0\n")
     # a typo in data given as PATH: ERROR, exit 1
     typo = CHECKS / "undeclared_term.data.ttl"
-    proc = run_cli("check", str(typo), root=root)
+    proc = run_cli("check", str(typo), root=root, cwd=tmp_path)  # (the typo file is not below the cwd: absolute)
     assert proc.returncode == 1
-    assert "ERROR  undeclared_term  id:actor/japan  rdf:type  axis:Actr\n" in proc.stdout
+    # each problem names the file and line where its entity is described
+    line = 1 + typo.read_text().splitlines().index(next(x for x in typo.read_text().splitlines() if x.startswith(f"<{JAPAN}>")))
+    assert f"ERROR  undeclared_term  id:actor/japan  rdf:type  axis:Actr  ({typo}:{line})\n" in proc.stdout
     tsv = run_cli("check", "-o", "tsv", str(typo), root=root).stdout.splitlines()
     assert tsv[0] == "Level\tRule Name\tSubject\tProperty\tValue" and len(tsv) == 5
-    doc = json.loads(run_cli("check", "-o", "json", str(typo), root=root).stdout)
+    doc = json.loads(run_cli("check", "-o", "json", str(typo), root=root, cwd=tmp_path).stdout)
     assert doc["counts"] == {"error": 4, "warn": 0, "info": 0}
     assert {"level": "ERROR", "rule": "undeclared_term", "entity": JAPAN, "property": RDF_TYPE,
-            "value": A + "Actr"} in doc["problems"]
+            "value": A + "Actr", "source": f"{typo}:{line}"} in doc["problems"]
     # only WARN: exit 0
     (root / "ontology" / "ws.ttl").write_bytes((CHECKS / "annotation_whitespace.ttl").read_bytes())
     assert run_cli("check", root=root).returncode == 0
@@ -119,3 +121,15 @@ def test_cli_exit_codes_and_outputs(project, tmp_path):
     bad.write_text("<urn:a> <urn:b> .\n")
     proc = run_cli("check", str(bad), root=root)
     assert proc.returncode == 2 and f"{bad}:1:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_problems_in_project_files_name_file_and_line(project):
+    """A problem about a term of the project's ontology or data names the file under ontology/ or
+    data/<source>/ and the line where the term is first described."""
+    module = project / "ontology" / "modules" / "late.ttl"
+    module.write_text("@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
+                      "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\n\n"
+                      "axis:LateClass a owl:Class .\n")
+    proc = run_cli("check", "-o", "json", root=project, cwd=project)
+    problems = [p for p in json.loads(proc.stdout)["problems"] if p["entity"] == A + "LateClass"]
+    assert problems and {p["source"] for p in problems} == {"ontology/modules/late.ttl:5"}

@@ -157,3 +157,15 @@ def test_query_columns_chooses_and_orders_columns():
     assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5
     bad = run_cli("query", "drivers-by-origin", "--columns", "nope", root=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --columns: no column 'nope' in the results")
+
+
+def test_every_command_has_a_description_in_its_help():
+    from axiskg.cli import COMMANDS
+
+    for name in COMMANDS:
+        proc = run_cli(name, "--help")
+        assert proc.returncode == 0, name
+        usage, _, rest = proc.stdout.partition("\n\n")
+        description = rest.split("\n\n", 1)[0]
+        assert not description.startswith(("positional arguments", "options")), f"axiskg {name} --help has no description"
+        assert len(description.split()) >= 8, (name, description)

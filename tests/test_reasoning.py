@@ -53,8 +53,9 @@ def test_inconsistency_is_explained(reasoning_project):
     proc = run_cli("reason", root=reasoning_project)
     assert proc.returncode == 1, proc.stderr
     assert "Consistent: no\n" in proc.stdout
-    assert ("id:x is a axis:Actor (asserted: axis:State ⊑ axis:Actor) and a axis:Claim "
-            "(asserted: axis:CausalLink ⊑ axis:Claim), but axis:Actor owl:disjointWith axis:Claim") in proc.stdout
+    assert ("  id:x cannot be both an axis:Actor and an axis:Claim, which are disjoint (axis:Actor owl:disjointWith "
+            "axis:Claim): it is an axis:Actor because it is typed axis:State (axis:State ⊑ axis:Actor); it is an "
+            "axis:Claim because it is typed axis:CausalLink (axis:CausalLink ⊑ axis:Claim).\n") in proc.stdout
 
 
 @needs_java
@@ -93,8 +94,9 @@ def test_explanation_via_domain():
     g = rdflib.Graph().parse(data=AXIOMS + "axis:MilitaryCommand a owl:Class ; rdfs:subClassOf axis:Actor .\n"
                              "axis:Claim a owl:Class .\nid:c a axis:Claim ; axis:leads id:u .\n", format="turtle")
     assert explain_inconsistency(g) == [
-        "id:c is a axis:Actor (subject of axis:leads, whose domain is it: axis:MilitaryCommand ⊑ axis:Actor) "
-        "and a axis:Claim (asserted), but axis:Actor owl:disjointWith axis:Claim"
+        "id:c cannot be both an axis:Actor and an axis:Claim, which are disjoint (axis:Actor owl:disjointWith "
+        "axis:Claim): it is an axis:Actor because it is the subject of axis:leads, whose domain is "
+        "axis:MilitaryCommand (axis:MilitaryCommand ⊑ axis:Actor); it is an axis:Claim because it is typed axis:Claim."
     ]
 
 
@@ -109,3 +111,20 @@ def test_no_java_is_a_clean_error(project, monkeypatch, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "axiskg", "--root", str(project), "reason"],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and "HermiT needs Java" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@needs_java
+def test_reason_path_adds_to_the_project_data_and_only_replaces_it(reasoning_project, tmp_path):
+    """A PATH is reasoned over with the project's data (its individuals in their context); with
+    --only, without data/."""
+    extra = tmp_path / "extra.ttl"
+    # hq2 leads a unit the project's data knows: the type comes from the property's domain
+    extra.write_text(PREFIXES + "id:hq2 axis:leads id:hq .\n")
+    both = json.loads(run_cli("reason", "--json", "--examples", "10", str(extra), root=reasoning_project).stdout)
+    only = json.loads(run_cli("reason", "--json", "--examples", "10", "--only", str(extra), root=reasoning_project).stdout)
+    inferred = {(e["individual"].rsplit("/", 1)[1], e["class"].rsplit("#", 1)[1]) for e in both["inferredTypes"]["examples"]}
+    assert {("hq", "MilitaryCommand"), ("hq2", "MilitaryCommand")} <= inferred  # hq from data/, hq2 from PATH
+    assert {e["individual"].rsplit("/", 1)[1] for e in only["inferredTypes"]["examples"]} == {"hq2"}
+    assert both["inferredTypes"]["count"] == only["inferredTypes"]["count"] + 1
+    bad = run_cli("reason", "--only", root=reasoning_project)
+    assert bad.returncode == 2 and "--only needs data PATHs" in bad.stderr

@@ -33,6 +33,7 @@ class Problem:
     entity: str
     property: str
     value: str | None
+    source: str | None = None  # where the entity is described: "file:line", a file, or a project graph
 
     def sort_key(self) -> tuple:
         return (_RANK[self.level], self.rule, self.entity, self.property, self.value or "")
@@ -102,16 +103,18 @@ def _term(term) -> str | None:
     return term.value  # literal: its lexical form
 
 
-def run_checks(store: ox.Store, profile: dict[str, str] | None = None) -> list[Problem]:
-    """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems."""
+def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
+    """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems.
+    ``locate(iri)`` (e.g. :func:`axiskg.loading.definition_locator`) gives each problem's source."""
     profile = load_profile() if profile is None else profile
     rules = available_rules()
     problems = set()
     for name, level in profile.items():
         for solution in store.query(rules[name].query, use_default_graph_as_union=True):
+            entity = _term(solution["entity"]) or ""
             problems.add(
-                Problem(level, name, _term(solution["entity"]) or "", _term(solution["property"]) or "",
-                        _term(solution["value"]))
+                Problem(level, name, entity, _term(solution["property"]) or "", _term(solution["value"]),
+                        locate(entity) if locate is not None and entity else None)
             )
     return sorted(problems, key=Problem.sort_key)
 
@@ -124,7 +127,8 @@ def format_text(problems: list[Problem]) -> str:
     lines = []
     for p in problems:
         value = f"  {compact(p.value)}" if p.value is not None else ""
-        lines.append(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}")
+        where = f"  ({p.source})" if p.source else ""
+        lines.append(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}")
     if lines:
         lines.append("")
     lines.append("  ".join(f"{level}: {count(problems, level)}" for level in LEVELS))
@@ -146,7 +150,8 @@ def format_json(problems: list[Problem]) -> str:
     doc = {
         "counts": {level.lower(): count(problems, level) for level in LEVELS},
         "problems": [
-            {"level": p.level, "rule": p.rule, "entity": p.entity, "property": p.property, "value": p.value}
+            {"level": p.level, "rule": p.rule, "entity": p.entity, "property": p.property, "value": p.value,
+             "source": p.source}
             for p in problems
         ],
     }

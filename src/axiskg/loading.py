@@ -444,3 +444,56 @@ def source_locator(store: ox.Store):
         return cache[term]
 
     return locate
+
+
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I | re.M)
+
+
+def subject_line(path: Path, iri: str) -> int | None:
+    """The first line of the Turtle/TriG/N-Triples file ``path`` that starts with ``iri`` as a
+    subject (``<iri>`` or a prefixed name declared in the file); ``None`` when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    forms = [re.escape(f"<{iri}>")]
+    for prefix, ns in _PREFIX_LINE.findall(text):
+        if ns and iri.startswith(ns) and re.fullmatch(r"[\w.-]*", iri[len(ns):]):
+            forms.append(re.escape(f"{prefix}:{iri[len(ns):]}"))
+    start = re.compile(r"^[ \t]*(?:" + "|".join(forms) + r")(?=[\s;,]|$)", re.M)
+    m = start.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def definition_locator(store: ox.Store, root: Path | str | None = None):
+    """``locate(iri) -> "file:line" | "file" | graph | None``: where a term of ``store`` is
+    described (see :func:`source_locator`), down to the file and line of its first description
+    as a subject when its graph is a user's file or a project folder."""
+    root = Path(root) if root is not None else None
+    graph_of = source_locator(store)
+    cache: dict[str, str | None] = {}
+
+    def locate(iri: str) -> str | None:
+        if iri in cache:
+            return cache[iri]
+        where = graph_of(rdflib.URIRef(iri)) if iri and not iri.startswith("_:") else None
+        if where is None:
+            cache[iri] = None
+            return None
+        candidates = [Path(where)]
+        if Path(where).is_file():
+            pass  # a user's file
+        elif root is not None and where == "ontology":
+            candidates = paths.ontology_files(root)
+        elif root is not None and where.startswith("data"):
+            candidates = sorted(p for p in paths.data_files(root) if data_graph_name(root, p) == GRAPH_NS + (where[5:] or "data"))
+        for path in candidates:
+            line = subject_line(path, iri)
+            if line is not None:
+                shown = describe_graph(Path(path).resolve().as_uri())
+                cache[iri] = f"{shown}:{line}"
+                return cache[iri]
+        cache[iri] = where
+        return where
+
+    return locate

@@ -140,19 +140,19 @@ def explain_inconsistency(graph: rdflib.Graph) -> list[str]:
     if not pairs:
         return []
     classes = set(graph.subjects(RDF.type, OWL.Class))
-    reasons: dict = {}  # individual -> {class: how it got the type}
+    reasons: dict = {}  # individual -> {class: how it got the type: ("typed" | "subject" | "value", property)}
     for s, c in graph.subject_objects(RDF.type):
         if c in classes and s not in classes:
-            reasons.setdefault(s, {}).setdefault(c, "asserted")
+            reasons.setdefault(s, {}).setdefault(c, ("typed", None))
     for prop, dom in graph.subject_objects(RDFS.domain):
         if dom in classes:
             for s in graph.subjects(prop, None):
-                reasons.setdefault(s, {}).setdefault(dom, f"subject of {compact(str(prop))}, whose domain is it")
+                reasons.setdefault(s, {}).setdefault(dom, ("subject", prop))
     for prop, rng in graph.subject_objects(RDFS.range):
         if rng in classes:
             for o in graph.objects(None, prop):
                 if not isinstance(o, rdflib.Literal):
-                    reasons.setdefault(o, {}).setdefault(rng, f"value of {compact(str(prop))}, whose range is it")
+                    reasons.setdefault(o, {}).setdefault(rng, ("value", prop))
     out = []
     for ind in sorted(reasons, key=str):
         types = reasons[ind]
@@ -165,15 +165,31 @@ def explain_inconsistency(graph: rdflib.Graph) -> list[str]:
             a, b = sorted(pair)
             if a in closure and b in closure and pair not in seen:
                 seen.add(pair)
-
-                def how(cls):
-                    origin, chain = closure[cls]
-                    path = " ⊑ ".join(compact(str(c)) for c in chain)
-                    return f"{compact(str(cls))} ({types[origin]}: {path})" if len(chain) > 1 else \
-                        f"{compact(str(cls))} ({types[origin]})"
-
-                out.append(f"{compact(str(ind))} is a {how(a)} and a {how(b)}, but {axiom}")
+                out.append(f"{compact(str(ind))} cannot be both {_a(a)} and {_a(b)}, which are disjoint ({axiom}): "
+                           f"{_because(a, closure, types)}; {_because(b, closure, types)}.")
     return out
+
+
+def _a(cls) -> str:
+    """``axis:Claim`` -> "an axis:Claim" (the article as the name is read, from its first letter)."""
+    name = compact(str(cls))
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _because(cls, closure: dict, types: dict) -> str:
+    """Why the individual is a ``cls``: "it is an axis:Actor because it is the subject of
+    axis:leads, whose domain is axis:MilitaryCommand (axis:MilitaryCommand ⊑ axis:Actor)"."""
+    origin, chain = closure[cls]
+    how, prop = types[origin]
+    if how == "typed":
+        why = f"it is typed {compact(str(origin))}"
+    elif how == "subject":
+        why = f"it is the subject of {compact(str(prop))}, whose domain is {compact(str(origin))}"
+    else:
+        why = f"it is a value of {compact(str(prop))}, whose range is {compact(str(origin))}"
+    if len(chain) > 1:
+        why += " (" + " ⊑ ".join(compact(str(c)) for c in chain) + ")"
+    return f"it is {_a(cls)} because {why}"
 
 
 # --------------------------------------------------------------------------- HermiT

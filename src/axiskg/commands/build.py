@@ -9,7 +9,13 @@ from axiskg.commands import root_of
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("build", help="write the merged graph (ttl, nt, jsonld, rdf) and shapes to dist/")
+    p = subparsers.add_parser(
+        "build", help="write the merged graph (ttl, nt, jsonld, rdf) and shapes to dist/",
+        description="Merge the ontology (ontology/) and every data folder (data/<source>/) into "
+        "dist/axiskg.{ttl,nt,jsonld,rdf} and the shapes into dist/shapes.ttl. Rebuilds are byte-identical; "
+        "each file is written atomically, and bad input leaves dist/ untouched (exit code 2, naming the "
+        "file and line).",
+    )
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: <root>/dist)")
     p.add_argument("--formats", metavar="LIST",
                    help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "

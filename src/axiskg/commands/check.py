@@ -18,7 +18,8 @@ def register(subparsers) -> None:
         "check",
         help="ontology quality checks (labels, definitions, naming, header, undeclared terms, ...)",
         description="Run the quality rules on the project's ontology and data (or the ontology and the "
-        "given data PATHs). Exit codes: 0 no ERROR, 1 an ERROR rule fired, 2 bad input.",
+        "given data PATHs); each problem names the file and line where its entity is described, where known. "
+        "Exit codes: 0 no ERROR, 1 an ERROR rule fired, 2 bad input.",
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="data files or folders to check instead of data/")
     p.add_argument("--format-in", metavar="FMT", help="parse the data PATHs as FMT whatever their extension")
@@ -40,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
     store = loading.load_store(root, format=args.format_in, data=not args.paths)
     for path in args.paths:
         loading.load_into(store, path, args.format_in)
-    problems = checks.run_checks(store, profile)
+    problems = checks.run_checks(store, profile, locate=loading.definition_locator(store, root))
     sys.stdout.write(checks.FORMATTERS[args.output](problems))
     return EXIT_VIOLATIONS if checks.count(problems, "ERROR") else EXIT_OK
