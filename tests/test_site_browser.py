@@ -4,6 +4,7 @@ of the index and of each picture are saved (to $AXISKG_SCREENSHOT_DIR, else the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -92,13 +93,9 @@ def shots(tmp_path_factory) -> Path:
     return out
 
 
-def visit(context, url: str, screenshot: Path | None = None,
-          elements: dict[str, Path] | None = None) -> dict[str, list[str]]:
-    """Open ``url``; return the console errors, failed loads and requests that left 127.0.0.1
-    (those are blocked, and recorded). ``screenshot``: save the full page there; ``elements``:
-    CSS selector -> file, save a screenshot of each such element."""
+def _watch(page) -> dict[str, list[str]]:
+    """Record console errors, failed loads and (blocked) requests leaving 127.0.0.1 of ``page``."""
     found: dict[str, list[str]] = {"console": [], "failed": [], "outside": [], "requests": []}
-    page = context.new_page()
 
     def route(r) -> None:
         request_url = r.request.url
@@ -114,6 +111,16 @@ def visit(context, url: str, screenshot: Path | None = None,
     page.on("pageerror", lambda e: found["console"].append(f"uncaught: {e}"))
     page.on("requestfailed", lambda r: found["failed"].append(f"{r.url}: {r.failure}"))
     page.on("response", lambda r: found["failed"].append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
+    return found
+
+
+def visit(context, url: str, screenshot: Path | None = None,
+          elements: dict[str, Path] | None = None) -> dict[str, list[str]]:
+    """Open ``url``; return the console errors, failed loads and requests that left 127.0.0.1
+    (those are blocked, and recorded). ``screenshot``: save the full page there; ``elements``:
+    CSS selector -> file, save a screenshot of each such element."""
+    page = context.new_page()
+    found = _watch(page)
     try:
         page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
         page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
@@ -198,25 +205,19 @@ def crawl(context, base: str, start: str) -> dict[str, list[str]]:
     return out
 
 
-def _watch(page) -> dict[str, list[str]]:
-    """Record console errors, failed loads and (blocked) requests leaving 127.0.0.1 of ``page``."""
-    found: dict[str, list[str]] = {"console": [], "failed": [], "outside": [], "requests": []}
-
-    def route(r) -> None:
-        request_url = r.request.url
-        found["requests"].append(request_url)
-        if urlsplit(request_url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            found["outside"].append(request_url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: found["console"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: found["console"].append(f"uncaught: {e}"))
-    page.on("requestfailed", lambda r: found["failed"].append(f"{r.url}: {r.failure}"))
-    page.on("response", lambda r: found["failed"].append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
-    return found
+@contextlib.contextmanager
+def opened(context, url: str):
+    """A new page at ``url`` (loaded, network idle); on leaving, it must have had no console
+    error, failed load or request leaving 127.0.0.1."""
+    page = context.new_page()
+    found = _watch(page)
+    try:
+        page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        yield page
+    finally:
+        page.close()
+    assert found["console"] == [] and found["failed"] == [] and found["outside"] == [], found
 
 
 def picture_frame(page, name: str):
@@ -251,11 +252,7 @@ def test_clicking_a_node_of_a_picture_opens_its_entry(browser, serve, site, name
     on the site, which exists (the links of an SVG shown in an <object> resolve against the
     SVG's own address, img/...)."""
     base = serve(site)
-    page = browser.new_page()
-    found = _watch(page)
-    try:
-        page.goto(base + "pictures.html", wait_until="load", timeout=TIMEOUT_MS)
-        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    with opened(browser, base + "pictures.html") as page:
         frame = picture_frame(page, name)
         link = frame.locator(f"g.node:has(> title:text-is('{node}')) a")
         assert link.count() == 1, node
@@ -265,9 +262,6 @@ def test_clicking_a_node_of_a_picture_opens_its_entry(browser, serve, site, name
         assert nav.value is not None and nav.value.status == 200, page.url
         assert page.url == base + landing
         assert page.locator(f"[id='{landing.split('#')[1]}']").count() == 1, page.url
-    finally:
-        page.close()
-    assert found["console"] == [] and found["failed"] == [] and found["outside"] == [], found
 
 
 def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, site, shots):
@@ -275,11 +269,7 @@ def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, s
     measured on the rendered SVG: the font size times the picture's scale, and the height of
     the text's bounding box. Screenshots of each picture are saved."""
     base = serve(site)
-    page = browser.new_page()
-    found = _watch(page)
-    try:
-        page.goto(base + "pictures.html", wait_until="load", timeout=TIMEOUT_MS)
-        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    with opened(browser, base + "pictures.html") as page:
         for name in PICTURES:
             element = page.locator(f"#{name} object")
             box = element.bounding_box()
@@ -292,9 +282,6 @@ def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, s
             element.screenshot(path=str(shots / f"{name}.png"), timeout=TIMEOUT_MS)
             width, height = png_size(shots / f"{name}.png")
             assert width >= 1000 and height >= 400, (name, width, height)
-    finally:
-        page.close()
-    assert found["console"] == [] and found["failed"] == [] and found["outside"] == [], found
 
 
 def test_the_crawl_finds_a_picture_link_that_resolves_against_img(browser, serve, tmp_path):
