@@ -26,7 +26,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def server():
-    srv = Server("--timeout", str(TIMEOUT), "--limit", str(LIMIT), "--max-body", "16384", "--workers", "2")
+    srv = Server("--timeout", str(TIMEOUT), "--limit", str(LIMIT), "--max-body", "16384", "--workers", "2",
+                 "--per-client", "32")  # the tests are 20 clients on one address
     yield srv
     srv.stop()
 

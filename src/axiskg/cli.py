@@ -59,6 +59,10 @@ def _requested_command(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI. Run as a program (``argv`` not given), the commands that execute SPARQL
+    from files (``query`` without ``--endpoint``, ``validate``, ``check``) first cut the process
+    off the network (:mod:`axiskg.sandbox`); called with ``argv`` from Python, they do not."""
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser(only=_requested_command(argv))
@@ -66,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_INPUT
+        offline = getattr(args, "offline", None)
+        if as_program and offline is not None and offline(args):
+            from axiskg import sandbox
+
+            sandbox.enter(f"axiskg {args.command}")
         return int(args.func(args))
     except InputError as exc:
         print(f"axiskg: error: {exc}", file=sys.stderr)

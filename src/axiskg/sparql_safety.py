@@ -52,6 +52,10 @@ _HIDING = re.compile(
 )
 # the first keyword once the prologue (BASE <iri>, PREFIX p: <iri>) is taken out
 _FIRST_KEYWORD = re.compile(r"\s*(?:(?:base|prefix(?:\s+[A-Za-z][A-Za-z0-9_-]*)?)\s+)*([A-Za-z]+)", re.I)
+_BRACKET = re.compile(r"[(){}\[\]]")
+_FROM = re.compile(r"(?<![A-Za-z0-9_-])from(?![A-Za-z0-9_-])", re.I)
+#: the deepest nesting of brackets a query may have (pyoxigraph's parser recurses on them)
+MAX_DEPTH = 100
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -92,7 +96,69 @@ def _unescape(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """``text`` with strings, IRIs, comments, variables and local names blanked out."""
+    """``text`` with strings, IRIs, comments, variables and local names blanked out, under
+    *every* reading of ``<``. A ``<`` that opens an IRI for this lexer may be a less-than
+    operator for the parser (``FILTER(?x<'a>') ...`` compares with the string ``'a>'``: no IRI
+    there), which then lexes what follows differently. The lexer is a function of the position
+    alone, so all readings are explored by visiting each reachable token start once: an IRI at
+    ``p`` also leads to ``p + 1`` with ``<`` as code. A character is code if it is code in any
+    reading (which can only refuse more), with one exception that keeps IRIs such as
+    ``<http://www.w3.org/ns/sparql-service-description#>`` usable: inside the would-be IRI, the
+    operator reading counts as code only from its first ``)`` on, because ``<`` is an operator
+    only inside an expression, always in brackets, and SERVICE can only follow once the
+    expression is closed."""
+    n = len(text)
+    marked = bytearray(n)
+    seen: set = set()
+    todo = [(0, 0)]  # (position, before this position nothing is marked)
+    while todo:
+        pos, quiet = todo.pop()
+        while pos < n:
+            key = pos if pos >= quiet else (pos, quiet)
+            if key in seen:
+                break
+            seen.add(key)
+            m = _HIDING.match(text, pos)
+            if m is None:  # punctuation, space, anything else: code
+                if pos >= quiet:
+                    marked[pos] = 1
+                pos += 1
+                continue
+            kind = m.lastgroup
+            if pos < quiet:
+                pass
+            elif kind == "pname":  # the prefix label is code (see _code_part)
+                end = pos + len(m.group("prefix") or "")
+                marked[pos:end] = b"\x01" * (end - pos)
+            elif kind in ("escape", "word"):
+                marked[pos:m.end()] = b"\x01" * (m.end() - pos)
+            if kind == "iri":  # the other reading: "<" as an operator
+                close = text.find(")", pos + 1, m.end())
+                todo.append((pos + 1, m.end() if close < 0 else close))
+            pos = m.end()
+    return "".join(c if marked[i] else " " for i, c in enumerate(text))
+
+
+def nesting_depth(code: str) -> int:
+    """The deepest nesting of ``(``, ``{`` and ``[`` in ``code`` (from :func:`_code`)."""
+    depth = deepest = 0
+    for m in _BRACKET.finditer(code):
+        if m.group() in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether ``query`` names its own dataset (``FROM`` or ``FROM NAMED``)."""
+    return _FROM.search(_code_primary(query)) is not None
+
+
+def _code_primary(text: str) -> str:
+    """``text`` with strings, IRIs, comments, variables and local names blanked out, in this
+    lexer's own (first) reading only."""
     return _HIDING.sub(_code_part, text)
 
 
@@ -111,7 +177,11 @@ def inspect(query: str) -> Inspection:
     """Check ``query`` before execution; raise :class:`Refused` for Update or SERVICE.
     (Answers are cached by query text; a refusal is raised again each time.)"""
     code = _code(query)
-    m = _FIRST_KEYWORD.match(code)
+    depth = nesting_depth(code)
+    if depth > MAX_DEPTH:
+        raise Refused(400, f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
+                      "(checked before parsing: deeper nesting could crash the parser)")
+    m = _FIRST_KEYWORD.match(_code_primary(query))
     first = m.group(1).casefold() if m else None
     service = "service" in code.casefold()
     if not service and ("\\u" in query or "\\U" in query):

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
     p.add_argument("--columns", metavar="NAME,...", help="print only these result columns, in this order")
     p.add_argument("--sparql", action="store_true", help="print the rendered SPARQL instead of running it")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, offline=lambda a: not a.endpoint)  # see axiskg.sandbox
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

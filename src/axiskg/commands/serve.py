@@ -40,6 +40,19 @@ def register(subparsers) -> None:
                    help="largest request body or query string accepted (default: 65536)")
     p.add_argument("--workers", type=_positive(int), default=max(2, os.cpu_count() or 1), metavar="N",
                    help="query worker processes (default: the number of CPUs, at least 2)")
+    p.add_argument("--max-result-bytes", type=_positive(int), default=8 << 20, metavar="BYTES",
+                   help="largest answer; longer ones are cut and say so (default: 8388608)")
+    p.add_argument("--worker-memory", type=_positive(int), default=384, metavar="MiB",
+                   help="address space of each query worker; a query needing more gets 503 (default: 384)")
+    p.add_argument("--queue-wait", type=_positive(float), default=5.0, metavar="SECONDS",
+                   help="longest wait for a free worker before 503 with Retry-After (default: 5)")
+    p.add_argument("--per-client", type=int, default=8, metavar="N",
+                   help="requests one client address may have in progress; more get 429 (default: 8; 0: no limit)")
+    p.add_argument("--max-header", type=_positive(int), default=16 * 1024, metavar="BYTES",
+                   help="largest set of request headers (the request line may add --max-body); more gets 431 (default: 16384)")
+    p.add_argument("--header-timeout", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="disconnect a client that has not sent its request head (or its body, or "
+                   "read a waiting answer) within this time (default: 10)")
     p.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default="warning",
                    help="server log level (default: warning)")
     p.set_defaults(func=run)
@@ -60,6 +73,21 @@ def _bind(host: str, port: int):
     return sock
 
 
+def _check_sandbox() -> None:
+    """Refuse to start where the query workers could not be cut off the network (tried in a
+    throwaway process: entering the namespace is for good)."""
+    import subprocess
+    import sys
+
+    probe = subprocess.run([sys.executable, "-c", "from axiskg.sandbox import enter; print(enter())"],
+                           capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        from axiskg.sandbox import SandboxUnavailable
+
+        last = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise SandboxUnavailable(None, last.removeprefix("axiskg.sandbox.SandboxUnavailable: "))
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
@@ -68,21 +96,28 @@ def run(args: argparse.Namespace) -> int:
 
     from axiskg import catalog, loading
     from axiskg.server.app import Settings, create_app
+    from axiskg.server.guard import guarded_http
 
     if not 0 <= args.port <= 65535:
         raise InputError(None, f"--port {args.port}: not a TCP port")
+    _check_sandbox()
     root = root_of(args)
     store = loading.load_store(root, progress=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS)
     del store
-    settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers)
+    settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers,
+                        max_result_bytes=args.max_result_bytes, worker_memory=args.worker_memory << 20,
+                        queue_wait=args.queue_wait, per_client=max(args.per_client, 0),
+                        body_timeout=args.header_timeout)
     app = create_app(nquads, graphs, settings, stored)
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
-    server = uvicorn.Server(uvicorn.Config(app, log_level=args.log_level, access_log=False,
-                                           timeout_graceful_shutdown=5))
+    # the request line may carry a GET query up to --max-body (answered 414 beyond it by the app)
+    http = guarded_http(args.max_header + args.max_body, args.header_timeout, send_timeout=args.header_timeout * 3)
+    server = uvicorn.Server(uvicorn.Config(app, log_level=args.log_level, access_log=False, http=http,
+                                           timeout_graceful_shutdown=5, timeout_keep_alive=5))
     original_startup = server.startup
 
     async def startup(sockets=None):

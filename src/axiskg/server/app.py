@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,7 +24,8 @@ from starlette.staticfiles import StaticFiles
 
 from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
-from axiskg.server.pool import QueryTimeout, WorkerCrashed, WorkerPool
+from axiskg.server.guard import SecurityHeaders, per_client_limit
+from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
 from axiskg.sparql_safety import Refused, inspect
 from axiskg.server.service import service_description
 
@@ -46,6 +48,12 @@ class Settings:
     limit: int = 10_000  # rows (or triples) in one answer
     max_body: int = 64 * 1024  # bytes of a request body (and of a GET query string)
     workers: int = 2
+    max_result_bytes: int = 8 << 20  # bytes in one answer
+    worker_memory: int = 384 << 20  # address space of each query worker, bytes
+    queue_wait: float = 5.0  # seconds a request may wait for a free worker
+    per_client: int = 8  # requests one client address may have in progress at once
+    max_graphs: int = 64  # default-graph-uri + named-graph-uri values in one request
+    body_timeout: float = 10.0  # seconds a client may take to send its request body
 
 
 class HTTPProblem(Exception):
@@ -94,20 +102,27 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         return HTMLResponse(templates.get_template(name).render(**context), status_code=status_code)
 
     def problem(status: int, message: str, as_html: bool = False) -> Response:
+        headers = {"Retry-After": str(max(1, round(settings.queue_wait)))} if status == 503 else None
         if as_html:
-            return html("error.html", status, status=status, message=message)
-        return PlainTextResponse(message + "\n", status_code=status)
+            response = html("error.html", status, status=status, message=message)
+            response.headers.update(headers or {})
+            return response
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
     async def run(request: dict) -> dict:
+        request = {**request, "limit": settings.limit, "max_bytes": settings.max_result_bytes}
         try:
             return await state["pool"].execute(request)
         except QueryTimeout as exc:
             raise HTTPProblem(503, str(exc)) from None
+        except Busy as exc:
+            raise HTTPProblem(503, f"the server is busy: {exc}; try again shortly") from None
         except WorkerCrashed as exc:
-            raise HTTPProblem(500, f"{exc} (it may have run out of memory); it has been replaced")
+            raise HTTPProblem(503, f"{exc} (most likely it passed the worker memory limit, "
+                                   f"{settings.worker_memory >> 20} MiB); it has been replaced") from None
 
     async def run_ok(query: str, results: str | None = "json", graph: str | None = None) -> dict:
-        reply = await run({"query": query, "results": results, "graph": graph, "limit": settings.limit})
+        reply = await run({"query": query, "results": results, "graph": graph})
         if not reply["ok"]:
             raise HTTPProblem(reply["status"], reply["message"])
         return reply
@@ -115,6 +130,12 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
     # ----------------------------------------------------------------------- endpoint
 
     async def read_body(request: Request) -> bytes:
+        try:
+            return await asyncio.wait_for(read_body_now(request), timeout=settings.body_timeout)
+        except asyncio.TimeoutError:
+            raise HTTPProblem(408, f"the request body took longer than {settings.body_timeout:g} s") from None
+
+    async def read_body_now(request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > settings.max_body:
             raise HTTPProblem(413, f"request body too large: {declared} bytes (limit {settings.max_body}, see --max-body)")
@@ -169,6 +190,19 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         accept = request.headers.get("accept")
         return negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS)
 
+    def graph_iris(params: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+        """The protocol's ``default-graph-uri`` and ``named-graph-uri`` values, each checked to
+        be an absolute IRI (400 otherwise, before any worker sees it)."""
+        defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+        if len(defaults) + len(named) > settings.max_graphs:
+            raise HTTPProblem(400, f"more than {settings.max_graphs} default-graph-uri/named-graph-uri values")
+        for iri in defaults + named:
+            try:
+                ox.NamedNode(iri)
+            except ValueError:
+                raise HTTPProblem(400, f"not an absolute IRI in default-graph-uri/named-graph-uri: {iri[:200]!r}") from None
+        return defaults, named
+
     async def sparql(request: Request) -> Response:
         wants_html = False
         try:
@@ -178,37 +212,46 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             query = params["query"][0]
             results, graph = formats_for(request, params)
             wants_html = "html" in (results, graph)
+            defaults, named = graph_iris(params)
             inspect(query)
-            reply = await run({
-                "query": query, "results": results, "graph": graph, "limit": settings.limit,
-                "default_graphs": params.get("default-graph-uri", []),
-                "named_graphs": params.get("named-graph-uri", []),
-            })
+            reply = await run({"query": query, "results": results, "graph": graph,
+                               "default_graphs": defaults, "named_graphs": named})
             if not reply["ok"]:
                 return problem(reply["status"], reply["message"], wants_html)
         except (Refused, HTTPProblem) as exc:
             return problem(exc.status, exc.message, wants_html)
         headers = {"Vary": "Accept"}
-        if reply["truncated"]:
+        note = truncation_note(reply)
+        if note:
             headers["X-Result-Truncated"] = "true"
             headers["X-Result-Limit"] = str(settings.limit)
-            headers["Warning"] = f'199 axiskg "result truncated to the first {settings.limit} rows (--limit)"'
+            headers["X-Result-Max-Bytes"] = str(settings.max_result_bytes)
+            headers["Warning"] = f'199 axiskg "{note}"'
         if reply["format"] == "html":
-            return results_page(query, reply, headers)
+            return await asyncio.to_thread(results_page, query, reply, headers, note)
         formats = GRAPH_FORMATS if reply["kind"] == "graph" else RESULT_FORMATS
         media = formats[reply["format"]].media_type  # Starlette adds "; charset=utf-8" to text/*
         return Response(reply["body"], media_type=media, headers=headers)
 
-    def results_page(query: str, reply: dict, headers: dict) -> Response:
+    def truncation_note(reply: dict) -> str | None:
+        if reply["truncated"] == "rows":
+            return f"result truncated to the first {settings.limit} rows (--limit)"
+        if reply["truncated"] == "bytes":
+            return (f"result truncated to the first {reply['count']} rows, to stay within "
+                    f"{settings.max_result_bytes} bytes (--max-result-bytes)")
+        return None
+
+    def results_page(query: str, reply: dict, headers: dict, note: str | None) -> Response:
+        """The HTML table (run in a thread: a big table must not hold up the event loop)."""
         doc = json.loads(reply["body"])
         if "boolean" in doc:
             response = html("results.html", query=query, boolean=doc["boolean"], columns=[], rows=[],
-                            truncated=False, limit=settings.limit)
+                            truncated=None, limit=settings.limit)
         else:
             columns = doc["head"]["vars"]
             rows = [[pages.term(b.get(c)) for c in columns] for b in doc["results"]["bindings"]]
             response = html("results.html", query=query, boolean=None, columns=columns, rows=rows,
-                            truncated=reply["truncated"], limit=settings.limit)
+                            truncated=note, limit=settings.limit)
         response.headers.update(headers)
         return response
 
@@ -279,7 +322,8 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes())
+        pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes(),
+                          memory=settings.worker_memory, wait=settings.queue_wait)
         await pool.start()
         state["pool"] = pool
         app.state.pool = pool
@@ -289,7 +333,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             await pool.close()
 
     static = Path(__file__).parent / "static"
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", index),
             Route("/sparql", sparql, methods=["GET", "POST"]),
@@ -299,3 +343,5 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         ],
         lifespan=lifespan,
     )
+    # security headers on every answer, and a cap on what one client may have in progress
+    return per_client_limit(SecurityHeaders(app), settings.per_client, retry_after=max(1, round(settings.queue_wait)))

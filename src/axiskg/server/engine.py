@@ -21,42 +21,87 @@ from itertools import islice
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
+from axiskg.sparql_safety import has_dataset_clause
 
 _HEADER = struct.Struct(">I")
+DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
 
 
-def _tsv_rows(names: list[str], rows: list, fmt: ox.QueryResultsFormat) -> bytes:
-    """Rows of pyoxigraph terms (``None``: unbound) serialised by pyoxigraph in ``fmt``."""
-    lines = ["\t".join("?" + n for n in names)]
-    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-    parsed = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
-    return parsed.serialize(format=fmt)
+def _tsv_rows(names: list[str], lines: list[str], fmt: ox.QueryResultsFormat) -> bytes:
+    """Rows (TSV lines of N-Triples terms) serialised by pyoxigraph in ``fmt``."""
+    text = "\n".join(["\t".join("?" + n for n in names), *lines]) + "\n"
+    return ox.parse_query_results(text, ox.QueryResultsFormat.TSV).serialize(format=fmt)
 
 
-def _solutions_body(result: ox.QuerySolutions, fmt: str, cap: int) -> tuple[bytes, int, bool]:
+def _capped(items, cap: int, max_bytes: int, line) -> tuple[list[str], str | None]:
+    """The first items of ``items`` as ``line(item)`` strings: at most ``cap`` of them and about
+    ``max_bytes`` in all; second: why it stopped early (``"rows"``, ``"bytes"``) or ``None``."""
+    lines, size = [], 0
+    for item in items:
+        if len(lines) == cap:
+            return lines, "rows"
+        text = line(item)
+        size += len(text) + 1
+        if size > max_bytes:
+            return lines, "bytes"
+        lines.append(text)
+    return lines, None
+
+
+def _fit(lines: list[str], why: str | None, max_bytes: int, serialise) -> tuple[bytes, int, str | None]:
+    """``serialise(lines)``, dropping lines from the end until the bytes fit ``max_bytes``
+    (formats like JSON take several times the TSV's size)."""
+    body = serialise(lines)
+    while len(body) > max_bytes and lines:
+        keep = min(len(lines) - 1, int(len(lines) * max_bytes / len(body) * 0.95))
+        lines, why = lines[:max(keep, 0)], "bytes"
+        body = serialise(lines)
+    return body, len(lines), why
+
+
+def _row_line(row) -> str:
+    return "\t".join("" if t is None else str(t) for t in row)
+
+
+def _solutions_body(result: ox.QuerySolutions, fmt: str, cap: int, max_bytes: int) -> tuple[bytes, int, str | None]:
     names = [v.value for v in result.variables]
-    rows = list(islice(result, cap + 1))
-    truncated = len(rows) > cap
-    del rows[cap:]
-    return _tsv_rows(names, rows, RESULT_FORMATS[fmt].oxigraph), len(rows), truncated
+    lines, why = _capped(result, cap, max_bytes, _row_line)
+    return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, RESULT_FORMATS[fmt].oxigraph))
 
 
-def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, prefixes: dict) -> tuple[bytes, int, bool]:
-    triples = list(islice(result, cap + 1))
-    truncated = len(triples) > cap
-    del triples[cap:]
+def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int,
+                prefixes: dict) -> tuple[bytes, int, str | None]:
+    triples = []
+
+    def line(t) -> str:
+        triples.append(t)
+        return _row_line((t.subject, t.predicate, t.object))
+
+    lines, why = _capped(result, cap, max_bytes, line)
     if fmt == "html":  # the page shows a table of subject, predicate, object
-        rows = [(t.subject, t.predicate, t.object) for t in triples]
-        body = _tsv_rows(["subject", "predicate", "object"], rows, ox.QueryResultsFormat.JSON)
-        return body, len(rows), truncated
+        names = ["subject", "predicate", "object"]
+        return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, ox.QueryResultsFormat.JSON))
     if GRAPH_FORMATS[fmt].oxigraph != ox.RdfFormat.TURTLE:
         prefixes = None
-    body = ox.serialize(triples, format=GRAPH_FORMATS[fmt].oxigraph, prefixes=prefixes)
-    return body or b"", len(triples), truncated
+    return _fit(lines, why, max_bytes,
+                lambda ls: ox.serialize(triples[:len(ls)], format=GRAPH_FORMATS[fmt].oxigraph, prefixes=prefixes) or b"")
 
 
 def _error(status: int, message: str) -> dict:
     return {"ok": False, "status": status, "message": message}
+
+
+def dataset_options(query: str, default_graphs: list[str], named_graphs: list[str]) -> dict:
+    """``Store.query`` options choosing the dataset as the SPARQL 1.1 Protocol says (and as the
+    Oxigraph server does): the protocol's ``default-graph-uri``/``named-graph-uri`` when given
+    (exactly those graphs), else the query's own ``FROM``/``FROM NAMED``, else the union of
+    all graphs as the default graph with every named graph available."""
+    if default_graphs or named_graphs:
+        return {"default_graph": [ox.NamedNode(g) for g in default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs]}
+    if has_dataset_clause(query):
+        return {}
+    return {"use_default_graph_as_union": True}
 
 
 def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dict:
@@ -64,39 +109,41 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dic
 
     ``request``: ``query``; ``results`` / ``graph``: the negotiated format key for a SELECT/ASK
     resp. CONSTRUCT/DESCRIBE answer (``None``: not acceptable, 406); ``limit``: the row cap;
-    ``default_graphs`` / ``named_graphs``: IRIs from the protocol's ``default-graph-uri`` and
-    ``named-graph-uri`` (without them the default graph is the union of all graphs).
-    ``prefixes``: for Turtle output. Reply: ``{"ok": True, "format", "body", "count", "truncated", "kind"}`` or
-    ``{"ok": False, "status", "message"}``.
+    ``max_bytes``: the answer's size cap; ``default_graphs`` / ``named_graphs``: IRIs from the
+    protocol's ``default-graph-uri`` and ``named-graph-uri`` (see :func:`dataset_options`).
+    ``prefixes``: for Turtle output. Reply: ``{"ok": True, "format", "body", "count",
+    "truncated" (None, "rows" or "bytes"), "kind"}`` or ``{"ok": False, "status", "message"}``.
     """
-    options: dict = {}
-    if request.get("default_graphs"):
-        options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-    else:
-        options["use_default_graph_as_union"] = True
-    if request.get("named_graphs"):
-        options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-    cap = request["limit"]
+    cap, max_bytes = request["limit"], request.get("max_bytes", DEFAULT_MAX_BYTES)
+    try:
+        options = dataset_options(request["query"], request.get("default_graphs") or [],
+                                  request.get("named_graphs") or [])
+    except ValueError as exc:
+        return _error(400, f"not a graph IRI in default-graph-uri/named-graph-uri: {exc}")
     try:
         result = store.query(request["query"], **options)
         if isinstance(result, ox.QueryBoolean):
             kind, fmt = "boolean", request["results"]
             if fmt is None:
                 return _error(406, "no acceptable format for an ASK result")
-            body, count, truncated = result.serialize(format=RESULT_FORMATS[fmt].oxigraph), 1, False
+            body, count, truncated = result.serialize(format=RESULT_FORMATS[fmt].oxigraph), 1, None
         elif isinstance(result, ox.QuerySolutions):
             kind, fmt = "solutions", request["results"]
             if fmt is None:
                 return _error(406, "no acceptable format for a SELECT result")
-            body, count, truncated = _solutions_body(result, fmt, cap)
+            body, count, truncated = _solutions_body(result, fmt, cap, max_bytes)
         else:
             kind, fmt = "graph", request["graph"]
             if fmt is None:
                 return _error(406, "no acceptable format for a CONSTRUCT or DESCRIBE result")
-            body, count, truncated = _graph_body(result, fmt, cap, prefixes or {})
+            body, count, truncated = _graph_body(result, fmt, cap, max_bytes, prefixes or {})
     except SyntaxError as exc:
         return _error(400, f"SPARQL syntax error: {exc.msg or exc}")
-    except (ValueError, RuntimeError, OSError) as exc:
+    except MemoryError as exc:
+        return _error(503, f"the query needed more memory than a worker may use ({exc})")
+    except RecursionError:
+        return _error(400, "the query is nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - a worker answers every request, whatever the engine raised
         return _error(400, f"query failed: {exc}")
     return {"ok": True, "kind": kind, "format": fmt, "body": body, "count": count, "truncated": truncated}
 
@@ -128,11 +175,32 @@ def receive(sock: socket.socket) -> dict | None:
     return None if data is None else pickle.loads(data)
 
 
-def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str]) -> None:
-    """Entry point of a worker process: load the dataset, then answer until the socket closes."""
+def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None) -> None:
+    """Entry point of a worker process: cut it off the network (:mod:`axiskg.sandbox`), cap its
+    address space at ``memory`` bytes (a query going past it fails, answered 503, or kills the
+    worker, which is replaced), load the dataset, then answer until the socket closes."""
+    import resource
+
+    from axiskg.sandbox import SandboxUnavailable, enter
+
+    try:
+        enter("the query workers")
+    except SandboxUnavailable as exc:
+        send(sock, {"ready": False, "message": str(exc)})
+        return
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # the dataset the main process loaded through axiskg.loading, handed over as N-Quads
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    del nquads
     send(sock, {"ready": True, "quads": len(store)})
     while (request := receive(sock)) is not None:
-        send(sock, execute(store, request, prefixes))
+        try:
+            reply = execute(store, request, prefixes)
+        except MemoryError:
+            reply = _error(503, "the query needed more memory than a worker may use")
+        try:
+            send(sock, reply)
+        except MemoryError:
+            send(sock, _error(503, "the answer needed more memory than a worker may use"))

@@ -135,6 +135,16 @@ def local_href(iri: str) -> str | None:
     return None
 
 
+def safe_href(iri: str) -> str | None:
+    """Where a link to ``iri`` may point: served here, or an ``http(s):``/``mailto:`` IRI;
+    ``None`` for any other scheme (``javascript:``, ``data:``, ...), shown as text only."""
+    local = local_href(iri)
+    if local is not None:
+        return local
+    scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
+    return iri if scheme in ("http", "https", "mailto") else None
+
+
 def short_name(iri: str) -> str:
     from axiskg.serialize import PREFIXES
 
@@ -152,7 +162,7 @@ def term(binding: dict | None, label: dict | None = None) -> Term | None:
     kind, value = binding["type"], binding["value"]
     if kind == "uri":
         text = label["value"] if label else short_name(value)
-        return Term("uri", value, text, local_href(value) or value)
+        return Term("uri", value, text, safe_href(value))
     if kind == "bnode":
         return Term("bnode", value, "_:" + value)
     return Term("literal", value, value, lang=binding.get("xml:lang"), datatype=binding.get("datatype"))

@@ -29,6 +29,14 @@ class WorkerCrashed(Exception):
     pass
 
 
+class Busy(Exception):
+    """No worker became free within the pool's ``wait`` seconds."""
+
+
+class WorkerStartFailed(Exception):
+    """A worker could not start (e.g. the OS offers no network sandbox)."""
+
+
 class _Worker:
     def __init__(self, process, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.process = process
@@ -60,11 +68,14 @@ class WorkerPool:
     """``size`` worker processes, each with the dataset ``nquads`` (and ``prefixes`` for Turtle); :meth:`execute` runs one
     request (see :func:`axiskg.server.engine.execute`) with a timeout of ``timeout`` seconds."""
 
-    def __init__(self, nquads: bytes, size: int = 2, timeout: float = 10.0, prefixes: dict | None = None) -> None:
+    def __init__(self, nquads: bytes, size: int = 2, timeout: float = 10.0, prefixes: dict | None = None,
+                 memory: int | None = None, wait: float | None = None) -> None:
         self.nquads = nquads
         self.prefixes = dict(prefixes or {})
         self.size = size
         self.timeout = timeout
+        self.memory = memory  # address-space cap of each worker, bytes (None: none)
+        self.wait = wait  # longest wait for a free worker, seconds (None: no limit)
         self.replaced = 0  # workers killed and replaced (timeouts, crashes)
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
@@ -75,17 +86,20 @@ class WorkerPool:
     async def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
         process = self._context.Process(
-            target=engine.worker_main, args=(child, self.nquads, self.prefixes), daemon=True, name="axiskg-query-worker"
+            target=engine.worker_main, args=(child, self.nquads, self.prefixes, self.memory), daemon=True, name="axiskg-query-worker"
         )
         process.start()
         child.close()
         reader, writer = await asyncio.open_connection(sock=parent, limit=1 << 20)
         worker = _Worker(process, reader, writer)
         try:
-            await asyncio.wait_for(worker.read(), timeout=120)  # the "ready" message
+            ready = await asyncio.wait_for(worker.read(), timeout=120)
         except BaseException:
             worker.kill()
             raise
+        if not ready.get("ready"):
+            worker.kill()
+            raise WorkerStartFailed(ready.get("message", "a query worker could not start"))
         return worker
 
     async def start(self) -> None:
@@ -115,14 +129,20 @@ class WorkerPool:
         task.add_done_callback(self._pending.discard)
 
     async def execute(self, request: dict) -> dict:
-        worker = await self._idle.get()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.wait)
+        except asyncio.TimeoutError:
+            raise Busy(f"every query worker stayed busy for {self.wait:g} s") from None
         try:
             reply = await asyncio.wait_for(worker.call(request), timeout=self.timeout)
         except asyncio.TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped") from None
         except WorkerCrashed:
-            self._replace(worker)
+            self._replace(worker)  # joins it
+            code = worker.process.exitcode
+            if code is not None and code < 0:
+                raise WorkerCrashed(f"the query worker was stopped by signal {-code}") from None
             raise
         except BaseException:  # cancelled mid-call: the worker's state is unknown
             self._replace(worker)
