@@ -13,6 +13,7 @@ DESCRIBE triples go through :func:`pyoxigraph.serialize`.
 
 from __future__ import annotations
 
+import os
 import pickle
 import socket
 import struct
@@ -190,6 +191,11 @@ def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], me
         return
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        # past the cap, the engine aborts with a Rust allocation message on stderr; the client
+        # and the server's own message (503) say what happened instead
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
     # the dataset the main process loaded through axiskg.loading, handed over as N-Quads
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)

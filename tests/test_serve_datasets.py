@@ -1,0 +1,103 @@
+"""FROM / FROM NAMED and default-graph-uri / named-graph-uri select exactly the graphs asked for
+(issue 14: FROM was ignored), checked against the Oxigraph server (`oxigraph serve-read-only`,
+the `oxigraph` package from PyPI) holding the same named graphs. Without any dataset in the query
+or the request, the default graph is the union of the named graphs, as with Oxigraph's
+`--union-default-graph`; with one, exactly the graphs asked for, as Oxigraph does without that
+option (with it, Oxigraph too ignores FROM, which is the behaviour the issue reported)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+import pytest
+from serve_helpers import Server, http
+from test_query_endpoint import ROOT, free_port, oxigraph_binary, wait_until_ready
+
+from axiskg import loading
+
+ONTOLOGY = loading.ONTOLOGY_GRAPH
+REPORT = loading.GRAPH_NS + "alliance-axis-2025"
+FACTS = loading.GRAPH_NS + "facts"
+# what the default graph and each named graph hold, in one answer
+PROBE = """SELECT ?g (COUNT(*) AS ?n) WHERE {
+  { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } }
+} GROUP BY ?g"""
+
+CASES = [
+    ("union default, all named", PROBE, {}),
+    ("FROM", PROBE.replace("WHERE", f"FROM <{ONTOLOGY}> WHERE"), {}),
+    ("FROM x2", PROBE.replace("WHERE", f"FROM <{ONTOLOGY}> FROM <{FACTS}> WHERE"), {}),
+    ("FROM NAMED", PROBE.replace("WHERE", f"FROM NAMED <{FACTS}> WHERE"), {}),
+    ("FROM + FROM NAMED", PROBE.replace("WHERE", f"FROM <{REPORT}> FROM NAMED <{ONTOLOGY}> WHERE"), {}),
+    ("default-graph-uri", PROBE, {"default-graph-uri": [ONTOLOGY]}),
+    ("named-graph-uri", PROBE, {"named-graph-uri": [FACTS, ONTOLOGY]}),
+    ("both protocol parameters", PROBE, {"default-graph-uri": [FACTS], "named-graph-uri": [REPORT]}),
+    ("protocol overrides FROM", PROBE.replace("WHERE", f"FROM <{ONTOLOGY}> WHERE"), {"default-graph-uri": [FACTS]}),
+    ("unknown graph", PROBE, {"default-graph-uri": ["http://example.org/nothing"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_db(tmp_path_factory):
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    work = tmp_path_factory.mktemp("oxigraph-datasets")
+    named = work / "graphs.nq"
+    loading.load_store(ROOT).dump(str(named), format=ox.RdfFormat.N_QUADS)
+    subprocess.run([binary, "load", "--location", str(work / "db"), "--file", str(named)],
+                   check=True, capture_output=True, timeout=120)
+    return binary, work / "db"
+
+
+def _oxigraph(binary, db, *options):
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(db), *options,
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_until_ready(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(oxigraph_db):
+    yield from _oxigraph(*oxigraph_db)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_union(oxigraph_db):
+    yield from _oxigraph(*oxigraph_db, "--union-default-graph")
+
+
+@pytest.fixture(scope="module")
+def ours():
+    srv = Server("--workers", "2")
+    yield srv.url + "/sparql"
+    srv.stop()
+
+
+def answer(endpoint: str, query: str, params: dict) -> dict[str, int]:
+    url = endpoint + "?" + urlencode({"query": query, **params}, doseq=True)
+    status, _, body = http("GET", url, headers={"Accept": "application/sparql-results+json"})
+    assert status == 200, body
+    return {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(body)["results"]["bindings"]}
+
+
+@pytest.mark.parametrize("name,query,params", CASES, ids=[c[0] for c in CASES])
+def test_datasets_as_the_oxigraph_server_selects_them(oxigraph, oxigraph_union, ours, name, query, params):
+    expected = answer(oxigraph_union if name == "union default, all named" else oxigraph, query, params)
+    assert answer(ours, query, params) == expected
+
+
+def test_from_is_no_longer_ignored(ours):
+    everything = answer(ours, PROBE, {})
+    only = answer(ours, CASES[1][1], {})
+    assert only == {"default": everything[ONTOLOGY]}  # no named graphs, the ontology as default
+    assert everything["default"] == everything[ONTOLOGY] + everything[REPORT] + everything[FACTS]
