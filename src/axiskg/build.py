@@ -40,8 +40,9 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
-    ntriples, shapes_ttl = _sorted_ntriples(
-        loading.load_store(root, progress=progress), lambda: serialize(loading.load_shapes(root), "turtle"))
+    held = [loading.load_store(root, progress=progress)]  # popped below: _sorted_ntriples frees it
+    loading.refuse_bad_literals(held[0], root)  # ill-typed literals: exit 2, nothing written
+    ntriples, shapes_ttl = _sorted_ntriples(held.pop(), lambda: serialize(loading.load_shapes(root), "turtle"))
 
     outputs: dict[str, tuple[Path, bytes | list[bytes]]] = {}
     early: dict[str, _EarlyWrite] = {}

@@ -168,13 +168,12 @@ def parse_header(text: str, path: Path | str | None = None) -> dict[str, list[tu
 
 
 def read_query_text(path: Path) -> str:
-    """The text of a query file; InputError for a missing, unreadable or non-UTF-8 file."""
+    """The text of a query file; InputError for a missing, unreadable, not regular (FIFO,
+    device), oversized or non-UTF-8 file (see :func:`axiskg.inputs.read_input`)."""
+    from axiskg.inputs import read_input
+
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
+        return read_input(Path(path)).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(path, "not valid UTF-8") from None
 

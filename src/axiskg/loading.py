@@ -16,6 +16,7 @@ raised as :class:`~axiskg.errors.InputError` with the file, line and column wher
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +27,7 @@ from rdflib import XSD
 
 from axiskg import paths
 from axiskg.errors import InputError
+from axiskg.inputs import read_input
 
 GRAPH_NS = "https://w3id.org/axiskg/graph/"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
@@ -86,15 +88,9 @@ def resolve_format(path: Path, format: str | ox.RdfFormat | None = None) -> ox.R
 
 
 def read_rdf_bytes(path: Path) -> bytes:
-    """The bytes of ``path``, refusing missing and empty files (UTF-8: see :func:`load_file`)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    """The bytes of ``path`` (see :func:`read_input`), refusing empty files (UTF-8: see
+    :func:`load_file`)."""
+    data = read_input(path)
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputError(path, "file is empty")
     return data
@@ -119,7 +115,7 @@ def _syntax_problem(exc: SyntaxError) -> str:
 
 #: most characters that expanding internal XML entities may add to an RDF/XML file
 MAX_ENTITY_EXPANSION = 1_000_000
-_DOCTYPE = re.compile(rb"<!DOCTYPE\b(?P<body>[^\[>]*)(?:\[(?P<subset>.*?)\]\s*)?>", re.S)
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b(?P<body>[^\[>]*)")
 _ENTITY = re.compile(rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s]+)\s+(?P<rest>[^>]*)>", re.S)
 
 
@@ -135,18 +131,19 @@ def check_xml_safety(path: Path, data: bytes) -> None:
     (``SYSTEM``/``PUBLIC``), no parameter entities, no entity whose value refers to another
     entity, and at most :data:`MAX_ENTITY_EXPANSION` characters added by expansion. Plain
     prefix entities as Protégé writes them (``<!ENTITY owl "http://...#">``) still load.
+
+    Every ``<!DOCTYPE`` and ``<!ENTITY`` in the file is checked wherever it is, inside a comment
+    or a processing instruction included: a scanner that looked only at "the" DOCTYPE could be
+    shown a decoy in a comment while the parser reads the real one after it.
     """
     if b"<!DOCTYPE" not in data and b"<!ENTITY" not in data:
         return
-    doctype = _DOCTYPE.search(data)
-    if doctype is None or b"SYSTEM" in doctype["body"] or b"PUBLIC" in doctype["body"]:
-        where = doctype.start() if doctype else data.find(b"<!")
-        raise InputError(path, "refused: external or malformed XML DTD (not allowed)", _line_of(data, where))
+    for doctype in _DOCTYPE.finditer(data):
+        if b"SYSTEM" in doctype["body"] or b"PUBLIC" in doctype["body"]:
+            raise InputError(path, "refused: external XML DTD (not allowed)", _line_of(data, doctype.start()))
     entities: dict[bytes, int] = {}
-    subset = doctype["subset"] or b""
-    base = doctype.start("subset") if doctype["subset"] is not None else doctype.start()
-    for m in _ENTITY.finditer(subset):
-        line = _line_of(data, base + m.start())
+    for m in _ENTITY.finditer(data):
+        line = _line_of(data, m.start())
         rest = m["rest"].strip()
         if m["pe"] or rest.startswith((b"SYSTEM", b"PUBLIC")):
             raise InputError(path, f"refused: external XML entity {m['name'].decode(errors='replace')!r} (not allowed)", line)
@@ -155,9 +152,10 @@ def check_xml_safety(path: Path, data: bytes) -> None:
             raise InputError(path, "refused: malformed XML entity declaration", line)
         if b"&" in value or b"%" in value:
             raise InputError(path, f"refused: XML entity {m['name'].decode(errors='replace')!r} refers to other entities (possible entity-expansion bomb)", line)
-        entities[m["name"]] = len(value)
-    body = data[doctype.end():]
-    added = sum(size * body.count(b"&" + name + b";") for name, size in entities.items())
+        entities[m["name"]] = max(entities.get(m["name"], 0), len(value))
+    if data.count(b"<!ENTITY") != sum(1 for _ in _ENTITY.finditer(data)):
+        raise InputError(path, "refused: malformed XML entity declaration", _line_of(data, data.find(b"<!ENTITY")))
+    added = sum(size * data.count(b"&" + name + b";") for name, size in entities.items())
     if added > MAX_ENTITY_EXPANSION:
         raise InputError(path, f"refused: XML entities would expand by {added} characters (limit {MAX_ENTITY_EXPANSION})")
 
@@ -193,7 +191,105 @@ def load_file(
         if fmt not in _RDFLIB_FALLBACK:
             raise InputError(path, f"cannot parse: {exc} (a single token is too large)") from None
         check_utf8_text(path, data)
-        _load_with_rdflib(store, path, data, fmt, graph)
+        if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+            _load_lines(store, path, data, fmt, graph)
+        else:
+            _load_with_rdflib(store, path, data, fmt, graph)
+
+
+# one N-Triples / N-Quads statement (for lines over pyoxigraph's 16 MiB token cap); the literal
+# pattern is the "unrolled loop" form, linear in the line's length
+_NT_IRI = rb"<([^<>\"{}|^`\\\x00-\x20]*)>"
+_NT_BNODE = rb"_:([A-Za-z0-9_][A-Za-z0-9_.\-]*)"
+_NT_LITERAL = rb'"([^"\\\n\r]*(?:\\.[^"\\\n\r]*)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"{}|^`\\\x00-\x20]*)>)?'
+_NT_STATEMENT = re.compile(
+    rb"[ \t]*(?:" + _NT_IRI + rb"|" + _NT_BNODE + rb")[ \t]*" + _NT_IRI + rb"[ \t]*(?:"
+    + _NT_IRI + rb"|" + _NT_BNODE + rb"|" + _NT_LITERAL + rb")[ \t]*(?:(?:" + _NT_IRI + rb"|" + _NT_BNODE
+    + rb")[ \t]*)?\.[ \t]*(?:#[^\n]*)?\r?"
+)
+_NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_NT_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_LONG_LINE = 1 << 20  # lines at least this long are parsed by _NT_STATEMENT, the rest by pyoxigraph
+
+
+def _nt_unescape(text: str) -> str:
+    def one(m: re.Match) -> str:
+        if m.group(3) is not None:
+            if m.group(3) not in _NT_ECHAR:
+                raise ValueError(f"bad escape \\{m.group(3)}")
+            return _NT_ECHAR[m.group(3)]
+        return chr(int(m.group(1) or m.group(2), 16))
+
+    return _NT_ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _load_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+    """N-Triples / N-Quads with a line over pyoxigraph's 16 MiB token cap, in time linear in
+    the file's size: short lines in batches through pyoxigraph, long ones through
+    :data:`_NT_STATEMENT`. Blank-node labels are made unique to this file."""
+    import uuid
+
+    prefix = "f" + uuid.uuid4().hex[:12]
+    target = ox.NamedNode(graph)
+
+    def node(iri, bnode):
+        return ox.NamedNode(iri.decode()) if iri is not None else ox.BlankNode(prefix + bnode.decode())
+
+    def own(term):
+        return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
+    def flush(batch: list[bytes], first_line: int) -> None:
+        if not batch:
+            return
+        try:
+            for q in ox.parse(b"\n".join(batch), format=fmt):
+                name = target if isinstance(q.graph_name, ox.DefaultGraph) else own(q.graph_name)
+                store.add(ox.Quad(own(q.subject), q.predicate, own(q.object), name))
+        except SyntaxError as exc:
+            raise InputError(path, _syntax_problem(exc), first_line + (exc.lineno or 1) - 1) from None
+        batch.clear()
+
+    batch: list[bytes] = []
+    start = size = 0
+    line_no = 0
+    for line_no, line in enumerate(data.split(b"\n"), 1):
+        if len(line) < _LONG_LINE:
+            if not batch:
+                start = line_no
+            batch.append(line)
+            size += len(line)
+            if size > 8 * _LONG_LINE:
+                flush(batch, start)
+                size = 0
+            continue
+        flush(batch, start)
+        size = 0
+        m = _NT_STATEMENT.fullmatch(line)
+        if m is None:
+            raise InputError(path, "syntax error in a statement over 1 MiB long (not an N-Triples statement)", line_no)
+        g = m.groups()  # s-iri s-bnode p o-iri o-bnode o-lit lang datatype g-iri g-bnode
+        try:
+            subject, predicate = node(g[0], g[1]), ox.NamedNode(g[2].decode())
+            if g[5] is not None:
+                value = _nt_unescape(g[5].decode())
+                if g[6] is not None:
+                    obj = ox.Literal(value, language=g[6].decode())
+                elif g[7] is not None:
+                    obj = ox.Literal(value, datatype=ox.NamedNode(g[7].decode()))
+                else:
+                    obj = ox.Literal(value)
+            else:
+                obj = node(g[3], g[4])
+            if g[8] is None and g[9] is None:
+                name = target
+            elif fmt == ox.RdfFormat.N_QUADS:
+                name = node(g[8], g[9])
+            else:
+                raise ValueError("a graph name in N-Triples")
+        except ValueError as exc:
+            raise InputError(path, f"bad term: {exc}", line_no) from None
+        store.add(ox.Quad(subject, predicate, obj, name))
+    flush(batch, start)
 
 
 #: formats whose rdflib parsers are pure (no network access), used for tokens over 16 MiB
@@ -497,3 +593,105 @@ def definition_locator(store: ox.Store, root: Path | str | None = None):
         return where
 
     return locate
+
+
+# --------------------------------------------------------------------------- literal checks
+
+# rdflib logs a warning with a traceback for every ill-typed literal it converts; such literals
+# are reported as data problems by literal_problems() instead (file and line)
+class _QuietIllTyped(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form to value")
+
+
+logging.getLogger("rdflib.term").addFilter(_QuietIllTyped())
+
+# characters XML 1.0 cannot hold (RDF/XML, and so owlready2 and HermiT, refuse them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _lexical_problem(literal: ox.Literal) -> str | None:
+    from rdflib.term import XSDToPython
+
+    datatype = literal.datatype.value
+    if not datatype.startswith(str(XSD)):
+        return None
+    convert = XSDToPython.get(rdflib.URIRef(datatype))
+    if convert is None:
+        return None
+    try:
+        convert(literal.value)
+    except Exception:  # noqa: BLE001 - each converter raises its own kind of error
+        return f"ill-typed literal: {literal.value[:60]!r} is not a valid {short_xsd(datatype)}"
+    return None
+
+
+def short_xsd(iri: str) -> str:
+    return "xsd:" + iri[len(str(XSD)):] if iri.startswith(str(XSD)) else f"<{iri}>"
+
+
+def _graph_files(root: Path | None, graph: str) -> list[Path]:
+    if graph.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return [Path(unquote(urlparse(graph).path))]
+    if root is None:
+        return []
+    if graph == ONTOLOGY_GRAPH:
+        return paths.ontology_files(root)
+    return [p for p in paths.data_files(root) if data_graph_name(root, p) == graph]
+
+
+def _find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
+    """The file of ``files`` and the line where the literal ``text`` is first written."""
+    for needle in (f'"{text[:200]}'.encode("utf-8"), text[:200].encode("utf-8")):
+        for path in files:
+            try:
+                data = read_input(path)
+            except InputError:
+                continue
+            at = data.find(needle) if needle else -1
+            if at >= 0:
+                return path, _line_of(data, at)
+    return (files[0] if len(files) == 1 else None), None
+
+
+def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -> None:
+    """Raise the last of :func:`literal_problems` (exit 2), the others printed on stderr first:
+    for commands that cannot continue on them (build, reason)."""
+    import sys
+
+    problems = literal_problems(store, root, xml)
+    if problems:
+        for problem in problems[:-1]:
+            print(f"axiskg: error: {problem}", file=sys.stderr)
+        raise problems[-1]
+
+
+def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False) -> list[InputError]:
+    """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``), as rdflib reads
+    the XSD datatypes, and with ``xml=True`` literals holding characters XML 1.0 cannot carry
+    (U+0000 ...), each as an :class:`InputError` naming its file and line where they can be found
+    (``root``: the project whose data graphs to look in)."""
+    # the candidates are found inside pyoxigraph: typed XSD literals (not xsd:string), and
+    # literals with a character XML cannot hold
+    typed = (f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") '
+             f'&& DATATYPE(?o) != <{XSD}string>')
+    control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
+    condition = f"({typed}) || ({control})" if xml else typed
+    query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    problems = []
+    for row in store.query(query):
+        graph, literal = row[0], row[1]
+        problem = _lexical_problem(literal)
+        if problem is None and xml:
+            bad = _NOT_XML.search(literal.value)
+            if bad:
+                problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
+        if problem is None:
+            continue
+        name = graph.value if isinstance(graph, ox.NamedNode) else ""
+        path, line = _find_line(_graph_files(root, name), literal.value.replace("\x00", "\\u0000"))
+        problems.append(InputError(path or describe_graph(name), problem, line))
+    problems.sort(key=lambda e: (e.path or "", e.line or 0, e.problem))
+    return problems

@@ -36,7 +36,9 @@ def _root(root: Path | str | None) -> Path:
 
 
 def is_rdf_file(path: Path) -> bool:
-    return path.is_file() and path.name.lower().endswith(RDF_EXTENSIONS)
+    """An RDF file name that is not a folder: FIFOs, devices and sockets count, so that loading
+    refuses them by name (exit 2) rather than skipping them (see axiskg.inputs)."""
+    return path.name.lower().endswith(RDF_EXTENSIONS) and path.exists() and not path.is_dir()
 
 
 def rdf_files_under(folder: Path) -> list[Path]:
@@ -48,11 +50,11 @@ def ontology_files(root: Path | str | None = None) -> list[Path]:
     """``ontology/*.ttl`` plus ``ontology/modules/**/*.ttl`` (shapes are not ontology files)."""
     ont = _root(root) / "ontology"
     files = set(ont.glob("*.ttl")) | set((ont / "modules").glob("**/*.ttl"))
-    return sorted(p for p in files if p.is_file())
+    return sorted(p for p in files if p.exists() and not p.is_dir())
 
 
 def shape_files(root: Path | str | None = None) -> list[Path]:
-    return sorted(p for p in (_root(root) / "ontology" / "shapes").glob("**/*.ttl") if p.is_file())
+    return sorted(p for p in (_root(root) / "ontology" / "shapes").glob("**/*.ttl") if p.exists() and not p.is_dir())
 
 
 def data_files(root: Path | str | None = None) -> list[Path]:

@@ -211,7 +211,9 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
         try:
             onto = world.get_ontology(path.as_uri()).load()
         except Exception as exc:  # owlready2 raises plain exceptions on unreadable OWL
-            raise InputError(None, f"owlready2 cannot load the ontology: {exc}") from None
+            # name no temporary file: the input's own problems are found before (literal_problems)
+            message = str(exc).replace(str(path), "the OWL view of the input")
+            raise InputError(None, f"owlready2 cannot load the ontology: {message}") from None
         before = {ind.iri: {c.iri for c in ind.is_a if hasattr(c, "iri")} for ind in world.individuals()}
         try:
             with onto:

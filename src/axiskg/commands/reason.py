@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     store = loading.load_store(root_of(args), data=not args.only)  # --format-in is for the PATHs
     for path in args.paths:
         loading.load_into(store, path, args.format_in)
+    loading.refuse_bad_literals(store, root_of(args), xml=True)  # HermiT cannot continue on them
     result = reasoning.reason(loading.to_rdflib(store))
     if args.json:
         print(json.dumps(result.to_json(args.examples), indent=2, ensure_ascii=False))

@@ -49,6 +49,17 @@ def use_color(stream=None) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
+def _literal_problems(store, root) -> bool:
+    """Ill-typed literals (``"abc"^^xsd:integer``), each on stderr with its file and line: data
+    problems that fail the run (exit 1) whatever the shapes say."""
+    from axiskg import loading
+
+    problems = loading.literal_problems(store, root)
+    for problem in problems:
+        print(f"axiskg: {problem}", file=sys.stderr)
+    return bool(problems)
+
+
 def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.reporting import FORMATTERS, fails
@@ -70,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "text":
         options["color"] = use_color()
     sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+    bad_literals = _literal_problems(store, None if args.paths else root)
+    return EXIT_VIOLATIONS if fails(report, args.fail_on) or bad_literals else EXIT_OK
 
 
 def _run_sparql(args: argparse.Namespace, root: Path) -> int:
@@ -93,7 +105,8 @@ def _run_sparql(args: argparse.Namespace, root: Path) -> int:
     if args.output == "text":
         options["color"] = use_color()
     sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+    bad_literals = _literal_problems(store, None if args.paths else root)
+    return EXIT_VIOLATIONS if fails(report, args.fail_on) or bad_literals else EXIT_OK
 
 
 def _shapes(args: argparse.Namespace, root: Path):

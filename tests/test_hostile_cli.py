@@ -1,0 +1,287 @@
+"""Hostile input to the commands (issue 14): each case with its exit code, message, time bound
+(the subprocess timeout) and no Python traceback; a TCP listener on 127.0.0.1 proves that no
+query path opens a connection."""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from serve_helpers import Listener
+
+from axiskg import sandbox
+
+ILL_TYPED = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/axiskg/id/x> <https://w3id.org/axiskg/ontology#n> "abc"^^xsd:integer ;
+    <https://w3id.org/axiskg/ontology#d> "2024-13-45"^^xsd:date .
+"""
+LEXER_BYPASS = ("SELECT * WHERE {{ BIND('0' AS ?x) FILTER(?x<'a>') SERVICE<http://127.0.0.1:{port}/> "
+                "{{ ?a ?b ?c }} FILTER(?x != 'z') }}\n")
+
+
+@pytest.fixture(scope="module")
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def cli(*args, root=None, env=None, timeout=120):
+    """``python -m axiskg`` (so the CLI runs as a program: sandboxed) with extra environment
+    variables; asserts that it printed no traceback and was not killed by a signal."""
+    argv = [sys.executable, "-m", "axiskg"] + (["--root", str(root)] if root else []) + list(args)
+    environ = {k: v for k, v in os.environ.items() if k != "AXISKG_ROOT"}
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env={**environ, **(env or {})})
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
+    assert proc.returncode >= 0, f"killed by signal {-proc.returncode}"
+    return proc
+
+
+# --------------------------------------------------------------------------- not regular files
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    path = tmp_path / "input.ttl"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "{f}"], ["reason", "{f}"], ["check", "{f}"], ["diff", "{f}", "{f}"],
+    ["query", "--file", "{q}"], ["validate", "--shapes", "{f}"],
+])
+def test_a_fifo_is_refused_not_waited_on(project, fifo, command):
+    q = fifo.with_suffix(".rq")
+    os.mkfifo(q)
+    args = [a.format(f=fifo, q=q) for a in command]
+    proc = cli(*args, root=project, timeout=60)
+    assert proc.returncode == 2
+    assert "refused: a FIFO, not a regular file" in proc.stderr
+
+
+def test_a_fifo_in_the_project_data_is_refused(project):
+    os.mkfifo(project / "data" / "pipe.ttl")
+    proc = cli("build", root=project, timeout=60)
+    assert proc.returncode == 2 and "pipe.ttl: refused: a FIFO, not a regular file" in proc.stderr
+    assert not (project / "dist").exists()
+
+
+def test_a_symlink_to_dev_zero_is_refused(project, tmp_path):
+    link = tmp_path / "zero.ttl"
+    link.symlink_to("/dev/zero")
+    for args in (["validate", str(link)], ["query", "--file", str(link)]):
+        proc = cli(*args, root=project, timeout=60)
+        assert proc.returncode == 2 and "refused: a device, not a regular file" in proc.stderr
+
+
+def test_input_size_cap_is_configurable(project, tmp_path):
+    big = tmp_path / "big.nt"
+    big.write_text('<http://e/s> <http://e/p> "x" .\n' * 40_000)  # 1.3 MB
+    proc = cli("validate", str(big), root=project, env={"AXISKG_MAX_INPUT_MB": "1"}, timeout=60)
+    assert proc.returncode == 2 and "over the 1 MB limit (AXISKG_MAX_INPUT_MB)" in proc.stderr
+    assert cli("validate", str(big), root=project, env={"AXISKG_MAX_INPUT_MB": "2"}, timeout=60).returncode == 0
+
+
+# --------------------------------------------------------------------------- XML entities
+
+
+BOMB_BEHIND_COMMENT = """<?xml version="1.0"?>
+<!-- <!DOCTYPE decoy [ <!ENTITY a "x"> ]> -->
+<!DOCTYPE rdf:RDF [
+  <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+  <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+  <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/s"><ex:p>&e;&e;&e;&e;&e;&e;&e;&e;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("hide", ["comment", "pi"])
+def test_entity_bomb_behind_a_decoy_doctype_is_refused(project, tmp_path, hide):
+    text = BOMB_BEHIND_COMMENT
+    if hide == "pi":
+        text = text.replace("<!-- <!DOCTYPE decoy [ <!ENTITY a \"x\"> ]> -->", "<?decoy <!DOCTYPE d [ ]> ?>")
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(text)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for args in (["validate", str(bomb)], ["diff", str(bomb), str(bomb)]):
+        started = time.monotonic()
+        proc = cli(*args, root=project, timeout=60)
+        assert proc.returncode == 2 and time.monotonic() - started < 30
+        assert "bomb.rdf:5: refused: XML entity 'b' refers to other entities" in proc.stderr
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < max(before, 1 << 20)  # KiB: < 1 GB
+
+
+# --------------------------------------------------------------------------- N-Triples
+
+
+def test_a_single_huge_ntriples_line_loads_in_linear_time(project, tmp_path):
+    path = tmp_path / "long.nt"
+    value = "x" * (20 << 20)  # over pyoxigraph's 16 MiB token cap
+    path.write_text(f'<http://e/s> <http://e/p> "{value}" .\n<http://e/s> <http://e/q> "short\\n" .\n')
+    started = time.monotonic()
+    proc = cli("query", "--file", str(_query(tmp_path, "SELECT (STRLEN(?o) AS ?n) WHERE { ?s ?p ?o } ORDER BY ?n")),
+               root=project, timeout=120)
+    assert proc.returncode == 0
+    proc = cli("validate", str(path), root=project, timeout=120)
+    assert proc.returncode == 0 and time.monotonic() - started < 90
+
+
+def _query(folder: Path, text: str) -> Path:
+    path = folder / "q.rq"
+    path.write_text(text)
+    return path
+
+
+# --------------------------------------------------------------------------- ill-typed literals
+
+
+@pytest.fixture
+def ill_typed(tmp_path) -> Path:
+    path = tmp_path / "bad.ttl"
+    path.write_text(ILL_TYPED)
+    return path
+
+
+def test_ill_typed_literals_in_validate_are_findings(project, ill_typed):
+    proc = cli("validate", str(ill_typed), root=project)
+    assert proc.returncode == 1
+    assert f"{ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer" in proc.stderr
+    assert f"{ill_typed}:3: ill-typed literal: '2024-13-45' is not a valid xsd:date" in proc.stderr
+
+
+def test_ill_typed_literals_stop_the_build(project):
+    (project / "data" / "bad.ttl").write_text(ILL_TYPED)
+    proc = cli("build", root=project)
+    assert proc.returncode == 2 and not (project / "dist").exists()
+    assert "data/bad.ttl:2: ill-typed literal: 'abc' is not a valid xsd:integer" in proc.stderr
+
+
+def test_ill_typed_literals_in_reason_name_the_input(project, ill_typed):
+    proc = cli("reason", str(ill_typed), root=project)
+    assert proc.returncode == 2
+    assert f"{ill_typed}:2: ill-typed literal" in proc.stderr and "axiskg-reason-" not in proc.stderr
+
+
+def test_nul_character_in_reason_is_a_data_problem(project, tmp_path):
+    path = tmp_path / "nul.nt"
+    path.write_text('<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .\n')
+    proc = cli("reason", str(path), root=project)
+    assert proc.returncode == 2
+    assert f"{path}:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
+
+
+def test_ill_typed_literals_in_diff_are_noted_not_a_traceback(project, ill_typed, tmp_path):
+    other = tmp_path / "other.ttl"
+    other.write_text(ILL_TYPED.replace('"abc"', '"12"'))
+    proc = cli("diff", str(ill_typed), str(other), root=project)
+    assert proc.returncode == 1  # differences found
+    assert f"axiskg: warning: {ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer" in proc.stderr
+    assert "\n    - axis:n \"abc\"^^xsd:integer\n    + axis:n \"12\"^^xsd:integer\n" in proc.stdout
+
+
+# --------------------------------------------------------------------------- diff bounds
+
+
+def _chain(path: Path, depth: int, end: str) -> Path:
+    lines = [f"<http://e/s> <http://e/p> _:b0 ."] + [f"_:b{i} <http://e/p> _:b{i + 1} ." for i in range(depth)]
+    lines.append(f'_:b{depth} <http://e/p> "{end}" .')
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_diff_of_a_deep_blank_node_chain_is_linear(tmp_path):
+    old, new = _chain(tmp_path / "old.nt", 5000, "a"), _chain(tmp_path / "new.nt", 5000, "b")
+    started = time.monotonic()
+    proc = cli("diff", str(old), str(new), timeout=120)
+    assert proc.returncode == 1 and time.monotonic() - started < 90
+    assert proc.stdout.count("\n    - ") == 1 and proc.stdout.count("\n    + ") == 1
+    assert '/…] <http://e/p> "b"' in proc.stdout
+
+
+def test_diff_refuses_more_triples_than_its_limit(tmp_path):
+    items = " ".join(f'"{i}"' for i in range(3000))
+    path = tmp_path / "list.ttl"
+    path.write_text(f"<http://e/s> <http://e/p> ( {items} ) .\n")  # 6,001 triples
+    proc = cli("diff", str(path), str(path), env={"AXISKG_DIFF_MAX_TRIPLES": "5000"}, timeout=60)
+    assert proc.returncode == 2 and "6001 triples: over the 5000 that diff compares" in proc.stderr
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def test_deeply_nested_query_file_is_refused_before_parsing(project, tmp_path):
+    query = _query(tmp_path, "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000)
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    assert proc.returncode == 2 and "nests brackets 100000 deep; at most 100" in proc.stderr
+
+
+def test_query_file_lexer_bypass_never_connects(project, tmp_path, listener):
+    query = _query(tmp_path, LEXER_BYPASS.format(port=listener.port))
+    before = listener.connections
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    time.sleep(0.3)
+    assert proc.returncode == 2 and "SERVICE is not allowed" in proc.stderr
+    assert listener.connections == before
+
+
+def test_validate_with_a_service_shape_never_connects(project, tmp_path, listener):
+    """A user's shape with SERVICE in sh:select: whatever the shape check says, the process
+    runs without network, so the listener gets nothing."""
+    shapes = tmp_path / "evil.ttl"
+    shapes.write_text(f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<http://e/S> a sh:NodeShape ; sh:targetNode <https://w3id.org/axiskg/id/actor/japan> ;
+  sh:sparql [ sh:message "x" ; sh:select \"\"\"SELECT $this WHERE {{
+      SERVICE <http://127.0.0.1:{listener.port}/> {{ ?a ?b ?c }} }}\"\"\" ] .
+""")
+    before = listener.connections
+    proc = cli("validate", "--shapes", str(shapes), root=project, timeout=120)
+    time.sleep(0.3)
+    assert proc.returncode in (0, 1, 2)
+    assert listener.connections == before
+
+
+# --------------------------------------------------------------------------- the sandbox itself
+
+
+def test_sandboxed_process_cannot_connect(listener):
+    code = (f"import socket, sys\nfrom axiskg.sandbox import enter\nprint(enter())\n"
+            f"s = socket.socket()\nsys.exit(s.connect_ex(('127.0.0.1', {listener.port})))\n")
+    before = listener.connections
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    time.sleep(0.3)
+    assert proc.stdout.strip() in ("network namespace", "user + network namespace")
+    assert proc.returncode != 0  # ENETUNREACH
+    assert listener.connections == before
+    # the harness is sensitive: without the sandbox the same connect succeeds
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
+        pass
+    time.sleep(0.3)
+    assert listener.connections == before + 1
+
+
+def test_no_sandbox_is_a_clear_refusal(monkeypatch):
+    def refuse(flags):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(sandbox, "_unshare", refuse)
+    monkeypatch.setattr(sandbox.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sandbox, "_entered", False)
+    monkeypatch.delenv(sandbox.ENV_ALLOW, raising=False)
+    with pytest.raises(sandbox.SandboxUnavailable) as exc:
+        sandbox.enter("axiskg query")
+    assert "cannot cut axiskg query off the network (unshare: Operation not permitted)" in str(exc.value)
+    assert "AXISKG_NO_SANDBOX=1" in str(exc.value)
+    monkeypatch.setenv(sandbox.ENV_ALLOW, "1")
+    assert sandbox.enter() == "none (AXISKG_NO_SANDBOX)"
