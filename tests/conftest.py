@@ -13,6 +13,16 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="module")
+def listener():
+    """A TCP socket on 127.0.0.1 counting the connections it gets: proof that none was made."""
+    from serve_helpers import Listener
+
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of tests/fixtures/project (tiny ontology, shapes and data)."""

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_helpers import Listener
 
 from axiskg import sandbox
 
@@ -23,13 +22,6 @@ ILL_TYPED = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 LEXER_BYPASS = ("SELECT * WHERE {{ BIND('0' AS ?x) FILTER(?x<'a>') SERVICE<http://127.0.0.1:{port}/> "
                 "{{ ?a ?b ?c }} FILTER(?x != 'z') }}\n")
-
-
-@pytest.fixture(scope="module")
-def listener():
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 def cli(*args, root=None, env=None, timeout=120):

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from serve_helpers import Listener, Server, http
+from serve_helpers import Server, http
 
 from axiskg.server.pool import WorkerPool
 
@@ -24,13 +24,6 @@ CAPS = ("--workers", "2", "--timeout", "4", "--limit", "1000", "--max-result-byt
 ASK = "ASK { ?s ?p ?o }"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"  # memory
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # time, little memory
-
-
-@pytest.fixture(scope="module")
-def listener():
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 @pytest.fixture(scope="module")

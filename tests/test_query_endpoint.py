@@ -50,6 +50,26 @@ def wait_until_ready(url: str, proc: subprocess.Popen) -> None:
     raise RuntimeError(f"oxigraph did not answer within {STARTUP_TIMEOUT} s")
 
 
+def serve_oxigraph(binary: str, db: Path, *options: str):
+    """Run ``oxigraph serve-read-only`` on ``db`` (127.0.0.1, a free port); yields its query URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(db), *options, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_until_ready(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     binary = oxigraph_binary()
@@ -65,22 +85,7 @@ def endpoint(tmp_path_factory):
     for data in (named, merged):
         subprocess.run([binary, "load", "--location", str(db), "--file", str(data)],
                        check=True, capture_output=True, timeout=120)
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{port}", "--timeout-s", "30"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/query"
-        wait_until_ready(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    yield from serve_oxigraph(binary, db, "--timeout-s", "30")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 from serve_helpers import Server, http
-from test_query_endpoint import ROOT, free_port, oxigraph_binary, wait_until_ready
+from test_query_endpoint import ROOT, oxigraph_binary, serve_oxigraph
 
 from axiskg import loading
 
@@ -53,27 +53,14 @@ def oxigraph_db(tmp_path_factory):
     return binary, work / "db"
 
 
-def _oxigraph(binary, db, *options):
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(db), *options,
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        url = f"http://127.0.0.1:{port}/query"
-        wait_until_ready(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def oxigraph(oxigraph_db):
-    yield from _oxigraph(*oxigraph_db)
+    yield from serve_oxigraph(*oxigraph_db)
 
 
 @pytest.fixture(scope="module")
 def oxigraph_union(oxigraph_db):
-    yield from _oxigraph(*oxigraph_db, "--union-default-graph")
+    yield from serve_oxigraph(*oxigraph_db, "--union-default-graph")
 
 
 @pytest.fixture(scope="module")

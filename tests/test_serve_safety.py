@@ -8,18 +8,10 @@ import time
 
 import pyoxigraph as ox
 import pytest
-from serve_helpers import Listener
 
 from axiskg.sparql_safety import Refused, inspect
 
 E = "http://e/"
-
-
-@pytest.fixture(scope="module")
-def listener():
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 @pytest.fixture(scope="module")
