@@ -220,7 +220,7 @@ def test_limits_and_bad_requests(server):
     status, _, body = get(server, "SELECT * WHERE { ?s ?p ?o } #" + "x" * 17000)
     assert status == 414
     status, _, body = get(server, "SELECT * WHERE { ?s ?p ?o")
-    assert status == 400 and body.startswith(b"SPARQL syntax error: error at 1:26: expected")
+    assert status == 400 and body.startswith(b"SPARQL syntax error at line 1, column 26: the query ends too early; expected")
     status, _, body = http("POST", server.url + "/sparql", b"query=x", {"Content-Type": "text/plain"})
     assert status == 415
     assert get(server, STATES, "image/png")[0] == 406

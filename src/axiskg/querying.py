@@ -31,7 +31,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 DEFAULT_TIMEOUT = 30
 
-_ERROR_AT = re.compile(r"^error at (?P<line>\d+):(?P<column>\d+):\s*")
 # strings, IRIs and comments, which may contain the word SERVICE harmlessly
 _NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
@@ -96,11 +95,11 @@ def _rdflib_location(sparql: str) -> tuple[int, int] | None:
 
 
 def _syntax_error(exc: SyntaxError, sparql: str, source) -> InputError:
-    message = exc.msg or str(exc)
-    m = _ERROR_AT.match(message)
-    problem = f"SPARQL syntax error: {message[m.end():] if m else message}"
-    location = _rdflib_location(sparql) or ((int(m["line"]), int(m["column"])) if m else None)
-    return InputError(source, problem, *(location or ()))
+    from axiskg.sparql_safety import syntax_problem
+
+    problem, line, column = syntax_problem(exc.msg or str(exc), sparql)
+    location = _rdflib_location(sparql) or ((line, column) if line else None)
+    return InputError(source, f"SPARQL syntax error: {problem}", *(location or ()))
 
 
 def _table(result) -> Table:

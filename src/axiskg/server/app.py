@@ -101,10 +101,11 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
     def html(name: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context), status_code=status_code)
 
-    def problem(status: int, message: str, as_html: bool = False) -> Response:
+    def problem(status: int, message: str, as_html: bool = False, query: str | None = None) -> Response:
+        """The error as text, or as a page (with the query, editable, when there is one)."""
         headers = {"Retry-After": str(max(1, round(settings.queue_wait)))} if status == 503 else None
         if as_html:
-            response = html("error.html", status, status=status, message=message)
+            response = html("error.html", status, status=status, message=message, query=query)
             response.headers.update(headers or {})
             return response
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
@@ -204,7 +205,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         return defaults, named
 
     async def sparql(request: Request) -> Response:
-        wants_html = False
+        wants_html, query = False, None
         try:
             params = await protocol_params(request)
             if "query" not in params:
@@ -217,9 +218,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             reply = await run({"query": query, "results": results, "graph": graph,
                                "default_graphs": defaults, "named_graphs": named})
             if not reply["ok"]:
-                return problem(reply["status"], reply["message"], wants_html)
+                return problem(reply["status"], reply["message"], wants_html, query)
         except (Refused, HTTPProblem) as exc:
-            return problem(exc.status, exc.message, wants_html)
+            return problem(exc.status, exc.message, wants_html, query)
         headers = {"Vary": "Accept"}
         note = truncation_note(reply)
         if note:
@@ -276,11 +277,13 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         reply = await run_ok(query, results=None, graph=key)
         if reply["count"] == 0:
             raise HTTPProblem(404, "nothing is known about this IRI here")
-        return Response(reply["body"], media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+        body = pages.prune_prefixes(reply["body"]) if key == "turtle" else reply["body"]
+        return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
 
     async def entity(request: Request) -> Response:
-        iri = pages.ID_BASE + request.path_params["path"]
-        key = page_format(request)
+        path, suffix = pages.split_suffix(request.path_params["path"])
+        iri = pages.ID_BASE + path
+        key = suffix or page_format(request)
         try:
             if key is None:
                 raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
@@ -290,7 +293,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             except ValueError:
                 raise HTTPProblem(404, "not an entity IRI of this graph") from None
             if key != "html":
-                return await rdf_response(pages.describe_query(iri), key)
+                return await rdf_response(pages.entity_graph_query(iri), key)
             replies = await asyncio.gather(*(run_ok(q) for q in queries))
             page = pages.entity_page(iri, *(r["body"] for r in replies))
             if page is None:
@@ -301,7 +304,10 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             return problem(exc.status, exc.message, key == "html")
 
     async def ontology(request: Request) -> Response:
-        key = page_format(request)
+        ext = request.path_params.get("ext")
+        if ext is not None and "." + ext not in pages.SUFFIXES:
+            return problem(404, f"no such page: /ontology.{ext} (suffixes: {', '.join(pages.SUFFIXES)})")
+        key = pages.SUFFIXES["." + ext] if ext is not None else page_format(request)
         try:
             if key is None:
                 raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
@@ -339,6 +345,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/id/{path:path}", entity),
             Route("/ontology", ontology),
+            Route("/ontology.{ext}", ontology),
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
         lifespan=lifespan,

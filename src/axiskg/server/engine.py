@@ -22,7 +22,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
-from axiskg.sparql_safety import has_dataset_clause
+from axiskg.sparql_safety import has_dataset_clause, syntax_problem
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
@@ -139,7 +139,9 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dic
                 return _error(406, "no acceptable format for a CONSTRUCT or DESCRIBE result")
             body, count, truncated = _graph_body(result, fmt, cap, max_bytes, prefixes or {})
     except SyntaxError as exc:
-        return _error(400, f"SPARQL syntax error: {exc.msg or exc}")
+        problem, line, column = syntax_problem(exc.msg or str(exc), request["query"])
+        where = f" at line {line}, column {column}" if line else ""
+        return {**_error(400, f"SPARQL syntax error{where}: {problem}"), "line": line, "column": column}
     except MemoryError as exc:
         return _error(503, f"the query needed more memory than a worker may use ({exc})")
     except RecursionError:

@@ -8,6 +8,7 @@ The queries run through the same worker pool (and timeout) as the public endpoin
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 ID_BASE = "https://w3id.org/axiskg/id/"
@@ -56,18 +57,57 @@ def incoming_query(iri: str) -> str:
 }}"""
 
 
+def _blank_nodes(node: str) -> str:
+    """A pattern binding ``?b`` to the blank nodes hanging off ``node``, up to three levels deep."""
+    return f"""{{ {node} ?p1 ?b . FILTER(isBlank(?b)) }}
+  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?b . FILTER(isBlank(?b)) }}
+  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?x2 . FILTER(isBlank(?x2))
+           ?x2 ?p3 ?b . FILTER(isBlank(?b)) }}"""
+
+
 def blank_nodes_query(iri: str) -> str:
     """Every triple of the blank nodes hanging off ``iri``, up to three levels deep (e.g. a
     claim's evidence and its text selector), without wandering through other IRIs."""
     node = iri_ref(iri)
     return _PREFIXES + f"""SELECT ?b ?p ?o ?pLabel WHERE {{
-  {{ {node} ?p1 ?b . FILTER(isBlank(?b)) }}
-  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?b . FILTER(isBlank(?b)) }}
-  UNION {{ {node} ?p1 ?x1 . FILTER(isBlank(?x1)) ?x1 ?p2 ?x2 . FILTER(isBlank(?x2))
-           ?x2 ?p3 ?b . FILTER(isBlank(?b)) }}
+  {_blank_nodes(node)}
   ?b ?p ?o .
   {_LABEL.format(node="?p", var="?pLabel")}
 }}"""
+
+
+def entity_graph_query(iri: str) -> str:
+    """The entity as RDF: its own triples, those of its blank nodes, and the triples of other
+    IRIs that point at it (incoming links)."""
+    node = iri_ref(iri)
+    return f"""CONSTRUCT {{ {node} ?p ?o . ?b ?bp ?bo . ?s ?q {node} }} WHERE {{
+  {{ {node} ?p ?o }}
+  UNION {{ {{ {_blank_nodes(node)} }} ?b ?bp ?bo }}
+  UNION {{ ?s ?q {node} . FILTER(isIRI(?s)) }}
+}}"""
+
+
+#: file-name suffixes of /id/... and /ontology -> the format they ask for (as DBpedia and w3id do)
+SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".html": "html"}
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """``actor/japan.ttl`` -> (``actor/japan``, ``turtle``); without a known suffix, (path, None)."""
+    for suffix, key in SUFFIXES.items():
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)], key
+    return path, None
+
+
+_PREFIX_DECLARATION = re.compile(rb"^@prefix ([\w.-]*): <[^>]*> \.\n", re.M)
+
+
+def prune_prefixes(turtle: bytes) -> bytes:
+    """Turtle without the ``@prefix`` lines whose prefix its triples never use."""
+    body = _PREFIX_DECLARATION.sub(b"", turtle)
+    used = {m.group(1) for m in _PREFIX_DECLARATION.finditer(turtle)
+            if re.search(rb"(?<![\w.:/#<-])" + re.escape(m.group(1)) + rb":", body)}
+    return _PREFIX_DECLARATION.sub(lambda m: m.group(0) if m.group(1) in used else b"", turtle)
 
 
 def claims_query(iri: str) -> str:
@@ -103,10 +143,6 @@ ONTOLOGY_HEADER_QUERY = _PREFIXES + f"""SELECT ?p ?o ?pLabel WHERE {{
 }} ORDER BY ?p ?o"""
 
 ONTOLOGY_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
-
-
-def describe_query(iri: str) -> str:
-    return f"DESCRIBE {iri_ref(iri)}"
 
 
 # --------------------------------------------------------------------------- view models
