@@ -83,6 +83,8 @@ def test_a_refused_query_keeps_the_query_too(server):
      ("unexpected 'SELEC'; expected ASK, CONSTRUCT, DESCRIBE, SELECT", 1, 1)),
     ("error at 2:1: expected OPTIONAL", "SELECT * WHERE { ?s ?p }\n",  # pyoxigraph, with a final newline
      ("unexpected '}' (is a triple pattern missing its object?)", 1, 25)),
+    ("error at 3:10: expected one of BIND, [_]", "SELECT * WHERE {\n  ?s a ?c ;\n     ?p }",  # after ';': an object is missing
+     ("unexpected '}' (is a triple pattern missing its object?)", 3, 10)),
     ("something else", "x", ("something else", None, None)),
 ])
 def test_syntax_problem_names_what_was_found(message, query, expected):

@@ -221,6 +221,8 @@ def syntax_problem(message: str, query: str) -> tuple[str, int | None, int | Non
         token = starting or (before[-1] if before else None)
         found = f"'{token.group(0)}'" if token else "the end of the line"
     problem = "the query ends too early" if found == "the end of the query" else f"unexpected {found}"
+    if found in ("'}'", "'.'") and all(e.isupper() for e in expected):
+        expected = []  # keywords (BIND, OPTIONAL, ...) where an object is missing: no help
     if expected:
         problem += f"; expected {', '.join(expected[:8])}{' ...' if len(expected) > 8 else ''}"
     elif found.strip("'") in ("}", "."):
