@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from axiskg.commands import root_of
+from axiskg.commands.validate import add_gate_argument, validate_first
 
 
 def register(subparsers) -> None:
@@ -20,11 +21,16 @@ def register(subparsers) -> None:
     p.add_argument("--formats", metavar="LIST",
                    help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "
                    "turtle and ntriples are the fast ones for large graphs)")
+    add_gate_argument(p, "build")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from axiskg.build import build, triple_count
+
+    refused = validate_first(args, "build")
+    if refused is not None:
+        return refused
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
     written = build(root_of(args), args.out, formats, progress=True)

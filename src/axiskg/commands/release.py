@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from axiskg.commands import root_of
+from axiskg.commands.validate import add_gate_argument, validate_first
 
 
 def register(subparsers) -> None:
@@ -25,11 +26,16 @@ def register(subparsers) -> None:
         help="where the files will be published, for the download links "
         "(default: https://w3id.org/axiskg/release/<version>/)",
     )
+    add_gate_argument(p, "release")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from axiskg.release import release
+
+    refused = validate_first(args, "release")
+    if refused is not None:
+        return refused
 
     written = release(root_of(args), args.out, base_url=args.base_url)
     for path in written.values():

@@ -115,3 +115,37 @@ def _shapes(args: argparse.Namespace, root: Path):
     from axiskg.shacl_sparql import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)
+
+
+# --------------------------------------------------------------------------- the gate of build and release
+
+
+def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--no-validate`` for a command that validates the project before it writes anything."""
+    parser.add_argument("--no-validate", action="store_true",
+                        help=f"{what} even if the project's data violates its shapes (not recommended; "
+                        "a note on stderr says so)")
+
+
+def validate_first(args: argparse.Namespace, what: str) -> int | None:
+    """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
+    go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
+    printed, the refusal said on stderr, and the exit code (1) returned."""
+    from axiskg import loading
+    from axiskg.reporting import fails, format_text
+    from axiskg.shacl_sparql import validate_store
+
+    if getattr(args, "no_validate", False):
+        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes",
+              file=sys.stderr)
+        return None
+    root = root_of(args)
+    store = loading.load_store(root)
+    report = validate_store(store, loading.load_shapes(root), locate=loading.source_locator(store))
+    if not fails(report, "violation"):
+        return None
+    sys.stdout.write(format_text(report, color=use_color()))
+    print(f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
+          "(see above; fix them, or pass --no-validate to override); nothing was written",
+          file=sys.stderr)
+    return EXIT_VIOLATIONS

@@ -1,0 +1,153 @@
+"""Shapes are untrusted input: the SPARQL they carry never reaches a network, and any error while
+running it is a clean message with exit code 2.
+
+A listener on 127.0.0.1 stands for the outside world: a shapes file whose ``sh:select`` (or a
+validator's ``sh:ask``) names it in a ``SERVICE`` clause must make ``axiskg validate`` exit 2
+with the gate's message, whichever engine runs the shapes, and the listener must receive nothing.
+The first test proves the listener would see the engine's request if the gate let it through.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from axiskg import shacl_sparql, shape_queries
+from axiskg.errors import InputError
+
+from conftest import run_cli
+
+DATA = "<http://ex.org/a> a <http://ex.org/C> ; <http://ex.org/p> 1 .\n"
+
+
+@pytest.fixture
+def listener():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    sock.settimeout(0.5)
+    yield sock
+    sock.close()
+
+
+def _received(sock: socket.socket) -> bool:
+    try:
+        conn, _ = sock.accept()
+    except (TimeoutError, socket.timeout):
+        return False
+    conn.close()
+    return True
+
+
+def _files(tmp_path: Path, shapes: str) -> tuple[Path, Path]:
+    data = tmp_path / "data.ttl"
+    data.write_text(DATA)
+    sh = tmp_path / "shapes.ttl"
+    sh.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .\n" + shapes)
+    return data, sh
+
+
+def _select_shape(port: int, service: str = "SERVICE") -> str:
+    return f'''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:sparql [ sh:select """SELECT $this WHERE {{ {service} <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}""" ] .
+    '''
+
+
+def _ask_component(port: int) -> str:
+    return f'''ex:Component a sh:ConstraintComponent ;
+        sh:parameter [ sh:path ex:limit ] ;
+        sh:validator [ a sh:SPARQLAskValidator ;
+            sh:ask """ASK {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p $value }} }}""" ] .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:limit 3 .
+    '''
+
+
+def test_the_listener_sees_an_unguarded_service_request(listener):
+    """Without the gate, pyoxigraph itself connects: the listener is a real witness."""
+    port = listener.getsockname()[1]
+    store = ox.Store()
+    thread = threading.Thread(
+        target=lambda: _swallow(lambda: list(store.query(
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"))),
+        daemon=True)
+    thread.start()
+    listener.settimeout(10)
+    assert _received(listener)
+    thread.join(timeout=10)
+
+
+def _swallow(fn) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - the connection is closed on purpose
+        pass
+
+
+@pytest.mark.parametrize("engine", [["--engine", "sparql"], ["--engine", "pyshacl"], ["--inference", "rdfs"]],
+                         ids=["sparql", "pyshacl", "inference"])
+@pytest.mark.parametrize("kind", ["select", "select-escaped", "ask-validator"])
+def test_service_in_a_shapes_file_exits_2_and_connects_nowhere(listener, tmp_path, engine, kind):
+    port = listener.getsockname()[1]
+    text = {"select": _select_shape(port), "select-escaped": _select_shape(port, r"\\u0053ERVICE"),
+            "ask-validator": _ask_component(port)}[kind]
+    data, shapes = _files(tmp_path, text)
+    proc = run_cli("validate", *engine, "--shapes", str(shapes), str(data), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "SERVICE is not allowed" in proc.stderr
+    assert proc.stderr.startswith("axiskg: error: shapes: the sh:"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert not _received(listener)
+
+
+@pytest.mark.parametrize("query, problem", [
+    ("SELECT $this WHERE { $this ?p ?o . MINUS { $this ?p 1 } }", "MINUS"),
+    ("SELECT $this WHERE { VALUES ?o { 1 } $this ?p ?o }", "VALUES"),
+    ("SELECT $this WHERE { BIND (1 AS $value) $this ?p ?o }", "pre-bound variable $value"),
+    ("SELECT $this WHERE { { SELECT ?o WHERE { $this ?p ?o } } }", "must project"),
+    ("INSERT DATA { <http://ex.org/x> <http://ex.org/y> 1 }", "Update"),
+])
+def test_forbidden_forms_are_refused_before_running(query, problem):
+    g = rdflib.Graph().parse(data=f'''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """{query}""" ] .''', format="turtle")
+    with pytest.raises(InputError) as err:
+        shape_queries.check_shapes(g)
+    assert problem in str(err.value)
+
+
+def test_a_join_safe_query_is_not_refused():
+    g = rdflib.Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """
+            SELECT $this ?value WHERE { $this ex:p ?value . FILTER NOT EXISTS { $this ex:q ?value } }""" ] .''',
+                                 format="turtle")
+    shape_queries.check_shapes(g)  # no exception
+    assert shape_queries.this_by_join(str(next(g.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#select")))))
+
+
+def test_syntax_error_in_a_shape_query_is_a_clean_exit_2(tmp_path):
+    data, shapes = _files(tmp_path, '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:sparql [ sh:select """SELECT $this WHERE { $this ex:p }""" ] .''')
+    proc = run_cli("validate", "--shapes", str(shapes), str(data), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("axiskg: error: shapes: cannot compile http://ex.org/S"), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_path):
+    """Whatever a query raises in the thread pool reaches the caller as InputError naming the
+    shape (the CLI prints it and exits 2), never as a traceback."""
+    data, shapes = _files(tmp_path, '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:sparql [ sh:select """SELECT $this WHERE { FILTER (bound($currentShape)) $this ex:p ?o }""" ] .''')
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("evaluation failed")
+
+    monkeypatch.setattr(shacl_sparql, "_run_job", boom)
+    with pytest.raises(InputError) as err:
+        shacl_sparql.validate_files([data], [shapes])
+    assert str(err.value) == ("shapes: cannot run the query of http://ex.org/S: RuntimeError: evaluation failed")
