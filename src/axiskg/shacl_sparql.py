@@ -136,6 +136,21 @@ class _Compiler:
 
     _fresh = 0
 
+    def can_be_empty(self, node) -> bool:
+        """Whether the SHACL path ``node`` can have length zero (then a focus node is one of its
+        own values): a zero-or-more/zero-or-one path, a sequence of such, an alternative of one."""
+        g = self.g
+        if isinstance(node, rdflib.URIRef):
+            return False
+        if g.value(node, RDF.first) is not None:
+            return all(self.can_be_empty(x) for x in self.items(node))
+        if g.value(node, SH.zeroOrMorePath) is not None or g.value(node, SH.zeroOrOnePath) is not None:
+            return True
+        alt = g.value(node, SH.alternativePath)
+        if alt is not None:
+            return any(self.can_be_empty(x) for x in self.items(alt))
+        return False
+
     # ---- targets
     def targets(self, shape, distinct: bool = True) -> str | None:
         """The shape's focus nodes as a group binding ``?this``: a DISTINCT sub-select, or with
@@ -215,11 +230,10 @@ def _value_condition(c: _Compiler, qshape) -> str:
 
 
 def _lang_in(langs: list) -> str:
-    wanted = ", ".join(f'"{str(x).lower()}"' for x in langs)
-    if any(str(x) == "*" for x in langs):
-        return 'isLiteral(?v) && lang(?v) != ""'
-    return (f'isLiteral(?v) && lang(?v) != "" && (LCASE(lang(?v)) IN ({wanted}) || '
-            f'LCASE(STRBEFORE(lang(?v), "-")) IN ({wanted}))')
+    """?v has a language tag that one of ``langs`` matches by SPARQL's ``langMatches`` (basic
+    filtering of RFC 4647: "en" matches "en", "EN-us" and "en-US-x"), as sh:languageIn says."""
+    ranges = " || ".join(f"langMatches(lang(?v), {rdflib.Literal(str(x)).n3()})" for x in langs)
+    return f'isLiteral(?v) && lang(?v) != "" && ({ranges or "false"})'
 
 
 def _node_kind_violation(kind) -> str:
@@ -251,6 +265,11 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
     if path_node is None:
         raise Unsupported("property shape without sh:path")
     value_of = c.pattern(path_node, "?this", "?v")
+    walked = f"{targets} {value_of}"  # the focus nodes joined with their values
+    if c.can_be_empty(path_node):
+        # a focus node absent from the data is its own value through a zero-length path, which
+        # pyoxigraph's path walk does not return (it walks from the nodes of the data)
+        walked = f"{{ {walked} }} UNION {{ {targets} BIND (?this AS ?v) }}"
     severity = _severity(g, prop)
     messages = sorted(str(m) for m in g.objects(prop, SH.message))
     p_str = stringify(g, path_node)
@@ -321,7 +340,7 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
     for unique in g.objects(prop, SH.uniqueLang):
         if unique != rdflib.Literal(True):  # only true activates it ("1"^^xsd:boolean does not)
             continue
-        q = (f"SELECT ?this WHERE {{ {targets} {value_of} "
+        q = (f"SELECT ?this WHERE {{ {walked} "
              f'FILTER (isLiteral(?v) && lang(?v) != "") }} '
              f"GROUP BY ?this (LCASE(lang(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
         add("UniqueLangConstraintComponent", q, lambda f, v: "More than one String shares the same Language")
@@ -345,6 +364,8 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
     if (qshape is None) != (qmin is None):
         raise Unsupported("sh:qualifiedValueShape without sh:qualifiedMinCount (or vice versa)")
     if qshape is not None:
+        if c.can_be_empty(path_node):
+            raise Unsupported("sh:qualifiedValueShape on a path that can be empty")
         cond = _value_condition(c, qshape)
         n = int(qmin)
         q = (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ {value_of} FILTER ({cond}) }} }} "
@@ -385,13 +406,18 @@ def _compile_property(c: _Compiler, owner, prop, targets: str, stringify) -> lis
         flags = " ".join(f"?_f{i}" for i in range(len(value_parts)))
         binds = " ".join(f"BIND (COALESCE({p.condition}, false) AS ?_f{i})" for i, p in enumerate(value_parts))
         any_flag = " || ".join(f"?_f{i}" for i in range(len(value_parts)))
-        q = f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {targets} {value_of} {binds} FILTER ({any_flag}) }}"
+        q = f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {walked} {binds} FILTER ({any_flag}) }}"
         checks.append(_Check(owner, prop, None, q, severity, messages, path_node, parts=value_parts))
     if count_parts:
         having = " || ".join(f"COUNT(DISTINCT ?v) {'<' if kind == 'min' else '>'} {n}"
                              for kind, n in (p.count for p in count_parts))  # no aliases in HAVING
-        walk = f"OPTIONAL {{ {value_of} }}" if any(p.count[0] == "min" for p in count_parts) else value_of
-        q = (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?_n) WHERE {{ {targets} {walk} }} "
+        if c.can_be_empty(path_node):  # every focus node has a value: itself
+            walk = walked
+        elif any(p.count[0] == "min" for p in count_parts):
+            walk = f"{targets} OPTIONAL {{ {value_of} }}"
+        else:
+            walk = walked
+        q = (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?_n) WHERE {{ {walk} }} "
              f"GROUP BY ?this HAVING ({having})")
         checks.append(_Check(owner, prop, None, q, severity, messages, path_node, parts=count_parts))
     return checks
@@ -674,8 +700,10 @@ class _Stringify:
 
 
 def _message_format(text: str, bindings: dict) -> str:
+    """``{$var}`` and ``{?var}`` in a message replaced by the variable's value, taken literally
+    (a value may hold backslashes or ``\\1``)."""
     for var, val in bindings.items():
-        text = re.sub("{{[?$]{}}}".format(var), str(val), text)
+        text = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, val=val: str(val), text)
     return text
 
 

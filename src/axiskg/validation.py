@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -312,6 +313,9 @@ def validate(
         )
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError) as exc:
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
+    except re.error as exc:  # pyshacl 0.40 fills message templates with re.sub: a value with "\\1" breaks it
+        raise InputError("shapes", f"pyshacl cannot fill a message template with these values ({exc}); "
+                         "use the default engine (--engine sparql, --inference none)") from None
     results = _results(raw, shapes_graph, data_graph, locate)
     standard = report_graph_of(results, shapes_graph, data_graph.predicate_objects)
     return Report(conforms=not results, results=results, graph=standard)
