@@ -12,7 +12,9 @@ from axiskg.commands.validate import add_gate_argument, validate_first
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "build", help="write the merged graph (ttl, nt, jsonld, rdf) and shapes to dist/",
-        description="Merge the ontology (ontology/) and every data folder (data/<source>/) into "
+        description="Validate the project against its shapes first (any sh:Violation: the report is printed, "
+        "nothing is written, exit code 1; --no-validate overrides), then merge the ontology (ontology/) and "
+        "every data folder (data/<source>/) into "
         "dist/axiskg.{ttl,nt,jsonld,rdf} and the shapes into dist/shapes.ttl. Rebuilds are byte-identical; "
         "each file is written atomically, and bad input leaves dist/ untouched (exit code 2, naming the "
         "file and line).",
