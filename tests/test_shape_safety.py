@@ -67,6 +67,13 @@ def _ask_component(port: int) -> str:
     '''
 
 
+def _rule(port: int) -> str:
+    return f'''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:rule [ a sh:SPARQLRule ;
+            sh:construct """CONSTRUCT {{ $this ex:q 1 }} WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}""" ] .
+    '''
+
+
 def test_the_listener_sees_an_unguarded_service_request(listener):
     """Without the gate, pyoxigraph itself connects: the listener is a real witness."""
     port = listener.getsockname()[1]
@@ -90,11 +97,11 @@ def _swallow(fn) -> None:
 
 @pytest.mark.parametrize("engine", [["--engine", "sparql"], ["--engine", "pyshacl"], ["--inference", "rdfs"]],
                          ids=["sparql", "pyshacl", "inference"])
-@pytest.mark.parametrize("kind", ["select", "select-escaped", "ask-validator"])
+@pytest.mark.parametrize("kind", ["select", "select-escaped", "ask-validator", "construct-rule"])
 def test_service_in_a_shapes_file_exits_2_and_connects_nowhere(listener, tmp_path, engine, kind):
     port = listener.getsockname()[1]
     text = {"select": _select_shape(port), "select-escaped": _select_shape(port, r"\\u0053ERVICE"),
-            "ask-validator": _ask_component(port)}[kind]
+            "ask-validator": _ask_component(port), "construct-rule": _rule(port)}[kind]
     data, shapes = _files(tmp_path, text)
     proc = run_cli("validate", *engine, "--shapes", str(shapes), str(data), cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr

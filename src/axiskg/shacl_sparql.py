@@ -19,9 +19,17 @@ zero-or-more/one-or-more/zero-or-one paths; ``sh:minCount``, ``sh:maxCount``, ``
 ``re`` as pyshacl does), ``sh:languageIn``, ``sh:uniqueLang``, ``sh:minLength``, ``sh:maxLength``,
 ``sh:minInclusive``/``sh:maxInclusive``/``sh:minExclusive``/``sh:maxExclusive``,
 ``sh:qualifiedValueShape`` (of ``sh:languageIn``/``sh:class``) with ``sh:qualifiedMinCount``, ``sh:or``
-of shapes made only of ``sh:class``; and SHACL-SPARQL ``sh:sparql``/``sh:select`` constraints on node
-shapes, run once with ``$this`` joined to the targets. A node shape using anything else is handed,
-whole, to pyshacl (:attr:`SparqlReport.fallback` names it): correct before fast.
+of shapes made only of ``sh:class``; property shapes with targets of their own; SHACL-SPARQL
+``sh:sparql`` constraints on node and property shapes (``$PATH``; ``?path`` and ``?value`` give the
+result's path and value) and SPARQL-based constraint components (``sh:validator``,
+``sh:nodeValidator``, ``sh:propertyValidator``, SELECT or ASK, ``sh:optional`` parameters). A
+SPARQL query whose ``$this`` can be joined (:func:`axiskg.shape_queries.this_by_join`) runs once
+with the targets joined in; any other runs per focus node with the pre-bound variables
+substituted (``$this``, ``$value``, ``$currentShape``, ``$shapesGraph``, the parameters). A
+shape using anything else is handed, whole, to pyshacl (:attr:`SparqlReport.fallback` names it):
+correct before fast. Every query a shape carries first passes :func:`axiskg.shape_queries.check_shapes`.
+Where pyshacl departs from the spec (``sh:languageIn`` by first subtag, message templates filled
+with ``re.sub``) this engine follows the spec; the W3C suite is the oracle (tests/test_w3c_shacl.py).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from axiskg.sparql_safety import Refused, inspect, mask
 
 #: pre-bound variables besides the parameters (https://www.w3.org/TR/shacl/#pre-binding)
 PRE_BOUND = ("this", "value", "shapesGraph", "currentShape")
-_QUERY_KEYS = (SH.select, SH.ask)
+_QUERY_KEYS = (SH.select, SH.ask, SH.construct)  # construct: SHACL-AF rules, which pyshacl runs
 
 
 def prefixes(g: rdflib.Graph, node) -> str:

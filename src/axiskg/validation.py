@@ -280,8 +280,10 @@ def validate(
 ) -> Report:
     """Validate ``data_graph`` (mixed with ``ont_graph``) against ``shapes_graph``.
 
-    SHACL-SPARQL constraints run (``advanced=True``); warnings and infos do not break
-    conformance. Shapes pyshacl cannot load raise :class:`InputError`. ``locate(term)``,
+    SHACL-SPARQL constraints run (``advanced=True``); ``Report.conforms`` is false when there is
+    any result, as ``sh:conforms`` (whether a run fails is :func:`axiskg.reporting.fails`).
+    Shapes whose SPARQL the gate refuses (:mod:`axiskg.shape_queries`), or pyshacl cannot load,
+    raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
     see :func:`axiskg.loading.source_locator`.
     """
