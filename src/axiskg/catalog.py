@@ -27,6 +27,7 @@ from pathlib import Path
 
 from axiskg import paths
 from axiskg.errors import InputError
+from axiskg.vocab import PROJECT_PREFIXES
 
 FIELDS = ("title", "question", "param", "columns", "expect", "engine-notes")
 REQUIRED = ("title", "question", "columns")
@@ -40,19 +41,6 @@ _PREFIXED_NAME = re.compile(r"^(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[\w][\w.-]
 _VARIABLE = re.compile(r"^[A-Za-z_]\w*$")
 
 
-#: prefixes every parameter value may use (and results are shown with), besides the query's own
-ID = "https://w3id.org/axiskg/id/"
-PROJECT_PREFIXES: dict[str, str] = {
-    "axis": "https://w3id.org/axiskg/ontology#",
-    **{kind: f"{ID}{kind}/" for kind in (
-        "actor", "law", "region", "issue", "event", "driver", "trend", "impact", "factor",
-        "fact", "source", "report", "period")},
-    "mech": ID + "mechanism/",
-    "arch": ID + "architecture/",
-    "init": ID + "initiative/",
-    "claim": ID + "claim/alliance-axis-2025/",
-    "sec": ID + "section/alliance-axis-2025/",
-}
 
 
 def _values_block(name: str) -> re.Pattern[str]:

@@ -6,7 +6,8 @@ Each rule is a SPARQL SELECT in ``axiskg/check_rules/<rule>.rq`` returning ``?en
 rules run and how severe they are; the default is ``check_rules/profile.tsv``.
 
 The queries run on the store from :mod:`axiskg.loading` with the union of all graphs as default
-graph; the ontology is the named graph ``<https://w3id.org/axiskg/graph/ontology>``, every other
+graph; the ontology is the named graph ``vocab.ONTOLOGY_GRAPH`` (written ``<{{ONTOLOGY_GRAPH}}>``
+in the rule files, filled in by :func:`axiskg.vocab.substitute`), every other
 named graph is data.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
-from axiskg.validation import compact
+from axiskg.vocab import compact, substitute
 
 LEVELS = ("ERROR", "WARN", "INFO")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -63,7 +64,7 @@ def available_rules() -> dict[str, Rule]:
     out = {}
     for entry in _rules_dir().iterdir():
         if entry.name.endswith(".rq"):
-            text = entry.read_text(encoding="utf-8")
+            text = substitute(entry.read_text(encoding="utf-8"))
             name = entry.name[: -len(".rq")]
             out[name] = Rule(name, _header(text, "title") or name, _header(text, "description"), text)
     return dict(sorted(out.items()))

@@ -33,9 +33,10 @@ from rdflib.compare import to_canonical_graph
 
 from axiskg import loading
 from axiskg.errors import InputError
-from axiskg.serialize import PREFIXES
+from axiskg import vocab
+from axiskg.vocab import PREFIXES
 
-DCTERMS_REPLACED_BY = URIRef("http://purl.org/dc/terms/isReplacedBy")
+DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
 FORMATS = ("text", "markdown")
 #: the most triples in one version (``AXISKG_DIFF_MAX_TRIPLES`` to change)
 MAX_TRIPLES = int(os.environ.get("AXISKG_DIFF_MAX_TRIPLES", "1000000"))
@@ -95,12 +96,7 @@ def compact(term, prefixes: dict[str, str] = PREFIXES) -> str:
         return term.n3()
     if isinstance(term, BNode):
         return "[]"
-    iri = str(term)
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns) and len(iri) > len(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in prefixes.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return vocab.compact(str(term), prefixes, brackets=True)
 
 
 # --------------------------------------------------------------------------- diffing
@@ -194,7 +190,7 @@ def diff_graphs(old: rdflib.Graph, new: rdflib.Graph) -> GraphDiff:
 
 
 def compact_iri(iri: str) -> str:
-    return compact(URIRef(iri))
+    return vocab.compact(iri, brackets=True)
 
 
 def _tree_labels(graph: rdflib.Graph) -> dict[BNode, BNode] | None:

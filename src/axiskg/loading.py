@@ -28,9 +28,8 @@ from rdflib import XSD
 from axiskg import paths
 from axiskg.errors import InputError
 from axiskg.inputs import read_input
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
-GRAPH_NS = "https://w3id.org/axiskg/graph/"
-ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 
 _FORMATS_BY_EXTENSION = {
     ".ttl": ox.RdfFormat.TURTLE,

@@ -30,9 +30,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from axiskg.errors import InputError
+from axiskg.vocab import ALL_GRAPH
 
 #: the named graph that receives the merged build unless ``--graph`` says otherwise
-DEFAULT_GRAPH = "https://w3id.org/axiskg/graph/all"
+DEFAULT_GRAPH = ALL_GRAPH
 
 EXIT_STORE = 3  # the store is unreachable, refused a request, or answered nonsense
 EXIT_PARTIAL = 4  # the load ran, but the store does not hold what was sent

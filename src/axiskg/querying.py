@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from axiskg import vocab
 from axiskg.errors import InputError
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 
 # strings, IRIs and comments, which may contain the word SERVICE harmlessly
@@ -254,13 +254,7 @@ def short(term, prefixes: dict[str, str] | None = None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        best = max(((p, ns) for p, ns in (prefixes or {}).items() if ns and term.value.startswith(ns)),
-                   key=lambda pn: len(pn[1]), default=None)
-        if best:
-            local = term.value[len(best[1]):]
-            if re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
-                return f"{best[0]}:{local}"
-        return f"<{term.value}>"
+        return vocab.compact(term.value, prefixes or {}, brackets=True, pname=True)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

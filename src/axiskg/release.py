@@ -35,18 +35,18 @@ import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
 from axiskg import loading, paths
+from axiskg import vocab
 from axiskg.serialize import PREFIXES, atomic_write, canonical_graph, serialize
+from axiskg.vocab import ONTOLOGY_IRI
 
-ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
 BASENAME = "axiskg"
 
-VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
-DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
-SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+VOID = rdflib.Namespace(vocab.VOID)
+DCAT = rdflib.Namespace(vocab.DCAT)
+DCTERMS = rdflib.Namespace(vocab.DCTERMS)
+SPDX = rdflib.Namespace(vocab.SPDX)
 
 #: file name -> (IANA media type, title)
 DISTRIBUTIONS = {
@@ -135,7 +135,7 @@ def describe(
     g.add((ds, OWL.versionInfo, Literal(version)))
     g.add((ds, DCAT.version, Literal(version)))
     g.add((ds, DCTERMS.conformsTo, URIRef(version_iri(version))))
-    g.add((ds, VOID.uriSpace, Literal("https://w3id.org/axiskg/id/")))
+    g.add((ds, VOID.uriSpace, Literal(vocab.ID)))
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
 
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-from axiskg.validation import SEVERITIES, Report, Result, compact
+from axiskg.validation import SEVERITIES, Report, Result
+from axiskg.vocab import compact
 
 JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
 FAIL_LEVELS = ("violation", "warning", "info")

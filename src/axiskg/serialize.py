@@ -20,23 +20,8 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-PREFIXES: dict[str, str] = {
-    "axis": "https://w3id.org/axiskg/ontology#",
-    "id": "https://w3id.org/axiskg/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "vann": "http://purl.org/vocab/vann/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "axsh": "https://w3id.org/axiskg/shapes#",
-}
+from axiskg.vocab import PREFIXES
+
 
 #: output format name -> (rdflib serializer, file extension)
 FORMATS: dict[str, tuple[str, str]] = {

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from axiskg import vocab
 from axiskg.errors import InputError
 
-_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
+_PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
 # axis:Actor above axis:State, not a reused prov:Agent)
 _IN_USE = _PREFIXES + """
@@ -32,10 +31,10 @@ _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s 
 _ONTOLOGY = _PREFIXES + """
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a <{kind}> FILTER(isIRI(?x)) }} }}"""
 _KINDS = {
-    "ontology classes": "http://www.w3.org/2002/07/owl#Class",
-    "object properties": "http://www.w3.org/2002/07/owl#ObjectProperty",
-    "datatype properties": "http://www.w3.org/2002/07/owl#DatatypeProperty",
-    "annotation properties": "http://www.w3.org/2002/07/owl#AnnotationProperty",
+    "ontology classes": vocab.OWL + "Class",
+    "object properties": vocab.OWL + "ObjectProperty",
+    "datatype properties": vocab.OWL + "DatatypeProperty",
+    "annotation properties": vocab.OWL + "AnnotationProperty",
 }
 
 
@@ -53,7 +52,7 @@ def _count(store: ox.Store, query: str) -> int:
 
 
 def classes_in_use(store: ox.Store) -> list[str]:
-    from axiskg.loading import ONTOLOGY_GRAPH
+    from axiskg.vocab import ONTOLOGY_GRAPH
 
     rows = store.query(_IN_USE.format(ontology=ONTOLOGY_GRAPH), use_default_graph_as_union=True)
     return sorted(r["class"].value for r in rows)
@@ -73,18 +72,13 @@ def class_counts(store: ox.Store, classes: list[str] | None = None) -> list[Clas
 
 def expand(name: str) -> str:
     """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is."""
-    from axiskg.docs.graphdata import _CURIES
-
-    prefixes = {prefix: ns for ns, prefix in _CURIES.items()}
     name = name.strip()
-    if name.startswith("<") and name.endswith(">"):
-        return name[1:-1]
-    if name.startswith(("http://", "https://", "urn:")):
-        return name
-    prefix, sep, local = name.partition(":")
-    if sep and prefix in prefixes:
-        return prefixes[prefix] + local
-    known = ", ".join(sorted(prefixes))
+    if name.startswith("<") and name.endswith(">") or name.startswith(("http://", "https://", "urn:")):
+        return vocab.expand(name)
+    iri = vocab.expand(name, vocab.DISPLAY_PREFIXES)
+    if iri != name:
+        return iri
+    known = ", ".join(sorted(vocab.DISPLAY_PREFIXES))
     raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
 
 
@@ -95,7 +89,7 @@ def triples(store: ox.Store) -> int:
 
 def measure(store: ox.Store, classes: list[str] | None = None) -> dict:
     """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}``."""
-    from axiskg.loading import ONTOLOGY_GRAPH
+    from axiskg.vocab import ONTOLOGY_GRAPH
 
     counts = class_counts(store, classes)
     graph = {"triples": triples(store),

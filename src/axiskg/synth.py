@@ -25,18 +25,16 @@ import pyoxigraph as ox
 from axiskg import bnodes, loading
 from axiskg.errors import InputError
 from axiskg.serialize import atomic_write
-from axiskg.validation import compact
+from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SH, SKOS, XSD, compact
+from axiskg.vocab import RDF_TYPE as TYPE_IRI
 
 TEMPLATE_REPORT = "alliance-axis-2025"
-ID = "https://w3id.org/axiskg/id/"
-AXIS = "https://w3id.org/axiskg/ontology#"
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-OA_EXACT = ox.NamedNode("http://www.w3.org/ns/oa#exact")
-ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
-EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+RDF_TYPE = ox.NamedNode(TYPE_IRI)
+LABEL = ox.NamedNode(RDFS + "label")
+XSD_DATE = ox.NamedNode(XSD + "date")
+OA_EXACT = ox.NamedNode(OA + "exact")
+ISSUED = ox.NamedNode(DCTERMS + "issued")
+EXACT_MATCH = ox.NamedNode(SKOS + "exactMatch")
 
 
 def _axis(local: str) -> ox.NamedNode:

@@ -13,12 +13,13 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from axiskg.errors import InputError
+from axiskg.vocab import PREFIXES
+from axiskg.vocab import compact as compact  # re-exported: results are shown compacted
 
 # rdflib logs a traceback for every ill-typed literal it reads (e.g. "aldi"^^xsd:integer);
 # ill-typed values are findings of the validation, not errors of the program
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="Parsing weird boolean")
-from axiskg.serialize import PREFIXES
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {name: i for i, name in enumerate(SEVERITIES)}
@@ -156,17 +157,6 @@ def _compact_graph() -> rdflib.Graph:
 
 
 _NS = _compact_graph().namespace_manager
-
-
-def compact(iri: str | None) -> str:
-    """``https://w3id.org/axiskg/ontology#Claim`` -> ``axis:Claim`` (IRIs outside our prefixes
-    stay as they are)."""
-    if iri is None:
-        return ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and iri != ns:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 class _Describer:

@@ -13,20 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-AXIS = "https://w3id.org/axiskg/ontology#"
-ID = "https://w3id.org/axiskg/id/"
+from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
 
-PREFIXES = """\
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = sparql_prefixes("axis", "rdf", "rdfs", "owl", "skos", "org", "oa", "prov", "dcterms")
 
 
 def _value(term) -> str | None:
@@ -233,25 +222,6 @@ def class_hierarchy(store: ox.Store) -> ClassHierarchy:
     )
 
 
-_CURIES = {
-    "http://www.w3.org/ns/prov#": "prov",
-    "http://www.w3.org/ns/org#": "org",
-    "http://www.w3.org/ns/oa#": "oa",
-    "http://www.w3.org/2004/02/skos/core#": "skos",
-    "http://www.w3.org/2006/time#": "time",
-    "http://www.w3.org/2002/07/owl#": "owl",
-    "http://spdx.org/rdf/terms#": "spdx",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
-    "http://www.w3.org/2001/XMLSchema#": "xsd",
-    "http://www.w3.org/ns/shacl#": "sh",
-    "http://purl.org/dc/terms/": "dcterms",
-    "https://w3id.org/axiskg/shapes#": "axsh",
-    ID: "id",
-    AXIS: "axis",
-}
-
-
 def readable(iri: str, labels: dict[str, str]) -> str:
     """The IRI's English label; without one, its local name in words (``prov:hadPrimarySource``
     -> "had primary source", ``time:Instant`` -> "instant"), never a bare CURIE."""
@@ -263,10 +233,7 @@ def readable(iri: str, labels: dict[str, str]) -> str:
 
 
 def curie(iri: str) -> str:
-    for ns, prefix in _CURIES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return compact(iri, DISPLAY_PREFIXES)
 
 
 # --------------------------------------------------------------------------- claims, entities, structure
@@ -353,12 +320,12 @@ class Entity:
 def entities(store: ox.Store) -> list[Entity]:
     """Every typed individual under ``/id/`` except claims, report components and evidence."""
     labels = english_labels(store)
-    rows = select(store, """
-        SELECT ?e ?kind WHERE {
-          ?e a ?kind . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "https://w3id.org/axiskg/id/"))
-          FILTER NOT EXISTS { ?e a/rdfs:subClassOf* axis:Claim }
-          FILTER NOT EXISTS { ?e a/rdfs:subClassOf* axis:ReportComponent }
-        }""")
+    rows = select(store, f"""
+        SELECT ?e ?kind WHERE {{
+          ?e a ?kind . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{ID}"))
+          FILTER NOT EXISTS {{ ?e a/rdfs:subClassOf* axis:Claim }}
+          FILTER NOT EXISTS {{ ?e a/rdfs:subClassOf* axis:ReportComponent }}
+        }}""")
     kinds = defaultdict(set)
     for r in rows:
         kinds[r["e"]].add(readable(r["kind"], labels))
@@ -375,8 +342,7 @@ def entities(store: ox.Store) -> list[Entity]:
     matches = defaultdict(set)
     for r in select(store, "SELECT ?e ?m WHERE { ?e skos:exactMatch ?m }"):
         matches[r["e"]].add(r["m"])
-    skip = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
-            "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/2004/02/skos/core#exactMatch"}
+    skip = {RDF_TYPE, RDFS + "label", SKOS + "altLabel", SKOS + "exactMatch"}
     facts = defaultdict(set)
     for r in select(store, "SELECT ?e ?p ?o WHERE { ?e ?p ?o FILTER(!isBlank(?o)) }"):
         if r["e"] in kinds and r["p"] not in skip:

@@ -35,10 +35,8 @@ GRAPH_FORMATS: dict[str, Format] = {
 
 
 def turtle_prefixes() -> dict[str, str]:
-    """Prefixes for Turtle output: the project's vocabularies and one per kind of entity.
-    (Imported here, in the main process, so workers need not import rdflib.)"""
-    from axiskg.catalog import PROJECT_PREFIXES
-    from axiskg.serialize import PREFIXES
+    """Prefixes for Turtle output: the project's vocabularies and one per kind of entity."""
+    from axiskg.vocab import PREFIXES, PROJECT_PREFIXES
 
     return {**{p: ns for p, ns in PREFIXES.items() if p not in ("sh", "id")}, **PROJECT_PREFIXES}
 

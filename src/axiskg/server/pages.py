@@ -11,23 +11,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
-ID_BASE = "https://w3id.org/axiskg/id/"
-ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
-ONTOLOGY_NS = ONTOLOGY_IRI + "#"
-ONTOLOGY_GRAPH = "https://w3id.org/axiskg/graph/ontology"
+from axiskg.vocab import AXIS as ONTOLOGY_NS
+from axiskg.vocab import ID as ID_BASE
+from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL_PROPERTIES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-)
-_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl:  <http://www.w3.org/2002/07/owl#>
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa:   <http://www.w3.org/ns/oa#>
-"""
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
+_PREFIXES = sparql_prefixes("rdfs", "skos", "owl", "axis", "oa")
 # an English (or language-less) label, used for every linked node
 _LABEL = "OPTIONAL {{ {node} rdfs:label {var} FILTER(lang({var}) = 'en' || lang({var}) = '') }}"
 
@@ -181,14 +170,7 @@ def safe_href(iri: str) -> str | None:
     return iri if scheme in ("http", "https", "mailto") else None
 
 
-def short_name(iri: str) -> str:
-    from axiskg.serialize import PREFIXES
-
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best:
-        prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-        return f"{prefix}:{iri[len(best):]}"
-    return iri
+short_name = compact
 
 
 def term(binding: dict | None, label: dict | None = None) -> Term | None:
