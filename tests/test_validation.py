@@ -3,7 +3,8 @@ from pathlib import Path
 
 from axiskg import loading
 from axiskg.reporting import fails
-from axiskg.validation import format_text, validate
+from axiskg.reporting import format_text
+from axiskg.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AXIS = "https://w3id.org/axiskg/ontology#"

@@ -66,3 +66,49 @@ def test_vocab_imports_neither_rdflib_nor_pyoxigraph():
     code = "import sys, axiskg.vocab; print(sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- one format table
+
+
+def test_one_format_table_agrees_on_json():
+    from axiskg import loading, paths, rdf_formats
+    from axiskg.server import formats
+
+    assert rdf_formats.by_path("x.json").name == "jsonld"
+    assert ".json" in paths.RDF_EXTENSIONS and ".json-ld" in paths.RDF_EXTENSIONS
+    assert loading.resolve_format(Path("x.json")) == rdf_formats.FORMATS["jsonld"].oxigraph
+    assert formats.GRAPH_FORMATS["jsonld"].media_type == rdf_formats.FORMATS["jsonld"].media_type
+    assert rdf_formats.by_name("N-Triples").name == "ntriples"
+    assert rdf_formats.by_path("x.txt") is None
+
+
+def test_a_json_file_in_a_data_folder_is_loaded_as_json_ld(tmp_path):
+    from axiskg import loading
+
+    (tmp_path / "a.json").write_text('{"@id": "http://example.org/a", "http://example.org/p": "v"}')
+    store = loading.load_files([tmp_path])
+    assert len(store) == 1
+
+
+# --------------------------------------------------------------------------- one path renderer
+
+
+def test_shacl_paths_render_readable_and_sparql():
+    import rdflib
+
+    from axiskg import shacl_paths
+
+    g = rdflib.Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix axis: <https://w3id.org/axiskg/ontology#> .
+        axis:s sh:path ( axis:a [ sh:inversePath axis:b ] [ sh:zeroOrMorePath axis:c ] ) .
+        axis:t sh:path [ sh:alternativePath ( axis:a [ sh:oneOrMorePath axis:b ] ) ] .
+        axis:u sh:path [ sh:foo axis:a ] .
+    """, format="turtle")
+    path = {s.split("#")[1]: o for s, o in ((str(s), o) for s, o in g.subject_objects(rdflib.SH.path))}
+    assert shacl_paths.render(g, path["s"]) == "axis:a / ^axis:b / (axis:c)*"
+    assert shacl_paths.render(g, path["t"]) == "(axis:a | (axis:b)+)"
+    a, b, c = (vocab.AXIS + x for x in "abc")
+    assert shacl_paths.render(g, path["s"], sparql=True) == f"(<{a}>/^(<{b}>)/(<{c}>)*)"
+    assert shacl_paths.render(g, path["t"], sparql=True) == f"(<{a}>|(<{b}>)+)"
+    assert shacl_paths.render(g, path["u"]) is None

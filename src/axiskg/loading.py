@@ -25,42 +25,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import XSD
 
-from axiskg import paths
+from axiskg import paths, rdf_formats
 from axiskg.errors import InputError
 from axiskg.inputs import read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 
-_FORMATS_BY_EXTENSION = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json-ld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
-#: names accepted for an explicit ``format`` override (e.g. ``--format-in``)
-FORMAT_NAMES = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "n-triples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "n-quads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "rdf/xml": ox.RdfFormat.RDF_XML,
-}
 
 # "Parser error at line 3 column 11: ...", "... between line 3 column 11 and line 4 column 1: ..."
 _LOCATION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
@@ -74,16 +44,15 @@ def resolve_format(path: Path, format: str | ox.RdfFormat | None = None) -> ox.R
     if isinstance(format, ox.RdfFormat):
         return format
     if format is not None:
-        try:
-            return FORMAT_NAMES[format.lower()]
-        except KeyError:
-            known = ", ".join(sorted(FORMAT_NAMES))
-            raise InputError(None, f"unknown RDF format {format!r} (known: {known})") from None
-    name = path.name.lower()
-    for ext, fmt in _FORMATS_BY_EXTENSION.items():
-        if name.endswith(ext):
-            return fmt
-    raise InputError(path, f"unknown RDF file extension {path.suffix!r}")
+        found = rdf_formats.by_name(format)
+        if found is None:
+            known = ", ".join(sorted(rdf_formats.BY_NAME))
+            raise InputError(None, f"unknown RDF format {format!r} (known: {known})")
+        return found.oxigraph
+    found = rdf_formats.by_path(path.name)
+    if found is None:
+        raise InputError(path, f"unknown RDF file extension {path.suffix!r}")
+    return found.oxigraph
 
 
 def read_rdf_bytes(path: Path) -> bytes:
@@ -329,7 +298,7 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
         store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name))
 
 
-def _expand(path: Path) -> list[Path]:
+def expand_path(path: Path) -> list[Path]:
     """A file as itself, a folder as the RDF files below it."""
     if path.is_dir():
         files = paths.rdf_files_under(path)
@@ -380,7 +349,7 @@ def _load(jobs: list[tuple[Path, str, str | None]], progress: bool) -> ox.Store:
 
 
 def _user_jobs(given: Path | str, format: str | None) -> list[tuple[Path, str, str | None]]:
-    return [(path, path.resolve().as_uri(), format) for path in _expand(Path(given))]
+    return [(path, path.resolve().as_uri(), format) for path in expand_path(Path(given))]
 
 
 def load_into(store: ox.Store, given: Path | str, format: str | None = None) -> None:
@@ -413,11 +382,7 @@ def load_shapes(root: Path | str | None = None) -> rdflib.Graph:
 # --------------------------------------------------------------------------- rdflib views
 
 
-def _graph_names(store: ox.Store) -> list[str]:
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-
-
-class _TermConverter:
+class TermConverter:
     """pyoxigraph terms -> rdflib terms; a blank node keeps one rdflib BNode throughout."""
 
     def __init__(self) -> None:
@@ -444,7 +409,7 @@ class _TermConverter:
 
 def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Graph:
     """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph."""
-    convert = _TermConverter()
+    convert = TermConverter()
     out = rdflib.Graph()
     if graphs is None:
         quad_sets = [store.quads_for_pattern(None, None, None)]
@@ -472,7 +437,7 @@ def parse_ntriples(data: bytes):
 
 def triples_to_rdflib(triples: Iterable) -> rdflib.Graph:
     """pyoxigraph triples as a plain rdflib Graph (blank-node labels kept)."""
-    convert = _TermConverter()
+    convert = TermConverter()
     out = rdflib.Graph()
     for t in triples:
         out.add((convert(t.subject), convert(t.predicate), convert(t.object)))
@@ -486,7 +451,7 @@ def ontology_graph(store: ox.Store) -> rdflib.Graph:
 
 def data_graph(store: ox.Store) -> rdflib.Graph:
     """Every graph except the ontology's (default graph included) as one rdflib Graph."""
-    convert = _TermConverter()
+    convert = TermConverter()
     out = rdflib.Graph()
     for q in store.quads_for_pattern(None, None, None):
         graph = q.graph_name

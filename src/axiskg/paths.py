@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json-ld", ".rdf", ".owl", ".xml")
+from axiskg.rdf_formats import EXTENSIONS as RDF_EXTENSIONS
 
 
 def packaged_root() -> Path:

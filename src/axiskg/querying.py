@@ -24,15 +24,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import vocab
+from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 
-# strings, IRIs and comments, which may contain the word SERVICE harmlessly
-_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
 
 class EndpointError(InputError):
@@ -56,27 +54,20 @@ class Table:
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 
-def _code(sparql: str) -> str:
-    """``sparql`` with strings, IRIs and comments blanked out (line numbers kept)."""
-    return _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), sparql)
-
-
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments and strings."""
-    m = _QUERY_FORM.search(_code(sparql))
+    m = _QUERY_FORM.search(sparql_safety.mask(sparql))
     return m.group(1).upper() if m else "SELECT"
 
 
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
     anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
-    from axiskg.sparql_safety import Refused, _code, inspect
-
     try:
-        inspect(sparql)
-    except Refused as exc:
-        code = _code(sparql)  # strings, IRIs and comments blanked out
-        m = re.search(r"service", code, re.I) or re.search(r"\S", code)
+        sparql_safety.inspect(sparql)
+    except sparql_safety.Refused as exc:
+        code = sparql_safety.mask(sparql)  # strings, IRIs and comments blanked out, offsets kept
+        m = re.search(r"(?<![?$\w:-])service", code, re.I) or re.search(r"\S", code)
         line = code.count("\n", 0, m.start()) + 1 if m else None
         raise InputError(source, exc.message, line) from None
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-from axiskg.validation import SEVERITIES, Report, Result
-from axiskg.vocab import compact
+from typing import TYPE_CHECKING
+
+from axiskg.vocab import SEVERITIES, compact
+
+if TYPE_CHECKING:  # reporting is imported by the CLI's option parsing: no rdflib at import time
+    from axiskg.validation import Report, Result
 
 JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
 FAIL_LEVELS = ("violation", "warning", "info")

@@ -44,10 +44,11 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-from axiskg import loading, shape_queries
+from axiskg import loading, shacl_paths, shape_queries
 from axiskg.errors import InputError
 from axiskg.sparql_safety import mask
-from axiskg.validation import _NS, Report, Result, _Describer, _local, report_graph_of
+from axiskg.validation import NAMESPACES, Describer, Report, Result, report_graph_of
+from axiskg.vocab import local_name
 
 _NO_PATH = object()  # result(): the check's own path
 
@@ -115,20 +116,10 @@ class _Compiler:
 
     # ---- paths
     def path(self, node) -> str:
-        g = self.g
-        if isinstance(node, rdflib.URIRef):
-            return f"<{node}>"
-        if g.value(node, RDF.first) is not None:
-            return "(" + "/".join(self.path(x) for x in self.items(node)) + ")"
-        for pred, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
-                          (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
-            inner = g.value(node, pred)
-            if inner is not None:
-                return fmt.format(self.path(inner))
-        alt = g.value(node, SH.alternativePath)
-        if alt is not None:
-            return "(" + "|".join(self.path(x) for x in self.items(alt)) + ")"
-        raise Unsupported(f"path {node}")
+        text = shacl_paths.render(self.g, node, sparql=True)
+        if text is None:
+            raise Unsupported(f"path {node}")
+        return text
 
     def pattern(self, node, subject: str, obj: str) -> str:
         """``subject PATH obj`` as a group pattern; a sequence of plain predicates becomes a chain
@@ -639,21 +630,21 @@ def compile_shapes(shapes: rdflib.Graph, stringify, subclasses=None) -> tuple[li
 
 
 class _Describe:
-    """Results' strings exactly as :class:`axiskg.validation._Describer` makes them from
+    """Results' strings exactly as :class:`axiskg.validation.Describer` makes them from
     pyshacl's report, read from the store instead of an rdflib copy of the data."""
 
     def __init__(self, store: ox.Store, shapes: rdflib.Graph) -> None:
         self.store = store
         self.shapes = shapes
-        self.describer = _Describer(rdflib.Graph(), shapes, rdflib.Graph())
-        self.convert = loading._TermConverter()
+        self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
+        self.convert = loading.TermConverter()
         self._cache: dict = {}
 
     def node(self, term) -> str:
         if isinstance(term, ox.NamedNode):
             return term.value
         if isinstance(term, ox.Literal):
-            return self.convert(term).n3(_NS)
+            return self.convert(term).n3(NAMESPACES)
         hit = self._cache.get(term)
         if hit is None:
             hit = self._cache[term] = self._bnode(term)
@@ -683,7 +674,7 @@ class _Stringify:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.convert = loading._TermConverter()
+        self.convert = loading.TermConverter()
         self.fresh = rdflib.Graph()
 
     def __call__(self, graph, term) -> str:
@@ -754,7 +745,7 @@ def _run(store: ox.Store, checks: list, scope: dict, describe, results: list, lo
         focus_node = describe.convert(focus)
         path = check.path if path is _NO_PATH else path
         return Result(
-            severity=_local(str(check.severity)),
+            severity=local_name(str(check.severity)),
             focus=describe.node(focus),
             path=describe.describer.path(path),
             component=str(component or check.component),
@@ -795,7 +786,7 @@ def read_shapes(given: list) -> rdflib.Graph:
     from pathlib import Path
 
     triples = []
-    for path in [p for g in given for p in loading._expand(Path(g))]:
+    for path in [p for g in given for p in loading.expand_path(Path(g))]:
         fmt = loading.resolve_format(path)
         data = loading.read_rdf_bytes(path)
         if fmt == ox.RdfFormat.RDF_XML:

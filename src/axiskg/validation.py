@@ -12,8 +12,9 @@ from rdflib import RDF, SH
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from axiskg import shacl_paths
 from axiskg.errors import InputError
-from axiskg.vocab import PREFIXES
+from axiskg.vocab import PREFIXES, SEVERITIES, local_name
 from axiskg.vocab import compact as compact  # re-exported: results are shown compacted
 
 # rdflib logs a traceback for every ill-typed literal it reads (e.g. "aldi"^^xsd:integer);
@@ -21,7 +22,6 @@ from axiskg.vocab import compact as compact  # re-exported: results are shown co
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="Parsing weird boolean")
 
-SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
 
@@ -56,7 +56,7 @@ class Result:
     @property
     def component_name(self) -> str:
         """Short local name, e.g. ``MinCountConstraintComponent``."""
-        return _local(self.component)
+        return local_name(self.component)
 
     def sort_key(self) -> tuple:
         return (
@@ -145,10 +145,6 @@ def report_graph_of(results: list[Result], shapes: rdflib.Graph, data_edges) -> 
     return g
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _compact_graph() -> rdflib.Graph:
     g = rdflib.Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
@@ -156,10 +152,10 @@ def _compact_graph() -> rdflib.Graph:
     return g
 
 
-_NS = _compact_graph().namespace_manager
+NAMESPACES = _compact_graph().namespace_manager
 
 
-class _Describer:
+class Describer:
     """Stable, readable strings for terms of the report, shapes and data graphs."""
 
     def __init__(self, report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> None:
@@ -169,7 +165,7 @@ class _Describer:
         if isinstance(term, rdflib.URIRef):
             return str(term)
         if isinstance(term, rdflib.Literal):
-            return term.n3(_NS)
+            return term.n3(NAMESPACES)
         return self._bnode(term, graph if graph is not None else self.data)
 
     def _bnode(self, term, graph: rdflib.Graph, depth: int = 0) -> str:
@@ -198,23 +194,7 @@ class _Describer:
         return "[]"
 
     def _path_expr(self, g: rdflib.Graph, term) -> str | None:
-        if isinstance(term, rdflib.URIRef):
-            return compact(str(term))
-        for pred, fmt in (
-            (SH.inversePath, "^{}"),
-            (SH.zeroOrMorePath, "({})*"),
-            (SH.oneOrMorePath, "({})+"),
-            (SH.zeroOrOnePath, "({})?"),
-        ):
-            inner = g.value(term, pred)
-            if inner is not None:
-                return fmt.format(self._path_expr(g, inner))
-        alt = g.value(term, SH.alternativePath)
-        if alt is not None:
-            return "(" + " | ".join(self._path_expr(g, x) or "?" for x in Collection(g, alt)) + ")"
-        if g.value(term, RDF.first) is not None:
-            return " / ".join(self._path_expr(g, x) or "?" for x in Collection(g, term))
-        return None
+        return shacl_paths.render(g, term)
 
     def shape(self, term) -> str:
         if not isinstance(term, rdflib.BNode):
@@ -228,7 +208,7 @@ class _Describer:
 
 
 def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None) -> list[Result]:
-    describe = _Describer(report, shapes, data)
+    describe = Describer(report, shapes, data)
     out = []
     # only the report's own results: pyshacl also types the nested sh:detail results of sh:node
     for r in report.objects(None, SH.result):
@@ -243,7 +223,7 @@ def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, loc
         out.append(
             Result(
                 source=locate(focus) if locate is not None else None,
-                severity=_local(str(severity)),
+                severity=local_name(str(severity)),
                 focus=describe.node(focus),
                 path=describe.path(path),
                 component=str(report.value(r, SH.sourceConstraintComponent)),
@@ -313,8 +293,3 @@ def validate(
     return Report(conforms=not results, results=results, graph=standard)
 
 
-def format_text(report: Report, **options) -> str:
-    """Human-readable report; see :func:`axiskg.reporting.format_text`."""
-    from axiskg.reporting import format_text as _format_text
-
-    return _format_text(report, **options)

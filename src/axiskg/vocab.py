@@ -36,6 +36,9 @@ AXSH = BASE + "shapes#"
 
 RDF_TYPE = RDF + "type"
 
+#: SHACL severities (local names in ``sh:``), most severe first
+SEVERITIES = ("Violation", "Warning", "Info")
+
 # --------------------------------------------------------------------------- graph IRIs
 
 GRAPH_NS = BASE + "graph/"
@@ -104,6 +107,11 @@ def compact(iri: str | None, prefixes: Mapping[str, str] = PREFIXES, *, brackets
         if not pname or (_PN_LOCAL.fullmatch(local) and not local.endswith(".")):
             return f"{best}:{local}"
     return f"<{iri}>" if brackets else iri
+
+
+def local_name(iri: str) -> str:
+    """The part of ``iri`` after its last ``#`` or ``/``."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str:

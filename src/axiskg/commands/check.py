@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from axiskg.commands import root_of
+from axiskg.commands import add_format_in, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
 
 
@@ -22,7 +22,7 @@ def register(subparsers) -> None:
         "Exit codes: 0 no ERROR, 1 an ERROR rule fired, 2 bad input.",
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="data files or folders to check instead of data/")
-    p.add_argument("--format-in", metavar="FMT", help="parse the data PATHs as FMT whatever their extension")
+    add_format_in(p, "the data PATHs")
     p.add_argument("--profile", type=Path, metavar="FILE", help="TSV of 'SEVERITY<TAB>rule' lines (default: the shipped profile)")
     p.add_argument("--output", "-o", choices=("text", "json", "tsv"), default="text", help="report format (default: text)")
     p.add_argument("--list-rules", action="store_true", help="list the rules and their severities, then exit")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from axiskg.commands import root_of
+from axiskg.publish import AUTH_SCHEMES, DEFAULT_GRAPH, METHODS
 
 PASSWORD_ENV = "AXISKG_STORE_PASSWORD"
 
@@ -29,14 +30,14 @@ def register(subparsers) -> None:
     p.add_argument("--endpoint", required=True, metavar="URL",
                    help="the store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query (Oxigraph) "
                    "or http://127.0.0.1:8890/sparql (Virtuoso)")
-    p.add_argument("--graph", metavar="IRI", help="named graph to replace (default: https://w3id.org/axiskg/graph/all)")
+    p.add_argument("--graph", metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
     p.add_argument("--user", metavar="U", help="user name for the store's write endpoints")
     p.add_argument("--password", metavar="P", help=f"password (default: ${PASSWORD_ENV})")
-    p.add_argument("--auth", choices=("auto", "basic", "digest"), default="auto",
+    p.add_argument("--auth", choices=AUTH_SCHEMES, default="auto",
                    help="HTTP authentication scheme (default: whatever the server asks for)")
     p.add_argument("--gsp", metavar="URL", help="Graph Store Protocol URL (default: derived from --endpoint)")
     p.add_argument("--update", metavar="URL", help="SPARQL Update URL (default: derived from --endpoint)")
-    p.add_argument("--method", choices=("auto", "gsp", "update"), default="auto",
+    p.add_argument("--method", choices=METHODS, default="auto",
                    help="how to load: auto = Graph Store Protocol, else SPARQL Update (default: auto)")
     p.add_argument("--file", type=Path, metavar="FILE",
                    help="publish this RDF file instead of the build (dist/axiskg.nt)")

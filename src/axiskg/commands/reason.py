@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from axiskg.commands import root_of
+from axiskg.commands import add_format_in, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 
@@ -23,7 +23,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="data files or folders to add to the project's data")
     p.add_argument("--only", action="store_true", help="reason over the ontology and the PATHs only, without data/")
-    p.add_argument("--format-in", metavar="FMT", help="parse the data PATHs as FMT whatever their extension")
+    add_format_in(p, "the data PATHs")
     p.add_argument("--examples", type=int, default=5, metavar="N", help="inferred types to show (default: 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)

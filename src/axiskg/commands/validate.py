@@ -11,8 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from axiskg.commands import root_of
+from axiskg.commands import add_format_in, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
+from axiskg.reporting import FAIL_LEVELS, OUTPUTS
 
 
 def register(subparsers) -> None:
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
         "Exit codes: 0 conforms, 1 shapes violated, 2 unreadable input or usage error.",
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="RDF files or folders to validate")
-    p.add_argument("--format-in", metavar="FMT", help="parse the inputs as FMT (turtle, nt, nq, trig, json-ld, xml) whatever their extension")
+    add_format_in(p, "the inputs")
     p.add_argument("--shapes", type=Path, action="append", metavar="FILE", help="shapes file or folder to use instead of the project's (repeatable)")
     p.add_argument(
         "--inference",
@@ -36,9 +37,9 @@ def register(subparsers) -> None:
                    help="sparql: the shapes compiled to SPARQL over the embedded store (fast, same results "
                    "as pyshacl; shapes it cannot compile go to pyshacl); pyshacl: pyshacl for everything. "
                    "--inference other than none always uses pyshacl (default: sparql)")
-    p.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
+    p.add_argument("--fail-on", choices=FAIL_LEVELS, default="violation",
                    help="lowest severity that makes the run fail with exit code 1 (default: violation)")
-    p.add_argument("--output", "-o", choices=("text", "json", "turtle", "junit", "github"), default="text",
+    p.add_argument("--output", "-o", choices=OUTPUTS, default="text",
                    help="report format (default: text)")
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
@@ -63,20 +64,22 @@ def _literal_problems(store, root) -> bool:
 def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.reporting import FORMATTERS, fails
-    from axiskg.validation import validate
 
     root = root_of(args)
+    store = _load(args, root)
+    shapes = _shapes(args, root)
     if args.engine == "sparql" and args.inference == "none":
-        return _run_sparql(args, root)
-    if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in, progress=True)
-        ontology = loading.ontology_graph(loading.load_store(root, data=False))
+        from axiskg.shacl_sparql import validate_store
+
+        report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
+        if report.fallback:
+            print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
+                  file=sys.stderr)
     else:
-        store = loading.load_store(root, format=args.format_in, progress=True)
-        ontology = loading.ontology_graph(store)
-    shapes = _shapes(args, root)
-    report = validate(loading.data_graph(store), shapes, ontology, args.inference,
-                      locate=loading.source_locator(store))
+        from axiskg.validation import validate
+
+        report = validate(loading.data_graph(store), shapes, loading.ontology_graph(store), args.inference,
+                          locate=loading.source_locator(store))
     options = {"fail_on": args.fail_on}
     if args.output == "text":
         options["color"] = use_color()
@@ -85,28 +88,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if fails(report, args.fail_on) or bad_literals else EXIT_OK
 
 
-def _run_sparql(args: argparse.Namespace, root: Path) -> int:
+def _load(args: argparse.Namespace, root: Path):
+    """The store to validate: the given PATHs plus the project's ontology, else the project."""
     from axiskg import loading, paths
-    from axiskg.reporting import FORMATTERS, fails
-    from axiskg.shacl_sparql import validate_store
 
-    if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in, progress=True)
-        for path in paths.ontology_files(root):
-            loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
-    else:
-        store = loading.load_store(root, format=args.format_in, progress=True)
-    shapes = _shapes(args, root)
-    report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
-    if report.fallback:
-        print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
-              file=sys.stderr)
-    options = {"fail_on": args.fail_on}
-    if args.output == "text":
-        options["color"] = use_color()
-    sys.stdout.write(FORMATTERS[args.output](report, **options))
-    bad_literals = _literal_problems(store, None if args.paths else root)
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) or bad_literals else EXIT_OK
+    if not args.paths:
+        return loading.load_store(root, format=args.format_in, progress=True)
+    store = loading.load_files(args.paths, format=args.format_in, progress=True)
+    for path in paths.ontology_files(root):
+        loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
+    return store
 
 
 def _shapes(args: argparse.Namespace, root: Path):

@@ -19,6 +19,7 @@ from rdflib import OWL, RDF, RDFS
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
+from axiskg import shacl_paths
 from axiskg.docs.graphdata import curie
 
 
@@ -246,20 +247,7 @@ def _term(graph: rdflib.Graph, node) -> str:
 def _path(graph: rdflib.Graph, node) -> str:
     if node is None:
         return ""
-    if isinstance(node, rdflib.BNode) and (node, RDF.first, None) in graph:
-        return " / ".join(_path(graph, x) for x in Collection(graph, node))
-    if isinstance(node, rdflib.BNode):
-        inverse = graph.value(node, SH.inversePath)
-        if inverse is not None:
-            return "^" + _path(graph, inverse)
-        alternative = graph.value(node, SH.alternativePath)
-        if alternative is not None:
-            return " | ".join(_path(graph, x) for x in Collection(graph, alternative))
-        for kind, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-            inner = graph.value(node, kind)
-            if inner is not None:
-                return _path(graph, inner) + mark
-    return curie(str(node))
+    return shacl_paths.render(graph, node, curie) or curie(str(node))
 
 
 def _english(graph: rdflib.Graph, node, prop) -> str:

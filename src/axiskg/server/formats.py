@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from axiskg import rdf_formats
+
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,8 @@ RESULT_FORMATS: dict[str, Format] = {
 
 #: CONSTRUCT and DESCRIBE results, entity and ontology descriptions (Turtle answers */*)
 GRAPH_FORMATS: dict[str, Format] = {
-    "turtle": Format("text/turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
-    "ntriples": Format("application/n-triples", ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-    "jsonld": Format("application/ld+json", ox.RdfFormat.JSON_LD, ("application/json",)),
-    "rdfxml": Format("application/rdf+xml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
+    **{name: Format(f.media_type, f.oxigraph, f.media_aliases)
+       for name, f in ((n, rdf_formats.FORMATS[n]) for n in ("turtle", "ntriples", "jsonld", "rdfxml"))},
     "html": Format("text/html", None, ("application/xhtml+xml",)),
 }
 
