@@ -8,7 +8,7 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -e '.[all,test]'
 	touch $(STAMP)
 
 AXISKG := $(VENV)/bin/axiskg

@@ -27,11 +27,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, catalog, crosscheck, loading, stores
+from axiskg import build, catalog, crosscheck, loading
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
 from axiskg.querying import EndpointError, run_endpoint, run_local
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import stores  # noqa: E402  (tests/stores.py: starts and stops the reference stores)
 ID = "https://w3id.org/axiskg/id/"
 
 

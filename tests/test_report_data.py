@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from axiskg import loading, paths
+from axiskg import loading
+from report_text import report_text_path  # tests/report_text.py
 
 AXIS = "https://w3id.org/axiskg/ontology#"
 REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
@@ -33,7 +34,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    path = paths.report_text_path()
+    path = report_text_path()
     if not path.is_file():
         pytest.skip(
             f"REPORT TEXT NOT FOUND at {path}: set AXISKG_REPORT_TEXT to the report's text file "
@@ -83,7 +84,7 @@ def chapter_titles(text: str) -> list[str]:
 # --------------------------------------------------------------------------- metadata
 def test_recorded_sha256_matches_the_source_text(text, store):
     recorded = select(store, f"SELECT ?v WHERE {{ <{REPORT}> spdx:checksum/spdx:checksumValue ?v }}")
-    actual = hashlib.sha256(paths.report_text_path().read_bytes()).hexdigest()
+    actual = hashlib.sha256(report_text_path().read_bytes()).hexdigest()
     assert recorded == [(actual,)]
     assert actual == "08ea60974ca35e598da44d0c7163238065462a4c436f7a626e9a089ab505c903"
 

@@ -15,7 +15,9 @@ from collections import Counter
 import pytest
 from conftest import run_cli
 
-from axiskg import build, catalog, crosscheck, loading, paths, stores
+import stores  # tests/stores.py
+
+from axiskg import build, catalog, crosscheck, loading, paths
 from axiskg.publish import DEFAULT_GRAPH
 from axiskg.querying import run_endpoint, run_local
 

@@ -76,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
 
             sandbox.enter(f"axiskg {args.command}")
         return int(args.func(args))
+    except ModuleNotFoundError as exc:  # an optional dependency imported deeper down
+        from axiskg.commands import MissingExtra, extra_of
+
+        top = (exc.name or "").split(".")[0]
+        extra = extra_of(top)
+        if extra is None:
+            raise
+        print(f"axiskg: error: {MissingExtra(extra, top, _requested_command(argv))}", file=sys.stderr)
+        return EXIT_INPUT
     except InputError as exc:
         print(f"axiskg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -62,12 +62,5 @@ def data_files(root: Path | str | None = None) -> list[Path]:
     return rdf_files_under(data) if data.is_dir() else []
 
 
-def report_text_path(root: Path | str | None = None) -> Path:
-    env = os.environ.get("AXISKG_REPORT_TEXT")
-    if env:
-        return Path(env)
-    return _root(root) / ".." / "shared" / "seed" / "alliance-axis-report.txt"
-
-
 def dist_dir(root: Path | str | None = None) -> Path:
     return _root(root) / "dist"

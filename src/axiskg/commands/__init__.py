@@ -3,7 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
+
+from axiskg.errors import InputError
+
+#: optional extra -> the top-level modules it installs (``pip install 'axiskg[EXTRA]'``)
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "serve": ("starlette", "uvicorn", "jinja2"),
+    "docs": ("pylode", "jinja2", "graphviz"),
+    "reason": ("owlready2",),
+    "publish": ("requests",),
+}
+
+
+class MissingExtra(InputError):
+    """A command needs an optional dependency that is not installed."""
+
+    def __init__(self, extra: str, module: str, command: str | None = None) -> None:
+        who = f"'axiskg {command}'" if command else "this command"
+        super().__init__(None, f"{who} needs the optional dependencies of the [{extra}] extra "
+                         f"(missing: {module}); install them with: pip install 'axiskg[{extra}]'")
+        self.extra, self.module = extra, module
+
+
+def require(extra: str, command: str | None = None) -> None:
+    """Raise :class:`MissingExtra` unless every module of ``extra`` can be imported."""
+    for module in EXTRAS[extra]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise MissingExtra(extra, module, command)
+
+
+def extra_of(module: str) -> str | None:
+    """The extra that installs the top-level ``module``, if any."""
+    return next((extra for extra, modules in EXTRAS.items() if module in modules), None)
 
 
 def root_of(args: argparse.Namespace) -> Path:

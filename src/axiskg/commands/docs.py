@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import root_of
+from axiskg.commands import require, root_of
 
 
 def register(subparsers) -> None:
@@ -28,6 +28,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require("docs", "docs")
     from axiskg import paths
     from axiskg.docs import site
     from axiskg.serialize import atomic_write

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from axiskg.commands import root_of
+from axiskg.commands import require, root_of
 from axiskg.publish import AUTH_SCHEMES, DEFAULT_GRAPH, METHODS
 
 PASSWORD_ENV = "AXISKG_STORE_PASSWORD"
@@ -54,6 +54,7 @@ def _log(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require("publish", "publish")
     from axiskg.errors import InputError
     from axiskg.publish import DEFAULT_GRAPH, PublishError, derive_endpoints, ensure_built, publish
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from axiskg.commands import add_format_in, root_of
+from axiskg.commands import add_format_in, require, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 
@@ -30,6 +30,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require("reason", "reason")
     from axiskg import loading, reasoning
 
     if args.only and not args.paths:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from axiskg.commands import root_of
+from axiskg.commands import require, root_of
 from axiskg.errors import EXIT_INPUT, EXIT_OK, InputError
 
 
@@ -89,6 +89,7 @@ def _check_sandbox() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require("serve", "serve")
     import sys
 
     import pyoxigraph as ox

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "stores"
+SCRIPTS = Path(__file__).resolve().parents[1] / "stores"
 NAMES = ("oxigraph", "virtuoso")
 INSTALL = {
     "oxigraph": "pip install oxigraph",
