@@ -34,6 +34,7 @@ from axiskg.querying import EndpointError, run_endpoint, run_local
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import stores  # noqa: E402  (tests/stores.py: starts and stops the reference stores)
+
 ID = "https://w3id.org/axiskg/id/"
 
 

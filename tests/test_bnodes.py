@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+from conftest import run_cli
 
 from axiskg import bnodes, build
-
-from conftest import run_cli
 
 EX = "http://example.org/"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from conftest import FIXTURES, run_cli, snapshot
 
 from axiskg import paths
+from axiskg.cli import main
 
 ROOT = paths.project_root(Path(__file__).parent)
-from axiskg.cli import main
 
 DIST_FILES = ["axiskg.jsonld", "axiskg.nt", "axiskg.rdf", "axiskg.ttl", "shapes.ttl"]
 

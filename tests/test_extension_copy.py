@@ -12,8 +12,6 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "extension-exercises"
 #: what a copy of the project needs to run its tests (not the venv, git, build output or benchmarks)

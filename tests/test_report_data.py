@@ -7,16 +7,15 @@ These tests need the report's text (``../shared/seed/alliance-axis-report.txt`` 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
-import os
-from pathlib import Path
 
 import pytest
+from report_text import report_text_path  # tests/report_text.py
 
 from axiskg import loading
-from report_text import report_text_path  # tests/report_text.py
 
 AXIS = "https://w3id.org/axiskg/ontology#"
 REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
@@ -118,7 +117,7 @@ def test_twelve_titles_as_three_parts_of_three_sections_in_order(text, store):
         }} ORDER BY ?pn ?sn""")
     assert len(rows) == 9
     got, last_part = [], None
-    for pn, ptitle, sn, stitle in rows:
+    for _pn, ptitle, _sn, stitle in rows:
         if ptitle != last_part:
             got.append(ptitle)
             last_part = ptitle

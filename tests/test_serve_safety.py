@@ -34,7 +34,7 @@ def allowed_cases(u: str) -> list[str]:
         f"SELECT * WHERE {{ ?s ?p ?o # SeRvIcE <{u}> {{ ?a ?b ?c }}\n }}",  # in a comment
         "SELECT * WHERE { ?s ?p ?o BIND(<http://x/service/SERVICE> AS ?service) }",  # IRI, variable
         f"PREFIX ex: <{u}> SELECT * WHERE {{ ?s ex:service ?o }}",  # local part of a prefixed name
-        f"PREFIX svc: <http://example.org/service/> SELECT $service WHERE {{ ?s ?p ?service }}",
+        "PREFIX svc: <http://example.org/service/> SELECT $service WHERE { ?s ?p ?service }",
         f"PREFIX : <{u}> SELECT * WHERE {{ ?s ?p :SERVICE {{ ?a ?b ?c }} }}",
     ]
 

@@ -13,11 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from test_shapes import FIXTURES, fixture_data, report_for, shapes
 
 from axiskg import loading, paths, shacl_sparql, synth
 from axiskg.validation import compact, validate
-
-from test_shapes import FIXTURES, fixture_data, report_for, shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 

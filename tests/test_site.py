@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import run_cli
 from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
-from conftest import run_cli
 
 from axiskg import loading, paths
 from axiskg.docs import graphdata

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, source_graphs
 
 from axiskg import catalog, loading, querying, synth
-
-from conftest import run_cli, source_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = loading.GRAPH_NS

@@ -16,7 +16,6 @@ import pytest
 from conftest import run_cli
 
 import stores  # tests/stores.py
-
 from axiskg import build, catalog, crosscheck, loading, paths
 from axiskg.publish import DEFAULT_GRAPH
 from axiskg.querying import run_endpoint, run_local
@@ -47,7 +46,7 @@ def store(request, tmp_path_factory):
         message = f"{name.upper()} NOT AVAILABLE, its integration tests do not run: {why}"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message} (CI must install it)")
-        warnings.warn(message)
+        warnings.warn(message, stacklevel=2)
         pytest.skip(message)
     running = stores.start(name, tmp_path_factory.mktemp(name))
     request.addfinalizer(running.stop)

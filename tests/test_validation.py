@@ -2,8 +2,7 @@ import shutil
 from pathlib import Path
 
 from axiskg import loading
-from axiskg.reporting import fails
-from axiskg.reporting import format_text
+from axiskg.reporting import fails, format_text
 from axiskg.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"

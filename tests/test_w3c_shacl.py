@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import run_cli
 
 from axiskg import shacl_suite
-
-from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = Path(os.environ.get("AXISKG_SHACL_TESTS") or ROOT / ".." / "shared" / "w3c-shacl-tests")

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import operator
 import os
 from pathlib import Path
 
 from axiskg import bnodes, loading, paths
 from axiskg.errors import InputError
-from axiskg.serialize import (FAST_FORMATS, FORMATS, Forked, atomic_write, remove_quietly, serialize,
-                              serialize_ntriples_as, write_temp)
+from axiskg.serialize import (
+    FAST_FORMATS,
+    FORMATS,
+    Forked,
+    atomic_write,
+    remove_quietly,
+    serialize,
+    serialize_ntriples_as,
+    write_temp,
+)
 
 BASENAME = "axiskg"
+
+log = logging.getLogger(__name__)
 
 
 def build(root: Path | str | None = None, out_dir: Path | str | None = None,
@@ -72,6 +83,7 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
         for name, (path, data) in outputs.items():
             if name in early:
                 early.pop(name).commit()
+                log.info("wrote %s", path)
             else:
                 atomic_write(path, data)
     finally:

@@ -95,7 +95,8 @@ class StoredQuery:
                     f"query {self.name!r} needs --param {p.name}=IRI ({p.description or 'no default'})",
                 )
             iri = self.resolve_iri(value, what=f"parameter {p.name!r}")
-            text = _values_block(p.name).sub(lambda _m, n=p.name, i=iri: f"VALUES ?{n} {{ <{i}> }}", text, count=1)
+            block = f"VALUES ?{p.name} {{ <{iri}> }}"
+            text = _values_block(p.name).sub(lambda _m: block, text, count=1)
         return text
 
 
@@ -137,7 +138,7 @@ def parse_header(text: str, path: Path | str | None = None) -> dict[str, list[tu
         if not stripped.startswith("#"):
             break
         cont = _CONTINUATION.match(stripped) if last else None
-        if cont:
+        if cont and last:
             line_no, value = fields[last][-1]
             fields[last][-1] = (line_no, f"{value} {cont['value'].strip()}".strip())
             continue
@@ -179,7 +180,7 @@ def parse_query(path: Path, text: str | None = None) -> StoredQuery:
         if len(fields.get(key, [])) > 1:
             raise InputError(path, f"header field '{key}' given twice", fields[key][1][0])
     prefixes = declared_prefixes(text)
-    params = []
+    params: list[Param] = []
     for line, raw in fields.get("param", []):
         m = _PARAM.match(raw)
         if m is None:

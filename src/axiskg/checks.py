@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
+from axiskg.querying import solutions
 from axiskg.vocab import compact, substitute
 
 LEVELS = ("ERROR", "WARN", "INFO")
@@ -111,7 +112,7 @@ def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=No
     rules = available_rules()
     problems = set()
     for name, level in profile.items():
-        for solution in store.query(rules[name].query, use_default_graph_as_union=True):
+        for solution in solutions(store, rules[name].query):
             entity = _term(solution["entity"]) or ""
             problems.add(
                 Problem(level, name, entity, _term(solution["property"]) or "", _term(solution["value"]),

@@ -36,6 +36,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         metavar="DIR",
         help="project root (default: $AXISKG_ROOT, else the nearest folder with ontology/)",
     )
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="say what is loaded and written on stderr (-vv: more detail)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is None or name == only:
@@ -58,6 +60,22 @@ def _requested_command(argv: list[str]) -> str | None:
     return None
 
 
+def _configure_logging(verbosity: int) -> None:
+    """Quiet by default (warnings only); ``-v`` shows what is loaded and written, ``-vv`` more."""
+    import logging
+
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logger = logging.getLogger("axiskg")
+    logger.setLevel(level)
+    for old in [h for h in logger.handlers if h.get_name() == "axiskg-cli"]:
+        logger.removeHandler(old)  # (one handler, on the current stderr: main() may run more than once)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("axiskg-cli")
+    handler.setFormatter(logging.Formatter("axiskg: %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI. Run as a program (``argv`` not given), the commands that execute SPARQL
     from files (``query`` without ``--endpoint``, ``validate``, ``check``) first cut the process
@@ -67,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         parser = build_parser(only=_requested_command(argv))
         args = parser.parse_args(argv)
+        _configure_logging(args.verbose)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_INPUT

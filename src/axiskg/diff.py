@@ -31,9 +31,8 @@ import rdflib
 from rdflib import OWL, RDF, BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from axiskg import loading
+from axiskg import loading, vocab
 from axiskg.errors import InputError
-from axiskg import vocab
 from axiskg.vocab import PREFIXES
 
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")

@@ -30,6 +30,8 @@ from axiskg.errors import InputError
 from axiskg.inputs import read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
+log = logging.getLogger(__name__)
+
 
 
 # "Parser error at line 3 column 11: ...", "... between line 3 column 11 and line 4 column 1: ..."
@@ -159,10 +161,12 @@ def load_file(
         if fmt not in _RDFLIB_FALLBACK:
             raise InputError(path, f"cannot parse: {exc} (a single token is too large)") from None
         check_utf8_text(path, data)
+        log.info("%s: a token is over pyoxigraph's 16 MiB limit; parsing it another way", path)
         if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             _load_lines(store, path, data, fmt, graph)
         else:
             _load_with_rdflib(store, path, data, fmt, graph)
+    log.debug("loaded %s into <%s>", path, graph)
 
 
 # one N-Triples / N-Quads statement (for lines over pyoxigraph's 16 MiB token cap); the literal
@@ -331,7 +335,7 @@ def load_store(root: Path | str | None = None, format: str | None = None, data: 
     ontology = paths.ontology_files(root)
     if not ontology:
         raise InputError(root / "ontology", "no ontology files (*.ttl) found")
-    jobs = [(path, ONTOLOGY_GRAPH, None) for path in ontology]
+    jobs: list[tuple[Path, str, str | None]] = [(path, ONTOLOGY_GRAPH, None) for path in ontology]
     jobs += [(path, data_graph_name(root, path), format) for path in (paths.data_files(root) if data else ())]
     return _load(jobs, progress)
 
@@ -489,6 +493,7 @@ def source_locator(store: ox.Store):
     def locate(term) -> str | None:
         if term in cache:
             return cache[term]
+        node: ox.NamedNode | ox.BlankNode
         if isinstance(term, rdflib.URIRef):
             node = ox.NamedNode(str(term))
         elif isinstance(term, rdflib.BNode):

@@ -215,7 +215,7 @@ def _pack(units: list[list], size: int) -> list[Chunk]:
 def ntriples(triples: Iterable) -> bytes:
     import pyoxigraph as ox
 
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -256,6 +256,7 @@ class _Client:
             probe = self._request("HEAD", url, params={"graph": DEFAULT_GRAPH})
             challenge = probe.headers.get("WWW-Authenticate", "") if probe.status_code == 401 else ""
             scheme = "digest" if challenge.lower().startswith("digest") else "basic"
+        assert self.user is not None  # (_auth_ready is true without a user)
         self.session.auth = (HTTPDigestAuth if scheme == "digest" else HTTPBasicAuth)(self.user, self.password)
         self._auth_ready = True
         if scheme == "digest":
@@ -379,7 +380,7 @@ def publish(
                          f"{endpoints.query}: give --gsp or --update")
     notes: list[str] = []
     started = time.perf_counter()
-    for n, (name, url, load) in enumerate(ways):
+    for n, (name, url, load) in enumerate(ways):  # noqa: B007 (name: the way that worked, used below)
         try:
             chunks = load(client, url, graph, triples, chunk_size)
             break

@@ -16,9 +16,11 @@ otherwise send requests to any address the query names.
 
 from __future__ import annotations
 
-import json
 import hashlib
+import json
+import logging
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,8 @@ import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 XSD_STRING = vocab.XSD + "string"
@@ -113,12 +117,22 @@ def syntax_check(sparql: str, source: str | Path | None = None) -> None:
         raise _syntax_error(exc, sparql, source) from None
 
 
+def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT ``sparql`` over the union of the graphs of ``store``."""
+    result = store.query(sparql, use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {sparql[:80]!r}")
+    return result
+
+
 def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) -> Table:
     """Run ``sparql`` on ``store``, the union of its named graphs being the default graph."""
     check_query(sparql, source)
+    started = time.perf_counter()
     try:
         result = store.query(sparql, use_default_graph_as_union=True)
         table = _table(result)
+        log.debug("%s: %d rows in %.3f s", source or "query", len(table.rows), time.perf_counter() - started)
     except SyntaxError as exc:
         raise _syntax_error(exc, sparql, source) from None
     except (OSError, ValueError, RuntimeError) as exc:
@@ -167,7 +181,6 @@ def run_endpoint(
 
     ``graph``: IRI(s) sent as ``default-graph-uri``. Failures (unreachable, timeout, HTTP
     error, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one line each."""
-    import socket
     import urllib.error
 
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -194,7 +207,7 @@ def run_endpoint(
         raise EndpointError(url, f"endpoint answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise EndpointError(url, f"cannot reach the SPARQL endpoint ({exc.reason})") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise EndpointError(url, f"no answer from the SPARQL endpoint within {timeout:g} s") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EndpointError(url, f"unusable answer from the SPARQL endpoint: {exc}") from None
@@ -237,7 +250,8 @@ def json_results(table: Table) -> dict:
 
 def _serialized(table: Table, fmt: ox.QueryResultsFormat) -> str:
     doc = json.dumps(json_results(table))
-    return ox.parse_query_results(doc, ox.QueryResultsFormat.JSON).serialize(format=fmt).decode("utf-8")
+    data = ox.parse_query_results(doc, ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return (data or b"").decode("utf-8")
 
 
 def short(term, prefixes: dict[str, str] | None = None) -> str:

@@ -200,6 +200,7 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
     if shutil.which("java") is None:
         raise InputError(None, "HermiT needs Java: no 'java' found on the PATH")
     import owlready2
+
     from axiskg.serialize import serialize
 
     view = owl_view(graph)

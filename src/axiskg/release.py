@@ -34,8 +34,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
-from axiskg import loading, paths
-from axiskg import vocab
+from axiskg import loading, paths, vocab
 from axiskg.serialize import PREFIXES, atomic_write, canonical_graph, serialize
 from axiskg.vocab import ONTOLOGY_IRI
 
@@ -140,7 +139,7 @@ def describe(
 
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     typed = Counter()
-    for s, cls in set(graph.subject_objects(RDF.type)):
+    for _s, cls in set(graph.subject_objects(RDF.type)):
         typed[cls] += 1
     props = Counter(p for _, p, _ in graph)
     integer = XSD.integer

@@ -9,9 +9,8 @@ The JSON schema is documented in ``docs/validation.md`` and identified by :data:
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape, quoteattr
-
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
 
 from axiskg.vocab import SEVERITIES, compact
 

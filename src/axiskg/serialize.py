@@ -11,16 +11,19 @@ triples on list nodes, and emitted an unbound prefix on our test graph.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
-from xml.sax.saxutils import escape, quoteattr
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import rdflib
 from rdflib.compare import to_canonical_graph
 
 from axiskg.vocab import PREFIXES
+
+log = logging.getLogger(__name__)
 
 
 #: output format name -> (rdflib serializer, file extension)
@@ -318,6 +321,7 @@ def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
     except BaseException:
         remove_quietly(tmp)
         raise
+    log.info("wrote %s", path)
 
 
 def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:

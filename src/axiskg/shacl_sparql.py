@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -174,6 +176,12 @@ class _Compiler:
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in parts) + " } }"
 
 
+#: (value) -> whether it is a violation
+PythonFilter = Callable[[Any], bool]
+#: (focus, value) -> the result's message
+Generic = Callable[[Any, Any], str]
+
+
 @dataclass
 class _Part:
     """One constraint of a property shape answered by a query shared with the shape's others:
@@ -182,8 +190,8 @@ class _Part:
     in Python on the projected ``?_n``)."""
 
     component: str
-    generic: object = None
-    python_filter: object = None
+    generic: Generic | None = None
+    python_filter: PythonFilter | None = None
     condition: str | None = None
     count: tuple | None = None
 
@@ -199,11 +207,11 @@ class _Check:
     severity: rdflib.URIRef
     messages: list[str]
     path: rdflib.term.Node | None = None
-    python_filter: object = None  # (value) -> bool "is a violation", applied to returned rows
-    generic: object = None  # (focus, value) -> message, when the shape has no sh:message
-    parts: list = field(default_factory=list)  # constraints sharing this query (see _Part)
-    sparql: object = None  # the sh:sparql constraint node (SHACL-SPARQL)
-    job: object = None  # a _Job run per focus node instead of ``query``
+    python_filter: PythonFilter | None = None  # applied to returned rows
+    generic: Generic | None = None  # the message when the shape has no sh:message
+    parts: list[_Part] = field(default_factory=list)  # constraints sharing this query (see _Part)
+    sparql: rdflib.term.Node | None = None  # the sh:sparql constraint node (SHACL-SPARQL)
+    job: _Job | None = None  # run per focus node instead of ``query``
 
 
 def _severity(g: rdflib.Graph, shape) -> rdflib.URIRef:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from axiskg import vocab
 from axiskg.errors import InputError
+from axiskg.querying import solutions
 
 _PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
@@ -47,14 +48,13 @@ class ClassCount:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    solutions = store.query(query, use_default_graph_as_union=True)
-    return int(next(iter(solutions))["n"].value)
+    return int(next(iter(solutions(store, query)))["n"].value)
 
 
 def classes_in_use(store: ox.Store) -> list[str]:
     from axiskg.vocab import ONTOLOGY_GRAPH
 
-    rows = store.query(_IN_USE.format(ontology=ONTOLOGY_GRAPH), use_default_graph_as_union=True)
+    rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH))
     return sorted(r["class"].value for r in rows)
 
 

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from axiskg import bnodes, loading
 from axiskg.errors import InputError
 from axiskg.serialize import atomic_write
-from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SH, SKOS, XSD, compact
+from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SKOS, XSD, compact
 from axiskg.vocab import RDF_TYPE as TYPE_IRI
 
 TEMPLATE_REPORT = "alliance-axis-2025"
@@ -255,7 +255,7 @@ def write_corpus(out: Path | str, reports: int, seed: int = 1, violations: int =
     total = 0
     injected: list[Injected] = []
     for slug, triples, faults in generate(reports, seed, violations, root):
-        atomic_write(out / slug / "report.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        atomic_write(out / slug / "report.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         total += len(triples)
         injected += faults
         if progress is not None:

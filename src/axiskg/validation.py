@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import rdflib
 from rdflib import RDF, SH
-from rdflib.collection import Collection
 from rdflib.term import Node
 
 from axiskg import shacl_paths

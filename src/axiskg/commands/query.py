@@ -7,9 +7,13 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from axiskg.commands import root_of
 from axiskg.errors import EXIT_INPUT, InputError
+
+if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
+    import pyoxigraph as ox
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -70,7 +74,7 @@ class _Runner:
 
     def __init__(self, args: argparse.Namespace):
         self.args = args
-        self._store = None
+        self._store: ox.Store | None = None
 
     def __call__(self, sparql: str, source):
         from axiskg import querying

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     store = loading.load_store(root, progress=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
-    nquads = store.dump(format=ox.RdfFormat.N_QUADS)
+    nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""
     del store
     settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers,
                         max_result_bytes=args.max_result_bytes, worker_memory=args.worker_memory << 20,
@@ -127,6 +127,6 @@ def run(args: argparse.Namespace) -> int:
             shown = f"[{host}]" if ":" in host else host
             print(f"axiskg: serving http://{shown}:{port}/ (SPARQL endpoint: /sparql)", file=sys.stderr, flush=True)
 
-    server.startup = startup
+    server.startup = startup  # type: ignore[method-assign]  # announce once the workers are up
     server.run(sockets=[sock])
     return EXIT_OK if server.started else EXIT_INPUT

@@ -10,10 +10,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
 from axiskg.reporting import FAIL_LEVELS, OUTPUTS
+
+if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
+    from axiskg.validation import Report
 
 
 def register(subparsers) -> None:
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = root_of(args)
     store = _load(args, root)
+    report: Report
     shapes = _shapes(args, root)
     if args.engine == "sparql" and args.inference == "none":
         from axiskg.shacl_sparql import validate_store

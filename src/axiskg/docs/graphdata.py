@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
+from axiskg.querying import solutions
 from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
 
 PREFIXES = sparql_prefixes("axis", "rdf", "rdfs", "owl", "skos", "org", "oa", "prov", "dcterms")
@@ -24,9 +26,14 @@ def _value(term) -> str | None:
     return term.value
 
 
-def select(store: ox.Store, query: str) -> list[dict[str, str | None]]:
+#: one solution: ``{variable: its value as str}``, ``None`` where the variable is unbound (the
+#: queries below bind every variable they read without a check)
+Row = dict[str, Any]
+
+
+def select(store: ox.Store, query: str) -> list[Row]:
     """Rows of a SELECT over the union of all graphs, as ``{variable: str value}`` dicts."""
-    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    result = solutions(store, PREFIXES + query)
     names = [v.value for v in result.variables]
     return [{n: _value(row[n]) for n in names} for row in result]
 
@@ -161,7 +168,7 @@ def causal_map(store: ox.Store) -> CausalMap:
                 axis:hasPolarity ?polarity ; axis:hasModality ?modality .
           OPTIONAL { ?link axis:causalCue ?cue }
         }""")
-    grouped: dict[tuple, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    grouped: dict[tuple[str, str, str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for r in rows:
         key = (r["cause"], r["effect"], local_name(r["polarity"]), local_name(r["modality"]))
         grouped[key][0].add(r["link"])
@@ -329,8 +336,8 @@ def entities(store: ox.Store) -> list[Entity]:
     kinds = defaultdict(set)
     for r in rows:
         kinds[r["e"]].add(readable(r["kind"], labels))
-    names = defaultdict(set)
-    alts = defaultdict(set)
+    names: defaultdict[str, set[str]] = defaultdict(set)
+    alts: defaultdict[str, set[str]] = defaultdict(set)
     for r in select(store, "SELECT ?e ?l ?p WHERE { VALUES ?p { rdfs:label skos:altLabel } ?e ?p ?l }"):
         if r["e"] in kinds:
             (names if r["p"].endswith("label") and "rdf-schema" in r["p"] else alts)[r["e"]].add(r["l"])

@@ -54,7 +54,7 @@ class Picture:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(f"{self.engine}\n{self.dot}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{self.engine}\n{self.dot}".encode()).hexdigest()
 
 
 def node_id(iri: str) -> str:

@@ -23,9 +23,11 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from axiskg import loading, paths
-from axiskg.docs import graphdata, ontology as ont_docs, pictures
+from axiskg.docs import graphdata, pictures
+from axiskg.docs import ontology as ont_docs
 from axiskg.serialize import atomic_write
 
 #: the classes counted in the overview's "At a glance" table (``axiskg stats`` counts every class)
@@ -116,7 +118,7 @@ def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
         return [], f"cannot read the query catalog: {exc}"
     out = []
     for q in stored:
-        entry = {"name": q.name, "title": q.title, "question": q.question, "text": q.text,
+        entry: dict[str, Any] = {"name": q.name, "title": q.title, "question": q.question, "text": q.text,
                  "params": [(p.name, p.default or "", p.description) for p in q.params],
                  "columns": [], "rows": [], "error": None}
         try:
@@ -170,7 +172,8 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, store, link)
     from axiskg import __version__
-    from axiskg.stats import class_counts, triples as measure_triples
+    from axiskg.stats import class_counts
+    from axiskg.stats import triples as measure_triples
 
     env = _environment()
     context = {

@@ -28,6 +28,7 @@ from axiskg.server.guard import SecurityHeaders, per_client_limit
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
 from axiskg.sparql_safety import Refused, inspect
 from axiskg.server.service import service_description
+from axiskg.sparql_safety import Refused, inspect
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

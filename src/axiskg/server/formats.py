@@ -9,7 +9,6 @@ import pyoxigraph as ox
 from axiskg import rdf_formats
 
 
-
 @dataclass(frozen=True)
 class Format:
     media_type: str

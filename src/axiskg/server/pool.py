@@ -135,7 +135,7 @@ class WorkerPool:
             raise Busy(f"every query worker stayed busy for {self.wait:g} s") from None
         try:
             reply = await asyncio.wait_for(worker.call(request), timeout=self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped") from None
         except WorkerCrashed:
