@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from axiskg.vocab import SEVERITIES, compact
 
@@ -129,6 +128,8 @@ def format_junit(report: Report, fail_on: str = "violation") -> str:
     """JUnit XML: one test case per (file, focus node, shape). A case fails when one of its
     results is at or above ``fail_on``; lower results go to its ``system-out``. A report
     without results is one passing case."""
+    from xml.sax.saxutils import escape, quoteattr  # (imports urllib: not at option-parsing time)
+
     cases: dict[tuple[str, str, str], list[Result]] = {}
     for r in report.results:
         cases.setdefault((r.source or "(unknown source)", r.focus, r.source_shape), []).append(r)
