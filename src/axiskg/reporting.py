@@ -59,12 +59,7 @@ def format_text(report: Report, fail_on: str = "violation", color: bool = False)
             for r in results:
                 severity = _paint(f"{r.severity:<9}", _COLORS.get(r.severity, "0"), color)
                 lines.append(f"    {severity} {r.component_name}")
-                if r.path:
-                    lines.append(f"      path    {compact(r.path)}")
-                if r.value is not None:
-                    lines.append(f"      value   {compact(r.value)}")
-                if r.message:
-                    lines.append(f"      message {r.message}")
+                lines += [f"      {name:<7} {text}" for name, text in _fields(r)]
                 lines.append(f"      shape   {compact(r.source_shape)}")
         lines.append("")
     for severity in SEVERITIES:
@@ -113,15 +108,16 @@ def format_turtle(report: Report, fail_on: str = "violation") -> str:
     return serialize(report.graph, "turtle").decode("utf-8")
 
 
+def _fields(r: Result) -> list[tuple[str, str]]:
+    """The optional parts of a result that are there: path, value, message."""
+    fields = [("path", compact(r.path) if r.path else ""),
+              ("value", compact(r.value) if r.value is not None else ""),
+              ("message", r.message or "")]
+    return [(name, text) for name, text in fields if text]
+
+
 def _describe(r: Result) -> str:
-    parts = [f"{r.severity}: {r.component_name}"]
-    if r.path:
-        parts.append(f"path {compact(r.path)}")
-    if r.value is not None:
-        parts.append(f"value {compact(r.value)}")
-    if r.message:
-        parts.append(f"message {r.message}")
-    return "; ".join(parts)
+    return "; ".join([f"{r.severity}: {r.component_name}"] + [f"{name} {text}" for name, text in _fields(r)])
 
 
 def format_junit(report: Report, fail_on: str = "violation") -> str:
