@@ -161,7 +161,7 @@ async def loop_requests(host: str, port: int, request: bytes, until: float, stat
                 head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=max(0.1, until - time.perf_counter()))
                 statuses.append(int(head.split(b" ", 2)[1]))
                 await reader.readexactly(int(re.search(rb"(?i)content-length: (\d+)", head).group(1)))
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
             pass
         finally:
             writer.close()

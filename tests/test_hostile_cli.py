@@ -187,7 +187,7 @@ def test_ill_typed_literals_in_diff_are_noted_not_a_traceback(project, ill_typed
 
 
 def _chain(path: Path, depth: int, end: str) -> Path:
-    lines = [f"<http://e/s> <http://e/p> _:b0 ."] + [f"_:b{i} <http://e/p> _:b{i + 1} ." for i in range(depth)]
+    lines = ["<http://e/s> <http://e/p> _:b0 ."] + [f"_:b{i} <http://e/p> _:b{i + 1} ." for i in range(depth)]
     lines.append(f'_:b{depth} <http://e/p> "{end}" .')
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -613,7 +613,7 @@ def _graph_files(root: Path | None, graph: str) -> list[Path]:
 
 def _find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
     """The file of ``files`` and the line where the literal ``text`` is first written."""
-    for needle in (f'"{text[:200]}'.encode("utf-8"), text[:200].encode("utf-8")):
+    for needle in (f'"{text[:200]}'.encode(), text[:200].encode("utf-8")):
         for path in files:
             try:
                 data = read_input(path)
@@ -649,8 +649,10 @@ def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = Fals
     control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
     condition = f"({typed}) || ({control})" if xml else typed
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    from axiskg.querying import solutions
+
     problems = []
-    for row in store.query(query):
+    for row in solutions(store, query):
         graph, literal = row[0], row[1]
         problem = _lexical_problem(literal)
         if problem is None and xml:

@@ -26,7 +26,6 @@ from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
 from axiskg.server.guard import SecurityHeaders, per_client_limit
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
-from axiskg.sparql_safety import Refused, inspect
 from axiskg.server.service import service_description
 from axiskg.sparql_safety import Refused, inspect
 
@@ -134,7 +133,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
     async def read_body(request: Request) -> bytes:
         try:
             return await asyncio.wait_for(read_body_now(request), timeout=settings.body_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise HTTPProblem(408, f"the request body took longer than {settings.body_timeout:g} s") from None
 
     async def read_body_now(request: Request) -> bytes:

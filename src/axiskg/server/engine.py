@@ -17,7 +17,6 @@ import os
 import pickle
 import socket
 import struct
-from itertools import islice
 
 import pyoxigraph as ox
 

@@ -131,7 +131,7 @@ class WorkerPool:
     async def execute(self, request: dict) -> dict:
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=self.wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Busy(f"every query worker stayed busy for {self.wait:g} s") from None
         try:
             reply = await asyncio.wait_for(worker.call(request), timeout=self.timeout)
