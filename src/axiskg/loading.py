@@ -28,7 +28,7 @@ from rdflib import XSD
 from axiskg import paths, rdf_formats
 from axiskg.errors import InputError
 from axiskg.inputs import read_input
-from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
 
 log = logging.getLogger(__name__)
 
@@ -591,12 +591,8 @@ def _lexical_problem(literal: ox.Literal) -> str | None:
     try:
         convert(literal.value)
     except Exception:  # noqa: BLE001 - each converter raises its own kind of error
-        return f"ill-typed literal: {literal.value[:60]!r} is not a valid {short_xsd(datatype)}"
+        return f"ill-typed literal: {literal.value[:60]!r} is not a valid {compact(datatype, brackets=True)}"
     return None
-
-
-def short_xsd(iri: str) -> str:
-    return "xsd:" + iri[len(str(XSD)):] if iri.startswith(str(XSD)) else f"<{iri}>"
 
 
 def _graph_files(root: Path | None, graph: str) -> list[Path]:
