@@ -14,9 +14,8 @@ from functools import cache
 import pyshacl
 import pytest
 import rdflib
-from rdflib import RDF, SH
-
 from conftest import FIXTURES, run_cli
+from rdflib import RDF, SH
 
 REPORT_SHAPES = FIXTURES / "report-shapes" / "validation-report-shapes.ttl"
 

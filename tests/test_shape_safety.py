@@ -16,11 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import run_cli
 
 from axiskg import shacl_sparql, shape_queries
 from axiskg.errors import InputError
-
-from conftest import run_cli
 
 DATA = "<http://ex.org/a> a <http://ex.org/C> ; <http://ex.org/p> 1 .\n"
 
