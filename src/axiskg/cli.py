@@ -15,7 +15,7 @@ from pathlib import Path
 
 from axiskg.errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
 
-COMMANDS = ("build", "validate", "check", "reason", "stats", "query", "publish", "docs", "release", "diff", "serve", "synth")
+COMMANDS = ("build", "validate", "verify", "check", "reason", "stats", "query", "publish", "docs", "release", "diff", "serve", "synth")
 
 
 def _register(subparsers, name: str) -> None:

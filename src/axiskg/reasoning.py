@@ -5,6 +5,8 @@ The graph handed to owlready2 is an *OWL view* of the merged graph (:func:`owl_v
 * ``xsd:date`` literals become ``xsd:dateTime`` at midnight (``"2025-12-22"^^xsd:date`` ->
   ``"2025-12-22T00:00:00"^^xsd:dateTime``; a time zone is kept), and ``rdfs:range xsd:date``
   becomes ``xsd:dateTime``: HermiT rejects ``xsd:date``, which is not in the OWL 2 datatype map.
+  ``xsd:gYear`` literals (OWL-Time's ``time:inXSDgYear``) become ``xsd:dateTime`` at the start of the
+  year (``"2023"^^xsd:gYear`` -> ``"2023-01-01T00:00:00"^^xsd:dateTime``) for the same reason.
 * every IRI typed with a declared ``owl:Class``, or used as subject or object of a declared
   object or datatype property, is also declared ``owl:NamedIndividual``, because owlready2
   only lists named individuals.
@@ -76,6 +78,11 @@ def _date_to_datetime(lexical: str) -> str:
     return f"{date}T00:00:00{zone}"
 
 
+def _gyear_to_datetime(lexical: str) -> str:
+    year, zone = lexical[:4], lexical[4:]
+    return f"{year}-01-01T00:00:00{zone}"
+
+
 def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
     """A copy of ``graph`` that HermiT accepts and owlready2 lists fully (see module docs)."""
     out = rdflib.Graph()
@@ -92,7 +99,9 @@ def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
     for s, p, o in graph:
         if isinstance(o, rdflib.Literal) and o.datatype == XSD.date:
             o = rdflib.Literal(_date_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
-        elif p == RDFS.range and o == XSD.date:
+        elif isinstance(o, rdflib.Literal) and o.datatype == XSD.gYear:
+            o = rdflib.Literal(_gyear_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
+        elif p == RDFS.range and o in (XSD.date, XSD.gYear):
             o = XSD.dateTime
         out.add((s, p, o))
         if (p == RDF.type and o in classes) or p in object_props or p in data_props:

@@ -196,10 +196,12 @@ def _report_issued_not_date(r: _Report) -> Injected:
 def _quote_trailing_space(r: _Report) -> Injected:
     claim = r.pick(r.claims())
     evidence = r.objects(claim, _axis("hasEvidence"))[0]
-    selector = r.objects(evidence, ox.NamedNode("http://www.w3.org/ns/oa#hasSelector"))[0]
+    selectors = r.objects(evidence, ox.NamedNode("http://www.w3.org/ns/oa#hasSelector"))
+    selector = next(s for s in selectors if r.objects(s, OA_EXACT))  # the quote selector
     quote = r.objects(selector, OA_EXACT)[0]
     r.replace(selector, OA_EXACT, ox.Literal(quote.value + " "))
-    focus = f"[] via {compact(claim.value)} axis:hasEvidence / oa:hasSelector"
+    focus = (selector.value if isinstance(selector, ox.NamedNode)
+             else f"[] via {compact(claim.value)} axis:hasEvidence / oa:hasSelector")
     return _result(r, "quote-trailing-space", focus, OA_EXACT.value, "NotConstraintComponent", "Warning")
 
 
