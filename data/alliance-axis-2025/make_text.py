@@ -55,6 +55,10 @@ def lit(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def nni(n: int) -> str:
+    return f'"{n}"^^xsd:nonNegativeInteger'
+
+
 def lines_of(text: str) -> list[Span]:
     out, at = [], 0
     for line in text.split("\n"):
@@ -101,14 +105,14 @@ def text_ttl(found, components) -> str:
     for component, span in sorted(components.items()):
         if component.rsplit("/", 1)[1].startswith(("part-", "1-", "2-", "3-")):
             continue  # parts and sections: only their titles are in the text (the title sentences)
-        out.append(f"<{component}> axis:startIndex {span.start} ; axis:endIndex {span.end} .")
+        out.append(f"<{component}> axis:startIndex {nni(span.start)} ; axis:endIndex {nni(span.end)} .")
     out.append("")
     for slug, label, parent, ordinal, span in found:
         out.append(f"sent:{slug} a axis:Sentence ;\n"
                    f"    rdfs:label {lit(label)}@en ;\n"
                    f"    dcterms:isPartOf <{parent}> ;\n"
                    f"    axis:hasOrdinal {ordinal} ;\n"
-                   f"    axis:startIndex {span.start} ; axis:endIndex {span.end} ;\n"
+                   f"    axis:startIndex {nni(span.start)} ; axis:endIndex {nni(span.end)} ;\n"
                    f"    axis:hasText {lit(span.text)} .\n")
     return "\n".join(out)
 
@@ -151,8 +155,8 @@ def evidence_ttl(text: str, found, components) -> str:
                    f"    oa:prefix {lit(sel.prefix)} ;\n"
                    f"    oa:suffix {lit(sel.suffix)} .\n"
                    f"<{ev}/position> a oa:TextPositionSelector ;\n"
-                   f"    oa:start \"{sel.start}\"^^xsd:nonNegativeInteger ;\n"
-                   f"    oa:end \"{sel.end}\"^^xsd:nonNegativeInteger .\n")
+                   f"    oa:start {nni(sel.start)} ;\n"
+                   f"    oa:end {nni(sel.end)} .\n")
     return "\n".join(out)
 
 
