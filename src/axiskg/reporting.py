@@ -120,7 +120,7 @@ def _describe(r: Result) -> str:
     return "; ".join([f"{r.severity}: {r.component_name}"] + [f"{name} {text}" for name, text in _fields(r)])
 
 
-def format_junit(report: Report, fail_on: str = "violation") -> str:
+def format_junit(report: Report, fail_on: str = "violation", tool: str = "axiskg validate") -> str:
     """JUnit XML: one test case per (file, focus node, shape). A case fails when one of its
     results is at or above ``fail_on``; lower results go to its ``system-out``. A report
     without results is one passing case."""
@@ -149,8 +149,8 @@ def format_junit(report: Report, fail_on: str = "violation") -> str:
     tests = max(len(cases), 1)
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="axiskg validate" tests="{tests}" failures="{failures}" errors="0">',
-        f'  <testsuite name="axiskg validate" tests="{tests}" failures="{failures}" errors="0" skipped="0">',
+        f'<testsuites name={quoteattr(tool)} tests="{tests}" failures="{failures}" errors="0">',
+        f'  <testsuite name={quoteattr(tool)} tests="{tests}" failures="{failures}" errors="0" skipped="0">',
     ]
     return "\n".join(head + body + ["  </testsuite>", "</testsuites>"]) + "\n"
 
@@ -166,7 +166,7 @@ def _gh_property(text: str) -> str:
 _GH_LEVEL = {"Violation": "error", "Warning": "warning", "Info": "notice"}
 
 
-def format_github(report: Report, fail_on: str = "violation") -> str:
+def format_github(report: Report, fail_on: str = "violation", tool: str = "axiskg validate") -> str:
     """GitHub Actions workflow commands (``::error file=...,title=...::message``), one per result."""
     lines = []
     for r in report.results:
@@ -176,7 +176,7 @@ def format_github(report: Report, fail_on: str = "violation") -> str:
         props.append(f"title={_gh_property(f'{r.component_name} on {compact(r.focus)}')}")
         lines.append(f"::{_GH_LEVEL.get(r.severity, 'notice')} {','.join(props)}::{_gh_data(_describe(r))}")
     counts = ", ".join(f"{report.count(s)} {s.lower()}(s)" for s in SEVERITIES)
-    lines.append(f"axiskg validate: {counts}; conforms: {'yes' if report.conforms else 'no'}")
+    lines.append(f"{tool}: {counts}; conforms: {'yes' if report.conforms else 'no'}")
     return "\n".join(lines) + "\n"
 
 

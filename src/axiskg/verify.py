@@ -140,12 +140,14 @@ class _Findings:
         self.results = []
 
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
+        import rdflib
+
         from axiskg.validation import Result
 
         self.results.append(Result(
             severity=severity, focus=focus, path=path, component=VERIFY + kind,
             source_shape="axiskg verify", value=None if value is None else str(value),
-            message=message, source=self.locate(focus)))
+            message=message, source=self.locate(rdflib.URIRef(focus))))
 
 
 def verify(store: ox.Store, sources: dict[str, Path], locate=None):

@@ -63,5 +63,7 @@ def run(args: argparse.Namespace) -> int:
         store = loading.load_store(root, format=args.format_in)
     report = verify(store, sources, locate=loading.source_locator(store))
     options = {"color": use_color()} if args.output == "text" else {}
+    if args.output in ("junit", "github"):
+        options["tool"] = "axiskg verify"
     sys.stdout.write(FORMATTERS[args.output](report, **options))
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
