@@ -33,7 +33,10 @@ bench: venv
 images: venv
 	$(AXISKG) docs --readme-images docs/img
 
+# The project's evidence is verified against the report's text first (needs ../shared/seed or
+# $$AXISKG_REPORT_TEXT; exit 2 without it), then the test suite runs.
 test: venv
+	$(AXISKG) verify --output github
 	$(VENV)/bin/pytest -q
 
 clean:

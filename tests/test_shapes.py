@@ -306,12 +306,14 @@ def test_sparql_constraints_are_found():
     assert sorted(sparql_constraints().values()) == [
         "CausalLinkShape: A causal link's cause is its own effect ({?value}).",
         "ClaimShape: A claim with structured slots needs all three: claimSubject, claimRelation and claimObject.",
-        "ClaimShape: The claim is stated in a component ({?value}) that is not part of the report it is attributed to.",
+        "ClaimShape: The claim is stated in a component ({?value}) that is not part of the report it is derived from.",
         "ClaimShape: The claim's content is asserted as a bare triple between entities ({?value}); claims must never be stated as facts.",
-        "ClaimShape: The claim's evidence quotes a source ({?value}) other than the report it is attributed to.",
+        "ClaimShape: The claim's evidence quotes a source ({?value}) other than the report it is derived from.",
         "DriverReachesTrendShape: The driver leads to no central trend through causal links.",
         "ImpactReachedShape: No causal path leads from a central trend to this impact.",
         "ReportComponentShape: Two components of the same kind in the same parent share ordinal {?ordinal} (the other is {?value}).",
+        "SentenceShape: The sentence ends ({?value}) before it starts, or lies outside the component it is part of.",
+        "TextPositionSelectorShape: The position selector ends ({?value}) before it starts.",
     ]
 
 
@@ -337,7 +339,7 @@ def test_project_data_conforms_without_violations_or_warnings():
 def test_prepared_queries_give_the_same_report():
     """The speed-up used for the fixtures changes nothing: the fixtures whose SPARQL
     constraints fire give the same results without it."""
-    ids = ["ClaimShape/bad-attributed-to-non-report", "ReportComponentShape/bad-sparql-duplicate-ordinal",
+    ids = ["ClaimShape/bad-sparql-evidence-from-other-report", "ReportComponentShape/bad-sparql-duplicate-ordinal",
            "DriverReachesTrendShape/bad-sparql-leads-nowhere"]
     chosen = [f for f in FIXTURES if f.id in ids]
     assert len(chosen) == len(ids)
