@@ -101,8 +101,8 @@ def test_quality_query_finds_a_claim_without_evidence(store):
     store2.add(ox.Quad(bad, ox.NamedNode(axis + "hasModality"), ox.NamedNode(axis + "Possible"), graph))
     rows = querying.run_local(store2, q.render()).rows
     assert [(r[0].value, r[2].value) for r in rows] == [
-        (bad.value, "attribution to a report"),
         (bad.value, "component it is stated in"),
+        (bad.value, "derivation from a report"),
         (bad.value, "verbatim quote"),
     ]
 
