@@ -8,7 +8,10 @@ rules run and how severe they are; the default is ``check_rules/profile.tsv``.
 The queries run on the store from :mod:`axiskg.loading` with the union of all graphs as default
 graph; the ontology is the named graph ``vocab.ONTOLOGY_GRAPH`` (written ``<{{ONTOLOGY_GRAPH}}>``
 in the rule files, filled in by :func:`axiskg.vocab.substitute`), every other
-named graph is data.
+named graph is data. While the rules run, the pinned term lists of the reused vocabularies
+(``axiskg/vocabularies/<prefix>.txt``: a ``# namespace:`` header, then one local name a line) sit in
+the named graph :data:`VOCAB_GRAPH`: each namespace ``a check:PinnedNamespace``, each term
+``a check:PinnedTerm``; rules read them there (``reused_term_unknown``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from axiskg.querying import solutions
 from axiskg.vocab import compact, substitute
 
 LEVELS = ("ERROR", "WARN", "INFO")
+VOCAB_GRAPH = "https://w3id.org/axiskg/graph/vocabularies"
+CHECK = "https://w3id.org/axiskg/check#"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
@@ -105,19 +110,51 @@ def _term(term) -> str | None:
     return term.value  # literal: its lexical form
 
 
+def pinned_vocabularies() -> dict[str, frozenset[str]]:
+    """``{namespace: local names}`` of every reused vocabulary whose term list ships with axiskg."""
+    out = {}
+    for entry in sorted((resources.files("axiskg") / "vocabularies").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".txt"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        out[_header(text, "namespace")] = frozenset(
+            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return out
+
+
+def _vocabulary_quads() -> list[ox.Quad]:
+    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = []
+    for namespace, terms in pinned_vocabularies().items():
+        quads.append(ox.Quad(ox.NamedNode(namespace), kind, ox.NamedNode(CHECK + "PinnedNamespace"), graph))
+        quads += [ox.Quad(ox.NamedNode(namespace + t), kind, ox.NamedNode(CHECK + "PinnedTerm"), graph) for t in terms]
+    return quads
+
+
 def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
     """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems.
-    ``locate(iri)`` (e.g. :func:`axiskg.loading.definition_locator`) gives each problem's source."""
+    ``locate(iri)`` (e.g. :func:`axiskg.loading.definition_locator`) gives each problem's source.
+    Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to ``store``
+    (removed again after them, so the other rules never see them)."""
     profile = load_profile() if profile is None else profile
     rules = available_rules()
     problems = set()
-    for name, level in profile.items():
-        for solution in solutions(store, rules[name].query):
-            entity = _term(solution["entity"]) or ""
-            problems.add(
-                Problem(level, name, entity, _term(solution["property"]) or "", _term(solution["value"]),
-                        locate(entity) if locate is not None and entity else None)
-            )
+    plain = [(n, lv) for n, lv in profile.items() if VOCAB_GRAPH not in rules[n].query]
+    with_vocab = [(n, lv) for n, lv in profile.items() if VOCAB_GRAPH in rules[n].query]
+    for group in (plain, with_vocab):
+        if group is with_vocab and group:
+            store.extend(_vocabulary_quads())
+        try:
+            for name, level in group:
+                for solution in solutions(store, rules[name].query):
+                    entity = _term(solution["entity"]) or ""
+                    problems.add(
+                        Problem(level, name, entity, _term(solution["property"]) or "", _term(solution["value"]),
+                                locate(entity) if locate is not None and entity else None)
+                    )
+        finally:
+            if group is with_vocab and group:
+                store.remove_graph(ox.NamedNode(VOCAB_GRAPH))
     return sorted(problems, key=Problem.sort_key)
 
 
