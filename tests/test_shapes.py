@@ -305,10 +305,12 @@ def test_sparql_constraints_are_found():
     """Guards the meta-test above: it must see every sh:sparql constraint of the shapes file."""
     assert sorted(sparql_constraints().values()) == [
         "CausalLinkShape: A causal link's cause is its own effect ({?value}).",
+        "ClaimLinkShape: The claim link's relation is not asserted from its fact to its claim ({?value}).",
         "ClaimShape: A claim with structured slots needs all three: claimSubject, claimRelation and claimObject.",
         "ClaimShape: The claim is stated in a component ({?value}) that is not part of the report it is derived from.",
         "ClaimShape: The claim's content is asserted as a bare triple between entities ({?value}); claims must never be stated as facts.",
         "ClaimShape: The claim's evidence quotes a source ({?value}) other than the report it is derived from.",
+        "CuratedFactShape: The fact bears on claim {?value} with no claim link saying who judged so and why.",
         "DriverReachesTrendShape: The driver leads to no central trend through causal links.",
         "ImpactReachedShape: No causal path leads from a central trend to this impact.",
         "ReportComponentShape: Two components of the same kind in the same parent share ordinal {?ordinal} (the other is {?value}).",
