@@ -59,5 +59,16 @@ def test_installed_package_validates_from_another_folder(tmp_path):
     assert subprocess.run([str(axiskg), "validate", "ok.nt"], cwd=work, env=env, capture_output=True).returncode == 0
     bad = subprocess.run([str(axiskg), "validate", "nope.ttl"], cwd=work, env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "nope.ttl" in bad.stderr
-    check = subprocess.run([str(axiskg), "check", "claim.ttl"], cwd=work, env=env, capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = subprocess.run([str(axiskg), "check", "claim.ttl", "--output", "json"], cwd=work, env=env,
+                           capture_output=True, text=True)
+    # the bare claim has no slots and no reason: the only ERROR; then a misspelt OWL-Time term is found with the
+    # pinned vocabulary lists shipped in the package
+    assert check.returncode == 1, check.stdout + check.stderr
+    problems = json.loads(check.stdout)["problems"]
+    assert {(p["level"], p["rule"]) for p in problems} == {("ERROR", "unstructured_claim_without_reason"),
+                                                         ("INFO", "unstructured_claim")}
+    vocab = work / "vocab.ttl"
+    vocab.write_text("<https://w3id.org/axiskg/id/x> <http://www.w3.org/2006/time#inXSDGYear> \"2023\" .\n")
+    check = subprocess.run([str(axiskg), "check", "vocab.ttl", "--output", "json"], cwd=work, env=env,
+                           capture_output=True, text=True)
+    assert "reused_term_unknown" in {p["rule"] for p in json.loads(check.stdout)["problems"]}
