@@ -300,7 +300,7 @@ def test_cli_runs_a_users_query_file(tmp_path):
     )
     proc = run_cli("query", "--file", str(query), "--format", "tsv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "?facts\n6\n"
+    assert proc.stdout == "?facts\n9\n"
     ask = tmp_path / "ask.rq"
     ask.write_text("ASK { ?s a <https://w3id.org/axiskg/ontology#CausalLink> }\n")
     proc = run_cli("query", "--file", str(ask), "--format", "json", root=ROOT)
@@ -314,7 +314,7 @@ def test_cli_all_with_limit():
     assert proc.returncode == 0, proc.stderr
     titles = [line for line in proc.stdout.splitlines() if line.startswith("== ")]
     assert titles == [f"== {q.name}: {q.title}" for q in CATALOG]
-    assert "... 153 more rows (--limit 1)" in proc.stdout  # causal-paths has 154
+    assert "... 164 more rows (--limit 1)" in proc.stdout  # causal-paths has 165
 
 
 def test_cli_sparql_prints_the_rendered_query():

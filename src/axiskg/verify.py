@@ -152,7 +152,7 @@ class _Findings:
 
 def verify(store: ox.Store, sources: dict[str, Path], locate=None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
-    :class:`axiskg.validation.Report` (conforms when there is no error)."""
+    :class:`axiskg.validation.Report` whose Violations are errors and whose Infos are coverage."""
     import rdflib
 
     from axiskg.validation import Report, Result
@@ -163,8 +163,8 @@ def verify(store: ox.Store, sources: dict[str, Path], locate=None):
     _check_cues(store, quotes, found)
     _check_sentences(store, texts, quotes, found)
     results = sorted(found.results, key=Result.sort_key)
-    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
-                  graph=rdflib.Graph())
+    # conforms as sh:conforms does: no result at all (coverage infos included); errors are Violations
+    return Report(conforms=not results, results=results, graph=rdflib.Graph())
 
 
 def _check_evidence(store, texts, found) -> dict[str, list[tuple[str, int, int, str]]]:

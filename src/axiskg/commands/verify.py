@@ -52,7 +52,7 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.commands.validate import use_color
-    from axiskg.reporting import FORMATTERS
+    from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
     root = root_of(args)
@@ -66,4 +66,4 @@ def run(args: argparse.Namespace) -> int:
     if args.output in ("junit", "github"):
         options["tool"] = "axiskg verify"
     sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
+    return EXIT_VIOLATIONS if fails(report) else EXIT_OK
