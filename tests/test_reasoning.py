@@ -128,3 +128,19 @@ def test_reason_path_adds_to_the_project_data_and_only_replaces_it(reasoning_pro
     assert both["inferredTypes"]["count"] == only["inferredTypes"]["count"] + 1
     bad = run_cli("reason", "--only", root=reasoning_project)
     assert bad.returncode == 2 and "--only needs data PATHs" in bad.stderr
+
+
+def test_owl_view_turns_gyears_into_datetimes():
+    """OWL-Time's time:inXSDgYear takes xsd:gYear, which HermiT refuses: the view gives the start of the year."""
+    XSD = rdflib.XSD
+    year = rdflib.URIRef("http://www.w3.org/2006/time#inXSDgYear")
+    g = rdflib.Graph()
+    g.add((rdflib.URIRef("https://w3id.org/axiskg/id/period/2023"), year, rdflib.Literal("2023", datatype=XSD.gYear)))
+    g.add((rdflib.URIRef("https://w3id.org/axiskg/id/period/2024"), year,
+           rdflib.Literal("2024Z", datatype=XSD.gYear, normalize=False)))
+    g.add((year, rdflib.RDFS.range, XSD.gYear))
+    view = owl_view(g)
+    assert not any(isinstance(o, rdflib.Literal) and o.datatype == XSD.gYear for o in view.objects())
+    assert {(str(o), o.datatype) for o in view.objects(None, year)} == {
+        ("2023-01-01T00:00:00", XSD.dateTime), ("2024-01-01T00:00:00Z", XSD.dateTime)}
+    assert (year, rdflib.RDFS.range, XSD.dateTime) in view
