@@ -80,9 +80,10 @@ def test_network_makes_the_hub_visible(rendered):
     assert "United States (5 mechanisms)" in texts(nodes["actor/united-states"])
     assert "Japan (5 mechanisms)" in texts(nodes["actor/japan"])
     assert "India (1 mechanism)" in texts(nodes["actor/india"])
-    # the mechanism the report's claims call the axis/hub is highlighted, and only that one
+    # the mechanisms the report's claims call the axis/hub/centre are highlighted, and only those: the
+    # alliance (axis, hub) and, from the abstract, "U.S.-Japan+" (the alliance network is "centered on" it)
     highlighted = {n for n, g in nodes.items() if g.find(f".//{SVG}path[@fill='{pictures.HUB}']") is not None}
-    assert highlighted == {"mechanism/us-japan-alliance"}
+    assert highlighted == {"mechanism/us-japan-alliance", "mechanism/us-japan-plus"}
 
 
 def _causal_links() -> tuple[set, set, set, list]:
@@ -102,7 +103,7 @@ def _causal_links() -> tuple[set, set, set, list]:
 def test_causal_map_shows_every_driver_impact_and_link(rendered):
     nodes, edges = parse(rendered["causal-map"])
     drivers, impacts, trend, links = _causal_links()
-    assert len(drivers) == 11 and len(impacts) == 14 and len(trend) == 1
+    assert len(drivers) == 11 and len(impacts) == 15 and len(trend) == 1
     short = {iri[len(ID):] for iri in drivers | impacts | trend}
     assert short <= set(nodes)
     pairs = {(str(r.c)[len(ID):], str(r.e)[len(ID):]) for r in links}
@@ -148,10 +149,10 @@ def test_causal_map_groups_drivers_by_origin_and_impacts_by_domain(rendered):
     assert inside("driver/us-japan-interest-alignment", "Drivers: Japan's strategic calculus & U.S. interests")
     assert inside("trend/axis-ization", "Central trend")
     assert inside("impact/alliance-deterrence-role", "Impacts on the U.S.-Japan alliance")
-    assert inside("impact/japan-strategic-autonomy", "Impacts on Japan")
+    assert inside("impact/japan-strategic-autonomy", "Impacts on Japan's own course")
     assert inside("impact/arms-race", "Impacts on the region")
     assert inside("impact/china-japan-strategic-trust", "Impacts on China-Japan relations")
-    assert not inside("impact/arms-race", "Impacts on Japan")
+    assert not inside("impact/arms-race", "Impacts on Japan's own course")
 
 
 def test_class_hierarchy_shows_every_class_and_superclass(rendered, store):
