@@ -104,10 +104,11 @@ def test_same_results_from_named_graphs(endpoint, name):
     assert_same_rows(q, querying.format_table(table, "csv"))
     # only the facts graph: no ontology and no claims, so no claim matches
     rows = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS[2]).rows
-    if name == "timeline":  # the six facts, each without a claim beside it
+    if name == "timeline":  # the nine facts, each without a claim beside it
         assert [(r[0].value, r[4]) for r in rows] == [
-            ("2022-01-01", None), ("2023-08-18", None), ("2024-04-11", None),
-            ("2024-05-10", None), ("2024-07-28", None), ("2025-03-24", None)]
+            ("2022-01-01", None), ("2023-08-18", None), ("2024-04-10", None), ("2024-04-11", None),
+            ("2024-05-10", None), ("2024-07-28", None), ("2024-07-28", None), ("2025-03-24", None),
+            ("2025-03-30", None)]
     else:
         assert rows == []
 
