@@ -39,7 +39,7 @@ def _with_ontology(store: ox.Store) -> ox.Store:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("corpus")
-    manifest = synth.write_corpus(out, reports=6, seed=7, violations=len(synth.KINDS) + 2, root=ROOT)
+    manifest = synth.write_corpus(out, reports=4, seed=7, violations=len(synth.KINDS) + 2, root=ROOT)
     return out, manifest
 
 
