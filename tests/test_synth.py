@@ -35,7 +35,7 @@ def test_each_report_has_the_real_reports_proportions_under_its_own_iris(tmp_pat
     def counts(s, extra=""):
         return {r["c"].value: int(r["n"].value) for r in s.query(count % extra, use_default_graph_as_union=True)}
     per_report = counts(real, f'FILTER EXISTS {{ GRAPH <{GRAPH}alliance-axis-2025> {{ ?x a ?c }} }}')
-    assert per_report[synth.AXIS + "CausalLink"] == 32 and len(per_report) == 5
+    assert per_report[synth.AXIS + "CausalLink"] == 31 and len(per_report) == 5
     assert counts(store) == {k: 2 * v for k, v in per_report.items()}
     assert counts(store, 'FILTER(CONTAINS(STR(?x), "synth-0002"))') == per_report
     japan = "<https://w3id.org/axiskg/id/actor/japan>"

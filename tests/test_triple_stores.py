@@ -118,5 +118,5 @@ def test_query_command_on_the_store(store, built):
     local = run_cli("query", "causal-links", "--format", "csv", root=ROOT)
     remote = run_cli("query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
-    assert len(local.stdout.splitlines()) == 31  # header + the 30 causal links
+    assert len(local.stdout.splitlines()) == 32  # header + the 31 causal links
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
