@@ -13,11 +13,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, run_cli
+from report_text import report_text_path  # tests/report_text.py
 
 from axiskg import loading, paths
 from axiskg.textspans import is_word_sequence, select, sentences
 from axiskg.verify import KINDS
-from conftest import FIXTURES, run_cli
 
 HERE = FIXTURES / "verify"
 FIX_REPORT = "https://example.org/verify/report"
@@ -162,7 +163,7 @@ def test_word_sequences():
 
 @pytest.fixture(scope="module")
 def report_text() -> str:
-    path = paths.report_text_path()
+    path = report_text_path()
     if not path.is_file():
         pytest.skip(f"REPORT TEXT NOT FOUND at {path}: set AXISKG_REPORT_TEXT (CI always has ../shared/seed/)")
     return path.read_text(encoding="utf-8")
@@ -225,7 +226,7 @@ def test_the_generated_files_are_what_the_script_makes(report_text, tmp_path):
         shutil.copytree(paths.project_root() / part, root / part)
     shutil.copytree(paths.project_root() / "data", root / "data")
     done = subprocess.run([sys.executable, str(root / "data/alliance-axis-2025/make_text.py"),
-                           str(paths.report_text_path())], capture_output=True, text=True)
+                           str(report_text_path())], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for name in ("text.ttl", "evidence.ttl"):
         assert (root / "data/alliance-axis-2025" / name).read_bytes() == \

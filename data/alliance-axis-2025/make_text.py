@@ -26,8 +26,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from axiskg import loading, paths, serialize  # noqa: E402
+from axiskg import loading, serialize  # noqa: E402
 from axiskg.textspans import Span, read_text, select, sentences  # noqa: E402
+from axiskg.verify import project_report_text  # noqa: E402
 
 AXIS = "https://w3id.org/axiskg/ontology#"
 REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
@@ -161,7 +162,7 @@ def evidence_ttl(text: str, found, components) -> str:
 
 
 def main(argv: list[str]) -> int:
-    source = Path(argv[0]) if argv else paths.report_text_path(ROOT)
+    source = Path(argv[0]) if argv else project_report_text(ROOT)
     text, _ = read_text(source)
     found, components = layout(text)
     texts = text_ttl(found, components)

@@ -96,6 +96,19 @@ class _Selector:
     end: int | None = None
 
 
+#: the project's own report, whose text is found without --source
+PROJECT_REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
+
+
+def project_report_text(root: Path | str) -> Path:
+    """Where the project's report text is read from: ``$AXISKG_REPORT_TEXT``, else
+    ``<root>/../shared/seed/alliance-axis-report.txt`` (the text is never in the repository)."""
+    import os
+
+    env = os.environ.get("AXISKG_REPORT_TEXT")
+    return Path(env) if env else Path(root) / ".." / "shared" / "seed" / "alliance-axis-report.txt"
+
+
 def _value(term):
     return None if term is None else term.value
 
@@ -137,7 +150,7 @@ def load_sources(store: ox.Store, sources: dict[str, Path]) -> dict[str, str]:
 class _Findings:
     def __init__(self, locate) -> None:
         self.locate = locate
-        self.results = []
+        self.results: list = []
 
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
         import rdflib
@@ -203,7 +216,7 @@ def _check_evidence(store, texts, found) -> dict[str, list[tuple[str, int, int, 
 
 
 def _check_quote(claim, text, quote: _Selector, position: _Selector | None, found):
-    exact = quote.exact
+    exact = quote.exact or ""
     hits = occurrences(text, exact)
     if not hits:
         found.add("ExactNotInText", claim, OA + "exact", exact, "the quoted words do not occur in the source text")
@@ -236,7 +249,7 @@ def _check_quote(claim, text, quote: _Selector, position: _Selector | None, foun
 
 def _check_unique(claim, text, quote: _Selector, found) -> None:
     """The quote selector alone (exact with prefix and suffix) must pick one place in the text."""
-    context = (quote.prefix or "") + quote.exact + (quote.suffix or "")
+    context = (quote.prefix or "") + (quote.exact or "") + (quote.suffix or "")
     n = len(occurrences(text, context))
     if n > 1:
         found.add("AmbiguousExact", claim, OA + "exact", quote.exact,
@@ -277,7 +290,7 @@ def _check_sentences(store, texts, quotes, found) -> None:
             continue
         own = [sentences[s] for s in linked[claim] if s in sentences]
         for report, start, end, _ in spans:
-            covered = set()
+            covered: set[int] = set()
             for r, s, e in own:
                 if r == report:
                     covered.update(range(max(s, start), min(e, end)))

@@ -13,9 +13,6 @@ from pathlib import Path
 from axiskg.commands import root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
-#: the project's own report, whose text is found without --source
-PROJECT_REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -38,9 +35,9 @@ def register(subparsers) -> None:
 
 
 def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
-    from axiskg import paths
+    from axiskg.verify import PROJECT_REPORT, project_report_text
 
-    sources = {PROJECT_REPORT: paths.report_text_path(root)}
+    sources = {PROJECT_REPORT: project_report_text(root)}
     for item in given:
         iri, sep, file = item.partition("=")
         if not sep or not iri or not file:
@@ -62,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         store = loading.load_store(root, format=args.format_in)
     report = verify(store, sources, locate=loading.source_locator(store))
-    options = {"color": use_color()} if args.output == "text" else {}
+    options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
     if args.output in ("junit", "github"):
         options["tool"] = "axiskg verify"
-    sys.stdout.write(FORMATTERS[args.output](report, **options))
+    sys.stdout.write(FORMATTERS[args.output](report, **options))  # type: ignore[arg-type]
     return EXIT_VIOLATIONS if fails(report) else EXIT_OK
