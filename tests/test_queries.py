@@ -27,7 +27,7 @@ CATALOG_SECTION = re.compile(
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT)
+    return loading.load_store(ROOT, inferred=True)
 
 
 def csv_rows(text: str) -> list[list[str]]:

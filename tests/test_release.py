@@ -20,7 +20,7 @@ ROOT = paths.project_root(Path(__file__).parent)
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-FILES = ["axiskg.jsonld", "axiskg.nt", "axiskg.rdf", "axiskg.trig", "axiskg.ttl", "context.jsonld",
+FILES = ["axiskg.jsonld", "axiskg.nt", "axiskg.owl", "axiskg.rdf", "axiskg.trig", "axiskg.ttl", "context.jsonld",
          "shapes.ttl", "void.ttl"]
 RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
 OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
@@ -62,8 +62,9 @@ def test_each_syntax_parses_to_the_same_graph(release_dir, merged, name):
 
 
 def test_merged_graph_is_the_project(merged):
-    """The release holds the project's ontology and data, only the version triples set anew."""
-    project = loading.to_rdflib(loading.load_store(ROOT))
+    """The release holds the project's ontology, data and inferred graph, only the version
+    triples set anew."""
+    project = loading.to_rdflib(loading.load_store(ROOT, inferred=True))
     released = rdflib.Graph()
     for t in merged:
         released.add(t)
@@ -78,8 +79,8 @@ def test_trig_has_one_named_graph_per_source(release_dir, merged):
     ds = rdflib.Dataset()
     ds.parse(release_dir / "axiskg.trig", format="trig")
     names = sorted(str(g.identifier) for g in ds.graphs() if len(g))
-    assert names == source_graphs(ROOT)
-    assert {loading.GRAPH_NS + n for n in ("alliance-axis-2025", "facts", "ontology")} <= set(names)
+    assert names == sorted(source_graphs(ROOT) + [loading.GRAPH_NS + "inferred"])
+    assert {loading.GRAPH_NS + n for n in ("alliance-axis-2025", "facts", "inferred", "ontology")} <= set(names)
     union = rdflib.Graph()
     for g in ds.graphs():
         for t in g:
@@ -141,7 +142,7 @@ def test_void_counts_equal_the_actual_counts(release_dir, merged):
     assert partitions[URIRef("https://w3id.org/axiskg/ontology#CausalLink")] == 31
     props = {void.value(p, VOID.property): value(p, VOID.triples) for p in void.objects(ds, VOID.propertyPartition)}
     assert props == {p: len(list(merged.triples((None, p, None)))) for p in set(merged.predicates())}
-    store = loading.load_store(ROOT)
+    store = loading.load_store(ROOT, inferred=True)
     subsets = {str(s): value(s, VOID.triples) for s in void.objects(ds, VOID.subset)}
     assert subsets == {g.value: len(list(store.quads_for_pattern(None, None, None, g))) for g in store.named_graphs()}
     assert void.value(ds, rdflib.DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")

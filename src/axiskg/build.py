@@ -15,6 +15,7 @@ from axiskg.serialize import (
     FORMATS,
     Forked,
     atomic_write,
+    canonical_graph,
     remove_quietly,
     serialize,
     serialize_ntriples_as,
@@ -22,13 +23,85 @@ from axiskg.serialize import (
 )
 
 BASENAME = "axiskg"
+ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
+
+
+def version_iri(version: str) -> str:
+    return f"{ONTOLOGY_IRI}/{version}"
+
+
+def stamp_version(store, version: str) -> None:
+    """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
+    import pyoxigraph as ox
+
+    owl = "http://www.w3.org/2002/07/owl#"
+    graph = ox.NamedNode(loading.ONTOLOGY_GRAPH)
+    subject = ox.NamedNode(ONTOLOGY_IRI)
+    for prop in ("versionIRI", "versionInfo"):
+        for quad in list(store.quads_for_pattern(subject, ox.NamedNode(owl + prop), None, graph)):
+            store.remove(quad)
+    store.add(ox.Quad(subject, ox.NamedNode(owl + "versionIRI"), ox.NamedNode(version_iri(version)), graph))
+    store.add(ox.Quad(subject, ox.NamedNode(owl + "versionInfo"), ox.Literal(version), graph))
+
+
+def published_store(root: Path | str | None = None, version: str | None = None, progress: bool = False):
+    """What ``build`` and ``release`` publish: the ontology and all data (one named graph per
+    source; ill-typed literals refused), the ontology's version set to ``version`` (default: the
+    package version), and the inferred graph (:mod:`axiskg.inference`)."""
+    from axiskg import __version__
+    from axiskg.inference import add_inferred
+
+    root = Path(root) if root is not None else paths.project_root()
+    store = loading.load_store(root, progress=progress)
+    loading.refuse_bad_literals(store, root)  # ill-typed literals: exit 2, nothing written
+    add_inferred(store)
+    stamp_version(store, version or __version__)
+    return store
+
+
+def render(root: Path | str | None = None, formats: tuple[str, ...] | None = None, progress: bool = False,
+           version: str | None = None, while_turtle=None) -> dict[str, bytes | list[bytes]]:
+    """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
+    (default all of :data:`FORMATS`), plus ``"shapes"``. ``data`` is bytes, or for N-Triples a
+    list of bytes each holding whole lines. ``release`` writes the same bytes.
+
+    ``while_turtle(ntriples)`` (if given) is called while the Turtle is written (e.g. to start
+    writing the N-Triples)."""
+    root = Path(root) if root is not None else paths.project_root()
+    formats = tuple(formats) if formats else tuple(FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
+    ntriples, shapes_ttl = _sorted_ntriples(
+        published_store(root, version, progress), lambda: serialize(loading.load_shapes(root), "turtle"))
+    graph = None
+    if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
+        graph = canonical_graph(loading.to_rdflib(published_store(root, version)))
+        ntriples = serialize(graph, "ntriples", canonical=False)
+    outputs: dict[str, bytes | list[bytes]] = {}
+    for fmt in formats:
+        if fmt == "ntriples":
+            data = ntriples
+        elif fmt in FAST_FORMATS:  # Turtle, streamed from the sorted N-Triples by pyoxigraph
+            start = (lambda: while_turtle(ntriples)) if while_turtle and "ntriples" in formats else None
+            data = serialize_ntriples_as(ntriples, fmt, meanwhile=start)
+        else:
+            if graph is None:
+                joined = ntriples if isinstance(ntriples, bytes) else b"".join(ntriples)
+                graph = loading.triples_to_rdflib(loading.parse_ntriples(joined))
+            data = serialize(graph, fmt, canonical=False)
+        outputs[fmt] = data
+    outputs["shapes"] = shapes_ttl
+    return outputs
 
 log = logging.getLogger(__name__)
 
 
 def build(root: Path | str | None = None, out_dir: Path | str | None = None,
           formats: tuple[str, ...] | None = None, progress: bool = False) -> dict[str, Path]:
-    """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (ontology + all data) and ``shapes.ttl`` to ``out_dir``.
+    """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
+    inferred graph) and ``shapes.ttl`` to ``out_dir``.
 
     Everything is loaded and serialised in memory first; files are written (each atomically)
     only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
@@ -44,52 +117,25 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     At scale the labelling and half of the Turtle run in a forked process (see
     :class:`axiskg.serialize.Forked`); the bytes are the same either way.
     """
-    root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
-    formats = tuple(formats) if formats else tuple(FORMATS)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
-    held = [loading.load_store(root, progress=progress)]  # popped below: _sorted_ntriples frees it
-    loading.refuse_bad_literals(held[0], root)  # ill-typed literals: exit 2, nothing written
-    ntriples, shapes_ttl = _sorted_ntriples(held.pop(), lambda: serialize(loading.load_shapes(root), "turtle"))
-
-    outputs: dict[str, tuple[Path, bytes | list[bytes]]] = {}
+    nt_path = out / f"{BASENAME}.{FORMATS['ntriples'][1]}"
     early: dict[str, _EarlyWrite] = {}
     try:
-        if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
-            graph = loading.to_rdflib(loading.load_store(root))
-            for fmt in formats:
-                outputs[fmt] = (out / f"{BASENAME}.{FORMATS[fmt][1]}", serialize(graph, fmt))
-        else:
-            graph = None
-            for fmt in formats:
-                path = out / f"{BASENAME}.{FORMATS[fmt][1]}"
-                if fmt == "ntriples":
-                    data = ntriples
-                elif fmt in FAST_FORMATS:
-                    # N-Triples go to a temp file while the Turtle is written (in two processes)
-                    nt_path = out / f"{BASENAME}.{FORMATS['ntriples'][1]}"
-                    start_nt = (lambda: early.setdefault("ntriples", _EarlyWrite(nt_path, ntriples))
-                                ) if "ntriples" in formats else None
-                    data = serialize_ntriples_as(ntriples, fmt, meanwhile=start_nt)
-                else:
-                    if graph is None:
-                        graph = loading.triples_to_rdflib(loading.parse_ntriples(b"".join(ntriples)))
-                    data = serialize(graph, fmt, canonical=False)
-                outputs[fmt] = (path, data)
-        outputs["shapes"] = (out / "shapes.ttl", shapes_ttl)
-        for name, (path, data) in outputs.items():
+        rendered = render(root, formats, progress,
+                          while_turtle=lambda nt: early.setdefault("ntriples", _EarlyWrite(nt_path, nt)))
+        written = {}
+        for name, data in rendered.items():
+            path = out / ("shapes.ttl" if name == "shapes" else f"{BASENAME}.{FORMATS[name][1]}")
             if name in early:
                 early.pop(name).commit()
                 log.info("wrote %s", path)
             else:
                 atomic_write(path, data)
+            written[name] = path
     finally:
         for pending in early.values():
             pending.abort()
-    return {name: path for name, (path, _) in outputs.items()}
+    return written
 
 
 class _EarlyWrite:

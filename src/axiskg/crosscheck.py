@@ -1,4 +1,5 @@
-"""Run every stored query on the embedded engine and on a SPARQL store, and compare the answers.
+"""Run every stored query on the embedded engine and on another engine (a SPARQL store, or
+rdflib's own SPARQL engine in-process: :func:`run_rdflib`), and compare the answers.
 
 Two answers are the same when they have the same columns and the same rows as a multiset
 (each term compared exactly: IRI, lexical form, datatype, language). Row order is compared
@@ -95,6 +96,13 @@ def crosscheck(
 ) -> list[Outcome]:
     """Each query (rendered with its defaults) on ``store`` and on the endpoint at ``url``
     (``graph`` as its default graph). ``engine`` names the store for :func:`known_differences`."""
+    return compare(store, lambda sparql, source: run_endpoint(url, sparql, graph=graph, timeout=timeout,
+                                                              source=source), queries, engine)
+
+
+def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
+    """Each query (rendered with its defaults) on ``store`` and through ``run_other(sparql,
+    source) -> Table`` (another engine); ``engine`` names it for :func:`known_differences`."""
     outcomes = []
     for query in queries:
         sparql = query.render()
@@ -102,7 +110,7 @@ def crosscheck(
         local = run_local(store, sparql, source=query.path)
         local_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        remote = run_endpoint(url, sparql, graph=graph, timeout=timeout, source=query.path)
+        remote = run_other(sparql, query.path)
         remote_seconds = time.perf_counter() - started
         outcomes.append(Outcome(
             query=query.name,
@@ -115,3 +123,20 @@ def crosscheck(
             known=engine.lower() in known_differences(query),
         ))
     return outcomes
+
+
+def run_rdflib(graph, sparql: str, source=None) -> Table:
+    """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
+    pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.querying.Table` of
+    pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
+    from axiskg.loading import to_ox
+    from axiskg.querying import check_query
+
+    check_query(sparql, source)
+    result = graph.query(sparql)
+    if result.type == "ASK":
+        return Table(columns=[], boolean=bool(result.askAnswer))
+    if result.type != "SELECT":
+        raise ValueError(f"only SELECT and ASK queries can be compared, not {result.type}")
+    columns = [str(v) for v in result.vars]
+    return Table(columns, [tuple(None if t is None else to_ox(t) for t in row) for row in result])

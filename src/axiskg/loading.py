@@ -324,11 +324,14 @@ def data_graph_name(root: Path, path: Path) -> str:
 
 
 def load_store(root: Path | str | None = None, format: str | None = None, data: bool = True,
-               progress: bool = False) -> ox.Store:
+               progress: bool = False, inferred: bool = False) -> ox.Store:
     """The project's ontology and data in an in-memory store, one named graph per source.
 
     ``format`` overrides format detection for the data files; ``data=False`` loads only the
-    ontology; ``progress=True`` shows a progress bar (files loaded) when stderr is a terminal.
+    ontology; ``progress=True`` shows a progress bar (files loaded) when stderr is a terminal;
+    ``inferred=True`` adds the inferred graph (:mod:`axiskg.inference`), as published: what
+    ``build``, ``release``, ``serve`` and ``query`` use (validation and checks see only what
+    is asserted).
     Query the union with ``store.query(q, use_default_graph_as_union=True)``.
     """
     root = Path(root) if root is not None else paths.project_root()
@@ -337,7 +340,12 @@ def load_store(root: Path | str | None = None, format: str | None = None, data: 
         raise InputError(root / "ontology", "no ontology files (*.ttl) found")
     jobs: list[tuple[Path, str, str | None]] = [(path, ONTOLOGY_GRAPH, None) for path in ontology]
     jobs += [(path, data_graph_name(root, path), format) for path in (paths.data_files(root) if data else ())]
-    return _load(jobs, progress)
+    store = _load(jobs, progress)
+    if inferred:
+        from axiskg.inference import add_inferred
+
+        add_inferred(store)
+    return store
 
 
 def _load(jobs: list[tuple[Path, str, str | None]], progress: bool) -> ox.Store:
@@ -478,6 +486,8 @@ def describe_graph(name: str) -> str:
             return str(path)
     if name == ONTOLOGY_GRAPH:
         return "ontology"
+    if name == GRAPH_NS + "inferred":
+        return "inferred"
     if name.startswith(GRAPH_NS):
         rest = name[len(GRAPH_NS):]
         return "data" if rest == "data" else f"data/{rest}"

@@ -4,12 +4,15 @@ VoID + DCAT description of it all.
 ``release()`` writes to ``dist/release/`` (or ``out_dir``):
 
 ==================  =================================================================
-``axiskg.ttl``      ontology + all data, Turtle
+``axiskg.ttl``      ontology + all data + the inferred graph, Turtle (the same bytes as ``build``'s)
 ``axiskg.nt``       the same, N-Triples (sorted lines)
-``axiskg.jsonld``   the same, JSON-LD, with its context inline ...
+``axiskg.jsonld``   the same, JSON-LD, compacted with its context inline ...
 ``context.jsonld``  ... and published as a file of its own (the same ``@context``)
-``axiskg.rdf``      the same, RDF/XML (for Protégé and owlready2, which do not read Turtle)
-``axiskg.trig``     TriG: one named graph per source (ontology, each ``data/<dir>/``)
+``axiskg.rdf``      the same, RDF/XML (every individual declared ``owl:NamedIndividual``)
+``axiskg.owl``      the OWL view for Protégé and owlready2 (which do not read Turtle), RDF/XML:
+                    ontology, asserted data and the individual declarations, without the
+                    materialised type and property closure (a reasoner derives it)
+``axiskg.trig``     TriG: one named graph per source (ontology, each ``data/<dir>/``, inferred)
 ``shapes.ttl``      the SHACL shapes
 ``void.ttl``        VoID + DCAT: counts, classes, licence, version, download links, checksums
 ==================  =================================================================
@@ -18,7 +21,8 @@ Version: the released ontology's ``owl:versionIRI`` and ``owl:versionInfo`` are 
 :data:`axiskg.__version__` (the package version, set once in ``pyproject.toml``), so a release
 can never carry a stale version whatever the source file says.
 
-Every file is a pure function of the inputs and the version (no clock, no hash order), so
+The graph files are :func:`axiskg.build.render`'s, so ``dist/axiskg.ttl`` and
+``dist/release/axiskg.ttl`` are the same bytes. Every file is a pure function of the inputs and the version (no clock, no hash order), so
 releasing twice gives byte-identical files. All files are rendered in memory first and then
 each is written atomically; a bad input leaves the folder untouched.
 """
@@ -34,9 +38,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
-from axiskg import loading, paths, vocab
-from axiskg.serialize import PREFIXES, atomic_write, canonical_graph, serialize
-from axiskg.vocab import ONTOLOGY_IRI
+from axiskg import build, loading, paths, vocab
+from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
+from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
+from axiskg.serialize import KNOWN_PREFIXES, atomic_write, canonical_graph, serialize, used_prefixes
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -49,35 +54,16 @@ SPDX = rdflib.Namespace(vocab.SPDX)
 
 #: file name -> (IANA media type, title)
 DISTRIBUTIONS = {
-    f"{BASENAME}.ttl": ("text/turtle", "ontology and data, Turtle"),
+    f"{BASENAME}.ttl": ("text/turtle", "ontology, data and inferred triples, Turtle"),
     f"{BASENAME}.nt": ("application/n-triples", "ontology and data, N-Triples"),
     f"{BASENAME}.jsonld": ("application/ld+json", "ontology and data, JSON-LD"),
     f"{BASENAME}.rdf": ("application/rdf+xml", "ontology and data, RDF/XML"),
+    f"{BASENAME}.owl": ("application/rdf+xml", "OWL view for Protégé: ontology, asserted data, individual declarations, RDF/XML"),
     f"{BASENAME}.trig": ("application/trig", "ontology and data, one named graph per source, TriG"),
     "shapes.ttl": ("text/turtle", "SHACL shapes, Turtle"),
     "context.jsonld": ("application/ld+json", "JSON-LD context"),
 }
 VOID_FILE = "void.ttl"
-
-
-def version_iri(version: str) -> str:
-    return f"{ONTOLOGY_IRI}/{version}"
-
-
-def stamp_version(store: ox.Store, version: str) -> None:
-    """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
-    graph = ox.NamedNode(loading.ONTOLOGY_GRAPH)
-    subject = ox.NamedNode(ONTOLOGY_IRI)
-    for prop in (OWL.versionIRI, OWL.versionInfo):
-        for quad in list(store.quads_for_pattern(subject, ox.NamedNode(str(prop)), None, graph)):
-            store.remove(quad)
-    store.add(ox.Quad(subject, ox.NamedNode(str(OWL.versionIRI)), ox.NamedNode(version_iri(version)), graph))
-    store.add(ox.Quad(subject, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version), graph))
-
-
-def jsonld_context() -> dict:
-    """The published JSON-LD context: the same prefixes the JSON-LD file uses inline."""
-    return {"@context": dict(PREFIXES)}
 
 
 def trig(store: ox.Store) -> bytes:
@@ -94,8 +80,7 @@ def trig(store: ox.Store) -> bytes:
         for s, p, o in canonical_graph(loading.to_rdflib(store, [name])):
             quads.append(ox.Quad(_ox_term(s, i), _ox_term(p, i), _ox_term(o, i), graph))
     quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
-    # no "id:" prefix: its local names hold slashes, which Turtle/TriG would have to escape
-    prefixes = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+    prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
@@ -194,7 +179,7 @@ def _namespace(iri: str) -> str:
 
 
 #: prefixes of the VoID file beyond :data:`axiskg.serialize.PREFIXES`
-VOID_PREFIXES = {"void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
+VOID_PREFIXES = {p: KNOWN_PREFIXES[p] for p in ("void", "dcat", "spdx")}
 
 
 def void_turtle(void: rdflib.Graph) -> bytes:
@@ -203,6 +188,17 @@ def void_turtle(void: rdflib.Graph) -> bytes:
     for prefix, ns in VOID_PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     return serialize(g, "turtle", canonical=False)
+
+
+def owl_view(store: ox.Store) -> rdflib.Graph:
+    """The OWL view: every asserted graph, and of the inferred graph only the
+    ``owl:NamedIndividual`` declarations."""
+    names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
+    graph = loading.to_rdflib(store, sorted(names))
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL),
+                                        ox.NamedNode(INFERRED_GRAPH)):
+        graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
+    return graph
 
 
 def render_release(root: Path | str | None = None, version: str | None = None,
@@ -215,24 +211,21 @@ def render_release(root: Path | str | None = None, version: str | None = None,
     if not base_url.endswith("/"):
         base_url += "/"
     root = Path(root) if root is not None else paths.project_root()
-    store = loading.load_store(root)
-    stamp_version(store, version)
-    shapes = loading.load_shapes(root)
-    graph = loading.to_rdflib(store)
-    canonical = canonical_graph(graph)
-
+    rendered = build.render(root, version=version)
     files: dict[str, bytes] = {
-        f"{BASENAME}.ttl": serialize(canonical, "turtle", canonical=False),
-        f"{BASENAME}.nt": serialize(canonical, "ntriples", canonical=False),
-        f"{BASENAME}.jsonld": serialize(canonical, "jsonld", canonical=False),
-        f"{BASENAME}.rdf": serialize(canonical, "rdfxml", canonical=False),
-        f"{BASENAME}.trig": trig(store),
-        "shapes.ttl": serialize(shapes, "turtle"),
-        "context.jsonld": (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        f"{BASENAME}.{build.FORMATS[fmt][1]}": data if isinstance(data, bytes) else b"".join(data)
+        for fmt, data in rendered.items() if fmt != "shapes"
     }
-    void = describe(canonical, _graph_triples(store), files, version, base_url)
+    files["shapes.ttl"] = rendered["shapes"]
+    store = build.published_store(root, version)
+    files[f"{BASENAME}.trig"] = trig(store)
+    files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
+    context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
+    files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    merged = loading.triples_to_rdflib(loading.parse_ntriples(files[f"{BASENAME}.nt"]))
+    void = describe(merged, _graph_triples(store), files, version, base_url)
     files[VOID_FILE] = void_turtle(void)
-    return files
+    return dict(sorted(files.items()))
 
 
 def release(root: Path | str | None = None, out_dir: Path | str | None = None,

@@ -26,6 +26,38 @@ from axiskg.vocab import PREFIXES
 log = logging.getLogger(__name__)
 
 
+def _known_prefixes() -> dict[str, str]:
+    from axiskg.catalog import PROJECT_PREFIXES
+
+    known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+    known.update(PROJECT_PREFIXES)
+    known.update({"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+                  "spdx": "http://spdx.org/rdf/terms#", "foaf": "http://xmlns.com/foaf/0.1/"})
+    return dict(sorted(known.items()))
+
+
+#: every prefix a published file may declare (Turtle, TriG, RDF/XML, the JSON-LD context): the
+#: vocabularies, and one prefix per kind of data IRI (``actor:``, ``claim:`` ...) instead of
+#: ``id:``, whose local names would hold slashes (escaped as ``id:actor\/japan`` in Turtle)
+KNOWN_PREFIXES: dict[str, str] = _known_prefixes()
+
+
+def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None = None) -> dict[str, str]:
+    """The prefixes of ``prefixes`` (default :data:`KNOWN_PREFIXES`) whose namespace starts an
+    IRI of the N-Triples ``ntriples`` (one bytes, or a list of them): what a Turtle or TriG
+    writer should declare, and no more."""
+    prefixes = KNOWN_PREFIXES if prefixes is None else prefixes
+    wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
+    found = set()
+    lines = ntriples if isinstance(ntriples, list) else [ntriples]
+    for i in range(0, len(lines), 8192):  # a list holds many short items: search them in blocks
+        block = b"".join(lines[i:i + 8192])
+        found.update(p for p, needle in wanted.items() if p not in found and needle in block)
+        if len(found) == len(wanted):
+            break
+    return {p: ns for p, ns in prefixes.items() if p in found}
+
+
 #: output format name -> (rdflib serializer, file extension)
 FORMATS: dict[str, tuple[str, str]] = {
     "turtle": ("turtle", "ttl"),
@@ -88,7 +120,9 @@ def serialize(graph: rdflib.Graph, fmt: str, canonical: bool = True) -> bytes:
         lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
         return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
     if fmt == "jsonld":
-        context = {p: ns for p, ns in PREFIXES.items()}
+        from axiskg.jsonld_context import jsonld_context
+
+        context = jsonld_context(g, KNOWN_PREFIXES)
         doc = json.loads(g.serialize(format="json-ld", context=context))
         doc = _sort_jsonld(doc)
         return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -126,7 +160,7 @@ def _rdfxml(graph: rdflib.Graph) -> bytes:
         ns, local = _split_predicate(str(p))
         namespaces.add(ns)
         by_subject.setdefault(s, []).append((ns, local, o))
-    prefix_of = {ns: prefix for prefix, ns in PREFIXES.items() if ns in namespaces or prefix == "rdf"}
+    prefix_of = {ns: prefix for prefix, ns in KNOWN_PREFIXES.items() if ns in namespaces or prefix == "rdf"}
     for n, ns in enumerate(sorted(namespaces - set(prefix_of)), start=1):
         prefix_of[ns] = f"ns{n}"
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
@@ -169,6 +203,7 @@ def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: boo
     is called once the child is started (e.g. to start a thread), or first if there is none."""
     if fmt != "turtle":
         raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
+    prefixes = used_prefixes(ntriples)
     if isinstance(ntriples, list):
         big = parallel and sum(map(len, ntriples)) >= PARALLEL_MIN_BYTES
         cut = _item_boundary(ntriples) if big else 0
@@ -184,21 +219,21 @@ def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: boo
     if not cut or not Forked.available():
         if meanwhile is not None:
             meanwhile()
-        return _turtle(whole())
-    second = Forked(lambda: _turtle(tail()))
+        return _turtle(whole(), prefixes)
+    second = Forked(lambda: _turtle(tail(), prefixes))
     try:
         if meanwhile is not None:
             meanwhile()
-        first = _turtle(head())
+        first = _turtle(head(), prefixes)
     except BaseException:
         second.cancel()
         raise
     ok, rest = second.result()
     if not ok:  # the child failed: write the second half here
-        rest = _turtle(tail())
+        rest = _turtle(tail(), prefixes)
     header = first[:_prefix_block_length(first)]
     if not rest.startswith(header):
-        return _turtle(whole())
+        return _turtle(whole(), prefixes)
     return first + rest[len(header):]
 
 
@@ -206,11 +241,13 @@ def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: boo
 PARALLEL_MIN_BYTES = 8_000_000
 
 
-def _turtle(ntriples: bytes) -> bytes:
+def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+    """The one Turtle writer of the published graph (build and release): pyoxigraph's, with
+    ``prefixes`` (see :func:`used_prefixes`) declared."""
     import pyoxigraph as ox
 
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def _subject_boundary(ntriples: bytes, at: int) -> int:

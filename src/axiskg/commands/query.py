@@ -86,7 +86,7 @@ class _Runner:
         if self._store is None:
             from axiskg import loading
 
-            self._store = loading.load_store(root_of(self.args), progress=True)
+            self._store = loading.load_store(root_of(self.args), progress=True, inferred=True)
         return querying.run_local(self._store, sparql, source)
 
 

@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"--port {args.port}: not a TCP port")
     _check_sandbox()
     root = root_of(args)
-    store = loading.load_store(root, progress=True)
+    store = loading.load_store(root, progress=True, inferred=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""

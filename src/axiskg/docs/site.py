@@ -170,7 +170,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
          "inherited": [(sup, by_class[sup]) for sup in ont_docs.superclasses(ontology, c) if sup in by_class]}
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(root, store, link)
+    queries, queries_missing = _query_catalog(root, loading.load_store(root, inferred=True), link)  # queries see the published graph
     from axiskg import __version__
     from axiskg.stats import class_counts
     from axiskg.stats import triples as measure_triples

@@ -1,0 +1,101 @@
+"""What the build infers: the entailments a consumer's plain SPARQL needs, materialised into
+their own named graph, :data:`INFERRED_GRAPH` (``https://w3id.org/axiskg/graph/inferred``).
+
+Three kinds of triple, each computed from the ontology's own axioms only (its named graph):
+
+* **type closure** (RDFS rule rdfs9): ``?x rdf:type ?super`` for every ``?x rdf:type ?c`` and
+  every named superclass ``?super`` of ``?c`` along ``rdfs:subClassOf`` (transitively), so that
+  ``?c a axis:Claim`` also finds the causal links and ``?a a axis:Actor`` every state;
+* **property closure** (rdfs7): ``?s ?super ?o`` for every ``?s ?p ?o`` and every super-property
+  ``?super`` of ``?p`` along ``rdfs:subPropertyOf`` (e.g. ``axis:claimSubject`` ->
+  ``axis:isAbout``, ``axis:initiatedBy`` -> ``prov:wasAssociatedWith``);
+* **individual declarations**: ``?x rdf:type owl:NamedIndividual`` for every IRI typed with a
+  class that is not an OWL/RDFS meta-class (a class, property, ontology or restriction), so
+  that OWL tools (owlready2, Protégé) list every individual.
+
+Only triples whose subject and object are IRIs or literals are inferred (never blank nodes:
+their labels are local to one named graph in TriG), and only triples not already asserted in
+some graph. The result is a pure function of the asserted graphs.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from axiskg.loading import GRAPH_NS, ONTOLOGY_GRAPH
+
+INFERRED_GRAPH = GRAPH_NS + "inferred"
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL = "http://www.w3.org/2002/07/owl#"
+NAMED_INDIVIDUAL = OWL + "NamedIndividual"
+
+#: classes whose instances are terms of a vocabulary, not individuals
+META_CLASSES = tuple(OWL + name for name in (
+    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "Restriction",
+    "AllDisjointClasses", "AllDifferent", "AllDisjointProperties", "FunctionalProperty",
+    "InverseFunctionalProperty", "TransitiveProperty", "SymmetricProperty", "AsymmetricProperty",
+    "ReflexiveProperty", "IrreflexiveProperty", "NamedIndividual", "Axiom", "NegativePropertyAssertion",
+    "DeprecatedClass", "DeprecatedProperty", "OntologyProperty", "DataRange")) + (
+    "http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2000/01/rdf-schema#Datatype",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property", "http://www.w3.org/1999/02/22-rdf-syntax-ns#List",
+)
+
+_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+
+_TYPES = _PREFIXES + """
+SELECT DISTINCT ?s ?o WHERE {
+  GRAPH <%(ontology)s> { ?c rdfs:subClassOf+ ?o }
+  FILTER(isIRI(?o))
+  ?s a ?c .
+  FILTER(isIRI(?s))
+  FILTER NOT EXISTS { ?s a ?o }
+}"""
+
+_PROPERTIES = _PREFIXES + """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  GRAPH <%(ontology)s> { ?sub rdfs:subPropertyOf+ ?p }
+  FILTER(isIRI(?p) && ?p != ?sub)
+  ?s ?sub ?o .
+  FILTER(isIRI(?s) && !isBlank(?o))
+  FILTER NOT EXISTS { ?s ?p ?o }
+}"""
+
+_INDIVIDUALS = _PREFIXES + """
+SELECT DISTINCT ?s WHERE {
+  ?s a ?c .
+  FILTER(isIRI(?s) && isIRI(?c) && ?c NOT IN (%(meta)s))
+  FILTER NOT EXISTS { ?s a owl:NamedIndividual }
+  FILTER NOT EXISTS { ?s a ?meta . FILTER(?meta IN (%(meta)s)) }
+}"""
+
+
+def inferred_quads(store: ox.Store) -> list[ox.Quad]:
+    """The inferred triples of ``store``'s asserted graphs, as quads in :data:`INFERRED_GRAPH`,
+    sorted. ``store`` must not hold that graph yet."""
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    if graph in set(store.named_graphs()):
+        raise ValueError(f"the store already holds <{INFERRED_GRAPH}>")
+    args = {"ontology": ONTOLOGY_GRAPH, "meta": ", ".join(f"<{c}>" for c in META_CLASSES)}
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    triples = set()
+    for row in store.query(_TYPES % args, use_default_graph_as_union=True):
+        triples.add((row["s"], rdf_type, row["o"]))
+    for row in store.query(_PROPERTIES % args, use_default_graph_as_union=True):
+        triples.add((row["s"], row["p"], row["o"]))
+    # declarations after the type closure: an individual typed only through it counts too
+    individual = ox.NamedNode(NAMED_INDIVIDUAL)
+    for row in store.query(_INDIVIDUALS % args, use_default_graph_as_union=True):
+        triples.add((row["s"], rdf_type, individual))
+    quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
+    quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+    return quads
+
+
+def add_inferred(store: ox.Store) -> int:
+    """Materialise :func:`inferred_quads` into ``store`` (in place); the number of triples added."""
+    quads = inferred_quads(store)
+    store.extend(quads)
+    return len(quads)
