@@ -227,7 +227,7 @@ RAPPER = {"axiskg.ttl": "turtle", "axiskg.nt": "ntriples", "axiskg.rdf": "rdfxml
 @pytest.mark.parametrize("name", sorted(RAPPER))
 def test_rapper_counts_every_triple(dist, merged, name):
     if shutil.which("rapper") is None:
-        pytest.skip("rapper is not installed (apt-get install raptor2-utils)")
+        pytest.skip("rapper is not installed (apt-get install raptor2-utils; .ci/run does)")
     proc = subprocess.run(["rapper", "-c", "-i", RAPPER[name], str(dist / "release" / name)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -2,7 +2,8 @@
 process (the `oxigraph` package from PyPI) started on 127.0.0.1 and a free port, always stopped.
 
 The server holds the project's graph twice: merged in its default graph, and as the named graphs
-of loading.load_store() (ontology, alliance-axis-2025, facts), which `--graph` selects."""
+of loading.load_store(inferred=True) (ontology, alliance-axis-2025, facts, inferred), which `--graph`
+selects."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
 from axiskg import catalog, loading, querying
 from axiskg.errors import InputError
 
-GRAPHS = [loading.ONTOLOGY_GRAPH, loading.GRAPH_NS + "alliance-axis-2025", loading.GRAPH_NS + "facts"]
+GRAPHS = [loading.ONTOLOGY_GRAPH, loading.GRAPH_NS + "alliance-axis-2025", loading.GRAPH_NS + "facts",
+          loading.GRAPH_NS + "inferred"]
 STARTUP_TIMEOUT = 20
 
 
@@ -76,7 +78,7 @@ def endpoint(tmp_path_factory):
     if binary is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
     work = tmp_path_factory.mktemp("oxigraph")
-    store = loading.load_store(ROOT)
+    store = loading.load_store(ROOT, inferred=True)
     named = work / "graphs.nq"
     store.dump(str(named), format=ox.RdfFormat.N_QUADS)
     merged = work / "merged.nt"
