@@ -34,7 +34,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(REPO)
+    return loading.load_store(REPO, inferred=True)  # what serve loads
 
 
 def get(server, query: str, accept: str | None = None, **extra):
