@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "queries.txt")
     args = parser.parse_args()
     start = time.perf_counter()
-    store = loading.load_store(ROOT)
+    store = loading.load_store(ROOT, inferred=True)  # what query and serve load
     load_ms = (time.perf_counter() - start) * 1000
     lines = [f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, "
              f"load_store {load_ms:.0f} ms, {args.repeat} runs each",

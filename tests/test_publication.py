@@ -246,3 +246,24 @@ def test_rapper_counts_every_triple(dist, merged, name):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"returned (\d+) triples", proc.stderr).group(1) == str(len(merged))
+
+
+def test_serve_answers_id_jsonld_with_the_release_context(dist):
+    """``/id/...?format=jsonld`` is compacted with the published context (term keys)."""
+    import urllib.request
+
+    from serve_helpers import Server
+
+    context = json.loads((dist / "release" / "context.jsonld").read_text())["@context"]
+    server = Server()
+    try:
+        with urllib.request.urlopen(server.url + "/id/actor/japan?format=jsonld", timeout=30) as response:
+            assert response.headers["Content-Type"].startswith("application/ld+json")
+            doc = json.loads(response.read())
+    finally:
+        server.stop()
+    assert doc["@context"] == context
+    node = doc if "@graph" not in doc else next(n for n in doc["@graph"] if n["@id"] == "actor:japan")
+    assert node["@id"] == "actor:japan"
+    assert node["label"] == {"en": "Japan", "ja": "日本", "zh": "日本"}
+    assert "State" in node["@type"]

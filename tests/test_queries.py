@@ -342,3 +342,66 @@ def test_blank_nodes_from_an_endpoint_answer_keep_their_identity():
          "c": {"type": "bnode", "value": "nodeID://b124"}}]}}
     (a, b, c), = querying.table_from_json(doc).rows
     assert isinstance(a, ox.BlankNode) and a == b and a != c
+
+
+# --------------------------------------------------------------------------- CONSTRUCT, DESCRIBE, warnings (#16)
+
+CONSTRUCT = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?state a axis:State ; rdfs:label ?label } WHERE { ?state a axis:State ; rdfs:label ?label FILTER(lang(?label) = "en") }
+"""
+DESCRIBE = "DESCRIBE <https://w3id.org/axiskg/id/actor/japan>\n"
+
+
+def graph_of(text: str, fmt: ox.RdfFormat) -> set:
+    return {q.triple for q in ox.parse(text.encode("utf-8"), format=fmt)}
+
+
+def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
+    f = tmp_path / "states.rq"
+    f.write_text(CONSTRUCT)
+    turtle = run_cli("query", "--file", str(f), root=ROOT)
+    assert turtle.returncode == 0, turtle.stderr
+    assert turtle.stdout.startswith("@prefix ") and "actor:japan a axis:State" in turtle.stdout
+    expected = graph_of(turtle.stdout, ox.RdfFormat.TURTLE)
+    assert len(expected) == 14  # 7 states, each typed and labelled
+    for fmt, syntax in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
+                        ("turtle", ox.RdfFormat.TURTLE)):
+        proc = run_cli("query", "--file", str(f), "--format", fmt, root=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        assert graph_of(proc.stdout, syntax) == expected, fmt
+    nt = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT).stdout.splitlines()
+    assert nt == sorted(nt) and len(nt) == 14
+    doc = json.loads(run_cli("query", "--file", str(f), "--format", "jsonld", root=ROOT).stdout)
+    japan = next(n for n in doc["@graph"] if n["@id"] == "actor:japan")
+    assert japan["label"] == {"en": "Japan"} and japan["@type"] == "State"
+
+
+def test_describe_returns_the_entity(tmp_path, store):
+    f = tmp_path / "japan.rq"
+    f.write_text(DESCRIBE)
+    proc = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    japan = ox.NamedNode("https://w3id.org/axiskg/id/actor/japan")
+    triples = graph_of(proc.stdout, ox.RdfFormat.N_TRIPLES)
+    assert {t for t in triples if t.subject == japan} == {q.triple for q in store.quads_for_pattern(japan, None, None)}
+
+
+def test_graph_and_table_formats_are_not_mixed(tmp_path):
+    f = tmp_path / "states.rq"
+    f.write_text(CONSTRUCT)
+    proc = run_cli("query", "--file", str(f), "--format", "csv", root=ROOT)
+    assert proc.returncode == 2 and "a CONSTRUCT or DESCRIBE answer is written as turtle" in proc.stderr
+    proc = run_cli("query", "axis-core-states", "--format", "turtle", root=ROOT)
+    assert proc.returncode == 2 and "--format turtle is for CONSTRUCT and DESCRIBE answers" in proc.stderr
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+def test_unknown_parameter_iri_warns(store):
+    proc = run_cli("query", "claims-about", "--param", "entity=actor:atlantis", "--format", "csv", root=ROOT)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[1:] == []
+    assert proc.stderr == ("axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in "
+                           "the graph (no triple mentions it), so the answer says nothing about it\n")
+    known = run_cli("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
+    assert known.returncode == 0 and known.stderr == "" and len(known.stdout.splitlines()) == 6

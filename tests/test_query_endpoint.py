@@ -142,3 +142,21 @@ def test_endpoint_refusing_the_query_is_an_input_error(endpoint):
     with pytest.raises(InputError) as err:
         querying.run_endpoint(endpoint, "SELECT * WHERE { BIND(<http://example.org/nosuchfunction>(1) AS ?x) }")
     assert str(err.value).startswith(f"{endpoint}: endpoint refused the query")
+
+
+def test_construct_and_describe_on_the_endpoint(endpoint, tmp_path):
+    from test_queries import CONSTRUCT, DESCRIBE
+
+    for text in (CONSTRUCT, DESCRIBE):
+        f = tmp_path / "q.rq"
+        f.write_text(text)
+        local = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+        remote = run_cli("query", "--file", str(f), "--format", "ntriples", "--endpoint", endpoint, root=ROOT)
+        assert remote.returncode == 0, remote.stderr
+        assert remote.stdout == local.stdout and len(local.stdout.splitlines()) >= 8
+
+
+def test_unknown_parameter_iri_warns_on_the_endpoint(endpoint):
+    proc = run_cli("query", "claims-about", "--param", "entity=actor:atlantis", "--endpoint", endpoint, root=ROOT)
+    assert proc.returncode == 0 and "(0 rows)" in proc.stdout
+    assert "axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in the graph" in proc.stderr

@@ -142,3 +142,43 @@ def test_query_command_on_the_store(store, built):
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert len(local.stdout.splitlines()) == 32  # header + the 31 causal links
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
+
+
+NOTED = """# title: States (a test of engine notes)
+# question: Which states does the graph hold, as a test of the engine-notes warning?
+# columns: state
+# engine-notes: differs on Virtuoso 7.2: a made-up difference, for this test only.
+PREFIX axis: <https://w3id.org/axiskg/ontology#>
+SELECT ?state WHERE { ?state a axis:State } ORDER BY ?state
+"""
+
+
+def test_query_warns_only_on_the_engine_its_notes_name(store, built, tmp_path):
+    """A query whose header documents a difference on Virtuoso: `axiskg query --endpoint` warns
+    on stderr when the endpoint is Virtuoso (by its Server header), and not elsewhere."""
+    nt, _ = built
+    assert publish(store, "--file", str(nt)).returncode == 0
+    f = tmp_path / "noted.rq"
+    f.write_text(NOTED)
+    proc = run_cli("query", "--file", str(f), "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "(7 rows)"
+    warning = ("axiskg: warning: query 'noted' is known to answer differently on virtuoso (the endpoint is "
+               "Virtuoso/07.20.")
+    assert proc.stderr.startswith(warning) == (store.name == "virtuoso"), proc.stderr
+    if store.name != "virtuoso":
+        assert proc.stderr == ""
+
+
+def test_construct_on_the_store(store, built, tmp_path):
+    from test_queries import CONSTRUCT
+
+    nt, _ = built
+    assert publish(store, "--file", str(nt)).returncode == 0
+    f = tmp_path / "states.rq"
+    f.write_text(CONSTRUCT)
+    local = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    remote = run_cli("query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH,
+                     root=ROOT)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and len(local.stdout.splitlines()) == 14

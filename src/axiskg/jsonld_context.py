@@ -37,36 +37,67 @@ def _split(iri: str, namespaces: dict[str, str]) -> tuple[str, str] | None:
     return (namespaces[best], local) if _LOCAL.match(local) else None
 
 
-def _coercion(values: set) -> dict:
-    if all(isinstance(v, rdflib.URIRef) for v in values):
+def _coercion(kinds: set[str]) -> dict:
+    """The coercion that fits every kind of value (``iri``, ``bnode``, ``lang`` or a datatype IRI)."""
+    if kinds == {"iri"}:
         return {"@type": "@id"}
-    if not all(isinstance(v, rdflib.Literal) for v in values):
-        return {}
-    if all(v.language for v in values):
+    if kinds == {"lang"}:
         return {"@container": "@language"}
-    datatypes = {str(v.datatype) if v.datatype is not None else _XSD_STRING for v in values
-                 if not v.language}
-    if len(datatypes) == 1 and not any(v.language for v in values):
-        (datatype,) = datatypes
-        if datatype != _XSD_STRING:
-            return {"@type": datatype}
+    if len(kinds) == 1 and not kinds & {"iri", "bnode", "lang", _XSD_STRING}:
+        return {"@type": next(iter(kinds))}
     return {}
+
+
+def _kind(term) -> str:
+    if isinstance(term, rdflib.URIRef):
+        return "iri"
+    if isinstance(term, rdflib.BNode):
+        return "bnode"
+    if term.language:
+        return "lang"
+    return str(term.datatype) if term.datatype is not None else _XSD_STRING
 
 
 def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     """The ``@context`` (a dict of prefixes and terms) for compacting ``graph``."""
-    by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
-    values: dict = {}
+    kinds: dict[str, set[str]] = {}
     classes = set()
-    for s, p, o in graph:
+    for _, p, o in graph:
         if p == rdflib.RDF.type:
             if isinstance(o, rdflib.URIRef):
-                classes.add(o)
+                classes.add(str(o))
             continue
-        values.setdefault(p, set()).add(o)
+        kinds.setdefault(str(p), set()).add(_kind(o))
+    return _context(kinds, classes, prefixes)
+
+
+_STORE_SUMMARY = """
+SELECT DISTINCT ?p ?kind WHERE {
+  ?s ?p ?o .
+  FILTER(?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || !isIRI(?o))
+  BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", IF(lang(?o) != "", "lang", STR(datatype(?o))))) AS ?kind)
+}"""
+_STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
+
+
+def context_of_store(store, prefixes: dict[str, str]) -> dict:
+    """:func:`jsonld_context` of the union of a :class:`pyoxigraph.Store`'s graphs, computed by
+    two DISTINCT queries (no Python copy of the graph)."""
+    kinds: dict[str, set[str]] = {}
+    for row in store.query(_STORE_SUMMARY, use_default_graph_as_union=True):
+        kinds.setdefault(row["p"].value, set()).add(row["kind"].value)
+    classes = {row["c"].value for row in store.query(_STORE_CLASSES, use_default_graph_as_union=True)}
+    rdf_type = str(rdflib.RDF.type)
+    if rdf_type in kinds:  # rdf:type with a literal or blank-node value: no term either way
+        kinds.pop(rdf_type)
+    return _context(kinds, classes, prefixes)
+
+
+def _context(kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, str]) -> dict:
+    by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
     candidates: dict[str, list] = {}
-    for iri in sorted(set(values) | classes):
-        split = _split(str(iri), by_namespace)
+    for iri in sorted(set(kinds) | classes):
+        split = _split(iri, by_namespace)
         if split is not None:
             candidates.setdefault(split[1], []).append((iri, split[0]))
     context: dict = dict(sorted(prefixes.items()))
@@ -74,10 +105,16 @@ def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
         if len(iris) != 1 or term in prefixes or term.startswith("@"):
             continue
         iri, prefix = iris[0]
-        compact = f"{prefix}:{term}"
-        # a class used as a class only is a plain term; a property gets its coercion
-        coercion = _coercion(values[iri]) if iri in values else {}
-        if iri in values and iri in classes:
+        if iri in kinds and iri in classes:
             continue  # both a property and a class: keep it unambiguous as a compact IRI
+        coercion = _coercion(kinds[iri]) if iri in kinds else {}
+        compact = f"{prefix}:{term}"
         context[term] = {"@id": compact, **coercion} if coercion else compact
     return context
+
+
+def compact(graph: rdflib.Graph, context: dict) -> bytes:
+    """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
+    from axiskg.serialize import jsonld_bytes
+
+    return jsonld_bytes(graph, context)

@@ -32,6 +32,8 @@ from axiskg.errors import InputError
 log = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+#: formats of a CONSTRUCT or DESCRIBE answer (a graph); "table" writes it as Turtle
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 
@@ -43,13 +45,15 @@ class EndpointError(InputError):
 
 @dataclass
 class Table:
-    """A SELECT result (``columns`` and ``rows`` of pyoxigraph terms or ``None``), or an ASK
-    result (``boolean`` set, no columns)."""
+    """A SELECT result (``columns`` and ``rows`` of pyoxigraph terms or ``None``), an ASK
+    result (``boolean`` set, no columns), or a CONSTRUCT/DESCRIBE result (``triples`` set: a
+    list of pyoxigraph triples, no columns)."""
 
     columns: list[str]
     rows: list[tuple] = field(default_factory=list)
     boolean: bool | None = None
     prefixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    triples: list | None = None
 
 
 # --------------------------------------------------------------------------- running
@@ -105,7 +109,7 @@ def _table(result) -> Table:
         # a solution iterates over its values in the order of result.variables (None when
         # unbound): about 3 times cheaper than looking each value up by its variable's name
         return Table(columns, list(map(tuple, result)))
-    raise InputError(None, "only SELECT and ASK queries are supported (this is a CONSTRUCT or DESCRIBE query)")
+    return Table(columns=[], triples=list(result))  # CONSTRUCT, DESCRIBE
 
 
 def syntax_check(sparql: str, source: str | Path | None = None) -> None:
@@ -183,7 +187,7 @@ def run_endpoint(
     error, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one line each."""
     import urllib.error
 
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     check_query(sparql, source)
@@ -191,15 +195,20 @@ def run_endpoint(
     client.setQuery(sparql)
     client.queryType = query_form(sparql)  # SPARQLWrapper's own guess reads comments too
     client.setMethod(POST)
-    client.setReturnFormat(JSON)
+    graph_answer = client.queryType in ("CONSTRUCT", "DESCRIBE")
+    client.setReturnFormat(TURTLE if graph_answer else JSON)
     client.setTimeout(int(timeout))
     for g in [graph] if isinstance(graph, str) else list(graph or []):
         client.addDefaultGraph(g)
     try:
-        doc = client.query().convert()
-        if not isinstance(doc, dict):
-            raise ValueError("the answer is not SPARQL JSON results")
-        table = table_from_json(doc)
+        if graph_answer:  # Turtle, parsed by pyoxigraph
+            body = client.query().response.read()
+            table = Table(columns=[], triples=[q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)])
+        else:
+            doc = client.query().convert()
+            if not isinstance(doc, dict):
+                raise ValueError("the answer is not SPARQL JSON results")
+            table = table_from_json(doc)
     except SPARQLWrapperException as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EndpointError(url, f"endpoint refused the query: {first}") from None
@@ -209,10 +218,25 @@ def run_endpoint(
         raise EndpointError(url, f"cannot reach the SPARQL endpoint ({exc.reason})") from None
     except TimeoutError:
         raise EndpointError(url, f"no answer from the SPARQL endpoint within {timeout:g} s") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError) as exc:
         raise EndpointError(url, f"unusable answer from the SPARQL endpoint: {exc}") from None
     table.prefixes = _prefixes(sparql)
     return table
+
+
+def endpoint_server(url: str, timeout: float = 5.0) -> str:
+    """What the endpoint at ``url`` says it is (its HTTP ``Server`` header, e.g.
+    ``Virtuoso/07.20.3229 (Linux) ...``); ``""`` when it does not say or cannot be reached."""
+    import urllib.parse
+    import urllib.request
+
+    request = urllib.request.Request(url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"query": "ASK {}"}),
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the user's endpoint)
+            return response.headers.get("Server", "")
+    except (OSError, ValueError):
+        return ""
 
 
 # --------------------------------------------------------------------------- formatting
@@ -293,8 +317,35 @@ def markdown(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
+def format_triples(table: Table, fmt: str = "turtle") -> str:
+    """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
+    JSON-LD (compacted with the context of :mod:`axiskg.jsonld_context`), deterministically."""
+    from axiskg import loading, serialize
+
+    if fmt not in ("table", *GRAPH_FORMATS):
+        raise InputError(None, f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
+                         f"is written as {', '.join(GRAPH_FORMATS)}")
+    lines = sorted(set(ox.serialize(table.triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    ntriples = b"".join(lines)
+    if fmt == "ntriples":
+        return ntriples.decode("utf-8")
+    if fmt == "jsonld":
+        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+        return serialize.serialize(graph, "jsonld").decode("utf-8")
+    known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
+    prefixes = serialize.used_prefixes(ntriples, known)
+    return ox.serialize(loading.parse_ntriples(ntriples), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes).decode("utf-8")
+
+
 def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
-    """``table`` as text in one of :data:`FORMATS`."""
+    """``table`` as text in one of :data:`FORMATS` (a CONSTRUCT/DESCRIBE answer in one of
+    :data:`GRAPH_FORMATS`, see :func:`format_triples`)."""
+    if table.triples is not None:
+        return format_triples(table, fmt)
+    if fmt in GRAPH_FORMATS:
+        raise InputError(None, f"--format {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
+                         f"is written as {', '.join(FORMATS)}")
     if fmt == "table":
         return text_table(table, width)
     if fmt == "csv":

@@ -111,6 +111,12 @@ def _sort_jsonld(value, key: str | None = None):
     return value
 
 
+def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
+    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def serialize(graph: rdflib.Graph, fmt: str, canonical: bool = True) -> bytes:
     """``graph`` as bytes in ``fmt`` (one of :data:`FORMATS`), deterministically."""
     if fmt not in FORMATS:
@@ -122,10 +128,7 @@ def serialize(graph: rdflib.Graph, fmt: str, canonical: bool = True) -> bytes:
     if fmt == "jsonld":
         from axiskg.jsonld_context import jsonld_context
 
-        context = jsonld_context(g, KNOWN_PREFIXES)
-        doc = json.loads(g.serialize(format="json-ld", context=context))
-        doc = _sort_jsonld(doc)
-        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        return jsonld_bytes(g, jsonld_context(g, KNOWN_PREFIXES))
     if fmt == "rdfxml":
         return _rdfxml(g)
     return g.serialize(format=FORMATS[fmt][0], encoding="utf-8")

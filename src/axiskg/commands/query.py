@@ -15,15 +15,16 @@ from axiskg.errors import EXIT_INPUT, InputError
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
     import pyoxigraph as ox
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "ntriples", "jsonld")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "query",
         help="run a stored SPARQL query (see --list) or your own, locally or on an endpoint",
-        description="Run a stored query from queries/*.rq by NAME, or --file your own, on the "
-        "project's graph (ontology + data, union of the named graphs) or on a SPARQL endpoint.",
+        description="Run a stored query from queries/*.rq by NAME, or --file your own (SELECT, ASK, "
+        "CONSTRUCT or DESCRIBE), on the project's published graph (ontology + data + the inferred "
+        "graph, union of the named graphs) or on a SPARQL endpoint.",
     )
     p.add_argument("name", nargs="?", metavar="NAME", help="stored query to run (see --list)")
     what = p.add_mutually_exclusive_group()
@@ -33,7 +34,8 @@ def register(subparsers) -> None:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="set a parameter to an IRI or prefixed name (repeatable)")
     p.add_argument("--format", choices=FORMATS, default="table",
-                   help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown")
+                   help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown; "
+                   "a CONSTRUCT or DESCRIBE answer: turtle (default), ntriples or jsonld")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument("--graph", action="append", default=[], metavar="IRI",
                    help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours")
@@ -56,17 +58,19 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _user_query(path: Path, params: dict[str, str]):
-    """The text of a user's query file, rendered if it has a catalog header."""
+    """``(sparql, query)``: the text of a user's query file, rendered if it has a catalog header
+    (``query`` is then its :class:`~axiskg.catalog.StoredQuery`, else ``None``)."""
     from axiskg import catalog
 
     text = catalog.read_query_text(path)
     if not text.strip():
         raise InputError(path, "file is empty")
     if re.match(r"#\s*title\s*:", text.lstrip(), re.I):  # a header in the catalog's format
-        return catalog.parse_query(path, text).render(params)
+        query = catalog.parse_query(path, text)
+        return query.render(params), query
     if params:
         raise InputError(path, f"this query has no '# param:' header, so --param {next(iter(params))} cannot be used")
-    return text
+    return text, None
 
 
 class _Runner:
@@ -89,10 +93,41 @@ class _Runner:
             self._store = loading.load_store(root_of(self.args), progress=True, inferred=True)
         return querying.run_local(self._store, sparql, source)
 
+    def mentions(self, iri: str) -> bool:
+        """Whether some triple of the graph has ``iri`` (a checked IRI) as subject or object."""
+        return bool(self(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", None).boolean)
+
+
+def _warn(message: str) -> None:
+    print(f"axiskg: warning: {message}", file=sys.stderr)
+
+
+def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
+    """Warn (stderr) about a given parameter IRI the graph does not mention, and about running a
+    query on an endpoint whose engine its header says answers it differently."""
+    for name, value in params.items():
+        iri = query.resolve_iri(value, what=f"parameter {name!r}")
+        if not runner.mentions(iri):
+            _warn(f"--param {name}: <{iri}> is not in the graph (no triple mentions it), "
+                  "so the answer says nothing about it")
+    from axiskg.crosscheck import known_differences
+
+    engines = known_differences(query)
+    if args.endpoint and engines:
+        from axiskg.querying import endpoint_server
+
+        server = endpoint_server(args.endpoint, min(args.timeout, 10))
+        for engine in sorted(e for e in engines if e in server.lower()):
+            _warn(f"query {query.name!r} is known to answer differently on {engine} (the endpoint is "
+                  f"{server.split()[0]}): {' '.join(query.engine_notes.split())}")
+
 
 def _print_table(table, args, limit: int) -> None:
     from axiskg import querying
 
+    if table.triples is not None:  # CONSTRUCT, DESCRIBE
+        sys.stdout.write(querying.format_table(table, args.format))
+        return
     shown = table
     if args.columns and table.boolean is None:
         wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
@@ -141,11 +176,14 @@ def run(args: argparse.Namespace) -> int:
     if args.file is not None:
         if args.name:
             raise InputError(None, "give a stored query NAME or --file, not both")
-        sparql = _user_query(args.file, params)
+        sparql, query = _user_query(args.file, params)
         if args.sparql:
             sys.stdout.write(sparql)
             return 0
-        _print_table(_Runner(args)(sparql, args.file), args, args.limit)
+        runner = _Runner(args)
+        if query is not None:
+            _check(query, params, runner, args)
+        _print_table(runner(sparql, args.file), args, args.limit)
         return 0
 
     catalog = cat.load_catalog(root_of(args))
@@ -168,5 +206,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sparql:
         sys.stdout.write(sparql)
         return 0
-    _print_table(_Runner(args)(sparql, query.path), args, args.limit)
+    runner = _Runner(args)
+    _check(query, params, runner, args)
+    _print_table(runner(sparql, query.path), args, args.limit)
     return 0

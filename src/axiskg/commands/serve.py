@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from axiskg import catalog, loading
+    from axiskg.jsonld_context import context_of_store
+    from axiskg.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
 
@@ -107,12 +109,13 @@ def run(args: argparse.Namespace) -> int:
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""
+    context = context_of_store(store, KNOWN_PREFIXES)  # the release's JSON-LD context
     del store
     settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers,
                         max_result_bytes=args.max_result_bytes, worker_memory=args.worker_memory << 20,
                         queue_wait=args.queue_wait, per_client=max(args.per_client, 0),
                         body_timeout=args.header_timeout)
-    app = create_app(nquads, graphs, settings, stored)
+    app = create_app(nquads, graphs, settings, stored, jsonld_context=context)
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     # the request line may carry a GET query up to --max-body (answered 414 beyond it by the app)

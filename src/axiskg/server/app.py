@@ -86,9 +86,21 @@ def _stored_links(catalog) -> list[StoredLink]:
     return links
 
 
-def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=()) -> Starlette:
+def compacted_jsonld(body: bytes, context: dict) -> bytes:
+    """pyoxigraph's JSON-LD ``body`` compacted with ``context`` (rdflib, in this process)."""
+    import rdflib
+
+    from axiskg.jsonld_context import compact
+
+    return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
+
+
+def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
+               jsonld_context: dict | None = None) -> Starlette:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
-    ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`)."""
+    ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
+    ``jsonld_context``: the ``@context`` that JSON-LD descriptions (``/id/...``, ``/ontology``)
+    are compacted with (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
     templates = Environment(
         loader=PackageLoader("axiskg.server", "templates"),
         autoescape=select_autoescape(("html",)),
@@ -278,6 +290,8 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=())
         if reply["count"] == 0:
             raise HTTPProblem(404, "nothing is known about this IRI here")
         body = pages.prune_prefixes(reply["body"]) if key == "turtle" else reply["body"]
+        if key == "jsonld" and jsonld_context is not None:  # the release's context, term keys
+            body = compacted_jsonld(body, jsonld_context)
         return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
 
     async def entity(request: Request) -> Response:
