@@ -73,24 +73,23 @@ SELECT DISTINCT ?s WHERE {
 
 
 def inferred_quads(store: ox.Store) -> list[ox.Quad]:
-    """The inferred triples of ``store``'s asserted graphs, as quads in :data:`INFERRED_GRAPH`,
-    sorted. ``store`` must not hold that graph yet."""
+    """The inferred triples of ``store``'s asserted graphs, as quads in :data:`INFERRED_GRAPH`
+    (each once: the three kinds cannot overlap, and each query is DISTINCT and skips what is
+    asserted). ``store`` must not hold that graph yet."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     if graph in set(store.named_graphs()):
         raise ValueError(f"the store already holds <{INFERRED_GRAPH}>")
     args = {"ontology": ONTOLOGY_GRAPH, "meta": ", ".join(f"<{c}>" for c in META_CLASSES)}
-    rdf_type = ox.NamedNode(RDF_TYPE)
-    triples = set()
-    for row in store.query(_TYPES % args, use_default_graph_as_union=True):
-        triples.add((row["s"], rdf_type, row["o"]))
-    for row in store.query(_PROPERTIES % args, use_default_graph_as_union=True):
-        triples.add((row["s"], row["p"], row["o"]))
-    # declarations after the type closure: an individual typed only through it counts too
-    individual = ox.NamedNode(NAMED_INDIVIDUAL)
-    for row in store.query(_INDIVIDUALS % args, use_default_graph_as_union=True):
-        triples.add((row["s"], rdf_type, individual))
-    quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
-    quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+    rdf_type, individual = ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL)
+
+    def run(query: str):
+        return store.query(query % args, use_default_graph_as_union=True)
+
+    # a solution iterates over its values in the order of the SELECT's variables
+    quads = [ox.Quad(s, rdf_type, o, graph) for s, o in run(_TYPES)]
+    quads += [ox.Quad(s, p, o, graph) for s, p, o in run(_PROPERTIES)]
+    # declarations: every IRI typed with a class that is not a meta-class
+    quads += [ox.Quad(s, rdf_type, individual, graph) for (s,) in run(_INDIVIDUALS)]
     return quads
 
 
