@@ -21,6 +21,7 @@ from axiskg import loading
 ONTOLOGY = loading.ONTOLOGY_GRAPH
 REPORT = loading.GRAPH_NS + "alliance-axis-2025"
 FACTS = loading.GRAPH_NS + "facts"
+INFERRED = loading.GRAPH_NS + "inferred"
 # what the default graph and each named graph hold, in one answer
 PROBE = """SELECT ?g (COUNT(*) AS ?n) WHERE {
   { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } }
@@ -47,7 +48,7 @@ def oxigraph_db(tmp_path_factory):
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
     work = tmp_path_factory.mktemp("oxigraph-datasets")
     named = work / "graphs.nq"
-    loading.load_store(ROOT).dump(str(named), format=ox.RdfFormat.N_QUADS)
+    loading.load_store(ROOT, inferred=True).dump(str(named), format=ox.RdfFormat.N_QUADS)  # what serve loads
     subprocess.run([binary, "load", "--location", str(work / "db"), "--file", str(named)],
                    check=True, capture_output=True, timeout=120)
     return binary, work / "db"
@@ -87,4 +88,4 @@ def test_from_is_no_longer_ignored(ours):
     everything = answer(ours, PROBE, {})
     only = answer(ours, CASES[1][1], {})
     assert only == {"default": everything[ONTOLOGY]}  # no named graphs, the ontology as default
-    assert everything["default"] == everything[ONTOLOGY] + everything[REPORT] + everything[FACTS]
+    assert everything["default"] == everything[ONTOLOGY] + everything[REPORT] + everything[FACTS] + everything[INFERRED]
