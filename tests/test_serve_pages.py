@@ -93,7 +93,7 @@ def test_syntax_problem_names_what_was_found(message, query, expected):
 
 def _expected_entity_graph(iri: str) -> rdflib.Graph:
     """Outgoing triples, blank nodes below them, incoming triples from IRIs: from the project."""
-    g = loading.to_rdflib(loading.load_store(REPO))
+    g = loading.to_rdflib(loading.load_store(REPO, inferred=True))  # what serve loads
     node = rdflib.URIRef(iri)
     out = rdflib.Graph()
     todo = [node]
