@@ -325,7 +325,8 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(None, f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
                          f"is written as {', '.join(GRAPH_FORMATS)}")
-    lines = sorted(set(ox.serialize(table.triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    written = ox.serialize(table.triples or [], format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = sorted(set(written.splitlines(keepends=True)))
     ntriples = b"".join(lines)
     if fmt == "ntriples":
         return ntriples.decode("utf-8")
@@ -334,8 +335,8 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     prefixes = serialize.used_prefixes(ntriples, known)
-    return ox.serialize(loading.parse_ntriples(ntriples), format=ox.RdfFormat.TURTLE,
-                        prefixes=prefixes).decode("utf-8")
+    turtle = ox.serialize(loading.parse_ntriples(ntriples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return (turtle or b"").decode("utf-8")
 
 
 def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
