@@ -89,8 +89,7 @@ def test_inferred_graph_is_sound_rdfs_and_complete_for_the_class_hierarchy(merge
     the ontology's rdfs:subClassOf for an IRI is in the release."""
     store = loading.load_store(ROOT)
     asserted = loading.to_rdflib(store)
-    inferred = {(loading._TermConverter()(q.subject), loading._TermConverter()(q.predicate),
-                 loading._TermConverter()(q.object)) for q in inference.inferred_quads(store)}
+    inferred = set(loading.triples_to_rdflib(q.triple for q in inference.inferred_quads(store)))
     assert inferred and not any(t in asserted for t in inferred)
     closure = rdfs_closure(asserted)
     declarations = {t for t in inferred if t[1] == RDF.type and t[2] == OWL.NamedIndividual}
