@@ -109,7 +109,7 @@ def _code(text: str) -> str:
     expression is closed."""
     n = len(text)
     inside = bytearray(n)  # 1: inside a token of the first reading, not at its start
-    iris: list[int] = []
+    iris: list[tuple[int, int]] = []
 
     def first_reading(m: re.Match) -> str:
         start, end, kind = m.start(), m.end(), m.lastgroup
@@ -121,7 +121,7 @@ def _code(text: str) -> str:
         if kind in ("escape", "word"):
             return m.group()
         if kind == "iri":
-            iris.append(start)
+            iris.append((start, end))
         return " " * (end - start)
 
     code = _HIDING.sub(first_reading, text)
@@ -129,8 +129,7 @@ def _code(text: str) -> str:
     marked = bytearray(n)
     seen: set = set()
     todo = []
-    for start in iris:
-        end = _HIDING.match(text, start).end()
+    for start, end in iris:
         close = text.find(")", start + 1, end)
         todo.append((start + 1, end if close < 0 else close))
     while todo:
