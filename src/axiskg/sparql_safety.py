@@ -108,12 +108,35 @@ def _code(text: str) -> str:
     only inside an expression, always in brackets, and SERVICE can only follow once the
     expression is closed."""
     n = len(text)
+    inside = bytearray(n)  # 1: inside a token of the first reading, not at its start
+    iris: list[tuple[int, int]] = []
+
+    def first_reading(m: re.Match) -> str:
+        start, end, kind = m.start(), m.end(), m.lastgroup
+        if end - start > 1:
+            inside[start + 1:end] = b"\x01" * (end - start - 1)
+        if kind == "pname":
+            prefix = m.group("prefix") or ""
+            return prefix + " " * (end - start - len(prefix))
+        if kind in ("escape", "word"):
+            return m.group()
+        if kind == "iri":
+            iris.append((start, end))
+        return " " * (end - start)
+
+    code = _HIDING.sub(first_reading, text)
+    # the other readings, each followed only until it is back in step with the first one
     marked = bytearray(n)
     seen: set = set()
-    todo = [(0, 0)]  # (position, before this position nothing is marked)
+    todo = []
+    for start, end in iris:
+        close = text.find(")", start + 1, end)
+        todo.append((start + 1, end if close < 0 else close))
     while todo:
         pos, quiet = todo.pop()
         while pos < n:
+            if pos >= quiet and not inside[pos]:
+                break  # a token start of the first reading: from here on both read alike
             key = pos if pos >= quiet else (pos, quiet)
             if key in seen:
                 break
@@ -132,11 +155,13 @@ def _code(text: str) -> str:
                 marked[pos:end] = b"\x01" * (end - pos)
             elif kind in ("escape", "word"):
                 marked[pos:m.end()] = b"\x01" * (m.end() - pos)
-            if kind == "iri":  # the other reading: "<" as an operator
+            if kind == "iri":
                 close = text.find(")", pos + 1, m.end())
                 todo.append((pos + 1, m.end() if close < 0 else close))
             pos = m.end()
-    return "".join(c if marked[i] else " " for i, c in enumerate(text))
+    if not any(marked):
+        return code
+    return "".join(text[i] if marked[i] else c for i, c in enumerate(code))
 
 
 def nesting_depth(code: str) -> int:
@@ -151,6 +176,7 @@ def nesting_depth(code: str) -> int:
     return deepest
 
 
+@lru_cache(maxsize=4096)
 def has_dataset_clause(query: str) -> bool:
     """Whether ``query`` names its own dataset (``FROM`` or ``FROM NAMED``)."""
     return _FROM.search(_code_primary(query)) is not None
@@ -239,7 +265,7 @@ def inspect(query: str) -> Inspection:
     if depth > MAX_DEPTH:
         raise Refused(400, f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
                       "(checked before parsing: deeper nesting could crash the parser)")
-    m = _FIRST_KEYWORD.match(_code_primary(query))
+    m = _FIRST_KEYWORD.match(code)
     first = m.group(1).casefold() if m else None
     service = "service" in code.casefold()
     if not service and ("\\u" in query or "\\U" in query):

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
-from axiskg.server.guard import SecurityHeaders, per_client_limit
+from axiskg.server.guard import Guard
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
 from axiskg.server.service import service_description
 from axiskg.sparql_safety import Refused, inspect
@@ -365,4 +365,4 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         lifespan=lifespan,
     )
     # security headers on every answer, and a cap on what one client may have in progress
-    return per_client_limit(SecurityHeaders(app), settings.per_client, retry_after=max(1, round(settings.queue_wait)))
+    return Guard(app, settings.per_client, retry_after=max(1, round(settings.queue_wait)))

@@ -20,9 +20,16 @@ SECURITY_HEADERS = [
 ]
 
 
-class SecurityHeaders:
-    def __init__(self, app) -> None:
+class Guard:
+    """Security headers on every answer, and at most ``per_client`` requests in progress per
+    client address (the next get ``429`` with ``Retry-After``; 0: no limit). One middleware
+    doing both, with as little work per request as possible."""
+
+    def __init__(self, app, per_client: int, retry_after: int = 1) -> None:
         self.app = app
+        self.limit = per_client
+        self.retry_after = str(retry_after).encode()
+        self.active: Counter = Counter()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -30,39 +37,23 @@ class SecurityHeaders:
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
-                message = {**message, "headers": list(message.get("headers", [])) + extra}
+                message = {**message, "headers": [*message.get("headers", ()), *SECURITY_HEADERS]}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
-
-
-class per_client_limit:  # noqa: N801 - used like a function: per_client_limit(app, 8)
-    """At most ``limit`` requests in progress per client address; the next get ``429`` with
-    ``Retry-After``. ``limit`` 0: no limit."""
-
-    def __init__(self, app, limit: int, retry_after: int = 1) -> None:
-        self.app = app
-        self.limit = limit
-        self.retry_after = retry_after
-        self.active: Counter = Counter()
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not self.limit:
-            return await self.app(scope, receive, send)
+        if not self.limit:
+            return await self.app(scope, receive, send_with_headers)
         client = (scope.get("client") or ("?", 0))[0]
         if self.active[client] >= self.limit:
             body = (f"too many requests in progress from this address (at most {self.limit} at once, "
                     "see --per-client); try again shortly\n").encode()
-            await send({"type": "http.response.start", "status": 429, "headers": [
+            await send_with_headers({"type": "http.response.start", "status": 429, "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(self.retry_after).encode()), *SECURITY_HEADERS]})
+                (b"retry-after", self.retry_after)]})
             await send({"type": "http.response.body", "body": body})
             return
         self.active[client] += 1
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_with_headers)
         finally:
             self.active[client] -= 1
             if not self.active[client]:

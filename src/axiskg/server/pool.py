@@ -129,10 +129,14 @@ class WorkerPool:
         task.add_done_callback(self._pending.discard)
 
     async def execute(self, request: dict) -> dict:
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.wait)
-        except TimeoutError:
-            raise Busy(f"every query worker stayed busy for {self.wait:g} s") from None
+        # the common case, a free worker and nobody waiting, without wait_for's timer task
+        if self._idle.qsize() and not getattr(self._idle, "_getters", True):
+            worker = self._idle.get_nowait()
+        else:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=self.wait)
+            except TimeoutError:
+                raise Busy(f"every query worker stayed busy for {self.wait:g} s") from None
         try:
             reply = await asyncio.wait_for(worker.call(request), timeout=self.timeout)
         except TimeoutError:
