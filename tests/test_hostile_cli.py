@@ -263,11 +263,39 @@ def test_sandboxed_process_cannot_connect(listener):
     assert listener.connections == before + 1
 
 
+def test_seccomp_filter_where_namespaces_are_refused(listener):
+    """Docker's default profile and Ubuntu 24.04 refuse namespaces: the seccomp filter then makes
+    the kernel refuse IPv4/IPv6 sockets, in every thread, while files and AF_UNIX still work."""
+    code = ("import socket, sys, threading\n"
+            "from axiskg import sandbox\n"
+            "def refuse(flags):\n    raise OSError(1, 'Operation not permitted')\n"
+            "sandbox._unshare = refuse\n"
+            "print(sandbox.enter())\n"
+            "socket.socketpair()[0].close()\n"
+            "open(sys.executable, 'rb').close()\n"
+            "out = {}\n"
+            "def attempt():\n"
+            "    try:\n"
+            f"        socket.create_connection(('127.0.0.1', {listener.port}), timeout=5)\n"
+            "        out['ok'] = True\n"
+            "    except OSError as exc:\n"
+            "        out['errno'] = exc.errno\n"
+            "t = threading.Thread(target=attempt); t.start(); t.join()\n"
+            "print(out)\n")
+    before = listener.connections
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    time.sleep(0.3)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["seccomp filter", "{'errno': 13}"]
+    assert listener.connections == before
+
+
 def test_no_sandbox_is_a_clear_refusal(monkeypatch):
     def refuse(flags):
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(sandbox, "_unshare", refuse)
+    monkeypatch.setattr(sandbox, "_install_seccomp", lambda: refuse(0))
     monkeypatch.setattr(sandbox.threading, "active_count", lambda: 1)
     monkeypatch.setattr(sandbox, "_entered", False)
     monkeypatch.delenv(sandbox.ENV_ALLOW, raising=False)

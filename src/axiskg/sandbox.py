@@ -10,7 +10,12 @@ interface that is down, so any ``connect()`` fails with "network is unreachable"
 query says. Without root, a new *user* namespace comes with it (``CLONE_NEWUSER``), which must
 be done while the process has a single thread: call :func:`enter` first thing.
 
-Where the OS offers neither, :func:`enter` raises :class:`SandboxUnavailable` (exit 2 in the
+Where namespaces are refused (Docker's default seccomp profile, Ubuntu 24.04's AppArmor rule for
+unprivileged user namespaces), a *seccomp filter* is installed instead: the kernel then refuses
+``socket(AF_INET|AF_INET6, ...)`` and ``io_uring_setup`` (which could open sockets past the
+filter) with EACCES, for every thread of the process and its children (x86-64 and arm64).
+
+Where the OS offers none of these, :func:`enter` raises :class:`SandboxUnavailable` (exit 2 in the
 CLI, the server refuses to start) unless ``AXISKG_NO_SANDBOX=1`` says to run anyway (then the
 lexer is the only barrier).
 """
@@ -70,6 +75,63 @@ def _enter_namespaces() -> str:
     return "user + network namespace"
 
 
+# seccomp-BPF: (audit arch, socket syscall number, seccomp syscall number) per machine
+_ARCHES = {"x86_64": (0xC000003E, 41, 317), "aarch64": (0xC00000B7, 198, 277)}
+_IO_URING_SETUP = 425  # the same number on every architecture (the unified syscall table)
+_AF_INET, _AF_INET6 = 2, 10
+_RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _network_filter(arch: int, socket_nr: int) -> list[tuple[int, int, int, int]]:
+    """The BPF program: refuse IPv4/IPv6 sockets and io_uring; allow everything else."""
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    deny, eperm = _RET_ERRNO | errno.EACCES, _RET_ERRNO | errno.EPERM
+    return [
+        (ld, 0, 0, 4),                    # 0: A = seccomp_data.arch
+        (jeq, 1, 0, arch),                # 1: our architecture? go on
+        (ret, 0, 0, eperm),               # 2: a foreign ABI: refuse the call
+        (ld, 0, 0, 0),                    # 3: A = seccomp_data.nr
+        (jge, 6, 0, 0x40000000),          # 4: x32 ABI numbers -> deny
+        (jeq, 5, 0, _IO_URING_SETUP),     # 5: io_uring_setup -> deny
+        (jeq, 0, 3, socket_nr),           # 6: not socket() -> allow
+        (ld, 0, 0, 16),                   # 7: A = args[0] (the domain, low 32 bits)
+        (jeq, 2, 0, _AF_INET),            # 8: AF_INET -> deny
+        (jeq, 1, 0, _AF_INET6),           # 9: AF_INET6 -> deny
+        (ret, 0, 0, _RET_ALLOW),          # 10
+        (ret, 0, 0, deny),                # 11
+    ]
+
+
+def _install_seccomp() -> None:
+    """Install the network filter on every thread of this process (SECCOMP_FILTER_FLAG_TSYNC)."""
+    machine = os.uname().machine
+    if machine not in _ARCHES:
+        raise OSError(errno.ENOSYS, f"no seccomp filter for {machine}")
+    arch, socket_nr, seccomp_nr = _ARCHES[machine]
+    program = _network_filter(arch, socket_nr)
+    filters = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])
+    prog = _SockFprog(len(program), filters)
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    pr_set_no_new_privs = 38
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+    set_mode_filter, flag_tsync = 1, 1
+    if libc.syscall(ctypes.c_long(seccomp_nr), ctypes.c_uint(set_mode_filter),
+                    ctypes.c_uint(flag_tsync), ctypes.byref(prog)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
+
 def allowed_without() -> bool:
     return os.environ.get(ENV_ALLOW, "").strip().lower() in ("1", "true", "yes")
 
@@ -84,13 +146,19 @@ def enter(what: str = "query execution") -> str:
     try:
         how = _enter_namespaces()
     except (OSError, AttributeError) as exc:
+        try:
+            _install_seccomp()
+            _entered = True
+            return "seccomp filter"
+        except (OSError, AttributeError):
+            pass
         if allowed_without():
             return f"none ({ENV_ALLOW})"
         raise SandboxUnavailable(
             None,
             f"cannot cut {what} off the network (unshare: {getattr(exc, 'strerror', None) or exc}); "
-            f"this system does not allow user or network namespaces. Set {ENV_ALLOW}=1 to run "
-            "anyway, with only the SERVICE check of axiskg.sparql_safety in the way",
+            "this system allows neither user/network namespaces nor a seccomp filter. "
+            f"Set {ENV_ALLOW}=1 to run anyway, with only the SERVICE check of axiskg.sparql_safety in the way",
         ) from None
     _entered = True
     return how
