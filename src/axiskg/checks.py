@@ -25,11 +25,9 @@ import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.querying import solutions
-from axiskg.vocab import compact, substitute
+from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
 
 LEVELS = ("ERROR", "WARN", "INFO")
-VOCAB_GRAPH = "https://w3id.org/axiskg/graph/vocabularies"
-CHECK = "https://w3id.org/axiskg/check#"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
 

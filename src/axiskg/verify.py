@@ -20,9 +20,8 @@ import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.textspans import is_word_sequence, occurrences, read_text
+from axiskg.vocab import AXIS, VERIFY
 
-VERIFY = "https://w3id.org/axiskg/verify#"
-AXIS = "https://w3id.org/axiskg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
 
 #: every kind of finding, with what it means
@@ -94,10 +93,6 @@ class _Selector:
     suffix: str | None = None
     start: int | None = None
     end: int | None = None
-
-
-#: the project's own report, whose text is found without --source
-PROJECT_REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
 
 
 def project_report_text(root: Path | str) -> Path:

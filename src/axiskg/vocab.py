@@ -45,6 +45,14 @@ GRAPH_NS = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 #: the named graph ``axiskg publish`` replaces by default
 ALL_GRAPH = GRAPH_NS + "all"
+#: the named graph ``axiskg check`` puts the pinned term lists of the reused vocabularies in
+VOCAB_GRAPH = GRAPH_NS + "vocabularies"
+#: the namespace of ``axiskg check``'s own terms (check:PinnedNamespace, check:PinnedTerm)
+CHECK = BASE + "check#"
+#: the namespace of ``axiskg verify``'s kinds of finding
+VERIFY = BASE + "verify#"
+#: the project's own report, whose text ``axiskg verify`` finds without --source
+PROJECT_REPORT = ID + "report/alliance-axis-2025"
 
 # --------------------------------------------------------------------------- prefix maps
 

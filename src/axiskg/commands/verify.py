@@ -35,7 +35,8 @@ def register(subparsers) -> None:
 
 
 def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
-    from axiskg.verify import PROJECT_REPORT, project_report_text
+    from axiskg.verify import project_report_text
+    from axiskg.vocab import PROJECT_REPORT
 
     sources = {PROJECT_REPORT: project_report_text(root)}
     for item in given:
