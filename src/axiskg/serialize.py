@@ -32,7 +32,8 @@ def _known_prefixes() -> dict[str, str]:
     known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
     known.update(PROJECT_PREFIXES)
     known.update({"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-                  "spdx": "http://spdx.org/rdf/terms#", "foaf": "http://xmlns.com/foaf/0.1/"})
+                  "spdx": "http://spdx.org/rdf/terms#", "foaf": "http://xmlns.com/foaf/0.1/",
+                  "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"})
     return dict(sorted(known.items()))
 
 
@@ -250,7 +251,28 @@ def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     import pyoxigraph as ox
 
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return _unescape_slashes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes), prefixes)
+
+
+#: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash
+_LITERAL_OR_SLASHED_NAME = re.compile(
+    rb'("(?:[^"\\\n]|\\.)*")'
+    rb"|(?<![\w.:-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\.(?=[\w%\\-])|\\\S)*\\/(?:[\w%-]|\.(?=[\w%\\-])|\\\S)*)")
+_ESCAPE = re.compile(rb"\\(.)")
+
+
+def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
+    """pyoxigraph writes a name whose local part holds ``/`` as ``claim:p1\\/evidence\\/quote``
+    (valid, but no reader wants it): such names become full IRIs (``<...p1/evidence/quote>``)."""
+    def full(match: re.Match) -> bytes:
+        if match.group(1) is not None:
+            return match.group(0)
+        namespace = prefixes.get((match.group(2) or b"").decode("utf-8"))
+        if namespace is None:
+            return match.group(0)
+        return b"<" + namespace.encode("utf-8") + _ESCAPE.sub(rb"\1", match.group(3)) + b">"
+
+    return _LITERAL_OR_SLASHED_NAME.sub(full, turtle)
 
 
 def _subject_boundary(ntriples: bytes, at: int) -> int:
