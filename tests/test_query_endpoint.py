@@ -7,10 +7,8 @@ selects."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -22,15 +20,11 @@ from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
 
 from axiskg import catalog, loading, querying
 from axiskg.errors import InputError
+from stores import oxigraph_binary
 
 GRAPHS = [loading.ONTOLOGY_GRAPH, loading.GRAPH_NS + "alliance-axis-2025", loading.GRAPH_NS + "facts",
           loading.GRAPH_NS + "inferred"]
 STARTUP_TIMEOUT = 20
-
-
-def oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
 
 
 def free_port() -> int:
@@ -72,22 +66,30 @@ def serve_oxigraph(binary: str, db: Path, *options: str):
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
+def project_oxigraph_db(work: Path, merged: bool = False) -> tuple[str, Path]:
+    """An Oxigraph database in ``work`` holding what ``axiskg serve`` loads (its named graphs;
+    with ``merged``, their union in the default graph too); returns (binary, database folder).
+    Skips (a failure under CI=true) where the oxigraph server is not installed."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    work = tmp_path_factory.mktemp("oxigraph")
     store = loading.load_store(ROOT, inferred=True)
-    named = work / "graphs.nq"
-    store.dump(str(named), format=ox.RdfFormat.N_QUADS)
-    merged = work / "merged.nt"
-    merged.write_bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
+    files = [work / "graphs.nq"]
+    store.dump(str(files[0]), format=ox.RdfFormat.N_QUADS)
+    if merged:
+        files.append(work / "merged.nt")
+        files[1].write_bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
     db = work / "db"
-    for data in (named, merged):
+    for data in files:
         subprocess.run([binary, "load", "--location", str(db), "--file", str(data)],
                        check=True, capture_output=True, timeout=120)
-    yield from serve_oxigraph(binary, db, "--timeout-s", "30")
+    return binary, db
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    yield from serve_oxigraph(*project_oxigraph_db(tmp_path_factory.mktemp("oxigraph"), merged=True),
+                              "--timeout-s", "30")
 
 
 @pytest.mark.parametrize("name", NAMES)

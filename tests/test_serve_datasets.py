@@ -8,13 +8,11 @@ option (with it, Oxigraph too ignores FROM, which is the behaviour the issue rep
 from __future__ import annotations
 
 import json
-import subprocess
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 import pytest
 from serve_helpers import Server, http
-from test_query_endpoint import ROOT, oxigraph_binary, serve_oxigraph
+from test_query_endpoint import project_oxigraph_db, serve_oxigraph
 
 from axiskg import loading
 
@@ -43,15 +41,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def oxigraph_db(tmp_path_factory):
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    work = tmp_path_factory.mktemp("oxigraph-datasets")
-    named = work / "graphs.nq"
-    loading.load_store(ROOT, inferred=True).dump(str(named), format=ox.RdfFormat.N_QUADS)  # what serve loads
-    subprocess.run([binary, "load", "--location", str(work / "db"), "--file", str(named)],
-                   check=True, capture_output=True, timeout=120)
-    return binary, work / "db"
+    return project_oxigraph_db(tmp_path_factory.mktemp("oxigraph-datasets"))  # what serve loads
 
 
 @pytest.fixture(scope="module")
