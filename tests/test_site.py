@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -145,7 +146,27 @@ def test_tables_show_readable_labels_not_curies(site):
         assert cell.findall(text) == [], f"{name}: {cell.findall(text)[:5]}"
     index = (site / "index.html").read_text(encoding="utf-8")
     counts = index[index.index('<table class="counts">'):]
-    assert '<tr><td><a href="ontology.html#Actor">actor</a></td><td>' in counts
+    assert '<th rowspan="6">actors</th><td><a href="ontology.html#Actor">actor</a></td><td>13</td>' in counts
+
+
+def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tmp_path):
+    """The overview's table is per ontology module, not a fixed list: the example extension's
+    module (docs/extending.md) appears with its class once its module and data are added."""
+    from axiskg.docs.site import overview_counts
+
+    root = tmp_path / "copy"
+    for part in ("ontology", "data"):
+        shutil.copytree(ROOT / part, root / part)
+    before = {module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, loading.load_store(root))}
+    assert before["causality"] == {"axis:CausalLink": 31, "axis:CausalFactor": 28, "axis:Impact": 15, "axis:Driver": 11,
+                                   "axis:CentralTrend": 1}
+    assert "axiskg" not in before, "the header's declarations of reused classes are not a module's classes"
+    assert "exercises" not in before
+    example = ROOT / "examples" / "extension-exercises"
+    shutil.copy(example / "ontology" / "modules" / "exercises.ttl", root / "ontology" / "modules" / "exercises.ttl")
+    shutil.copytree(example / "data" / "examples", root / "data" / "examples")
+    after = {module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, loading.load_store(root))}
+    assert set(after) == set(before) | {"exercises"} and after["exercises"]["axis:JointExercise"] >= 1
 
 
 def test_nothing_is_loaded_from_elsewhere(site, pages):

@@ -30,9 +30,6 @@ from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
 from axiskg.serialize import atomic_write
 
-#: the classes counted in the overview's "At a glance" table (``axiskg stats`` counts every class)
-OVERVIEW_CLASSES = ("axis:Actor", "axis:State", "axis:Mechanism", "axis:Initiative", "axis:Claim", "axis:CausalLink",
-                    "axis:Driver", "axis:CentralTrend", "axis:Impact", "axis:CuratedFact")
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
     ("index.html", "Overview"),
@@ -172,7 +169,6 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, loading.load_store(root, inferred=True), link)  # queries see the published graph
     from axiskg import __version__
-    from axiskg.stats import class_counts
     from axiskg.stats import triples as measure_triples
 
     env = _environment()
@@ -180,7 +176,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "nav": NAV, "standalone": False, "version": __version__, "labels": labels, "link": link,
         "label": lambda iri: graphdata.readable(iri, labels),
         "claims": claims, "entities": entities, "reports": reports, "network": network,
-        "counts": class_counts(store, list(OVERVIEW_CLASSES)), "triples": measure_triples(store), "groups": groups, "classes": classes, "queries": queries,
+        "counts": overview_counts(root, store), "triples": measure_triples(store), "groups": groups, "classes": classes, "queries": queries,
         "queries_missing": queries_missing, "picture_names": pictures.PICTURES,
         "actor_kinds": ("state", "military command", "armed force", "government body"),
     }
@@ -192,6 +188,32 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
             files[f"{page}.html"] = text.encode("utf-8")
     files["site.css"] = (Path(__file__).parent / "static" / "site.css").read_bytes()
     return files
+
+
+def overview_counts(root: Path, store) -> list[tuple[str, list]]:
+    """The overview's "At a glance" table: per ontology module (file under ``ontology/``, in name
+    order), the classes it declares that have instances, largest first (with subclasses, as
+    ``axiskg stats`` counts them). A module added by an ontology engineer shows up here as it is."""
+    import pyoxigraph as ox
+
+    from axiskg.stats import class_counts
+    from axiskg.vocab import OWL, RDF, RDFS
+
+    out = []
+    for path in paths.ontology_files(root):
+        module = ox.Store()
+        loading.load_file(module, path, "urn:axiskg:module")
+        labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
+        classes = sorted(q.subject.value for q in module.quads_for_pattern(
+            None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class")) if q.subject in labelled
+            and isinstance(q.subject, ox.NamedNode))
+        if not classes:
+            continue
+        counts = sorted((c for c in class_counts(store, classes) if c.instances),
+                        key=lambda c: (-c.instances, c.label.lower()))
+        if counts:
+            out.append((path.stem, counts))
+    return out
 
 
 def _with_nav(page: str, env) -> str:
