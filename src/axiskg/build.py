@@ -13,7 +13,6 @@ from axiskg.errors import InputError
 from axiskg.serialize import (
     FAST_FORMATS,
     FORMATS,
-    Forked,
     atomic_write,
     canonical_graph,
     remove_quietly,
@@ -84,8 +83,9 @@ def render(root: Path | str | None = None, formats: tuple[str, ...] | None = Non
         if fmt == "ntriples":
             data = ntriples
         elif fmt in FAST_FORMATS:  # Turtle, streamed from the sorted N-Triples by pyoxigraph
-            start = (lambda: while_turtle(ntriples)) if while_turtle and "ntriples" in formats else None
-            data = serialize_ntriples_as(ntriples, fmt, meanwhile=start)
+            if while_turtle and "ntriples" in formats:
+                while_turtle(ntriples)
+            data = serialize_ntriples_as(ntriples, fmt)
         else:
             if graph is None:
                 joined = ntriples if isinstance(ntriples, bytes) else b"".join(ntriples)
@@ -114,8 +114,6 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
     N-Triples lines); N-Triples and Turtle are written by pyoxigraph (sorted N-Triples lines;
     Turtle streamed from them), never through rdflib. JSON-LD and RDF/XML go through rdflib.
-    At scale the labelling and half of the Turtle run in a forked process (see
-    :class:`axiskg.serialize.Forked`); the bytes are the same either way.
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     nt_path = out / f"{BASENAME}.{FORMATS['ntriples'][1]}"
@@ -170,80 +168,35 @@ class _EarlyWrite:
 
 def _sorted_ntriples(store, meanwhile):
     """``(ntriples, meanwhile())``: the union of ``store``'s graphs as sorted, de-duplicated
-    N-Triples with stable blank-node labels (``None`` if its blank nodes are not trees) -- a
-    list of bytes, each whole lines, never joined into one (that would be a second copy) -- and
-    the result of ``meanwhile``, called while the blank nodes are labelled.
+    N-Triples lines with stable blank-node labels (``None`` if its blank nodes are not trees),
+    a list of bytes each holding one line (never joined into one: that would be a second
+    copy), and the result of ``meanwhile``, called once the store is freed.
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
     blank node are picked out of each graph's dump and relabelled by
-    :func:`axiskg.bnodes.stable_label_lines` -- in a forked process when there are many, while
-    this one frees the store, sorts the other lines and runs ``meanwhile``. The caller must
-    hold no other reference to ``store``: it is freed as soon as it is dumped."""
+    :func:`axiskg.bnodes.stable_label_lines`. The caller must hold no other reference to
+    ``store``: it is freed as soon as it is dumped."""
     dumps = loading.graph_ntriples(store)
+    del store
     blank: list[bytes] = []
-    plains = []
+    lines: list[bytes] = []
     while dumps:
-        plains.append(_take_blank_lines(dumps.pop(), blank))
-    labelling = None
-    if sum(map(len, blank)) >= FORK_MIN_BYTES and Forked.available():
-        labelling = Forked(_label_lines, blank)
-    try:
-        del store
-        _release_freed_memory()
-        lines: list[bytes] = []
-        while plains:
-            lines += plains.pop().splitlines(keepends=True)
-        lines.sort()
-        # union of graphs: a triple in several graphs is written once (lines with a blank node
-        # are de-duplicated by stable_label_lines, and never equal a line without one)
-        if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-            lines = list(itertools.compress(
-                lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-        extra = meanwhile()
-    except BaseException:
-        if labelling is not None:
-            labelling.cancel()
-        raise
-    ok, relabelled = labelling.result() if labelling is not None else (False, None)
-    if not ok:
-        relabelled = _label_lines(blank)
+        lines += _take_blank_lines(dumps.pop(), blank).splitlines(keepends=True)
+    lines.sort()
+    # union of graphs: a triple in several graphs is written once (lines with a blank node
+    # are de-duplicated by stable_label_lines, and never equal a line without one)
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        lines = list(itertools.compress(
+            lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+    extra = meanwhile()
+    relabelled = bnodes.stable_label_lines(blank)
     del blank
     if relabelled is None:
         return None, extra
-    # lines with a blank-node subject (``_:``) sort after all others (``<``): only those with an
-    # IRI subject are merged into the other lines; the rest is appended as it is
-    tail = relabelled.find(b"\n_:") + 1 if not relabelled.startswith(b"_:") else 0
-    if tail == 0 and not relabelled.startswith(b"_:"):
-        tail = len(relabelled)
-    lines += relabelled[:tail].splitlines(keepends=True)
-    lines.sort()  # two sorted runs: merged in linear time
-    lines.append(relabelled[tail:])
+    lines += relabelled
     del relabelled
+    lines.sort()
     return lines, extra
-
-
-#: less blank-node N-Triples than this is relabelled in this process (forking costs more)
-FORK_MIN_BYTES = 2_000_000
-
-
-def _label_lines(blank: list[bytes]) -> bytes | None:
-    """The relabelled lines, sorted, as one bytes (what a forked process sends back)."""
-    relabelled = bnodes.stable_label_lines(blank)
-    if relabelled is None:
-        return None
-    relabelled.sort()
-    return b"".join(relabelled)
-
-
-def _release_freed_memory() -> None:
-    """Give memory freed by pyoxigraph back to the system (glibc keeps it otherwise, and Python
-    allocates its small objects elsewhere, so the freed store would still count as in use)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:

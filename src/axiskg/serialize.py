@@ -10,6 +10,7 @@ triples on list nodes, and emitted an unbound prefix on our test graph.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -194,58 +195,39 @@ def _rdfxml(graph: rdflib.Graph) -> bytes:
 FAST_FORMATS = ("turtle", "ntriples")
 
 
-def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: bool = True,
-                          meanwhile=None) -> bytes:
-    """Sorted N-Triples (as :func:`axiskg.build.build` writes them: one bytes, or a list of
-    bytes each holding whole lines) re-written as ``fmt`` (Turtle), streamed through pyoxigraph
-    in the same order.
-
-    Large inputs are cut in two at a subject boundary and the second half is written by a forked
-    process (:class:`Forked`) while this one writes the first: pyoxigraph's streaming Turtle
-    writer starts every subject afresh, so the two texts joined (the second without its
-    ``@prefix`` lines) are the same bytes as one pass over everything. ``meanwhile`` (if given)
-    is called once the child is started (e.g. to start a thread), or first if there is none."""
+def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str) -> bytes:
+    """Sorted N-Triples (one bytes, or a list of bytes each holding whole lines) re-written as
+    ``fmt`` (Turtle) by pyoxigraph, in the same order."""
     if fmt != "turtle":
         raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
     prefixes = used_prefixes(ntriples)
-    if isinstance(ntriples, list):
-        big = parallel and sum(map(len, ntriples)) >= PARALLEL_MIN_BYTES
-        cut = _item_boundary(ntriples) if big else 0
-        whole = lambda: b"".join(ntriples)  # noqa: E731
-        head = lambda: b"".join(ntriples[:cut])  # noqa: E731
-        tail = lambda: b"".join(ntriples[cut:])  # noqa: E731
-    else:
-        big = parallel and len(ntriples) >= PARALLEL_MIN_BYTES
-        cut = _subject_boundary(ntriples, len(ntriples) // 2) if big else 0
-        whole = lambda: ntriples  # noqa: E731
-        head = lambda: ntriples[:cut]  # noqa: E731
-        tail = lambda: ntriples[cut:]  # noqa: E731
-    if not cut or not Forked.available():
-        if meanwhile is not None:
-            meanwhile()
-        return _turtle(whole(), prefixes)
-    second = Forked(lambda: _turtle(tail(), prefixes))
-    try:
-        if meanwhile is not None:
-            meanwhile()
-        first = _turtle(head(), prefixes)
-    except BaseException:
-        second.cancel()
-        raise
-    ok, rest = second.result()
-    if not ok:  # the child failed: write the second half here
-        rest = _turtle(tail(), prefixes)
-    header = first[:_prefix_block_length(first)]
-    if not rest.startswith(header):
-        return _turtle(whole(), prefixes)
-    return first + rest[len(header):]
+    return _turtle(ntriples if isinstance(ntriples, bytes) else _ChunksReader(ntriples), prefixes)
 
 
-#: inputs below this size are written in one process (forking costs more than it saves)
-PARALLEL_MIN_BYTES = 8_000_000
+class _ChunksReader(io.RawIOBase):
+    """A list of bytes read as one stream (for pyoxigraph's parser), without joining it into a
+    second copy."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._blocks = (b"".join(chunks[i:i + 8192]) for i in range(0, len(chunks), 8192))
+        self._block = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._block:
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._block = memoryview(block)
+        n = min(len(buffer), len(self._block))
+        buffer[:n] = self._block[:n]
+        self._block = self._block[n:]
+        return n
 
 
-def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+def _turtle(ntriples: bytes | io.RawIOBase, prefixes: dict[str, str]) -> bytes:
     """The one Turtle writer of the published graph (build and release): pyoxigraph's, with
     ``prefixes`` (see :func:`used_prefixes`) declared."""
     import pyoxigraph as ox
@@ -272,105 +254,22 @@ def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
             return match.group(0)
         return b"<" + namespace.encode("utf-8") + _ESCAPE.sub(rb"\1", match.group(3)) + b">"
 
-    return _LITERAL_OR_SLASHED_NAME.sub(full, turtle)
-
-
-def _subject_boundary(ntriples: bytes, at: int) -> int:
-    """The start of the first line at or after offset ``at`` whose subject differs from the
-    previous line's (sorted N-Triples keep each subject's lines together); 0 if there is none."""
-    pos = ntriples.find(b"\n", at) + 1
-    if pos <= 0 or pos >= len(ntriples):
-        return 0
-    subject = ntriples[pos:ntriples.find(b" ", pos) + 1]
-    while ntriples.startswith(subject, pos):
-        pos = ntriples.find(b"\n", pos) + 1
-        if pos <= 0 or pos >= len(ntriples):
-            return 0
-    return pos
-
-
-def _item_boundary(lines: list[bytes]) -> int:
-    """The first index at or after the middle of ``lines`` (sorted N-Triples, each item whole
-    lines) whose subject differs from the previous line's; 0 if there is none."""
-    k = len(lines) // 2
-    if k == 0:
-        return 0
-    previous = lines[k - 1]
-    start = previous.rfind(b"\n", 0, len(previous) - 1) + 1
-    subject = previous[start:previous.index(b" ", start) + 1]
-    while k < len(lines) and lines[k].startswith(subject):
-        k += 1
-    return k if k < len(lines) else 0
-
-
-def _prefix_block_length(turtle: bytes) -> int:
-    """Length of the ``@prefix`` lines that start ``turtle``."""
-    pos = 0
-    while turtle.startswith(b"@prefix ", pos):
-        pos = turtle.index(b"\n", pos) + 1
-    return pos
-
-
-class Forked:
-    """``func(*args)`` (returning bytes, or ``None``) run in a forked child process, so that it
-    uses the second core while this process goes on; :meth:`result` collects it.
-
-    Only used where fork is safe (:meth:`available`: POSIX, no other thread running). If the
-    child fails, :meth:`result` says so and the caller computes the value itself."""
-
-    @staticmethod
-    def available() -> bool:
-        import threading
-
-        return hasattr(os, "fork") and threading.active_count() == 1
-
-    def __init__(self, func, *args) -> None:
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # e.g. no memory for another process: the caller computes it itself
-            os.close(read)
-            os.close(write)
-            self._pid = None
-            return
-        if pid == 0:  # child: compute, send, and leave without running any cleanup
-            status = 1
-            try:
-                os.close(read)
-                data = func(*args)
-                with os.fdopen(write, "wb") as fh:
-                    fh.write(b"N" if data is None else b"Y")
-                    if data is not None:
-                        fh.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._read = pid, read
-
-    def cancel(self) -> None:
-        """Stop the child and wait for it."""
-        import signal
-
-        if self._pid is None:
-            return
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self._pid, 0)
-        os.close(self._read)
-
-    def result(self) -> tuple[bool, bytes | None]:
-        """``(True, what func returned)``, or ``(False, None)`` if the child failed."""
-        if self._pid is None:
-            return False, None
-        with os.fdopen(self._read, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(self._pid, 0)
-        if status != 0 or data[:1] not in (b"Y", b"N"):
-            return False, None
-        return True, (None if data[:1] == b"N" else data[1:])
+    # only the few lines holding ``\/`` go through the regular expression (pyoxigraph writes
+    # no line break inside a literal, so a line is a unit)
+    out = []
+    done = 0
+    at = turtle.find(b"\\/")
+    while at >= 0:
+        start = turtle.rfind(b"\n", 0, at) + 1
+        end = turtle.find(b"\n", at)
+        end = len(turtle) if end < 0 else end
+        out += (turtle[done:start], _LITERAL_OR_SLASHED_NAME.sub(full, turtle[start:end]))
+        done = end
+        at = turtle.find(b"\\/", end)
+    if not out:
+        return turtle
+    out.append(turtle[done:])
+    return b"".join(out)
 
 
 def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
