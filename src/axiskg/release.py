@@ -78,16 +78,10 @@ def trig(store: ox.Store) -> bytes:
     for i, name in enumerate(names):
         graph = ox.NamedNode(name)
         for s, p, o in canonical_graph(loading.to_rdflib(store, [name])):
-            quads.append(ox.Quad(_ox_term(s, i), _ox_term(p, i), _ox_term(o, i), graph))
+            quads.append(ox.Quad(*(loading.to_ox(term, f"g{i}") for term in (s, p, o)), graph))
     quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
     prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-
-
-def _ox_term(term, graph_index: int):
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(f"g{graph_index}{term}")
-    return loading.to_ox(term)
 
 
 def _graph_triples(store: ox.Store) -> dict[str, int]:
