@@ -28,12 +28,13 @@ import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
+from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-#: formats of a CONSTRUCT or DESCRIBE answer (a graph); "table" writes it as Turtle
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+#: formats of a SELECT or ASK answer, and of a CONSTRUCT or DESCRIBE answer (a graph; "table"
+#: writes it as Turtle)
+FORMATS, GRAPH_FORMATS = QUERY_TABLE_FORMATS, QUERY_GRAPH_FORMATS
 XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 

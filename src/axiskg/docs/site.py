@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from axiskg import loading, paths
+from axiskg.atomic import atomic_write
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.serialize import atomic_write
 
 #: the classes counted in the overview's "At a glance" table (``axiskg stats`` counts every class)
 OVERVIEW_CLASSES = ("axis:Actor", "axis:State", "axis:Mechanism", "axis:Initiative", "axis:Claim", "axis:CausalLink",
