@@ -129,7 +129,9 @@ class _EarlyWrite:
     def __init__(self, path: Path, data: bytes | list[bytes]) -> None:
         import threading
 
-        self._path, self._tmp, self._error = path, None, None
+        self._path = path
+        self._tmp: str | None = None
+        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
         self._thread.start()
 
@@ -143,8 +145,9 @@ class _EarlyWrite:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        os.replace(self._tmp, self._path)
-        self._tmp = None
+        if self._tmp is not None:
+            os.replace(self._tmp, self._path)
+            self._tmp = None
 
     def abort(self) -> None:
         self._thread.join()
@@ -192,7 +195,7 @@ def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
     token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
     end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
     find = data.find
-    runs = []  # (start, end) of the runs of lines with a blank-node subject
+    runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
     size = len(data)
     i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
     while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):

@@ -33,6 +33,7 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -78,10 +79,13 @@ def trig(store: ox.Store) -> bytes:
     quads = []
     for i, name in enumerate(names):
         graph = ox.NamedNode(name)
+
+        def apart(term: Any, prefix: str = f"g{i}") -> Any:
+            return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
         lines = canonical_lines(q.triple for q in store.quads_for_pattern(None, None, None, graph))
         for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
-            quads.append(ox.Quad(*(ox.BlankNode(f"g{i}{term.value}") if isinstance(term, ox.BlankNode) else term
-                                   for term in (t.subject, t.predicate, t.object)), graph))
+            quads.append(ox.Quad(apart(t.subject), t.predicate, apart(t.object), graph))
     prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
 
@@ -119,7 +123,7 @@ def describe(
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
 
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-    typed = Counter()
+    typed: Counter[rdflib.term.Node] = Counter()
     for _s, cls in set(graph.subject_objects(RDF.type)):
         typed[cls] += 1
     props = Counter(p for _, p, _ in graph)
@@ -181,7 +185,8 @@ def owl_view(store: ox.Store) -> rdflib.Graph:
     graph = loading.to_rdflib(store, sorted(names))
     for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL),
                                         ox.NamedNode(INFERRED_GRAPH)):
-        graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
+        if isinstance(quad.subject, ox.NamedNode):  # (individuals are IRIs)
+            graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
     return graph
 
 

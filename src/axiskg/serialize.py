@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -53,7 +53,7 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
     writer should declare, and no more."""
     prefixes = KNOWN_PREFIXES if prefixes is None else prefixes
     wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
-    found = set()
+    found: set[str] = set()
     lines = ntriples if isinstance(ntriples, list) else [ntriples]
     for i in range(0, len(lines), 8192):  # a list holds many short items: search them in blocks
         block = b"".join(lines[i:i + 8192])
@@ -98,7 +98,7 @@ def write(lines: list[bytes], fmt: str) -> bytes:
 def _parse(lines: list[bytes]) -> Any:
     """The triples of ``lines``, parsed as pyoxigraph reads them: a block at a time (the lines
     are never joined into a second copy)."""
-    return ox.parse(_ChunksReader(lines), format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse(cast(IO[bytes], _ChunksReader(lines)), format=ox.RdfFormat.N_TRIPLES)
 
 
 class _ChunksReader(io.RawIOBase):
@@ -162,7 +162,7 @@ def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
 
     # only the few lines holding ``\/`` go through the regular expression (pyoxigraph writes
     # no line break inside a literal, so a line is a unit)
-    out = []
+    out: list[bytes] = []
     done = 0
     at = turtle.find(b"\\/")
     while at >= 0:
