@@ -43,8 +43,6 @@ def test_to_ox_is_the_inverse_of_the_rdflib_converter():
              ox.Literal("plain")]
     convert = loading.TermConverter()
     assert [loading.to_ox(convert(t)) for t in terms] == terms
-    assert loading.to_ox(convert(ox.BlankNode("b1")), "g3") == ox.BlankNode("g3b1")
-    assert loading.to_ox(rdflib.URIRef("http://x/a"), "g3") == ox.NamedNode("http://x/a")
 
 
 def test_ontology_and_data_graphs_are_split(project):

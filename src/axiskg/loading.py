@@ -406,14 +406,12 @@ class TermConverter:
         raise InputError(None, f"unsupported RDF term (RDF-star?): {term}")
 
 
-def to_ox(term, blank_prefix: str = ""):
-    """An rdflib term as the pyoxigraph term (the inverse of :class:`TermConverter`); a blank
-    node's label gets ``blank_prefix`` in front (to keep the blank nodes of several graphs
-    apart in one document)."""
+def to_ox(term):
+    """An rdflib term as the pyoxigraph term (the inverse of :class:`TermConverter`)."""
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(blank_prefix + str(term))
+        return ox.BlankNode(str(term))
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype is not None:
