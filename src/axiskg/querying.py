@@ -335,9 +335,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
         graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
-    prefixes = serialize.used_prefixes(ntriples, known)
-    turtle = ox.serialize(loading.parse_ntriples(ntriples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return (turtle or b"").decode("utf-8")
+    return serialize.write(lines, "turtle", known).decode("utf-8")
 
 
 def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:

@@ -75,9 +75,10 @@ def check_format(fmt: str) -> None:
         raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(WRITTEN)}")
 
 
-def write(lines: list[bytes], fmt: str) -> bytes:
+def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Canonical N-Triples ``lines`` (see :func:`axiskg.bnodes.canonical_lines`; an item may
-    hold several whole lines) as bytes in ``fmt``, in their order."""
+    hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
+    those of ``prefixes`` (default :data:`KNOWN_PREFIXES`) in use."""
     check_format(fmt)
     if fmt == "ntriples":
         return b"".join(lines)
@@ -86,7 +87,7 @@ def write(lines: list[bytes], fmt: str) -> bytes:
 
         graph = loading.triples_to_rdflib(_parse(lines))
         return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
-    prefixes = used_prefixes(lines)
+    prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":
         # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed
         return (ox.serialize(_parse(lines), format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").replace(
