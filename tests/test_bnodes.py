@@ -118,15 +118,3 @@ def test_take_blank_lines_splits_by_blank_node():
     assert all(line.startswith(b"_:") or line.rsplit(b" ", 2)[-2].startswith(b"_:") for line in blank_lines)
     assert any(b'"a _:b' in line for line in blank_lines)  # a blank node with "_:" in its literal
     assert build._take_blank_lines(b"", []) == b""
-
-
-def test_build_without_fork_writes_the_same_bytes(project, tmp_path, monkeypatch):
-    build.build(project, tmp_path / "forked", ("turtle", "ntriples"))
-    monkeypatch.setattr(build, "FORK_MIN_BYTES", 0)
-    build.build(project, tmp_path / "child", ("turtle", "ntriples"))
-    monkeypatch.setattr(build.Forked, "available", staticmethod(lambda: False))
-    build.build(project, tmp_path / "serial", ("turtle", "ntriples"))
-    for name in ("axiskg.nt", "axiskg.ttl", "shapes.ttl"):
-        data = (tmp_path / "serial" / name).read_bytes()
-        assert (tmp_path / "forked" / name).read_bytes() == data
-        assert (tmp_path / "child" / name).read_bytes() == data

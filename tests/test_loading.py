@@ -35,6 +35,16 @@ def test_to_rdflib_converts_literals_and_blank_nodes(project):
     assert str(g.value(g.value(evidence, oa.hasSelector), oa.exact)).startswith("Japan is establishing")
 
 
+def test_to_ox_is_the_inverse_of_the_rdflib_converter():
+    import pyoxigraph as ox
+
+    terms = [ox.NamedNode("https://w3id.org/axiskg/id/actor/japan"), ox.BlankNode("b1"),
+             ox.Literal("Japan", language="en"), ox.Literal("01", datatype=ox.NamedNode(str(rdflib.XSD.integer))),
+             ox.Literal("plain")]
+    convert = loading.TermConverter()
+    assert [loading.to_ox(convert(t)) for t in terms] == terms
+
+
 def test_ontology_and_data_graphs_are_split(project):
     store = loading.load_store(project)
     ont, data = loading.ontology_graph(store), loading.data_graph(store)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 from conftest import run_cli
 from rdflib import OWL, RDF, RDFS, URIRef
 

@@ -387,6 +387,14 @@ def test_describe_returns_the_entity(tmp_path, store):
     assert {t for t in triples if t.subject == japan} == {q.triple for q in store.quads_for_pattern(japan, None, None)}
 
 
+def test_construct_turtle_writes_names_with_slashes_as_full_iris():
+    claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
+    quote = ox.NamedNode(claim + "p1/evidence/quote")
+    table = querying.Table([], [], triples=[ox.Triple(quote, ox.NamedNode(claim + "p1"), ox.NamedNode(claim + "p1"))])
+    assert querying.format_triples(table, "turtle") == (
+        f"@prefix claim: <{claim}> .\n<{claim}p1/evidence/quote> claim:p1 claim:p1 .\n")
+
+
 def test_graph_and_table_formats_are_not_mixed(tmp_path):
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 from conftest import run_cli, snapshot, source_graphs
 from rdflib import OWL, RDF, URIRef
 

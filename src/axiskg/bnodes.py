@@ -4,12 +4,9 @@ Our blank nodes are trees (OWL axioms and lists, evidence with its selector, che
 at most one incoming triple and no cycles. Such a blank node is labelled from a hash of its
 content (its outgoing triples, nested blank nodes described recursively) and of the triple that
 owns it, so the same graph always gets the same labels, in any process, in linear time.
-:func:`stable_labels` returns ``None`` for graphs whose blank nodes are not trees; callers then use
-full canonicalisation (:func:`rdflib.compare.to_canonical_graph`).
-
-:func:`stable_label_lines` computes the same labels on N-Triples lines (bytes) instead of
-pyoxigraph triples: the text of a pyoxigraph term (``str(term)``) is its N-Triples form, so both
-hash the same strings. The build uses the line version; it never makes Python term objects.
+:func:`stable_label_lines` works on N-Triples lines (the build never makes Python term objects);
+:func:`stable_labels` is the same on pyoxigraph triples. Both return ``None`` for graphs whose
+blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
 """
 
 from __future__ import annotations
@@ -23,68 +20,28 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 
-def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
-    """``triples`` with blank nodes relabelled deterministically, or ``None`` if they are not trees."""
+def canonical_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
+    """``triples`` as sorted, de-duplicated N-Triples lines with canonical blank-node labels:
+    the content-hash labels of :func:`stable_label_lines` when the blank nodes are trees, else
+    W3C RDFC-1.0 (pyoxigraph's ``Dataset.canonicalize``). Every canonical output is made
+    from these lines."""
     triples = list(triples)
-    out_edges: dict = {}
-    owner: dict = {}
-    blank = ox.BlankNode
-    for t in triples:
-        s, o = t.subject, t.object
-        if type(s) is blank:
-            out_edges.setdefault(s, []).append(t)
-        if type(o) is blank:
-            if o in owner:
-                return None  # shared blank node: not a tree
-            owner[o] = t
-    if not out_edges and not owner:
-        return triples
-    content: dict = {}
-    visiting: set = set()
+    lines = stable_label_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+    if lines is None:
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        data = ox.serialize((q.triple for q in dataset), format=ox.RdfFormat.N_TRIPLES) or b""
+        lines = data.splitlines(keepends=True)
+    return sorted(set(lines))
 
-    def describe(node) -> str:
-        if not isinstance(node, ox.BlankNode):
-            return str(node)
-        found = content.get(node)
-        if found is None:
-            if node in visiting:
-                raise _Cycle
-            visiting.add(node)
-            found = content[node] = "[" + " ; ".join(sorted(
-                f"{t.predicate} {describe(t.object)}" for t in out_edges.get(node, []))) + "]"
-            visiting.discard(node)
-        return found
 
-    labels: dict = {}
-    used: dict = {}
-
-    def label(node) -> str:
-        found = labels.get(node)
-        if found is None:
-            via = owner.get(node)
-            if via is None:
-                where = ""
-            else:
-                parent = label(via.subject) if isinstance(via.subject, ox.BlankNode) else str(via.subject)
-                where = f"{parent} {via.predicate}"
-            base = "b" + hashlib.sha256(f"{where} {describe(node)}".encode()).hexdigest()[:20]
-            n = used.get(base, 0)
-            used[base] = n + 1  # identical twins: numbered (they are interchangeable)
-            found = labels[node] = base if n == 0 else f"{base}n{n}"
-        return found
-
-    try:
-        # label in a deterministic order so that numbered twins are numbered the same way
-        for node in sorted(set(out_edges) | set(owner), key=lambda b: describe(b)):
-            label(node)
-    except (_Cycle, RecursionError):
+def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
+    """``triples`` (repeats dropped) with blank nodes relabelled deterministically, or ``None``
+    if they are not trees: :func:`stable_label_lines` on their N-Triples."""
+    lines = stable_label_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+    if lines is None:
         return None
-
-    blank = ox.BlankNode
-    new = {node: blank(name) for node, name in labels.items()}
-    get = new.get
-    return [ox.Triple(get(t.subject, t.subject), t.predicate, get(t.object, t.object))
-            if type(t.subject) is blank or type(t.object) is blank else t for t in triples]
+    return [q.triple for q in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)]
 
 
 #: one N-Triples line as pyoxigraph writes it: subject, predicate, object, `` .``

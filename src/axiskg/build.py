@@ -7,23 +7,26 @@ import logging
 import operator
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from axiskg import bnodes, loading, paths
+from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.errors import InputError
-from axiskg.serialize import (
-    FAST_FORMATS,
-    FORMATS,
-    Forked,
-    atomic_write,
-    canonical_graph,
-    remove_quietly,
-    serialize,
-    serialize_ntriples_as,
-    write_temp,
-)
+from axiskg.rdf_formats import FORMATS, WRITTEN
+from axiskg.serialize import serialize, write
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+log = logging.getLogger(__name__)
 
 BASENAME = "axiskg"
 ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
+
+
+def file_name(output: str) -> str:
+    """The file an output of :func:`render` is written to: ``axiskg.ttl`` ..., ``shapes.ttl``."""
+    return "shapes.ttl" if output == "shapes" else f"{BASENAME}{FORMATS[output].extension}"
 
 
 def version_iri(version: str) -> str:
@@ -60,42 +63,27 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
 
 
 def render(root: Path | str | None = None, formats: tuple[str, ...] | None = None, progress: bool = False,
-           version: str | None = None, while_turtle=None) -> dict[str, bytes | list[bytes]]:
+           version: str | None = None, while_writing=None) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
-    (default all of :data:`FORMATS`), plus ``"shapes"``. ``data`` is bytes, or for N-Triples a
-    list of bytes each holding whole lines. ``release`` writes the same bytes.
+    (default all of :data:`axiskg.rdf_formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
+    or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
-    ``while_turtle(ntriples)`` (if given) is called while the Turtle is written (e.g. to start
-    writing the N-Triples)."""
+    ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
+    are written (e.g. to write them to a file meanwhile)."""
     root = Path(root) if root is not None else paths.project_root()
-    formats = tuple(formats) if formats else tuple(FORMATS)
-    unknown = [f for f in formats if f not in FORMATS]
+    formats = tuple(formats) if formats else WRITTEN
+    unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
-        raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    # the store is freed inside; the shapes are loaded and written while blank nodes are labelled
-    ntriples, shapes_ttl = _sorted_ntriples(
-        published_store(root, version, progress), lambda: serialize(loading.load_shapes(root), "turtle"))
-    graph = None
-    if ntriples is None:  # blank nodes that are not trees: full canonicalisation through rdflib
-        graph = canonical_graph(loading.to_rdflib(published_store(root, version)))
-        ntriples = serialize(graph, "ntriples", canonical=False)
-    outputs: dict[str, bytes | list[bytes]] = {}
-    for fmt in formats:
-        if fmt == "ntriples":
-            data = ntriples
-        elif fmt in FAST_FORMATS:  # Turtle, streamed from the sorted N-Triples by pyoxigraph
-            start = (lambda: while_turtle(ntriples)) if while_turtle and "ntriples" in formats else None
-            data = serialize_ntriples_as(ntriples, fmt, meanwhile=start)
-        else:
-            if graph is None:
-                joined = ntriples if isinstance(ntriples, bytes) else b"".join(ntriples)
-                graph = loading.triples_to_rdflib(loading.parse_ntriples(joined))
-            data = serialize(graph, fmt, canonical=False)
-        outputs[fmt] = data
-    outputs["shapes"] = shapes_ttl
+        raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
+    lines = _sorted_ntriples(published_store(root, version, progress))  # the store is freed inside
+    if lines is None:  # blank nodes that are not trees: RDFC-1.0
+        lines = bnodes.canonical_lines(q.triple for q in published_store(root, version))
+    if while_writing is not None and "ntriples" in formats:
+        while_writing(lines)
+    outputs: dict[str, bytes | list[bytes]] = {
+        fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats}
+    outputs["shapes"] = serialize(loading.load_shapes(root), "turtle")
     return outputs
-
-log = logging.getLogger(__name__)
 
 
 def build(root: Path | str | None = None, out_dir: Path | str | None = None,
@@ -107,25 +95,21 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
     N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
     with the others, or removed).
-    ``formats`` limits the graph outputs (default: all of :data:`FORMATS`); ``progress=True``
+    ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdf_formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
     Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
-    N-Triples lines); N-Triples and Turtle are written by pyoxigraph (sorted N-Triples lines;
-    Turtle streamed from them), never through rdflib. JSON-LD and RDF/XML go through rdflib.
-    At scale the labelling and half of the Turtle run in a forked process (see
-    :class:`axiskg.serialize.Forked`); the bytes are the same either way.
+    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
-    nt_path = out / f"{BASENAME}.{FORMATS['ntriples'][1]}"
     early: dict[str, _EarlyWrite] = {}
     try:
-        rendered = render(root, formats, progress,
-                          while_turtle=lambda nt: early.setdefault("ntriples", _EarlyWrite(nt_path, nt)))
+        rendered = render(root, formats, progress, while_writing=lambda nt: early.setdefault(
+            "ntriples", _EarlyWrite(out / file_name("ntriples"), nt)))
         written = {}
         for name, data in rendered.items():
-            path = out / ("shapes.ttl" if name == "shapes" else f"{BASENAME}.{FORMATS[name][1]}")
+            path = out / file_name(name)
             if name in early:
                 early.pop(name).commit()
                 log.info("wrote %s", path)
@@ -140,12 +124,14 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
 
 class _EarlyWrite:
     """``data`` written to a temp file next to ``path`` by a thread; :meth:`commit` moves it
-    into place (as :func:`~axiskg.serialize.atomic_write` would), :meth:`abort` removes it."""
+    into place (as :func:`~axiskg.atomic.atomic_write` would), :meth:`abort` removes it."""
 
     def __init__(self, path: Path, data: bytes | list[bytes]) -> None:
         import threading
 
-        self._path, self._tmp, self._error = path, None, None
+        self._path = path
+        self._tmp: str | None = None
+        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
         self._thread.start()
 
@@ -159,8 +145,9 @@ class _EarlyWrite:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        os.replace(self._tmp, self._path)
-        self._tmp = None
+        if self._tmp is not None:
+            os.replace(self._tmp, self._path)
+            self._tmp = None
 
     def abort(self) -> None:
         self._thread.join()
@@ -168,82 +155,35 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(store, meanwhile):
-    """``(ntriples, meanwhile())``: the union of ``store``'s graphs as sorted, de-duplicated
-    N-Triples with stable blank-node labels (``None`` if its blank nodes are not trees) -- a
-    list of bytes, each whole lines, never joined into one (that would be a second copy) -- and
-    the result of ``meanwhile``, called while the blank nodes are labelled.
+def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
+    """The union of ``store``'s graphs as sorted, de-duplicated N-Triples lines with stable
+    blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
+    one line (never joined into one: that would be a second copy).
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
     blank node are picked out of each graph's dump and relabelled by
-    :func:`axiskg.bnodes.stable_label_lines` -- in a forked process when there are many, while
-    this one frees the store, sorts the other lines and runs ``meanwhile``. The caller must
-    hold no other reference to ``store``: it is freed as soon as it is dumped."""
+    :func:`axiskg.bnodes.stable_label_lines`. The caller must hold no other reference to
+    ``store``: it is freed as soon as it is dumped."""
     dumps = loading.graph_ntriples(store)
+    del store
     blank: list[bytes] = []
-    plains = []
+    lines: list[bytes] = []
     while dumps:
-        plains.append(_take_blank_lines(dumps.pop(), blank))
-    labelling = None
-    if sum(map(len, blank)) >= FORK_MIN_BYTES and Forked.available():
-        labelling = Forked(_label_lines, blank)
-    try:
-        del store
-        _release_freed_memory()
-        lines: list[bytes] = []
-        while plains:
-            lines += plains.pop().splitlines(keepends=True)
-        lines.sort()
-        # union of graphs: a triple in several graphs is written once (lines with a blank node
-        # are de-duplicated by stable_label_lines, and never equal a line without one)
-        if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-            lines = list(itertools.compress(
-                lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-        extra = meanwhile()
-    except BaseException:
-        if labelling is not None:
-            labelling.cancel()
-        raise
-    ok, relabelled = labelling.result() if labelling is not None else (False, None)
-    if not ok:
-        relabelled = _label_lines(blank)
+        lines += _take_blank_lines(dumps.pop(), blank).splitlines(keepends=True)
+    lines.sort()
+    # union of graphs: a triple in several graphs is written once (lines with a blank node
+    # are de-duplicated by stable_label_lines, and never equal a line without one)
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        lines = list(itertools.compress(
+            lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+    relabelled = bnodes.stable_label_lines(blank)
     del blank
     if relabelled is None:
-        return None, extra
-    # lines with a blank-node subject (``_:``) sort after all others (``<``): only those with an
-    # IRI subject are merged into the other lines; the rest is appended as it is
-    tail = relabelled.find(b"\n_:") + 1 if not relabelled.startswith(b"_:") else 0
-    if tail == 0 and not relabelled.startswith(b"_:"):
-        tail = len(relabelled)
-    lines += relabelled[:tail].splitlines(keepends=True)
-    lines.sort()  # two sorted runs: merged in linear time
-    lines.append(relabelled[tail:])
-    del relabelled
-    return lines, extra
-
-
-#: less blank-node N-Triples than this is relabelled in this process (forking costs more)
-FORK_MIN_BYTES = 2_000_000
-
-
-def _label_lines(blank: list[bytes]) -> bytes | None:
-    """The relabelled lines, sorted, as one bytes (what a forked process sends back)."""
-    relabelled = bnodes.stable_label_lines(blank)
-    if relabelled is None:
         return None
-    relabelled.sort()
-    return b"".join(relabelled)
-
-
-def _release_freed_memory() -> None:
-    """Give memory freed by pyoxigraph back to the system (glibc keeps it otherwise, and Python
-    allocates its small objects elsewhere, so the freed store would still count as in use)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    lines += relabelled
+    del relabelled
+    lines.sort()
+    return lines
 
 
 def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
@@ -255,7 +195,7 @@ def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
     token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
     end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
     find = data.find
-    runs = []  # (start, end) of the runs of lines with a blank-node subject
+    runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
     size = len(data)
     i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
     while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):

@@ -273,19 +273,6 @@ _RDFLIB_FALLBACK = {
 }
 
 
-def to_ox(term):
-    """An rdflib term as the pyoxigraph term."""
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
     import warnings
 
@@ -417,6 +404,19 @@ class TermConverter:
             # keep the lexical form exactly as written
             return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
         raise InputError(None, f"unsupported RDF term (RDF-star?): {term}")
+
+
+def to_ox(term):
+    """An rdflib term as the pyoxigraph term (the inverse of :class:`TermConverter`)."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Graph:

@@ -28,12 +28,13 @@ import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
+from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-#: formats of a CONSTRUCT or DESCRIBE answer (a graph); "table" writes it as Turtle
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+#: formats of a SELECT or ASK answer, and of a CONSTRUCT or DESCRIBE answer (a graph; "table"
+#: writes it as Turtle)
+FORMATS, GRAPH_FORMATS = QUERY_TABLE_FORMATS, QUERY_GRAPH_FORMATS
 XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 
@@ -334,9 +335,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
         graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
-    prefixes = serialize.used_prefixes(ntriples, known)
-    turtle = ox.serialize(loading.parse_ntriples(ntriples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return (turtle or b"").decode("utf-8")
+    return serialize.write(lines, "turtle", known).decode("utf-8")
 
 
 def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:

@@ -216,7 +216,7 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="axiskg-reason-") as tmp:
         path = Path(tmp) / "axiskg.owl"
-        path.write_bytes(serialize(view, "rdfxml", canonical=False))
+        path.write_bytes(serialize(view, "rdfxml"))
         world = owlready2.World()
         try:
             onto = world.get_ontology(path.as_uri()).load()

@@ -33,15 +33,18 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
 from axiskg import build, loading, paths, vocab
+from axiskg.atomic import atomic_write
+from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
-from axiskg.serialize import KNOWN_PREFIXES, atomic_write, canonical_graph, serialize, used_prefixes
+from axiskg.serialize import serialize, used_prefixes
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -69,25 +72,22 @@ VOID_FILE = "void.ttl"
 def trig(store: ox.Store) -> bytes:
     """TriG with one named graph per source graph of ``store``, deterministically.
 
-    Each graph's blank nodes get canonical labels (prefixed with the graph's position, so two
-    graphs never share a label: TriG labels are document-wide); the quads are sorted and written
-    by pyoxigraph's TriG writer, whose output depends only on that order. (rdflib's TriG writer
-    orders graphs and blank nodes by hash, so it differs between runs.)"""
+    Each graph's triples are canonical N-Triples lines (:func:`axiskg.bnodes.canonical_lines`),
+    their blank-node labels prefixed with the graph's position (TriG labels are document-wide,
+    and two graphs must never share one), written by pyoxigraph's TriG writer in that order."""
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     quads = []
     for i, name in enumerate(names):
         graph = ox.NamedNode(name)
-        for s, p, o in canonical_graph(loading.to_rdflib(store, [name])):
-            quads.append(ox.Quad(_ox_term(s, i), _ox_term(p, i), _ox_term(o, i), graph))
-    quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
-    prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
+        def apart(term: Any, prefix: str = f"g{i}") -> Any:
+            return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
 
-def _ox_term(term, graph_index: int):
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(f"g{graph_index}{term}")
-    return loading.to_ox(term)
+        lines = canonical_lines(q.triple for q in store.quads_for_pattern(None, None, None, graph))
+        for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
+            quads.append(ox.Quad(apart(t.subject), t.predicate, apart(t.object), graph))
+    prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
 
 
 def _graph_triples(store: ox.Store) -> dict[str, int]:
@@ -123,7 +123,7 @@ def describe(
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
 
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-    typed = Counter()
+    typed: Counter[rdflib.term.Node] = Counter()
     for _s, cls in set(graph.subject_objects(RDF.type)):
         typed[cls] += 1
     props = Counter(p for _, p, _ in graph)
@@ -178,18 +178,6 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-#: prefixes of the VoID file beyond :data:`axiskg.serialize.PREFIXES`
-VOID_PREFIXES = {p: KNOWN_PREFIXES[p] for p in ("void", "dcat", "spdx")}
-
-
-def void_turtle(void: rdflib.Graph) -> bytes:
-    """The VoID graph as canonical Turtle with its own prefixes bound."""
-    g = canonical_graph(void)
-    for prefix, ns in VOID_PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return serialize(g, "turtle", canonical=False)
-
-
 def owl_view(store: ox.Store) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
     ``owl:NamedIndividual`` declarations."""
@@ -197,7 +185,8 @@ def owl_view(store: ox.Store) -> rdflib.Graph:
     graph = loading.to_rdflib(store, sorted(names))
     for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL),
                                         ox.NamedNode(INFERRED_GRAPH)):
-        graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
+        if isinstance(quad.subject, ox.NamedNode):  # (individuals are IRIs)
+            graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
     return graph
 
 
@@ -211,12 +200,8 @@ def render_release(root: Path | str | None = None, version: str | None = None,
     if not base_url.endswith("/"):
         base_url += "/"
     root = Path(root) if root is not None else paths.project_root()
-    rendered = build.render(root, version=version)
-    files: dict[str, bytes] = {
-        f"{BASENAME}.{build.FORMATS[fmt][1]}": data if isinstance(data, bytes) else b"".join(data)
-        for fmt, data in rendered.items() if fmt != "shapes"
-    }
-    files["shapes.ttl"] = rendered["shapes"]
+    files: dict[str, bytes] = {build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
+                               for output, data in build.render(root, version=version).items()}
     store = build.published_store(root, version)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
@@ -224,7 +209,7 @@ def render_release(root: Path | str | None = None, version: str | None = None,
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     merged = loading.triples_to_rdflib(loading.parse_ntriples(files[f"{BASENAME}.nt"]))
     void = describe(merged, _graph_triples(store), files, version, base_url)
-    files[VOID_FILE] = void_turtle(void)
+    files[VOID_FILE] = serialize(void, "turtle")
     return dict(sorted(files.items()))
 
 

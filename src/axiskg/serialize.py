@@ -1,29 +1,33 @@
-"""Deterministic serialisation of rdflib Graphs, and atomic file writes.
+"""The writers of every RDF file axiskg publishes: build, release, the validation report, the
+reasoner's view, query answers.
 
-Determinism: blank nodes are relabelled canonically (:func:`rdflib.compare.to_canonical_graph`),
-the triples are added to a fresh graph in sorted order, and the outputs whose order rdflib does
-not fix are normalised afterwards (N-Triples lines sorted; JSON-LD nodes and value arrays sorted).
-RDF/XML is written by our own flat writer: rdflib's "xml" serializer orders subjects by hash
-(differs per PYTHONHASHSEED) and its "pretty-xml" one is unstable too, warns that it ignores
-triples on list nodes, and emitted an unbound prefix on our test graph.
+Everything is written from **canonical N-Triples lines** (:func:`axiskg.bnodes.canonical_lines`:
+sorted, de-duplicated, blank nodes labelled from their content, or by RDFC-1.0 when they are not
+trees), so the same graph always gives the same bytes:
+
+* N-Triples: the lines themselves;
+* Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
+  :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`);
+* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.jsonld_context`, node
+  arrays and values sorted.
+
+:func:`write` takes the lines (the build's path, which never makes an rdflib graph);
+:func:`serialize` takes an rdflib graph. Atomic file writes are in :mod:`axiskg.atomic`.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import logging
-import os
 import re
-import tempfile
-from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, Any, cast
 
+import pyoxigraph as ox
 import rdflib
-from rdflib.compare import to_canonical_graph
 
+from axiskg import bnodes, loading
+from axiskg.rdf_formats import WRITTEN
 from axiskg.vocab import PREFIXES
-
-log = logging.getLogger(__name__)
 
 
 def _known_prefixes() -> dict[str, str]:
@@ -49,7 +53,7 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
     writer should declare, and no more."""
     prefixes = KNOWN_PREFIXES if prefixes is None else prefixes
     wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
-    found = set()
+    found: set[str] = set()
     lines = ntriples if isinstance(ntriples, list) else [ntriples]
     for i in range(0, len(lines), 8192):  # a list holds many short items: search them in blocks
         block = b"".join(lines[i:i + 8192])
@@ -59,45 +63,66 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
     return {p: ns for p, ns in prefixes.items() if p in found}
 
 
-#: output format name -> (rdflib serializer, file extension)
-FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", "ttl"),
-    "ntriples": ("nt", "nt"),
-    "jsonld": ("json-ld", "jsonld"),
-    "rdfxml": ("xml", "rdf"),  # written by _rdfxml(), see there
-}
+def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
+    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdf_formats.WRITTEN`), deterministically."""
+    check_format(fmt)
+    to_ox = loading.to_ox
+    return write(bnodes.canonical_lines(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), fmt)
 
 
-def canonical_graph(graph: rdflib.Graph) -> rdflib.Graph:
-    """A copy of ``graph`` with canonical blank-node labels, triples inserted in sorted order,
-    and only our prefixes bound.
-
-    Blank nodes that are trees (our shapes, OWL axioms, lists, evidence) get the content-hash
-    labels of :func:`axiskg.bnodes.stable_labels` (linear time: the shapes in 10 ms instead
-    of 1.3 s); other graphs go through rdflib's canonicalisation."""
-    canon = _stable_relabelled(graph)
-    if canon is None:
-        canon = to_canonical_graph(graph)
-    out = rdflib.Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(canon, key=lambda t: tuple(term.n3() for term in t)):
-        out.add(triple)
-    return out
+def check_format(fmt: str) -> None:
+    if fmt not in WRITTEN:
+        raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(WRITTEN)}")
 
 
-def _stable_relabelled(graph: rdflib.Graph) -> rdflib.Graph | None:
-    """``graph`` with stable blank-node labels, or ``None`` if its blank nodes are not trees."""
-    import pyoxigraph as ox
+def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Canonical N-Triples ``lines`` (see :func:`axiskg.bnodes.canonical_lines`; an item may
+    hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
+    those of ``prefixes`` (default :data:`KNOWN_PREFIXES`) in use."""
+    check_format(fmt)
+    if fmt == "ntriples":
+        return b"".join(lines)
+    if fmt == "jsonld":
+        from axiskg.jsonld_context import jsonld_context
 
-    from axiskg import bnodes, loading
+        graph = loading.triples_to_rdflib(_parse(lines))
+        return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
+    prefixes = used_prefixes(lines, prefixes)
+    if fmt == "rdfxml":
+        # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed
+        return (ox.serialize(_parse(lines), format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").replace(
+            b"\r", b"&#13;")
+    turtle = ox.serialize(_parse(lines), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return _unescape_slashes(turtle, prefixes)
 
-    try:
-        triples = [ox.Triple(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o)) for s, p, o in graph]
-    except (ValueError, TypeError):  # a term pyoxigraph refuses: let rdflib canonicalise
-        return None
-    stable = bnodes.stable_labels(triples)
-    return None if stable is None else loading.triples_to_rdflib(stable)
+
+def _parse(lines: list[bytes]) -> Any:
+    """The triples of ``lines``, parsed as pyoxigraph reads them: a block at a time (the lines
+    are never joined into a second copy)."""
+    return ox.parse(cast(IO[bytes], _ChunksReader(lines)), format=ox.RdfFormat.N_TRIPLES)
+
+
+class _ChunksReader(io.RawIOBase):
+    """A list of bytes read as one stream (for pyoxigraph's parser), without joining it into a
+    second copy."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._blocks = (b"".join(chunks[i:i + 8192]) for i in range(0, len(chunks), 8192))
+        self._block = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._block:
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._block = memoryview(block)
+        n = min(len(buffer), len(self._block))
+        buffer[:n] = self._block[:n]
+        self._block = self._block[n:]
+        return n
 
 
 def _sort_jsonld(value, key: str | None = None):
@@ -118,142 +143,6 @@ def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def serialize(graph: rdflib.Graph, fmt: str, canonical: bool = True) -> bytes:
-    """``graph`` as bytes in ``fmt`` (one of :data:`FORMATS`), deterministically."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
-    g = canonical_graph(graph) if canonical else graph
-    if fmt == "ntriples":
-        lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
-        return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
-    if fmt == "jsonld":
-        from axiskg.jsonld_context import jsonld_context
-
-        return jsonld_bytes(g, jsonld_context(g, KNOWN_PREFIXES))
-    if fmt == "rdfxml":
-        return _rdfxml(g)
-    return g.serialize(format=FORMATS[fmt][0], encoding="utf-8")
-
-
-_NCNAME_START = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*$")
-_RDF = PREFIXES["rdf"]
-
-
-def _split_predicate(iri: str) -> tuple[str, str]:
-    """Namespace and local name of a predicate IRI (the local name must be an XML NCName)."""
-    for i in range(len(iri) - 1, -1, -1):
-        if iri[i] in "#/:" :
-            local = iri[i + 1 :]
-            if _NCNAME_START.match(local):
-                return iri[: i + 1], local
-            break
-    raise ValueError(f"predicate cannot be written in RDF/XML: <{iri}>")
-
-
-def _node_attr(node, attr: str) -> str:
-    if isinstance(node, rdflib.BNode):
-        return f"rdf:nodeID={quoteattr('b' + str(node))}"
-    return f"rdf:{attr}={quoteattr(str(node))}"
-
-
-def _rdfxml(graph: rdflib.Graph) -> bytes:
-    """Flat RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted."""
-    by_subject: dict = {}
-    namespaces: set[str] = set()
-    for s, p, o in graph:  # graph comes from canonical_graph, so sort below is total
-        ns, local = _split_predicate(str(p))
-        namespaces.add(ns)
-        by_subject.setdefault(s, []).append((ns, local, o))
-    prefix_of = {ns: prefix for prefix, ns in KNOWN_PREFIXES.items() if ns in namespaces or prefix == "rdf"}
-    for n, ns in enumerate(sorted(namespaces - set(prefix_of)), start=1):
-        prefix_of[ns] = f"ns{n}"
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    for ns, prefix in sorted(prefix_of.items(), key=lambda kv: kv[1]):
-        lines.append(f"   xmlns:{prefix}={quoteattr(ns)}")
-    lines[-1] += ">"
-    for s in sorted(by_subject, key=lambda t: t.n3()):
-        lines.append(f"  <rdf:Description {_node_attr(s, 'about')}>")
-        for ns, local, o in sorted(by_subject[s], key=lambda t: (t[0], t[1], t[2].n3())):
-            tag = f"{prefix_of[ns]}:{local}"
-            if isinstance(o, rdflib.Literal):
-                attrs = ""
-                if o.language:
-                    attrs = f" xml:lang={quoteattr(o.language)}"
-                elif o.datatype is not None:
-                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-                text = escape(str(o), {"\r": "&#13;"})
-                lines.append(f"    <{tag}{attrs}>{text}</{tag}>")
-            else:
-                lines.append(f"    <{tag} {_node_attr(o, 'resource')}/>")
-        lines.append("  </rdf:Description>")
-    lines.append("</rdf:RDF>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-#: formats :func:`axiskg.build.build` writes from sorted N-Triples lines, without rdflib
-FAST_FORMATS = ("turtle", "ntriples")
-
-
-def serialize_ntriples_as(ntriples: bytes | list[bytes], fmt: str, parallel: bool = True,
-                          meanwhile=None) -> bytes:
-    """Sorted N-Triples (as :func:`axiskg.build.build` writes them: one bytes, or a list of
-    bytes each holding whole lines) re-written as ``fmt`` (Turtle), streamed through pyoxigraph
-    in the same order.
-
-    Large inputs are cut in two at a subject boundary and the second half is written by a forked
-    process (:class:`Forked`) while this one writes the first: pyoxigraph's streaming Turtle
-    writer starts every subject afresh, so the two texts joined (the second without its
-    ``@prefix`` lines) are the same bytes as one pass over everything. ``meanwhile`` (if given)
-    is called once the child is started (e.g. to start a thread), or first if there is none."""
-    if fmt != "turtle":
-        raise ValueError(f"serialize_ntriples_as writes turtle, not {fmt!r}")
-    prefixes = used_prefixes(ntriples)
-    if isinstance(ntriples, list):
-        big = parallel and sum(map(len, ntriples)) >= PARALLEL_MIN_BYTES
-        cut = _item_boundary(ntriples) if big else 0
-        whole = lambda: b"".join(ntriples)  # noqa: E731
-        head = lambda: b"".join(ntriples[:cut])  # noqa: E731
-        tail = lambda: b"".join(ntriples[cut:])  # noqa: E731
-    else:
-        big = parallel and len(ntriples) >= PARALLEL_MIN_BYTES
-        cut = _subject_boundary(ntriples, len(ntriples) // 2) if big else 0
-        whole = lambda: ntriples  # noqa: E731
-        head = lambda: ntriples[:cut]  # noqa: E731
-        tail = lambda: ntriples[cut:]  # noqa: E731
-    if not cut or not Forked.available():
-        if meanwhile is not None:
-            meanwhile()
-        return _turtle(whole(), prefixes)
-    second = Forked(lambda: _turtle(tail(), prefixes))
-    try:
-        if meanwhile is not None:
-            meanwhile()
-        first = _turtle(head(), prefixes)
-    except BaseException:
-        second.cancel()
-        raise
-    ok, rest = second.result()
-    if not ok:  # the child failed: write the second half here
-        rest = _turtle(tail(), prefixes)
-    header = first[:_prefix_block_length(first)]
-    if not rest.startswith(header):
-        return _turtle(whole(), prefixes)
-    return first + rest[len(header):]
-
-
-#: inputs below this size are written in one process (forking costs more than it saves)
-PARALLEL_MIN_BYTES = 8_000_000
-
-
-def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
-    """The one Turtle writer of the published graph (build and release): pyoxigraph's, with
-    ``prefixes`` (see :func:`used_prefixes`) declared."""
-    import pyoxigraph as ox
-
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return _unescape_slashes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes), prefixes)
-
-
 #: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash
 _LITERAL_OR_SLASHED_NAME = re.compile(
     rb'("(?:[^"\\\n]|\\.)*")'
@@ -272,146 +161,19 @@ def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
             return match.group(0)
         return b"<" + namespace.encode("utf-8") + _ESCAPE.sub(rb"\1", match.group(3)) + b">"
 
-    return _LITERAL_OR_SLASHED_NAME.sub(full, turtle)
-
-
-def _subject_boundary(ntriples: bytes, at: int) -> int:
-    """The start of the first line at or after offset ``at`` whose subject differs from the
-    previous line's (sorted N-Triples keep each subject's lines together); 0 if there is none."""
-    pos = ntriples.find(b"\n", at) + 1
-    if pos <= 0 or pos >= len(ntriples):
-        return 0
-    subject = ntriples[pos:ntriples.find(b" ", pos) + 1]
-    while ntriples.startswith(subject, pos):
-        pos = ntriples.find(b"\n", pos) + 1
-        if pos <= 0 or pos >= len(ntriples):
-            return 0
-    return pos
-
-
-def _item_boundary(lines: list[bytes]) -> int:
-    """The first index at or after the middle of ``lines`` (sorted N-Triples, each item whole
-    lines) whose subject differs from the previous line's; 0 if there is none."""
-    k = len(lines) // 2
-    if k == 0:
-        return 0
-    previous = lines[k - 1]
-    start = previous.rfind(b"\n", 0, len(previous) - 1) + 1
-    subject = previous[start:previous.index(b" ", start) + 1]
-    while k < len(lines) and lines[k].startswith(subject):
-        k += 1
-    return k if k < len(lines) else 0
-
-
-def _prefix_block_length(turtle: bytes) -> int:
-    """Length of the ``@prefix`` lines that start ``turtle``."""
-    pos = 0
-    while turtle.startswith(b"@prefix ", pos):
-        pos = turtle.index(b"\n", pos) + 1
-    return pos
-
-
-class Forked:
-    """``func(*args)`` (returning bytes, or ``None``) run in a forked child process, so that it
-    uses the second core while this process goes on; :meth:`result` collects it.
-
-    Only used where fork is safe (:meth:`available`: POSIX, no other thread running). If the
-    child fails, :meth:`result` says so and the caller computes the value itself."""
-
-    @staticmethod
-    def available() -> bool:
-        import threading
-
-        return hasattr(os, "fork") and threading.active_count() == 1
-
-    def __init__(self, func, *args) -> None:
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # e.g. no memory for another process: the caller computes it itself
-            os.close(read)
-            os.close(write)
-            self._pid = None
-            return
-        if pid == 0:  # child: compute, send, and leave without running any cleanup
-            status = 1
-            try:
-                os.close(read)
-                data = func(*args)
-                with os.fdopen(write, "wb") as fh:
-                    fh.write(b"N" if data is None else b"Y")
-                    if data is not None:
-                        fh.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._read = pid, read
-
-    def cancel(self) -> None:
-        """Stop the child and wait for it."""
-        import signal
-
-        if self._pid is None:
-            return
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self._pid, 0)
-        os.close(self._read)
-
-    def result(self) -> tuple[bool, bytes | None]:
-        """``(True, what func returned)``, or ``(False, None)`` if the child failed."""
-        if self._pid is None:
-            return False, None
-        with os.fdopen(self._read, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(self._pid, 0)
-        if status != 0 or data[:1] not in (b"Y", b"N"):
-            return False, None
-        return True, (None if data[:1] == b"N" else data[1:])
-
-
-def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
-    """Write ``data`` (bytes, or a list of bytes written one after the other) to a temp file
-    next to ``path``, then move it into place."""
-    path = Path(path)
-    tmp = write_temp(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        remove_quietly(tmp)
-        raise
-    log.info("wrote %s", path)
-
-
-def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
-    """``data`` (as for :func:`atomic_write`) written and synced to a new temp file next to
-    ``path`` (mode 644); its name. A list is written in chunks of about a megabyte (the GIL is
-    free while each is written)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, list):
-                for i in range(0, len(data), 8192):
-                    fh.write(b"".join(data[i:i + 8192]))
-            else:
-                fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        remove_quietly(tmp)
-        raise
-    return tmp
-
-
-def remove_quietly(path: Path | str) -> None:
-    """Remove ``path`` if it is there (a temp file being cleaned up)."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    # only the few lines holding ``\/`` go through the regular expression (pyoxigraph writes
+    # no line break inside a literal, so a line is a unit)
+    out: list[bytes] = []
+    done = 0
+    at = turtle.find(b"\\/")
+    while at >= 0:
+        start = turtle.rfind(b"\n", 0, at) + 1
+        end = turtle.find(b"\n", at)
+        end = len(turtle) if end < 0 else end
+        out += (turtle[done:start], _LITERAL_OR_SLASHED_NAME.sub(full, turtle[start:end]))
+        done = end
+        at = turtle.find(b"\\/", end)
+    if not out:
+        return turtle
+    out.append(turtle[done:])
+    return b"".join(out)

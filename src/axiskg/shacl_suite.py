@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {area} | {ok}/{total} |")
     print(f"| total | {sum(o.passed for o in outcomes)}/{len(outcomes)} |")
     if args.earl:
-        from axiskg.serialize import atomic_write
+        from axiskg.atomic import atomic_write
 
         atomic_write(args.earl, earl_graph(outcomes, args.date).serialize(format="turtle", encoding="utf-8"))
     return 0

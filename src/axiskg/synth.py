@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg import bnodes, loading
+from axiskg.atomic import atomic_write
 from axiskg.errors import InputError
-from axiskg.serialize import atomic_write
 from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SKOS, XSD, compact
 from axiskg.vocab import RDF_TYPE as TYPE_IRI
 

@@ -29,8 +29,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from axiskg import diff
+    from axiskg.atomic import atomic_write
     from axiskg.errors import InputError
-    from axiskg.serialize import atomic_write
 
     if args.rev:
         if args.new is not None:

@@ -30,8 +30,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     require("docs", "docs")
     from axiskg import paths
+    from axiskg.atomic import atomic_write
     from axiskg.docs import site
-    from axiskg.serialize import atomic_write
 
     root = root_of(args)
     if args.readme_images is not None:

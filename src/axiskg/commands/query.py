@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from axiskg.commands import root_of
 from axiskg.errors import EXIT_INPUT, InputError
+from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
     import pyoxigraph as ox
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "ntriples", "jsonld")
+FORMATS = (*QUERY_TABLE_FORMATS, *QUERY_GRAPH_FORMATS)
 
 
 def register(subparsers) -> None:

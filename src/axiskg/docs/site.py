@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from axiskg import loading, paths
+from axiskg.atomic import atomic_write
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.serialize import atomic_write
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (

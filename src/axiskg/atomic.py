@@ -1,0 +1,55 @@
+"""Atomic file writes: the data goes to a synced temp file next to its target, which is then
+moved into place, so a reader never sees a half-written file and a failure leaves the old one."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
+    """Write ``data`` (bytes, or a list of bytes written one after the other) to a temp file
+    next to ``path``, then move it into place."""
+    path = Path(path)
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    log.info("wrote %s", path)
+
+
+def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
+    """``data`` (as for :func:`atomic_write`) written and synced to a new temp file next to
+    ``path`` (mode 644); its name. A list is written in chunks of about a megabyte (the GIL is
+    free while each is written)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, list):
+                for i in range(0, len(data), 8192):
+                    fh.write(b"".join(data[i:i + 8192]))
+            else:
+                fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    return tmp
+
+
+def remove_quietly(path: Path | str) -> None:
+    """Remove ``path`` if it is there (a temp file being cleaned up)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
