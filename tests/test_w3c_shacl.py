@@ -2,7 +2,7 @@
 
 The suite is read from ``../shared/w3c-shacl-tests/`` (or ``$AXISKG_SHACL_TESTS``); without it
 these tests skip with a loud reason (a failure under ``CI=true``). Each ``sht:Validate`` entry is
-validated by :func:`axiskg.shacl_sparql.validate_files` and compared with the expected report as
+validated by :func:`axiskg.shacl.validate_files` and compared with the expected report as
 the suite prescribes (:mod:`axiskg.shacl_suite`); each ``sht:Failure`` entry must raise
 :class:`axiskg.errors.InputError` and make the CLI exit 2. Tests that cannot pass are listed in
 :data:`KNOWN_FAILURES` with the reason, as strict xfails: fixing one turns it into a failure
