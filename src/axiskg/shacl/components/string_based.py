@@ -34,20 +34,21 @@ def lang_in(langs: list) -> str:
 def min_length(s: PropertyShape, component: str) -> None:
     """§4.4.1 sh:minLength (https://www.w3.org/TR/shacl/#MinLengthConstraintComponent): the
     string form of each value node has at least n characters (a blank node is a violation)."""
-    stringify = s.stringify
-    for n in s.values(SH.minLength):
-        s.per_value(component, f"isBlank(?v) || STRLEN(STR(?v)) < {int(n)}",
-                    lambda f, v, n=n: f"String length not >= {stringify(None, n)}")
+    _length(s, component, SH.minLength, "<", ">=")
 
 
 @unit("MaxLengthConstraintComponent", SH.maxLength)
 def max_length(s: PropertyShape, component: str) -> None:
     """§4.4.2 sh:maxLength (https://www.w3.org/TR/shacl/#MaxLengthConstraintComponent): the
     string form of each value node has at most n characters (a blank node is a violation)."""
+    _length(s, component, SH.maxLength, ">", "<=")
+
+
+def _length(s: PropertyShape, component: str, parameter: Any, violates: str, word: str) -> None:
     stringify = s.stringify
-    for n in s.values(SH.maxLength):
-        s.per_value(component, f"isBlank(?v) || STRLEN(STR(?v)) > {int(n)}",
-                    lambda f, v, n=n: f"String length not <= {stringify(None, n)}")
+    for n in s.values(parameter):
+        s.per_value(component, f"isBlank(?v) || STRLEN(STR(?v)) {violates} {int(n)}",
+                    lambda f, v, n=n: f"String length not {word} {stringify(None, n)}")
 
 
 @unit("PatternConstraintComponent", SH.pattern, SH.flags)

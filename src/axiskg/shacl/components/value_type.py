@@ -5,6 +5,7 @@ from __future__ import annotations
 import rdflib
 from rdflib import RDF, SH
 
+from axiskg import loading
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
 
@@ -44,7 +45,7 @@ def datatype(s: PropertyShape, component: str) -> None:
 
 
 def _ill_typed(value) -> bool:
-    lit = rdflib.Literal(value.value, datatype=rdflib.URIRef(value.datatype.value))
+    lit = loading.TermConverter()(value)
     return lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(
         ("anyURI", "string"))
 
