@@ -22,7 +22,7 @@ from axiskg import shacl_paths, shape_queries
 from axiskg.shacl import components
 from axiskg.shacl.components import sparql
 from axiskg.shacl.components.base import PropertyShape
-from axiskg.shacl.model import Check, Unsupported, iri, severity_of, sparql_term
+from axiskg.shacl.model import Check, Unsupported, deactivated, iri, severity_of, sparql_term
 
 _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
@@ -136,7 +136,7 @@ def compile_shapes(shapes: rdflib.Graph, stringify: Any,
     checks: list[Check] = []
     fallback = []
     for shape in sorted(roots, key=str):
-        if shapes.value(shape, SH.deactivated) == rdflib.Literal(True):
+        if deactivated(shapes, shape):
             continue
         try:
             targets = c.targets(shape)
@@ -153,7 +153,7 @@ def compile_shapes(shapes: rdflib.Graph, stringify: Any,
                 for prop in shapes.objects(shape, SH.property):
                     mine += compile_property(c, shape, prop, foci, stringify)
                 for constraint in shapes.objects(shape, SH.sparql):
-                    if shapes.value(constraint, SH.deactivated) != rdflib.Literal(True):
+                    if not deactivated(shapes, constraint):
                         mine.append(sparql.compile_sparql(c, shape, constraint, targets))
                 for comp in comps:
                     mine += sparql.compile_component(c, shape, shape, comp, targets)
@@ -172,7 +172,7 @@ def compile_property(c: Compiler, owner: Any, prop: Any, targets: str, stringify
     unknown = unknown_keys(g, prop, PROPERTY_KEYS | set(TARGETS), c.params)
     if unknown:
         raise Unsupported(f"property shape uses {sorted(str(k) for k in unknown)}")
-    if g.value(prop, SH.deactivated) == rdflib.Literal(True):
+    if deactivated(g, prop):
         return []
     path_node = g.value(prop, SH.path)
     if path_node is None:

@@ -69,6 +69,12 @@ class Check:
     job: Job | None = None  # run per focus node instead of ``query``
 
 
+def deactivated(g: rdflib.Graph, node: Any) -> bool:
+    """Whether the shape or constraint is switched off: ``sh:deactivated true``, the literal
+    ``true`` only (https://www.w3.org/TR/shacl/#deactivated)."""
+    return bool(g.value(node, SH.deactivated) == rdflib.Literal(True))
+
+
 def severity_of(g: rdflib.Graph, shape: Any) -> Any:
     """The shape's sh:severity (sh:Violation when it has none)."""
     return g.value(shape, SH.severity) or SH.Violation

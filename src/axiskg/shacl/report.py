@@ -61,7 +61,7 @@ class Describe:
     def edges(self, node: Any) -> list:
         """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""
         return [(self.convert(q.predicate), self.convert(q.object))
-                for q in self.store.quads_for_pattern(ox.BlankNode(str(node)), None, None)]
+                for q in self.store.quads_for_pattern(loading.to_ox(node), None, None)]
 
 
 class Stringify:

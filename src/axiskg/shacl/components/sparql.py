@@ -12,12 +12,11 @@ import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
-import rdflib
 from rdflib import SH
 
 from axiskg import shape_queries
 from axiskg.shacl.components.base import PropertyShape, unit
-from axiskg.shacl.model import Check, Job, Unsupported, severity_of
+from axiskg.shacl.model import Check, Job, Unsupported, deactivated, severity_of
 from axiskg.shacl.rewrite import WHERE, not_exists_as_minus
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def sparql_constraint(s: PropertyShape, component: str) -> None:
     """§5 sh:sparql on a property shape (https://www.w3.org/TR/shacl/#SPARQLConstraintComponent):
     each active constraint's SELECT query, ``$PATH`` replaced by the shape's path."""
     for constraint in s.values(SH.sparql):
-        if s.g.value(constraint, SH.deactivated) != rdflib.Literal(True):
+        if not deactivated(s.g, constraint):
             s.checks.append(compile_sparql(s.c, s.owner, constraint, s.targets, shape=s.prop))
 
 
