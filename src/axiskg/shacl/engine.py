@@ -30,9 +30,9 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any]
     ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
     """
     shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
-    convert = loading.TermConverter()
-    checks, fallen = compile_shapes(shapes, Stringify(store, convert), execute.subclass_closure(store))
-    describe = Describe(store, shapes, convert)
+    checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()),
+                                    execute.subclass_closure(store))
+    describe = Describe(store, shapes, loading.TermConverter())
     results = Results(describe, locate)
     with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
         execute.run(store, checks, scope, results, progress)
