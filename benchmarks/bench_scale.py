@@ -10,7 +10,7 @@ reports its wall time and its peak RSS (``resource.getrusage``):
 * ``ox-parse``        bare pyoxigraph parse of every ontology and data file (the reference)
 * ``axiskg-build``    ``axiskg.build.build`` (load + merge + write dist/ Turtle and N-Triples)
 * ``rdflib-build``    plain rdflib: parse every file into one Graph, write Turtle and N-Triples
-* ``axiskg-validate`` load + shapes + ``axiskg.shacl_sparql.validate_store``
+* ``axiskg-validate`` load + shapes + ``axiskg.shacl.validate_store``
 * ``pyshacl-validate`` plain rdflib parse + ``pyshacl.validate`` with the same shapes (advanced=True)
 * ``axiskg-queries``  load, then every stored query (best of 3) on pyoxigraph
 * ``rdflib-queries``  plain rdflib parse, then every stored query (1 run) with ``Graph.query``
@@ -84,11 +84,11 @@ def measure(task: str, root: Path, out: Path) -> dict:
         g.serialize(out / "rdflib.nt", format="nt")
         extra["triples"] = len(g)
     elif task == "axiskg-validate":
-        from axiskg import loading, shacl_sparql
+        from axiskg import loading, shacl
 
         store = loading.load_store(root)
         extra["load_s"] = time.perf_counter() - started
-        report = shacl_sparql.validate_store(store, loading.load_shapes(root))
+        report = shacl.validate_store(store, loading.load_shapes(root))
         extra["results"] = len(report.results)
         extra["violations"] = report.count("Violation")
         extra["fallback"] = report.fallback

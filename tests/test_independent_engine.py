@@ -16,7 +16,7 @@ import pytest
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, paths, shacl_sparql, synth
+from axiskg import loading, paths, shacl, synth
 from axiskg.serialize import serialize
 
 pyshacl_turbo = pytest.importorskip("pyshacl_turbo", reason="pyshacl-turbo is in the test extra: pip install -e '.[test]'")
@@ -53,7 +53,7 @@ def corpus(tmp_path_factory):
 
 def test_same_results_as_pyshacl_turbo(corpus):
     out, store, shapes, manifest = corpus
-    ours = shacl_sparql.validate_store(store, shapes)
+    ours = shacl.validate_store(store, shapes)
     assert ours.fallback == []
     # the report graph of our engine, read back: the same standard report both sides give
     mine = Counter(

@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from test_shapes import FIXTURES, fixture_data, report_for, shapes
 
-from axiskg import loading, paths, shacl_sparql, synth
+from axiskg import loading, paths, shacl, synth
 from axiskg.validation import compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
 def _engines_on(folder: str):
     store = _with_ontology(loading.load_files([Path(folder)]))
     locate = loading.source_locator(store)
-    fast = shacl_sparql.validate_store(store, shapes(), locate=locate)
+    fast = shacl.validate_store(store, shapes(), locate=locate)
     slow = validate(loading.to_rdflib(store), shapes(), None, locate=locate)
     return fast, slow
 
@@ -78,7 +78,7 @@ def test_sparql_engine_equals_pyshacl_on_the_corpus(corpus):
 
 def test_sparql_engine_equals_pyshacl_on_the_project():
     store = loading.load_store(ROOT)
-    fast = shacl_sparql.validate_store(store, shapes())
+    fast = shacl.validate_store(store, shapes())
     slow = validate(loading.data_graph(store), shapes(), loading.ontology_graph(store))
     assert fast.results == slow.results == []
 
@@ -86,7 +86,7 @@ def test_sparql_engine_equals_pyshacl_on_the_project():
 @pytest.mark.parametrize("fx", [pytest.param(fx, id=fx.id) for fx in FIXTURES])
 def test_sparql_engine_equals_pyshacl_on_shape_fixture(fx):
     slow = report_for(fx)[0]  # pyshacl's report (shared with test_shapes.py in one session)
-    fast = shacl_sparql.validate_store(_with_ontology(_store_from_rdflib(fixture_data(fx))), shapes())
+    fast = shacl.validate_store(_with_ontology(_store_from_rdflib(fixture_data(fx))), shapes())
     assert fast.fallback == []
     assert [compact(r.focus) for r in fast.results] == [compact(r.focus) for r in slow.results]
     assert fast.results == slow.results
@@ -104,7 +104,7 @@ def test_unsupported_shape_falls_back_to_pyshacl():
     store = ox.Store()
     store.load(b"<http://example.org/a> a <http://example.org/C> ; <http://example.org/p> <http://example.org/w> .",
                format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:g"))
-    report = shacl_sparql.validate_store(store, g)
+    report = shacl.validate_store(store, g)
     assert report.fallback == ["http://example.org/S"]
     assert sorted((r.source_shape, r.component_name) for r in report.results) == [
         ("http://example.org/S sh:property [ sh:path http://example.org/p ]", "HasValueConstraintComponent"),
@@ -120,7 +120,7 @@ _T = "{ SELECT DISTINCT ?this WHERE { ?this a <urn:C> } }"
 
 def test_final_not_exists_on_a_plain_pattern_sharing_only_this_becomes_minus():
     q = f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?t a <urn:T> . ?this (^<urn:c>/<urn:e>)+ ?t . }} }}"
-    out = shacl_sparql.not_exists_as_minus(q)
+    out = shacl.not_exists_as_minus(q)
     assert "MINUS { ?t a <urn:T> . ?this (^<urn:c>/<urn:e>)+ ?t . }" in out
     assert "NOT EXISTS" not in out
 
@@ -140,7 +140,7 @@ def test_final_not_exists_on_a_plain_pattern_sharing_only_this_becomes_minus():
     f'SELECT ?this WHERE {{ {_T} ?this <urn:p> "FILTER NOT EXISTS {{ ?this <urn:q> ?y }}" }}',
 ])
 def test_not_exists_stays_where_minus_would_differ(query):
-    assert shacl_sparql.not_exists_as_minus(query) == query
+    assert shacl.not_exists_as_minus(query) == query
 
 
 def test_the_rewrite_keeps_results_on_reachability():
@@ -156,7 +156,7 @@ def test_the_rewrite_keeps_results_on_reachability():
         store.add(ox.Quad(ox.NamedNode("urn:" + s), pred, obj, ox.NamedNode("urn:g")))
     q = (f"PREFIX axis: <{ax}> SELECT ?this WHERE {{ ?this a axis:Driver FILTER NOT EXISTS {{ "
          "?trend a axis:CentralTrend . ?this (^axis:hasCause/axis:hasEffect)+ ?trend . } }")
-    rewritten = shacl_sparql.not_exists_as_minus(q)
+    rewritten = shacl.not_exists_as_minus(q)
     assert rewritten != q
 
     def run(text):

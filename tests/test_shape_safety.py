@@ -18,8 +18,9 @@ import pytest
 import rdflib
 from conftest import run_cli
 
-from axiskg import shacl_sparql, shape_queries
+from axiskg import shacl, shape_queries
 from axiskg.errors import InputError
+from axiskg.shacl import execute
 
 DATA = "<http://ex.org/a> a <http://ex.org/C> ; <http://ex.org/p> 1 .\n"
 
@@ -137,7 +138,7 @@ def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_pa
     def boom(*args, **kwargs):
         raise RuntimeError("evaluation failed")
 
-    monkeypatch.setattr(shacl_sparql, "_run_job", boom)
+    monkeypatch.setattr(execute, "run_job", boom)
     with pytest.raises(InputError) as err:
-        shacl_sparql.validate_files([data], [shapes])
+        shacl.validate_files([data], [shapes])
     assert str(err.value) == ("shapes: cannot run the query of http://ex.org/S: RuntimeError: evaluation failed")

@@ -2,7 +2,7 @@
 
 The suite is read from ``../shared/w3c-shacl-tests/`` (or ``$AXISKG_SHACL_TESTS``); without it
 these tests skip with a loud reason (a failure under ``CI=true``). Each ``sht:Validate`` entry is
-validated by :func:`axiskg.shacl_sparql.validate_files` and compared with the expected report as
+validated by :func:`axiskg.shacl.validate_files` and compared with the expected report as
 the suite prescribes (:mod:`axiskg.shacl_suite`); each ``sht:Failure`` entry must raise
 :class:`axiskg.errors.InputError` and make the CLI exit 2. Tests that cannot pass are listed in
 :data:`KNOWN_FAILURES` with the reason, as strict xfails: fixing one turns it into a failure
@@ -110,8 +110,8 @@ def test_blank_nodes_are_compared_by_structure():
 
 
 def test_earl_report_is_current_and_in_the_w3c_format():
-    """benchmarks/results/earl.ttl is what this run gives (regenerate: python -m
-    axiskg.shacl_suite --earl benchmarks/results/earl.ttl), in the W3C reports' shape."""
+    """benchmarks/results/earl.ttl is what this run gives (regenerate: python -m axiskg.shacl_suite
+    --suite ../shared/w3c-shacl-tests --earl benchmarks/results/earl.ttl), in the W3C reports' shape."""
     if not CASES:
         pytest.skip(_missing())
     earl = shacl_suite.EARL
@@ -124,6 +124,34 @@ def test_earl_report_is_current_and_in_the_w3c_format():
     want = {str(o.case.iri): earl.passed if o.passed else earl.failed for o in _outcomes()}
     assert got == want
     assert sum(1 for v in got.values() if v == earl.passed) == 121 - len(KNOWN_FAILURES)
+
+
+def test_the_runner_needs_the_suite_named(monkeypatch, tmp_path, capsys):
+    """``python -m axiskg.shacl_suite`` has no built-in location: --suite or $AXISKG_SHACL_TESTS,
+    else exit 2 saying so; a folder without the suite's manifest is exit 2 too."""
+    monkeypatch.delenv("AXISKG_SHACL_TESTS", raising=False)
+    assert shacl_suite.main([]) == 2
+    assert "Give --suite DIR or set AXISKG_SHACL_TESTS" in capsys.readouterr().err
+    assert shacl_suite.main(["--suite", str(tmp_path)]) == 2
+    assert f"no W3C SHACL test suite at {tmp_path}" in capsys.readouterr().err
+
+
+def test_the_runner_writes_the_earl_report_of_the_suite_it_is_given(monkeypatch, tmp_path, capsys):
+    """One test of the suite copied into a folder of its own, named by $AXISKG_SHACL_TESTS: the
+    runner runs just it, prints its table and writes its EARL assertion."""
+    if not CASES:
+        pytest.skip(_missing())
+    one = tmp_path / "suite" / "tests" / "core" / "node" / "minInclusive-001.ttl"
+    one.parent.mkdir(parents=True)
+    one.write_bytes((SUITE / "tests" / "core" / "node" / "minInclusive-001.ttl").read_bytes())
+    (tmp_path / "suite" / "tests" / "manifest.ttl").write_text("# the runner reads every manifest below\n")
+    monkeypatch.setenv("AXISKG_SHACL_TESTS", str(tmp_path / "suite"))
+    assert shacl_suite.main(["--earl", str(tmp_path / "earl.ttl"), "--date", "2026-01-01"]) == 0
+    assert "| core/node | 1/1 |\n| total | 1/1 |" in capsys.readouterr().out
+    g = rdflib.Graph().parse(tmp_path / "earl.ttl", format="turtle")
+    (assertion,) = g.subjects(rdflib.RDF.type, shacl_suite.EARL.Assertion)
+    assert g.value(assertion, shacl_suite.EARL.test) == rdflib.URIRef("urn:x-shacl-test:/core/node/minInclusive-001")
+    assert g.value(g.value(assertion, shacl_suite.EARL.result), shacl_suite.EARL.outcome) == shacl_suite.EARL.passed
 
 
 def test_readme_counts_are_current():

@@ -1,19 +1,21 @@
 """The W3C SHACL test suite (core and SPARQL) run through axiskg's validator, and its EARL report.
 
-Reads every manifest under ``tests/`` of the suite (``../shared/w3c-shacl-tests/`` by default),
-runs each ``sht:Validate`` entry through :func:`axiskg.shacl_sparql.validate_files` (the default
+Reads every manifest under ``tests/`` of the suite (its folder given, or ``$AXISKG_SHACL_TESTS``),
+runs each ``sht:Validate`` entry through :func:`axiskg.shacl.validate_files` (the default
 engine: compiled to SPARQL, with the pyshacl fallback), and compares as the suite prescribes:
 conformance, and the multiset of results by focus node, result path, value, severity, source
 shape and constraint component, blank nodes compared by their structure (messages are not
 compared). A ``sht:Failure`` entry passes when validation raises :class:`axiskg.errors.InputError`.
 
-``python -m axiskg.shacl_suite --earl FILE`` writes the EARL report (``earl:Assertion`` per test,
-as in the implementation reports of the suite's repository) and prints the count per area.
+``python -m axiskg.shacl_suite --suite DIR --earl FILE`` writes the EARL report (``earl:Assertion``
+per test, as in the implementation reports of the suite's repository) and prints the count per area
+(``--suite`` may be left out when ``$AXISKG_SHACL_TESTS`` names the folder).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -35,18 +37,6 @@ AXISKG = rdflib.URIRef("https://w3id.org/axiskg/software/axiskg")
 #: the six things a result is compared by (messages are not)
 COMPARED = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape,
             SH.sourceConstraintComponent)
-
-
-def default_suite() -> Path:
-    """``../shared/w3c-shacl-tests`` next to the checkout (or ``$AXISKG_SHACL_TESTS``)."""
-    import os
-
-    from axiskg import paths
-
-    env = os.environ.get("AXISKG_SHACL_TESTS")
-    if env:
-        return Path(env)
-    return paths.project_root() / ".." / "shared" / "w3c-shacl-tests"
 
 
 @dataclass(frozen=True)
@@ -79,16 +69,16 @@ def _file(iri, tests: Path) -> Path:
 def _read(path: Path) -> rdflib.Graph:
     """A manifest with every literal as written (rdflib's own parser would normalise
     ``"2011-01-01"^^xsd:dateTime``, a store ``4.0``; the suite compares terms as written)."""
-    from axiskg.shacl_sparql import read_shapes
+    from axiskg.shacl import read_shapes
 
     return read_shapes([path])
 
 
-def cases(suite: Path | None = None) -> list[Case]:
-    """Every ``sht:Validate`` entry of every manifest under ``tests/`` (sorted by path): those
-    ``tests/manifest.ttl`` includes, and ``sparql/component/nodeValidator-001``, a test file
-    of the suite that no manifest includes."""
-    tests = (suite or default_suite()) / "tests"
+def cases(suite: Path) -> list[Case]:
+    """Every ``sht:Validate`` entry of every manifest under ``suite``'s ``tests/`` (sorted by
+    path): those ``tests/manifest.ttl`` includes, and ``sparql/component/nodeValidator-001``, a
+    test file of the suite that no manifest includes."""
+    tests = suite / "tests"
     out: list[Case] = []
     for path in sorted(tests.rglob("*.ttl")):
         if b"sht:Validate" not in path.read_bytes():
@@ -153,7 +143,7 @@ class Outcome:
 def run_case(case: Case) -> Outcome:
     """Validate one case with the default engine and compare with the expected report."""
     from axiskg.errors import InputError
-    from axiskg.shacl_sparql import validate_files
+    from axiskg.shacl import validate_files
 
     try:
         report = validate_files([case.data], [case.shapes])
@@ -169,6 +159,7 @@ def run_case(case: Case) -> Outcome:
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)
     conforms = bool(graph.value(node, SH.conforms).toPython())
     got = expected_results(graph, node)
+    assert case.expected is not None  # not a failure case
     want = Counter(dict(case.expected))
     problems = []
     if conforms != case.conforms:
@@ -224,11 +215,16 @@ def counts(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m axiskg.shacl_suite", description=__doc__.split("\n\n")[0])
-    p.add_argument("--suite", type=Path, default=None, help="the suite's folder (default: ../shared/w3c-shacl-tests)")
+    p.add_argument("--suite", type=Path, default=os.environ.get("AXISKG_SHACL_TESTS") or None,
+                   help="the suite's folder, holding tests/manifest.ttl (default: $AXISKG_SHACL_TESTS)")
     p.add_argument("--earl", type=Path, help="write the EARL report (Turtle) here")
     p.add_argument("--date", help="the date written in the EARL report (default: today)")
     args = p.parse_args(argv)
-    suite = args.suite or default_suite()
+    if args.suite is None:
+        print("axiskg: error: where is the W3C SHACL test suite? Give --suite DIR or set AXISKG_SHACL_TESTS",
+              file=sys.stderr)
+        return 2
+    suite = Path(args.suite)
     if not (suite / "tests" / "manifest.ttl").is_file():
         print(f"axiskg: error: no W3C SHACL test suite at {suite}", file=sys.stderr)
         return 2

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     report: Report
     shapes = _shapes(args, root)
     if args.engine == "sparql" and args.inference == "none":
-        from axiskg.shacl_sparql import validate_store
+        from axiskg.shacl import validate_store
 
         report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
         if report.fallback:
@@ -108,7 +108,7 @@ def _load(args: argparse.Namespace, root: Path):
 def _shapes(args: argparse.Namespace, root: Path):
     """``--shapes`` files (literals kept as written), else the project's shapes."""
     from axiskg import loading
-    from axiskg.shacl_sparql import read_shapes
+    from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)
 
@@ -129,7 +129,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     printed, the refusal said on stderr, and the exit code (1) returned."""
     from axiskg import loading
     from axiskg.reporting import fails, format_text
-    from axiskg.shacl_sparql import validate_store
+    from axiskg.shacl import validate_store
 
     if getattr(args, "no_validate", False):
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes",

@@ -1,0 +1,73 @@
+"""Value type constraint components (SHACL §4.1, https://www.w3.org/TR/shacl/#core-components-value-type)."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib import RDF, SH
+
+from axiskg import loading
+from axiskg.shacl.components.base import PropertyShape, unit
+from axiskg.shacl.model import Unsupported, iri
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATATYPES_CHECKED_IN_PYTHON = {XSD + x for x in ("date", "dateTime", "integer", "decimal", "double", "float",
+                                                  "boolean", "gYear", "gYearMonth", "time", "int", "long",
+                                                  "nonNegativeInteger", "positiveInteger", "hexBinary")}
+
+
+@unit("ClassConstraintComponent", SH["class"])
+def class_(s: PropertyShape, component: str) -> None:
+    """§4.1.1 sh:class (https://www.w3.org/TR/shacl/#ClassConstraintComponent): each value node
+    is a SHACL instance of the class (rdf:type/rdfs:subClassOf*)."""
+    g, stringify = s.g, s.stringify
+    for cls in s.values(SH["class"]):
+        s.per_value(component, f"!EXISTS {{ {s.c.is_a('?v', cls)} }}",
+                    lambda f, v, cls=cls: f"Value does not have class {stringify(g, cls)}")
+
+
+@unit("DatatypeConstraintComponent", SH.datatype)
+def datatype(s: PropertyShape, component: str) -> None:
+    """§4.1.2 sh:datatype (https://www.w3.org/TR/shacl/#DatatypeConstraintComponent): each value
+    node is a literal with that datatype, and well-formed for it (ill-typed literals are checked
+    in Python, with rdflib's parsers; other datatypes than those known go to pyshacl)."""
+    g, stringify = s.g, s.stringify
+    for dt in s.values(SH.datatype):
+        generic = (lambda f, v, dt=dt: f"Value is not Literal with datatype {stringify(g, dt)}")
+        if str(dt) in (str(rdflib.RDFS.Literal),):
+            s.per_value(component, "!isLiteral(?v)", generic)
+            continue
+        s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)}", generic)
+        if str(dt) in _DATATYPES_CHECKED_IN_PYTHON:
+            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}",
+                        generic, python_filter=_ill_typed)
+        elif str(dt) not in (XSD + "string", str(RDF.langString), XSD + "anyURI"):
+            raise Unsupported(f"sh:datatype {dt}")
+
+
+def _ill_typed(value) -> bool:
+    lit = loading.TermConverter()(value)
+    return lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(
+        ("anyURI", "string"))
+
+
+_NODE_KIND_VIOLATION = {
+    SH.IRI: "!isIRI(?v)",
+    SH.BlankNode: "!isBlank(?v)",
+    SH.Literal: "!isLiteral(?v)",
+    SH.BlankNodeOrIRI: "isLiteral(?v)",
+    SH.BlankNodeOrLiteral: "isIRI(?v)",
+    SH.IRIOrLiteral: "isBlank(?v)",
+}
+
+
+@unit("NodeKindConstraintComponent", SH.nodeKind)
+def node_kind(s: PropertyShape, component: str) -> None:
+    """§4.1.3 sh:nodeKind (https://www.w3.org/TR/shacl/#NodeKindConstraintComponent): each value
+    node is of the node kind (sh:IRI, sh:BlankNode, sh:Literal or one of their pairs)."""
+    g, stringify = s.g, s.stringify
+    for kind in s.values(SH.nodeKind):
+        condition = _NODE_KIND_VIOLATION.get(kind)
+        if condition is None:
+            raise Unsupported(f"sh:nodeKind {kind}")
+        s.per_value(component, condition,
+                    lambda f, v, kind=kind: f"Value is not of Node Kind {stringify(g, kind)}")

@@ -1,0 +1,71 @@
+"""The entry points: a store validated against a shapes graph, or a user's files against theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+
+from axiskg import loading, shape_queries
+from axiskg.shacl import execute, fallback
+from axiskg.shacl.compiler import compile_shapes
+from axiskg.shacl.report import Describe, Results, Stringify
+from axiskg.validation import Report, Result, report_graph_of
+
+
+@dataclass
+class SparqlReport(Report):
+    fallback: list[str] = field(default_factory=list)  # node shapes validated by pyshacl instead
+    queries: int = 0  # SPARQL queries run
+
+
+def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None,
+                   progress: bool = False) -> SparqlReport:
+    """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
+
+    ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
+    """
+    shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
+    checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()),
+                                    execute.subclass_closure(store))
+    describe = Describe(store, shapes, loading.TermConverter())
+    results = Results(describe, locate)
+    with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
+        execute.run(store, checks, scope, results, progress)
+    found = results.out
+    if fallen:
+        found += fallback.validate(store, shapes, fallen, locate)
+    found.sort(key=Result.sort_key)
+    graph = report_graph_of(found, shapes, describe.edges)
+    return SparqlReport(conforms=not found, results=found, graph=graph,
+                        fallback=[str(s) for s in fallen], queries=len(checks))
+
+
+def validate_files(data: list, shapes: list, format: str | None = None) -> SparqlReport:
+    """Validate RDF files or folders ``data`` against the shapes in ``shapes`` (files or
+    folders), nothing else mixed in: the public entry point for a user's own data and shapes.
+    Unreadable input or unusable shapes raise :class:`~axiskg.errors.InputError`."""
+    store = loading.load_files(data, format=format)
+    return validate_store(store, read_shapes(shapes), locate=loading.source_locator(store))
+
+
+def read_shapes(given: list) -> rdflib.Graph:
+    """Shape files (or the RDF files of folders) as one rdflib graph, every literal as written:
+    parsed without a store, which would store ``"1"^^xsd:boolean`` as ``true`` (and to SHACL
+    only the literal ``true`` turns ``sh:uniqueLang`` or ``sh:deactivated`` on)."""
+    triples: list = []
+    for path in [p for g in given for p in loading.expand_path(Path(g))]:
+        fmt = loading.resolve_format(path)
+        data = loading.read_rdf_bytes(path)
+        if fmt == ox.RdfFormat.RDF_XML:
+            loading.check_xml_safety(path, data)
+        try:
+            triples += list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+        except (SyntaxError, ValueError, MemoryError):
+            loading.load_files([path])  # raises the loader's own message for this file
+            raise
+    return loading.triples_to_rdflib(t.triple if isinstance(t, ox.Quad) else t for t in triples)
