@@ -54,6 +54,10 @@ class Settings:
     per_client: int = 8  # requests one client address may have in progress at once
     max_graphs: int = 64  # default-graph-uri + named-graph-uri values in one request
     body_timeout: float = 10.0  # seconds a client may take to send its request body
+    light_workers: int = 1  # quick workers (cheap queries), and as many probe workers (new queries)
+    time_slice: float = 1.0  # seconds a query may run on a light worker before it moves to a heavy one
+    light_memory: int = 128 << 20  # address space of each light worker, bytes
+    cheap_cpu: float = 0.05  # CPU seconds up to which a query counts as cheap
 
 
 class HTTPProblem(Exception):
@@ -343,7 +347,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
     @contextlib.asynccontextmanager
     async def lifespan(app):
         pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes(),
-                          memory=settings.worker_memory, wait=settings.queue_wait)
+                          memory=settings.worker_memory, wait=settings.queue_wait, light=settings.light_workers,
+                          time_slice=settings.time_slice, light_memory=settings.light_memory,
+                          cheap=settings.cheap_cpu)
         await pool.start()
         state["pool"] = pool
         app.state.pool = pool

@@ -17,6 +17,7 @@ import os
 import pickle
 import socket
 import struct
+import time
 
 import pyoxigraph as ox
 
@@ -91,6 +92,12 @@ def _error(status: int, message: str) -> dict:
     return {"ok": False, "status": status, "message": message}
 
 
+def _memory_error(message: str) -> dict:
+    """A 503 for a query past the worker's memory cap; ``memory`` lets the pool move the query
+    from a light lane to a heavy worker (see :mod:`axiskg.server.pool`)."""
+    return {**_error(503, message), "memory": True}
+
+
 def dataset_options(query: str, default_graphs: list[str], named_graphs: list[str]) -> dict:
     """``Store.query`` options choosing the dataset as the SPARQL 1.1 Protocol says (and as the
     Oxigraph server does): the protocol's ``default-graph-uri``/``named-graph-uri`` when given
@@ -142,7 +149,7 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dic
         where = f" at line {line}, column {column}" if line else ""
         return {**_error(400, f"SPARQL syntax error{where}: {problem}"), "line": line, "column": column}
     except MemoryError as exc:
-        return _error(503, f"the query needed more memory than a worker may use ({exc})")
+        return _memory_error(f"the query needed more memory than a worker may use ({exc})")
     except RecursionError:
         return _error(400, "the query is nested too deeply")
     except Exception as exc:  # noqa: BLE001 - a worker answers every request, whatever the engine raised
@@ -203,11 +210,13 @@ def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], me
     del nquads
     send(sock, {"ready": True, "quads": len(store)})
     while (request := receive(sock)) is not None:
+        started = time.process_time()
         try:
             reply = execute(store, request, prefixes)
         except MemoryError:
-            reply = _error(503, "the query needed more memory than a worker may use")
+            reply = _memory_error("the query needed more memory than a worker may use")
+        reply["cpu"] = time.process_time() - started  # the pool's cost estimate of this query
         try:
             send(sock, reply)
         except MemoryError:
-            send(sock, _error(503, "the answer needed more memory than a worker may use"))
+            send(sock, {**_memory_error("the answer needed more memory than a worker may use"), "cpu": reply["cpu"]})
