@@ -293,10 +293,16 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         reply = await run_ok(query, results=None, graph=key)
         if reply["count"] == 0:
             raise HTTPProblem(404, "nothing is known about this IRI here")
-        body = pages.prune_prefixes(reply["body"]) if key == "turtle" else reply["body"]
-        if key == "jsonld" and jsonld_context is not None:  # the release's context, term keys
-            body = compacted_jsonld(body, jsonld_context)
+        body = await asyncio.to_thread(description_body, reply["body"], key)
         return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+
+    def description_body(body: bytes, key: str) -> bytes:
+        """An entity's or the ontology's description as sent (in a thread: it may be big)."""
+        if key == "turtle":
+            return pages.prune_prefixes(body)
+        if key == "jsonld" and jsonld_context is not None:  # the release's context, term keys
+            return compacted_jsonld(body, jsonld_context)
+        return body
 
     async def entity(request: Request) -> Response:
         path, suffix = pages.split_suffix(request.path_params["path"])
@@ -313,11 +319,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             if key != "html":
                 return await rdf_response(pages.entity_graph_query(iri), key)
             replies = await asyncio.gather(*(run_ok(q) for q in queries))
-            page = pages.entity_page(iri, *(r["body"] for r in replies))
-            if page is None:
-                raise HTTPProblem(404, f"nothing is known about <{iri}> here")
-            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
-            return html("entity.html", page=page, path=request.url.path, alternates=alternates)
+            return await asyncio.to_thread(entity_html, iri, [r["body"] for r in replies], request.url.path)
         except HTTPProblem as exc:
             return problem(exc.status, exc.message, key == "html")
 
@@ -332,11 +334,23 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             if key != "html":
                 return await rdf_response(pages.ONTOLOGY_GRAPH_QUERY, key)
             header, terms = await asyncio.gather(run_ok(pages.ONTOLOGY_HEADER_QUERY), run_ok(pages.ONTOLOGY_TERMS_QUERY))
-            head, sections = pages.ontology_page(header["body"], terms["body"])
-            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
-            return html("ontology.html", head=head, sections=sections, iri=pages.ONTOLOGY_IRI, alternates=alternates)
+            return await asyncio.to_thread(ontology_html, header["body"], terms["body"])
         except HTTPProblem as exc:
             return problem(exc.status, exc.message, key == "html")
+
+    # the pages are built and rendered in a thread, not on the event loop: a big entity (its
+    # answers are each capped by --limit and --max-result-bytes) must not hold up other requests
+    alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
+
+    def entity_html(iri: str, bodies: list[bytes], path: str) -> Response:
+        page = pages.entity_page(iri, *bodies)
+        if page is None:
+            raise HTTPProblem(404, f"nothing is known about <{iri}> here")
+        return html("entity.html", page=page, path=path, alternates=alternates)
+
+    def ontology_html(header: bytes, terms: bytes) -> Response:
+        head, sections = pages.ontology_page(header, terms)
+        return html("ontology.html", head=head, sections=sections, iri=pages.ONTOLOGY_IRI, alternates=alternates)
 
     async def index(request: Request) -> Response:
         name = request.query_params.get("stored")

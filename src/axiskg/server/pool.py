@@ -13,14 +13,14 @@ with only "the next free worker" two runaways starve every cheap lookup. The wor
 - **heavy** workers (``size``): any query, with the full ``timeout`` and ``memory`` cap;
 - **quick** workers (``light``): only queries known to be cheap;
 - **probe** workers (``light``): cheap queries, and queries not seen before, which get a short
-  time ``slice`` and a smaller memory cap (``light_memory``) there.
+  ``time_slice`` of CPU time and a smaller memory cap (``light_memory``) there.
 
 The cost of a query (its text, formats and dataset) is learnt from the worker's CPU time
 (:class:`CostBook`): at most ``cheap`` seconds makes it *cheap*; more, a slice used up, a memory
 cap hit or a timeout makes it *costly*. A query that uses up its slice on a light worker (or its
 memory) is stopped there (the worker killed and replaced) and run again on a heavy worker, as
-costly: so a runaway can hold a light worker for at most ``time_slice`` seconds, once, and never a
-quick one. Waiting requests are served cheapest first (known cheap, by cost; then unknown; then
+costly: so a runaway can hold a light worker for at most ``time_slice`` CPU seconds, once, and
+never a quick one. Waiting requests are served cheapest first (known cheap, by cost; then unknown; then
 costly), each for at most ``wait`` seconds.
 """
 
@@ -30,15 +30,18 @@ import asyncio
 import heapq
 import itertools
 import multiprocessing
+import os
 import pickle
 import socket
 import struct
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from axiskg.server import engine
 
 _HEADER = struct.Struct(">I")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class QueryTimeout(Exception):
@@ -113,6 +116,14 @@ class _Worker:
         except (asyncio.IncompleteReadError, ConnectionError):
             raise WorkerCrashed("the query worker stopped unexpectedly") from None
         return pickle.loads(data)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker process has used (user + system, from /proc; None elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, IndexError, ValueError):
+            return None
 
     def kill(self) -> None:
         self.writer.close()
@@ -241,6 +252,29 @@ class WorkerPool:
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
+    async def _call_sliced(self, worker: _Worker, request: dict) -> dict:
+        """``worker.call(request)``, stopped (``TimeoutError``) once the worker has spent
+        ``time_slice`` seconds of CPU on it, or ``timeout`` seconds have passed. CPU time, not
+        time passed: a cheap query held up by a loaded machine must not be taken for a costly one."""
+        loop = asyncio.get_running_loop()
+        call = asyncio.ensure_future(worker.call(request))
+        started, cpu = loop.time(), worker.cpu_seconds()
+        wait = self.time_slice
+        try:
+            while True:
+                done, _ = await asyncio.wait((call,), timeout=wait)
+                if done:
+                    return call.result()
+                elapsed = loop.time() - started
+                now = worker.cpu_seconds()
+                used = elapsed if now is None or cpu is None else now - cpu
+                if used >= self.time_slice or elapsed >= self.timeout:
+                    raise TimeoutError
+                wait = min(max(self.time_slice - used, 0.05), self.timeout - elapsed)
+        finally:
+            if not call.done():
+                call.cancel()
+
     async def execute(self, request: dict) -> dict:
         key = cost_key(request)
         rank, cost = self.costs.rank(key) if self.light else (COSTLY, 0.0)
@@ -248,7 +282,10 @@ class WorkerPool:
             worker = await self._acquire(rank, cost)
             light = worker.lane != HEAVY
             try:
-                reply = await asyncio.wait_for(worker.call(request), timeout=self.time_slice if light else self.timeout)
+                if light:
+                    reply = await self._call_sliced(worker, request)
+                else:
+                    reply = await asyncio.wait_for(worker.call(request), timeout=self.timeout)
             except TimeoutError:
                 self._replace(worker)
                 self.costs.record(key, float("inf"))
