@@ -100,7 +100,7 @@ def compacted_jsonld(body: bytes, context: dict) -> bytes:
 
 
 def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
-               jsonld_context: dict | None = None) -> Starlette:
+               jsonld_context: dict | None = None) -> Guard:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
     ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
     ``jsonld_context``: the ``@context`` that JSON-LD descriptions (``/id/...``, ``/ontology``)

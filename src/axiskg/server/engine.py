@@ -31,13 +31,14 @@ DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_byt
 def _tsv_rows(names: list[str], lines: list[str], fmt: ox.QueryResultsFormat) -> bytes:
     """Rows (TSV lines of N-Triples terms) serialised by pyoxigraph in ``fmt``."""
     text = "\n".join(["\t".join("?" + n for n in names), *lines]) + "\n"
-    return ox.parse_query_results(text, ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    return ox.parse_query_results(text, ox.QueryResultsFormat.TSV).serialize(format=fmt) or b""
 
 
 def _capped(items, cap: int, max_bytes: int, line) -> tuple[list[str], str | None]:
     """The first items of ``items`` as ``line(item)`` strings: at most ``cap`` of them and about
     ``max_bytes`` in all; second: why it stopped early (``"rows"``, ``"bytes"``) or ``None``."""
-    lines, size = [], 0
+    lines: list[str] = []
+    size = 0
     for item in items:
         if len(lines) == cap:
             return lines, "rows"
@@ -82,10 +83,10 @@ def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int,
     if fmt == "html":  # the page shows a table of subject, predicate, object
         names = ["subject", "predicate", "object"]
         return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, ox.QueryResultsFormat.JSON))
-    if GRAPH_FORMATS[fmt].oxigraph != ox.RdfFormat.TURTLE:
-        prefixes = None
+    rdf_format = GRAPH_FORMATS[fmt].oxigraph
+    used = prefixes if rdf_format == ox.RdfFormat.TURTLE else None
     return _fit(lines, why, max_bytes,
-                lambda ls: ox.serialize(triples[:len(ls)], format=GRAPH_FORMATS[fmt].oxigraph, prefixes=prefixes) or b"")
+                lambda ls: ox.serialize(triples[:len(ls)], format=rdf_format, prefixes=used) or b"")
 
 
 def _error(status: int, message: str) -> dict:
