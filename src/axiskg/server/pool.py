@@ -20,8 +20,11 @@ The cost of a query (its text, formats and dataset) is learnt from the worker's 
 cap hit or a timeout makes it *costly*. A query that uses up its slice on a light worker (or its
 memory) is stopped there (the worker killed and replaced) and run again on a heavy worker, as
 costly: so a runaway can hold a light worker for at most ``time_slice`` CPU seconds, once, and
-never a quick one. Waiting requests are served cheapest first (known cheap, by cost; then unknown; then
-costly), each for at most ``wait`` seconds.
+never a quick one. Waiting requests are served known cheap first, then unknown, then costly, each
+for at most ``wait`` seconds; within each of these, by a due time: arrival plus ``PATIENCE`` times
+the estimated cost, so a lookup passes the longer queries that arrived shortly before it, and none
+waits for ever behind cheaper ones (ordering by cost alone did: the same query measures a little
+differently each time, and the unlucky requests starved, up to seconds, in benchmarks).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class WorkerStartFailed(Exception):
 
 HEAVY, QUICK, PROBE = "heavy", "quick", "probe"
 CHEAP, UNKNOWN, COSTLY = 0, 1, 2
+PATIENCE = 10.0  # a waiting request is due at its arrival plus this many times its estimated cost
 #: the ranks each lane takes: always a prefix of the ranks in serving order (see _release)
 _TAKES = {QUICK: CHEAP, PROBE: UNKNOWN, HEAVY: COSTLY}
 #: where a request of each rank goes when several workers are free, most specific first
@@ -136,7 +140,7 @@ class _Worker:
 @dataclass(order=True)
 class _Ticket:
     rank: int
-    cost: float
+    due: float
     seq: int
     future: asyncio.Future = field(compare=False)
 
@@ -216,7 +220,9 @@ class WorkerPool:
         for lane in _PREFERS[rank]:
             if self._idle[lane]:
                 return self._idle[lane].pop()
-        ticket = _Ticket(rank, cost, next(self._seq), asyncio.get_running_loop().create_future())
+        loop = asyncio.get_running_loop()
+        due = loop.time() + PATIENCE * min(cost, self.timeout)
+        ticket = _Ticket(rank, due, next(self._seq), loop.create_future())
         heapq.heappush(self._waiting, ticket)
         try:
             await asyncio.wait_for(asyncio.shield(ticket.future), timeout=self.wait)
