@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from axiskg.server.pool import CHEAP, COSTLY, UNKNOWN, Busy, CostBook, WorkerPool
+from axiskg.server.pool import CHEAP, COSTLY, QUICKEST, UNKNOWN, Busy, CostBook, WorkerPool
 
 NQUADS = "".join(f"<http://x/s{i}> <http://x/p> <http://x/o{i % 7}> .\n" for i in range(400)).encode()
 CHEAP_ASK = "ASK { <http://x/s1> <http://x/p> ?o }"
@@ -35,7 +35,7 @@ async def lookups_during_runaways(light: int, heavy: int, runaways: int) -> tupl
                       memory=512 << 20, light_memory=256 << 20)
     await pool.start()
     try:
-        first, _ = await timed(pool, CHEAP_ASK)  # learnt: cheap
+        first, _ = await timed(pool, CHEAP_ASK)  # learnt: quick
         assert first is not None and first["ok"]
         tasks = [asyncio.ensure_future(pool.execute(request(RUNAWAY + f" # {n}"))) for n in range(runaways)]
         await asyncio.sleep(1.0)  # the runaways have used up their slices and hold the heavy workers
@@ -86,10 +86,16 @@ def test_a_query_past_the_light_memory_cap_runs_again_on_a_heavy_worker():
 
 
 def test_cost_book_ranks_and_forgets():
-    book = CostBook(cheap=0.05, size=2)
+    book = CostBook(cheap=0.05, quick=0.002, size=2)
     assert book.rank(("a",)) == (UNKNOWN, 0.0)
+    book.record(("q",), 0.001)
+    assert book.rank(("q",)) == (QUICKEST, 0.001)
     book.record(("a",), 0.01)
+    book.record(("a",), 0.03)  # the mean with the estimate before
     book.record(("b",), 0.2)
-    assert book.rank(("a",)) == (CHEAP, 0.01) and book.rank(("b",)) == (COSTLY, 0.2)
+    assert book.rank(("a",)) == (CHEAP, 0.02) and book.rank(("b",)) == (COSTLY, 0.2)
+    book.record(("b",), float("inf"))  # a timeout: costly for good
+    book.record(("b",), 0.001)
+    assert book.rank(("b",)) == (COSTLY, float("inf"))
     book.record(("c",), float("inf"))  # the least recently used, a, is forgotten
     assert book.rank(("a",)) == (UNKNOWN, 0.0) and book.rank(("c",))[0] == COSTLY

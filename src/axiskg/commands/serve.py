@@ -42,8 +42,8 @@ def register(subparsers) -> None:
                    help="query worker processes (default: the number of CPUs, at least 2)")
     p.add_argument("--max-result-bytes", type=_positive(int), default=8 << 20, metavar="BYTES",
                    help="largest answer; longer ones are cut and say so (default: 8388608)")
-    p.add_argument("--worker-memory", type=_positive(int), default=384, metavar="MiB",
-                   help="address space of each query worker; a query needing more gets 503 (default: 384)")
+    p.add_argument("--worker-memory", type=_positive(int), default=320, metavar="MiB",
+                   help="address space of each heavy query worker; a query needing more gets 503 (default: 320)")
     p.add_argument("--queue-wait", type=_positive(float), default=5.0, metavar="SECONDS",
                    help="longest wait for a free worker before 503 with Retry-After (default: 5)")
     p.add_argument("--light-workers", type=int, default=1, metavar="N",

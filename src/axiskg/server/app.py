@@ -49,15 +49,16 @@ class Settings:
     max_body: int = 64 * 1024  # bytes of a request body (and of a GET query string)
     workers: int = 2
     max_result_bytes: int = 8 << 20  # bytes in one answer
-    worker_memory: int = 384 << 20  # address space of each query worker, bytes
+    worker_memory: int = 320 << 20  # address space of each heavy query worker, bytes
     queue_wait: float = 5.0  # seconds a request may wait for a free worker
     per_client: int = 8  # requests one client address may have in progress at once
     max_graphs: int = 64  # default-graph-uri + named-graph-uri values in one request
     body_timeout: float = 10.0  # seconds a client may take to send its request body
-    light_workers: int = 1  # quick workers (cheap queries), and as many probe workers (new queries)
+    light_workers: int = 1  # quick workers (quick queries), and as many probe workers (new queries)
     time_slice: float = 1.0  # seconds a query may run on a light worker before it moves to a heavy one
     light_memory: int = 128 << 20  # address space of each light worker, bytes
     cheap_cpu: float = 0.05  # CPU seconds up to which a query counts as cheap
+    quick_cpu: float = 0.002  # CPU seconds up to which a query counts as quick (for the quick workers)
 
 
 class HTTPProblem(Exception):
@@ -90,21 +91,12 @@ def _stored_links(catalog) -> list[StoredLink]:
     return links
 
 
-def compacted_jsonld(body: bytes, context: dict) -> bytes:
-    """pyoxigraph's JSON-LD ``body`` compacted with ``context`` (rdflib, in this process)."""
-    import rdflib
-
-    from axiskg.jsonld_context import compact
-
-    return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
-
-
 def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
                jsonld_context: dict | None = None) -> Guard:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
     ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
-    ``jsonld_context``: the ``@context`` that JSON-LD descriptions (``/id/...``, ``/ontology``)
-    are compacted with (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
+    ``jsonld_context``: the ``@context`` that JSON-LD answers (``/sparql`` CONSTRUCT and DESCRIBE,
+    ``/id/...``, ``/ontology``) are compacted with, in the workers (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
     templates = Environment(
         loader=PackageLoader("axiskg.server", "templates"),
         autoescape=select_autoescape(("html",)),
@@ -297,12 +289,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
 
     def description_body(body: bytes, key: str) -> bytes:
-        """An entity's or the ontology's description as sent (in a thread: it may be big)."""
-        if key == "turtle":
-            return pages.prune_prefixes(body)
-        if key == "jsonld" and jsonld_context is not None:  # the release's context, term keys
-            return compacted_jsonld(body, jsonld_context)
-        return body
+        """An entity's or the ontology's description as sent (in a thread: it may be big; JSON-LD
+        comes compacted from the worker)."""
+        return pages.prune_prefixes(body) if key == "turtle" else body
 
     async def entity(request: Request) -> Response:
         path, suffix = pages.split_suffix(request.path_params["path"])
@@ -363,7 +352,8 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes(),
                           memory=settings.worker_memory, wait=settings.queue_wait, light=settings.light_workers,
                           time_slice=settings.time_slice, light_memory=settings.light_memory,
-                          cheap=settings.cheap_cpu)
+                          cheap=settings.cheap_cpu, quick=settings.quick_cpu,
+                          context=jsonld_context)
         await pool.start()
         state["pool"] = pool
         app.state.pool = pool

@@ -112,14 +112,24 @@ def dataset_options(query: str, default_graphs: list[str], named_graphs: list[st
     return {"use_default_graph_as_union": True}
 
 
-def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dict:
+def compacted_jsonld(body: bytes, context: dict) -> bytes:
+    """pyoxigraph's (expanded) JSON-LD ``body`` compacted with ``context``, as the build's JSON-LD is."""
+    import rdflib
+
+    from axiskg.jsonld_context import compact
+
+    return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
+
+
+def execute(store: ox.Store, request: dict, prefixes: dict | None = None, context: dict | None = None) -> dict:
     """Run one request on ``store``.
 
     ``request``: ``query``; ``results`` / ``graph``: the negotiated format key for a SELECT/ASK
     resp. CONSTRUCT/DESCRIBE answer (``None``: not acceptable, 406); ``limit``: the row cap;
     ``max_bytes``: the answer's size cap; ``default_graphs`` / ``named_graphs``: IRIs from the
     protocol's ``default-graph-uri`` and ``named-graph-uri`` (see :func:`dataset_options`).
-    ``prefixes``: for Turtle output. Reply: ``{"ok": True, "format", "body", "count",
+    ``prefixes``: for Turtle output; ``context``: the ``@context`` JSON-LD answers are compacted
+    with (``None``: expanded, as pyoxigraph writes them). Reply: ``{"ok": True, "format", "body", "count",
     "truncated" (None, "rows" or "bytes"), "kind"}`` or ``{"ok": False, "status", "message"}``.
     """
     cap, max_bytes = request["limit"], request.get("max_bytes", DEFAULT_MAX_BYTES)
@@ -145,6 +155,8 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dic
             if fmt is None:
                 return _error(406, "no acceptable format for a CONSTRUCT or DESCRIBE result")
             body, count, truncated = _graph_body(result, fmt, cap, max_bytes, prefixes or {})
+            if fmt == "jsonld" and context is not None:  # the release's context, term keys
+                body = compacted_jsonld(body, context)
     except SyntaxError as exc:
         problem, line, column = syntax_problem(exc.msg or str(exc), request["query"])
         where = f" at line {line}, column {column}" if line else ""
@@ -185,7 +197,8 @@ def receive(sock: socket.socket) -> dict | None:
     return None if data is None else pickle.loads(data)
 
 
-def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None) -> None:
+def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None,
+                context: dict | None = None) -> None:
     """Entry point of a worker process: cut it off the network (:mod:`axiskg.sandbox`), cap its
     address space at ``memory`` bytes (a query going past it fails, answered 503, or kills the
     worker, which is replaced), load the dataset, then answer until the socket closes."""
@@ -213,7 +226,7 @@ def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], me
     while (request := receive(sock)) is not None:
         started = time.process_time()
         try:
-            reply = execute(store, request, prefixes)
+            reply = execute(store, request, prefixes, context)
         except MemoryError:
             reply = _memory_error("the query needed more memory than a worker may use")
         reply["cpu"] = time.process_time() - started  # the pool's cost estimate of this query

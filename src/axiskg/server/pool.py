@@ -11,20 +11,23 @@ Lanes (issue 14): a worker busy with a runaway query is lost to everyone until t
 with only "the next free worker" two runaways starve every cheap lookup. The workers are split:
 
 - **heavy** workers (``size``): any query, with the full ``timeout`` and ``memory`` cap;
-- **quick** workers (``light``): only queries known to be cheap;
-- **probe** workers (``light``): cheap queries, and queries not seen before, which get a short
+- **quick** workers (``light``): only queries known to be *quick* (a lookup: at most ``quick``
+  CPU seconds);
+- **probe** workers (``light``): known cheap queries and queries not seen before, which get a short
   ``time_slice`` of CPU time and a smaller memory cap (``light_memory``) there.
 
 The cost of a query (its text, formats and dataset) is learnt from the worker's CPU time
-(:class:`CostBook`): at most ``cheap`` seconds makes it *cheap*; more, a slice used up, a memory
+(:class:`CostBook`): at most ``quick`` seconds makes it *quick*, at most ``cheap`` seconds *cheap*;
+more, a slice used up, a memory
 cap hit or a timeout makes it *costly*. A query that uses up its slice on a light worker (or its
 memory) is stopped there (the worker killed and replaced) and run again on a heavy worker, as
 costly: so a runaway can hold a light worker for at most ``time_slice`` CPU seconds, once, and
-never a quick one. Waiting requests are served known cheap first, then unknown, then costly, each
+never a quick one. Waiting requests are served quick first, then cheap, unknown, costly, each
 for at most ``wait`` seconds; within each of these, by a due time: arrival plus ``PATIENCE`` times
-the estimated cost, so a lookup passes the longer queries that arrived shortly before it, and none
-waits for ever behind cheaper ones (ordering by cost alone did: the same query measures a little
-differently each time, and the unlucky requests starved, up to seconds, in benchmarks).
+the estimated cost (0.03 s for a 0.3 ms lookup, 0.5 s for a 5 ms query), so a lookup passes the
+longer queries waiting before it, and none waits for ever behind cheaper ones (ordering by cost
+alone did: the same query measures a little differently each time, and the unlucky requests
+starved, up to seconds, in benchmarks).
 """
 
 from __future__ import annotations
@@ -64,19 +67,21 @@ class WorkerStartFailed(Exception):
 
 
 HEAVY, QUICK, PROBE = "heavy", "quick", "probe"
-CHEAP, UNKNOWN, COSTLY = 0, 1, 2
-PATIENCE = 10.0  # a waiting request is due at its arrival plus this many times its estimated cost
+QUICKEST, CHEAP, UNKNOWN, COSTLY = 0, 1, 2, 3
+PATIENCE = 100.0  # a waiting request is due at its arrival plus this many times its estimated cost
 #: the ranks each lane takes: always a prefix of the ranks in serving order (see _release)
-_TAKES = {QUICK: CHEAP, PROBE: UNKNOWN, HEAVY: COSTLY}
+_TAKES = {QUICK: QUICKEST, PROBE: UNKNOWN, HEAVY: COSTLY}
 #: where a request of each rank goes when several workers are free, most specific first
-_PREFERS = {CHEAP: (QUICK, PROBE, HEAVY), UNKNOWN: (PROBE, HEAVY), COSTLY: (HEAVY,)}
+_PREFERS = {QUICKEST: (QUICK, PROBE, HEAVY), CHEAP: (PROBE, HEAVY), UNKNOWN: (PROBE, HEAVY), COSTLY: (HEAVY,)}
 
 
 class CostBook:
-    """The CPU seconds the last run of each query took, for the ``size`` most recent queries."""
+    """The CPU seconds each query takes (the mean of its last run and the previous estimate; once
+    costly, always costly), for the ``size`` most recent queries."""
 
-    def __init__(self, cheap: float, size: int = 4096) -> None:
+    def __init__(self, cheap: float, quick: float = 0.0, size: int = 4096) -> None:
         self.cheap = cheap
+        self.quick = quick
         self.size = size
         self._costs: OrderedDict[tuple, float] = OrderedDict()
 
@@ -86,10 +91,11 @@ class CostBook:
         if cost is None:
             return UNKNOWN, 0.0
         self._costs.move_to_end(key)
-        return (CHEAP if cost <= self.cheap else COSTLY), cost
+        return (QUICKEST if cost <= self.quick else CHEAP if cost <= self.cheap else COSTLY), cost
 
     def record(self, key: tuple, seconds: float) -> None:
-        self._costs[key] = seconds
+        before = self._costs.get(key)
+        self._costs[key] = seconds if before is None else (before + seconds) / 2
         self._costs.move_to_end(key)
         while len(self._costs) > self.size:
             self._costs.popitem(last=False)
@@ -153,8 +159,10 @@ class WorkerPool:
 
     def __init__(self, nquads: bytes, size: int = 2, timeout: float = 10.0, prefixes: dict | None = None,
                  memory: int | None = None, wait: float | None = None, light: int = 0,
-                 time_slice: float = 1.0, light_memory: int | None = None, cheap: float = 0.05) -> None:
+                 time_slice: float = 1.0, light_memory: int | None = None, cheap: float = 0.05, quick: float = 0.002,
+                 context: dict | None = None) -> None:
         self.nquads = nquads
+        self.context = context  # the @context JSON-LD answers are compacted with (None: expanded)
         self.prefixes = dict(prefixes or {})
         self.size = size
         self.timeout = timeout
@@ -163,7 +171,7 @@ class WorkerPool:
         self.light = light
         self.time_slice = time_slice
         self.light_memory = light_memory if light_memory is not None else memory
-        self.costs = CostBook(cheap)
+        self.costs = CostBook(cheap, quick)
         self.replaced = 0  # workers killed and replaced (timeouts, crashes, slices used up)
         self.moved = 0  # requests moved from a light worker to a heavy one
         self._idle: dict[str, list[_Worker]] = {HEAVY: [], QUICK: [], PROBE: []}
@@ -181,7 +189,7 @@ class WorkerPool:
         memory = self.memory if lane == HEAVY else self.light_memory
         parent, child = socket.socketpair()
         process = self._context.Process(
-            target=engine.worker_main, args=(child, self.nquads, self.prefixes, memory), daemon=True, name=f"axiskg-{lane}-worker"
+            target=engine.worker_main, args=(child, self.nquads, self.prefixes, memory, self.context), daemon=True, name=f"axiskg-{lane}-worker"
         )
         process.start()
         child.close()
