@@ -1,6 +1,7 @@
 """Throughput and latency of ``axiskg serve`` at 20 concurrent clients (run on demand, not a test).
 
     .venv/bin/python benchmarks/serve_bench.py [--clients 20] [--seconds 10] [--out FILE]
+        [--only simple|heavy|hostile ...] [--server-arg=--light-workers=0 ...]
 
 Starts ``axiskg serve`` on 127.0.0.1 (a free port), then for each scenario runs ``--clients``
 asyncio clients, each on one kept-alive HTTP/1.1 connection, sending GET requests back to back
