@@ -10,7 +10,19 @@ from __future__ import annotations
 import asyncio
 import time
 
-from axiskg.server.pool import CHEAP, COSTLY, QUICKEST, UNKNOWN, Busy, CostBook, WorkerPool
+from axiskg.server.pool import (
+    CHEAP,
+    COSTLY,
+    HEAVY,
+    PATIENCE,
+    QUICK,
+    QUICKEST,
+    UNKNOWN,
+    Busy,
+    CostBook,
+    WorkerPool,
+    _Worker,
+)
 
 NQUADS = "".join(f"<http://x/s{i}> <http://x/p> <http://x/o{i % 7}> .\n" for i in range(400)).encode()
 CHEAP_ASK = "ASK { <http://x/s1> <http://x/p> ?o }"
@@ -99,3 +111,58 @@ def test_cost_book_ranks_and_forgets():
     assert book.rank(("b",)) == (COSTLY, float("inf"))
     book.record(("c",), float("inf"))  # the least recently used, a, is forgotten
     assert book.rank(("a",)) == (UNKNOWN, 0.0) and book.rank(("c",))[0] == COSTLY
+
+
+def test_scheduler_serves_quickest_first_and_lanes_take_only_their_kinds():
+    """The waiting room alone (workers faked): which request a freed worker takes."""
+    async def go():
+        pool = WorkerPool(b"", size=1, light=1, wait=5)
+        heavy, quick = _Worker(None, None, None, HEAVY), _Worker(None, None, None, QUICK)
+        order = []
+
+        async def want(name, rank, cost):
+            worker = await pool._acquire(rank, cost)
+            order.append((name, worker.lane))
+
+        tasks = [asyncio.ensure_future(want("costly", COSTLY, 1.0)), asyncio.ensure_future(want("cheap", CHEAP, 0.01)),
+                 asyncio.ensure_future(want("unknown", UNKNOWN, 0.0))]
+        await asyncio.sleep(0.01)
+        pool._release(quick)  # a quick worker takes none of them: it stays idle
+        assert pool._idle[QUICK] == [quick] and not order
+        tasks.append(asyncio.ensure_future(want("lookup", QUICKEST, 0.0001)))
+        await asyncio.sleep(0.01)  # the lookup found the idle quick worker at once
+        assert order == [("lookup", QUICK)]
+        for _ in range(3):
+            pool._release(heavy)
+            await asyncio.sleep(0.01)
+        await asyncio.gather(*tasks)
+        return order
+
+    assert asyncio.run(go()) == [("lookup", QUICK), ("cheap", HEAVY), ("unknown", HEAVY), ("costly", HEAVY)]
+
+
+def test_scheduler_lets_no_request_starve_behind_slightly_cheaper_ones():
+    """Requests of one kind are due at arrival + PATIENCE x cost: one that measured 1 ms, waiting
+    since 0.15 s, goes before one that measured 0 ms and just arrived (by cost alone, it would
+    wait as long as cheaper ones keep coming: lookups did, up to 3 s, in benchmarks)."""
+    async def go():
+        pool = WorkerPool(b"", size=1, light=1, wait=5)
+        heavy = _Worker(None, None, None, HEAVY)
+        order = []
+
+        async def want(name, cost):
+            await pool._acquire(QUICKEST, cost)
+            order.append(name)
+
+        first = asyncio.ensure_future(want("earlier, 1 ms", 0.001))
+        await asyncio.sleep(0.15)
+        second = asyncio.ensure_future(want("later, 0 ms", 0.0))
+        await asyncio.sleep(0.01)
+        for _ in range(2):
+            pool._release(heavy)
+            await asyncio.sleep(0.01)
+        await asyncio.gather(first, second)
+        return order
+
+    assert PATIENCE * 0.001 < 0.15
+    assert asyncio.run(go()) == ["earlier, 1 ms", "later, 0 ms"]
