@@ -263,3 +263,48 @@ def test_server_memory_stayed_bounded(server):
     assert workers and all(vm_hwm_kib(pid) < (WORKER_MIB + 16) * 1024 for pid in workers)
     log = "".join(server.stderr)
     assert "Traceback" not in log and "backtrace" not in log, log
+
+
+def vm_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_big_answers_left_unread_stay_out_of_the_main_process(tmp_path, monkeypatch):
+    """12 clients ask for a 4 MiB answer and never read it: the answers wait in files (spooled by
+    the workers, streamed as clients read), not in the main process, whose RSS grows far less
+    than the 48 MiB they add up to; a client that reads gets the whole, truncated answer; no
+    file is left behind."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    srv = Server("--workers", "1", "--limit", "1000000", "--max-result-bytes", str(4 << 20),
+                 "--per-client", "0", "--header-timeout", "30")
+    try:
+        query = urlencode({"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"})
+        request = f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()
+        (status, headers, body) = sparql(srv, "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }", accept="text/csv")
+        assert status == 200 and headers["X-Result-Truncated"] == "true"
+        assert len(body) == int(headers["Content-Length"]) > 3 << 20 and body.startswith(b"a,b,c,o,p,s\r\n")
+        assert body.endswith(b"\r\n")  # whole rows only
+        before = vm_rss_kib(srv.process.pid)
+        socks = []
+        try:
+            for _ in range(12):
+                s = _connect(srv)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.sendall(request)
+                socks.append(s)
+            time.sleep(4)
+            grown = vm_rss_kib(srv.process.pid) - before
+            assert grown < 16 * 1024, f"main process grew {grown} KiB"
+            assert sparql(srv, ASK)[0] == 200
+        finally:
+            for s in socks:
+                s.close()
+        time.sleep(1)
+        spools = list(tmp_path.glob("axiskg-answers-*"))
+        assert len(spools) == 1 and list(spools[0].iterdir()) == []
+    finally:
+        srv.stop()
+    assert not list(tmp_path.glob("axiskg-answers-*"))  # removed when the server stops

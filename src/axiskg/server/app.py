@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -32,6 +33,7 @@ from axiskg.sparql_safety import Refused, inspect
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+SPOOL_CHUNK = 64 << 10  # bytes read at a time from a spooled answer
 
 EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX axis: <https://w3id.org/axiskg/ontology#>
@@ -224,7 +226,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             defaults, named = graph_iris(params)
             inspect(query)
             reply = await run({"query": query, "results": results, "graph": graph,
-                               "default_graphs": defaults, "named_graphs": named})
+                               "default_graphs": defaults, "named_graphs": named, "spool": not wants_html})
             if not reply["ok"]:
                 return problem(reply["status"], reply["message"], wants_html, query)
         except (Refused, HTTPProblem) as exc:
@@ -240,7 +242,23 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             return await asyncio.to_thread(results_page, query, reply, headers, note)
         formats = GRAPH_FORMATS if reply["kind"] == "graph" else RESULT_FORMATS
         media = formats[reply["format"]].media_type  # Starlette adds "; charset=utf-8" to text/*
+        if "path" in reply:  # a big answer, in a file: streamed from it as the client reads
+            return StreamingResponse(spooled(reply["path"]), media_type=media,
+                                     headers={**headers, "Content-Length": str(reply["size"])})
         return Response(reply["body"], media_type=media, headers=headers)
+
+    def spooled(path: str):
+        """The file's bytes in chunks; the file is unlinked at once (its space is freed when the
+        stream ends, however it ends), and at most one chunk is in memory at a time."""
+        answer = open(path, "rb")  # noqa: SIM115 - closed by the generator
+        os.unlink(path)
+
+        async def chunks():
+            with answer:
+                while chunk := answer.read(SPOOL_CHUNK):
+                    yield chunk
+
+        return chunks()
 
     def truncation_note(reply: dict) -> str | None:
         if reply["truncated"] == "rows":

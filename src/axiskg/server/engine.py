@@ -17,6 +17,7 @@ import os
 import pickle
 import socket
 import struct
+import tempfile
 import time
 
 import pyoxigraph as ox
@@ -26,6 +27,7 @@ from axiskg.sparql_safety import has_dataset_clause, syntax_problem
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
+SPOOL_MIN = 256 << 10  # answers bigger than this go through a file when the request allows it (see spool)
 
 
 def _tsv_rows(names: list[str], lines: list[str], fmt: ox.QueryResultsFormat) -> bytes:
@@ -197,6 +199,16 @@ def receive(sock: socket.socket) -> dict | None:
     return None if data is None else pickle.loads(data)
 
 
+def spool(reply: dict, directory: str) -> dict:
+    """``reply`` with its body written to a new file in ``directory`` (``path``, ``size``) instead
+    of sent over the socket: the main process then streams it to the client from the file, so an
+    answer its client is slow to read (or never reads) does not sit in the main process's memory."""
+    fd, path = tempfile.mkstemp(dir=directory, suffix=".answer")
+    with os.fdopen(fd, "wb") as out:
+        out.write(reply["body"])
+    return {**reply, "body": b"", "path": path, "size": len(reply["body"])}
+
+
 def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None,
                 context: dict | None = None) -> None:
     """Entry point of a worker process: cut it off the network (:mod:`axiskg.sandbox`), cap its
@@ -230,6 +242,8 @@ def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], me
         except MemoryError:
             reply = _memory_error("the query needed more memory than a worker may use")
         reply["cpu"] = time.process_time() - started  # the pool's cost estimate of this query
+        if request.get("spool") and reply.get("ok") and len(reply["body"]) > SPOOL_MIN:
+            reply = spool(reply, request["spool"])
         try:
             send(sock, reply)
         except MemoryError:

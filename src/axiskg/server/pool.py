@@ -38,8 +38,10 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import shutil
 import socket
 import struct
+import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +183,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._closing = False
         self._pending: set[asyncio.Task] = set()
+        self.spool_dir = ""  # where workers write big answers (made by start, removed by close)
 
     def _lanes(self) -> list[str]:
         return [HEAVY] * self.size + [QUICK, PROBE] * self.light
@@ -206,6 +209,7 @@ class WorkerPool:
         return worker
 
     async def start(self) -> None:
+        self.spool_dir = tempfile.mkdtemp(prefix="axiskg-answers-")
         workers = await asyncio.gather(*(self._spawn(lane) for lane in self._lanes()))
         for worker in workers:
             self._all.add(worker)
@@ -290,6 +294,11 @@ class WorkerPool:
                 call.cancel()
 
     async def execute(self, request: dict) -> dict:
+        """The worker's reply to ``request``; with ``"spool": True`` in it, a big answer comes as
+        a file in the pool's spool directory (``path``, ``size``; see :func:`engine.spool`),
+        which the caller opens and deletes."""
+        if request.get("spool"):
+            request = {**request, "spool": self.spool_dir}
         key = cost_key(request)
         rank, cost = self.costs.rank(key) if self.light else (COSTLY, 0.0)
         while True:
@@ -339,3 +348,5 @@ class WorkerPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        if self.spool_dir:
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
