@@ -1,6 +1,7 @@
 """Throughput and latency of ``axiskg serve`` at 20 concurrent clients (run on demand, not a test).
 
     .venv/bin/python benchmarks/serve_bench.py [--clients 20] [--seconds 10] [--out FILE]
+        [--only simple|heavy|hostile ...] [--server-arg=--light-workers=0 ...]
 
 Starts ``axiskg serve`` on 127.0.0.1 (a free port), then for each scenario runs ``--clients``
 asyncio clients, each on one kept-alive HTTP/1.1 connection, sending GET requests back to back
@@ -63,9 +64,9 @@ def time_safety_check(queries: list[str], rounds: int = 2000) -> float:
     return (time.perf_counter() - started) / (rounds * len(queries))
 
 
-def start_server(workers: int | None) -> tuple[subprocess.Popen, str]:
+def start_server(workers: int | None, extra: list[str]) -> tuple[subprocess.Popen, str]:
     # every client of the benchmark comes from 127.0.0.1: no per-client limit
-    argv = [sys.executable, "-m", "axiskg", "--root", str(ROOT), "serve", "--port", "0", "--per-client", "0"]
+    argv = [sys.executable, "-m", "axiskg", "--root", str(ROOT), "serve", "--port", "0", "--per-client", "0", *extra]
     if workers:
         argv += ["--workers", str(workers)]
     proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
@@ -241,23 +242,34 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, help="server --workers (default: its own default)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "serve.json")
+    parser.add_argument("--only", choices=("simple", "heavy", "hostile"), action="append",
+                        help="run only this scenario (repeatable; default: all three)")
+    parser.add_argument("--server-arg", action="append", default=[], metavar="ARG",
+                        help="an extra argument for `axiskg serve` (repeatable), e.g. --server-arg=--light-workers=0")
     args = parser.parse_args()
+    only = set(args.only or ("simple", "heavy", "hostile"))
 
     heavy_name, heavy, heavy_local = heaviest_stored_query()
     check = time_safety_check([SIMPLE, heavy])
-    proc, url = start_server(args.workers)
+    proc, url = start_server(args.workers, args.server_arg)
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_before": os.getloadavg()},
+        "server_args": args.server_arg, "clients": args.clients,
+        "safety_check_us_per_query": round(check * 1e6, 1),
+    }
     try:
-        results = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "clients": args.clients,
-            "safety_check_us_per_query": round(check * 1e6, 1),
-            "simple_lookup": asyncio.run(scenario(url, SIMPLE, "application/sparql-results+json", args.clients, args.seconds)),
-            "heaviest_stored_query": {
+        if "simple" in only:
+            results["simple_lookup"] = asyncio.run(
+                scenario(url, SIMPLE, "application/sparql-results+json", args.clients, args.seconds))
+        if "heavy" in only:
+            results["heaviest_stored_query"] = {
                 "name": heavy_name, "local_ms": round(heavy_local * 1000, 2),
                 **asyncio.run(scenario(url, heavy, "application/sparql-results+json", args.clients, args.seconds)),
-            },
-            "hostile_mix": asyncio.run(hostile_mix(url, proc.pid, heavy, args.clients, args.seconds * 2)),
-        }
+            }
+        if "hostile" in only:
+            results["hostile_mix"] = asyncio.run(hostile_mix(url, proc.pid, heavy, args.clients, args.seconds * 2))
+        results["machine"]["load_average_after"] = os.getloadavg()
     finally:
         proc.terminate()
         proc.wait(timeout=30)

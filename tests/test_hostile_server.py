@@ -20,7 +20,7 @@ from axiskg.server.pool import WorkerPool
 WORKER_MIB = 256
 CAPS = ("--workers", "2", "--timeout", "4", "--limit", "1000", "--max-result-bytes", "65536",
         "--worker-memory", str(WORKER_MIB), "--queue-wait", "1", "--per-client", "4",
-        "--max-header", "4096", "--header-timeout", "1", "--max-body", "65536")
+        "--max-header", "4096", "--header-timeout", "1", "--max-body", "65536", "--time-slice", "3")
 ASK = "ASK { ?s ?p ?o }"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"  # memory
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # time, little memory
@@ -147,21 +147,23 @@ def test_runaway_query_hits_memory_or_time_cap_with_503(server):
 
 
 def test_busy_server_answers_503_and_429_without_waiting_forever(server):
-    """2 runaways fill both workers; the next request waits at most --queue-wait (1 s) then
-    gets 503 + Retry-After; with 4 requests in progress from this address the 5th gets 429."""
+    """3 runaways fill both heavy workers and the probe worker (their time slice, 3 s, is longer
+    than the test's waits); a new query (unknown cost: probe or heavy workers only) waits at most
+    --queue-wait (1 s) then gets 503 + Retry-After; with 4 requests in progress from this address
+    the 5th gets 429; a query known to be cheap is still answered at once, by the quick worker."""
+    assert sparql(server, ASK)[0] == 200  # learnt: cheap
     with ThreadPoolExecutor(5) as pool:
-        runaways = [pool.submit(sparql, server, SLOW) for _ in range(2)]
+        runaways = [pool.submit(sparql, server, SLOW) for _ in range(3)]
         time.sleep(0.5)
-        waiting = pool.submit(timed, sparql, server, ASK)
-        time.sleep(0.2)
-        fourth = pool.submit(sparql, server, ASK)
+        waiting = pool.submit(timed, sparql, server, SLOW + " # not seen before")
         time.sleep(0.2)
         (status, headers, body), took = timed(sparql, server, ASK)
         assert status == 429 and headers["Retry-After"] == "1" and b"--per-client" in body and took < 2
         (status, headers, body), took = waiting.result(timeout=30)
         assert status == 503 and headers["Retry-After"] == "1" and b"busy" in body and took < 3
-        assert fourth.result(timeout=30)[0] == 503
-        assert [f.result(timeout=30)[0] for f in runaways] == [503, 503]
+        (status, _, body), took = timed(sparql, server, ASK)
+        assert status == 200 and b"true" in body and took < 1
+        assert [f.result(timeout=30)[0] for f in runaways] == [503, 503, 503]
     assert sparql(server, ASK)[0] == 200
 
 
@@ -261,3 +263,48 @@ def test_server_memory_stayed_bounded(server):
     assert workers and all(vm_hwm_kib(pid) < (WORKER_MIB + 16) * 1024 for pid in workers)
     log = "".join(server.stderr)
     assert "Traceback" not in log and "backtrace" not in log, log
+
+
+def vm_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_big_answers_left_unread_stay_out_of_the_main_process(tmp_path, monkeypatch):
+    """12 clients ask for a 4 MiB answer and never read it: the answers wait in files (spooled by
+    the workers, streamed as clients read), not in the main process, whose RSS grows far less
+    than the 48 MiB they add up to; a client that reads gets the whole, truncated answer; no
+    file is left behind."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    srv = Server("--workers", "1", "--limit", "1000000", "--max-result-bytes", str(4 << 20),
+                 "--per-client", "0", "--header-timeout", "30")
+    try:
+        query = urlencode({"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"})
+        request = f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()
+        (status, headers, body) = sparql(srv, "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }", accept="text/csv")
+        assert status == 200 and headers["X-Result-Truncated"] == "true"
+        assert len(body) == int(headers["Content-Length"]) > 3 << 20 and body.startswith(b"a,b,c,o,p,s\r\n")
+        assert body.endswith(b"\r\n")  # whole rows only
+        before = vm_rss_kib(srv.process.pid)
+        socks = []
+        try:
+            for _ in range(12):
+                s = _connect(srv)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.sendall(request)
+                socks.append(s)
+            time.sleep(4)
+            grown = vm_rss_kib(srv.process.pid) - before
+            assert grown < 16 * 1024, f"main process grew {grown} KiB"
+            assert sparql(srv, ASK)[0] == 200
+        finally:
+            for s in socks:
+                s.close()
+        time.sleep(1)
+        spools = list(tmp_path.glob("axiskg-answers-*"))
+        assert len(spools) == 1 and list(spools[0].iterdir()) == []
+    finally:
+        srv.stop()
+    assert not list(tmp_path.glob("axiskg-answers-*"))  # removed when the server stops

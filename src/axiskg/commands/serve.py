@@ -42,10 +42,19 @@ def register(subparsers) -> None:
                    help="query worker processes (default: the number of CPUs, at least 2)")
     p.add_argument("--max-result-bytes", type=_positive(int), default=8 << 20, metavar="BYTES",
                    help="largest answer; longer ones are cut and say so (default: 8388608)")
-    p.add_argument("--worker-memory", type=_positive(int), default=384, metavar="MiB",
-                   help="address space of each query worker; a query needing more gets 503 (default: 384)")
+    p.add_argument("--worker-memory", type=_positive(int), default=320, metavar="MiB",
+                   help="address space of each heavy query worker; a query needing more gets 503 (default: 320)")
     p.add_argument("--queue-wait", type=_positive(float), default=5.0, metavar="SECONDS",
                    help="longest wait for a free worker before 503 with Retry-After (default: 5)")
+    p.add_argument("--light-workers", type=int, default=1, metavar="N",
+                   help="workers kept for cheap queries, and as many for queries not seen before, beside "
+                   "--workers (default: 1 each; 0: none, every query takes the next free worker)")
+    p.add_argument("--time-slice", type=_positive(float), default=1.0, metavar="SECONDS",
+                   help="how long a query may run on a light worker before it is stopped and run again "
+                   "on one of --workers (default: 1)")
+    p.add_argument("--light-memory", type=_positive(int), default=128, metavar="MiB",
+                   help="address space of each light worker; a query needing more runs again on one of "
+                   "--workers (default: 128)")
     p.add_argument("--per-client", type=int, default=8, metavar="N",
                    help="requests one client address may have in progress; more get 429 (default: 8; 0: no limit)")
     p.add_argument("--max-header", type=_positive(int), default=16 * 1024, metavar="BYTES",
@@ -114,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers,
                         max_result_bytes=args.max_result_bytes, worker_memory=args.worker_memory << 20,
                         queue_wait=args.queue_wait, per_client=max(args.per_client, 0),
+                        light_workers=max(args.light_workers, 0), time_slice=args.time_slice,
+                        light_memory=args.light_memory << 20,
                         body_timeout=args.header_timeout)
     app = create_app(nquads, graphs, settings, stored, jsonld_context=context)
     sock = _bind(args.host, args.port)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -32,6 +33,7 @@ from axiskg.sparql_safety import Refused, inspect
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+SPOOL_CHUNK = 64 << 10  # bytes read at a time from a spooled answer
 
 EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX axis: <https://w3id.org/axiskg/ontology#>
@@ -49,11 +51,16 @@ class Settings:
     max_body: int = 64 * 1024  # bytes of a request body (and of a GET query string)
     workers: int = 2
     max_result_bytes: int = 8 << 20  # bytes in one answer
-    worker_memory: int = 384 << 20  # address space of each query worker, bytes
+    worker_memory: int = 320 << 20  # address space of each heavy query worker, bytes
     queue_wait: float = 5.0  # seconds a request may wait for a free worker
     per_client: int = 8  # requests one client address may have in progress at once
     max_graphs: int = 64  # default-graph-uri + named-graph-uri values in one request
     body_timeout: float = 10.0  # seconds a client may take to send its request body
+    light_workers: int = 1  # quick workers (quick queries), and as many probe workers (new queries)
+    time_slice: float = 1.0  # seconds a query may run on a light worker before it moves to a heavy one
+    light_memory: int = 128 << 20  # address space of each light worker, bytes
+    cheap_cpu: float = 0.05  # CPU seconds up to which a query counts as cheap
+    quick_cpu: float = 0.002  # CPU seconds up to which a query counts as quick (for the quick workers)
 
 
 class HTTPProblem(Exception):
@@ -86,21 +93,12 @@ def _stored_links(catalog) -> list[StoredLink]:
     return links
 
 
-def compacted_jsonld(body: bytes, context: dict) -> bytes:
-    """pyoxigraph's JSON-LD ``body`` compacted with ``context`` (rdflib, in this process)."""
-    import rdflib
-
-    from axiskg.jsonld_context import compact
-
-    return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
-
-
 def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
-               jsonld_context: dict | None = None) -> Starlette:
+               jsonld_context: dict | None = None) -> Guard:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
     ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
-    ``jsonld_context``: the ``@context`` that JSON-LD descriptions (``/id/...``, ``/ontology``)
-    are compacted with (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
+    ``jsonld_context``: the ``@context`` that JSON-LD answers (``/sparql`` CONSTRUCT and DESCRIBE,
+    ``/id/...``, ``/ontology``) are compacted with, in the workers (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
     templates = Environment(
         loader=PackageLoader("axiskg.server", "templates"),
         autoescape=select_autoescape(("html",)),
@@ -228,7 +226,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             defaults, named = graph_iris(params)
             inspect(query)
             reply = await run({"query": query, "results": results, "graph": graph,
-                               "default_graphs": defaults, "named_graphs": named})
+                               "default_graphs": defaults, "named_graphs": named, "spool": not wants_html})
             if not reply["ok"]:
                 return problem(reply["status"], reply["message"], wants_html, query)
         except (Refused, HTTPProblem) as exc:
@@ -244,7 +242,23 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             return await asyncio.to_thread(results_page, query, reply, headers, note)
         formats = GRAPH_FORMATS if reply["kind"] == "graph" else RESULT_FORMATS
         media = formats[reply["format"]].media_type  # Starlette adds "; charset=utf-8" to text/*
+        if "path" in reply:  # a big answer, in a file: streamed from it as the client reads
+            return StreamingResponse(spooled(reply["path"]), media_type=media,
+                                     headers={**headers, "Content-Length": str(reply["size"])})
         return Response(reply["body"], media_type=media, headers=headers)
+
+    def spooled(path: str):
+        """The file's bytes in chunks; the file is unlinked at once (its space is freed when the
+        stream ends, however it ends), and at most one chunk is in memory at a time."""
+        answer = open(path, "rb")  # noqa: SIM115 - closed by the generator
+        os.unlink(path)
+
+        async def chunks():
+            with answer:
+                while chunk := answer.read(SPOOL_CHUNK):
+                    yield chunk
+
+        return chunks()
 
     def truncation_note(reply: dict) -> str | None:
         if reply["truncated"] == "rows":
@@ -289,10 +303,13 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         reply = await run_ok(query, results=None, graph=key)
         if reply["count"] == 0:
             raise HTTPProblem(404, "nothing is known about this IRI here")
-        body = pages.prune_prefixes(reply["body"]) if key == "turtle" else reply["body"]
-        if key == "jsonld" and jsonld_context is not None:  # the release's context, term keys
-            body = compacted_jsonld(body, jsonld_context)
+        body = await asyncio.to_thread(description_body, reply["body"], key)
         return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+
+    def description_body(body: bytes, key: str) -> bytes:
+        """An entity's or the ontology's description as sent (in a thread: it may be big; JSON-LD
+        comes compacted from the worker)."""
+        return pages.prune_prefixes(body) if key == "turtle" else body
 
     async def entity(request: Request) -> Response:
         path, suffix = pages.split_suffix(request.path_params["path"])
@@ -309,11 +326,7 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             if key != "html":
                 return await rdf_response(pages.entity_graph_query(iri), key)
             replies = await asyncio.gather(*(run_ok(q) for q in queries))
-            page = pages.entity_page(iri, *(r["body"] for r in replies))
-            if page is None:
-                raise HTTPProblem(404, f"nothing is known about <{iri}> here")
-            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
-            return html("entity.html", page=page, path=request.url.path, alternates=alternates)
+            return await asyncio.to_thread(entity_html, iri, [r["body"] for r in replies], request.url.path)
         except HTTPProblem as exc:
             return problem(exc.status, exc.message, key == "html")
 
@@ -328,11 +341,23 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             if key != "html":
                 return await rdf_response(pages.ONTOLOGY_GRAPH_QUERY, key)
             header, terms = await asyncio.gather(run_ok(pages.ONTOLOGY_HEADER_QUERY), run_ok(pages.ONTOLOGY_TERMS_QUERY))
-            head, sections = pages.ontology_page(header["body"], terms["body"])
-            alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
-            return html("ontology.html", head=head, sections=sections, iri=pages.ONTOLOGY_IRI, alternates=alternates)
+            return await asyncio.to_thread(ontology_html, header["body"], terms["body"])
         except HTTPProblem as exc:
             return problem(exc.status, exc.message, key == "html")
+
+    # the pages are built and rendered in a thread, not on the event loop: a big entity (its
+    # answers are each capped by --limit and --max-result-bytes) must not hold up other requests
+    alternates = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}
+
+    def entity_html(iri: str, bodies: list[bytes], path: str) -> Response:
+        page = pages.entity_page(iri, *bodies)
+        if page is None:
+            raise HTTPProblem(404, f"nothing is known about <{iri}> here")
+        return html("entity.html", page=page, path=path, alternates=alternates)
+
+    def ontology_html(header: bytes, terms: bytes) -> Response:
+        head, sections = pages.ontology_page(header, terms)
+        return html("ontology.html", head=head, sections=sections, iri=pages.ONTOLOGY_IRI, alternates=alternates)
 
     async def index(request: Request) -> Response:
         name = request.query_params.get("stored")
@@ -343,7 +368,10 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
     @contextlib.asynccontextmanager
     async def lifespan(app):
         pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes(),
-                          memory=settings.worker_memory, wait=settings.queue_wait)
+                          memory=settings.worker_memory, wait=settings.queue_wait, light=settings.light_workers,
+                          time_slice=settings.time_slice, light_memory=settings.light_memory,
+                          cheap=settings.cheap_cpu, quick=settings.quick_cpu,
+                          context=jsonld_context)
         await pool.start()
         state["pool"] = pool
         app.state.pool = pool

@@ -17,6 +17,8 @@ import os
 import pickle
 import socket
 import struct
+import tempfile
+import time
 
 import pyoxigraph as ox
 
@@ -25,18 +27,20 @@ from axiskg.sparql_safety import has_dataset_clause, syntax_problem
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
+SPOOL_MIN = 256 << 10  # answers bigger than this go through a file when the request allows it (see spool)
 
 
 def _tsv_rows(names: list[str], lines: list[str], fmt: ox.QueryResultsFormat) -> bytes:
     """Rows (TSV lines of N-Triples terms) serialised by pyoxigraph in ``fmt``."""
     text = "\n".join(["\t".join("?" + n for n in names), *lines]) + "\n"
-    return ox.parse_query_results(text, ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    return ox.parse_query_results(text, ox.QueryResultsFormat.TSV).serialize(format=fmt) or b""
 
 
 def _capped(items, cap: int, max_bytes: int, line) -> tuple[list[str], str | None]:
     """The first items of ``items`` as ``line(item)`` strings: at most ``cap`` of them and about
     ``max_bytes`` in all; second: why it stopped early (``"rows"``, ``"bytes"``) or ``None``."""
-    lines, size = [], 0
+    lines: list[str] = []
+    size = 0
     for item in items:
         if len(lines) == cap:
             return lines, "rows"
@@ -81,14 +85,20 @@ def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int,
     if fmt == "html":  # the page shows a table of subject, predicate, object
         names = ["subject", "predicate", "object"]
         return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, ox.QueryResultsFormat.JSON))
-    if GRAPH_FORMATS[fmt].oxigraph != ox.RdfFormat.TURTLE:
-        prefixes = None
+    rdf_format = GRAPH_FORMATS[fmt].oxigraph
+    used = prefixes if rdf_format == ox.RdfFormat.TURTLE else None
     return _fit(lines, why, max_bytes,
-                lambda ls: ox.serialize(triples[:len(ls)], format=GRAPH_FORMATS[fmt].oxigraph, prefixes=prefixes) or b"")
+                lambda ls: ox.serialize(triples[:len(ls)], format=rdf_format, prefixes=used) or b"")
 
 
 def _error(status: int, message: str) -> dict:
     return {"ok": False, "status": status, "message": message}
+
+
+def _memory_error(message: str) -> dict:
+    """A 503 for a query past the worker's memory cap; ``memory`` lets the pool move the query
+    from a light lane to a heavy worker (see :mod:`axiskg.server.pool`)."""
+    return {**_error(503, message), "memory": True}
 
 
 def dataset_options(query: str, default_graphs: list[str], named_graphs: list[str]) -> dict:
@@ -104,14 +114,24 @@ def dataset_options(query: str, default_graphs: list[str], named_graphs: list[st
     return {"use_default_graph_as_union": True}
 
 
-def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dict:
+def compacted_jsonld(body: bytes, context: dict) -> bytes:
+    """pyoxigraph's (expanded) JSON-LD ``body`` compacted with ``context``, as the build's JSON-LD is."""
+    import rdflib
+
+    from axiskg.jsonld_context import compact
+
+    return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
+
+
+def execute(store: ox.Store, request: dict, prefixes: dict | None = None, context: dict | None = None) -> dict:
     """Run one request on ``store``.
 
     ``request``: ``query``; ``results`` / ``graph``: the negotiated format key for a SELECT/ASK
     resp. CONSTRUCT/DESCRIBE answer (``None``: not acceptable, 406); ``limit``: the row cap;
     ``max_bytes``: the answer's size cap; ``default_graphs`` / ``named_graphs``: IRIs from the
     protocol's ``default-graph-uri`` and ``named-graph-uri`` (see :func:`dataset_options`).
-    ``prefixes``: for Turtle output. Reply: ``{"ok": True, "format", "body", "count",
+    ``prefixes``: for Turtle output; ``context``: the ``@context`` JSON-LD answers are compacted
+    with (``None``: expanded, as pyoxigraph writes them). Reply: ``{"ok": True, "format", "body", "count",
     "truncated" (None, "rows" or "bytes"), "kind"}`` or ``{"ok": False, "status", "message"}``.
     """
     cap, max_bytes = request["limit"], request.get("max_bytes", DEFAULT_MAX_BYTES)
@@ -137,12 +157,14 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None) -> dic
             if fmt is None:
                 return _error(406, "no acceptable format for a CONSTRUCT or DESCRIBE result")
             body, count, truncated = _graph_body(result, fmt, cap, max_bytes, prefixes or {})
+            if fmt == "jsonld" and context is not None:  # the release's context, term keys
+                body = compacted_jsonld(body, context)
     except SyntaxError as exc:
         problem, line, column = syntax_problem(exc.msg or str(exc), request["query"])
         where = f" at line {line}, column {column}" if line else ""
         return {**_error(400, f"SPARQL syntax error{where}: {problem}"), "line": line, "column": column}
     except MemoryError as exc:
-        return _error(503, f"the query needed more memory than a worker may use ({exc})")
+        return _memory_error(f"the query needed more memory than a worker may use ({exc})")
     except RecursionError:
         return _error(400, "the query is nested too deeply")
     except Exception as exc:  # noqa: BLE001 - a worker answers every request, whatever the engine raised
@@ -177,7 +199,18 @@ def receive(sock: socket.socket) -> dict | None:
     return None if data is None else pickle.loads(data)
 
 
-def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None) -> None:
+def spool(reply: dict, directory: str) -> dict:
+    """``reply`` with its body written to a new file in ``directory`` (``path``, ``size``) instead
+    of sent over the socket: the main process then streams it to the client from the file, so an
+    answer its client is slow to read (or never reads) does not sit in the main process's memory."""
+    fd, path = tempfile.mkstemp(dir=directory, suffix=".answer")
+    with os.fdopen(fd, "wb") as out:
+        out.write(reply["body"])
+    return {**reply, "body": b"", "path": path, "size": len(reply["body"])}
+
+
+def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None,
+                context: dict | None = None) -> None:
     """Entry point of a worker process: cut it off the network (:mod:`axiskg.sandbox`), cap its
     address space at ``memory`` bytes (a query going past it fails, answered 503, or kills the
     worker, which is replaced), load the dataset, then answer until the socket closes."""
@@ -203,11 +236,15 @@ def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], me
     del nquads
     send(sock, {"ready": True, "quads": len(store)})
     while (request := receive(sock)) is not None:
+        started = time.process_time()
         try:
-            reply = execute(store, request, prefixes)
+            reply = execute(store, request, prefixes, context)
         except MemoryError:
-            reply = _error(503, "the query needed more memory than a worker may use")
+            reply = _memory_error("the query needed more memory than a worker may use")
+        reply["cpu"] = time.process_time() - started  # the pool's cost estimate of this query
+        if request.get("spool") and reply.get("ok") and len(reply["body"]) > SPOOL_MIN:
+            reply = spool(reply, request["spool"])
         try:
             send(sock, reply)
         except MemoryError:
-            send(sock, _error(503, "the answer needed more memory than a worker may use"))
+            send(sock, {**_memory_error("the answer needed more memory than a worker may use"), "cpu": reply["cpu"]})

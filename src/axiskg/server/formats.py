@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -12,7 +13,7 @@ from axiskg import rdf_formats
 @dataclass(frozen=True)
 class Format:
     media_type: str
-    oxigraph: object  # a QueryResultsFormat or RdfFormat (None: rendered as HTML by the app)
+    oxigraph: Any  # a QueryResultsFormat or RdfFormat (None: rendered as HTML by the app)
     aliases: tuple[str, ...] = ()
 
 

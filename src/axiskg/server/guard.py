@@ -7,6 +7,7 @@ adds them) gets the same headers without touching the page code.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
 #: sent with every answer; pages use only /static/ assets, no inline script or style
@@ -73,8 +74,8 @@ def guarded_http(max_header: int, header_timeout: float, send_timeout: float):
             super().connection_made(transport)
             self._head_bytes = 0
             self._in_head = True
-            self._head_timer = None
-            self._send_timer = None
+            self._head_timer: asyncio.TimerHandle | None = None
+            self._send_timer: asyncio.TimerHandle | None = None
             self._arm_head_timer()
 
         def _arm_head_timer(self) -> None:

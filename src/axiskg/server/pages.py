@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import overload
 
 from axiskg.vocab import AXIS as ONTOLOGY_NS
 from axiskg.vocab import ID as ID_BASE
@@ -173,6 +174,10 @@ def safe_href(iri: str) -> str | None:
 short_name = compact
 
 
+@overload
+def term(binding: dict, label: dict | None = None) -> Term: ...
+@overload
+def term(binding: None, label: dict | None = None) -> None: ...
 def term(binding: dict | None, label: dict | None = None) -> Term | None:
     """A :class:`Term` from a SPARQL JSON binding, shown by ``label`` when it has one."""
     if binding is None:
@@ -296,7 +301,7 @@ def ontology_page(header: bytes, terms: bytes) -> tuple[list[Property], dict[str
         parent = term(b.get("super"))
         if parent is not None and parent not in t.parents:
             t.parents.append(parent)
-    sections = {"Classes": [], "Object properties": [], "Datatype properties": [],
+    sections: dict[str, list[OntologyTerm]] = {"Classes": [], "Object properties": [], "Datatype properties": [],
                 "Annotation properties": [], "Concepts and individuals": []}
     for t in sorted(by_iri.values(), key=lambda t: t.anchor.lower()):
         if "owl:Class" in t.kinds:

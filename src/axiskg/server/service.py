@@ -34,4 +34,4 @@ def service_description(endpoint: str, graphs: list[str], fmt: ox.RdfFormat) -> 
         node = ox.BlankNode(f"graph{n}")
         triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
                     ox.Triple(node, sd("name"), ox.NamedNode(name))]
-    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "formats": FORMATS_NS})
+    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "formats": FORMATS_NS}) or b""
