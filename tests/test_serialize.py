@@ -130,3 +130,18 @@ def test_turtle_writes_names_with_slashes_as_full_iris_and_leaves_literals_alone
         "claim:p3 axis:about claim:p2 .\n")
     assert [q.triple for q in ox.parse(ser.write([ntriples], "turtle"), format=ox.RdfFormat.TURTLE)] == \
         [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def test_small_graphs_turtle_nests_blank_nodes_and_lists_for_readers():
+    """shapes.ttl, void.ttl and validation reports are read by people: a blank node used once is
+    written ``[ ... ]`` and a list ``( ... )`` (pyoxigraph's writer would give ``_:b...`` labels and
+    ``rdf:first`` chains); the bytes stay the same for the same graph, and parse back to it."""
+    text = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S sh:property [ sh:path ex:p ; sh:in ( "a" "b" ) ; sh:qualifiedValueShape [ sh:datatype ex:T ] ] ."""
+    g = rdflib.Graph().parse(data=text, format="turtle")
+    out = serialize(g, "turtle").decode("utf-8")
+    assert "rdf:first" not in out and "_:" not in out, out
+    assert 'sh:in ( "a" "b" )' in out and "sh:qualifiedValueShape [ sh:datatype" in out, out
+    assert isomorphic(rdflib.Graph().parse(data=out, format="turtle"), g)
+    again = rdflib.Graph().parse(data=text, format="turtle")  # other blank-node labels
+    assert serialize(again, "turtle").decode("utf-8") == out

@@ -7,7 +7,8 @@ trees), so the same graph always gives the same bytes:
 
 * N-Triples: the lines themselves;
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
-  :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`);
+  :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
+  :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
 * JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.jsonld_context`, node
   arrays and values sorted.
 
@@ -64,10 +65,22 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
 
 
 def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
-    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdf_formats.WRITTEN`), deterministically."""
+    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdf_formats.WRITTEN`), deterministically.
+
+    For the small graphs people read (the shapes, VoID, validation reports, the OWL view), Turtle
+    is rdflib's: a blank node used once is nested as ``[ ... ]`` and a list is written ``( ... )``,
+    where pyoxigraph's writer labels every blank node and spells lists as ``rdf:first`` chains."""
     check_format(fmt)
     to_ox = loading.to_ox
-    return write(bnodes.canonical_lines(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), fmt)
+    lines = bnodes.canonical_lines(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    if fmt != "turtle":
+        return write(lines, fmt)
+    readable = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in used_prefixes(lines).items():
+        readable.bind(prefix, ns, override=True, replace=True)
+    for triple in loading.triples_to_rdflib(_parse(lines)):
+        readable.add(triple)
+    return readable.serialize(format="turtle", encoding="utf-8")
 
 
 def check_format(fmt: str) -> None:
