@@ -43,25 +43,29 @@ def mem(pid):
     return pss, rss
 
 
-t = time.perf_counter()
-proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
-ppss = prss = 0
-while proc.poll() is None:
-    a, b = mem(proc.pid)
-    ppss = max(ppss, a)
-    prss = max(prss, b)
-    time.sleep(0.02)
-wall = time.perf_counter() - t
-ru = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(
-    json.dumps(
-        {
-            "label": sys.argv[1],
-            "rc": proc.returncode,
-            "wall_s": round(wall, 2),
-            "peak_tree_pss_mb": round(ppss / 1024),
-            "peak_tree_rss_mb": round(prss / 1024),
-            "maxrss_largest_process_mb": round(ru),
-        }
-    )
-)
+def measure(label, cmd, stdout=subprocess.DEVNULL):
+    """Run ``cmd``; its wall time, the peak summed PSS/RSS of its process tree, the largest single
+    process's ``ru_maxrss`` (of every child so far) and, with ``stdout=subprocess.PIPE``, its output."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout)
+    ppss = prss = 0
+    while proc.poll() is None:
+        a, b = mem(proc.pid)
+        ppss = max(ppss, a)
+        prss = max(prss, b)
+        time.sleep(0.02)
+    wall = time.perf_counter() - t
+    output = proc.stdout.read().decode("utf-8") if proc.stdout else None
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "label": label,
+        "rc": proc.returncode,
+        "wall_s": round(wall, 2),
+        "peak_tree_pss_mb": round(ppss / 1024),
+        "peak_tree_rss_mb": round(prss / 1024),
+        "maxrss_largest_process_mb": round(ru),
+    }, output
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(sys.argv[1], sys.argv[2:])[0]))
