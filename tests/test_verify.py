@@ -203,16 +203,26 @@ def test_every_line_of_prose_is_cut_into_sentence_resources_that_slice_the_text(
 
 
 def test_every_claim_has_both_selectors_and_a_sentence():
+    """Every claim minus the claims with both selectors and a sentence is nothing (two positive
+    queries: pyoxigraph takes 8 s over the same test written as one FILTER NOT EXISTS)."""
     store = loading.load_store()
-    missing = list(store.query("""
-        PREFIX axis: <https://w3id.org/axiskg/ontology#>
+    prefixes = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
         PREFIX oa: <http://www.w3.org/ns/oa#>
-        SELECT ?c WHERE { ?c a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* axis:Claim .
-          FILTER NOT EXISTS { ?c axis:hasEvidence ?e ; axis:isStatedInSentence [] .
-                              ?e oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact [] ; oa:prefix [] ; oa:suffix [] ] ,
-                                                [ a oa:TextPositionSelector ; oa:start [] ; oa:end [] ] .
-                              FILTER(STRSTARTS(STR(?e), STR(?c))) } }""", use_default_graph_as_union=True))
-    assert missing == []
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        """
+
+    def claims(condition: str) -> set[str]:
+        query = prefixes + "SELECT DISTINCT ?c WHERE { ?c a/rdfs:subClassOf* axis:Claim . " + condition + " }"
+        return {str(row["c"]) for row in store.query(query, use_default_graph_as_union=True)}
+
+    complete = claims("""?c axis:hasEvidence ?e ; axis:isStatedInSentence [] .
+                         ?e oa:hasSelector ?quote , ?position .
+                         ?quote a oa:TextQuoteSelector ; oa:exact [] ; oa:prefix [] ; oa:suffix [] .
+                         ?position a oa:TextPositionSelector ; oa:start [] ; oa:end [] .
+                         FILTER(STRSTARTS(STR(?e), STR(?c)))""")
+    every = claims("")
+    assert len(every) >= 30
+    assert sorted(every - complete) == []
     assert len(list(store.query("SELECT ?c WHERE { ?c a <https://w3id.org/axiskg/ontology#CausalLink> }",
                                 use_default_graph_as_union=True))) >= 30
 
