@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_cli
+from conftest import run_main
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from axiskg import inference, loading, paths
@@ -35,7 +35,7 @@ def dist(tmp_path_factory) -> Path:
     """``axiskg build`` into DIST and ``axiskg release`` into DIST/release."""
     out = tmp_path_factory.mktemp("dist")
     for args in (("build", "--out", str(out)), ("release", "--out", str(out / "release"))):
-        proc = run_cli(*args, root=ROOT)
+        proc = run_main(*args, root=ROOT)
         assert proc.returncode == 0, proc.stderr
     return out
 

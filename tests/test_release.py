@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_cli, snapshot, source_graphs
+from conftest import run_cli, run_main, snapshot, source_graphs
 from rdflib import OWL, RDF, URIRef
 
 from axiskg import __version__, loading, paths
@@ -163,7 +163,7 @@ def test_void_download_links_sizes_and_checksums(release_dir):
 
 def test_bad_input_leaves_release_untouched(project, tmp_path):
     out = tmp_path / "out"
-    assert run_cli("release", "--out", str(out), root=project).returncode == 0
+    assert run_main("release", "--out", str(out), root=project).returncode == 0
     before = snapshot(out)
     bad = project / "data" / "report" / "bad.ttl"
     bad.write_text("<http://a> <http://b> .\n")
