@@ -103,6 +103,20 @@ def source_graphs(root: Path) -> list[str]:
     return sorted(loading.GRAPH_NS + n for n in names)
 
 
+def canonical(graph) -> list[str]:
+    """An rdflib graph's triples as sorted N-Triples lines with W3C RDFC-1.0 blank-node labels
+    (pyoxigraph's ``Dataset.canonicalize``): two graphs are isomorphic exactly when these are equal.
+    5x faster than ``rdflib.compare.isomorphic`` on the release, and a failure shows the differing
+    triples."""
+    import pyoxigraph as ox
+
+    from axiskg.loading import to_ox
+
+    dataset = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(f"{q.triple} ." for q in dataset)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
