@@ -34,10 +34,13 @@ images: venv
 	$(AXISKG) docs --readme-images docs/img
 
 # The project's evidence is verified against the report's text first (needs ../shared/seed or
-# $$AXISKG_REPORT_TEXT; exit 2 without it), then the test suite runs.
+# $$AXISKG_REPORT_TEXT; exit 2 without it), then the test suite runs on TEST_WORKERS processes
+# (pytest-xdist; one per core by default, TEST_WORKERS=0 runs them in this process; tests that share
+# an expensive in-process result carry the same xdist_group mark). Times: docs/performance.md.
+TEST_WORKERS ?= auto
 test: venv
 	$(AXISKG) verify --output github
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf dist

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from conftest import run_cli
+from conftest import run_main
 
 from axiskg import bnodes, build
 
@@ -52,7 +52,7 @@ def test_build_formats_option_writes_only_those(project, tmp_path):
     written = build.build(project, tmp_path / "d", ("turtle", "ntriples"))
     assert sorted(written) == ["ntriples", "shapes", "turtle"]
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["axiskg.nt", "axiskg.ttl", "shapes.ttl"]
-    result = run_cli("build", "--out", str(tmp_path / "e"), "--formats", "turtle,xml", root=project)
+    result = run_main("build", "--out", str(tmp_path / "e"), "--formats", "turtle,xml", root=project)
     assert result.returncode == 2
     assert result.stderr.strip() == "axiskg: error: unknown output format 'xml'; choose from turtle, ntriples, jsonld, rdfxml"
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_main
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -17,13 +17,13 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("command, out", [("build", "dist"), ("release", "dist/release")])
 def test_violating_data_is_refused_and_the_output_left_untouched(project, command, out):
-    ok = run_cli(command, root=project)
+    ok = run_main(command, root=project)
     assert ok.returncode == 0, ok.stderr
     before = _tree(project / out)
     assert before  # something was written by the conforming run
 
     shutil.copy(FIXTURES / "violating.ttl", project / "data" / "report" / "bad.ttl")
-    refused = run_cli(command, root=project)
+    refused = run_main(command, root=project)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no\n" in refused.stdout
     assert "data/report\n  id:actor/nolabel\n    Violation" in refused.stdout  # where, what
@@ -31,7 +31,7 @@ def test_violating_data_is_refused_and_the_output_left_untouched(project, comman
     assert "Traceback" not in refused.stderr
     assert _tree(project / out) == before  # byte-identical, nothing added or removed
 
-    forced = run_cli(command, "--no-validate", root=project)
+    forced = run_main(command, "--no-validate", root=project)
     assert forced.returncode == 0, forced.stderr
     assert f"axiskg: note: --no-validate: {command} without validating" in forced.stderr
     assert _tree(project / out) != before  # the invalid data went in only because it was asked
@@ -42,6 +42,6 @@ def test_warnings_alone_do_not_stop_a_build(project):
     claim = bad.split("\n<https://w3id.org/axiskg/id/actor")[0].replace(
         "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;')
     (project / "data" / "report" / "warn.ttl").write_text(claim + "\n")
-    proc = run_cli("build", root=project)
+    proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (project / "dist" / "axiskg.ttl").is_file()

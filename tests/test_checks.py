@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_main
 
 from axiskg import checks, loading
 from axiskg.errors import InputError
@@ -111,28 +111,28 @@ def test_cli_exit_codes_and_outputs(project, tmp_path):
     root = tmp_path / "clean"
     (root / "ontology").mkdir(parents=True)
     (root / "ontology" / "base.ttl").write_bytes((CHECKS / "base.ttl").read_bytes())
-    ok = run_cli("check", root=root)
+    ok = run_main("check", root=root)
     assert (ok.returncode, ok.stdout) == (0, "ERROR: 0  WARN: 0  INFO: 0\n")
     # a typo in data given as PATH: ERROR, exit 1
     typo = CHECKS / "undeclared_term.data.ttl"
-    proc = run_cli("check", str(typo), root=root, cwd=tmp_path)  # (the typo file is not below the cwd: absolute)
+    proc = run_main("check", str(typo), root=root, cwd=tmp_path)  # (the typo file is not below the cwd: absolute)
     assert proc.returncode == 1
     # each problem names the file and line where its entity is described
     line = 1 + typo.read_text().splitlines().index(next(x for x in typo.read_text().splitlines() if x.startswith(f"<{JAPAN}>")))
     assert f"ERROR  undeclared_term  id:actor/japan  rdf:type  axis:Actr  ({typo}:{line})\n" in proc.stdout
-    tsv = run_cli("check", "-o", "tsv", str(typo), root=root).stdout.splitlines()
+    tsv = run_main("check", "-o", "tsv", str(typo), root=root).stdout.splitlines()
     assert tsv[0] == "Level\tRule Name\tSubject\tProperty\tValue" and len(tsv) == 5
-    doc = json.loads(run_cli("check", "-o", "json", str(typo), root=root, cwd=tmp_path).stdout)
+    doc = json.loads(run_main("check", "-o", "json", str(typo), root=root, cwd=tmp_path).stdout)
     assert doc["counts"] == {"error": 4, "warn": 0, "info": 0}
     assert {"level": "ERROR", "rule": "undeclared_term", "entity": JAPAN, "property": RDF_TYPE,
             "value": A + "Actr", "source": f"{typo}:{line}"} in doc["problems"]
     # only WARN: exit 0
     (root / "ontology" / "ws.ttl").write_bytes((CHECKS / "annotation_whitespace.ttl").read_bytes())
-    assert run_cli("check", root=root).returncode == 0
+    assert run_main("check", root=root).returncode == 0
     # bad input: exit 2, file and line named
     bad = tmp_path / "bad.ttl"
     bad.write_text("<urn:a> <urn:b> .\n")
-    proc = run_cli("check", str(bad), root=root)
+    proc = run_main("check", str(bad), root=root)
     assert proc.returncode == 2 and f"{bad}:1:" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -143,7 +143,7 @@ def test_problems_in_project_files_name_file_and_line(project):
     module.write_text("@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
                       "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\n\n"
                       "axis:LateClass a owl:Class .\n")
-    proc = run_cli("check", "-o", "json", root=project, cwd=project)
+    proc = run_main("check", "-o", "json", root=project, cwd=project)
     problems = [p for p in json.loads(proc.stdout)["problems"] if p["entity"] == A + "LateClass"]
     assert problems and {p["source"] for p in problems} == {"ontology/modules/late.ttl:5"}
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, run_cli, snapshot
+from conftest import FIXTURES, run_cli, run_main, snapshot
 
 from axiskg import paths
 from axiskg.cli import main
@@ -25,7 +25,7 @@ def assert_input_error(proc, *needles):
 
 
 def test_build_writes_dist(project):
-    proc = run_cli("build", root=project)
+    proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == DIST_FILES
     assert proc.stdout.strip().endswith("triples")
@@ -62,18 +62,18 @@ def test_empty_file(project):
 
 
 def test_validate_exit_codes(project):
-    ok = run_cli("validate", root=project)
+    ok = run_main("validate", root=project)
     assert ok.returncode == 0, ok.stderr
     assert "Conforms: yes" in ok.stdout
     shutil.copy(FIXTURES / "violating.ttl", project / "data" / "report" / "bad.ttl")
-    bad = run_cli("validate", root=project)
+    bad = run_main("validate", root=project)
     assert bad.returncode == 1, bad.stderr
     assert "Violations: 2" in bad.stdout and "MinCountConstraintComponent" in bad.stdout
 
 
 def test_stats_json_and_table(project):
     """Every class in use, counted with subclasses, largest first; readable labels; the graph's size."""
-    proc = run_cli("stats", "--json", root=project)
+    proc = run_main("stats", "--json", root=project)
     result = json.loads(proc.stdout)
     assert result["classes"] == {
         "axis:Claim": 2, "oa:SpecificResource": 2, "oa:TextQuoteSelector": 2, "axis:CausalLink": 1,
@@ -81,7 +81,7 @@ def test_stats_json_and_table(project):
     assert result["labels"]["axis:MilitaryCommand"] == "military command"
     assert result["labels"]["oa:SpecificResource"] == "specific resource"  # no label: its local name in words
     assert result["graph"]["triples"] > 0 and result["graph"]["named graphs"] == 3
-    table = run_cli("stats", root=project).stdout.splitlines()
+    table = run_main("stats", root=project).stdout.splitlines()
     assert table[0].split() == ["class", "label", "instances"]
     assert table[1].split() == ["axis:Claim", "claim", "2"]
     assert table[4].split() == ["axis:CausalLink", "causal", "link", "1"]
@@ -91,15 +91,15 @@ def test_stats_json_and_table(project):
 def test_stats_of_given_classes_and_of_an_extension(project):
     """--class counts the classes asked for (with subclasses); a class added by an extension is
     counted with no code change."""
-    proc = run_cli("stats", "--json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
+    proc = run_main("stats", "--json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
     assert json.loads(proc.stdout)["classes"] == {"axis:Actor": 2, "axis:Mechanism": 0}
     (project / "data" / "report" / "more.ttl").write_text(
         "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label \"x\"@en .\n")
-    result = json.loads(run_cli("stats", "--json", root=project).stdout)
+    result = json.loads(run_main("stats", "--json", root=project).stdout)
     assert result["classes"]["axis:JointExercise"] == 1 and result["labels"]["axis:JointExercise"] == "joint exercise"
-    bad = run_cli("stats", "--class", "nope:Thing", root=project)
+    bad = run_main("stats", "--class", "nope:Thing", root=project)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --class 'nope:Thing': not an IRI")
 
 
@@ -144,18 +144,18 @@ def test_demo_output_fits_120_columns(tmp_path):
     for argv in commands:
         if argv[0] in ("build", "docs"):
             argv = argv + ["--out", str(tmp_path / argv[0])]
-        proc = run_cli(*argv, root=ROOT)
+        proc = run_main(*argv, root=ROOT)
         assert proc.returncode == 0, (argv, proc.stderr)
         wide = [line for line in proc.stdout.splitlines() if len(line) > 120]
         assert wide == [], f"axiskg {' '.join(argv)}: {len(wide)} lines over 120 columns, e.g. {wide[0]!r}"
 
 
 def test_query_columns_chooses_and_orders_columns():
-    proc = run_cli("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT)
+    proc = run_main("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5
-    bad = run_cli("query", "drivers-by-origin", "--columns", "nope", root=ROOT)
+    bad = run_main("query", "drivers-by-origin", "--columns", "nope", root=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --columns: no column 'nope' in the results")
 
 
@@ -163,7 +163,7 @@ def test_every_command_has_a_description_in_its_help():
     from axiskg.cli import COMMANDS
 
     for name in COMMANDS:
-        proc = run_cli(name, "--help")
+        proc = run_main(name, "--help")
         assert proc.returncode == 0, name
         usage, _, rest = proc.stdout.partition("\n\n")
         description = rest.split("\n\n", 1)[0]

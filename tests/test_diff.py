@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from conftest import run_cli
+from conftest import run_main
 
 from axiskg import diff
 
@@ -69,7 +69,7 @@ def changed_copy(project, tmp_path):
 
 def test_known_change_text(project, tmp_path):
     new = changed_copy(project, tmp_path)
-    proc = run_cli("diff", str(project), str(new))
+    proc = run_main("diff", str(project), str(new))
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == EXPECTED_TEXT.replace("OLD", str(project)).replace("NEW", str(new))
 
@@ -77,7 +77,7 @@ def test_known_change_text(project, tmp_path):
 def test_known_change_markdown(project, tmp_path):
     new = changed_copy(project, tmp_path)
     out = tmp_path / "diff.md"
-    proc = run_cli("diff", str(project), str(new), "--format", "markdown", "-o", str(out))
+    proc = run_main("diff", str(project), str(new), "--format", "markdown", "-o", str(out))
     assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     text = out.read_text()
     assert text.startswith(f"## axiskg diff: `{project}` → `{new}`\n\n- terms: 1 added, 0 removed, 1 deprecated\n")
@@ -94,7 +94,7 @@ def test_same_graph_in_another_syntax_is_no_change(project, tmp_path):
 
     other = tmp_path / "asserted.rdf"
     other.write_bytes(serialize(loading.to_rdflib(loading.load_store(project)), "rdfxml"))
-    proc = run_cli("diff", str(project), str(other))
+    proc = run_main("diff", str(project), str(other))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.endswith("no differences\n")
 
@@ -110,7 +110,7 @@ def test_diff_against_a_git_revision(project, tmp_path):
     git("commit", "-q", "-m", "v1")
     claims = project / "data" / "report" / "claims.ttl"
     claims.write_text(claims.read_text().replace('"Pressure drives integration"@en', '"Pressure drives it"@en'))
-    proc = run_cli("diff", "--rev", "HEAD", root=project)
+    proc = run_main("diff", "--rev", "HEAD", root=project)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines()[1:] == [
         "terms: 0 added, 0 removed, 0 deprecated",
@@ -121,15 +121,15 @@ def test_diff_against_a_git_revision(project, tmp_path):
         '    - rdfs:label "Pressure drives integration"@en',
         '    + rdfs:label "Pressure drives it"@en',
     ]
-    bad = run_cli("diff", "--rev", "no-such-rev", root=project)
+    bad = run_main("diff", "--rev", "no-such-rev", root=project)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: ") and "no-such-rev" in bad.stderr
 
 
 def test_bad_input(project, tmp_path):
-    proc = run_cli("diff", str(project), str(tmp_path / "missing.ttl"))
+    proc = run_main("diff", str(project), str(tmp_path / "missing.ttl"))
     assert proc.returncode == 2
     assert proc.stderr == f"axiskg: error: {tmp_path / 'missing.ttl'}: no such file or directory\n"
-    assert run_cli("diff", str(project)).returncode == 2
+    assert run_main("diff", str(project)).returncode == 2
 
 
 def test_removed_term_is_listed():

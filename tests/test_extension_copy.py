@@ -14,8 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "extension-exercises"
-#: what a copy of the project needs to run its tests (not the venv, git, build output or benchmarks)
-SKIP = shutil.ignore_patterns(".git", ".venv", "dist", "__pycache__", ".pytest_cache", "benchmarks", "*.egg-info")
+#: what a copy of the project needs to run its tests (not the venv, git, build output, tool caches or
+#: benchmarks; build/ and .mypy_cache/ are written by test_packaging.py and test_style.py, maybe while
+#: this copies, when `make test` runs tests in parallel)
+SKIP = shutil.ignore_patterns(".git", ".venv", "dist", "build", "__pycache__", ".pytest_cache", ".mypy_cache",
+                              ".ruff_cache", "benchmarks", "*.egg-info")
 
 # the fixtures of docs/extending.md step 3, for the example's axsh:JointExerciseShape
 BASE_ADDITION = """

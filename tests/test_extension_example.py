@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_main
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "extension-exercises"
@@ -33,24 +33,24 @@ def test_example_data_is_marked_as_examples():
 
 
 def test_build_validate_check_pick_up_the_extension(extended):
-    assert run_cli("build", root=extended).returncode == 0
+    assert run_main("build", root=extended).returncode == 0
     merged = (extended / "dist" / "axiskg.nt").read_text()
     assert f"<{AXIS}JointExercise> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{AXIS}Initiative> ." in merged
     assert "https://w3id.org/axiskg/id/example/exercise-harbour-shield" in merged
     assert SHAPE in (extended / "dist" / "shapes.ttl").read_text() or "JointExerciseShape" in (
         extended / "dist" / "shapes.ttl").read_text()
 
-    ok = run_cli("validate", "-o", "json", root=extended)
+    ok = run_main("validate", "-o", "json", root=extended)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert not any(r["sourceShape"].startswith(SHAPE) for r in json.loads(ok.stdout)["results"])
 
-    check = run_cli("check", "-o", "json", root=extended)
+    check = run_main("check", "-o", "json", root=extended)
     assert check.returncode == 0, check.stdout
     assert not [p for p in json.loads(check.stdout)["problems"] if "Exercise" in p["entity"] or "hasParticipant" in p["entity"]]
 
 
 def test_violating_fixture_fires_the_example_shape(extended):
-    proc = run_cli("validate", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=extended)
+    proc = run_main("validate", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=extended)
     assert proc.returncode == 1, proc.stderr
     violations = [r for r in json.loads(proc.stdout)["results"] if r["severity"] == "Violation"]
     assert [(r["focusNode"], r["resultPath"], r["sourceShape"]) for r in violations] == [
@@ -62,9 +62,9 @@ def test_violating_fixture_fires_the_example_shape(extended):
 def test_without_the_extension_the_shape_does_not_exist(tmp_path):
     root = tmp_path / "plain"
     shutil.copytree(REPO / "ontology", root / "ontology")
-    proc = run_cli("validate", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=root)
+    proc = run_main("validate", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=root)
     assert not any(r["sourceShape"].startswith(SHAPE) for r in json.loads(proc.stdout)["results"])
     # and axiskg check calls the unknown class and property what they are: undeclared
-    check = json.loads(run_cli("check", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=root).stdout)
+    check = json.loads(run_main("check", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=root).stdout)
     assert {p["value"] for p in check["problems"] if p["rule"] == "undeclared_term"} == {
         AXIS + "JointExercise", AXIS + "hasParticipant"}

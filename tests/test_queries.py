@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import run_cli
+from conftest import run_main
 
 from axiskg import catalog, loading, querying
 from axiskg.errors import InputError
@@ -216,7 +216,7 @@ def test_table_is_aligned(store):
 
 
 def test_cli_runs_a_stored_query_as_csv():
-    proc = run_cli("query", "mechanisms-of-actor", "--param", "actor=actor:india", "--format", "csv", root=ROOT)
+    proc = run_main("query", "mechanisms-of-actor", "--param", "actor=actor:india", "--format", "csv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert csv_rows(proc.stdout) == [
         ["mechanism", "mechanismLabel", "kindLabel", "partners", "includedIn", "includedInLabel"],
@@ -226,12 +226,12 @@ def test_cli_runs_a_stored_query_as_csv():
 
 
 def test_cli_list_and_markdown():
-    proc = run_cli("query", "--list", root=ROOT)
+    proc = run_main("query", "--list", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert [line.split()[0] for line in lines[::2]] == NAMES
     assert lines[1].strip() == CATALOG[0].question
-    md = run_cli("query", "--list", "--format", "markdown", root=ROOT)
+    md = run_main("query", "--list", "--format", "markdown", root=ROOT)
     assert md.stdout == catalog.markdown_table(CATALOG)
 
 
@@ -251,7 +251,7 @@ def test_readme_catalog_table_is_the_generated_one():
 
 
 def test_cli_unknown_query_lists_the_names():
-    proc = run_cli("query", "no-such-query", root=ROOT)
+    proc = run_main("query", "no-such-query", root=ROOT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.splitlines()
@@ -270,7 +270,7 @@ def test_cli_unknown_query_lists_the_names():
     ],
 )
 def test_cli_usage_errors(args, message):
-    proc = run_cli("query", *args, root=ROOT)
+    proc = run_main("query", *args, root=ROOT)
     assert proc.returncode == 2, proc.stdout
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -280,7 +280,7 @@ def test_cli_usage_errors(args, message):
 def test_cli_malformed_query_file_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s WHERE {\n  ?s rdfs:label ?l .\n  FILTER( }\n")
-    proc = run_cli("query", "--file", str(bad), root=ROOT)
+    proc = run_main("query", "--file", str(bad), root=ROOT)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"axiskg: error: {bad}:4:3: SPARQL syntax error: ")
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -289,7 +289,7 @@ def test_cli_malformed_query_file_names_file_and_line(tmp_path):
 def test_cli_refuses_service(tmp_path):
     query = tmp_path / "ssrf.rq"
     query.write_text('# SERVICE in a comment is fine\nSELECT * WHERE {\n  SERVICE <http://127.0.0.1:1/> { ?s ?p ?o }\n}\n')
-    proc = run_cli("query", "--file", str(query), root=ROOT)
+    proc = run_main("query", "--file", str(query), root=ROOT)
     assert proc.returncode == 2
     assert f"{query}:3: SERVICE is not allowed" in proc.stderr
 
@@ -300,19 +300,19 @@ def test_cli_runs_a_users_query_file(tmp_path):
         "PREFIX axis: <https://w3id.org/axiskg/ontology#>\n"
         "SELECT (COUNT(?f) AS ?facts) WHERE { ?f a axis:CuratedFact }\n"
     )
-    proc = run_cli("query", "--file", str(query), "--format", "tsv", root=ROOT)
+    proc = run_main("query", "--file", str(query), "--format", "tsv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "?facts\n9\n"
     ask = tmp_path / "ask.rq"
     ask.write_text("ASK { ?s a <https://w3id.org/axiskg/ontology#CausalLink> }\n")
-    proc = run_cli("query", "--file", str(ask), "--format", "json", root=ROOT)
+    proc = run_main("query", "--file", str(ask), "--format", "json", root=ROOT)
     assert json.loads(proc.stdout) == {"head": {}, "boolean": True}
-    proc = run_cli("query", "--file", str(query), "--param", "x=actor:japan", root=ROOT)
+    proc = run_main("query", "--file", str(query), "--param", "x=actor:japan", root=ROOT)
     assert proc.returncode == 2 and "has no '# param:' header" in proc.stderr
 
 
 def test_cli_all_with_limit():
-    proc = run_cli("query", "--all", "--limit", "1", root=ROOT)
+    proc = run_main("query", "--all", "--limit", "1", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     titles = [line for line in proc.stdout.splitlines() if line.startswith("== ")]
     assert titles == [f"== {q.name}: {q.title}" for q in CATALOG]
@@ -320,7 +320,7 @@ def test_cli_all_with_limit():
 
 
 def test_cli_sparql_prints_the_rendered_query():
-    proc = run_cli("query", "upstream-causes", "--param", "factor=trend:axis-ization", "--sparql", root=ROOT)
+    proc = run_main("query", "upstream-causes", "--param", "factor=trend:axis-ization", "--sparql", root=ROOT)
     assert proc.returncode == 0
     assert "VALUES ?factor { <https://w3id.org/axiskg/id/trend/axis-ization> }" in proc.stdout
 
@@ -360,19 +360,19 @@ def graph_of(text: str, fmt: ox.RdfFormat) -> set:
 def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
-    turtle = run_cli("query", "--file", str(f), root=ROOT)
+    turtle = run_main("query", "--file", str(f), root=ROOT)
     assert turtle.returncode == 0, turtle.stderr
     assert turtle.stdout.startswith("@prefix ") and "actor:japan a axis:State" in turtle.stdout
     expected = graph_of(turtle.stdout, ox.RdfFormat.TURTLE)
     assert len(expected) == 14  # 7 states, each typed and labelled
     for fmt, syntax in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
                         ("turtle", ox.RdfFormat.TURTLE)):
-        proc = run_cli("query", "--file", str(f), "--format", fmt, root=ROOT)
+        proc = run_main("query", "--file", str(f), "--format", fmt, root=ROOT)
         assert proc.returncode == 0, proc.stderr
         assert graph_of(proc.stdout, syntax) == expected, fmt
-    nt = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT).stdout.splitlines()
+    nt = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT).stdout.splitlines()
     assert nt == sorted(nt) and len(nt) == 14
-    doc = json.loads(run_cli("query", "--file", str(f), "--format", "jsonld", root=ROOT).stdout)
+    doc = json.loads(run_main("query", "--file", str(f), "--format", "jsonld", root=ROOT).stdout)
     japan = next(n for n in doc["@graph"] if n["@id"] == "actor:japan")
     assert japan["label"] == {"en": "Japan"} and japan["@type"] == "State"
 
@@ -380,7 +380,7 @@ def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
 def test_describe_returns_the_entity(tmp_path, store):
     f = tmp_path / "japan.rq"
     f.write_text(DESCRIBE)
-    proc = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    proc = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     japan = ox.NamedNode("https://w3id.org/axiskg/id/actor/japan")
     triples = graph_of(proc.stdout, ox.RdfFormat.N_TRIPLES)
@@ -398,18 +398,18 @@ def test_construct_turtle_writes_names_with_slashes_as_full_iris():
 def test_graph_and_table_formats_are_not_mixed(tmp_path):
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
-    proc = run_cli("query", "--file", str(f), "--format", "csv", root=ROOT)
+    proc = run_main("query", "--file", str(f), "--format", "csv", root=ROOT)
     assert proc.returncode == 2 and "a CONSTRUCT or DESCRIBE answer is written as turtle" in proc.stderr
-    proc = run_cli("query", "axis-core-states", "--format", "turtle", root=ROOT)
+    proc = run_main("query", "axis-core-states", "--format", "turtle", root=ROOT)
     assert proc.returncode == 2 and "--format turtle is for CONSTRUCT and DESCRIBE answers" in proc.stderr
     assert proc.stdout == "" and "Traceback" not in proc.stderr
 
 
 def test_unknown_parameter_iri_warns(store):
-    proc = run_cli("query", "claims-about", "--param", "entity=actor:atlantis", "--format", "csv", root=ROOT)
+    proc = run_main("query", "claims-about", "--param", "entity=actor:atlantis", "--format", "csv", root=ROOT)
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[1:] == []
     assert proc.stderr == ("axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in "
                            "the graph (no triple mentions it), so the answer says nothing about it\n")
-    known = run_cli("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
+    known = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
     assert known.returncode == 0 and known.stderr == "" and len(known.stdout.splitlines()) == 6

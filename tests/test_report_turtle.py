@@ -14,7 +14,7 @@ from functools import cache
 import pyshacl
 import pytest
 import rdflib
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_main
 from rdflib import RDF, SH
 
 REPORT_SHAPES = FIXTURES / "report-shapes" / "validation-report-shapes.ttl"
@@ -35,7 +35,7 @@ def reports(project):
     shutil.copy(FIXTURES / "violating.ttl", project / "data" / "report" / "bad.ttl")
     out = {}
     for engine in ("sparql", "pyshacl"):
-        proc = run_cli("validate", "--engine", engine, "--output", "turtle", root=project)
+        proc = run_main("validate", "--engine", engine, "--output", "turtle", root=project)
         assert proc.returncode == 1, proc.stderr
         out[engine] = proc.stdout
     return out
@@ -63,7 +63,7 @@ def test_a_warning_alone_makes_conforms_false(project):
     claim = bad.split("\n<https://w3id.org/axiskg/id/actor")[0].replace(
         "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;')
     (project / "data" / "report" / "warn.ttl").write_text(claim + "\n")
-    proc = run_cli("validate", "--output", "turtle", root=project)
+    proc = run_main("validate", "--output", "turtle", root=project)
     assert proc.returncode == 0, proc.stderr  # warnings do not fail at --fail-on violation
     g = rdflib.Graph().parse(data=proc.stdout, format="turtle")
     (report,) = g.subjects(RDF.type, SH.ValidationReport)
@@ -72,7 +72,7 @@ def test_a_warning_alone_makes_conforms_false(project):
 
 
 def test_a_conforming_report_is_well_formed(project):
-    proc = run_cli("validate", "--output", "turtle", root=project)
+    proc = run_main("validate", "--output", "turtle", root=project)
     assert proc.returncode == 0
     g = rdflib.Graph().parse(data=proc.stdout, format="turtle")
     assert len(g) == 2 and _well_formed(g)[0]

@@ -28,6 +28,8 @@ from axiskg import loading
 from axiskg.validation import Report, compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
+#: one pytest-xdist worker runs this module and test_shacl_sparql.py, which reuses its cached pyshacl reports
+pytestmark = pytest.mark.xdist_group("shape-fixtures")
 SHAPES_DIR = ROOT / "tests" / "shapes"
 BASE = SHAPES_DIR / "base.ttl"
 AXSH = "https://w3id.org/axiskg/shapes#"

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -55,7 +55,7 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    proc = run_cli("docs", "--out", str(out), root=ROOT)
+    proc = run_main("docs", "--out", str(out), root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith(f"open {out.resolve() / 'index.html'}")
     return out
@@ -268,9 +268,9 @@ def test_bad_input_is_one_line_error(project, tmp_path):
 
 def test_a_failed_run_keeps_the_previous_site(project, tmp_path):
     out = tmp_path / "out" / "site"
-    assert run_cli("docs", "--out", str(out), root=project).returncode == 0, "fixture project builds"
+    assert run_main("docs", "--out", str(out), root=project).returncode == 0, "fixture project builds"
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (project / "data" / "report" / "broken.ttl").write_text("@prefix : <x> .\n:a :b\n")
-    assert run_cli("docs", "--out", str(out), root=project).returncode == 2
+    assert run_main("docs", "--out", str(out), root=project).returncode == 2
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert [p.name for p in out.parent.iterdir()] == ["site"]  # no staging folder left behind

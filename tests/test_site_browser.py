@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli
+from conftest import run_main
 
 from axiskg import paths
 
@@ -80,7 +80,7 @@ def browser(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser-site") / "site"
-    proc = run_cli("docs", "--out", str(out), root=ROOT)
+    proc = run_main("docs", "--out", str(out), root=ROOT)
     assert proc.returncode == 0, proc.stderr
     return out
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, source_graphs
+from conftest import run_main, source_graphs
 
 from axiskg import catalog, loading, querying, synth
 
@@ -45,7 +45,7 @@ def test_each_report_has_the_real_reports_proportions_under_its_own_iris(tmp_pat
 
 def test_without_injections_the_corpus_conforms(tmp_path):
     synth.write_corpus(tmp_path, reports=1, seed=9, root=ROOT)
-    result = run_cli("validate", str(tmp_path), "--output", "json", root=ROOT)
+    result = run_main("validate", str(tmp_path), "--output", "json", root=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"violation": 0' in result.stdout and '"warning": 0' in result.stdout
 

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 import rdflib
-from conftest import run_cli
+from conftest import run_main
 
 import stores  # tests/stores.py
 from axiskg import build, catalog, crosscheck, loading, paths
@@ -77,7 +77,7 @@ def store(request, tmp_path_factory):
 
 
 def publish(store, *extra):
-    return run_cli("publish", *store.publish_args, *extra, root=ROOT)
+    return run_main("publish", *store.publish_args, *extra, root=ROOT)
 
 
 def remote_count(store, graph=GRAPH) -> int:
@@ -137,8 +137,8 @@ def test_every_stored_query_answers_the_same(store, built, embedded):
 def test_query_command_on_the_store(store, built):
     nt, _ = built
     assert publish(store, "--file", str(nt)).returncode == 0
-    local = run_cli("query", "causal-links", "--format", "csv", root=ROOT)
-    remote = run_cli("query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
+    local = run_main("query", "causal-links", "--format", "csv", root=ROOT)
+    remote = run_main("query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert len(local.stdout.splitlines()) == 32  # header + the 31 causal links
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
@@ -160,7 +160,7 @@ def test_query_warns_only_on_the_engine_its_notes_name(store, built, tmp_path):
     assert publish(store, "--file", str(nt)).returncode == 0
     f = tmp_path / "noted.rq"
     f.write_text(NOTED)
-    proc = run_cli("query", "--file", str(f), "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
+    proc = run_main("query", "--file", str(f), "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "(7 rows)"
     warning = ("axiskg: warning: query 'noted' is known to answer differently on virtuoso (the endpoint is "
@@ -177,8 +177,8 @@ def test_construct_on_the_store(store, built, tmp_path):
     assert publish(store, "--file", str(nt)).returncode == 0
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
-    local = run_cli("query", "--file", str(f), "--format", "ntriples", root=ROOT)
-    remote = run_cli("query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH,
+    local = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    remote = run_main("query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH,
                      root=ROOT)
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout and len(local.stdout.splitlines()) == 14

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, run_main
 
 from axiskg.commands.validate import use_color
 from axiskg.reporting import format_text
@@ -19,7 +19,7 @@ ID = "https://w3id.org/axiskg/id/"
 
 def validate(project, *args, cwd=None):
     """Run from outside the repository, so that file names in reports are absolute."""
-    return run_cli("validate", *args, root=project, cwd=cwd or project.parent)
+    return run_main("validate", *args, root=project, cwd=cwd or project.parent)
 
 
 def test_text_grouped_by_file_and_focus(project, tmp_path):
@@ -133,6 +133,7 @@ def test_inference(tmp_path, inference, expected):
     )
     data = tmp_path / "d.nt"
     data.write_text("<urn:a> <urn:p> <urn:b> .\n")
+    # a process of its own: owlrl changes rdflib's handling of literals for the rest of the process
     proc = run_cli("validate", "--inference", inference, "-o", "json", str(data), root=root)
     assert json.loads(proc.stdout)["counts"]["violation"] == expected, proc.stderr
     assert proc.returncode == (1 if expected else 0)
@@ -162,6 +163,6 @@ def test_project_conforms_under_owl_rl_inference():
     """OWL RL entailment types every component with its superclass too; the unique-ordinal
     constraint compares components by their specific kind, so the project still conforms."""
     root = Path(__file__).resolve().parents[1]
-    proc = run_cli("validate", "--inference", "owlrl", root=root)
+    proc = run_cli("validate", "--inference", "owlrl", root=root)  # owlrl: see test_inference
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert proc.stdout.endswith("Violations: 0\nWarnings: 0\nInfos: 0\nConforms: yes\n")
