@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from axiskg import loading, serialize  # noqa: E402
+from axiskg import atomic, loading  # noqa: E402
 from axiskg.textspans import Span, read_text, select, sentences  # noqa: E402
 from axiskg.verify import project_report_text  # noqa: E402
 
@@ -167,8 +167,8 @@ def main(argv: list[str]) -> int:
     found, components = layout(text)
     texts = text_ttl(found, components)
     evidence = evidence_ttl(text, found, components)
-    serialize.atomic_write(HERE / "text.ttl", texts.encode("utf-8"))
-    serialize.atomic_write(HERE / "evidence.ttl", evidence.encode("utf-8"))
+    atomic.atomic_write(HERE / "text.ttl", texts.encode("utf-8"))
+    atomic.atomic_write(HERE / "evidence.ttl", evidence.encode("utf-8"))
     print(f"{len(found)} sentences -> text.ttl; evidence.ttl written")
     return 0
 
