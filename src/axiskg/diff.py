@@ -281,7 +281,7 @@ def load_version(path: Path | str) -> rdflib.Graph:
                                "(AXISKG_DIFF_MAX_TRIPLES)")
     for problem in loading.literal_problems(store, root):
         print(f"axiskg: warning: {problem}", file=sys.stderr)
-    return loading.to_rdflib(store)
+    return loading.to_rdflib(store, as_written=True)
 
 
 def checkout(root: Path, rev: str, into: Path) -> Path:

@@ -645,7 +645,7 @@ class _Describe:
         self.store = store
         self.shapes = shapes
         self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
-        self.convert = loading.TermConverter()
+        self.convert = loading.TermConverter(store)  # literals as written
         self._cache: dict = {}
 
     def node(self, term) -> str:
@@ -736,7 +736,7 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate=None, progress:
 
         sub = _subgraph(shapes, fallback)
         data = loading.to_rdflib(store)
-        fb = pyshacl_validate(data, sub, None, "none", locate=locate)
+        fb = pyshacl_validate(data, sub, None, "none", locate=locate, written=loading.written_term(store))
         results += fb.results
     results.sort(key=Result.sort_key)
     graph = report_graph_of(results, shapes, lambda node: _edges(store, describe.convert, node))
