@@ -312,6 +312,28 @@ def expand_path(path: Path) -> list[Path]:
     return [path]
 
 
+def count_triples(files: Iterable[Path], limit: int, format: str | None = None) -> int:
+    """How many statements ``files`` hold, counted by parsing without storing and stopping
+    once past ``limit`` (so a huge input is refused in time and memory bounded by the limit);
+    a file that does not parse stops the count there (loading it names the problem)."""
+    import itertools
+
+    total = 0
+    for path in files:
+        try:
+            data = read_rdf_bytes(path)
+            fmt = resolve_format(path, format)
+            if fmt == ox.RdfFormat.RDF_XML:
+                check_xml_safety(path, data)
+            total += sum(1 for _ in itertools.islice(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()),
+                                                     limit + 1 - total))
+        except (SyntaxError, ValueError, MemoryError):
+            continue
+        if total > limit:
+            break
+    return total
+
+
 # --------------------------------------------------------------------------- stores
 
 
@@ -683,8 +705,9 @@ def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = Fals
 
 def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -> list[BadLiteral]:
     """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``, ``"300"^^xsd:byte``)
-    as written, as rdflib reads the XSD datatypes, and with ``xml=True`` literals holding
-    characters XML 1.0 cannot carry (U+0000 ...), each with its triple and the file and line
+    as written, as rdflib reads the XSD datatypes, and with ``xml=True`` (for the OWL tools)
+    literals holding characters XML 1.0 cannot carry (U+0000 ...) or longer than
+    ``AXISKG_REASON_MAX_LITERAL_MB`` (1 MiB), each with its triple and the file and line
     where it is written, where they can be found (``root``: the project whose data graphs to
     look in), sorted by file and line."""
     # the candidates are found inside pyoxigraph: typed XSD literals (not xsd:string), and
@@ -692,7 +715,10 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -
     typed = (f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") '
              f'&& DATATYPE(?o) != <{XSD}string>')
     control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
-    condition = f"({typed}) || ({control})" if xml else typed
+    import os
+
+    longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
+    condition = f"({typed}) || ({control}) || STRLEN(STR(?o)) > {longest}" if xml else typed
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
     from axiskg.querying import solutions
 
@@ -702,6 +728,9 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -
             bad = _NOT_XML.search(literal.value)
             if bad:
                 problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
+            elif len(literal.value) > longest:  # HermiT's time grows fast with it: 4 s at 1 MiB, 28 s at 4 MiB
+                problem = (f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
+                           "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)")
         return problem
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
