@@ -11,8 +11,8 @@ blank-node trees (every blank node has at most one incoming triple, no cycles: a
 labels from a hash of their content and owner, computed without recursion in linear time (a
 2,000-deep chain takes milliseconds, where full canonicalisation took 47 s); other blank nodes
 go through :func:`rdflib.compare.to_canonical_graph`, at most :data:`MAX_CANONICAL_BNODES` of
-them. Inputs over :data:`MAX_TRIPLES` triples are refused (rdflib holds about 1.3 KB per
-triple). Ill-typed literals are noted on stderr, never as a traceback. Text and Markdown output.
+them. Inputs over :data:`MAX_TRIPLES` triples are refused, counted before anything is stored
+(rdflib holds about 1.3 KB per triple; measured in docs/validation.md). Ill-typed literals are noted on stderr, never as a traceback. Text and Markdown output.
 """
 
 from __future__ import annotations
