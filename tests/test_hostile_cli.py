@@ -215,6 +215,15 @@ def test_nul_character_in_reason_is_a_data_problem(project, tmp_path):
     assert f"{path}:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
 
 
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_nul_character_stops_the_build_before_it_writes_ill_formed_rdf_xml(project, command):
+    """U+0000 cannot be in XML: the build wrote an RDF/XML file no XML parser reads, and exited 0."""
+    (project / "data" / "nul.nt").write_text('<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .\n')
+    proc = cli(command, "--out", str(project / "out"), root=project)
+    assert proc.returncode == 2 and not (project / "out").exists()
+    assert "data/nul.nt:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
+
+
 def test_ill_typed_literals_in_diff_are_noted_not_a_traceback(project, ill_typed, tmp_path):
     other = tmp_path / "other.ttl"
     other.write_text(ILL_TYPED.replace('"abc"', '"12"'))

@@ -664,12 +664,13 @@ def _find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
     return (files[0] if len(files) == 1 else None), None
 
 
-def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -> None:
+def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
+                        longest: int | None = None) -> None:
     """Raise the last of :func:`literal_problems` (exit 2), the others printed on stderr first:
     for commands that cannot continue on them (build, reason)."""
     import sys
 
-    problems = literal_problems(store, root, xml)
+    problems = literal_problems(store, root, xml, longest)
     if problems:
         for problem in problems[:-1]:
             print(f"axiskg: error: {problem}", file=sys.stderr)
@@ -697,17 +698,19 @@ class BadLiteral:
         return InputError(self.path, self.problem, self.line)
 
 
-def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False) -> list[InputError]:
+def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False,
+                     longest: int | None = None) -> list[InputError]:
     """:func:`bad_literals` as errors naming file and line, one per literal and file."""
-    errors = {(b.path, b.line, b.problem): b.error() for b in bad_literals(store, root, xml)}
+    errors = {(b.path, b.line, b.problem): b.error() for b in bad_literals(store, root, xml, longest)}
     return [errors[key] for key in sorted(errors, key=lambda k: (k[0], k[1] or 0, k[2]))]
 
 
-def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -> list[BadLiteral]:
+def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
+                 longest: int | None = None) -> list[BadLiteral]:
     """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``, ``"300"^^xsd:byte``)
-    as written, as rdflib reads the XSD datatypes, and with ``xml=True`` (for the OWL tools)
-    literals holding characters XML 1.0 cannot carry (U+0000 ...) or longer than
-    ``AXISKG_REASON_MAX_LITERAL_MB`` (1 MiB), each with its triple and the file and line
+    as written, as rdflib reads the XSD datatypes, with ``xml=True`` literals holding characters
+    XML 1.0 cannot carry (U+0000 ...), and with ``longest`` literals longer than that (the OWL
+    reasoner's limit), each with its triple and the file and line
     where it is written, where they can be found (``root``: the project whose data graphs to
     look in), sorted by file and line."""
     # the candidates are found inside pyoxigraph: typed XSD literals (not xsd:string), and
@@ -715,22 +718,20 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -
     typed = (f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") '
              f'&& DATATYPE(?o) != <{XSD}string>')
     control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
-    import os
-
-    longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
-    condition = f"({typed}) || ({control}) || STRLEN(STR(?o)) > {longest}" if xml else typed
+    condition = f"({typed}) || ({control})" if xml else typed
+    if longest is not None:
+        condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
     from axiskg.querying import solutions
 
     def problem_of(literal: ox.Literal) -> str | None:
         problem = _lexical_problem(literal)
-        if problem is None and xml:
-            bad = _NOT_XML.search(literal.value)
-            if bad:
-                problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
-            elif len(literal.value) > longest:  # HermiT's time grows fast with it: 4 s at 1 MiB, 28 s at 4 MiB
-                problem = (f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
-                           "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)")
+        bad = _NOT_XML.search(literal.value) if problem is None and xml else None
+        if bad:
+            problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
+        elif problem is None and longest is not None and len(literal.value) > longest:
+            problem = (f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
+                       "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)")
         return problem
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
