@@ -281,6 +281,31 @@ def test_deeply_nested_query_file_is_refused_before_parsing(project, tmp_path):
     assert proc.returncode == 2 and "nests brackets 100000 deep; at most 100" in proc.stderr
 
 
+def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
+    """The SPARQL safety lexer holds about 180 bytes per character: a 50 MB query took 8.9 GB."""
+    query = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }\n')
+    started = time.monotonic()
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    assert proc.returncode == 2 and time.monotonic() - started < 30
+    assert "q.rq: refused: a query of 52,428,828 characters, over the 1,048,576 allowed (AXISKG_MAX_QUERY_KB)" in proc.stderr
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 << 19  # KiB: < 1.5 GB
+    small = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * 3000 + '" }\n')
+    assert cli("query", "--file", str(small), root=project).returncode == 0
+    proc = cli("query", "--file", str(small), root=project, env={"AXISKG_MAX_QUERY_KB": "2"})
+    assert proc.returncode == 2 and "over the 2,048 allowed" in proc.stderr
+
+
+def test_a_shape_with_a_10_mb_query_is_refused_before_the_lexer(project, tmp_path):
+    shapes = tmp_path / "big.ttl"
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; '
+                      'sh:targetNode <http://e/x> ;\n  sh:sparql [ sh:message "x" ; sh:select """SELECT $this WHERE '
+                      '{ $this ?p "' + "x" * (10 << 20) + '" }""" ] .\n')
+    started = time.monotonic()
+    proc = cli("validate", "--shapes", str(shapes), root=project, timeout=60)
+    assert proc.returncode == 2 and time.monotonic() - started < 30  # (it took 7 s, 1.8 GB, exit 1)
+    assert "refused: a query of 10,485," in proc.stderr and "over the 1,048,576 allowed" in proc.stderr
+
+
 def test_query_file_lexer_bypass_never_connects(project, tmp_path, listener):
     query = _query(tmp_path, LEXER_BYPASS.format(port=listener.port))
     before = listener.connections
