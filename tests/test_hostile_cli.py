@@ -77,6 +77,20 @@ def test_a_symlink_to_dev_zero_is_refused(project, tmp_path, command):
     assert proc.returncode == 2 and f"{link.name}: refused: a device, not a regular file" in proc.stderr
 
 
+@pytest.mark.parametrize("command, message", [
+    (["validate", "{d}"], "directory contains no RDF files"), (["validate", "--shapes", "{d}"], "directory contains no RDF files"),
+    (["reason", "{d}"], "directory contains no RDF files"), (["check", "{d}"], "directory contains no RDF files"),
+    (["diff", "{d}", "{d}"], "directory contains no RDF files"), (["verify", "{d}"], "directory contains no RDF files"),
+    (["query", "--file", "{d}"], "is a directory"), (["check", "--profile", "{d}"], "is a directory"),
+    (["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{d}"], "is a directory"),
+])
+def test_a_directory_where_a_file_is_expected_is_named(project, tmp_path, command, message):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    proc = cli(*[a.format(d=folder) for a in command], root=project, timeout=60)
+    assert proc.returncode == 2 and f"folder: {message}" in proc.stderr
+
+
 def test_a_fifo_as_check_profile_is_refused(project, fifo):
     proc = cli("check", "--profile", str(fifo), root=project, timeout=60)
     assert proc.returncode == 2 and "input.ttl: refused: a FIFO, not a regular file" in proc.stderr

@@ -138,6 +138,8 @@ def load_file(
     format: str | ox.RdfFormat | None = None,
 ) -> None:
     """Parse one file into ``store``; triples go to named graph ``graph`` (quads keep theirs)."""
+    if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
+        raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
     # (a tenth of the parse time) only to name the bad byte's place when the parse fails
