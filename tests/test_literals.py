@@ -77,6 +77,14 @@ def test_a_turtle_file_with_no_typed_literal_nor_bare_number_is_bulk_loaded(tmp_
     assert {str(o) for _, _, o in loading.to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {"01", "1.50"}
 
 
+def test_the_record_is_kept_for_a_bounded_number_of_stores(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
+    stores = [loading.load_files([path]) for _ in range(literals._KEPT + 3)]
+    assert len(literals._TABLES) == literals._KEPT
+    assert literals.table(stores[0]) is None and literals.table(stores[-1]) is not None
+
+
 def test_a_stored_literal_is_given_as_written_only_when_one_form_became_it(tmp_path):
     path = tmp_path / "d.ttl"
     path.write_text(REWRITTEN)

@@ -44,8 +44,10 @@ class AsWritten:
 
 
 #: per store (by id, with the store kept alive beside it: pyoxigraph stores take no weak
-#: references); only stores with rewritten literals are here
+#: references, nor attributes); only stores with rewritten literals, and only the
+#: :data:`_KEPT` most recent (a process loading stores over and over keeps a bounded number)
 _TABLES: dict[int, tuple[ox.Store, AsWritten]] = {}
+_KEPT = 16
 
 
 def table(store: ox.Store) -> AsWritten | None:
@@ -111,6 +113,8 @@ class Recorder:
         entry = _TABLES.get(id(self.store))
         if entry is None or entry[0] is not self.store:
             entry = _TABLES[id(self.store)] = (self.store, AsWritten())
+            while len(_TABLES) > _KEPT:  # the oldest goes (dicts keep insertion order)
+                del _TABLES[next(iter(_TABLES))]
         record = entry[1]
         record.resolved.clear()
         for key, written in self.changed.items():
