@@ -65,12 +65,35 @@ def test_a_fifo_in_the_project_data_is_refused(project):
     assert not (project / "dist").exists()
 
 
-def test_a_symlink_to_dev_zero_is_refused(project, tmp_path):
+@pytest.mark.parametrize("command", [
+    ["validate", "{f}"], ["validate", "--shapes", "{f}"], ["query", "--file", "{f}"], ["reason", "{f}"],
+    ["check", "{f}"], ["check", "--profile", "{f}"], ["diff", "{f}", "{f}"], ["verify", "{f}"],
+    ["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{f}"],
+])
+def test_a_symlink_to_dev_zero_is_refused(project, tmp_path, command):
     link = tmp_path / "zero.ttl"
     link.symlink_to("/dev/zero")
-    for args in (["validate", str(link)], ["query", "--file", str(link)]):
-        proc = cli(*args, root=project, timeout=60)
-        assert proc.returncode == 2 and "refused: a device, not a regular file" in proc.stderr
+    proc = cli(*[a.format(f=link) for a in command], root=project, timeout=60)
+    assert proc.returncode == 2 and f"{link.name}: refused: a device, not a regular file" in proc.stderr
+
+
+@pytest.mark.parametrize("command, message", [
+    (["validate", "{d}"], "directory contains no RDF files"), (["validate", "--shapes", "{d}"], "directory contains no RDF files"),
+    (["reason", "{d}"], "directory contains no RDF files"), (["check", "{d}"], "directory contains no RDF files"),
+    (["diff", "{d}", "{d}"], "directory contains no RDF files"), (["verify", "{d}"], "directory contains no RDF files"),
+    (["query", "--file", "{d}"], "is a directory"), (["check", "--profile", "{d}"], "is a directory"),
+    (["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{d}"], "is a directory"),
+])
+def test_a_directory_where_a_file_is_expected_is_named(project, tmp_path, command, message):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    proc = cli(*[a.format(d=folder) for a in command], root=project, timeout=60)
+    assert proc.returncode == 2 and f"folder: {message}" in proc.stderr
+
+
+def test_a_fifo_as_check_profile_is_refused(project, fifo):
+    proc = cli("check", "--profile", str(fifo), root=project, timeout=60)
+    assert proc.returncode == 2 and "input.ttl: refused: a FIFO, not a regular file" in proc.stderr
 
 
 def test_input_size_cap_is_configurable(project, tmp_path):
@@ -118,16 +141,47 @@ def test_entity_bomb_behind_a_decoy_doctype_is_refused(project, tmp_path, hide):
 # --------------------------------------------------------------------------- N-Triples
 
 
-def test_a_single_huge_ntriples_line_loads_in_linear_time(project, tmp_path):
-    path = tmp_path / "long.nt"
-    value = "x" * (20 << 20)  # over pyoxigraph's 16 MiB token cap
-    path.write_text(f'<http://e/s> <http://e/p> "{value}" .\n<http://e/s> <http://e/q> "short\\n" .\n')
+@pytest.fixture(scope="module")
+def huge_lines(tmp_path_factory):
+    """Two N-Triples files, each with a single 50 MB line (#14's case, full scale)."""
+    folder = tmp_path_factory.mktemp("huge")
+    out = []
+    for name, char in (("long.nt", "x"), ("other.nt", "y")):
+        path = folder / name
+        path.write_text(f'<http://e/s> <http://e/p> "{char * (50 << 20)}" .\n<http://e/s> <http://e/q> "short\\n" .\n')
+        out.append(path)
+    return out
+
+
+# (command, the 50 MB file copied into the project's data/, exit code, what it must say)
+HUGE_LINE_CASES = {
+    "validate": (["validate", "{f}"], False, 0, "stdout", "Conforms: yes\n"),
+    "validate-project": (["validate"], True, 0, "stdout", "Conforms: yes\n"),
+    "diff": (["diff", "{f}", "{g}"], False, 1, "stdout", '    + <http://e/p> "yyyyyyyy'),
+    "query": (["query", "--file", "{q}"], True, 0, "stdout", "52428800"),
+    "build": (["build"], True, 2, "stderr", "cannot continue: Reached the buffer maximal size of 16777216 (a single value "
+              "over 16 MiB, which pyoxigraph cannot write"),
+    "reason": (["reason"], True, 2, "stderr", "data/long.nt:1: literal of 52,428,800 characters: over the 1,048,576 "
+               "that the OWL reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HUGE_LINE_CASES))
+def test_a_single_50_mb_ntriples_line(project, tmp_path, huge_lines, case):
+    """Loaded in linear time (pyoxigraph refuses tokens over 16 MiB; the long line is parsed
+    another way), or refused with a message where a command cannot go on; never a traceback."""
+    args, in_project, code, stream, text = HUGE_LINE_CASES[case]
+    f, g = huge_lines
+    if in_project:
+        (project / "data" / "long.nt").symlink_to(f)
+    q = _query(tmp_path, "SELECT (STRLEN(?o) AS ?n) WHERE { <http://e/s> <http://e/p> ?o }")
     started = time.monotonic()
-    proc = cli("query", "--file", str(_query(tmp_path, "SELECT (STRLEN(?o) AS ?n) WHERE { ?s ?p ?o } ORDER BY ?n")),
-               root=project, timeout=120)
-    assert proc.returncode == 0
-    proc = cli("validate", str(path), root=project, timeout=120)
-    assert proc.returncode == 0 and time.monotonic() - started < 90
+    proc = cli(*[a.format(f=f, g=g, q=q) for a in args], root=project, timeout=120)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == code, proc.stderr[-2000:]
+    assert text in getattr(proc, stream)
+    assert not (project / "dist").exists() or not any((project / "dist").iterdir())
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 << 19  # KiB: < 1.5 GB
 
 
 def _query(folder: Path, text: str) -> Path:
@@ -149,8 +203,9 @@ def ill_typed(tmp_path) -> Path:
 def test_ill_typed_literals_in_validate_are_findings(project, ill_typed):
     proc = cli("validate", str(ill_typed), root=project)
     assert proc.returncode == 1
-    assert f"{ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer" in proc.stderr
-    assert f"{ill_typed}:3: ill-typed literal: '2024-13-45' is not a valid xsd:date" in proc.stderr
+    assert f"message {ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer\n" in proc.stdout
+    assert f"message {ill_typed}:3: ill-typed literal: '2024-13-45' is not a valid xsd:date\n" in proc.stdout
+    assert proc.stdout.endswith("Violations: 2\nWarnings: 0\nInfos: 0\nConforms: no\n")
 
 
 def test_ill_typed_literals_stop_the_build(project):
@@ -172,6 +227,15 @@ def test_nul_character_in_reason_is_a_data_problem(project, tmp_path):
     proc = cli("reason", str(path), root=project)
     assert proc.returncode == 2
     assert f"{path}:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_nul_character_stops_the_build_before_it_writes_ill_formed_rdf_xml(project, command):
+    """U+0000 cannot be in XML: the build wrote an RDF/XML file no XML parser reads, and exited 0."""
+    (project / "data" / "nul.nt").write_text('<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .\n')
+    proc = cli(command, "--out", str(project / "out"), root=project)
+    assert proc.returncode == 2 and not (project / "out").exists()
+    assert "data/nul.nt:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
 
 
 def test_ill_typed_literals_in_diff_are_noted_not_a_traceback(project, ill_typed, tmp_path):
@@ -202,12 +266,24 @@ def test_diff_of_a_deep_blank_node_chain_is_linear(tmp_path):
     assert '/…] <http://e/p> "b"' in proc.stdout
 
 
+def test_diff_refuses_a_two_million_item_list_in_seconds(tmp_path):
+    """#14's case at full scale: 2,000,000 items (4,000,001 triples); counted without being
+    stored, refused past AXISKG_DIFF_MAX_TRIPLES (100,000) (it took >90 s and 4 GB)."""
+    path = tmp_path / "list.ttl"
+    path.write_text("<http://e/s> <http://e/p> ( " + " ".join(f'"{i}"' for i in range(2_000_000)) + " ) .\n")
+    started = time.monotonic()
+    proc = cli("diff", str(path), str(path), timeout=120)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 2 and "list.ttl: over 100000 triples: more than diff compares" in proc.stderr
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 << 19  # KiB: < 1.5 GB
+
+
 def test_diff_refuses_more_triples_than_its_limit(tmp_path):
     items = " ".join(f'"{i}"' for i in range(3000))
     path = tmp_path / "list.ttl"
     path.write_text(f"<http://e/s> <http://e/p> ( {items} ) .\n")  # 6,001 triples
     proc = cli("diff", str(path), str(path), env={"AXISKG_DIFF_MAX_TRIPLES": "5000"}, timeout=60)
-    assert proc.returncode == 2 and "6001 triples: over the 5000 that diff compares" in proc.stderr
+    assert proc.returncode == 2 and "list.ttl: over 5000 triples: more than diff compares" in proc.stderr
 
 
 # --------------------------------------------------------------------------- queries
@@ -217,6 +293,31 @@ def test_deeply_nested_query_file_is_refused_before_parsing(project, tmp_path):
     query = _query(tmp_path, "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000)
     proc = cli("query", "--file", str(query), root=project, timeout=60)
     assert proc.returncode == 2 and "nests brackets 100000 deep; at most 100" in proc.stderr
+
+
+def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
+    """The SPARQL safety lexer holds about 180 bytes per character: a 50 MB query took 8.9 GB."""
+    query = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }\n')
+    started = time.monotonic()
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    assert proc.returncode == 2 and time.monotonic() - started < 30
+    assert "q.rq: refused: a query of 52,428,828 characters, over the 1,048,576 allowed (AXISKG_MAX_QUERY_KB)" in proc.stderr
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 << 19  # KiB: < 1.5 GB
+    small = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * 3000 + '" }\n')
+    assert cli("query", "--file", str(small), root=project).returncode == 0
+    proc = cli("query", "--file", str(small), root=project, env={"AXISKG_MAX_QUERY_KB": "2"})
+    assert proc.returncode == 2 and "over the 2,048 allowed" in proc.stderr
+
+
+def test_a_shape_with_a_10_mb_query_is_refused_before_the_lexer(project, tmp_path):
+    shapes = tmp_path / "big.ttl"
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; '
+                      'sh:targetNode <http://e/x> ;\n  sh:sparql [ sh:message "x" ; sh:select """SELECT $this WHERE '
+                      '{ $this ?p "' + "x" * (10 << 20) + '" }""" ] .\n')
+    started = time.monotonic()
+    proc = cli("validate", "--shapes", str(shapes), root=project, timeout=60)
+    assert proc.returncode == 2 and time.monotonic() - started < 30  # (it took 7 s, 1.8 GB, exit 1)
+    assert "refused: a query of 10,485," in proc.stderr and "over the 1,048,576 allowed" in proc.stderr
 
 
 def test_query_file_lexer_bypass_never_connects(project, tmp_path, listener):

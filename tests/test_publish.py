@@ -68,6 +68,13 @@ def test_explicit_urls_win_and_bad_urls_are_refused():
         derive_endpoints("http://h/query", gsp="file:/x")
 
 
+def test_literals_are_published_as_written(tmp_path):
+    path = tmp_path / "d.nt"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    path.write_text(f'<http://e/a> <http://e/n> "05"^^<{xsd}int> .\n<http://e/a> <http://e/n> "5"^^<{xsd}integer> .\n')
+    assert [str(t.object) for t in read_triples(path)] == [f'"05"^^<{xsd}int>', f'"5"^^<{xsd}integer>']
+
+
 def test_chunks_never_split_blank_node_groups(nt_file):
     triples = read_triples(nt_file)
     assert len(triples) == 8

@@ -67,9 +67,10 @@ def test_json_output_schema(project):
     assert (doc["conforms"], doc["failOn"], doc["failed"]) == (False, "violation", True)
     assert doc["counts"] == {"violation": 2, "warning": 1, "info": 0}
     first = doc["results"][0]
-    assert sorted(first) == sorted(["severity", "source", "focusNode", "resultPath", "value", "message",
+    assert sorted(first) == sorted(["severity", "source", "line", "focusNode", "resultPath", "value", "message",
                                     "sourceConstraintComponent", "sourceShape"])
     assert first["focusNode"] == ID + "actor/nolabel" and first["source"] == str(VIOLATING)
+    assert first["line"] is None  # (known for ill-typed literals only)
     assert [r["severity"] for r in doc["results"]] == ["Violation", "Violation", "Warning"]
 
 

@@ -7,6 +7,7 @@ error; the project is checked against the real report's text (../shared/seed or 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -100,12 +101,16 @@ def test_a_text_that_is_not_the_recorded_one_is_bad_input(tmp_path):
 
 @pytest.mark.parametrize("source, message", [
     ("{d}/missing.txt", "source text not found"),
-    ("{d}", "cannot read the source text"),
+    ("{d}", "is a directory"),
     ("{d}/latin1.txt", "not UTF-8"),
+    ("{d}/fifo.txt", "refused: a FIFO, not a regular file"),  # (read, it hung: #14)
+    ("{d}/zero.txt", "refused: a device, not a regular file"),  # (read, it never ended)
 ])
 def test_an_unreadable_text_is_bad_input(tmp_path, source, message):
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
-    done = run_main("verify", str(HERE / "base.ttl"), "--source", f"{FIX_REPORT}={source.format(d=tmp_path)}")
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    done = run_cli("verify", str(HERE / "base.ttl"), "--source", f"{FIX_REPORT}={source.format(d=tmp_path)}")
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 
 

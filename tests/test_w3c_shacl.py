@@ -26,14 +26,7 @@ SUITE = Path(os.environ.get("AXISKG_SHACL_TESTS") or ROOT / ".." / "shared" / "w
 EARL_FILE = ROOT / "benchmarks" / "results" / "earl.ttl"
 
 #: the suite's tests the default engine does not pass, and why (each is a strict xfail)
-KNOWN_FAILURES = {
-    "core/property/datatype-ill-formed": (
-        "pyoxigraph's store canonicalises typed literals when it stores them: the data's ill-formed "
-        '"300"^^xsd:byte is stored (and so reported as sh:value) as "300"^^xsd:integer; the violation '
-        "itself is found. Measured with pyoxigraph 0.5.13 (\"01\"^^xsd:integer is stored as \"1\", "
-        '"1"^^xsd:boolean as "true"); shapes are read without a store, so only data values are affected.'
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _missing() -> str:

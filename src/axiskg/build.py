@@ -56,7 +56,8 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
 
     root = Path(root) if root is not None else paths.project_root()
     store = loading.load_store(root, progress=progress)
-    loading.refuse_bad_literals(store, root)  # ill-typed literals: exit 2, nothing written
+    # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
+    loading.refuse_bad_literals(store, root, xml=True)
     add_inferred(store)
     stamp_version(store, version or __version__)
     return store

@@ -79,12 +79,12 @@ def load_profile(path: Path | str | None = None) -> dict[str, str]:
     if path is None:
         text, where = (_rules_dir() / "profile.tsv").read_text(encoding="utf-8"), "profile.tsv"
     else:
+        from axiskg.inputs import read_input
+
         path = Path(path)
-        try:
-            text, where = path.read_text(encoding="utf-8"), str(path)
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        try:  # a regular file only (a FIFO would hang, /dev/zero never end)
+            text, where = read_input(path).decode("utf-8"), str(path)
+        except UnicodeDecodeError as exc:
             raise InputError(path, f"cannot read: {exc}") from None
     known = available_rules()
     profile: dict[str, str] = {}

@@ -107,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"axiskg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except MemoryError as exc:  # pyoxigraph's writers refuse any value over 16 MiB (a 50 MB literal)
+        print(f"axiskg: error: cannot continue: {exc or 'out of memory'} (a single value over 16 MiB, "
+              "which pyoxigraph cannot write, or too little memory)", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("axiskg: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -11,8 +11,8 @@ blank-node trees (every blank node has at most one incoming triple, no cycles: a
 labels from a hash of their content and owner, computed without recursion in linear time (a
 2,000-deep chain takes milliseconds, where full canonicalisation took 47 s); other blank nodes
 go through :func:`rdflib.compare.to_canonical_graph`, at most :data:`MAX_CANONICAL_BNODES` of
-them. Inputs over :data:`MAX_TRIPLES` triples are refused (rdflib holds about 1.3 KB per
-triple). Ill-typed literals are noted on stderr, never as a traceback. Text and Markdown output.
+them. Inputs over :data:`MAX_TRIPLES` triples are refused, counted before anything is stored
+(rdflib holds about 1.3 KB per triple; measured in docs/validation.md). Ill-typed literals are noted on stderr, never as a traceback. Text and Markdown output.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from axiskg.vocab import PREFIXES
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
 FORMATS = ("text", "markdown")
 #: the most triples in one version (``AXISKG_DIFF_MAX_TRIPLES`` to change)
-MAX_TRIPLES = int(os.environ.get("AXISKG_DIFF_MAX_TRIPLES", "1000000"))
+MAX_TRIPLES = int(os.environ.get("AXISKG_DIFF_MAX_TRIPLES", "100000"))
 #: the most blank nodes outside trees (shared or in cycles) that full canonicalisation may take
 MAX_CANONICAL_BNODES = 2_000
 #: blank-node paths are shown up to this many steps, then "/…"
@@ -271,17 +271,21 @@ def load_version(path: Path | str) -> rdflib.Graph:
     refused beyond :data:`MAX_TRIPLES`; ill-typed literals are noted on stderr."""
     import sys
 
+    from axiskg import paths
+
     path = Path(path)
-    if path.is_dir() and (path / "ontology").is_dir():
+    project = path.is_dir() and (path / "ontology").is_dir()
+    files = paths.ontology_files(path) + paths.data_files(path) if project else loading.expand_path(path)
+    # counted before anything is stored: a 2M-item list is refused in seconds, not after 4 GB
+    if loading.count_triples(files, MAX_TRIPLES) > MAX_TRIPLES:
+        raise InputError(path, f"over {MAX_TRIPLES} triples: more than diff compares (AXISKG_DIFF_MAX_TRIPLES)")
+    if project:
         store, root = loading.load_store(path), path
     else:
         store, root = loading.load_files([path]), None
-    if len(store) > MAX_TRIPLES:
-        raise InputError(path, f"{len(store)} triples: over the {MAX_TRIPLES} that diff compares "
-                               "(AXISKG_DIFF_MAX_TRIPLES)")
     for problem in loading.literal_problems(store, root):
         print(f"axiskg: warning: {problem}", file=sys.stderr)
-    return loading.to_rdflib(store)
+    return loading.to_rdflib(store, as_written=True)
 
 
 def checkout(root: Path, rev: str, into: Path) -> Path:

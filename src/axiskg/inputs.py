@@ -60,3 +60,23 @@ def read_input(path: Path) -> bytes:
     if len(data) > limit:
         raise InputError(path, f"refused: over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
     return data
+
+
+#: the longest SPARQL query text (a query file, a shape's sh:select) the safety lexer is given, in
+#: KiB; ``AXISKG_MAX_QUERY_KB`` to change it. The lexer holds about 180 bytes per character
+#: (a 5 MB query: 900 MB; a 50 MB one: 8.9 GB, measured), so longer queries are refused first.
+DEFAULT_MAX_QUERY_KB = 1024
+
+
+def refuse_long_query(text: str, where, line: int | None = None) -> None:
+    """InputError (exit 2) when the SPARQL ``text`` is over ``AXISKG_MAX_QUERY_KB``."""
+    import os
+
+    raw = os.environ.get("AXISKG_MAX_QUERY_KB", "").strip()
+    try:
+        limit = int(float(raw) * 1024) if raw else DEFAULT_MAX_QUERY_KB * 1024
+    except ValueError:
+        raise InputError(None, f"AXISKG_MAX_QUERY_KB={raw!r}: not a number of KiB") from None
+    if len(text) > limit:
+        raise InputError(where, f"refused: a query of {len(text):,} characters, over the {limit:,} allowed "
+                         "(AXISKG_MAX_QUERY_KB)", line)

@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import XSD
 
-from axiskg import paths, rdf_formats
+from axiskg import literals, paths, rdf_formats
 from axiskg.errors import InputError
 from axiskg.inputs import read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
@@ -137,19 +138,16 @@ def load_file(
     format: str | ox.RdfFormat | None = None,
 ) -> None:
     """Parse one file into ``store``; triples go to named graph ``graph`` (quads keep theirs)."""
+    if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
+        raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
     # (a tenth of the parse time) only to name the bad byte's place when the parse fails
     data = read_rdf_bytes(path)
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml_safety(path, data)
-    try:
-        store.load(
-            data,
-            format=fmt,
-            base_iri=path.resolve().as_uri(),
-            to_graph=ox.NamedNode(graph),
-        )
+    try:  # literals the store rewrites are recorded as written (axiskg.literals)
+        literals.load(store, data, fmt, path.resolve().as_uri(), graph)
     except SyntaxError as exc:
         check_utf8_text(path, data)
         raise InputError(path, _syntax_problem(exc), exc.lineno, exc.offset) from None
@@ -203,6 +201,7 @@ def _load_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, gra
 
     prefix = "f" + uuid.uuid4().hex[:12]
     target = ox.NamedNode(graph)
+    recorder = literals.Recorder(store, graph)
 
     def node(iri, bnode):
         return ox.NamedNode(iri.decode()) if iri is not None else ox.BlankNode(prefix + bnode.decode())
@@ -216,7 +215,7 @@ def _load_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, gra
         try:
             for q in ox.parse(b"\n".join(batch), format=fmt):
                 name = target if isinstance(q.graph_name, ox.DefaultGraph) else own(q.graph_name)
-                store.add(ox.Quad(own(q.subject), q.predicate, own(q.object), name))
+                store.add(recorder.quad(ox.Quad(own(q.subject), q.predicate, own(q.object), name)))
         except SyntaxError as exc:
             raise InputError(path, _syntax_problem(exc), first_line + (exc.lineno or 1) - 1) from None
         batch.clear()
@@ -260,8 +259,9 @@ def _load_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, gra
                 raise ValueError("a graph name in N-Triples")
         except ValueError as exc:
             raise InputError(path, f"bad term: {exc}", line_no) from None
-        store.add(ox.Quad(subject, predicate, obj, name))
+        store.add(recorder.quad(ox.Quad(subject, predicate, obj, name)))
     flush(batch, start)
+    recorder.close()
 
 
 #: formats whose rdflib parsers are pure (no network access), used for tokens over 16 MiB
@@ -299,6 +299,28 @@ def expand_path(path: Path) -> list[Path]:
     if not path.exists():
         raise InputError(path, "no such file or directory")
     return [path]
+
+
+def count_triples(files: Iterable[Path], limit: int, format: str | None = None) -> int:
+    """How many statements ``files`` hold, counted by parsing without storing and stopping
+    once past ``limit`` (so a huge input is refused in time and memory bounded by the limit);
+    a file that does not parse stops the count there (loading it names the problem)."""
+    import itertools
+
+    total = 0
+    for path in files:
+        try:
+            data = read_rdf_bytes(path)
+            fmt = resolve_format(path, format)
+            if fmt == ox.RdfFormat.RDF_XML:
+                check_xml_safety(path, data)
+            total += sum(1 for _ in itertools.islice(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()),
+                                                     limit + 1 - total))
+        except (SyntaxError, ValueError, MemoryError):
+            continue
+        if total > limit:
+            break
+    return total
 
 
 # --------------------------------------------------------------------------- stores
@@ -382,12 +404,17 @@ def load_shapes(root: Path | str | None = None) -> rdflib.Graph:
 
 
 class TermConverter:
-    """pyoxigraph terms -> rdflib terms; a blank node keeps one rdflib BNode throughout."""
+    """pyoxigraph terms -> rdflib terms; a blank node keeps one rdflib BNode throughout. With
+    ``store``, a literal the store rewrote is given as written where that is unambiguous
+    (:func:`axiskg.literals.as_written`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: ox.Store | None = None) -> None:
         self._bnodes: dict[str, rdflib.BNode] = {}
+        self._store = store
 
     def __call__(self, term):
+        if self._store is not None:
+            term = literals.as_written(self._store, term)
         if isinstance(term, ox.NamedNode):
             return rdflib.URIRef(term.value)
         if isinstance(term, ox.BlankNode):
@@ -419,8 +446,10 @@ def to_ox(term):
     return ox.Literal(str(term))
 
 
-def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Graph:
-    """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph."""
+def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: bool = False) -> rdflib.Graph:
+    """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph:
+    its literals as the store holds them (what the SPARQL engine sees), or ``as_written``
+    (:mod:`axiskg.literals`)."""
     convert = TermConverter()
     out = rdflib.Graph()
     if graphs is None:
@@ -428,9 +457,20 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None) -> rdflib.Gr
     else:
         quad_sets = [store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs]
     for quads in quad_sets:
-        for q in quads:
-            out.add((convert(q.subject), convert(q.predicate), convert(q.object)))
+        for s, p, o, _ in literals.written_quads(store if as_written else None, quads):
+            out.add((convert(s), convert(p), convert(o)))
     return out
+
+
+def written_term(store: ox.Store):
+    """``written(term) -> term``: an rdflib literal of ``store`` as written, where the store
+    rewrote it and that is unambiguous (:func:`axiskg.literals.as_written`); other terms as they are."""
+    convert = TermConverter(store)
+
+    def written(term):
+        return convert(to_ox(term)) if isinstance(term, rdflib.Literal) else term
+
+    return written
 
 
 def graph_ntriples(store: ox.Store) -> list[bytes]:
@@ -466,10 +506,10 @@ def data_graph(store: ox.Store) -> rdflib.Graph:
     convert = TermConverter()
     out = rdflib.Graph()
     for q in store.quads_for_pattern(None, None, None):
-        graph = q.graph_name
+        s, p, o, graph = q.subject, q.predicate, q.object, q.graph_name
         if isinstance(graph, ox.NamedNode) and graph.value == ONTOLOGY_GRAPH:
             continue
-        out.add((convert(q.subject), convert(q.predicate), convert(q.object)))
+        out.add((convert(s), convert(p), convert(o)))
     return out
 
 
@@ -590,19 +630,14 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _lexical_problem(literal: ox.Literal) -> str | None:
-    from rdflib.term import XSDToPython
-
+    """Why an XSD-typed literal is ill-typed (rdflib's reading of the datatypes, ranges of the
+    integer-derived types included), or ``None``."""
     datatype = literal.datatype.value
-    if not datatype.startswith(str(XSD)):
+    if not datatype.startswith(str(XSD)) or datatype == str(XSD.string):
         return None
-    convert = XSDToPython.get(rdflib.URIRef(datatype))
-    if convert is None:
+    if rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype), normalize=False).ill_typed is not True:
         return None
-    try:
-        convert(literal.value)
-    except Exception:  # noqa: BLE001 - each converter raises its own kind of error
-        return f"ill-typed literal: {literal.value[:60]!r} is not a valid {compact(datatype, brackets=True)}"
-    return None
+    return f"ill-typed literal: {literal.value[:60]!r} is not a valid {compact(datatype, brackets=True)}"
 
 
 def _graph_files(root: Path | None, graph: str) -> list[Path]:
@@ -631,44 +666,93 @@ def _find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
     return (files[0] if len(files) == 1 else None), None
 
 
-def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False) -> None:
+def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
+                        longest: int | None = None) -> None:
     """Raise the last of :func:`literal_problems` (exit 2), the others printed on stderr first:
     for commands that cannot continue on them (build, reason)."""
     import sys
 
-    problems = literal_problems(store, root, xml)
+    problems = literal_problems(store, root, xml, longest)
     if problems:
         for problem in problems[:-1]:
             print(f"axiskg: error: {problem}", file=sys.stderr)
         raise problems[-1]
 
 
-def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False) -> list[InputError]:
-    """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``), as rdflib reads
-    the XSD datatypes, and with ``xml=True`` literals holding characters XML 1.0 cannot carry
-    (U+0000 ...), each as an :class:`InputError` naming its file and line where they can be found
-    (``root``: the project whose data graphs to look in)."""
+@dataclass(frozen=True)
+class BadLiteral:
+    """A literal of the data that is ill-typed (or, for the OWL tools, holds a character XML
+    cannot carry): the triple it is the object of, as written, and where it is written."""
+
+    subject: ox.NamedNode | ox.BlankNode
+    predicate: ox.NamedNode
+    literal: ox.Literal  # as written (see axiskg.literals)
+    graph: str
+    problem: str
+    path: str  # the file (or graph) it is written in
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def error(self) -> InputError:
+        return InputError(self.path, self.problem, self.line)
+
+
+def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False,
+                     longest: int | None = None) -> list[InputError]:
+    """:func:`bad_literals` as errors naming file and line, one per literal and file."""
+    errors = {(b.path, b.line, b.problem): b.error() for b in bad_literals(store, root, xml, longest)}
+    return [errors[key] for key in sorted(errors, key=lambda k: (k[0], k[1] or 0, k[2]))]
+
+
+def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
+                 longest: int | None = None) -> list[BadLiteral]:
+    """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``, ``"300"^^xsd:byte``)
+    as written, as rdflib reads the XSD datatypes, with ``xml=True`` literals holding characters
+    XML 1.0 cannot carry (U+0000 ...), and with ``longest`` literals longer than that (the OWL
+    reasoner's limit), each with its triple and the file and line
+    where it is written, where they can be found (``root``: the project whose data graphs to
+    look in), sorted by file and line."""
     # the candidates are found inside pyoxigraph: typed XSD literals (not xsd:string), and
-    # literals with a character XML cannot hold
+    # literals with a character XML cannot hold; literals the store rewrote are checked as written
     typed = (f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") '
              f'&& DATATYPE(?o) != <{XSD}string>')
     control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
     condition = f"({typed}) || ({control})" if xml else typed
+    if longest is not None:
+        condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
     from axiskg.querying import solutions
 
-    problems = []
-    for row in solutions(store, query):
-        graph, literal = row[0], row[1]
+    def problem_of(literal: ox.Literal) -> str | None:
         problem = _lexical_problem(literal)
-        if problem is None and xml:
-            bad = _NOT_XML.search(literal.value)
-            if bad:
-                problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
-        if problem is None:
+        bad = _NOT_XML.search(literal.value) if problem is None and xml else None
+        if bad:
+            problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
+        elif problem is None and longest is not None and len(literal.value) > longest:
+            problem = (f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
+                       "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)")
+        return problem
+
+    found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
+    record = literals.table(store)
+    for row in solutions(store, query):
+        graph, stored = row[0], row[1]
+        if not isinstance(graph, ox.NamedNode):
             continue
-        name = graph.value if isinstance(graph, ox.NamedNode) else ""
-        path, line = _find_line(_graph_files(root, name), literal.value.replace("\x00", "\\u0000"))
-        problems.append(InputError(path or describe_graph(name), problem, line))
-    problems.sort(key=lambda e: (e.path or "", e.line or 0, e.problem))
-    return problems
+        for q in store.quads_for_pattern(None, None, stored, graph) if problem_of(stored) else ():
+            if record is None or (q.subject, q.predicate, stored, graph) not in record.quads:
+                found.append((q.subject, q.predicate, stored, graph, problem_of(stored)))
+    for (s, p, _, graph), written in (record.quads.items() if record is not None else ()):
+        for literal in written:
+            problem = problem_of(literal)
+            if problem is not None and isinstance(graph, ox.NamedNode):
+                found.append((s, p, literal, graph, problem))
+    out = []
+    for s, p, literal, graph, problem in found:
+        path, line = _find_line(_graph_files(root, graph.value), literal.value.replace("\x00", "\\u0000"))
+        out.append(BadLiteral(s, p, literal, graph.value, problem, str(path or describe_graph(graph.value)), line))
+    out.sort(key=lambda b: (b.path, b.line or 0, b.problem, str(b.subject), str(b.predicate)))
+    return out

@@ -137,14 +137,18 @@ def check_graph_iri(graph: str) -> str:
 
 def read_triples(path: Path):
     """The triples of an RDF file (any syntax :mod:`axiskg.loading` reads), duplicates removed,
-    in a stable order (sorted as N-Triples text)."""
+    in a stable order (sorted as N-Triples text), literals as written (the store would send
+    ``"5"^^xsd:int`` as ``"5"^^xsd:integer``: :mod:`axiskg.literals`)."""
     import pyoxigraph as ox
 
-    from axiskg import loading
+    from axiskg import literals, loading
 
     store = ox.Store()
     loading.load_file(store, Path(path), "urn:x-axiskg:publish")
-    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in store), key=str)
+    try:
+        return sorted({ox.Triple(s, p, o) for s, p, o, _ in literals.written_quads(store, store)}, key=str)
+    finally:
+        literals.forget(store)
 
 
 @dataclass(frozen=True)

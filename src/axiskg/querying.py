@@ -72,6 +72,9 @@ def query_form(sparql: str) -> str:
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
     anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
+    from axiskg.inputs import refuse_long_query
+
+    refuse_long_query(sparql, source)  # before the lexer, whose memory grows with the text
     try:
         sparql_safety.inspect(sparql)
     except sparql_safety.Refused as exc:

@@ -84,6 +84,7 @@ def to_json(report: Report, fail_on: str = "violation") -> dict:
             {
                 "severity": r.severity,
                 "source": r.source,
+                "line": r.line,
                 "focusNode": r.focus,
                 "resultPath": r.path,
                 "value": r.value,
@@ -173,6 +174,8 @@ def format_github(report: Report, fail_on: str = "violation", tool: str = "axisk
         props = []
         if r.source:
             props.append(f"file={_gh_property(r.source)}")
+            if r.line is not None:
+                props.append(f"line={r.line}")
         props.append(f"title={_gh_property(f'{r.component_name} on {compact(r.focus)}')}")
         lines.append(f"::{_GH_LEVEL.get(r.severity, 'notice')} {','.join(props)}::{_gh_data(_describe(r))}")
     counts = ", ".join(f"{report.count(s)} {s.lower()}(s)" for s in SEVERITIES)

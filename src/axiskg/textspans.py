@@ -32,13 +32,12 @@ class Span:
 
 def read_text(path: Path | str) -> tuple[str, str]:
     """``(text, sha256 hex of its bytes)``; a missing, unreadable or non-UTF-8 file is an InputError."""
+    from axiskg.inputs import read_input
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "source text not found") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read the source text: {exc.strerror or exc}") from None
+    if not path.exists() and not path.is_symlink():
+        raise InputError(path, "source text not found")
+    data = read_input(path)  # a regular file only (a FIFO would hang, /dev/zero never end)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from axiskg import shacl_paths
 from axiskg.errors import InputError
-from axiskg.vocab import PREFIXES, SEVERITIES, local_name
+from axiskg.vocab import AXSH, PREFIXES, SEVERITIES, local_name
 from axiskg.vocab import compact as compact  # re-exported: results are shown compacted
 
 # rdflib logs a traceback for every ill-typed literal it reads (e.g. "aldi"^^xsd:integer);
@@ -51,6 +51,7 @@ class Result:
     shape_node: Node | None = None
     severity_node: rdflib.URIRef | None = None
     constraint_node: Node | None = None  # sh:sourceConstraint: the sh:sparql node of a SPARQL constraint
+    line: int | None = None  # line of ``source`` where the result's value is written, if known
 
     @property
     def component_name(self) -> str:
@@ -99,6 +100,12 @@ def report_graph_of(results: list[Result], shapes: rdflib.Graph, data_edges) -> 
     report = rdflib.BNode()
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, rdflib.Literal(not results)))
+    _add_results(g, report, results, shapes, data_edges)
+    return g
+
+
+def _add_results(g: rdflib.Graph, report, results: list[Result], shapes: rdflib.Graph, data_edges) -> None:
+    """Each of ``results`` as a ``sh:result`` of ``report`` in ``g`` (see :func:`report_graph_of`)."""
     copied: set = set()
 
     def copy(term, edges) -> None:
@@ -141,7 +148,45 @@ def report_graph_of(results: list[Result], shapes: rdflib.Graph, data_edges) -> 
                 copy(term, edges)
         if r.message:
             g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
-    return g
+
+
+#: the built-in check every literal meets whatever the shapes say: a literal with an XSD
+#: datatype is in that datatype's lexical space. Its results name this shape and component
+#: (not sh:DatatypeConstraintComponent: no shape's sh:datatype asked for it); documented in
+#: docs/validation.md
+WELL_TYPED_SHAPE = AXSH + "WellTypedLiteralShape"
+WELL_TYPED_COMPONENT = AXSH + "WellTypedLiteralConstraintComponent"
+
+
+def add_bad_literals(report: Report, store, root=None) -> int:
+    """The ill-typed literals of ``store`` (:func:`axiskg.loading.bad_literals`), as written,
+    added to ``report`` as violations: focus node the subject, path the predicate, value the
+    literal, source and line where it is written, source shape :data:`WELL_TYPED_SHAPE`;
+    ``sh:conforms`` turns false (``root``: the project whose files to find lines in).
+    Returns how many were added."""
+    from axiskg import literals, loading
+
+    bad = loading.bad_literals(store, root)
+    if not bad:
+        return 0
+    convert = loading.TermConverter()
+    new = [Result(severity="Violation", focus=b.subject.value if isinstance(convert(b.subject), rdflib.URIRef) else "[]",
+                  path=b.predicate.value, component=WELL_TYPED_COMPONENT, source_shape=WELL_TYPED_SHAPE,
+                  value=convert(b.literal).n3(NAMESPACES), message=f"{b.where}: {b.problem}", source=b.path,
+                  line=b.line, focus_node=convert(b.subject), path_node=convert(b.predicate),
+                  value_node=convert(b.literal), shape_node=rdflib.URIRef(WELL_TYPED_SHAPE), severity_node=SH.Violation)
+           for b in bad]
+
+    def data_edges(node):
+        return [(convert(p), convert(o)) for _, p, o, _ in
+                literals.written_quads(store, store.quads_for_pattern(loading.to_ox(node), None, None))]
+
+    (root,) = report.graph.subjects(RDF.type, SH.ValidationReport)
+    report.graph.set((root, SH.conforms, rdflib.Literal(False)))
+    _add_results(report.graph, root, new, rdflib.Graph(), data_edges)
+    report.results = sorted(report.results + new, key=Result.sort_key)
+    report.conforms = False
+    return len(new)
 
 
 def _compact_graph() -> rdflib.Graph:
@@ -206,7 +251,8 @@ class Describer:
         return f"{owner} sh:property [ sh:path {path} ]" if path else owner
 
 
-def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None) -> list[Result]:
+def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None,
+             written=None) -> list[Result]:
     describe = Describer(report, shapes, data)
     out = []
     # only the report's own results: pyshacl also types the nested sh:detail results of sh:node
@@ -215,6 +261,8 @@ def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, loc
             continue
         messages = sorted(str(m) for m in report.objects(r, SH.resultMessage))
         value = report.value(r, SH.value)
+        if written is not None and value is not None:
+            value = written(value)
         focus = report.value(r, SH.focusNode)
         path = report.value(r, SH.resultPath)
         shape = report.value(r, SH.sourceShape)
@@ -246,6 +294,7 @@ def validate(
     ont_graph: rdflib.Graph | None = None,
     inference: str = "none",
     locate=None,
+    written=None,
 ) -> Report:
     """Validate ``data_graph`` (mixed with ``ont_graph``) against ``shapes_graph``.
 
@@ -254,7 +303,8 @@ def validate(
     Shapes whose SPARQL the gate refuses (:mod:`axiskg.shape_queries`), or pyshacl cannot load,
     raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
-    see :func:`axiskg.loading.source_locator`.
+    see :func:`axiskg.loading.source_locator`. ``written(term)``, if given, turns a value as the
+    store holds it into the value as written (:func:`axiskg.loading.written_term`).
     """
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
@@ -287,7 +337,7 @@ def validate(
     except re.error as exc:  # pyshacl 0.40 fills message templates with re.sub: a value with "\\1" breaks it
         raise InputError("shapes", f"pyshacl cannot fill a message template with these values ({exc}); "
                          "use the default engine (--engine sparql, --inference none)") from None
-    results = _results(raw, shapes_graph, data_graph, locate)
+    results = _results(raw, shapes_graph, data_graph, locate, written)
     standard = report_graph_of(results, shapes_graph, data_graph.predicate_objects)
     return Report(conforms=not results, results=results, graph=standard)
 

@@ -32,7 +32,7 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any]
     shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
     checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()),
                                     execute.subclass_closure(store))
-    describe = Describe(store, shapes, loading.TermConverter())
+    describe = Describe(store, shapes, loading.TermConverter(store))  # literals as written
     results = Results(describe, locate)
     with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
         execute.run(store, checks, scope, results, progress)

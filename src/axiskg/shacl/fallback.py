@@ -19,7 +19,7 @@ def validate(store: ox.Store, shapes: rdflib.Graph, fallback: list, locate: Any)
     from axiskg.validation import validate as pyshacl_validate
 
     data = loading.to_rdflib(store)
-    return pyshacl_validate(data, subgraph(shapes, fallback), None, "none", locate=locate).results
+    return pyshacl_validate(data, subgraph(shapes, fallback), None, "none", locate=locate, written=loading.written_term(store)).results
 
 
 def subgraph(shapes: rdflib.Graph, roots: list) -> rdflib.Graph:

@@ -1,0 +1,215 @@
+"""Typed literals as written (issue 14, #13's W3C case): the store rewrites them, the loader
+keeps them; ill-typed literals are violations of ``axiskg validate`` in every output format."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import run_cli
+from rdflib import SH
+from test_report_turtle import _well_formed
+
+from axiskg import literals, loading
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+REWRITTEN = f"""@prefix xsd: <{XSD}> .
+<http://e/a> <http://e/n> "01"^^xsd:integer, "1"^^xsd:integer, "+1"^^xsd:integer ;
+    <http://e/b> "300"^^xsd:byte, "5"^^xsd:int, "1"^^xsd:boolean, "2024-01-01"^^xsd:date .
+_:x <http://e/n> "007"^^xsd:long .
+<http://e/a> <http://e/c> "01.50"^^xsd:decimal .
+"""
+
+REWRITTEN_NT = "".join(f'{s} <http://e/{p}> "{v}"^^<{XSD}{t}> .\n' for s, p, v, t in [
+    ("<http://e/a>", "n", "01", "integer"), ("<http://e/a>", "n", "1", "integer"), ("<http://e/a>", "n", "+1", "integer"),
+    ("<http://e/a>", "b", "300", "byte"), ("<http://e/a>", "b", "5", "int"), ("<http://e/a>", "b", "1", "boolean"),
+    ("<http://e/a>", "b", "2024-01-01", "date"), ("_:x", "n", "007", "long"), ("<http://e/a>", "c", "01.50", "decimal")])
+
+
+def _written(path, monkeypatch) -> set:
+    """The file's triples as rdflib reads them (another parser: the oracle), lexical forms kept."""
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", False)
+    monkeypatch.setattr(rdflib.term, "_NORMALIZE_LITERALS", False, raising=False)
+    g = rdflib.Graph().parse(path)
+    return {(s, p, o) for s, p, o in g if not isinstance(s, rdflib.BNode)} | {
+        ("_", p, o) for s, p, o in g if isinstance(s, rdflib.BNode)}
+
+
+def _triples(graph: rdflib.Graph) -> set:
+    return {(s if not isinstance(s, rdflib.BNode) else "_", p, o) for s, p, o in graph}
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_the_store_rewrites_literals_and_the_loader_gives_them_back_as_written(tmp_path, suffix, monkeypatch):
+    path = tmp_path / ("data" + suffix)
+    path.write_text(REWRITTEN)
+    if suffix == ".nt":
+        path.write_text(REWRITTEN_NT)
+    store = loading.load_files([path])
+    stored = {q.object.value + "^" + q.object.datatype.value.split("#")[1] for q in store
+              if isinstance(q.object, ox.Literal)}
+    assert {"1^integer", "300^integer", "5^integer", "true^boolean", "7^integer", "1.5^decimal"} <= stored
+    assert "300^byte" not in stored  # (what the store does: the reason for axiskg.literals)
+    written = _written(path, monkeypatch)
+    assert len(written) == 9
+    assert _triples(loading.to_rdflib(store, as_written=True)) == written
+    assert _triples(loading.to_rdflib(store)) != written  # (as the store holds them: what SPARQL sees)
+
+
+def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_record(tmp_path):
+    path = tmp_path / "plain.nt"
+    path.write_text(f'<http://e/a> <http://e/n> "1"^^<{XSD}integer> .\n<http://e/a> <http://e/d> "2024-01-01"^^<{XSD}date> .\n')
+    store = loading.load_files([path])
+    assert literals.table(store) is None and len(store) == 2
+    path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
+    assert literals.table(loading.load_files([path])) is not None
+
+
+def test_a_turtle_file_with_no_typed_literal_nor_bare_number_is_bulk_loaded(tmp_path):
+    path = tmp_path / "plain.ttl"
+    path.write_text('<http://e/a1> <http://e/n> ( "01" "1.50" ) .\n')
+    assert literals.table(loading.load_files([path])) is None
+    path.write_text('<http://e/a1> <http://e/n> ( 01 1.50 ) .\n')
+    store = loading.load_files([path])
+    assert {str(o) for _, _, o in loading.to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {"01", "1.50"}
+
+
+def test_the_record_is_kept_for_a_bounded_number_of_stores(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
+    stores = [loading.load_files([path]) for _ in range(literals._KEPT + 3)]
+    assert len(literals._TABLES) == literals._KEPT
+    assert literals.table(stores[0]) is None and literals.table(stores[-1]) is not None
+
+
+def test_a_stored_literal_is_given_as_written_only_when_one_form_became_it(tmp_path):
+    path = tmp_path / "d.ttl"
+    path.write_text(REWRITTEN)
+    store = loading.load_files([path])
+    convert = loading.TermConverter(store)
+    integer = ox.Literal("300", datatype=ox.NamedNode(XSD + "integer"))
+    assert convert(integer) == rdflib.Literal("300", datatype=rdflib.XSD.byte, normalize=False)
+    one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))  # "01", "1" and "+1" became it
+    assert convert(one) == rdflib.Literal("1", datatype=rdflib.XSD.integer)
+    assert loading.TermConverter()(integer) == rdflib.Literal("300", datatype=rdflib.XSD.integer)
+
+
+def test_a_literal_written_two_ways_in_two_files_is_given_as_stored(tmp_path):
+    a, b = tmp_path / "a.ttl", tmp_path / "b.nt"
+    a.write_text(f'<http://e/r> <http://e/card> "1"^^<{XSD}nonNegativeInteger> .\n')
+    b.write_text(f'<http://e/x> <http://e/n> "1"^^<{XSD}integer> .\n')
+    store = loading.load_files([a, b])
+    one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
+    assert literals.as_written(store, one) == one  # not the ontology's nonNegativeInteger
+    store.remove(ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/n"), one, ox.NamedNode(b.resolve().as_uri())))
+    literals.table(store).resolved.clear()
+    assert literals.as_written(store, one) == ox.Literal("1", datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
+
+
+def test_a_long_ntriples_line_keeps_its_literals_as_written(tmp_path):
+    path = tmp_path / "long.nt"
+    path.write_text(f'<http://e/a> <http://e/l> "{"x" * (17 << 20)}" .\n'
+                    f'<http://e/a> <http://e/n> "0300"^^<{XSD}byte> .\n')
+    store = loading.load_files([path])
+    (bad,) = loading.bad_literals(store)
+    assert (bad.literal.value, bad.literal.datatype.value, bad.line) == ("0300", XSD + "byte", 2)
+
+
+# --------------------------------------------------------------------------- validate
+
+ILL = f"""@prefix xsd: <{XSD}> .
+<http://e/a> <http://e/n> "abc"^^xsd:integer ;
+    <http://e/d> "2024-13-45"^^xsd:date .
+<http://e/a> <http://e/b> "300"^^xsd:byte , "5"^^xsd:int .
+"""
+COMPONENT = "https://w3id.org/axiskg/shapes#WellTypedLiteralConstraintComponent"
+SHAPE = "https://w3id.org/axiskg/shapes#WellTypedLiteralShape"
+EXPECTED = {  # (path, value, line, problem)
+    ("http://e/n", '"abc"^^xsd:integer', 2, "'abc' is not a valid xsd:integer"),
+    ("http://e/d", '"2024-13-45"^^xsd:date', 3, "'2024-13-45' is not a valid xsd:date"),
+    ("http://e/b", '"300"^^xsd:byte', 4, "'300' is not a valid xsd:byte"),
+}
+
+
+@pytest.fixture
+def ill(tmp_path):
+    path = tmp_path / "ill.ttl"
+    path.write_text(ILL)
+    return path
+
+
+def _validate(project, ill, *options):
+    proc = run_cli("validate", str(ill), *options, root=project)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+def test_ill_typed_literals_are_violations_in_the_text_report(project, ill):
+    out = _validate(project, ill)
+    for path, value, line, problem in EXPECTED:
+        assert (f"    Violation WellTypedLiteralConstraintComponent\n      path    {path}\n      value   {value}\n"
+                f"      message {ill}:{line}: ill-typed literal: {problem}\n      shape   axsh:WellTypedLiteralShape\n") in out
+    assert out.count("WellTypedLiteralConstraintComponent") == 3  # "5"^^xsd:int is well typed
+    assert out.endswith("Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no\n")
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_ill_typed_literals_are_violations_in_the_json_report(project, ill, engine):
+    report = json.loads(_validate(project, ill, "--output", "json", "--engine", engine, "--fail-on", "info"))
+    assert (report["conforms"], report["failed"], report["counts"]["violation"]) == (False, True, 3)
+    got = {(r["resultPath"], r["value"], r["line"], r["message"]) for r in report["results"]}
+    assert got == {(p, v, n, f"{ill}:{n}: ill-typed literal: {m}") for p, v, n, m in EXPECTED}
+    assert {(r["focusNode"], r["source"], r["severity"], r["sourceConstraintComponent"], r["sourceShape"])
+            for r in report["results"]} == {("http://e/a", str(ill), "Violation", COMPONENT, SHAPE)}
+
+
+def test_ill_typed_literals_are_results_of_the_standard_turtle_report(project, ill):
+    g = rdflib.Graph().parse(data=_validate(project, ill, "--output", "turtle"), format="turtle")
+    ok, text = _well_formed(g)
+    assert ok, text
+    (report,) = g.subjects(rdflib.RDF.type, SH.ValidationReport)
+    assert g.value(report, SH.conforms) == rdflib.Literal(False)
+    got = {(g.value(r, SH.focusNode), g.value(r, SH.resultPath), g.value(r, SH.value),
+            g.value(r, SH.sourceConstraintComponent), g.value(r, SH.sourceShape)) for r in g.objects(report, SH.result)}
+    a, e = rdflib.URIRef("http://e/a"), rdflib.Namespace("http://e/")
+    assert got == {(a, e.n, rdflib.Literal("abc", datatype=rdflib.XSD.integer), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
+                   (a, e.d, rdflib.Literal("2024-13-45", datatype=rdflib.XSD.date), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
+                   (a, e.b, rdflib.Literal("300", datatype=rdflib.XSD.byte), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE))}
+
+
+def test_ill_typed_literals_fail_the_junit_report(project, ill):
+    suite = ET.fromstring(_validate(project, ill, "--output", "junit")).find("testsuite")
+    assert suite.get("failures") == "1"
+    (case,) = suite.findall("testcase")
+    assert case.get("classname") == str(ill) and case.get("name") == "http://e/a [axsh:WellTypedLiteralShape]"
+    failure = case.find("failure").text
+    assert all(f"{ill}:{n}: ill-typed literal: {m}" in failure for _, _, n, m in EXPECTED)
+
+
+def test_ill_typed_literals_are_github_annotations_on_their_line(project, ill):
+    lines = _validate(project, ill, "--output", "github").splitlines()
+    for path, value, line, problem in EXPECTED:
+        assert (f"::error file={ill},line={line},title=WellTypedLiteralConstraintComponent on http%3A//e/a::"
+                f"Violation: WellTypedLiteralConstraintComponent; path {path}; value {value}; "
+                f"message {ill}:{line}: ill-typed literal: {problem}") in lines
+    assert lines[-1] == "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no"
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_values_are_reported_as_written(project, tmp_path, engine):
+    data = tmp_path / "d.ttl"
+    data.write_text(f'@prefix xsd: <{XSD}> .\n<http://e/i> <http://e/q> "07"^^xsd:integer ; <http://e/r> "0300"^^xsd:long .\n')
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <{XSD}> .
+<http://e/s> a sh:NodeShape ; sh:targetNode <http://e/i> ;
+    sh:property [ sh:path <http://e/q> ; sh:maxInclusive 5 ] ;
+    sh:property [ sh:path <http://e/r> ; sh:datatype xsd:string ] .
+""")
+    proc = run_cli("validate", "--shapes", str(shapes), str(data), "--output", "json", "--engine", engine, root=project)
+    report = json.loads(proc.stdout)
+    assert [(r["resultPath"], r["value"]) for r in report["results"]] == [
+        ("http://e/q", '"07"^^xsd:integer'), ("http://e/r", '"0300"^^xsd:long')]
