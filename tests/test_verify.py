@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_main
+from conftest import FIXTURES, run_cli, run_main
 from report_text import report_text_path  # tests/report_text.py
 
 from axiskg import loading, paths
