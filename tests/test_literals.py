@@ -56,7 +56,8 @@ def test_the_store_rewrites_literals_and_the_loader_gives_them_back_as_written(t
     written = _written(path, monkeypatch)
     assert len(written) == 9
     assert _triples(loading.to_rdflib(store, as_written=True)) == written
-    assert _triples(loading.to_rdflib(store)) != written  # (as the store holds them: what SPARQL sees)
+    assert _triples(loading.to_rdflib(store)) == written  # as written is the default
+    assert _triples(loading.to_rdflib(store, as_written=False)) != written  # (as the store holds them: what SPARQL sees)
 
 
 def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_record(tmp_path):

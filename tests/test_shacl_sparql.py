@@ -25,11 +25,12 @@ pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as tes
 
 
 def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
+    from axiskg import literals
+
     term = loading.to_ox
     store = ox.Store()
-    g = ox.NamedNode("urn:axiskg:test:fixture")
-    for s, p, o in graph:
-        store.add(ox.Quad(term(s), term(p), term(o), g))
+    g = "urn:axiskg:test:fixture"
+    literals.add(store, (ox.Quad(term(s), term(p), term(o), ox.NamedNode(g)) for s, p, o in graph), g)
     return store
 
 

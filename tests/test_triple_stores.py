@@ -13,6 +13,7 @@ import os
 import warnings
 from collections import Counter
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from conftest import run_main
@@ -109,7 +110,10 @@ def test_chunked_sparql_update(store, built):
 
 
 def test_store_holds_exactly_the_built_triples(store, built):
-    """Every IRI and literal arrives unchanged (lexical form, datatype, language); triples with
+    """Every IRI and literal arrives unchanged (lexical form, datatype, language) in Virtuoso:
+    the triples of the file as written (``"5"^^xsd:nonNegativeInteger`` stays that). Oxigraph's
+    store keeps typed literals in a normal form (every integer-derived datatype as xsd:integer,
+    oxigraph issue #526), so there they arrive as pyoxigraph's own store holds them. Triples with
     blank nodes are compared by their number (Virtuoso names blank nodes ``nodeID://b123``)."""
     nt, triples = built
     assert publish(store, "--file", str(nt)).returncode == 0
@@ -117,7 +121,12 @@ def test_store_holds_exactly_the_built_triples(store, built):
     remote = run_endpoint(store.query, ground % (f"GRAPH <{GRAPH}> {{", "}"))
     local = run_local(loading.load_files([nt]), ground % ("", ""))
     assert 1000 < len(local.rows) < triples
-    assert Counter(crosscheck.rows_of(remote)) == Counter(crosscheck.rows_of(local))
+    written = Counter((str(t.subject), str(t.predicate), str(t.object))
+                      for t in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+                      if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode))
+    normalised = Counter(crosscheck.rows_of(local))
+    assert written != normalised  # the release holds literals a store normalises (its offsets)
+    assert Counter(crosscheck.rows_of(remote)) == (normalised if store.name == "oxigraph" else written)
     blank = "SELECT (COUNT(*) AS ?n) WHERE { %s { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } %s }"
     remote_blank = run_endpoint(store.query, blank % (f"GRAPH <{GRAPH}> {{", "}"))
     assert int(remote_blank.rows[0][0].value) == triples - len(local.rows)

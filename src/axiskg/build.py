@@ -165,7 +165,7 @@ def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
     blank node are picked out of each graph's dump and relabelled by
     :func:`axiskg.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
-    dumps = loading.graph_ntriples(store)
+    dumps = loading.graph_ntriples(store, as_written=True)
     del store
     blank: list[bytes] = []
     lines: list[bytes] = []

@@ -95,6 +95,14 @@ def inferred_quads(store: ox.Store) -> list[ox.Quad]:
 
 def add_inferred(store: ox.Store) -> int:
     """Materialise :func:`inferred_quads` into ``store`` (in place); the number of triples added."""
+    from axiskg import literals
+
     quads = inferred_quads(store)
     store.extend(quads)
+    sources: dict = {}
+    pairs = store.query(_PREFIXES + f"SELECT ?sub ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?sub rdfs:subPropertyOf+ ?p }} }}")
+    assert isinstance(pairs, ox.QuerySolutions)
+    for sub, sup in pairs:
+        sources.setdefault(sup, []).append(sub)
+    literals.copy_written(store, quads, sources)  # the inferred copies of literals as written
     return len(quads)

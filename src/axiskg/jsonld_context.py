@@ -83,9 +83,15 @@ _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
     """:func:`jsonld_context` of the union of a :class:`pyoxigraph.Store`'s graphs, computed by
     two DISTINCT queries (no Python copy of the graph)."""
+    from axiskg import literals
+
     kinds: dict[str, set[str]] = {}
     for row in store.query(_STORE_SUMMARY, use_default_graph_as_union=True):
         kinds.setdefault(row["p"].value, set()).add(row["kind"].value)
+    # the datatypes as the files wrote them (the store keeps e.g. every integer-derived one as
+    # xsd:integer): the context is the release's, whose files hold the literals as written
+    for predicate, (written, stored_only) in literals.written_datatypes(store).items():
+        kinds[predicate] = (kinds.get(predicate, set()) - stored_only) | written
     classes = {row["c"].value for row in store.query(_STORE_CLASSES, use_default_graph_as_union=True)}
     rdf_type = str(rdflib.RDF.type)
     if rdf_type in kinds:  # rdf:type with a literal or blank-node value: no term either way

@@ -211,3 +211,82 @@ def as_written(store: ox.Store | None, term):
                 break
         hit = record.resolved[term] = forms.pop() if len(forms) == 1 else term
     return hit
+
+
+def written_ntriples(store: ox.Store, graph, dump: bytes) -> bytes:
+    """``dump`` (pyoxigraph's N-Triples of ``store``'s graph ``graph``) with each line whose
+    literal the store rewrote replaced by the lines as written: what ``build`` publishes, so
+    that ``"5"^^xsd:nonNegativeInteger`` in a data file is that literal in the release too, not
+    the store's ``"5"^^xsd:integer``."""
+    record = table(store)
+    if record is None or not dump:
+        return dump
+    swap: dict[bytes, bytes] = {}
+    for (s, p, o, g), forms in record.quads.items():
+        if g == graph:
+            swap[f"{ox.Triple(s, p, o)} .\n".encode()] = b"".join(
+                f"{ox.Triple(s, p, w)} .\n".encode() for w in forms)
+    if not swap:
+        return dump
+    return b"".join(swap.get(line, line) for line in dump.splitlines(keepends=True))
+
+
+def copy_written(store: ox.Store, inferred: Iterable[ox.Quad], sources: dict) -> None:
+    """Record, for each ``inferred`` quad (already in ``store``) whose literal the store rewrote
+    where it was asserted, the literals as written there: ``sources[p]`` are the predicates an
+    inferred ``?s p ?o`` comes from (its sub-properties). So ``nif:beginIndex``, inferred from
+    ``axis:startIndex "5"^^xsd:nonNegativeInteger``, is published with that literal too."""
+    record = table(store)
+    if record is None:
+        return
+    for q in inferred:
+        if type(q.object) is not ox.Literal:
+            continue
+        forms: list = []
+        for sub in sources.get(q.predicate, ()):
+            for a in store.quads_for_pattern(q.subject, sub, q.object):
+                forms += record.quads.get((a.subject, a.predicate, a.object, a.graph_name), [q.object])
+        if any(f != q.object for f in forms):
+            record.quads[(q.subject, q.predicate, q.object, q.graph_name)] = list(dict.fromkeys(forms))
+    record.resolved.clear()
+
+
+def written_at(store: ox.Store, subject, predicate, value) -> list:
+    """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
+    (in any graph; ``predicate`` None: for any predicate)."""
+    record = table(store)
+    if record is None or type(value) is not ox.Literal:
+        return [value]
+    forms: list = []
+    for q in store.quads_for_pattern(subject, predicate, value):
+        forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])
+    return forms or [value]
+
+
+def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str) -> None:
+    """Add ``quads`` (made elsewhere: from rdflib, say) to ``store``, triples into named graph
+    ``graph``, recording the literals the store rewrites, as :func:`load` does."""
+    recorder = Recorder(store, graph)
+    store.extend(recorder.quad(q) for q in quads)
+    recorder.close()
+
+
+def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
+    """Per predicate with rewritten literals: the datatypes its rewritten literals were written
+    with, and the stored datatypes that only rewritten literals have (so a summary of the store's
+    datatypes can be turned into one of the data as written)."""
+    record = table(store)
+    if record is None:
+        return {}
+    written: dict[str, set[str]] = {}
+    rewritten: dict[tuple[str, str], set[tuple]] = {}
+    for (s, p, o, g), forms in record.quads.items():
+        written.setdefault(p.value, set()).update(w.datatype.value for w in forms)
+        rewritten.setdefault((p.value, o.datatype.value), set()).add((s, o, g))
+    out: dict[str, tuple[set[str], set[str]]] = {p: (w, set()) for p, w in written.items()}
+    for (p, datatype), quads in rewritten.items():
+        held = sum(1 for q in store.quads_for_pattern(None, ox.NamedNode(p), None)
+                   if type(q.object) is ox.Literal and q.object.datatype.value == datatype)
+        if held == len(quads):
+            out[p][1].add(datatype)
+    return out

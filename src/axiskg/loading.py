@@ -283,10 +283,12 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
             dataset.parse(data=data, format=_RDFLIB_FALLBACK[fmt], publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "cannot parse"
         raise InputError(path, f"syntax error: {exc}") from None
+    from axiskg import literals
+
     target = ox.NamedNode(graph)
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g)
-        store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name))
+    literals.add(store, (ox.Quad(to_ox(s), to_ox(p), to_ox(o),
+                                 target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g))
+                         for s, p, o, g in dataset.quads((None, None, None, None))), graph)
 
 
 def expand_path(path: Path) -> list[Path]:
@@ -446,9 +448,9 @@ def to_ox(term):
     return ox.Literal(str(term))
 
 
-def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: bool = False) -> rdflib.Graph:
+def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: bool = True) -> rdflib.Graph:
     """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph:
-    its literals as the store holds them (what the SPARQL engine sees), or ``as_written``
+    its literals as the files wrote them (``as_written``, the default) or as the store holds them
     (:mod:`axiskg.literals`)."""
     convert = TermConverter()
     out = rdflib.Graph()
@@ -473,13 +475,19 @@ def written_term(store: ox.Store):
     return written
 
 
-def graph_ntriples(store: ox.Store) -> list[bytes]:
+def graph_ntriples(store: ox.Store, as_written: bool = False) -> list[bytes]:
     """Every graph of ``store`` (the named ones, then the default graph) as N-Triples bytes,
-    one ``S P O .`` line per triple, written inside pyoxigraph. The union of the graphs is the
-    set of all these lines (a triple in several graphs appears in several of them); blank nodes
-    keep the store's labels, which are the same in every graph."""
+    one ``S P O .`` line per triple, written inside pyoxigraph; ``as_written``: the literals the
+    store rewrote as the files wrote them (:func:`axiskg.literals.written_ntriples`). The union
+    of the graphs is the set of all these lines (a triple in several graphs appears in several
+    of them); blank nodes keep the store's labels, which are the same in every graph."""
+    from axiskg import literals
+
     graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
-    return [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
+    dumps = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
+    if as_written:
+        dumps = [literals.written_ntriples(store, g, d) for g, d in zip(graphs, dumps)]
+    return dumps
 
 
 def parse_ntriples(data: bytes):
@@ -503,10 +511,11 @@ def ontology_graph(store: ox.Store) -> rdflib.Graph:
 
 def data_graph(store: ox.Store) -> rdflib.Graph:
     """Every graph except the ontology's (default graph included) as one rdflib Graph."""
+    from axiskg import literals
+
     convert = TermConverter()
     out = rdflib.Graph()
-    for q in store.quads_for_pattern(None, None, None):
-        s, p, o, graph = q.subject, q.predicate, q.object, q.graph_name
+    for s, p, o, graph in literals.written_quads(store, store.quads_for_pattern(None, None, None)):
         if isinstance(graph, ox.NamedNode) and graph.value == ONTOLOGY_GRAPH:
             continue
         out.add((convert(s), convert(p), convert(o)))

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
-from axiskg import build, loading, paths, vocab
+from axiskg import build, literals, loading, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
@@ -83,7 +83,8 @@ def trig(store: ox.Store) -> bytes:
         def apart(term: Any, prefix: str = f"g{i}") -> Any:
             return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
 
-        lines = canonical_lines(q.triple for q in store.quads_for_pattern(None, None, None, graph))
+        lines = canonical_lines(ox.Triple(s, p, o) for s, p, o, _ in  # literals as the files wrote them
+                                literals.written_quads(store, store.quads_for_pattern(None, None, None, graph)))
         for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
             quads.append(ox.Quad(apart(t.subject), t.predicate, apart(t.object), graph))
     prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")

@@ -60,7 +60,10 @@ def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
     """The real report's triples (its own named graph), sorted."""
     store = loading.load_store(root)
     graph = ox.NamedNode(loading.GRAPH_NS + TEMPLATE_REPORT)
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+    from axiskg import literals
+
+    triples = [ox.Triple(s, p, o)  # literals as the report's files wrote them
+               for s, p, o, _ in literals.written_quads(store, store.quads_for_pattern(None, None, None, graph))]
     if not triples:
         raise InputError(f"data/{TEMPLATE_REPORT}", "the template report has no triples")
     stable = bnodes.stable_labels(triples)

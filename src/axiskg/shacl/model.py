@@ -35,6 +35,9 @@ class Part:
     python_filter: PythonFilter | None = None
     condition: str | None = None
     count: tuple[str, int] | None = None
+    #: a violation only where the value, as the data wrote it (the store rewrites integer-derived
+    #: literals to xsd:integer: :mod:`axiskg.literals`), is not a well-typed literal of this datatype
+    written_datatype: str | None = None
 
 
 @dataclass

@@ -106,6 +106,14 @@ class Results:
              path: Any = _NO_PATH) -> Result:
         describe = self.describe
         focus_node = describe.convert(focus)
+        if isinstance(value, ox.Literal):  # as the data wrote it at the focus node, where that is one literal
+            from axiskg import literals
+
+            path_for = check.path if path is _NO_PATH else path
+            predicate = loading.to_ox(path_for) if isinstance(path_for, rdflib.URIRef) else None
+            forms = set(literals.written_at(describe.store, focus, predicate, value))
+            if len(forms) == 1:
+                value = forms.pop()
         path = check.path if path is _NO_PATH else path
         return Result(
             severity=local_name(str(check.severity)),
@@ -147,6 +155,16 @@ class Results:
                     message = None
                 self.out.append(self.make(check, focus, value, message))
 
+    def _written_not(self, focus: Any, path: Any, value: Any, datatype: str) -> bool:
+        """Whether ``value`` (a literal the store may have rewritten), as the data wrote it at
+        ``focus`` and ``path``, is not a well-typed literal of ``datatype``."""
+        from axiskg import literals
+        from axiskg.shacl.components.value_type import ill_typed
+
+        predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
+        return any(w.datatype.value != datatype or ill_typed(w)
+                   for w in literals.written_at(self.describe.store, focus, predicate, value))
+
     def _parts(self, check: Check, rows: list) -> None:
         counted = check.parts[0].count is not None
         for row in rows:
@@ -163,6 +181,9 @@ class Results:
                     if flag is None or flag.value != "true":
                         continue
                     if part.python_filter is not None and not part.python_filter(value):
+                        continue
+                    if part.written_datatype is not None and not self._written_not(focus, check.path, value,
+                                                                                   part.written_datatype):
                         continue
                 message: str | None = "; ".join(check.messages) if check.messages else None
                 if message is None and part.generic is not None:

@@ -50,9 +50,10 @@ class PropertyShape:
                                  self.path_node, None, generic))
 
     def per_value(self, component: str, condition: str, generic: Generic,
-                  python_filter: PythonFilter | None = None) -> None:
-        """A value ``?v`` is a violation where ``condition`` is true (and ``python_filter``, if any)."""
-        self.value_parts.append(Part(component, generic, python_filter, condition))
+                  python_filter: PythonFilter | None = None, written_datatype: str | None = None) -> None:
+        """A value ``?v`` is a violation where ``condition`` is true (and ``python_filter``, if any;
+        and, with ``written_datatype``, where the value as written is not of that datatype)."""
+        self.value_parts.append(Part(component, generic, python_filter, condition, written_datatype=written_datatype))
 
     def count(self, component: str, kind: str, n: int, generic: Generic) -> None:
         """A focus node is a violation where it has fewer (``kind`` "min") or more ("max") than
