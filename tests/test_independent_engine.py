@@ -46,7 +46,7 @@ def corpus(tmp_path_factory):
     for path in paths.ontology_files(ROOT):
         loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
     shapes = loading.load_shapes(ROOT)
-    (out / "all.nt").write_bytes(b"".join(loading.graph_ntriples(store)))
+    (out / "all.nt").write_bytes(b"".join(loading.graph_ntriples(store, as_written=True)))  # the files as written
     (out / "shapes.ttl").write_bytes(serialize(shapes, "turtle"))
     return out, store, shapes, manifest
 
