@@ -34,8 +34,16 @@ TASKS = ("ox-parse", "axiskg-build", "axiskg-validate", "axiskg-queries")
 
 def run(tree: Path, task: str, root: Path, dist: Path) -> dict:
     python = tree / ".venv" / "bin" / "python"
-    cmd = [str(python), str(tree / "benchmarks" / "bench_scale.py"), "--measure", task, "--root", str(root),
-           "--dist", str(dist)]
+    cmd = [
+        str(python),
+        str(tree / "benchmarks" / "bench_scale.py"),
+        "--measure",
+        task,
+        "--root",
+        str(root),
+        "--dist",
+        str(dist),
+    ]
     tree_figures, out = measure(task, cmd, stdout=__import__("subprocess").PIPE)
     if tree_figures["rc"] != 0 or not out:
         return {"error": f"exit {tree_figures['rc']}"}
@@ -48,8 +56,12 @@ def summary(runs: list[dict]) -> dict:
     ok = [r for r in runs if "seconds" in r]
     if not ok:
         return {"error": runs[0].get("error", "failed") if runs else "no run"}
-    out = {"best_s": min(r["seconds"] for r in ok), "median_s": statistics.median(r["seconds"] for r in ok),
-           "peak_mb": max(r["tree_rss_mb"] for r in ok), "runs_s": [round(r["seconds"], 2) for r in ok]}
+    out = {
+        "best_s": min(r["seconds"] for r in ok),
+        "median_s": statistics.median(r["seconds"] for r in ok),
+        "peak_mb": max(r["tree_rss_mb"] for r in ok),
+        "runs_s": [round(r["seconds"], 2) for r in ok],
+    }
     if "queries" in ok[0]:
         out["queries"] = {q: min(r["queries"][q]["s"] for r in ok if q in r["queries"]) for q in ok[0]["queries"]}
     return out
@@ -60,27 +72,40 @@ def change(before: float, after: float) -> str:
 
 
 def markdown(doc: dict) -> str:
-    lines = [f"# Before/after at {doc['triples']:,} triples", "",
-             f"before: `{doc['before']}`; after: `{doc['after']}`; {doc['machine']}; load average at start "
-             f"{doc['load_start']}, at end {doc['load_end']}; {doc['runs']} runs each, alternated.", "",
-             "| task | before: best (median) / peak tree RSS | after: best (median) / peak tree RSS | time | memory |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"# Before/after at {doc['triples']:,} triples",
+        "",
+        f"before: `{doc['before']}`; after: `{doc['after']}`; {doc['machine']}; load average at start "
+        f"{doc['load_start']}, at end {doc['load_end']}; {doc['runs']} runs each, alternated.",
+        "",
+        "| task | before: best (median) / peak tree RSS | after: best (median) / peak tree RSS | time | memory |",
+        "|---|---|---|---|---|",
+    ]
     for task in TASKS:
         b, a = doc["tasks"][task]["before"], doc["tasks"][task]["after"]
         if "error" in a or "error" in b:
             lines.append(f"| {task} | {b.get('error', '')} | {a.get('error', '')} | - | - |")
             continue
-        lines.append(f"| {task} | {b['best_s']:.2f} s ({b['median_s']:.2f}) / {b['peak_mb']} MB | "
-                     f"{a['best_s']:.2f} s ({a['median_s']:.2f}) / {a['peak_mb']} MB | "
-                     f"{change(b['best_s'], a['best_s'])} | {change(b['peak_mb'], a['peak_mb'])} |")
+        lines.append(
+            f"| {task} | {b['best_s']:.2f} s ({b['median_s']:.2f}) / {b['peak_mb']} MB | "
+            f"{a['best_s']:.2f} s ({a['median_s']:.2f}) / {a['peak_mb']} MB | "
+            f"{change(b['best_s'], a['best_s'])} | {change(b['peak_mb'], a['peak_mb'])} |"
+        )
     b, a = doc["tasks"]["axiskg-queries"]["before"], doc["tasks"]["axiskg-queries"]["after"]
     if "queries" in b and "queries" in a:
-        lines += ["", "Stored queries, best of 3 in each of the runs, seconds:", "",
-                  "| query | before | after | change |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "Stored queries, best of 3 in each of the runs, seconds:",
+            "",
+            "| query | before | after | change |",
+            "|---|---|---|---|",
+        ]
         for q in sorted(set(b["queries"]) | set(a["queries"])):
             qb, qa = b["queries"].get(q), a["queries"].get(q)
-            lines.append(f"| {q} | {qb if qb is None else f'{qb:.3f}'} | {qa if qa is None else f'{qa:.3f}'} | "
-                         f"{change(qb, qa) if qb and qa and qb >= 0.01 else '(< 10 ms)'} |")
+            lines.append(
+                f"| {q} | {qb if qb is None else f'{qb:.3f}'} | {qa if qa is None else f'{qa:.3f}'} | "
+                f"{change(qb, qa) if qb and qa and qb >= 0.01 else '(< 10 ms)'} |"
+            )
     lines += ["", f"Reproduce: `{doc['command']}`", ""]
     return "\n".join(lines)
 
@@ -101,18 +126,27 @@ def main() -> None:
         root, manifest = bench_scale.make_project(Path(tmp), args.size, args.seed)
         for i in range(args.runs):
             for task in TASKS:
-                for side in (("before", "after") if i % 2 == 0 else ("after", "before")):
+                for side in ("before", "after") if i % 2 == 0 else ("after", "before"):
                     r = run(trees[side], task, root, Path(tmp) / f"dist-{side}-{task}-{i}")
                     results[task][side].append(r)
-                    print(f"run {i + 1} {task} {side}: {r.get('seconds', 0):.2f} s {r.get('tree_rss_mb', 0)} MB "
-                          f"{r.get('error', '')}", file=sys.stderr)
+                    print(
+                        f"run {i + 1} {task} {side}: {r.get('seconds', 0):.2f} s {r.get('tree_rss_mb', 0)} MB "
+                        f"{r.get('error', '')}",
+                        file=sys.stderr,
+                    )
         triples = next((r["triples"] for r in results["ox-parse"]["after"] if "triples" in r), manifest["triples"])
-    doc = {"before": str(trees["before"]), "after": str(trees["after"]), "triples": triples, "runs": args.runs,
-           "machine": f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}",
-           "load_start": round(load_start, 1), "load_end": round(os.getloadavg()[0], 1),
-           "command": "python benchmarks/bench_before_after.py " + " ".join(sys.argv[1:]),
-           "tasks": {task: {side: summary(results[task][side]) for side in trees} for task in TASKS},
-           "raw": results}
+    doc = {
+        "before": str(trees["before"]),
+        "after": str(trees["after"]),
+        "triples": triples,
+        "runs": args.runs,
+        "machine": f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}",
+        "load_start": round(load_start, 1),
+        "load_end": round(os.getloadavg()[0], 1),
+        "command": "python benchmarks/bench_before_after.py " + " ".join(sys.argv[1:]),
+        "tasks": {task: {side: summary(results[task][side]) for side in trees} for task in TASKS},
+        "raw": results,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(doc, indent=2) + "\n")
     md = markdown(doc)

@@ -54,13 +54,19 @@ def main() -> None:
         rows.append(f"{name:<34}{median:>10.0f}{best:>10.0f}{size(result):>12}")
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        subprocess.run([str(ROOT / ".venv" / "bin" / "axiskg"), "--root", str(ROOT), "docs", "--out", f"{tmp}/site"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "axiskg"), "--root", str(ROOT), "docs", "--out", f"{tmp}/site"],
+            check=True,
+            capture_output=True,
+        )
         cli_ms = (time.perf_counter() - t) * 1000
     rows.append(f"{'CLI: axiskg docs (new process)':<34}{cli_ms:>10.0f}{cli_ms:>10.0f}{'':>12}")
-    lines = [f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, {graphviz}, "
-             f"{args.repeat} runs each after a warm-up",
-             f"{'step':<34}{'median ms':>10}{'best ms':>10}{'bytes':>12}", *rows]
+    lines = [
+        f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, {graphviz}, "
+        f"{args.repeat} runs each after a warm-up",
+        f"{'step':<34}{'median ms':>10}{'best ms':>10}{'bytes':>12}",
+        *rows,
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

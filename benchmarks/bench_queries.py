@@ -27,9 +27,11 @@ def main() -> None:
     start = time.perf_counter()
     store = loading.load_store(ROOT, inferred=True)  # what query and serve load
     load_ms = (time.perf_counter() - start) * 1000
-    lines = [f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, "
-             f"load_store {load_ms:.0f} ms, {args.repeat} runs each",
-             f"{'query':<26}{'rows':>6}{'median ms':>12}{'best ms':>10}"]
+    lines = [
+        f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, "
+        f"load_store {load_ms:.0f} ms, {args.repeat} runs each",
+        f"{'query':<26}{'rows':>6}{'median ms':>12}{'best ms':>10}",
+    ]
     for q in catalog.load_catalog(ROOT):
         sparql = q.render()
         rows = len(querying.run_local(store, sparql).rows)  # warm-up

@@ -39,8 +39,15 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 SLOW = ("pyshacl-validate", "rdflib-queries")
 QUERY_TIMEOUT = 60  # seconds per stored query on plain rdflib (one of them runs for minutes at 10k)
-TASKS = ("ox-parse", "axiskg-build", "rdflib-build", "axiskg-validate", "pyshacl-validate",
-         "axiskg-queries", "rdflib-queries")
+TASKS = (
+    "ox-parse",
+    "axiskg-build",
+    "rdflib-build",
+    "axiskg-validate",
+    "pyshacl-validate",
+    "axiskg-queries",
+    "rdflib-queries",
+)
 
 
 # --------------------------------------------------------------------------- measurements (child)
@@ -56,7 +63,7 @@ def _rdflib_graph(root: Path, with_ontology: bool = True):
     import rdflib
 
     g = rdflib.Graph()
-    for path in (_rdf_files(root) if with_ontology else [p for p in _rdf_files(root) if "data" in p.parts]):
+    for path in _rdf_files(root) if with_ontology else [p for p in _rdf_files(root) if "data" in p.parts]:
         g.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     return g
 
@@ -98,8 +105,7 @@ def measure(task: str, root: Path, out: Path) -> dict:
 
         g = _rdflib_graph(root)
         shapes = rdflib.Graph().parse(root / "ontology" / "shapes" / "axiskg-shapes.ttl")
-        _, report, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True,
-                                        allow_warnings=True)
+        _, report, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
         sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
         extra["results"] = len(list(report.subjects(rdflib.RDF.type, sh.ValidationResult)))
         extra["violations"] = len(list(report.subjects(sh.resultSeverity, sh.Violation)))
@@ -186,8 +192,12 @@ def fmt_size(n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes in triples")
-    parser.add_argument("--skip-slow-at", default="", metavar="SIZES",
-                        help="sizes at which to skip the slowest baselines (pyshacl, rdflib queries)")
+    parser.add_argument(
+        "--skip-slow-at",
+        default="",
+        metavar="SIZES",
+        help="sizes at which to skip the slowest baselines (pyshacl, rdflib queries)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--measure", choices=TASKS, help=argparse.SUPPRESS)
@@ -204,18 +214,28 @@ def main() -> None:
         tmp = Path(tmp)
         for size in sizes:
             root, manifest = make_project(tmp, size, args.seed)
-            run = {"size": size, "corpus_triples": manifest["triples"], "reports": manifest["reports"],
-                   "injected": len(manifest["injected"]), "tasks": {}}
+            run = {
+                "size": size,
+                "corpus_triples": manifest["triples"],
+                "reports": manifest["reports"],
+                "injected": len(manifest["injected"]),
+                "tasks": {},
+            }
             for task in TASKS:
                 if task in SLOW and size in skip_at:
-                    run["tasks"][task] = {"task": task, "skipped": f"--skip-slow-at {fmt_size(size)}: "
-                                          "takes minutes at this size"}
+                    run["tasks"][task] = {
+                        "task": task,
+                        "skipped": f"--skip-slow-at {fmt_size(size)}: takes minutes at this size",
+                    }
                     print(f"{fmt_size(size)} {task}: skipped", file=sys.stderr)
                     continue
                 result = run_child(task, root, tmp / f"dist-{size}-{task}")
                 run["tasks"][task] = result
-                print(f"{fmt_size(size)} {task}: {result.get('seconds', 0):.2f} s, "
-                      f"{result.get('peak_mb', 0):.0f} MB {result.get('error', '')}", file=sys.stderr)
+                print(
+                    f"{fmt_size(size)} {task}: {result.get('seconds', 0):.2f} s, "
+                    f"{result.get('peak_mb', 0):.0f} MB {result.get('error', '')}",
+                    file=sys.stderr,
+                )
             runs.append(run)
             shutil.rmtree(root)
     doc = {
@@ -256,9 +276,11 @@ def markdown(doc: dict) -> str:
         t = run["tasks"]
         parse = t.get("ox-parse")
         size = f"{parse['triples']:,}" if parse and "triples" in parse else f"~{run['size']:,}"
-        pairs = (("build", "axiskg-build", "rdflib-build", "plain rdflib parse + Turtle + N-Triples"),
-                 ("validate", "axiskg-validate", "pyshacl-validate", "plain pyshacl, same shapes"),
-                 ("load for queries", "axiskg-queries", "rdflib-queries", "plain rdflib parse"))
+        pairs = (
+            ("build", "axiskg-build", "rdflib-build", "plain rdflib parse + Turtle + N-Triples"),
+            ("validate", "axiskg-validate", "pyshacl-validate", "plain pyshacl, same shapes"),
+            ("load for queries", "axiskg-queries", "rdflib-queries", "plain rdflib parse"),
+        )
         lines.append(f"| {size} | bare pyoxigraph parse | {_cell(parse)} | | | reference for the targets |")
         for label, mine, base, note in pairs:
             a, b = t.get(mine), t.get(base)
@@ -279,8 +301,11 @@ def markdown(doc: dict) -> str:
             lines.append(f"| {size} | {label} | {_cell(a)} | {_cell(b)} | {_ratio(a, b)} | {note}{extra} |")
     lines += ["", "Stored queries (best of 3 on axiskg/pyoxigraph; one run on plain rdflib), seconds:", ""]
     sizes = [r for r in doc["runs"]]
-    header = "| query | " + " | ".join(f"{fmt_size(r['size'])} axiskg | {fmt_size(r['size'])} rdflib | ratio"
-                                       for r in sizes) + " |"
+    header = (
+        "| query | "
+        + " | ".join(f"{fmt_size(r['size'])} axiskg | {fmt_size(r['size'])} rdflib | ratio" for r in sizes)
+        + " |"
+    )
     lines += [header, "|---|" + "---|---|---|" * len(sizes)]
     names = sorted({n for r in sizes for n in (r["tasks"].get("axiskg-queries", {}).get("queries") or {})})
     for name in names:
@@ -295,8 +320,12 @@ def markdown(doc: dict) -> str:
                 ratio = f"{b['s'] / max(a['s'], 1e-6):.0f}x" if a and b else "-"
             cells += [f"{a['s']:.3f}" if a else "-", base, ratio]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", f"`axiskg --help`: {doc['help_seconds']:.2f} s (best of 5). {doc['machine']}.",
-              f"Reproduce: `{doc['command']}`", ""]
+    lines += [
+        "",
+        f"`axiskg --help`: {doc['help_seconds']:.2f} s (best of 5). {doc['machine']}.",
+        f"Reproduce: `{doc['command']}`",
+        "",
+    ]
     return "\n".join(lines)
 
 

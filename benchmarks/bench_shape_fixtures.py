@@ -53,13 +53,17 @@ def main() -> None:
     for name, datas in (("fixtures", fixtures), ("project data", [project])):
         plain = sum(best_of(args.repeat, d, shapes, ont, False) for d in datas)
         prepared = sum(best_of(args.repeat, d, shapes, ont, True) for d in datas)
-        rows.append(f"{name:<14}{len(datas):>6}{plain:>10.2f}{prepared:>12.2f}"
-                    f"{plain / len(datas) * 1000:>14.0f}{prepared / len(datas) * 1000:>14.0f}")
+        rows.append(
+            f"{name:<14}{len(datas):>6}{plain:>10.2f}{prepared:>12.2f}"
+            f"{plain / len(datas) * 1000:>14.0f}{prepared / len(datas) * 1000:>14.0f}"
+        )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    lines = [f"# {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus, load {load:.1f}, "
-             f"best of {args.repeat} runs per input; seconds in total, milliseconds per input",
-             f"{'input':<14}{'count':>6}{'plain s':>10}{'prepared s':>12}{'plain ms/1':>14}{'prepared ms/1':>14}",
-             *rows]
+    lines = [
+        f"# {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus, load {load:.1f}, "
+        f"best of {args.repeat} runs per input; seconds in total, milliseconds per input",
+        f"{'input':<14}{'count':>6}{'plain s':>10}{'prepared s':>12}{'plain ms/1':>14}{'prepared ms/1':>14}",
+        *rows,
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -40,9 +40,10 @@ ID = "https://w3id.org/axiskg/id/"
 
 def replicate(triples: list, copies: int) -> list:
     """``copies`` copies of the data under renamed IRIs; triples without data IRIs stay once."""
+
     def rename(term, k):
         if k and isinstance(term, ox.NamedNode) and term.value.startswith(ID):
-            return ox.NamedNode(f"{ID}copy{k}/{term.value[len(ID):]}")
+            return ox.NamedNode(f"{ID}copy{k}/{term.value[len(ID) :]}")
         if k and isinstance(term, ox.BlankNode):
             return ox.BlankNode(f"{term.value}c{k}")
         return term
@@ -82,8 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", default="1,10,100")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--update-max", type=int, default=30_000,
-                        help="also time SPARQL Update publishing up to this many triples")
+    parser.add_argument(
+        "--update-max", type=int, default=30_000, help="also time SPARQL Update publishing up to this many triples"
+    )
     parser.add_argument("--stores", default=",".join(stores.NAMES), help="comma-separated: oxigraph,virtuoso")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a store may take per query")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "stores.md")
@@ -128,17 +130,26 @@ def main() -> None:
                     gsp = publish(nt, endpoints, user=running.user, password=running.password, method="gsp")
                     update_ms = "-"
                     if len(triples) <= args.update_max:
-                        up = publish(nt, endpoints, graph=DEFAULT_GRAPH + "-update", user=running.user,
-                                     password=running.password, method="update")
+                        up = publish(
+                            nt,
+                            endpoints,
+                            graph=DEFAULT_GRAPH + "-update",
+                            user=running.user,
+                            password=running.password,
+                            method="update",
+                        )
                         update_ms = f"{up.load_seconds * 1000:,.0f} ({up.chunks} requests)"
                     publish_rows.append(
                         f"| {name} | {gsp.load_seconds * 1000:,.0f} ({gsp.chunks} requests) | {update_ms} "
-                        f"| {rss_mb(running.folder, name):,.0f} MB |")
+                        f"| {rss_mb(running.folder, name):,.0f} MB |"
+                    )
                     for q in queries:
                         sparql = q.render()
                         try:
-                            ms, table = timed(lambda: run_endpoint(running.query, sparql, graph=DEFAULT_GRAPH,
-                                                                   timeout=args.timeout), args.repeat)
+                            ms, table = timed(
+                                lambda: run_endpoint(running.query, sparql, graph=DEFAULT_GRAPH, timeout=args.timeout),
+                                args.repeat,
+                            )
                         except EndpointError as exc:
                             timed_out = "within" in str(exc) or "timed out" in str(exc)
                             latency[q.name][name] = f"> {args.timeout * 1000:,.0f}" if timed_out else "error"
@@ -148,15 +159,21 @@ def main() -> None:
                         latency[q.name][name] = f"{ms:,.1f}" + ("" if same else " ≠")
                 finally:
                     running.stop()
-            lines += ["| store | publish by Graph Store Protocol, ms | publish by SPARQL Update, ms | resident memory after |",
-                      "|---|---|---|---|", *publish_rows, ""]
-            lines += ["| query | rows | " + " | ".join(["embedded", *names]) + " |",
-                      "|---|---|" + "---|" * (1 + len(names))]
+            lines += [
+                "| store | publish by Graph Store Protocol, ms | publish by SPARQL Update, ms | resident memory after |",
+                "|---|---|---|---|",
+                *publish_rows,
+                "",
+            ]
+            lines += [
+                "| query | rows | " + " | ".join(["embedded", *names]) + " |",
+                "|---|---|" + "---|" * (1 + len(names)),
+            ]
             for q in queries:
                 cells = [latency[q.name].get(n, "-") for n in ["embedded", *names]]
                 lines.append(f"| {q.name} | {rows_of[q.name]:,} | " + " | ".join(cells) + " |")
             lines.append("")
-            print("\n".join(lines[-len(queries) - 8:]), flush=True)
+            print("\n".join(lines[-len(queries) - 8 :]), flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")  # after each size
     print(f"wrote {args.out}")

@@ -81,22 +81,33 @@ def main() -> None:
                 validate, before = _best_alternating("axiskg-validate", root, Path(tmp) / "out", args.compare_src)
             else:
                 validate = _best("axiskg-validate", root, Path(tmp) / "out")
-            row = {"size": size, "triples": parse["triples"], "parse_s": parse["seconds"],
-                   "validate_s": validate["seconds"], "validate_mb": validate["peak_mb"],
-                   "ratio": validate["seconds"] / parse["seconds"], "results": validate["results"],
-                   "injected": len(manifest["injected"]), "fallback": validate["fallback"]}
+            row = {
+                "size": size,
+                "triples": parse["triples"],
+                "parse_s": parse["seconds"],
+                "validate_s": validate["seconds"],
+                "validate_mb": validate["peak_mb"],
+                "ratio": validate["seconds"] / parse["seconds"],
+                "results": validate["results"],
+                "injected": len(manifest["injected"]),
+                "fallback": validate["fallback"],
+            }
             if args.compare_src:
                 row.update(before_s=before["seconds"], before_mb=before["peak_mb"], before_results=before["results"])
             rows.append(row)
             print(json.dumps(row))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(rows, indent=2) + "\n")
-    lines = ["| triples | bare parse | axiskg validate | ratio | peak memory | results (injected faults) |"
-             + (" before this change |" if args.compare_src else ""),
-             "|---|---|---|---|---|---|" + ("---|" if args.compare_src else "")]
+    lines = [
+        "| triples | bare parse | axiskg validate | ratio | peak memory | results (injected faults) |"
+        + (" before this change |" if args.compare_src else ""),
+        "|---|---|---|---|---|---|" + ("---|" if args.compare_src else ""),
+    ]
     for r in rows:
-        line = (f"| {r['triples']:,} | {r['parse_s']:.2f} s | {r['validate_s']:.2f} s | {r['ratio']:.1f}x | "
-                f"{r['validate_mb']:.0f} MB | {r['results']} ({r['injected']}) |")
+        line = (
+            f"| {r['triples']:,} | {r['parse_s']:.2f} s | {r['validate_s']:.2f} s | {r['ratio']:.1f}x | "
+            f"{r['validate_mb']:.0f} MB | {r['results']} ({r['injected']}) |"
+        )
         if args.compare_src:
             line += f" {r['before_s']:.2f} s, {r['before_mb']:.0f} MB, {r['before_results']} results |"
         lines.append(line)

@@ -31,8 +31,10 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-SIMPLE = ('SELECT ?label WHERE { <https://w3id.org/axiskg/id/actor/japan> '
-          '<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "en") }')
+SIMPLE = (
+    "SELECT ?label WHERE { <https://w3id.org/axiskg/id/actor/japan> "
+    '<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "en") }'
+)
 
 
 def heaviest_stored_query() -> tuple[str, str, float]:
@@ -112,8 +114,9 @@ async def scenario(url: str, query: str, accept: str, clients: int, seconds: flo
     errors: list[int] = []
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(client(split.hostname, split.port, request, expected, until, latencies, errors)
-                           for _ in range(clients)))
+    await asyncio.gather(
+        *(client(split.hostname, split.port, request, expected, until, latencies, errors) for _ in range(clients))
+    )
     elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -121,15 +124,19 @@ async def scenario(url: str, query: str, accept: str, clients: int, seconds: flo
         return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 2)
 
     return {
-        "requests": len(latencies), "errors": len(errors), "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "seconds": round(elapsed, 2),
         "queries_per_second": round(len(latencies) / elapsed, 1),
         "latency_ms": {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": round(latencies[-1] * 1000, 2)},
         "answer_bytes": len(expected),
     }
 
 
-RUNAWAYS = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f",  # memory: hits --worker-memory
-            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # time: hits --timeout
+RUNAWAYS = (
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f",  # memory: hits --worker-memory
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+)  # time: hits --timeout
 
 
 def rss_kib(pid: int) -> int:
@@ -159,7 +166,9 @@ async def loop_requests(host: str, port: int, request: bytes, until: float, stat
         try:
             while time.perf_counter() < until:
                 writer.write(request)
-                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=max(0.1, until - time.perf_counter()))
+                head = await asyncio.wait_for(
+                    reader.readuntil(b"\r\n\r\n"), timeout=max(0.1, until - time.perf_counter())
+                )
                 statuses.append(int(head.split(b" ", 2)[1]))
                 await reader.readexactly(int(re.search(rb"(?i)content-length: (\d+)", head).group(1)))
         except (TimeoutError, OSError, asyncio.IncompleteReadError):
@@ -186,8 +195,9 @@ async def hostile_mix(url: str, pid: int, heavy: str, clients: int, seconds: flo
     host, port = split.hostname, split.port
 
     def get(query: str, accept: str = "application/sparql-results+json") -> bytes:
-        return (f"GET /sparql?{urlencode({'query': query})} HTTP/1.1\r\nHost: {split.netloc}\r\n"
-                f"Accept: {accept}\r\n\r\n").encode()
+        return (
+            f"GET /sparql?{urlencode({'query': query})} HTTP/1.1\r\nHost: {split.netloc}\r\nAccept: {accept}\r\n\r\n"
+        ).encode()
 
     until = time.perf_counter() + seconds
     heavy_status: list[int] = []
@@ -216,7 +226,8 @@ async def hostile_mix(url: str, pid: int, heavy: str, clients: int, seconds: flo
         writer.close()
 
     await asyncio.gather(
-        sample(), lookup(),
+        sample(),
+        lookup(),
         *(loop_requests(host, port, get(heavy), until, heavy_status) for _ in range(clients)),
         *(loop_requests(host, port, get(RUNAWAYS[i % 2]), until, runaway_status) for i in range(4)),
         *(slow_reader(host, port, get("SELECT * WHERE { ?s ?p ?o }", "text/csv"), until) for _ in range(10)),
@@ -227,11 +238,23 @@ async def hostile_mix(url: str, pid: int, heavy: str, clients: int, seconds: flo
         return round(probe[min(len(probe) - 1, int(p / 100 * len(probe)))] * 1000, 2)
 
     return {
-        "seconds": seconds, "heavy_clients": clients, "runaways": 4, "slow_readers": 10,
-        "lookup": {"requests": len(probe), "non_200": sum(s != 200 for s in probe_status),
-                   "latency_ms": {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": round(probe[-1] * 1000, 2)}},
-        "heavy": {"answers": len(heavy_status), "by_status": {str(k): heavy_status.count(k) for k in sorted(set(heavy_status))}},
-        "runaway": {"answers": len(runaway_status), "by_status": {str(k): runaway_status.count(k) for k in sorted(set(runaway_status))}},
+        "seconds": seconds,
+        "heavy_clients": clients,
+        "runaways": 4,
+        "slow_readers": 10,
+        "lookup": {
+            "requests": len(probe),
+            "non_200": sum(s != 200 for s in probe_status),
+            "latency_ms": {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": round(probe[-1] * 1000, 2)},
+        },
+        "heavy": {
+            "answers": len(heavy_status),
+            "by_status": {str(k): heavy_status.count(k) for k in sorted(set(heavy_status))},
+        },
+        "runaway": {
+            "answers": len(runaway_status),
+            "by_status": {str(k): runaway_status.count(k) for k in sorted(set(runaway_status))},
+        },
         "peak_rss_mib": round(peak / 1024, 1),
     }
 
@@ -242,10 +265,19 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, help="server --workers (default: its own default)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "serve.json")
-    parser.add_argument("--only", choices=("simple", "heavy", "hostile"), action="append",
-                        help="run only this scenario (repeatable; default: all three)")
-    parser.add_argument("--server-arg", action="append", default=[], metavar="ARG",
-                        help="an extra argument for `axiskg serve` (repeatable), e.g. --server-arg=--light-workers=0")
+    parser.add_argument(
+        "--only",
+        choices=("simple", "heavy", "hostile"),
+        action="append",
+        help="run only this scenario (repeatable; default: all three)",
+    )
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="an extra argument for `axiskg serve` (repeatable), e.g. --server-arg=--light-workers=0",
+    )
     args = parser.parse_args()
     only = set(args.only or ("simple", "heavy", "hostile"))
 
@@ -253,18 +285,25 @@ def main() -> int:
     check = time_safety_check([SIMPLE, heavy])
     proc, url = start_server(args.workers, args.server_arg)
     results: dict = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_before": os.getloadavg()},
-        "server_args": args.server_arg, "clients": args.clients,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_before": os.getloadavg(),
+        },
+        "server_args": args.server_arg,
+        "clients": args.clients,
         "safety_check_us_per_query": round(check * 1e6, 1),
     }
     try:
         if "simple" in only:
             results["simple_lookup"] = asyncio.run(
-                scenario(url, SIMPLE, "application/sparql-results+json", args.clients, args.seconds))
+                scenario(url, SIMPLE, "application/sparql-results+json", args.clients, args.seconds)
+            )
         if "heavy" in only:
             results["heaviest_stored_query"] = {
-                "name": heavy_name, "local_ms": round(heavy_local * 1000, 2),
+                "name": heavy_name,
+                "local_ms": round(heavy_local * 1000, 2),
                 **asyncio.run(scenario(url, heavy, "application/sparql-results+json", args.clients, args.seconds)),
             }
         if "hostile" in only:

@@ -22,8 +22,23 @@ class Server:
         env = dict(os.environ)
         env.pop("AXISKG_ROOT", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "axiskg", "--root", str(root), "serve", "--host", "127.0.0.1", "--port", "0", *options],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "axiskg",
+                "--root",
+                str(root),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                *options,
+            ],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []

@@ -68,8 +68,13 @@ class Store:
         return args
 
     def stop(self) -> None:
-        subprocess.run(["bash", str(SCRIPTS / self.name / "stop.sh"), str(self.folder)],
-                       check=True, capture_output=True, text=True, timeout=60)
+        subprocess.run(
+            ["bash", str(SCRIPTS / self.name / "stop.sh"), str(self.folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
 
 def start(name: str, folder: Path) -> Store:
@@ -90,7 +95,10 @@ def start(name: str, folder: Path) -> Store:
     try:
         proc = subprocess.run(
             ["bash", str(SCRIPTS / name / "start.sh"), str(folder), *map(str, ports)],
-            capture_output=True, text=True, timeout=180, env=dict(os.environ, **(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=dict(os.environ, **(env or {})),
         )
     except subprocess.TimeoutExpired:
         store.stop()

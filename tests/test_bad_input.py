@@ -24,7 +24,7 @@ def validate(project, *paths):
 
 def test_malformed_syntax_names_file_and_line(project, tmp_path):
     f = tmp_path / "broken.ttl"
-    f.write_text("<urn:a> <urn:b> <urn:c> .\n\n<urn:a> <urn:b> \"unterminated .\n")
+    f.write_text('<urn:a> <urn:b> <urn:c> .\n\n<urn:a> <urn:b> "unterminated .\n')
     assert_refused(validate(project, f), f"{f}:3:")
 
 
@@ -138,8 +138,9 @@ def test_plain_prefix_entities_still_load(project, tmp_path):
 
 def test_twenty_megabyte_literal_works(project, tmp_path):
     f = tmp_path / "big.ttl"
-    f.write_text('<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "'
-                 + "a" * 20_000_000 + '" .\n')
+    f.write_text(
+        '<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "' + "a" * 20_000_000 + '" .\n'
+    )
     proc = run_cli("validate", "-o", "json", str(f), root=project)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["conforms"] is True

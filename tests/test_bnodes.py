@@ -15,15 +15,18 @@ def _t(s, p, o):
         if isinstance(x, str) and x.startswith("_:"):
             return ox.BlankNode(x[2:])
         return ox.NamedNode(EX + x) if isinstance(x, str) else x
+
     return ox.Triple(term(s), ox.NamedNode(EX + p), term(o))
 
 
 def _graph(a: str, b: str, c: str) -> list[ox.Triple]:
     """Two claims, each with an evidence tree (evidence -> selector -> quote); labels a, b, c."""
     return [
-        _t("claim1", "evidence", f"_:{a}"), _t(f"_:{a}", "selector", f"_:{b}"),
+        _t("claim1", "evidence", f"_:{a}"),
+        _t(f"_:{a}", "selector", f"_:{b}"),
         _t(f"_:{b}", "exact", ox.Literal("same words")),
-        _t("claim2", "evidence", f"_:{c}"), _t(f"_:{c}", "source", "report"),
+        _t("claim2", "evidence", f"_:{c}"),
+        _t(f"_:{c}", "source", "report"),
     ]
 
 
@@ -36,8 +39,12 @@ def test_labels_depend_on_content_and_owner_not_on_input_labels():
 
 
 def test_identical_twins_under_one_owner_stay_two_nodes():
-    twins = [_t("claim", "evidence", "_:a"), _t("_:a", "source", "report"),
-             _t("claim", "evidence", "_:b"), _t("_:b", "source", "report")]
+    twins = [
+        _t("claim", "evidence", "_:a"),
+        _t("_:a", "source", "report"),
+        _t("claim", "evidence", "_:b"),
+        _t("_:b", "source", "report"),
+    ]
     out = bnodes.stable_labels(twins)
     assert len({t.object for t in out if t.predicate.value == EX + "evidence"}) == 2
     assert sorted(map(str, out)) == sorted(map(str, bnodes.stable_labels(list(reversed(twins)))))
@@ -54,7 +61,10 @@ def test_build_formats_option_writes_only_those(project, tmp_path):
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["axiskg.nt", "axiskg.ttl", "shapes.ttl"]
     result = run_main("build", "--out", str(tmp_path / "e"), "--formats", "turtle,xml", root=project)
     assert result.returncode == 2
-    assert result.stderr.strip() == "axiskg: error: unknown output format 'xml'; choose from turtle, ntriples, jsonld, rdfxml"
+    assert (
+        result.stderr.strip()
+        == "axiskg: error: unknown output format 'xml'; choose from turtle, ntriples, jsonld, rdfxml"
+    )
 
 
 # --------------------------------------------------------------------------- N-Triples lines

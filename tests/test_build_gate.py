@@ -40,7 +40,8 @@ def test_violating_data_is_refused_and_the_output_left_untouched(project, comman
 def test_warnings_alone_do_not_stop_a_build(project):
     bad = (FIXTURES / "violating.ttl").read_text()
     claim = bad.split("\n<https://w3id.org/axiskg/id/actor")[0].replace(
-        "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;')
+        "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;'
+    )
     (project / "data" / "report" / "warn.ttl").write_text(claim + "\n")
     proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stdout + proc.stderr

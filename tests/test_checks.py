@@ -33,22 +33,39 @@ EXPECTED = {
         (A + "State", SKOS + "definition", "An actor that is a sovereign country."),
         (A + "State", SKOS + "definition", "An actor with a territory."),
     },
-    "duplicate_label": {(A + "State", RDFS + "label", "state"), (A + "Country", RDFS + "label", "State"),
-                        (A + "Actor", RDFS + "label", "actor")},  # a class and an individual share a label
-    "reused_term_unknown": {(TIME + "inXSDGYear", RDF_TYPE, TIME + "inXSDGYear"),
-                            (ID + "claim/x", PROV + "wasAttributedBy", PROV + "wasAttributedBy"),
-                            (ID + "claim/x/quote", RDF_TYPE, "http://www.w3.org/ns/oa#TextQuote")},
-    "unstructured_claim": {(ID + "claim/plain", SKOS + "editorialNote", "The sentence only says what the report analyses.")},
+    "duplicate_label": {
+        (A + "State", RDFS + "label", "state"),
+        (A + "Country", RDFS + "label", "State"),
+        (A + "Actor", RDFS + "label", "actor"),
+    },  # a class and an individual share a label
+    "reused_term_unknown": {
+        (TIME + "inXSDGYear", RDF_TYPE, TIME + "inXSDGYear"),
+        (ID + "claim/x", PROV + "wasAttributedBy", PROV + "wasAttributedBy"),
+        (ID + "claim/x/quote", RDF_TYPE, "http://www.w3.org/ns/oa#TextQuote"),
+    },
+    "unstructured_claim": {
+        (ID + "claim/plain", SKOS + "editorialNote", "The sentence only says what the report analyses.")
+    },
     "unstructured_claim_without_reason": {(ID + "claim/bare", SKOS + "editorialNote", None)},
     "annotation_whitespace": {(A + "Region", RDFS + "label", "region ")},
-    "naming_pattern": {(A + "military_command", RDF_TYPE, OWL + "Class"),
-                       (A + "HasMember", RDF_TYPE, OWL + "ObjectProperty")},
-    "ontology_header": {("https://w3id.org/axiskg/ontology/extra", OWL + "versionIRI", None),
-                        ("https://w3id.org/axiskg/ontology/extra", VANN + "preferredNamespaceUri", None)},
-    "undeclared_term": {(JAPAN, RDF_TYPE, A + "Actr"),
-                        (JAPAN, "http://www.w3.org/ns/prov#wasDerivedFrom", "http://www.w3.org/ns/prov#wasDerivedFrom"),
-                        (JAPAN, A + "status", A + "status"), (JAPAN, A + "status", A + "Plannned")},
-    "dangling_reference": {(A + "Command", RDFS + "subClassOf", A + "Actorr"), (A + "commands", RDFS + "range", A + "Force")},
+    "naming_pattern": {
+        (A + "military_command", RDF_TYPE, OWL + "Class"),
+        (A + "HasMember", RDF_TYPE, OWL + "ObjectProperty"),
+    },
+    "ontology_header": {
+        ("https://w3id.org/axiskg/ontology/extra", OWL + "versionIRI", None),
+        ("https://w3id.org/axiskg/ontology/extra", VANN + "preferredNamespaceUri", None),
+    },
+    "undeclared_term": {
+        (JAPAN, RDF_TYPE, A + "Actr"),
+        (JAPAN, "http://www.w3.org/ns/prov#wasDerivedFrom", "http://www.w3.org/ns/prov#wasDerivedFrom"),
+        (JAPAN, A + "status", A + "status"),
+        (JAPAN, A + "status", A + "Plannned"),
+    },
+    "dangling_reference": {
+        (A + "Command", RDFS + "subClassOf", A + "Actorr"),
+        (A + "commands", RDFS + "range", A + "Force"),
+    },
     "deprecated_reference": {(A + "Nation", RDFS + "subClassOf", A + "Country")},
     "definition_contains_label": {(A + "Region", SKOS + "definition", "A region of the world.")},
 }
@@ -97,7 +114,9 @@ def test_profile_file(tmp_path):
     profile = tmp_path / "profile.tsv"
     profile.write_text("# only one rule, downgraded\nINFO\tmissing_label\n")
     store = store_with(CHECKS / "missing_label.ttl")
-    assert [(p.level, p.rule) for p in checks.run_checks(store, checks.load_profile(profile))] == [("INFO", "missing_label")]
+    assert [(p.level, p.rule) for p in checks.run_checks(store, checks.load_profile(profile))] == [
+        ("INFO", "missing_label")
+    ]
     profile.write_text("ERROR\tno_such_rule\n")
     with pytest.raises(InputError, match="unknown rule 'no_such_rule'") as info:
         checks.load_profile(profile)
@@ -118,14 +137,22 @@ def test_cli_exit_codes_and_outputs(project, tmp_path):
     proc = run_main("check", str(typo), root=root, cwd=tmp_path)  # (the typo file is not below the cwd: absolute)
     assert proc.returncode == 1
     # each problem names the file and line where its entity is described
-    line = 1 + typo.read_text().splitlines().index(next(x for x in typo.read_text().splitlines() if x.startswith(f"<{JAPAN}>")))
+    line = 1 + typo.read_text().splitlines().index(
+        next(x for x in typo.read_text().splitlines() if x.startswith(f"<{JAPAN}>"))
+    )
     assert f"ERROR  undeclared_term  id:actor/japan  rdf:type  axis:Actr  ({typo}:{line})\n" in proc.stdout
     tsv = run_main("check", "-o", "tsv", str(typo), root=root).stdout.splitlines()
     assert tsv[0] == "Level\tRule Name\tSubject\tProperty\tValue" and len(tsv) == 5
     doc = json.loads(run_main("check", "-o", "json", str(typo), root=root, cwd=tmp_path).stdout)
     assert doc["counts"] == {"error": 4, "warn": 0, "info": 0}
-    assert {"level": "ERROR", "rule": "undeclared_term", "entity": JAPAN, "property": RDF_TYPE,
-            "value": A + "Actr", "source": f"{typo}:{line}"} in doc["problems"]
+    assert {
+        "level": "ERROR",
+        "rule": "undeclared_term",
+        "entity": JAPAN,
+        "property": RDF_TYPE,
+        "value": A + "Actr",
+        "source": f"{typo}:{line}",
+    } in doc["problems"]
     # only WARN: exit 0
     (root / "ontology" / "ws.ttl").write_bytes((CHECKS / "annotation_whitespace.ttl").read_bytes())
     assert run_main("check", root=root).returncode == 0
@@ -140,9 +167,11 @@ def test_problems_in_project_files_name_file_and_line(project):
     """A problem about a term of the project's ontology or data names the file under ontology/ or
     data/<source>/ and the line where the term is first described."""
     module = project / "ontology" / "modules" / "late.ttl"
-    module.write_text("@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
-                      "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\n\n"
-                      "axis:LateClass a owl:Class .\n")
+    module.write_text(
+        "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\n\n"
+        "axis:LateClass a owl:Class .\n"
+    )
     proc = run_main("check", "-o", "json", root=project, cwd=project)
     problems = [p for p in json.loads(proc.stdout)["problems"] if p["entity"] == A + "LateClass"]
     assert problems and {p["source"] for p in problems} == {"ontology/modules/late.ttl:5"}
@@ -151,6 +180,14 @@ def test_problems_in_project_files_name_file_and_line(project):
 def test_the_unstructured_claims_of_the_project_are_a_short_list_each_with_a_reason():
     problems = [p for p in checks.run_checks(loading.load_store(REPO)) if p.rule == "unstructured_claim"]
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
-    assert sorted(p.entity[len(claim):] for p in problems) == [
-        "p1-s1-1", "p1-s1-2", "p1-s3-1", "p2-s1-1", "p2-s3-2", "p2-s3-5", "p3-s1-1", "p5-s1-1"]
+    assert sorted(p.entity[len(claim) :] for p in problems) == [
+        "p1-s1-1",
+        "p1-s1-2",
+        "p1-s3-1",
+        "p2-s1-1",
+        "p2-s3-2",
+        "p2-s3-5",
+        "p3-s1-1",
+        "p5-s1-1",
+    ]
     assert all(p.value and p.value != "(no reason given)" for p in problems)

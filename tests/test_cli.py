@@ -76,8 +76,16 @@ def test_stats_json_and_table(project):
     proc = run_main("stats", "--json", root=project)
     result = json.loads(proc.stdout)
     assert result["classes"] == {
-        "axis:Claim": 2, "oa:SpecificResource": 2, "oa:TextQuoteSelector": 2, "axis:CausalLink": 1,
-        "axis:CuratedFact": 1, "axis:Driver": 1, "axis:Impact": 1, "axis:MilitaryCommand": 1, "axis:State": 1}
+        "axis:Claim": 2,
+        "oa:SpecificResource": 2,
+        "oa:TextQuoteSelector": 2,
+        "axis:CausalLink": 1,
+        "axis:CuratedFact": 1,
+        "axis:Driver": 1,
+        "axis:Impact": 1,
+        "axis:MilitaryCommand": 1,
+        "axis:State": 1,
+    }
     assert result["labels"]["axis:MilitaryCommand"] == "military command"
     assert result["labels"]["oa:SpecificResource"] == "specific resource"  # no label: its local name in words
     assert result["graph"]["triples"] > 0 and result["graph"]["named graphs"] == 3
@@ -96,7 +104,8 @@ def test_stats_of_given_classes_and_of_an_extension(project):
     (project / "data" / "report" / "more.ttl").write_text(
         "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label \"x\"@en .\n")
+        '<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label "x"@en .\n'
+    )
     result = json.loads(run_main("stats", "--json", root=project).stdout)
     assert result["classes"]["axis:JointExercise"] == 1 and result["labels"]["axis:JointExercise"] == "joint exercise"
     bad = run_main("stats", "--class", "nope:Thing", root=project)
@@ -151,7 +160,9 @@ def test_demo_output_fits_120_columns(tmp_path):
 
 
 def test_query_columns_chooses_and_orders_columns():
-    proc = run_main("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT)
+    proc = run_main(
+        "query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5
@@ -167,5 +178,7 @@ def test_every_command_has_a_description_in_its_help():
         assert proc.returncode == 0, name
         usage, _, rest = proc.stdout.partition("\n\n")
         description = rest.split("\n\n", 1)[0]
-        assert not description.startswith(("positional arguments", "options")), f"axiskg {name} --help has no description"
+        assert not description.startswith(("positional arguments", "options")), (
+            f"axiskg {name} --help has no description"
+        )
         assert len(description.split()) >= 8, (name, description)

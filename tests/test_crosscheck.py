@@ -18,15 +18,20 @@ def test_same_rows_in_another_order_are_the_same():
 
 def test_differences_are_described():
     here = Table(["x"], [(A,), (A,), (B,)])
-    assert difference(here, Table(["x"], [(A,), (B,)])) == \
-        "3 rows here, 2 there; 1 missing there, e.g. <urn:a>"
-    assert difference(here, Table(["x"], [(A,), (A,), (B,), (ox.NamedNode("urn:c"),)])) == \
-        "3 rows here, 4 there; 1 extra there, e.g. <urn:c>"
-    assert difference(Table(["x"], [(ONE,)]), Table(["x"], [(ox.Literal("1"),)])) == \
-        '1 rows here, 1 there; 1 missing there, e.g. "1"^^<http://www.w3.org/2001/XMLSchema#integer>; 1 extra there, e.g. "1"'
+    assert difference(here, Table(["x"], [(A,), (B,)])) == "3 rows here, 2 there; 1 missing there, e.g. <urn:a>"
+    assert (
+        difference(here, Table(["x"], [(A,), (A,), (B,), (ox.NamedNode("urn:c"),)]))
+        == "3 rows here, 4 there; 1 extra there, e.g. <urn:c>"
+    )
+    assert (
+        difference(Table(["x"], [(ONE,)]), Table(["x"], [(ox.Literal("1"),)]))
+        == '1 rows here, 1 there; 1 missing there, e.g. "1"^^<http://www.w3.org/2001/XMLSchema#integer>; 1 extra there, e.g. "1"'
+    )
     assert difference(here, Table(["y"], [])) == "columns differ: ['x'] here, ['y'] there"
-    assert difference(Table(["x"], [(ox.BlankNode("b1"),)]), Table(["x"], [(ox.BlankNode("b1"),)])) == \
-        "the embedded answer holds blank nodes, which cannot be compared"
+    assert (
+        difference(Table(["x"], [(ox.BlankNode("b1"),)]), Table(["x"], [(ox.BlankNode("b1"),)]))
+        == "the embedded answer holds blank nodes, which cannot be compared"
+    )
 
 
 def test_known_differences_from_the_header(tmp_path: Path):

@@ -12,10 +12,12 @@ from axiskg import diff
 CHANGE = {
     # ontology: a new class, a deprecated one (replaced), a changed label
     "ontology/core.ttl": [
-        ('axis:Driver a owl:Class ; rdfs:label "driver"@en .',
-         'axis:Driver a owl:Class ; rdfs:label "driver"@en ; owl:deprecated true ; '
-         '<http://purl.org/dc/terms/isReplacedBy> axis:Factor .\n'
-         'axis:Factor a owl:Class ; rdfs:label "factor"@en .'),
+        (
+            'axis:Driver a owl:Class ; rdfs:label "driver"@en .',
+            'axis:Driver a owl:Class ; rdfs:label "driver"@en ; owl:deprecated true ; '
+            "<http://purl.org/dc/terms/isReplacedBy> axis:Factor .\n"
+            'axis:Factor a owl:Class ; rdfs:label "factor"@en .',
+        ),
         ('rdfs:label "military command"@en', 'rdfs:label "military headquarters"@en'),
     ],
     # data: a quote changed inside a claim's evidence (blank nodes), a triple removed
@@ -81,9 +83,14 @@ def test_known_change_markdown(project, tmp_path):
     assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     text = out.read_text()
     assert text.startswith(f"## axiskg diff: `{project}` → `{new}`\n\n- terms: 1 added, 0 removed, 1 deprecated\n")
-    assert "### Terms deprecated\n\n| term | kind | replaced by |\n|---|---|---|\n| `axis:Driver` | owl:Class | axis:Factor |\n" in text
-    assert ("#### `axis:MilitaryCommand`\n\n```diff\n- rdfs:label \"military command\"@en\n"
-            "+ rdfs:label \"military headquarters\"@en\n```\n") in text
+    assert (
+        "### Terms deprecated\n\n| term | kind | replaced by |\n|---|---|---|\n| `axis:Driver` | owl:Class | axis:Factor |\n"
+        in text
+    )
+    assert (
+        '#### `axis:MilitaryCommand`\n\n```diff\n- rdfs:label "military command"@en\n'
+        '+ rdfs:label "military headquarters"@en\n```\n'
+    ) in text
 
 
 def test_same_graph_in_another_syntax_is_no_change(project, tmp_path):
@@ -101,9 +108,19 @@ def test_same_graph_in_another_syntax_is_no_change(project, tmp_path):
 
 def test_diff_against_a_git_revision(project, tmp_path):
     def git(*args):
-        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True,
-                       env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                            "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            ["git", "-C", str(project), *args],
+            check=True,
+            capture_output=True,
+            env={
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@t",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@t",
+                "HOME": str(tmp_path),
+                "PATH": "/usr/bin:/bin",
+            },
+        )
 
     git("init", "-q")
     git("add", "ontology", "data")
@@ -135,12 +152,18 @@ def test_bad_input(project, tmp_path):
 def test_removed_term_is_listed():
     import rdflib
 
-    old = rdflib.Graph().parse(data="""@prefix axis: <https://w3id.org/axiskg/ontology#> .
+    old = rdflib.Graph().parse(
+        data="""@prefix axis: <https://w3id.org/axiskg/ontology#> .
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
-        axis:Gone a owl:ObjectProperty . axis:Kept a owl:Class .""", format="turtle")
-    new = rdflib.Graph().parse(data="""@prefix axis: <https://w3id.org/axiskg/ontology#> .
+        axis:Gone a owl:ObjectProperty . axis:Kept a owl:Class .""",
+        format="turtle",
+    )
+    new = rdflib.Graph().parse(
+        data="""@prefix axis: <https://w3id.org/axiskg/ontology#> .
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
-        axis:Kept a owl:Class .""", format="turtle")
+        axis:Kept a owl:Class .""",
+        format="turtle",
+    )
     d = diff.diff_graphs(old, new)
     assert [t.iri for t in d.removed_terms] == ["https://w3id.org/axiskg/ontology#Gone"]
     assert d.added_terms == [] and d.deprecated_terms == []

@@ -17,8 +17,18 @@ EXAMPLE = ROOT / "examples" / "extension-exercises"
 #: what a copy of the project needs to run its tests (not the venv, git, build output, tool caches or
 #: benchmarks; build/ and .mypy_cache/ are written by test_packaging.py and test_style.py, maybe while
 #: this copies, when `make test` runs tests in parallel)
-SKIP = shutil.ignore_patterns(".git", ".venv", "dist", "build", "__pycache__", ".pytest_cache", ".mypy_cache",
-                              ".ruff_cache", "benchmarks", "*.egg-info")
+SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "dist",
+    "build",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    "benchmarks",
+    "*.egg-info",
+)
 
 # the fixtures of docs/extending.md step 3, for the example's axsh:JointExerciseShape
 BASE_ADDITION = """
@@ -34,20 +44,21 @@ PREFIXES = """@prefix axis:  <https://w3id.org/axiskg/ontology#> .
 @prefix init:  <https://w3id.org/axiskg/id/initiative/> .
 """
 FIXTURES = {
-    "ok.ttl": PREFIXES + """
+    "ok.ttl": PREFIXES
+    + """
 init:exercise-three a axis:JointExercise ;
     rdfs:label "Three-state exercise"@en ;
     axis:initiatedBy actor:japan ;
     axis:hasParticipant actor:us , actor:japan , actor:korea .
 """,
-    "bad-one-participant.ttl": PREFIXES + """
+    "bad-one-participant.ttl": PREFIXES
+    + """
 init:exercise-solo a axis:JointExercise ;
     rdfs:label "Solo drill"@en ;
     axis:initiatedBy actor:us ;
     axis:hasParticipant actor:us .
 """,
-    "bad-one-participant.expected.tsv":
-        "Violation\tid:initiative/exercise-solo\taxis:hasParticipant\tsh:MinCountConstraintComponent\n",
+    "bad-one-participant.expected.tsv": "Violation\tid:initiative/exercise-solo\taxis:hasParticipant\tsh:MinCountConstraintComponent\n",
 }
 TESTS = ["tests/test_shapes.py", "tests/test_release.py"]
 
@@ -79,13 +90,17 @@ def _pytest(root: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict[s
     report = root / "junit.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *args],
-        cwd=root, env=env, capture_output=True, text=True, timeout=1200,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     outcomes = {}
     for case in ET.parse(report).iter("testcase"):
         name = f"{case.get('classname')}::{case.get('name')}"
         kinds = {child.tag for child in case}
-        outcomes[name] = ("failed" if kinds & {"failure", "error"} else "skipped" if "skipped" in kinds else "passed")
+        outcomes[name] = "failed" if kinds & {"failure", "error"} else "skipped" if "skipped" in kinds else "passed"
     return proc, outcomes
 
 
@@ -99,17 +114,25 @@ def test_an_extension_with_its_fixtures_keeps_the_tests_green(tmp_path):
     ran = [name for name in outcomes if "JointExerciseShape" in name]
     assert len(ran) == 2, ran
     assert outcomes["tests.test_release::test_trig_has_one_named_graph_per_source"] == "passed"
-    assert outcomes["tests.test_shapes::test_every_class_used_in_the_project_data_is_checked_by_a_node_shape"] == "passed"
+    assert (
+        outcomes["tests.test_shapes::test_every_class_used_in_the_project_data_is_checked_by_a_node_shape"] == "passed"
+    )
 
 
 def test_without_the_fixtures_the_meta_tests_say_what_is_missing(tmp_path):
     root = _copy_project(tmp_path / "axiskg")
     _extend(root, fixtures=False)
-    proc, outcomes = _pytest(root, "tests/test_shapes.py", "-k",
-                             "every_folder_is_a_shape or base_world_has_a_focus_node or every_shape_and_sparql")
+    proc, outcomes = _pytest(
+        root,
+        "tests/test_shapes.py",
+        "-k",
+        "every_folder_is_a_shape or base_world_has_a_focus_node or every_shape_and_sparql",
+    )
     failed = sorted(name.rsplit("::", 1)[1] for name, outcome in outcomes.items() if outcome == "failed")
     assert proc.returncode == 1
-    assert failed == ["test_base_world_has_a_focus_node_for_every_node_shape",
-                      "test_every_folder_is_a_shape_with_ok_and_bad_fixtures",
-                      "test_every_shape_and_sparql_constraint_fires_in_some_bad_fixture"], proc.stdout[-3000:]
+    assert failed == [
+        "test_base_world_has_a_focus_node_for_every_node_shape",
+        "test_every_folder_is_a_shape_with_ok_and_bad_fixtures",
+        "test_every_shape_and_sparql_constraint_fires_in_some_bad_fixture",
+    ], proc.stdout[-3000:]
     assert "JointExerciseShape" in proc.stdout

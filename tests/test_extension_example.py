@@ -37,8 +37,10 @@ def test_build_validate_check_pick_up_the_extension(extended):
     merged = (extended / "dist" / "axiskg.nt").read_text()
     assert f"<{AXIS}JointExercise> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{AXIS}Initiative> ." in merged
     assert "https://w3id.org/axiskg/id/example/exercise-harbour-shield" in merged
-    assert SHAPE in (extended / "dist" / "shapes.ttl").read_text() or "JointExerciseShape" in (
-        extended / "dist" / "shapes.ttl").read_text()
+    assert (
+        SHAPE in (extended / "dist" / "shapes.ttl").read_text()
+        or "JointExerciseShape" in (extended / "dist" / "shapes.ttl").read_text()
+    )
 
     ok = run_main("validate", "-o", "json", root=extended)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -46,7 +48,9 @@ def test_build_validate_check_pick_up_the_extension(extended):
 
     check = run_main("check", "-o", "json", root=extended)
     assert check.returncode == 0, check.stdout
-    assert not [p for p in json.loads(check.stdout)["problems"] if "Exercise" in p["entity"] or "hasParticipant" in p["entity"]]
+    assert not [
+        p for p in json.loads(check.stdout)["problems"] if "Exercise" in p["entity"] or "hasParticipant" in p["entity"]
+    ]
 
 
 def test_violating_fixture_fires_the_example_shape(extended):
@@ -54,8 +58,11 @@ def test_violating_fixture_fires_the_example_shape(extended):
     assert proc.returncode == 1, proc.stderr
     violations = [r for r in json.loads(proc.stdout)["results"] if r["severity"] == "Violation"]
     assert [(r["focusNode"], r["resultPath"], r["sourceShape"]) for r in violations] == [
-        ("https://w3id.org/axiskg/id/example/exercise-solo", AXIS + "hasParticipant",
-         SHAPE + " sh:property [ sh:path axis:hasParticipant ]")
+        (
+            "https://w3id.org/axiskg/id/example/exercise-solo",
+            AXIS + "hasParticipant",
+            SHAPE + " sh:property [ sh:path axis:hasParticipant ]",
+        )
     ]
 
 
@@ -67,4 +74,6 @@ def test_without_the_extension_the_shape_does_not_exist(tmp_path):
     # and axiskg check calls the unknown class and property what they are: undeclared
     check = json.loads(run_main("check", "-o", "json", str(EXAMPLE / "fixtures" / "violating.ttl"), root=root).stdout)
     assert {p["value"] for p in check["problems"] if p["rule"] == "undeclared_term"} == {
-        AXIS + "JointExercise", AXIS + "hasParticipant"}
+        AXIS + "JointExercise",
+        AXIS + "hasParticipant",
+    }

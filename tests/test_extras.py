@@ -39,12 +39,15 @@ def test_base_install_runs_build_validate_check_query_without_the_extras(project
     assert lines == {"build": "0", "validate": "0", "check": "1", "query": "0", "stats": "0"}, done.stdout
 
 
-@pytest.mark.parametrize("command, extra, argv", [
-    ("serve", "serve", ["serve", "--port", "0"]),
-    ("docs", "docs", ["docs"]),
-    ("reason", "reason", ["reason"]),
-    ("publish", "publish", ["publish", "--endpoint", "http://127.0.0.1:9/sparql"]),
-])
+@pytest.mark.parametrize(
+    "command, extra, argv",
+    [
+        ("serve", "serve", ["serve", "--port", "0"]),
+        ("docs", "docs", ["docs"]),
+        ("reason", "reason", ["reason"]),
+        ("publish", "publish", ["publish", "--endpoint", "http://127.0.0.1:9/sparql"]),
+    ],
+)
 def test_a_command_whose_extra_is_missing_names_it(command, extra, argv, project, monkeypatch, capsys):
     for module in EXTRAS[extra]:
         monkeypatch.setitem(sys.modules, module, None)

@@ -15,9 +15,11 @@ def outcomes():
 
 
 def test_the_plans_the_report_states_in_the_present_tense_were_carried_out_before_it_appeared():
-    overtaken = [(r[0][len(CLAIM):], r[4], r[5][len(FACT):]) for r in outcomes() if r[3] == "overtakes"]
-    assert overtaken == [("p2-s2-2", "2025-03-30", "usfj-upgrade-phase-1-2025"),
-                         ("p2-s2-4", "2025-03-24", "jjoc-launched-2025")]
+    overtaken = [(r[0][len(CLAIM) :], r[4], r[5][len(FACT) :]) for r in outcomes() if r[3] == "overtakes"]
+    assert overtaken == [
+        ("p2-s2-2", "2025-03-30", "usfj-upgrade-phase-1-2025"),
+        ("p2-s2-4", "2025-03-24", "jjoc-launched-2025"),
+    ]
 
 
 def test_every_link_is_the_curators_with_a_justification_and_facts_stay_facts():
@@ -25,14 +27,22 @@ def test_every_link_is_the_curators_with_a_justification_and_facts_stay_facts():
     assert len(rows) == 9
     assert {r[9] for r in rows} == {"axiskg curators"} and all(r[8] for r in rows)
     store = loading.load_store()
-    merged = list(store.query("""
+    merged = list(
+        store.query(
+            """
         PREFIX axis: <https://w3id.org/axiskg/ontology#>
         SELECT ?x WHERE { ?x a axis:CuratedFact . { ?x a axis:Claim } UNION { ?x <http://www.w3.org/ns/prov#wasAttributedTo> [] } }""",
-        use_default_graph_as_union=True))
+            use_default_graph_as_union=True,
+        )
+    )
     assert merged == []
     # the three facts added on 2026-11-29 are in, each with its primary source
     new = {"us-japan-summit-2024-04-10", "austin-jfhq-three-star-2024", "usfj-upgrade-phase-1-2025"}
-    got = {r["f"].value[len(FACT):] for r in store.query(
-        "SELECT ?f WHERE { ?f a <https://w3id.org/axiskg/ontology#CuratedFact> ; <http://www.w3.org/ns/prov#hadPrimarySource> [] }",
-        use_default_graph_as_union=True)}
+    got = {
+        r["f"].value[len(FACT) :]
+        for r in store.query(
+            "SELECT ?f WHERE { ?f a <https://w3id.org/axiskg/ontology#CuratedFact> ; <http://www.w3.org/ns/prov#hadPrimarySource> [] }",
+            use_default_graph_as_union=True,
+        )
+    }
     assert new <= got and len(got) == 9

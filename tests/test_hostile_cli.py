@@ -20,8 +20,10 @@ ILL_TYPED = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <https://w3id.org/axiskg/id/x> <https://w3id.org/axiskg/ontology#n> "abc"^^xsd:integer ;
     <https://w3id.org/axiskg/ontology#d> "2024-13-45"^^xsd:date .
 """
-LEXER_BYPASS = ("SELECT * WHERE {{ BIND('0' AS ?x) FILTER(?x<'a>') SERVICE<http://127.0.0.1:{port}/> "
-                "{{ ?a ?b ?c }} FILTER(?x != 'z') }}\n")
+LEXER_BYPASS = (
+    "SELECT * WHERE {{ BIND('0' AS ?x) FILTER(?x<'a>') SERVICE<http://127.0.0.1:{port}/> "
+    "{{ ?a ?b ?c }} FILTER(?x != 'z') }}\n"
+)
 
 
 def cli(*args, root=None, env=None, timeout=120):
@@ -45,10 +47,17 @@ def fifo(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("command", [
-    ["validate", "{f}"], ["reason", "{f}"], ["check", "{f}"], ["diff", "{f}", "{f}"],
-    ["query", "--file", "{q}"], ["validate", "--shapes", "{f}"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{f}"],
+        ["reason", "{f}"],
+        ["check", "{f}"],
+        ["diff", "{f}", "{f}"],
+        ["query", "--file", "{q}"],
+        ["validate", "--shapes", "{f}"],
+    ],
+)
 def test_a_fifo_is_refused_not_waited_on(project, fifo, command):
     q = fifo.with_suffix(".rq")
     os.mkfifo(q)
@@ -65,11 +74,20 @@ def test_a_fifo_in_the_project_data_is_refused(project):
     assert not (project / "dist").exists()
 
 
-@pytest.mark.parametrize("command", [
-    ["validate", "{f}"], ["validate", "--shapes", "{f}"], ["query", "--file", "{f}"], ["reason", "{f}"],
-    ["check", "{f}"], ["check", "--profile", "{f}"], ["diff", "{f}", "{f}"], ["verify", "{f}"],
-    ["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{f}"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{f}"],
+        ["validate", "--shapes", "{f}"],
+        ["query", "--file", "{f}"],
+        ["reason", "{f}"],
+        ["check", "{f}"],
+        ["check", "--profile", "{f}"],
+        ["diff", "{f}", "{f}"],
+        ["verify", "{f}"],
+        ["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{f}"],
+    ],
+)
 def test_a_symlink_to_dev_zero_is_refused(project, tmp_path, command):
     link = tmp_path / "zero.ttl"
     link.symlink_to("/dev/zero")
@@ -77,13 +95,20 @@ def test_a_symlink_to_dev_zero_is_refused(project, tmp_path, command):
     assert proc.returncode == 2 and f"{link.name}: refused: a device, not a regular file" in proc.stderr
 
 
-@pytest.mark.parametrize("command, message", [
-    (["validate", "{d}"], "directory contains no RDF files"), (["validate", "--shapes", "{d}"], "directory contains no RDF files"),
-    (["reason", "{d}"], "directory contains no RDF files"), (["check", "{d}"], "directory contains no RDF files"),
-    (["diff", "{d}", "{d}"], "directory contains no RDF files"), (["verify", "{d}"], "directory contains no RDF files"),
-    (["query", "--file", "{d}"], "is a directory"), (["check", "--profile", "{d}"], "is a directory"),
-    (["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{d}"], "is a directory"),
-])
+@pytest.mark.parametrize(
+    "command, message",
+    [
+        (["validate", "{d}"], "directory contains no RDF files"),
+        (["validate", "--shapes", "{d}"], "directory contains no RDF files"),
+        (["reason", "{d}"], "directory contains no RDF files"),
+        (["check", "{d}"], "directory contains no RDF files"),
+        (["diff", "{d}", "{d}"], "directory contains no RDF files"),
+        (["verify", "{d}"], "directory contains no RDF files"),
+        (["query", "--file", "{d}"], "is a directory"),
+        (["check", "--profile", "{d}"], "is a directory"),
+        (["publish", "--endpoint", "http://127.0.0.1:9/", "--file", "{d}"], "is a directory"),
+    ],
+)
 def test_a_directory_where_a_file_is_expected_is_named(project, tmp_path, command, message):
     folder = tmp_path / "folder"
     folder.mkdir()
@@ -126,7 +151,7 @@ BOMB_BEHIND_COMMENT = """<?xml version="1.0"?>
 def test_entity_bomb_behind_a_decoy_doctype_is_refused(project, tmp_path, hide):
     text = BOMB_BEHIND_COMMENT
     if hide == "pi":
-        text = text.replace("<!-- <!DOCTYPE decoy [ <!ENTITY a \"x\"> ]> -->", "<?decoy <!DOCTYPE d [ ]> ?>")
+        text = text.replace('<!-- <!DOCTYPE decoy [ <!ENTITY a "x"> ]> -->', "<?decoy <!DOCTYPE d [ ]> ?>")
     bomb = tmp_path / "bomb.rdf"
     bomb.write_text(text)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -159,10 +184,22 @@ HUGE_LINE_CASES = {
     "validate-project": (["validate"], True, 0, "stdout", "Conforms: yes\n"),
     "diff": (["diff", "{f}", "{g}"], False, 1, "stdout", '    + <http://e/p> "yyyyyyyy'),
     "query": (["query", "--file", "{q}"], True, 0, "stdout", "52428800"),
-    "build": (["build"], True, 2, "stderr", "cannot continue: Reached the buffer maximal size of 16777216 (a single value "
-              "over 16 MiB, which pyoxigraph cannot write"),
-    "reason": (["reason"], True, 2, "stderr", "data/long.nt:1: literal of 52,428,800 characters: over the 1,048,576 "
-               "that the OWL reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)"),
+    "build": (
+        ["build"],
+        True,
+        2,
+        "stderr",
+        "cannot continue: Reached the buffer maximal size of 16777216 (a single value "
+        "over 16 MiB, which pyoxigraph cannot write",
+    ),
+    "reason": (
+        ["reason"],
+        True,
+        2,
+        "stderr",
+        "data/long.nt:1: literal of 52,428,800 characters: over the 1,048,576 "
+        "that the OWL reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)",
+    ),
 }
 
 
@@ -232,7 +269,9 @@ def test_nul_character_in_reason_is_a_data_problem(project, tmp_path):
 @pytest.mark.parametrize("command", ["build", "release"])
 def test_nul_character_stops_the_build_before_it_writes_ill_formed_rdf_xml(project, command):
     """U+0000 cannot be in XML: the build wrote an RDF/XML file no XML parser reads, and exited 0."""
-    (project / "data" / "nul.nt").write_text('<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .\n')
+    (project / "data" / "nul.nt").write_text(
+        '<https://w3id.org/axiskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "a\\u0000b" .\n'
+    )
     proc = cli(command, "--out", str(project / "out"), root=project)
     assert proc.returncode == 2 and not (project / "out").exists()
     assert "data/nul.nt:1: literal holds U+0000, which RDF/XML (and so the OWL tools) cannot carry" in proc.stderr
@@ -244,7 +283,7 @@ def test_ill_typed_literals_in_diff_are_noted_not_a_traceback(project, ill_typed
     proc = cli("diff", str(ill_typed), str(other), root=project)
     assert proc.returncode == 1  # differences found
     assert f"axiskg: warning: {ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer" in proc.stderr
-    assert "\n    - axis:n \"abc\"^^xsd:integer\n    + axis:n \"12\"^^xsd:integer\n" in proc.stdout
+    assert '\n    - axis:n "abc"^^xsd:integer\n    + axis:n "12"^^xsd:integer\n' in proc.stdout
 
 
 # --------------------------------------------------------------------------- diff bounds
@@ -301,7 +340,10 @@ def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
     started = time.monotonic()
     proc = cli("query", "--file", str(query), root=project, timeout=60)
     assert proc.returncode == 2 and time.monotonic() - started < 30
-    assert "q.rq: refused: a query of 52,428,828 characters, over the 1,048,576 allowed (AXISKG_MAX_QUERY_KB)" in proc.stderr
+    assert (
+        "q.rq: refused: a query of 52,428,828 characters, over the 1,048,576 allowed (AXISKG_MAX_QUERY_KB)"
+        in proc.stderr
+    )
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 << 19  # KiB: < 1.5 GB
     small = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * 3000 + '" }\n')
     assert cli("query", "--file", str(small), root=project).returncode == 0
@@ -311,9 +353,11 @@ def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
 
 def test_a_shape_with_a_10_mb_query_is_refused_before_the_lexer(project, tmp_path):
     shapes = tmp_path / "big.ttl"
-    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; '
-                      'sh:targetNode <http://e/x> ;\n  sh:sparql [ sh:message "x" ; sh:select """SELECT $this WHERE '
-                      '{ $this ?p "' + "x" * (10 << 20) + '" }""" ] .\n')
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; "
+        'sh:targetNode <http://e/x> ;\n  sh:sparql [ sh:message "x" ; sh:select """SELECT $this WHERE '
+        '{ $this ?p "' + "x" * (10 << 20) + '" }""" ] .\n'
+    )
     started = time.monotonic()
     proc = cli("validate", "--shapes", str(shapes), root=project, timeout=60)
     assert proc.returncode == 2 and time.monotonic() - started < 30  # (it took 7 s, 1.8 GB, exit 1)
@@ -349,8 +393,10 @@ def test_validate_with_a_service_shape_never_connects(project, tmp_path, listene
 
 
 def test_sandboxed_process_cannot_connect(listener):
-    code = (f"import socket, sys\nfrom axiskg.sandbox import enter\nprint(enter())\n"
-            f"s = socket.socket()\nsys.exit(s.connect_ex(('127.0.0.1', {listener.port})))\n")
+    code = (
+        f"import socket, sys\nfrom axiskg.sandbox import enter\nprint(enter())\n"
+        f"s = socket.socket()\nsys.exit(s.connect_ex(('127.0.0.1', {listener.port})))\n"
+    )
     before = listener.connections
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     time.sleep(0.3)
@@ -367,22 +413,24 @@ def test_sandboxed_process_cannot_connect(listener):
 def test_seccomp_filter_where_namespaces_are_refused(listener):
     """Docker's default profile and Ubuntu 24.04 refuse namespaces: the seccomp filter then makes
     the kernel refuse IPv4/IPv6 sockets, in every thread, while files and AF_UNIX still work."""
-    code = ("import socket, sys, threading\n"
-            "from axiskg import sandbox\n"
-            "def refuse(flags):\n    raise OSError(1, 'Operation not permitted')\n"
-            "sandbox._unshare = refuse\n"
-            "print(sandbox.enter())\n"
-            "socket.socketpair()[0].close()\n"
-            "open(sys.executable, 'rb').close()\n"
-            "out = {}\n"
-            "def attempt():\n"
-            "    try:\n"
-            f"        socket.create_connection(('127.0.0.1', {listener.port}), timeout=5)\n"
-            "        out['ok'] = True\n"
-            "    except OSError as exc:\n"
-            "        out['errno'] = exc.errno\n"
-            "t = threading.Thread(target=attempt); t.start(); t.join()\n"
-            "print(out)\n")
+    code = (
+        "import socket, sys, threading\n"
+        "from axiskg import sandbox\n"
+        "def refuse(flags):\n    raise OSError(1, 'Operation not permitted')\n"
+        "sandbox._unshare = refuse\n"
+        "print(sandbox.enter())\n"
+        "socket.socketpair()[0].close()\n"
+        "open(sys.executable, 'rb').close()\n"
+        "out = {}\n"
+        "def attempt():\n"
+        "    try:\n"
+        f"        socket.create_connection(('127.0.0.1', {listener.port}), timeout=5)\n"
+        "        out['ok'] = True\n"
+        "    except OSError as exc:\n"
+        "        out['errno'] = exc.errno\n"
+        "t = threading.Thread(target=attempt); t.start(); t.join()\n"
+        "print(out)\n"
+    )
     before = listener.connections
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     time.sleep(0.3)

@@ -18,9 +18,30 @@ from serve_helpers import Server, http
 from axiskg.server.pool import WorkerPool
 
 WORKER_MIB = 256
-CAPS = ("--workers", "2", "--timeout", "4", "--limit", "1000", "--max-result-bytes", "65536",
-        "--worker-memory", str(WORKER_MIB), "--queue-wait", "1", "--per-client", "4",
-        "--max-header", "4096", "--header-timeout", "1", "--max-body", "65536", "--time-slice", "3")
+CAPS = (
+    "--workers",
+    "2",
+    "--timeout",
+    "4",
+    "--limit",
+    "1000",
+    "--max-result-bytes",
+    "65536",
+    "--worker-memory",
+    str(WORKER_MIB),
+    "--queue-wait",
+    "1",
+    "--per-client",
+    "4",
+    "--max-header",
+    "4096",
+    "--header-timeout",
+    "1",
+    "--max-body",
+    "65536",
+    "--time-slice",
+    "3",
+)
 ASK = "ASK { ?s ?p ?o }"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"  # memory
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # time, little memory
@@ -67,8 +88,10 @@ LEXER_BYPASS = "SELECT * WHERE {{ BIND('0' AS ?x) FILTER(?x<'a>') SERVICE<http:/
 
 def test_lexer_bypass_is_refused_and_never_connects(server, listener):
     before = listener.connections
-    for query in (LEXER_BYPASS.format(port=listener.port),
-                  f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?a ?b ?c }} }}"):
+    for query in (
+        LEXER_BYPASS.format(port=listener.port),
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?a ?b ?c }} }}",
+    ):
         (status, _, body), took = timed(sparql, server, query)
         assert status == 403 and b"SERVICE is not allowed" in body and took < 5
     time.sleep(0.3)
@@ -78,13 +101,19 @@ def test_lexer_bypass_is_refused_and_never_connects(server, listener):
 def test_query_workers_have_no_network(listener):
     """Past the lexer (the pool is driven directly), SERVICE still cannot connect: the worker
     runs in its own network namespace, so the engine's request fails."""
+
     async def go():
         pool = WorkerPool(b"", size=1, timeout=10)
         await pool.start()
         try:
-            return await pool.execute({
-                "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?a ?b ?c }} }}",
-                "results": "json", "graph": None, "limit": 10})
+            return await pool.execute(
+                {
+                    "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?a ?b ?c }} }}",
+                    "results": "json",
+                    "graph": None,
+                    "limit": 10,
+                }
+            )
         finally:
             await pool.close()
 
@@ -99,11 +128,14 @@ def test_query_workers_have_no_network(listener):
 # --------------------------------------------------------------------------- cheap crashes
 
 
-@pytest.mark.parametrize("params", [
-    {"default-graph-uri": "not an iri"},
-    {"named-graph-uri": "<http://x/>"},
-    {"default-graph-uri": "relative/iri"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"default-graph-uri": "not an iri"},
+        {"named-graph-uri": "<http://x/>"},
+        {"default-graph-uri": "relative/iri"},
+    ],
+)
 def test_bad_dataset_iris_get_400(server, params):
     (status, _, body), took = timed(sparql, server, ASK, **params)
     assert status == 400 and b"not an absolute IRI" in body and took < 5
@@ -111,16 +143,17 @@ def test_bad_dataset_iris_get_400(server, params):
 
 def test_deep_nesting_gets_400_before_parsing(server):
     query = "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000
-    status, _, body = http("POST", server.url + "/sparql", query.encode(),
-                           {"Content-Type": "application/sparql-query"})
+    status, _, body = http("POST", server.url + "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})
     assert status == 400 and b"nests brackets 10000 deep; at most 100" in body
     assert sparql(server, ASK)[0] == 200
 
 
 def test_a_value_over_16_mib_is_cut_not_a_crash(server):
     seed = "x" * 40_000
-    query = (f'SELECT ?d WHERE {{ VALUES ?a {{ "{seed}" }} BIND(CONCAT(?a,?a,?a,?a,?a,?a,?a,?a) AS ?b) '
-             "BIND(CONCAT(?b,?b,?b,?b,?b,?b,?b,?b) AS ?c) BIND(CONCAT(?c,?c,?c,?c,?c,?c,?c,?c) AS ?d) }")
+    query = (
+        f'SELECT ?d WHERE {{ VALUES ?a {{ "{seed}" }} BIND(CONCAT(?a,?a,?a,?a,?a,?a,?a,?a) AS ?b) '
+        "BIND(CONCAT(?b,?b,?b,?b,?b,?b,?b,?b) AS ?c) BIND(CONCAT(?c,?c,?c,?c,?c,?c,?c,?c) AS ?d) }"
+    )
     (status, headers, body), took = timed(sparql, server, query)  # ?d: 20 MB
     assert status == 200 and headers["X-Result-Truncated"] == "true"
     assert "to stay within 65536 bytes" in headers["Warning"]
@@ -128,7 +161,7 @@ def test_a_value_over_16_mib_is_cut_not_a_crash(server):
 
 
 def test_answers_are_capped_in_bytes(server):
-    query = 'SELECT ?s ?o WHERE { ?s ?p ?o }'
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
     status, headers, body = sparql(server, query)
     assert status == 200 and len(body) <= 65536 and headers["X-Result-Truncated"] == "true"
     assert headers["X-Result-Max-Bytes"] == "65536"
@@ -232,8 +265,10 @@ def test_unread_answers_do_not_pile_up_in_memory(server):
 
 
 def test_only_http_and_mailto_iris_become_links(server):
-    query = ('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <mailto:a@b.org> '
-             '<https://example.org/a> } }')
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <mailto:a@b.org> "
+        "<https://example.org/a> } }"
+    )
     status, headers, body = sparql(server, query, accept="text/html")
     page = body.decode()
     assert status == 200
@@ -242,11 +277,19 @@ def test_only_http_and_mailto_iris_become_links(server):
     assert '<a href="mailto:a@b.org"' in page and '<a href="https://example.org/a"' in page
 
 
-@pytest.mark.parametrize("path,accept", [
-    ("/", "text/html"), ("/sparql?query=ASK%7B%7D", "text/html"), ("/id/actor/japan", "text/html"),
-    ("/ontology", "text/html"), ("/id/nothing-here", "text/html"), ("/sparql?query=nonsense", "text/html"),
-    ("/static/style.css", "*/*"), ("/sparql?query=ASK%7B%7D", "*/*"),
-])
+@pytest.mark.parametrize(
+    "path,accept",
+    [
+        ("/", "text/html"),
+        ("/sparql?query=ASK%7B%7D", "text/html"),
+        ("/id/actor/japan", "text/html"),
+        ("/ontology", "text/html"),
+        ("/id/nothing-here", "text/html"),
+        ("/sparql?query=nonsense", "text/html"),
+        ("/static/style.css", "*/*"),
+        ("/sparql?query=ASK%7B%7D", "*/*"),
+    ],
+)
 def test_security_headers_on_every_answer(server, path, accept):
     status, headers, _ = http("GET", server.url + path, headers={"Accept": accept})
     assert status in (200, 400, 404)
@@ -278,8 +321,18 @@ def test_big_answers_left_unread_stay_out_of_the_main_process(tmp_path, monkeypa
     than the 48 MiB they add up to; a client that reads gets the whole, truncated answer; no
     file is left behind."""
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    srv = Server("--workers", "1", "--limit", "1000000", "--max-result-bytes", str(4 << 20),
-                 "--per-client", "0", "--header-timeout", "30")
+    srv = Server(
+        "--workers",
+        "1",
+        "--limit",
+        "1000000",
+        "--max-result-bytes",
+        str(4 << 20),
+        "--per-client",
+        "0",
+        "--header-timeout",
+        "30",
+    )
     try:
         query = urlencode({"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"})
         request = f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()

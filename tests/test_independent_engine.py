@@ -19,7 +19,9 @@ from rdflib import RDF, SH
 from axiskg import loading, paths, shacl, synth
 from axiskg.serialize import serialize
 
-pyshacl_turbo = pytest.importorskip("pyshacl_turbo", reason="pyshacl-turbo is in the test extra: pip install -e '.[test]'")
+pyshacl_turbo = pytest.importorskip(
+    "pyshacl_turbo", reason="pyshacl-turbo is in the test extra: pip install -e '.[test]'"
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,22 +59,40 @@ def test_same_results_as_pyshacl_turbo(corpus):
     assert ours.fallback == []
     # the report graph of our engine, read back: the same standard report both sides give
     mine = Counter(
-        (_term(r.focus_node), _term(r.path_node, shapes), _term(r.value_node), str(r.severity_node),
-         _term(r.shape_node, shapes), r.component)
-        for r in ours.results)
+        (
+            _term(r.focus_node),
+            _term(r.path_node, shapes),
+            _term(r.value_node),
+            str(r.severity_node),
+            _term(r.shape_node, shapes),
+            r.component,
+        )
+        for r in ours.results
+    )
     shapes_file = rdflib.Graph().parse(out / "shapes.ttl", format="turtle")
-    conforms, report, _ = pyshacl_turbo.validate(str(out / "all.nt"), shacl_graph=str(out / "shapes.ttl"),
-                                                 data_graph_format="nt", shacl_graph_format="turtle",
-                                                 advanced=True, allow_warnings=True)
+    conforms, report, _ = pyshacl_turbo.validate(
+        str(out / "all.nt"),
+        shacl_graph=str(out / "shapes.ttl"),
+        data_graph_format="nt",
+        shacl_graph_format="turtle",
+        advanced=True,
+        allow_warnings=True,
+    )
 
     def shape_side(term):  # turbo names the shapes file's blank nodes its own way: its report holds them
         return _term(term, shapes_file if (term, None, None) in shapes_file else report)
 
     theirs = Counter(
-        (_term(report.value(r, SH.focusNode)), shape_side(report.value(r, SH.resultPath)),
-         _term(report.value(r, SH.value)), str(report.value(r, SH.resultSeverity)),
-         shape_side(report.value(r, SH.sourceShape)), str(report.value(r, SH.sourceConstraintComponent)))
-        for r in report.subjects(RDF.type, SH.ValidationResult))
+        (
+            _term(report.value(r, SH.focusNode)),
+            shape_side(report.value(r, SH.resultPath)),
+            _term(report.value(r, SH.value)),
+            str(report.value(r, SH.resultSeverity)),
+            shape_side(report.value(r, SH.sourceShape)),
+            str(report.value(r, SH.sourceConstraintComponent)),
+        )
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    )
     assert conforms is False
     assert sum(theirs.values()) == manifest["violations"] + manifest["warnings"] == 11
     assert mine == theirs

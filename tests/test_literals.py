@@ -23,10 +23,20 @@ _:x <http://e/n> "007"^^xsd:long .
 <http://e/a> <http://e/c> "01.50"^^xsd:decimal .
 """
 
-REWRITTEN_NT = "".join(f'{s} <http://e/{p}> "{v}"^^<{XSD}{t}> .\n' for s, p, v, t in [
-    ("<http://e/a>", "n", "01", "integer"), ("<http://e/a>", "n", "1", "integer"), ("<http://e/a>", "n", "+1", "integer"),
-    ("<http://e/a>", "b", "300", "byte"), ("<http://e/a>", "b", "5", "int"), ("<http://e/a>", "b", "1", "boolean"),
-    ("<http://e/a>", "b", "2024-01-01", "date"), ("_:x", "n", "007", "long"), ("<http://e/a>", "c", "01.50", "decimal")])
+REWRITTEN_NT = "".join(
+    f'{s} <http://e/{p}> "{v}"^^<{XSD}{t}> .\n'
+    for s, p, v, t in [
+        ("<http://e/a>", "n", "01", "integer"),
+        ("<http://e/a>", "n", "1", "integer"),
+        ("<http://e/a>", "n", "+1", "integer"),
+        ("<http://e/a>", "b", "300", "byte"),
+        ("<http://e/a>", "b", "5", "int"),
+        ("<http://e/a>", "b", "1", "boolean"),
+        ("<http://e/a>", "b", "2024-01-01", "date"),
+        ("_:x", "n", "007", "long"),
+        ("<http://e/a>", "c", "01.50", "decimal"),
+    ]
+)
 
 
 def _written(path, monkeypatch) -> set:
@@ -35,7 +45,8 @@ def _written(path, monkeypatch) -> set:
     monkeypatch.setattr(rdflib.term, "_NORMALIZE_LITERALS", False, raising=False)
     g = rdflib.Graph().parse(path)
     return {(s, p, o) for s, p, o in g if not isinstance(s, rdflib.BNode)} | {
-        ("_", p, o) for s, p, o in g if isinstance(s, rdflib.BNode)}
+        ("_", p, o) for s, p, o in g if isinstance(s, rdflib.BNode)
+    }
 
 
 def _triples(graph: rdflib.Graph) -> set:
@@ -49,20 +60,25 @@ def test_the_store_rewrites_literals_and_the_loader_gives_them_back_as_written(t
     if suffix == ".nt":
         path.write_text(REWRITTEN_NT)
     store = loading.load_files([path])
-    stored = {q.object.value + "^" + q.object.datatype.value.split("#")[1] for q in store
-              if isinstance(q.object, ox.Literal)}
+    stored = {
+        q.object.value + "^" + q.object.datatype.value.split("#")[1] for q in store if isinstance(q.object, ox.Literal)
+    }
     assert {"1^integer", "300^integer", "5^integer", "true^boolean", "7^integer", "1.5^decimal"} <= stored
     assert "300^byte" not in stored  # (what the store does: the reason for axiskg.literals)
     written = _written(path, monkeypatch)
     assert len(written) == 9
     assert _triples(loading.to_rdflib(store, as_written=True)) == written
     assert _triples(loading.to_rdflib(store)) == written  # as written is the default
-    assert _triples(loading.to_rdflib(store, as_written=False)) != written  # (as the store holds them: what SPARQL sees)
+    assert (
+        _triples(loading.to_rdflib(store, as_written=False)) != written
+    )  # (as the store holds them: what SPARQL sees)
 
 
 def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_record(tmp_path):
     path = tmp_path / "plain.nt"
-    path.write_text(f'<http://e/a> <http://e/n> "1"^^<{XSD}integer> .\n<http://e/a> <http://e/d> "2024-01-01"^^<{XSD}date> .\n')
+    path.write_text(
+        f'<http://e/a> <http://e/n> "1"^^<{XSD}integer> .\n<http://e/a> <http://e/d> "2024-01-01"^^<{XSD}date> .\n'
+    )
     store = loading.load_files([path])
     assert literals.table(store) is None and len(store) == 2
     path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
@@ -73,9 +89,12 @@ def test_a_turtle_file_with_no_typed_literal_nor_bare_number_is_bulk_loaded(tmp_
     path = tmp_path / "plain.ttl"
     path.write_text('<http://e/a1> <http://e/n> ( "01" "1.50" ) .\n')
     assert literals.table(loading.load_files([path])) is None
-    path.write_text('<http://e/a1> <http://e/n> ( 01 1.50 ) .\n')
+    path.write_text("<http://e/a1> <http://e/n> ( 01 1.50 ) .\n")
     store = loading.load_files([path])
-    assert {str(o) for _, _, o in loading.to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {"01", "1.50"}
+    assert {str(o) for _, _, o in loading.to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {
+        "01",
+        "1.50",
+    }
 
 
 def test_the_record_is_kept_for_a_bounded_number_of_stores(tmp_path):
@@ -105,15 +124,18 @@ def test_a_literal_written_two_ways_in_two_files_is_given_as_stored(tmp_path):
     store = loading.load_files([a, b])
     one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
     assert literals.as_written(store, one) == one  # not the ontology's nonNegativeInteger
-    store.remove(ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/n"), one, ox.NamedNode(b.resolve().as_uri())))
+    store.remove(
+        ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/n"), one, ox.NamedNode(b.resolve().as_uri()))
+    )
     literals.table(store).resolved.clear()
     assert literals.as_written(store, one) == ox.Literal("1", datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
 
 
 def test_a_long_ntriples_line_keeps_its_literals_as_written(tmp_path):
     path = tmp_path / "long.nt"
-    path.write_text(f'<http://e/a> <http://e/l> "{"x" * (17 << 20)}" .\n'
-                    f'<http://e/a> <http://e/n> "0300"^^<{XSD}byte> .\n')
+    path.write_text(
+        f'<http://e/a> <http://e/l> "{"x" * (17 << 20)}" .\n<http://e/a> <http://e/n> "0300"^^<{XSD}byte> .\n'
+    )
     store = loading.load_files([path])
     (bad,) = loading.bad_literals(store)
     assert (bad.literal.value, bad.literal.datatype.value, bad.line) == ("0300", XSD + "byte", 2)
@@ -152,8 +174,10 @@ def _validate(project, ill, *options):
 def test_ill_typed_literals_are_violations_in_the_text_report(project, ill):
     out = _validate(project, ill)
     for path, value, line, problem in EXPECTED:
-        assert (f"    Violation WellTypedLiteralConstraintComponent\n      path    {path}\n      value   {value}\n"
-                f"      message {ill}:{line}: ill-typed literal: {problem}\n      shape   axsh:WellTypedLiteralShape\n") in out
+        assert (
+            f"    Violation WellTypedLiteralConstraintComponent\n      path    {path}\n      value   {value}\n"
+            f"      message {ill}:{line}: ill-typed literal: {problem}\n      shape   axsh:WellTypedLiteralShape\n"
+        ) in out
     assert out.count("WellTypedLiteralConstraintComponent") == 3  # "5"^^xsd:int is well typed
     assert out.endswith("Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no\n")
 
@@ -164,8 +188,10 @@ def test_ill_typed_literals_are_violations_in_the_json_report(project, ill, engi
     assert (report["conforms"], report["failed"], report["counts"]["violation"]) == (False, True, 3)
     got = {(r["resultPath"], r["value"], r["line"], r["message"]) for r in report["results"]}
     assert got == {(p, v, n, f"{ill}:{n}: ill-typed literal: {m}") for p, v, n, m in EXPECTED}
-    assert {(r["focusNode"], r["source"], r["severity"], r["sourceConstraintComponent"], r["sourceShape"])
-            for r in report["results"]} == {("http://e/a", str(ill), "Violation", COMPONENT, SHAPE)}
+    assert {
+        (r["focusNode"], r["source"], r["severity"], r["sourceConstraintComponent"], r["sourceShape"])
+        for r in report["results"]
+    } == {("http://e/a", str(ill), "Violation", COMPONENT, SHAPE)}
 
 
 def test_ill_typed_literals_are_results_of_the_standard_turtle_report(project, ill):
@@ -174,12 +200,28 @@ def test_ill_typed_literals_are_results_of_the_standard_turtle_report(project, i
     assert ok, text
     (report,) = g.subjects(rdflib.RDF.type, SH.ValidationReport)
     assert g.value(report, SH.conforms) == rdflib.Literal(False)
-    got = {(g.value(r, SH.focusNode), g.value(r, SH.resultPath), g.value(r, SH.value),
-            g.value(r, SH.sourceConstraintComponent), g.value(r, SH.sourceShape)) for r in g.objects(report, SH.result)}
+    got = {
+        (
+            g.value(r, SH.focusNode),
+            g.value(r, SH.resultPath),
+            g.value(r, SH.value),
+            g.value(r, SH.sourceConstraintComponent),
+            g.value(r, SH.sourceShape),
+        )
+        for r in g.objects(report, SH.result)
+    }
     a, e = rdflib.URIRef("http://e/a"), rdflib.Namespace("http://e/")
-    assert got == {(a, e.n, rdflib.Literal("abc", datatype=rdflib.XSD.integer), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
-                   (a, e.d, rdflib.Literal("2024-13-45", datatype=rdflib.XSD.date), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
-                   (a, e.b, rdflib.Literal("300", datatype=rdflib.XSD.byte), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE))}
+    assert got == {
+        (a, e.n, rdflib.Literal("abc", datatype=rdflib.XSD.integer), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
+        (
+            a,
+            e.d,
+            rdflib.Literal("2024-13-45", datatype=rdflib.XSD.date),
+            rdflib.URIRef(COMPONENT),
+            rdflib.URIRef(SHAPE),
+        ),
+        (a, e.b, rdflib.Literal("300", datatype=rdflib.XSD.byte), rdflib.URIRef(COMPONENT), rdflib.URIRef(SHAPE)),
+    }
 
 
 def test_ill_typed_literals_fail_the_junit_report(project, ill):
@@ -194,16 +236,20 @@ def test_ill_typed_literals_fail_the_junit_report(project, ill):
 def test_ill_typed_literals_are_github_annotations_on_their_line(project, ill):
     lines = _validate(project, ill, "--output", "github").splitlines()
     for path, value, line, problem in EXPECTED:
-        assert (f"::error file={ill},line={line},title=WellTypedLiteralConstraintComponent on http%3A//e/a::"
-                f"Violation: WellTypedLiteralConstraintComponent; path {path}; value {value}; "
-                f"message {ill}:{line}: ill-typed literal: {problem}") in lines
+        assert (
+            f"::error file={ill},line={line},title=WellTypedLiteralConstraintComponent on http%3A//e/a::"
+            f"Violation: WellTypedLiteralConstraintComponent; path {path}; value {value}; "
+            f"message {ill}:{line}: ill-typed literal: {problem}"
+        ) in lines
     assert lines[-1] == "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no"
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
 def test_values_are_reported_as_written(project, tmp_path, engine):
     data = tmp_path / "d.ttl"
-    data.write_text(f'@prefix xsd: <{XSD}> .\n<http://e/i> <http://e/q> "07"^^xsd:integer ; <http://e/r> "0300"^^xsd:long .\n')
+    data.write_text(
+        f'@prefix xsd: <{XSD}> .\n<http://e/i> <http://e/q> "07"^^xsd:integer ; <http://e/r> "0300"^^xsd:long .\n'
+    )
     shapes = tmp_path / "s.ttl"
     shapes.write_text(f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <{XSD}> .
 <http://e/s> a sh:NodeShape ; sh:targetNode <http://e/i> ;
@@ -213,4 +259,6 @@ def test_values_are_reported_as_written(project, tmp_path, engine):
     proc = run_cli("validate", "--shapes", str(shapes), str(data), "--output", "json", "--engine", engine, root=project)
     report = json.loads(proc.stdout)
     assert [(r["resultPath"], r["value"]) for r in report["results"]] == [
-        ("http://e/q", '"07"^^xsd:integer'), ("http://e/r", '"0300"^^xsd:long')]
+        ("http://e/q", '"07"^^xsd:integer'),
+        ("http://e/r", '"0300"^^xsd:long'),
+    ]

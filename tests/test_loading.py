@@ -38,9 +38,13 @@ def test_to_rdflib_converts_literals_and_blank_nodes(project):
 def test_to_ox_is_the_inverse_of_the_rdflib_converter():
     import pyoxigraph as ox
 
-    terms = [ox.NamedNode("https://w3id.org/axiskg/id/actor/japan"), ox.BlankNode("b1"),
-             ox.Literal("Japan", language="en"), ox.Literal("01", datatype=ox.NamedNode(str(rdflib.XSD.integer))),
-             ox.Literal("plain")]
+    terms = [
+        ox.NamedNode("https://w3id.org/axiskg/id/actor/japan"),
+        ox.BlankNode("b1"),
+        ox.Literal("Japan", language="en"),
+        ox.Literal("01", datatype=ox.NamedNode(str(rdflib.XSD.integer))),
+        ox.Literal("plain"),
+    ]
     convert = loading.TermConverter()
     assert [loading.to_ox(convert(t)) for t in terms] == terms
 
@@ -79,7 +83,13 @@ def test_format_override(tmp_path):
         ("latin1.ttl", b'<http://a> <http://b> "ok" .\n<http://a> <http://b> "caf\xe9" .\n', "not valid UTF-8", 2, 27),
         ("broken.ttl", b'<http://a> <http://b> <http://c> .\n<http://a> <http://b> "x .\n', "", 2, None),
         ("broken.jsonld", b'{"@id": "http://a", ', "", 1, None),
-        ("broken.rdf", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x></rdf:RDF>', "", None, None),
+        (
+            "broken.rdf",
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x></rdf:RDF>',
+            "",
+            None,
+            None,
+        ),
     ],
 )
 def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, column):

@@ -94,9 +94,11 @@ def _causal_links() -> tuple[set, set, set, list]:
     drivers = {str(r.x) for r in g.query(q % "Driver")}
     impacts = {str(r.x) for r in g.query(q % "Impact")}
     trend = {str(r.x) for r in g.query(q % "CentralTrend")}
-    links = list(g.query("""PREFIX axis: <https://w3id.org/axiskg/ontology#>
+    links = list(
+        g.query("""PREFIX axis: <https://w3id.org/axiskg/ontology#>
         SELECT ?l ?c ?e ?pol ?mod WHERE { ?l a axis:CausalLink ; axis:hasCause ?c ; axis:hasEffect ?e ;
-        axis:hasPolarity ?pol ; axis:hasModality ?mod }"""))
+        axis:hasPolarity ?pol ; axis:hasModality ?mod }""")
+    )
     return drivers, impacts, trend, links
 
 
@@ -104,16 +106,16 @@ def test_causal_map_shows_every_driver_impact_and_link(rendered):
     nodes, edges = parse(rendered["causal-map"])
     drivers, impacts, trend, links = _causal_links()
     assert len(drivers) == 11 and len(impacts) == 15 and len(trend) == 1
-    short = {iri[len(ID):] for iri in drivers | impacts | trend}
+    short = {iri[len(ID) :] for iri in drivers | impacts | trend}
     assert short <= set(nodes)
-    pairs = {(str(r.c)[len(ID):], str(r.e)[len(ID):]) for r in links}
+    pairs = {(str(r.c)[len(ID) :], str(r.e)[len(ID) :]) for r in links}
     assert {tuple(t.split("->")) for t in edges} == pairs
     # every causal link is an edge labelled with its polarity and modality
     by_pair = {tuple(t.split("->")): texts(g) for t, g in edges.items()}
     for r in links:
         sign = "+" if str(r.pol).endswith("Increases") else "\u2212"
         modality = str(r.mod).rsplit("#", 1)[1].lower()
-        assert f"{sign} {modality}" in by_pair[(str(r.c)[len(ID):], str(r.e)[len(ID):])]
+        assert f"{sign} {modality}" in by_pair[(str(r.c)[len(ID) :], str(r.e)[len(ID) :])]
 
 
 def _numbers(text: str) -> list[float]:
@@ -158,8 +160,11 @@ def test_causal_map_groups_drivers_by_origin_and_impacts_by_domain(rendered):
 def test_class_hierarchy_shows_every_class_and_superclass(rendered, store):
     nodes, edges = parse(rendered["class-hierarchy"])
     ontology = loading.ontology_graph(store)
-    own = {str(c) for c in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class)
-           if str(c).startswith("https://w3id.org/axiskg/ontology#")}
+    own = {
+        str(c)
+        for c in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class)
+        if str(c).startswith("https://w3id.org/axiskg/ontology#")
+    }
     assert len(own) >= 30
     assert {"axis." + c.rsplit("#", 1)[1] for c in own} <= set(nodes)
     assert "axis.CausalLink->axis.Claim" in edges
@@ -192,8 +197,14 @@ def test_a_changed_graph_changes_the_digest(store, tmp_path):
 
     before = pictures.build_pictures(store, names=("alliance-network",))["alliance-network"].digest
     changed = loading.load_store(ROOT)
-    changed.add(ox.Quad(ox.NamedNode(ID + "mechanism/quad"), ox.NamedNode("http://www.w3.org/ns/org#hasMember"),
-                        ox.NamedNode(ID + "actor/philippines"), ox.NamedNode(loading.GRAPH_NS + "alliance-axis-2025")))
+    changed.add(
+        ox.Quad(
+            ox.NamedNode(ID + "mechanism/quad"),
+            ox.NamedNode("http://www.w3.org/ns/org#hasMember"),
+            ox.NamedNode(ID + "actor/philippines"),
+            ox.NamedNode(loading.GRAPH_NS + "alliance-axis-2025"),
+        )
+    )
     after = pictures.build_pictures(changed, names=("alliance-network",))["alliance-network"]
     assert after.digest != before
     nodes, edges = parse(pictures.render_svg(after))

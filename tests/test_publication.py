@@ -23,11 +23,25 @@ from axiskg.serialize import KNOWN_PREFIXES
 ROOT = paths.project_root(Path(__file__).parent)
 AXIS = "https://w3id.org/axiskg/ontology#"
 #: classes whose instances are vocabulary terms or axioms, not individuals (as OWL 2 sees them)
-VOCABULARY_KINDS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                    OWL.Ontology, OWL.Restriction, OWL.AllDisjointClasses, OWL.AllDifferent,
-                    OWL.FunctionalProperty, OWL.TransitiveProperty, OWL.InverseFunctionalProperty,
-                    OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
-                    RDFS.Class, RDFS.Datatype, RDF.Property}
+VOCABULARY_KINDS = {
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.Ontology,
+    OWL.Restriction,
+    OWL.AllDisjointClasses,
+    OWL.AllDifferent,
+    OWL.FunctionalProperty,
+    OWL.TransitiveProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.SymmetricProperty,
+    OWL.AsymmetricProperty,
+    OWL.IrreflexiveProperty,
+    RDFS.Class,
+    RDFS.Datatype,
+    RDF.Property,
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +71,10 @@ def count(path: Path, sparql: str) -> int:
 def test_naive_class_queries_on_the_release(dist):
     nt = dist / "release" / "axiskg.nt"
     naive = f"PREFIX axis: <{AXIS}> SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a axis:%s }}"
-    closure = (f"PREFIX axis: <{AXIS}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-               "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* axis:%s }")
+    closure = (
+        f"PREFIX axis: <{AXIS}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* axis:%s }"
+    )
     # the naive count equals the count along the class hierarchy (35 of 66 before the inferred graph)
     assert count(nt, naive % "Claim") == count(nt, closure % "Claim") > 60
     assert count(nt, naive % "CausalLink") == count(nt, closure % "CausalLink") > 25
@@ -72,16 +88,19 @@ def test_naive_class_queries_on_the_release(dist):
 def rdfs_closure(graph: rdflib.Graph) -> rdflib.Graph:
     """owlrl's RDFS closure of ``graph``, computed in another process: owlrl changes rdflib's
     literal conversions process-wide (which would break later tests' gYear checks)."""
-    script = ("import sys, owlrl, rdflib\n"
-              "g = rdflib.Graph().parse(data=sys.stdin.read(), format='nt')\n"
-              "owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(g)\n"
-              "out = rdflib.Graph()\n"
-              "for t in g:\n"
-              "    if not isinstance(t[0], rdflib.Literal):  # generalised RDF: no literal subjects\n"
-              "        out.add(t)\n"
-              "sys.stdout.write(out.serialize(format='nt'))\n")
-    proc = subprocess.run([sys.executable, "-c", script], input=graph.serialize(format="nt"),
-                          capture_output=True, text=True, timeout=300)
+    script = (
+        "import sys, owlrl, rdflib\n"
+        "g = rdflib.Graph().parse(data=sys.stdin.read(), format='nt')\n"
+        "owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(g)\n"
+        "out = rdflib.Graph()\n"
+        "for t in g:\n"
+        "    if not isinstance(t[0], rdflib.Literal):  # generalised RDF: no literal subjects\n"
+        "        out.add(t)\n"
+        "sys.stdout.write(out.serialize(format='nt'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], input=graph.serialize(format="nt"), capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return rdflib.Graph().parse(data=proc.stdout, format="nt")
 
@@ -117,8 +136,10 @@ def test_inferred_graph_is_its_own_named_graph(dist):
     assert graph in set(store.named_graphs())
     claim = ox.NamedNode(AXIS + "Claim")
     links = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), claim, graph)}
-    causal = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                                         ox.NamedNode(AXIS + "CausalLink"), None)}
+    causal = {
+        q.subject
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(AXIS + "CausalLink"), None)
+    }
     assert links == causal and len(links) > 25  # exactly the causal links: the other claims are asserted as claims
 
 
@@ -181,8 +202,19 @@ def test_pyld_compacts_to_term_keys(dist, pyld):
     context = json.loads((dist / "release" / "context.jsonld").read_text())
     compacted = pyld.compact(pyld.expand(doc), context)
     found = keys(compacted, set())
-    assert {"label", "hasModality", "hasCause", "hasEffect", "isStatedIn", "claimSubject", "hasMember",
-            "wasAttributedTo", "definition", "@type", "@id"} <= found
+    assert {
+        "label",
+        "hasModality",
+        "hasCause",
+        "hasEffect",
+        "isStatedIn",
+        "claimSubject",
+        "hasMember",
+        "wasAttributedTo",
+        "definition",
+        "@type",
+        "@id",
+    } <= found
     assert not [k for k in found if "://" in k]  # never a full IRI as a key
     prefixed = sorted(k for k in found if ":" in k)
     assert len(prefixed) <= 5, prefixed  # only names two vocabularies share stay compact IRIs
@@ -201,7 +233,8 @@ def test_pyld_round_trip_keeps_the_dataset(dist, merged, pyld):
     expanded = pyld.expand(doc)
     again = pyld.expand(pyld.compact(expanded, context))
     as_graph = lambda d: rdflib.Graph().parse(  # noqa: E731
-        data=pyld.to_rdf(d, {"format": "application/n-quads"}), format="nt")
+        data=pyld.to_rdf(d, {"format": "application/n-quads"}), format="nt"
+    )
     first, second = as_graph(expanded), as_graph(again)
     assert len(first) == len(merged) == len(second)
     assert canonical(first) == canonical(merged) == canonical(second)
@@ -246,8 +279,9 @@ RAPPER = {"axiskg.ttl": "turtle", "axiskg.nt": "ntriples", "axiskg.rdf": "rdfxml
 def test_rapper_counts_every_triple(dist, merged, name):
     if shutil.which("rapper") is None:
         pytest.skip("rapper is not installed (apt-get install raptor2-utils; .ci/run does)")
-    proc = subprocess.run(["rapper", "-c", "-i", RAPPER[name], str(dist / "release" / name)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["rapper", "-c", "-i", RAPPER[name], str(dist / "release" / name)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"returned (\d+) triples", proc.stderr).group(1) == str(len(merged))
 

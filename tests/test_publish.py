@@ -24,13 +24,13 @@ from axiskg.publish import (
 
 NT = (
     "<urn:a> <urn:p> <urn:b> .\n"
-    "<urn:a> <urn:q> \"x\\\"y\\nz \u00e9\"@en .\n"
+    '<urn:a> <urn:q> "x\\"y\\nz \u00e9"@en .\n'
     "<urn:a> <urn:ev> _:e1 .\n"
     "_:e1 <urn:sel> _:s1 .\n"
-    "_:s1 <urn:exact> \"quoted\" .\n"
+    '_:s1 <urn:exact> "quoted" .\n'
     "<urn:c> <urn:ev> _:e2 .\n"
-    "_:e2 <urn:exact> \"other\" .\n"
-    "<urn:c> <urn:p> \"2025-12-22\"^^<http://www.w3.org/2001/XMLSchema#date> .\n"
+    '_:e2 <urn:exact> "other" .\n'
+    '<urn:c> <urn:p> "2025-12-22"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
 )
 
 
@@ -44,16 +44,23 @@ def nt_file(tmp_path):
 # --------------------------------------------------------------------------- pure functions
 
 
-@pytest.mark.parametrize("endpoint, auth, gsp, update", [
-    ("http://127.0.0.1:7878/query", False, "http://127.0.0.1:7878/store", "http://127.0.0.1:7878/update"),
-    ("http://h:8890/sparql", True, "http://h:8890/sparql-graph-crud-auth", "http://h:8890/sparql-auth"),
-    ("http://h:8890/sparql/", False, "http://h:8890/sparql-graph-crud", "http://h:8890/sparql"),
-    ("http://h:3030/ds/sparql", False, "http://h:3030/ds/data", "http://h:3030/ds/update"),
-    ("http://h:3030/ds/query", True, "http://h:3030/ds/data", "http://h:3030/ds/update"),
-    ("http://h:7200/repositories/kg", True, "http://h:7200/repositories/kg/rdf-graphs/service",
-     "http://h:7200/repositories/kg/statements"),
-    ("https://qlever.example/api/kg", False, None, "https://qlever.example/api/kg"),
-])
+@pytest.mark.parametrize(
+    "endpoint, auth, gsp, update",
+    [
+        ("http://127.0.0.1:7878/query", False, "http://127.0.0.1:7878/store", "http://127.0.0.1:7878/update"),
+        ("http://h:8890/sparql", True, "http://h:8890/sparql-graph-crud-auth", "http://h:8890/sparql-auth"),
+        ("http://h:8890/sparql/", False, "http://h:8890/sparql-graph-crud", "http://h:8890/sparql"),
+        ("http://h:3030/ds/sparql", False, "http://h:3030/ds/data", "http://h:3030/ds/update"),
+        ("http://h:3030/ds/query", True, "http://h:3030/ds/data", "http://h:3030/ds/update"),
+        (
+            "http://h:7200/repositories/kg",
+            True,
+            "http://h:7200/repositories/kg/rdf-graphs/service",
+            "http://h:7200/repositories/kg/statements",
+        ),
+        ("https://qlever.example/api/kg", False, None, "https://qlever.example/api/kg"),
+    ],
+)
 def test_endpoints_derived_from_the_query_url(endpoint, auth, gsp, update):
     derived = derive_endpoints(endpoint, authenticated=auth)
     assert (derived.query, derived.gsp, derived.update) == (endpoint, gsp, update)
@@ -84,14 +91,23 @@ def test_chunks_never_split_blank_node_groups(nt_file):
     assert sizes == [(2, False), (1, False), (3, True), (2, True)]
     for chunk in chunks:
         labels = {t.value for tr in chunk.triples for t in (tr.subject, tr.object) if isinstance(t, ox.BlankNode)}
-        others = {t.value for c in chunks if c is not chunk for tr in c.triples
-                  for t in (tr.subject, tr.object) if isinstance(t, ox.BlankNode)}
+        others = {
+            t.value
+            for c in chunks
+            if c is not chunk
+            for tr in c.triples
+            for t in (tr.subject, tr.object)
+            if isinstance(t, ox.BlankNode)
+        }
         assert not labels & others
     assert [(len(c.triples), c.blank) for c in chunk_triples(triples, 4)] == [(3, False), (3, True), (2, True)]
     assert [(len(c.triples), c.blank) for c in chunk_triples(triples, 100)] == [(8, True)]
     # SPARQL Update keeps blank-node triples apart, in their own (smaller) chunks
     assert [(len(c.triples), c.blank) for c in chunk_triples(triples, 100, blank_size=3)] == [
-        (3, False), (3, True), (2, True)]
+        (3, False),
+        (3, True),
+        (2, True),
+    ]
 
 
 def test_ensure_built_builds_when_missing_or_stale(project):
@@ -177,8 +193,20 @@ def _handler(store: FakeStore):
                 query = parse_qs(body.decode())["query"][0]
                 g = query.split("GRAPH <")[1].split(">")[0]
                 n = store.triples(g) - store.count_offset
-                doc = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
-                    "type": "literal", "value": str(n), "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}
+                doc = {
+                    "head": {"vars": ["n"]},
+                    "results": {
+                        "bindings": [
+                            {
+                                "n": {
+                                    "type": "literal",
+                                    "value": str(n),
+                                    "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                                }
+                            }
+                        ]
+                    },
+                }
                 return self._reply(200, json.dumps(doc).encode(), "application/sparql-results+json")
             return self._reply(404)
 
@@ -215,8 +243,13 @@ def test_gsp_put_then_post_and_republish_replaces(fake, nt_file):
         + proc.stdout.split("(4 chunks, ")[1].splitlines()[0],
         f"verified: the store holds 8 triples in <{DEFAULT_GRAPH}>",
     ]
-    assert fake.requests == [("PUT", "/store"), ("POST", "/store"), ("POST", "/store"), ("POST", "/store"),
-                             ("POST", "/query")]
+    assert fake.requests == [
+        ("PUT", "/store"),
+        ("POST", "/store"),
+        ("POST", "/store"),
+        ("POST", "/store"),
+        ("POST", "/query"),
+    ]
     assert publish(fake, nt_file, "--chunk-size", "2").returncode == 0
     assert fake.triples(DEFAULT_GRAPH) == 8  # replaced, not doubled
 
@@ -226,9 +259,12 @@ def test_falls_back_to_update_when_gsp_is_refused(fake, nt_file):
     proc = publish(fake, nt_file, "--graph", "urn:g")
     assert proc.returncode == 0, proc.stderr
     assert "via SPARQL Update (2 chunks," in proc.stdout  # plain triples, blank-node triples
-    assert ("Graph Store PUT (chunk 1 of 1) refused by " + fake.url.replace("/query", "/store")
-            + ": HTTP 405: no graph store here: falling back to SPARQL Update at "
-            + fake.url.replace("/query", "/update")) in proc.stderr
+    assert (
+        "Graph Store PUT (chunk 1 of 1) refused by "
+        + fake.url.replace("/query", "/store")
+        + ": HTTP 405: no graph store here: falling back to SPARQL Update at "
+        + fake.url.replace("/query", "/update")
+    ) in proc.stderr
     assert [r for r in fake.requests if r[1] == "/update"] == [("POST", "/update")] * 3  # DROP + 2 inserts
     assert fake.triples("urn:g") == 8
 
@@ -277,17 +313,23 @@ def test_credentials(fake, nt_file):
 
     proc = subprocess.run(
         [sys.executable, "-m", "axiskg", "publish", "--endpoint", fake.url, "--file", str(nt_file), "--user", "alice"],
-        capture_output=True, text=True, env=env_password, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env_password,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert fake.triples(DEFAULT_GRAPH) == 8
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--graph", "not an iri"], "--graph 'not an iri' is not an absolute IRI"),
-    (["--chunk-size", "0"], "--chunk-size must be at least 1 (got 0)"),
-    (["--password", "x"], "--password (or $AXISKG_STORE_PASSWORD) needs --user"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--graph", "not an iri"], "--graph 'not an iri' is not an absolute IRI"),
+        (["--chunk-size", "0"], "--chunk-size must be at least 1 (got 0)"),
+        (["--password", "x"], "--password (or $AXISKG_STORE_PASSWORD) needs --user"),
+    ],
+)
 def test_bad_options_exit_2(fake, nt_file, args, message):
     proc = publish(fake, nt_file, *args)
     assert proc.returncode == 2

@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).parent / "expected"
 CATALOG = catalog.load_catalog(ROOT)
 NAMES = [q.name for q in CATALOG]
-CATALOG_SECTION = re.compile(
-    r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<!-- END query catalog -->", re.S
-)
+CATALOG_SECTION = re.compile(r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<!-- END query catalog -->", re.S)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +84,7 @@ def test_portability_rules_hold_for_every_query():
         body = q.text
         assert ordered(q), f"{q.name}: no ORDER BY"
         assert not re.search(r"\bGRAPH\b|\bSERVICE\b", body), q.name
-        assert 'lang(' in body, f"{q.name}: returns no labels"
+        assert "lang(" in body, f"{q.name}: returns no labels"
 
 
 def test_quality_query_finds_a_claim_without_evidence(store):
@@ -97,9 +95,20 @@ def test_quality_query_finds_a_claim_without_evidence(store):
     graph = ox.NamedNode("urn:x-test:extra")
     store2 = ox.Store()
     store2.extend(store.quads_for_pattern(None, None, None))
-    store2.add(ox.Quad(bad, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(axis + "CausalLink"), graph))
+    store2.add(
+        ox.Quad(
+            bad,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(axis + "CausalLink"),
+            graph,
+        )
+    )
     # as the build's inferred graph would type it
-    store2.add(ox.Quad(bad, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(axis + "Claim"), graph))
+    store2.add(
+        ox.Quad(
+            bad, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(axis + "Claim"), graph
+        )
+    )
     store2.add(ox.Quad(bad, ox.NamedNode(axis + "hasModality"), ox.NamedNode(axis + "Possible"), graph))
     rows = querying.run_local(store2, q.render()).rows
     assert [(r[0].value, r[2].value) for r in rows] == [
@@ -113,7 +122,11 @@ def test_parameter_changes_the_answer(store):
     q = catalog.find(CATALOG, "claims-about")
     china = querying.run_local(store, q.render({"entity": "actor:china"}))
     assert {r[0].value.rsplit("/", 1)[1] for r in china.rows} == {
-        "abstract-3", "p5-s5-1", "p5-s5-2", "p5-s5-3", "title-1-3"
+        "abstract-3",
+        "p5-s5-1",
+        "p5-s5-2",
+        "p5-s5-3",
+        "title-1-3",
     }
     same = querying.run_local(store, q.render({"entity": "<https://w3id.org/axiskg/id/actor/china>"}))
     assert same.rows == china.rows
@@ -152,11 +165,18 @@ def test_bad_parameters_are_refused(params, message):
 def test_header_errors_name_file_and_line(tmp_path):
     cases = {
         "no-title.rq": ("# question: Why?\n# columns: a\nSELECT ?a {}\n", "header has no '# title:' line"),
-        "unknown.rq": ("# title: T\n# question: Why?\n# colums: a\nSELECT ?a {}\n", ":3: unknown header field 'colums'"),
-        "param.rq": ("# title: T\n# question: Why?\n# param: x = <http://a> -- x\n# columns: a\nSELECT ?a {}\n",
-                     ":3: parameter 'x' needs exactly one single-line 'VALUES ?x { ... }' block (found 0)"),
-        "expect.rq": ("# title: T\n# question: Why?\n# columns: a\n# expect: some\nSELECT ?a {}\n",
-                      ":4: the only expectation"),
+        "unknown.rq": (
+            "# title: T\n# question: Why?\n# colums: a\nSELECT ?a {}\n",
+            ":3: unknown header field 'colums'",
+        ),
+        "param.rq": (
+            "# title: T\n# question: Why?\n# param: x = <http://a> -- x\n# columns: a\nSELECT ?a {}\n",
+            ":3: parameter 'x' needs exactly one single-line 'VALUES ?x { ... }' block (found 0)",
+        ),
+        "expect.rq": (
+            "# title: T\n# question: Why?\n# columns: a\n# expect: some\nSELECT ?a {}\n",
+            ":4: the only expectation",
+        ),
     }
     for name, (text, message) in cases.items():
         (tmp_path / name).write_text(text)
@@ -220,8 +240,14 @@ def test_cli_runs_a_stored_query_as_csv():
     assert proc.returncode == 0, proc.stderr
     assert csv_rows(proc.stdout) == [
         ["mechanism", "mechanismLabel", "kindLabel", "partners", "includedIn", "includedInLabel"],
-        ["https://w3id.org/axiskg/id/mechanism/quad", "Quad", "minilateral grouping", "3",
-         "https://w3id.org/axiskg/id/mechanism/us-japan-plus", "U.S.-Japan+"],
+        [
+            "https://w3id.org/axiskg/id/mechanism/quad",
+            "Quad",
+            "minilateral grouping",
+            "3",
+            "https://w3id.org/axiskg/id/mechanism/us-japan-plus",
+            "U.S.-Japan+",
+        ],
     ]
 
 
@@ -279,7 +305,9 @@ def test_cli_usage_errors(args, message):
 
 def test_cli_malformed_query_file_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.rq"
-    bad.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s WHERE {\n  ?s rdfs:label ?l .\n  FILTER( }\n")
+    bad.write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s WHERE {\n  ?s rdfs:label ?l .\n  FILTER( }\n"
+    )
     proc = run_main("query", "--file", str(bad), root=ROOT)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"axiskg: error: {bad}:4:3: SPARQL syntax error: ")
@@ -288,7 +316,9 @@ def test_cli_malformed_query_file_names_file_and_line(tmp_path):
 
 def test_cli_refuses_service(tmp_path):
     query = tmp_path / "ssrf.rq"
-    query.write_text('# SERVICE in a comment is fine\nSELECT * WHERE {\n  SERVICE <http://127.0.0.1:1/> { ?s ?p ?o }\n}\n')
+    query.write_text(
+        "# SERVICE in a comment is fine\nSELECT * WHERE {\n  SERVICE <http://127.0.0.1:1/> { ?s ?p ?o }\n}\n"
+    )
     proc = run_main("query", "--file", str(query), root=ROOT)
     assert proc.returncode == 2
     assert f"{query}:3: SERVICE is not allowed" in proc.stderr
@@ -325,11 +355,14 @@ def test_cli_sparql_prints_the_rendered_query():
     assert "VALUES ?factor { <https://w3id.org/axiskg/id/trend/axis-ization> }" in proc.stdout
 
 
-@pytest.mark.parametrize("sparql", [
-    "SELECT * WHERE { ?s ?p 12SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
-    "SELECT * WHERE { ?s ?p trueSERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-])
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { ?s ?p 12SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
+        "SELECT * WHERE { ?s ?p trueSERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    ],
+)
 def test_local_and_endpoint_runs_share_the_servers_safety_check(sparql):
     # pyoxigraph reads keywords without a word boundary: the CLI must refuse what the endpoint refuses.
     with pytest.raises(InputError):
@@ -337,10 +370,19 @@ def test_local_and_endpoint_runs_share_the_servers_safety_check(sparql):
 
 
 def test_blank_nodes_from_an_endpoint_answer_keep_their_identity():
-    doc = {"head": {"vars": ["a", "b", "c"]}, "results": {"bindings": [
-        {"a": {"type": "bnode", "value": "nodeID://b123"}, "b": {"type": "bnode", "value": "nodeID://b123"},
-         "c": {"type": "bnode", "value": "nodeID://b124"}}]}}
-    (a, b, c), = querying.table_from_json(doc).rows
+    doc = {
+        "head": {"vars": ["a", "b", "c"]},
+        "results": {
+            "bindings": [
+                {
+                    "a": {"type": "bnode", "value": "nodeID://b123"},
+                    "b": {"type": "bnode", "value": "nodeID://b123"},
+                    "c": {"type": "bnode", "value": "nodeID://b124"},
+                }
+            ]
+        },
+    }
+    ((a, b, c),) = querying.table_from_json(doc).rows
     assert isinstance(a, ox.BlankNode) and a == b and a != c
 
 
@@ -365,8 +407,11 @@ def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
     assert turtle.stdout.startswith("@prefix ") and "actor:japan a axis:State" in turtle.stdout
     expected = graph_of(turtle.stdout, ox.RdfFormat.TURTLE)
     assert len(expected) == 14  # 7 states, each typed and labelled
-    for fmt, syntax in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
-                        ("turtle", ox.RdfFormat.TURTLE)):
+    for fmt, syntax in (
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("turtle", ox.RdfFormat.TURTLE),
+    ):
         proc = run_main("query", "--file", str(f), "--format", fmt, root=ROOT)
         assert proc.returncode == 0, proc.stderr
         assert graph_of(proc.stdout, syntax) == expected, fmt
@@ -392,7 +437,8 @@ def test_construct_turtle_writes_names_with_slashes_as_full_iris():
     quote = ox.NamedNode(claim + "p1/evidence/quote")
     table = querying.Table([], [], triples=[ox.Triple(quote, ox.NamedNode(claim + "p1"), ox.NamedNode(claim + "p1"))])
     assert querying.format_triples(table, "turtle") == (
-        f"@prefix claim: <{claim}> .\n<{claim}p1/evidence/quote> claim:p1 claim:p1 .\n")
+        f"@prefix claim: <{claim}> .\n<{claim}p1/evidence/quote> claim:p1 claim:p1 .\n"
+    )
 
 
 def test_graph_and_table_formats_are_not_mixed(tmp_path):
@@ -409,7 +455,9 @@ def test_unknown_parameter_iri_warns(store):
     proc = run_main("query", "claims-about", "--param", "entity=actor:atlantis", "--format", "csv", root=ROOT)
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[1:] == []
-    assert proc.stderr == ("axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in "
-                           "the graph (no triple mentions it), so the answer says nothing about it\n")
+    assert proc.stderr == (
+        "axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in "
+        "the graph (no triple mentions it), so the answer says nothing about it\n"
+    )
     known = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
     assert known.returncode == 0 and known.stderr == "" and len(known.stdout.splitlines()) == 6

@@ -22,8 +22,12 @@ from axiskg import catalog, loading, querying
 from axiskg.errors import InputError
 from stores import oxigraph_binary
 
-GRAPHS = [loading.ONTOLOGY_GRAPH, loading.GRAPH_NS + "alliance-axis-2025", loading.GRAPH_NS + "facts",
-          loading.GRAPH_NS + "inferred"]
+GRAPHS = [
+    loading.ONTOLOGY_GRAPH,
+    loading.GRAPH_NS + "alliance-axis-2025",
+    loading.GRAPH_NS + "facts",
+    loading.GRAPH_NS + "inferred",
+]
 STARTUP_TIMEOUT = 20
 
 
@@ -51,7 +55,9 @@ def serve_oxigraph(binary: str, db: Path, *options: str):
     port = free_port()
     proc = subprocess.Popen(
         [binary, "serve-read-only", "--location", str(db), *options, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}/query"
@@ -81,15 +87,17 @@ def project_oxigraph_db(work: Path, merged: bool = False) -> tuple[str, Path]:
         files[1].write_bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
     db = work / "db"
     for data in files:
-        subprocess.run([binary, "load", "--location", str(db), "--file", str(data)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [binary, "load", "--location", str(db), "--file", str(data)], check=True, capture_output=True, timeout=120
+        )
     return binary, db
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    yield from serve_oxigraph(*project_oxigraph_db(tmp_path_factory.mktemp("oxigraph"), merged=True),
-                              "--timeout-s", "30")
+    yield from serve_oxigraph(
+        *project_oxigraph_db(tmp_path_factory.mktemp("oxigraph"), merged=True), "--timeout-s", "30"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -110,16 +118,24 @@ def test_same_results_from_named_graphs(endpoint, name):
     rows = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS[2]).rows
     if name == "timeline":  # the nine facts, each without a claim beside it
         assert [(r[0].value, r[4]) for r in rows] == [
-            ("2022-01-01", None), ("2023-08-18", None), ("2024-04-10", None), ("2024-04-11", None),
-            ("2024-05-10", None), ("2024-07-28", None), ("2024-07-28", None), ("2025-03-24", None),
-            ("2025-03-30", None)]
+            ("2022-01-01", None),
+            ("2023-08-18", None),
+            ("2024-04-10", None),
+            ("2024-04-11", None),
+            ("2024-05-10", None),
+            ("2024-07-28", None),
+            ("2024-07-28", None),
+            ("2025-03-24", None),
+            ("2025-03-30", None),
+        ]
     else:
         assert rows == []
 
 
 def test_cli_on_the_endpoint_with_a_parameter(endpoint):
-    proc = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv",
-                   "--endpoint", endpoint, root=ROOT)
+    proc = run_main(
+        "query", "claims-about", "--param", "entity=actor:china", "--format", "csv", "--endpoint", endpoint, root=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     local = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
     assert proc.stdout == local.stdout and len(proc.stdout.splitlines()) == 6
@@ -161,4 +177,7 @@ def test_construct_and_describe_on_the_endpoint(endpoint, tmp_path):
 def test_unknown_parameter_iri_warns_on_the_endpoint(endpoint):
     proc = run_main("query", "claims-about", "--param", "entity=actor:atlantis", "--endpoint", endpoint, root=ROOT)
     assert proc.returncode == 0 and "(0 rows)" in proc.stdout
-    assert "axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in the graph" in proc.stderr
+    assert (
+        "axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in the graph"
+        in proc.stderr
+    )

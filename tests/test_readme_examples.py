@@ -27,8 +27,7 @@ def code_blocks(language: str) -> list[str]:
 def query_examples() -> list[list[str]]:
     """The argument lists of the README's `axiskg query ...` lines (comments dropped)."""
     block = next(b for b in code_blocks("sh") if "axiskg query axis-core-states" in b and "--file" in b)
-    return [shlex.split(line, comments=True)[1:] for line in block.splitlines()
-            if line.startswith("axiskg query")]
+    return [shlex.split(line, comments=True)[1:] for line in block.splitlines() if line.startswith("axiskg query")]
 
 
 EXAMPLES = query_examples()
@@ -45,7 +44,7 @@ def run_example(args: list[str], cwd: Path, endpoint_url: str | None):
     args = list(args)
     if "--endpoint" in args:
         i = args.index("--endpoint")
-        del args[i:i + 2]
+        del args[i : i + 2]
     if endpoint_url:
         args += ["--endpoint", endpoint_url]
     return run_cli(*args, root=ROOT, cwd=cwd)

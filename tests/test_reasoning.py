@@ -17,11 +17,14 @@ PREFIXES = (
     "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
     "@prefix id: <https://w3id.org/axiskg/id/> .\n"
 )
-AXIOMS = PREFIXES + """
+AXIOMS = (
+    PREFIXES
+    + """
 axis:Actor owl:disjointWith axis:Claim .
 axis:leads a owl:ObjectProperty ; rdfs:domain axis:MilitaryCommand .
 axis:founded a owl:DatatypeProperty ; rdfs:range xsd:date .
 """
+)
 
 
 @pytest.fixture
@@ -40,8 +43,10 @@ def test_consistent_with_inferred_types_and_dates(reasoning_project):
     doc = json.loads(proc.stdout)
     assert doc["consistent"] is True and doc["unsatisfiableClasses"] == []
     # hq leads something, and leads has domain MilitaryCommand: a new type HermiT infers
-    assert {"individual": "https://w3id.org/axiskg/id/hq",
-            "class": "https://w3id.org/axiskg/ontology#MilitaryCommand"} in doc["inferredTypes"]["examples"]
+    assert {
+        "individual": "https://w3id.org/axiskg/id/hq",
+        "class": "https://w3id.org/axiskg/ontology#MilitaryCommand",
+    } in doc["inferredTypes"]["examples"]
     assert doc["inferredTypes"]["count"] == 1
     text = run_cli("reason", root=reasoning_project).stdout
     assert "Consistent: yes\n" in text and "  id:hq a axis:MilitaryCommand\n" in text
@@ -53,9 +58,11 @@ def test_inconsistency_is_explained(reasoning_project):
     proc = run_cli("reason", root=reasoning_project)
     assert proc.returncode == 1, proc.stderr
     assert "Consistent: no\n" in proc.stdout
-    assert ("  id:x cannot be both an axis:Actor and an axis:Claim, which are disjoint (axis:Actor owl:disjointWith "
-            "axis:Claim): it is an axis:Actor because it is typed axis:State (axis:State ⊑ axis:Actor); it is an "
-            "axis:Claim because it is typed axis:CausalLink (axis:CausalLink ⊑ axis:Claim).\n") in proc.stdout
+    assert (
+        "  id:x cannot be both an axis:Actor and an axis:Claim, which are disjoint (axis:Actor owl:disjointWith "
+        "axis:Claim): it is an axis:Actor because it is typed axis:State (axis:State ⊑ axis:Actor); it is an "
+        "axis:Claim because it is typed axis:CausalLink (axis:CausalLink ⊑ axis:Claim).\n"
+    ) in proc.stdout
 
 
 @needs_java
@@ -79,8 +86,13 @@ def test_real_ontology_and_data_are_consistent():
 def test_owl_view_turns_dates_into_datetimes():
     XSD = rdflib.XSD
     g = rdflib.Graph().parse(data=AXIOMS + 'id:hq axis:founded "2025-03-24"^^xsd:date .\n', format="turtle")
-    g.add((rdflib.URIRef("https://w3id.org/axiskg/id/hq"), rdflib.URIRef("https://w3id.org/axiskg/ontology#founded"),
-           rdflib.Literal("2025-03-24Z", datatype=XSD.date, normalize=False)))
+    g.add(
+        (
+            rdflib.URIRef("https://w3id.org/axiskg/id/hq"),
+            rdflib.URIRef("https://w3id.org/axiskg/ontology#founded"),
+            rdflib.Literal("2025-03-24Z", datatype=XSD.date, normalize=False),
+        )
+    )
     view = owl_view(g)
     assert not any(isinstance(o, rdflib.Literal) and o.datatype == XSD.date for o in view.objects())
     assert (None, rdflib.RDFS.range, XSD.date) not in view
@@ -91,8 +103,11 @@ def test_owl_view_turns_dates_into_datetimes():
 
 
 def test_explanation_via_domain():
-    g = rdflib.Graph().parse(data=AXIOMS + "axis:MilitaryCommand a owl:Class ; rdfs:subClassOf axis:Actor .\n"
-                             "axis:Claim a owl:Class .\nid:c a axis:Claim ; axis:leads id:u .\n", format="turtle")
+    g = rdflib.Graph().parse(
+        data=AXIOMS + "axis:MilitaryCommand a owl:Class ; rdfs:subClassOf axis:Actor .\n"
+        "axis:Claim a owl:Class .\nid:c a axis:Claim ; axis:leads id:u .\n",
+        format="turtle",
+    )
     assert explain_inconsistency(g) == [
         "id:c cannot be both an axis:Actor and an axis:Claim, which are disjoint (axis:Actor owl:disjointWith "
         "axis:Claim): it is an axis:Actor because it is the subject of axis:leads, whose domain is "
@@ -108,8 +123,9 @@ def test_no_java_is_a_clean_error(project, monkeypatch, tmp_path):
     import sys
 
     env = dict(os.environ, PATH=str(env_path))
-    proc = subprocess.run([sys.executable, "-m", "axiskg", "--root", str(project), "reason"],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "axiskg", "--root", str(project), "reason"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2 and "HermiT needs Java" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -121,8 +137,12 @@ def test_reason_path_adds_to_the_project_data_and_only_replaces_it(reasoning_pro
     # hq2 leads a unit the project's data knows: the type comes from the property's domain
     extra.write_text(PREFIXES + "id:hq2 axis:leads id:hq .\n")
     both = json.loads(run_cli("reason", "--json", "--examples", "10", str(extra), root=reasoning_project).stdout)
-    only = json.loads(run_cli("reason", "--json", "--examples", "10", "--only", str(extra), root=reasoning_project).stdout)
-    inferred = {(e["individual"].rsplit("/", 1)[1], e["class"].rsplit("#", 1)[1]) for e in both["inferredTypes"]["examples"]}
+    only = json.loads(
+        run_cli("reason", "--json", "--examples", "10", "--only", str(extra), root=reasoning_project).stdout
+    )
+    inferred = {
+        (e["individual"].rsplit("/", 1)[1], e["class"].rsplit("#", 1)[1]) for e in both["inferredTypes"]["examples"]
+    }
     assert {("hq", "MilitaryCommand"), ("hq2", "MilitaryCommand")} <= inferred  # hq from data/, hq2 from PATH
     assert {e["individual"].rsplit("/", 1)[1] for e in only["inferredTypes"]["examples"]} == {"hq2"}
     assert both["inferredTypes"]["count"] == only["inferredTypes"]["count"] + 1
@@ -136,11 +156,18 @@ def test_owl_view_turns_gyears_into_datetimes():
     year = rdflib.URIRef("http://www.w3.org/2006/time#inXSDgYear")
     g = rdflib.Graph()
     g.add((rdflib.URIRef("https://w3id.org/axiskg/id/period/2023"), year, rdflib.Literal("2023", datatype=XSD.gYear)))
-    g.add((rdflib.URIRef("https://w3id.org/axiskg/id/period/2024"), year,
-           rdflib.Literal("2024Z", datatype=XSD.gYear, normalize=False)))
+    g.add(
+        (
+            rdflib.URIRef("https://w3id.org/axiskg/id/period/2024"),
+            year,
+            rdflib.Literal("2024Z", datatype=XSD.gYear, normalize=False),
+        )
+    )
     g.add((year, rdflib.RDFS.range, XSD.gYear))
     view = owl_view(g)
     assert not any(isinstance(o, rdflib.Literal) and o.datatype == XSD.gYear for o in view.objects())
     assert {(str(o), o.datatype) for o in view.objects(None, year)} == {
-        ("2023-01-01T00:00:00", XSD.dateTime), ("2024-01-01T00:00:00Z", XSD.dateTime)}
+        ("2023-01-01T00:00:00", XSD.dateTime),
+        ("2024-01-01T00:00:00Z", XSD.dateTime),
+    }
     assert (year, rdflib.RDFS.range, XSD.dateTime) in view

@@ -20,11 +20,24 @@ ROOT = paths.project_root(Path(__file__).parent)
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-FILES = ["axiskg.jsonld", "axiskg.nt", "axiskg.owl", "axiskg.rdf", "axiskg.trig", "axiskg.ttl", "context.jsonld",
-         "shapes.ttl", "void.ttl"]
+FILES = [
+    "axiskg.jsonld",
+    "axiskg.nt",
+    "axiskg.owl",
+    "axiskg.rdf",
+    "axiskg.trig",
+    "axiskg.ttl",
+    "context.jsonld",
+    "shapes.ttl",
+    "void.ttl",
+]
 RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
-OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-              ".rdf": ox.RdfFormat.RDF_XML}
+OX_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +134,12 @@ def test_rdfxml_loads_in_owlready2(release_dir):
     axis = onto.get_namespace("https://w3id.org/axiskg/ontology#")
     assert axis.CausalLink is not None and axis.Claim in axis.CausalLink.is_a
     assert {c.name for c in axis.Mechanism.subclasses()} == {
-        "BilateralAlliance", "MinilateralGrouping", "MechanismFamily", "AllianceSystem", "EconomicArrangement"}
+        "BilateralAlliance",
+        "MinilateralGrouping",
+        "MechanismFamily",
+        "AllianceSystem",
+        "EconomicArrangement",
+    }
     japan = world["https://w3id.org/axiskg/id/actor/japan"]
     assert japan is not None and axis.State in japan.is_a
 
@@ -155,7 +173,10 @@ def test_void_download_links_sizes_and_checksums(release_dir):
     assert sorted(str(d).rsplit("/", 1)[1] for d in dists) == [f for f in FILES if f != "void.ttl"]
     for d in dists:
         data = (release_dir / str(d).rsplit("/", 1)[1]).read_bytes()
-        assert str(void.value(d, DCAT.downloadURL)) == f"https://w3id.org/axiskg/release/{__version__}/" + str(d).rsplit("/", 1)[1]
+        assert (
+            str(void.value(d, DCAT.downloadURL))
+            == f"https://w3id.org/axiskg/release/{__version__}/" + str(d).rsplit("/", 1)[1]
+        )
         assert int(void.value(d, DCAT.byteSize)) == len(data)
         checksum = void.value(d, SPDX.checksum)
         assert str(void.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
@@ -168,5 +189,7 @@ def test_bad_input_leaves_release_untouched(project, tmp_path):
     bad = project / "data" / "report" / "bad.ttl"
     bad.write_text("<http://a> <http://b> .\n")
     proc = run_cli("release", "--out", str(out), root=project)
-    assert proc.returncode == 2 and proc.stderr.startswith(f"axiskg: error: {bad}:1:") and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 2 and proc.stderr.startswith(f"axiskg: error: {bad}:1:") and "Traceback" not in proc.stderr
+    )
     assert snapshot(out) == before

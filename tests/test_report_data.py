@@ -89,32 +89,43 @@ def test_recorded_sha256_matches_the_source_text(text, store):
 
 
 def test_title_abstract_and_date_are_verbatim(text, store):
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?title ?abstract ?issued WHERE {{
-            <{REPORT}> dcterms:title ?title ; dcterms:abstract ?abstract ; dcterms:issued ?issued }}""")
+            <{REPORT}> dcterms:title ?title ; dcterms:abstract ?abstract ; dcterms:issued ?issued }}""",
+    )
     assert rows == [(lines(text)[0], lines(text)[1], "2025-12-22")]
     assert "22/12/2025" in lines(text)  # the source's own date, as printed
 
 
 def test_focus_period_and_source_kinds(store):
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?from ?to WHERE {{ <{REPORT}> dcterms:temporal ?p .
             ?p <http://www.w3.org/2006/time#hasBeginning>/<http://www.w3.org/2006/time#inXSDgYear> ?from ;
-               <http://www.w3.org/2006/time#hasEnd>/<http://www.w3.org/2006/time#inXSDgYear> ?to }}""")
+               <http://www.w3.org/2006/time#hasEnd>/<http://www.w3.org/2006/time#inXSDgYear> ?to }}""",
+    )
     assert rows == [("2023", "2024")]
     kinds = {r[0] for r in select(store, f"SELECT ?k WHERE {{ <{REPORT}> axis:isBasedOnSourceKind ?k }}")}
-    assert kinds == {AXIS + k for k in ("OfficialDocuments", "PolicyStatements", "ThinkTankReports", "MediaInformation")}
+    assert kinds == {
+        AXIS + k for k in ("OfficialDocuments", "PolicyStatements", "ThinkTankReports", "MediaInformation")
+    }
 
 
 # --------------------------------------------------------------------------- structure
 def test_twelve_titles_as_three_parts_of_three_sections_in_order(text, store):
     expected = chapter_titles(text)
     assert len(expected) == 12
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?pn ?ptitle ?sn ?stitle WHERE {{
             ?part a axis:Part ; dcterms:isPartOf <{REPORT}> ; axis:hasOrdinal ?pn ; dcterms:title ?ptitle .
             ?sec a axis:Section ; dcterms:isPartOf ?part ; axis:hasOrdinal ?sn ; dcterms:title ?stitle .
-        }} ORDER BY ?pn ?sn""")
+        }} ORDER BY ?pn ?sn""",
+    )
     assert len(rows) == 9
     got, last_part = [], None
     for _pn, ptitle, _sn, stitle in rows:
@@ -128,21 +139,27 @@ def test_twelve_titles_as_three_parts_of_three_sections_in_order(text, store):
 
 
 def test_introduction_has_its_five_paragraphs(text, store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?n WHERE { ?p a axis:Paragraph ; dcterms:isPartOf/a axis:DocumentIntroduction ; axis:hasOrdinal ?n }
-        ORDER BY ?n""")
+        ORDER BY ?n""",
+    )
     assert [int(r[0]) for r in rows] == list(range(1, len(intro_paragraphs(text)) + 1)) == [1, 2, 3, 4, 5]
 
 
 # --------------------------------------------------------------------------- claims and quotes
 def claims(store) -> list[dict]:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?claim ?exact ?where ?cue ?ccue WHERE {
             ?claim a ?kind ; axis:isStatedIn ?where ; axis:modalityCue ?cue ;
                    axis:hasEvidence/oa:hasSelector/oa:exact ?exact .
             VALUES ?kind { axis:Claim axis:CausalLink }
             OPTIONAL { ?claim axis:causalCue ?ccue }
-        }""")
+        }""",
+    )
     return [dict(zip(("claim", "exact", "where", "cue", "ccue"), r)) for r in rows]
 
 
@@ -222,71 +239,115 @@ AUTHORS = "https://w3id.org/axiskg/id/agent/alliance-axis-2025-authors"
 
 
 def test_every_claim_is_attributed_to_the_report(store):
-    unattributed = select(store, f"""
+    unattributed = select(
+        store,
+        f"""
         SELECT ?c WHERE {{ ?c a ?k . VALUES ?k {{ axis:Claim axis:CausalLink }}
             FILTER NOT EXISTS {{ ?c prov:wasAttributedTo <{AUTHORS}> ; prov:wasDerivedFrom <{REPORT}> ;
-                                     axis:hasEvidence/oa:hasSource <{REPORT}> }} }}""")
+                                     axis:hasEvidence/oa:hasSource <{REPORT}> }} }}""",
+    )
     assert unattributed == []
     # The authors are not named: the agent says so, and is the report's own attribution too.
-    assert ask(store, f"ASK {{ <{AUTHORS}> a axis:Author ; rdfs:comment ?c . <{REPORT}> prov:wasAttributedTo <{AUTHORS}> "
-               "FILTER(CONTAINS(STR(?c), 'does not name')) }")
+    assert ask(
+        store,
+        f"ASK {{ <{AUTHORS}> a axis:Author ; rdfs:comment ?c . <{REPORT}> prov:wasAttributedTo <{AUTHORS}> "
+        "FILTER(CONTAINS(STR(?c), 'does not name')) }",
+    )
 
 
 def test_no_claim_is_asserted_as_a_bare_triple(store):
-    assert not ask(store, """
-        ASK { ?c axis:claimSubject ?s ; axis:claimRelation ?r ; axis:claimObject ?o . ?s ?r ?o }""")
+    assert not ask(
+        store,
+        """
+        ASK { ?c axis:claimSubject ?s ; axis:claimRelation ?r ; axis:claimObject ?o . ?s ?r ?o }""",
+    )
     # ... and the claimed relations that exist only in claims are never used between entities.
-    used = select(store, """
-        SELECT DISTINCT ?r WHERE { ?c axis:claimRelation ?r . ?s ?r ?o . FILTER(?s != ?c) }""")
+    used = select(
+        store,
+        """
+        SELECT DISTINCT ?r WHERE { ?c axis:claimRelation ?r . ?s ?r ?o . FILTER(?s != ?c) }""",
+    )
     assert used == []
 
 
 def test_the_planned_reporting_line_is_only_a_claim(store):
     # DESIGN §6: "what does the report say reports to INDOPACOM" reads the claim's slots.
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?s ?m WHERE { ?c axis:claimSubject ?s ; axis:claimRelation org:reportsTo ;
-            axis:claimObject <https://w3id.org/axiskg/id/actor/indopacom> ; axis:hasModality ?m }""")
+            axis:claimObject <https://w3id.org/axiskg/id/actor/indopacom> ; axis:hasModality ?m }""",
+    )
     assert rows == [("https://w3id.org/axiskg/id/actor/usfj-joint-force-hq", AXIS + "Planned")]
     assert not ask(store, "ASK { ?s org:reportsTo ?o }")
 
 
 # --------------------------------------------------------------------------- causal structure
 def test_every_driver_reaches_the_trend_and_every_impact_is_reached_from_it(store):
-    drivers = select(store, """
+    drivers = select(
+        store,
+        """
         SELECT ?d WHERE { ?d a axis:Driver .
-            FILTER NOT EXISTS { ?d (^axis:hasCause/axis:hasEffect)+ ?t . ?t a axis:CentralTrend } }""")
-    impacts = select(store, """
+            FILTER NOT EXISTS { ?d (^axis:hasCause/axis:hasEffect)+ ?t . ?t a axis:CentralTrend } }""",
+    )
+    impacts = select(
+        store,
+        """
         SELECT ?i WHERE { ?i a axis:Impact .
-            FILTER NOT EXISTS { ?t a axis:CentralTrend ; (^axis:hasCause/axis:hasEffect)+ ?i } }""")
+            FILTER NOT EXISTS { ?t a axis:CentralTrend ; (^axis:hasCause/axis:hasEffect)+ ?i } }""",
+    )
     assert drivers == [] and impacts == []
 
 
 def test_drivers_by_origin_and_impacts_by_domain(store):
-    origins = dict(select(store, """
-        SELECT ?o (COUNT(?d) AS ?n) WHERE { ?d a axis:Driver ; axis:hasOrigin ?o } GROUP BY ?o"""))
+    origins = dict(
+        select(
+            store,
+            """
+        SELECT ?o (COUNT(?d) AS ?n) WHERE { ?d a axis:Driver ; axis:hasOrigin ?o } GROUP BY ?o""",
+        )
+    )
     assert {k.rsplit("#", 1)[1]: int(v) for k, v in origins.items()} == {
-        "OriginUSInterests": 3, "OriginJapanCalculus": 6, "OriginInternationalEnvironment": 3}
-    domains = dict(select(store, """
-        SELECT ?b (COUNT(?i) AS ?n) WHERE { ?i a axis:Impact ; axis:bearsOn ?b } GROUP BY ?b"""))
+        "OriginUSInterests": 3,
+        "OriginJapanCalculus": 6,
+        "OriginInternationalEnvironment": 3,
+    }
+    domains = dict(
+        select(
+            store,
+            """
+        SELECT ?b (COUNT(?i) AS ?n) WHERE { ?i a axis:Impact ; axis:bearsOn ?b } GROUP BY ?b""",
+        )
+    )
     assert {k.rsplit("#", 1)[1]: int(v) for k, v in domains.items()} == {
-        "ImpactOnAlliance": 2, "ImpactOnJapan": 3, "ImpactOnRegion": 7, "ImpactOnChinaJapanRelations": 3}
+        "ImpactOnAlliance": 2,
+        "ImpactOnJapan": 3,
+        "ImpactOnRegion": 7,
+        "ImpactOnChinaJapanRelations": 3,
+    }
 
 
 def test_causal_links_have_one_cause_one_effect_and_differ(store):
-    bad = select(store, """
+    bad = select(
+        store,
+        """
         SELECT ?c WHERE { ?c a axis:CausalLink .
             { ?c axis:hasCause ?x , ?y FILTER(?x != ?y) } UNION { ?c axis:hasEffect ?x , ?y FILTER(?x != ?y) }
-            UNION { ?c axis:hasCause ?x ; axis:hasEffect ?x } UNION { FILTER NOT EXISTS { ?c axis:hasPolarity ?p } } }""")
+            UNION { ?c axis:hasCause ?x ; axis:hasEffect ?x } UNION { FILTER NOT EXISTS { ?c axis:hasPolarity ?p } } }""",
+    )
     assert bad == []
 
 
 # --------------------------------------------------------------------------- memberships and facts
 def test_mechanism_memberships_as_the_report_names_them(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?m (GROUP_CONCAT(?code; separator=",") AS ?members) WHERE {
             SELECT ?m ?code WHERE { ?m a ?k ; org:hasMember ?s . ?k rdfs:subClassOf* axis:Mechanism .
                 BIND(STRAFTER(STR(?s), "/actor/") AS ?code) } ORDER BY ?m ?code
-        } GROUP BY ?m""")
+        } GROUP BY ?m""",
+    )
     got = {m.rsplit("/", 1)[1]: set(v.split(",")) for m, v in rows}
     assert got == {
         "us-japan-alliance": {"united-states", "japan"},
@@ -298,22 +359,37 @@ def test_mechanism_memberships_as_the_report_names_them(store):
 
 
 def test_curated_facts_live_in_their_own_graph_with_sources(store):
-    rows = store.query(PREFIXES + """
-        SELECT ?g ?f ?src WHERE { GRAPH ?g { ?f a axis:CuratedFact ; prov:hadPrimarySource ?src ; dcterms:date ?d } }""")
+    rows = store.query(
+        PREFIXES
+        + """
+        SELECT ?g ?f ?src WHERE { GRAPH ?g { ?f a axis:CuratedFact ; prov:hadPrimarySource ?src ; dcterms:date ?d } }"""
+    )
     rows = [(r[0].value, r[1].value) for r in rows]
     assert len(rows) == 9  # every dated row of shared/facts.md
     assert {g for g, _ in rows} == {"https://w3id.org/axiskg/graph/facts"}
     # Wikidata links come only from the curated facts, for the seven certain QIDs.
     links = store.query(PREFIXES + "SELECT ?g ?e ?q WHERE { GRAPH ?g { ?e skos:exactMatch ?q } }")
     links = {(r[0].value, r[1].value.rsplit("/", 1)[1], r[2].value.rsplit("/", 1)[1]) for r in links}
-    assert links == {("https://w3id.org/axiskg/graph/facts", e, q) for e, q in [
-        ("united-states", "Q30"), ("japan", "Q17"), ("china", "Q148"), ("south-korea", "Q884"),
-        ("philippines", "Q928"), ("australia", "Q408"), ("india", "Q668")]}
+    assert links == {
+        ("https://w3id.org/axiskg/graph/facts", e, q)
+        for e, q in [
+            ("united-states", "Q30"),
+            ("japan", "Q17"),
+            ("china", "Q148"),
+            ("south-korea", "Q884"),
+            ("philippines", "Q928"),
+            ("australia", "Q408"),
+            ("india", "Q668"),
+        ]
+    }
 
 
 def test_the_report_graph_carries_no_outside_sources(store):
-    assert not store.query(PREFIXES + """
-        ASK { GRAPH <https://w3id.org/axiskg/graph/alliance-axis-2025> { ?s prov:hadPrimarySource|skos:exactMatch|dcterms:source ?o } }""")
+    assert not store.query(
+        PREFIXES
+        + """
+        ASK { GRAPH <https://w3id.org/axiskg/graph/alliance-axis-2025> { ?s prov:hadPrimarySource|skos:exactMatch|dcterms:source ?o } }"""
+    )
 
 
 # --------------------------------------------------------------------------- the build
@@ -322,8 +398,13 @@ def test_building_the_real_project_twice_is_byte_identical(tmp_path):
     for seed, name in (("1", "a"), ("2", "b")):
         out = tmp_path / name
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        proc = subprocess.run([sys.executable, "-m", "axiskg", "build", "--out", str(out)],
-                              capture_output=True, text=True, env=env, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "axiskg", "build", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()})
     assert outs[0].keys() == outs[1].keys() and "axiskg.ttl" in outs[0]

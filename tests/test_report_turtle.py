@@ -61,7 +61,8 @@ def test_both_engines_write_the_same_standard_report(reports):
 def test_a_warning_alone_makes_conforms_false(project):
     bad = (FIXTURES / "violating.ttl").read_text()
     claim = bad.split("\n<https://w3id.org/axiskg/id/actor")[0].replace(
-        "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;')
+        "axis:CausalLink ;", 'axis:CausalLink ; rdfs:label "x"@en ;'
+    )
     (project / "data" / "report" / "warn.ttl").write_text(claim + "\n")
     proc = run_main("validate", "--output", "turtle", root=project)
     assert proc.returncode == 0, proc.stderr  # warnings do not fail at --fail-on violation

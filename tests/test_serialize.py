@@ -32,7 +32,10 @@ def test_identical_bytes_across_processes():
     outputs = {
         seed: subprocess.run(
             [sys.executable, "-c", SCRIPT, str(FIXTURE)],
-            capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
         ).stdout
         for seed in ("1", "2", "3")
     }
@@ -43,7 +46,13 @@ def test_identical_bytes_across_processes():
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_round_trip_is_isomorphic(fmt):
     g = graph()
-    g.add((rdflib.URIRef("http://x/a"), rdflib.URIRef("http://x/p"), rdflib.Literal("a<b>&\r\n\"", datatype=rdflib.XSD.token)))
+    g.add(
+        (
+            rdflib.URIRef("http://x/a"),
+            rdflib.URIRef("http://x/p"),
+            rdflib.Literal('a<b>&\r\n"', datatype=rdflib.XSD.token),
+        )
+    )
     again = rdflib.Graph().parse(data=serialize(g, fmt), format=PARSERS[fmt])
     assert isomorphic(g, again)
 
@@ -70,9 +79,14 @@ def test_turtle_from_ntriples_as_bytes_or_chunks_is_the_same_bytes():
 
     from axiskg import serialize as ser
 
-    triples = [ox.Triple(ox.NamedNode(f"https://w3id.org/axiskg/id/s{i // 3:04d}"),
-                         ox.NamedNode(f"https://w3id.org/axiskg/ontology#p{i % 2}"), ox.Literal(f"v{i}"))
-               for i in range(30000)]
+    triples = [
+        ox.Triple(
+            ox.NamedNode(f"https://w3id.org/axiskg/id/s{i // 3:04d}"),
+            ox.NamedNode(f"https://w3id.org/axiskg/ontology#p{i % 2}"),
+            ox.Literal(f"v{i}"),
+        )
+        for i in range(30000)
+    ]
     ntriples = b"".join(sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
     one = ser.write([ntriples], "turtle")
     lines = ntriples.splitlines(keepends=True)
@@ -116,8 +130,9 @@ def test_turtle_writes_names_with_slashes_as_full_iris_and_leaves_literals_alone
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
     axis = "https://w3id.org/axiskg/ontology#"
     triples = [
-        ox.Triple(ox.NamedNode(claim + "p1/evidence/quote"), ox.NamedNode(axis + "text"),
-                  ox.Literal("see claim:p1\\/x, a\nb")),
+        ox.Triple(
+            ox.NamedNode(claim + "p1/evidence/quote"), ox.NamedNode(axis + "text"), ox.Literal("see claim:p1\\/x, a\nb")
+        ),
         ox.Triple(ox.NamedNode(claim + "p2"), ox.NamedNode(axis + "about"), ox.NamedNode(claim + "p2/e/1")),
         ox.Triple(ox.NamedNode(claim + "p3"), ox.NamedNode(axis + "about"), ox.NamedNode(claim + "p2")),
     ]
@@ -125,11 +140,13 @@ def test_turtle_writes_names_with_slashes_as_full_iris_and_leaves_literals_alone
     assert ser.write([ntriples], "turtle").decode() == (
         f"@prefix claim: <{claim}> .\n"
         f"@prefix axis: <{axis}> .\n"
-        f"<{claim}p1/evidence/quote> axis:text \"see claim:p1\\\\/x, a\\nb\" .\n"
+        f'<{claim}p1/evidence/quote> axis:text "see claim:p1\\\\/x, a\\nb" .\n'
         f"claim:p2 axis:about <{claim}p2/e/1> .\n"
-        "claim:p3 axis:about claim:p2 .\n")
-    assert [q.triple for q in ox.parse(ser.write([ntriples], "turtle"), format=ox.RdfFormat.TURTLE)] == \
-        [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+        "claim:p3 axis:about claim:p2 .\n"
+    )
+    assert [q.triple for q in ox.parse(ser.write([ntriples], "turtle"), format=ox.RdfFormat.TURTLE)] == [
+        q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    ]
 
 
 def test_small_graphs_turtle_nests_blank_nodes_and_lists_for_readers():

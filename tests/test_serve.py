@@ -26,8 +26,9 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def server():
-    srv = Server("--timeout", str(TIMEOUT), "--limit", str(LIMIT), "--max-body", "16384", "--workers", "2",
-                 "--per-client", "32")  # the tests are 20 clients on one address
+    srv = Server(
+        "--timeout", str(TIMEOUT), "--limit", str(LIMIT), "--max-body", "16384", "--workers", "2", "--per-client", "32"
+    )  # the tests are 20 clients on one address
     yield srv
     srv.stop()
 
@@ -65,25 +66,42 @@ def test_sparqlwrapper_select(server, store):
 def test_get_form_post_and_direct_post_agree(server):
     status, headers, by_get = get(server, STATES, "application/sparql-results+json")
     assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
-    form = http("POST", server.url + "/sparql", urlencode({"query": STATES}).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-    direct = http("POST", server.url + "/sparql", STATES.encode(),
-                  {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": "application/sparql-results+json"})
+    form = http(
+        "POST",
+        server.url + "/sparql",
+        urlencode({"query": STATES}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+    )
+    direct = http(
+        "POST",
+        server.url + "/sparql",
+        STATES.encode(),
+        {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": "application/sparql-results+json"},
+    )
     assert form[0] == direct[0] == 200
     assert by_get == form[2] == direct[2]
 
 
-@pytest.mark.parametrize(("accept", "media", "body"), [
-    ("text/csv", "text/csv; charset=utf-8", b"label\r\nJapan\r\n"),
-    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", b'?label\n"Japan"@en\n'),
-    ("application/sparql-results+json", "application/sparql-results+json",
-     b'{"head":{"vars":["label"]},"results":{"bindings":[{"label":{"type":"literal","value":"Japan","xml:lang":"en"}}]}}'),
-    ("application/sparql-results+xml", "application/sparql-results+xml",
-     b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="label"/></head>'
-     b'<results><result><binding name="label"><literal xml:lang="en">Japan</literal></binding></result></results></sparql>'),
-    ("*/*", "application/sparql-results+json", None),
-    ("text/csv;q=0.5, text/tab-separated-values;q=0.9", "text/tab-separated-values; charset=utf-8", None),
-])
+@pytest.mark.parametrize(
+    ("accept", "media", "body"),
+    [
+        ("text/csv", "text/csv; charset=utf-8", b"label\r\nJapan\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", b'?label\n"Japan"@en\n'),
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            b'{"head":{"vars":["label"]},"results":{"bindings":[{"label":{"type":"literal","value":"Japan","xml:lang":"en"}}]}}',
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="label"/></head>'
+            b'<results><result><binding name="label"><literal xml:lang="en">Japan</literal></binding></result></results></sparql>',
+        ),
+        ("*/*", "application/sparql-results+json", None),
+        ("text/csv;q=0.5, text/tab-separated-values;q=0.9", "text/tab-separated-values; charset=utf-8", None),
+    ],
+)
 def test_select_formats_by_accept(server, accept, media, body):
     status, headers, got = get(server, JAPAN_LABEL, accept)
     assert status == 200 and headers["Content-Type"] == media
@@ -145,8 +163,12 @@ def test_update_is_refused_and_data_unchanged(server):
     before = count(server)
     insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
     cases = [
-        http("POST", server.url + "/sparql", urlencode({"update": insert}).encode(),
-             {"Content-Type": "application/x-www-form-urlencoded"}),
+        http(
+            "POST",
+            server.url + "/sparql",
+            urlencode({"update": insert}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        ),
         http("POST", server.url + "/sparql", insert.encode(), {"Content-Type": "application/sparql-update"}),
         get(server, insert),
         get(server, "DELETE WHERE { ?s ?p ?o }"),
@@ -164,8 +186,10 @@ def test_service_is_refused_before_any_connection(server):
         outside = f"SELECT * WHERE {{ ?s ?p ?o SeRvIcE <{target}> {{ ?a ?b ?c }} }} LIMIT 1"
         status, _, body = get(server, outside)
         assert status == 403 and body.startswith(b"SERVICE is not allowed")
-        in_comment = f"SELECT ?s WHERE {{ ?s a <https://w3id.org/axiskg/ontology#State> # SeRvIcE <{target}> {{ }}\n }} LIMIT 1"
-        in_string = f"SELECT ?x WHERE {{ BIND(\"SERVICE <{target}> {{ }}\" AS ?x) }}"
+        in_comment = (
+            f"SELECT ?s WHERE {{ ?s a <https://w3id.org/axiskg/ontology#State> # SeRvIcE <{target}> {{ }}\n }} LIMIT 1"
+        )
+        in_string = f'SELECT ?x WHERE {{ BIND("SERVICE <{target}> {{ }}" AS ?x) }}'
         in_iri = "SELECT ?x WHERE { BIND(<http://example.org/service> AS ?x) }"
         for query in (in_comment, in_string, in_iri):
             status, _, body = get(server, query, "application/sparql-results+json")
@@ -218,13 +242,19 @@ def test_limits_and_bad_requests(server):
     big = ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 17000).encode()
     status, _, body = http("POST", server.url + "/sparql", big, {"Content-Type": "application/sparql-query"})
     assert status == 413 and body == b"request body too large: 17029 bytes (limit 16384, see --max-body)\n"
-    chunked = http("POST", server.url + "/sparql", iter([b"SELECT * WHERE { ?s ?p ?o } #", b"x" * 17000]),
-                   {"Content-Type": "application/sparql-query", "Transfer-Encoding": "chunked"})
+    chunked = http(
+        "POST",
+        server.url + "/sparql",
+        iter([b"SELECT * WHERE { ?s ?p ?o } #", b"x" * 17000]),
+        {"Content-Type": "application/sparql-query", "Transfer-Encoding": "chunked"},
+    )
     assert chunked[:3:2] == (413, b"request body too large (limit 16384 bytes, see --max-body)\n")
     status, _, body = get(server, "SELECT * WHERE { ?s ?p ?o } #" + "x" * 17000)
     assert status == 414
     status, _, body = get(server, "SELECT * WHERE { ?s ?p ?o")
-    assert status == 400 and body.startswith(b"SPARQL syntax error at line 1, column 26: the query ends too early; expected")
+    assert status == 400 and body.startswith(
+        b"SPARQL syntax error at line 1, column 26: the query ends too early; expected"
+    )
     status, _, body = http("POST", server.url + "/sparql", b"query=x", {"Content-Type": "text/plain"})
     assert status == 415
     assert get(server, STATES, "image/png")[0] == 406
@@ -260,7 +290,9 @@ def test_entity_page_html(server):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     page = body.decode()
     assert "<h1>Japan</h1>" in page
-    assert '<span class="literal" lang="ja">日本</span>' in page and '<span class="literal" lang="zh">日本</span>' in page
+    assert (
+        '<span class="literal" lang="ja">日本</span>' in page and '<span class="literal" lang="zh">日本</span>' in page
+    )
     assert '<a href="/ontology#State"' in page  # type, linked locally
     assert "“Japan is establishing a permanent Joint Headquarters”" in page  # a quote
     assert "Document Introduction, paragraph 2" in page  # its section
@@ -275,12 +307,19 @@ def test_claim_page_shows_its_evidence(server):
     assert body.decode().count("Japan is establishing a permanent Joint Headquarters") >= 2  # label, quote
 
 
-@pytest.mark.parametrize(("accept", "media", "needle"), [
-    ("text/turtle", "text/turtle; charset=utf-8", 'rdfs:label "Japan"@en'),
-    ("application/ld+json", "application/ld+json", '"@id": "actor:japan"'),  # compacted with the release's context
-    ("application/n-triples", "application/n-triples", f'<{JAPAN}> <http://www.w3.org/2000/01/rdf-schema#label> "日本"@ja .'),
-    ("*/*", "text/turtle; charset=utf-8", "actor:japan a axis:State"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media", "needle"),
+    [
+        ("text/turtle", "text/turtle; charset=utf-8", 'rdfs:label "Japan"@en'),
+        ("application/ld+json", "application/ld+json", '"@id": "actor:japan"'),  # compacted with the release's context
+        (
+            "application/n-triples",
+            "application/n-triples",
+            f'<{JAPAN}> <http://www.w3.org/2000/01/rdf-schema#label> "日本"@ja .',
+        ),
+        ("*/*", "text/turtle; charset=utf-8", "actor:japan a axis:State"),
+    ],
+)
 def test_entity_content_negotiation(server, accept, media, needle):
     status, headers, body = http("GET", server.url + "/id/actor/japan", headers={"Accept": accept})
     assert (status, headers["Content-Type"]) == (200, media)

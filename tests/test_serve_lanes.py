@@ -43,8 +43,9 @@ async def timed(pool: WorkerPool, query: str) -> tuple[dict | None, float]:
 
 
 async def lookups_during_runaways(light: int, heavy: int, runaways: int) -> tuple[list, WorkerPool]:
-    pool = WorkerPool(NQUADS, size=heavy, timeout=20, wait=1.5, light=light, time_slice=0.5,
-                      memory=512 << 20, light_memory=256 << 20)
+    pool = WorkerPool(
+        NQUADS, size=heavy, timeout=20, wait=1.5, light=light, time_slice=0.5, memory=512 << 20, light_memory=256 << 20
+    )
     await pool.start()
     try:
         first, _ = await timed(pool, CHEAP_ASK)  # learnt: quick
@@ -81,13 +82,16 @@ def test_without_lanes_the_same_load_starves_the_cheap_query():
 
 def test_a_query_past_the_light_memory_cap_runs_again_on_a_heavy_worker():
     async def go():
-        pool = WorkerPool(NQUADS, size=1, timeout=20, wait=20, light=1, time_slice=10,
-                          memory=400 << 20, light_memory=100 << 20)
+        pool = WorkerPool(
+            NQUADS, size=1, timeout=20, wait=20, light=1, time_slice=10, memory=400 << 20, light_memory=100 << 20
+        )
         await pool.start()
         try:
             # 185,193 rows sorted: over 100 MiB of address space, under 400 MiB
-            query = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c = <http://x/o1> && "
-                     "?f = <http://x/o2> && ?i = <http://x/o3>) } ORDER BY ?a ?d ?g")
+            query = (
+                "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c = <http://x/o1> && "
+                "?f = <http://x/o2> && ?i = <http://x/o3>) } ORDER BY ?a ?d ?g"
+            )
             reply = await pool.execute(request(query))
             return reply, pool.moved
         finally:
@@ -115,6 +119,7 @@ def test_cost_book_ranks_and_forgets():
 
 def test_scheduler_serves_quickest_first_and_lanes_take_only_their_kinds():
     """The waiting room alone (workers faked): which request a freed worker takes."""
+
     async def go():
         pool = WorkerPool(b"", size=1, light=1, wait=5)
         heavy, quick = _Worker(None, None, None, HEAVY), _Worker(None, None, None, QUICK)
@@ -124,8 +129,11 @@ def test_scheduler_serves_quickest_first_and_lanes_take_only_their_kinds():
             worker = await pool._acquire(rank, cost)
             order.append((name, worker.lane))
 
-        tasks = [asyncio.ensure_future(want("costly", COSTLY, 1.0)), asyncio.ensure_future(want("cheap", CHEAP, 0.01)),
-                 asyncio.ensure_future(want("unknown", UNKNOWN, 0.0))]
+        tasks = [
+            asyncio.ensure_future(want("costly", COSTLY, 1.0)),
+            asyncio.ensure_future(want("cheap", CHEAP, 0.01)),
+            asyncio.ensure_future(want("unknown", UNKNOWN, 0.0)),
+        ]
         await asyncio.sleep(0.01)
         pool._release(quick)  # a quick worker takes none of them: it stays idle
         assert pool._idle[QUICK] == [quick] and not order
@@ -145,6 +153,7 @@ def test_scheduler_lets_no_request_starve_behind_slightly_cheaper_ones():
     """Requests of one kind are due at arrival + PATIENCE x cost: one that measured 1 ms, waiting
     since 0.15 s, goes before one that measured 0 ms and just arrived (by cost alone, it would
     wait as long as cheaper ones keep coming: lookups did, up to 3 s, in benchmarks)."""
+
     async def go():
         pool = WorkerPool(b"", size=1, light=1, wait=5)
         heavy = _Worker(None, None, None, HEAVY)

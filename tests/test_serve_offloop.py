@@ -14,8 +14,9 @@ from axiskg.server.app import Settings, create_app
 BIG = "https://w3id.org/axiskg/id/actor/big"
 GRAPH = "https://w3id.org/axiskg/graph/test"
 ROWS = 30_000
-NQUADS = "".join(f'<{BIG}> <https://w3id.org/axiskg/ontology#p{i}> "value {i}"@en <{GRAPH}> .\n'
-                 for i in range(ROWS)).encode()
+NQUADS = "".join(
+    f'<{BIG}> <https://w3id.org/axiskg/ontology#p{i}> "value {i}"@en <{GRAPH}> .\n' for i in range(ROWS)
+).encode()
 
 
 async def page_and_lookups() -> tuple[int, int, float, list[float]]:
@@ -23,7 +24,9 @@ async def page_and_lookups() -> tuple[int, int, float, list[float]]:
     app = create_app(NQUADS, [GRAPH], settings)
     starlette = app.app
     async with starlette.router.lifespan_context(starlette):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", timeout=120) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test", timeout=120
+        ) as client:
             ask = {"query": "ASK { ?s ?p ?o }"}
             assert (await client.get("/sparql", params=ask)).status_code == 200  # learnt: cheap
             page_done = asyncio.Event()

@@ -55,13 +55,18 @@ def test_a_syntax_error_is_shown_beside_the_query_with_line_and_column(server):
     page = body.decode()
     assert status == 400
     assert textarea(page) == query  # kept, to be corrected
-    error = re.search(r'<div class="query-error error" id="query-error" role="alert"><strong>Error</strong><p>(.*?)</p>',
-                      page, re.S)
+    error = re.search(
+        r'<div class="query-error error" id="query-error" role="alert"><strong>Error</strong><p>(.*?)</p>', page, re.S
+    )
     assert error and html.unescape(error.group(1)) == (
-        "SPARQL syntax error at line 1, column 25: unexpected '}' (is a triple pattern missing its object?)")
+        "SPARQL syntax error at line 1, column 25: unexpected '}' (is a triple pattern missing its object?)"
+    )
     # the same message for programs, as plain text
-    status, _, text = http("GET", server.url + "/sparql?" + urlencode({"query": query}),
-                           headers={"Accept": "application/sparql-results+json"})
+    status, _, text = http(
+        "GET",
+        server.url + "/sparql?" + urlencode({"query": query}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert status == 400 and text.decode().strip() == html.unescape(error.group(1))
 
 
@@ -72,21 +77,42 @@ def test_a_refused_query_keeps_the_query_too(server):
     assert "SERVICE is not allowed" in body.decode()
 
 
-@pytest.mark.parametrize("message, query, expected", [
-    ("error at 1:25: expected one of LATERAL, SERVICE, [_]", "SELECT * WHERE { ?s ?p }",
-     ("unexpected '}' (is a triple pattern missing its object?)", 1, 25)),
-    ("error at 3:10: expected one of LATERAL, SERVICE, [_]", "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p }",
-     ("unexpected '}' (is a triple pattern missing its object?)", 3, 10)),
-    ('error at 1:26: expected one of ",", ".", ";", "{", "{|", "}", "~", [\'0\' ..= \'9\'], [\'_\'], [_]',
-     "SELECT * WHERE { ?s ?p ?o", ("the query ends too early; expected ',', '.', ';', '{', '}'", 1, 26)),
-    ("error at 1:1: expected one of ASK, CONSTRUCT, DESCRIBE, SELECT", "SELEC * WHERE {}",
-     ("unexpected 'SELEC'; expected ASK, CONSTRUCT, DESCRIBE, SELECT", 1, 1)),
-    ("error at 2:1: expected OPTIONAL", "SELECT * WHERE { ?s ?p }\n",  # pyoxigraph, with a final newline
-     ("unexpected '}' (is a triple pattern missing its object?)", 1, 25)),
-    ("error at 3:10: expected one of BIND, [_]", "SELECT * WHERE {\n  ?s a ?c ;\n     ?p }",  # after ';': an object is missing
-     ("unexpected '}' (is a triple pattern missing its object?)", 3, 10)),
-    ("something else", "x", ("something else", None, None)),
-])
+@pytest.mark.parametrize(
+    "message, query, expected",
+    [
+        (
+            "error at 1:25: expected one of LATERAL, SERVICE, [_]",
+            "SELECT * WHERE { ?s ?p }",
+            ("unexpected '}' (is a triple pattern missing its object?)", 1, 25),
+        ),
+        (
+            "error at 3:10: expected one of LATERAL, SERVICE, [_]",
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p }",
+            ("unexpected '}' (is a triple pattern missing its object?)", 3, 10),
+        ),
+        (
+            'error at 1:26: expected one of ",", ".", ";", "{", "{|", "}", "~", [\'0\' ..= \'9\'], [\'_\'], [_]',
+            "SELECT * WHERE { ?s ?p ?o",
+            ("the query ends too early; expected ',', '.', ';', '{', '}'", 1, 26),
+        ),
+        (
+            "error at 1:1: expected one of ASK, CONSTRUCT, DESCRIBE, SELECT",
+            "SELEC * WHERE {}",
+            ("unexpected 'SELEC'; expected ASK, CONSTRUCT, DESCRIBE, SELECT", 1, 1),
+        ),
+        (
+            "error at 2:1: expected OPTIONAL",
+            "SELECT * WHERE { ?s ?p }\n",  # pyoxigraph, with a final newline
+            ("unexpected '}' (is a triple pattern missing its object?)", 1, 25),
+        ),
+        (
+            "error at 3:10: expected one of BIND, [_]",
+            "SELECT * WHERE {\n  ?s a ?c ;\n     ?p }",  # after ';': an object is missing
+            ("unexpected '}' (is a triple pattern missing its object?)", 3, 10),
+        ),
+        ("something else", "x", ("something else", None, None)),
+    ],
+)
 def test_syntax_problem_names_what_was_found(message, query, expected):
     assert syntax_problem(message, query) == expected
 
@@ -115,26 +141,32 @@ def test_entity_turtle_has_incoming_links_and_only_the_prefixes_it_uses(server):
     text = body.decode()
     got = rdflib.Graph().parse(data=text, format="turtle")
     assert rdflib.compare.isomorphic(got, _expected_entity_graph(JAPAN))
-    assert (rdflib.URIRef("https://w3id.org/axiskg/id/mechanism/quad"), rdflib.URIRef("http://www.w3.org/ns/org#hasMember"),
-            rdflib.URIRef(JAPAN)) in got  # an incoming link
+    assert (
+        rdflib.URIRef("https://w3id.org/axiskg/id/mechanism/quad"),
+        rdflib.URIRef("http://www.w3.org/ns/org#hasMember"),
+        rdflib.URIRef(JAPAN),
+    ) in got  # an incoming link
     declared = re.findall(r"^@prefix ([\w.-]*): ", text, re.M)
     body_text = re.sub(r"^@prefix .*\n", "", text, flags=re.M)
     assert declared and all(re.search(rf"(?<![\w.:/#<-]){re.escape(p)}:", body_text) for p in declared), declared
     assert len(declared) < 15
 
 
-@pytest.mark.parametrize("path, media", [
-    ("/id/actor/japan.ttl", "text/turtle; charset=utf-8"),
-    ("/id/actor/japan.nt", "application/n-triples"),
-    ("/id/actor/japan.jsonld", "application/ld+json"),
-    ("/id/actor/japan.rdf", "application/rdf+xml"),
-    ("/id/actor/japan.html", "text/html; charset=utf-8"),
-    ("/ontology.ttl", "text/turtle; charset=utf-8"),
-    ("/ontology.nt", "application/n-triples"),
-    ("/ontology.jsonld", "application/ld+json"),
-    ("/ontology.rdf", "application/rdf+xml"),
-    ("/ontology.html", "text/html; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "path, media",
+    [
+        ("/id/actor/japan.ttl", "text/turtle; charset=utf-8"),
+        ("/id/actor/japan.nt", "application/n-triples"),
+        ("/id/actor/japan.jsonld", "application/ld+json"),
+        ("/id/actor/japan.rdf", "application/rdf+xml"),
+        ("/id/actor/japan.html", "text/html; charset=utf-8"),
+        ("/ontology.ttl", "text/turtle; charset=utf-8"),
+        ("/ontology.nt", "application/n-triples"),
+        ("/ontology.jsonld", "application/ld+json"),
+        ("/ontology.rdf", "application/rdf+xml"),
+        ("/ontology.html", "text/html; charset=utf-8"),
+    ],
+)
 def test_file_suffixes_choose_the_format_whatever_the_accept_header(server, path, media):
     status, headers, body = http("GET", server.url + path, headers={"Accept": "text/html"})
     assert status == 200, body[:300]

@@ -18,10 +18,14 @@ E = "http://e/"
 def store():
     s = ox.Store()
     xsd = "http://www.w3.org/2001/XMLSchema#"
-    for o in (ox.Literal("12", datatype=ox.NamedNode(xsd + "integer")),
-              ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
-              ox.NamedNode(E + "a"), ox.Literal("x", language="en"), ox.NamedNode(E + "a#x"),
-              ox.NamedNode(E + "SERVICE")):
+    for o in (
+        ox.Literal("12", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
+        ox.NamedNode(E + "a"),
+        ox.Literal("x", language="en"),
+        ox.NamedNode(E + "a#x"),
+        ox.NamedNode(E + "SERVICE"),
+    ):
         s.add(ox.Quad(ox.NamedNode(E + "s"), ox.NamedNode(E + "p"), o))
     return s
 
@@ -55,11 +59,11 @@ def refused_cases(u: str) -> list[str]:
         p + "SELECT * WHERE { ?s ?p trueSERVICE: { ?a ?b ?c } }",
         f"SELECT * WHERE {{ ?s ?p 12{t} }}",
         f"SELECT * WHERE {{ ?s ?p true{t} }}",
-        f"SELECT * WHERE {{ ?s ?p \"x\"@en {t} }}",
+        f'SELECT * WHERE {{ ?s ?p "x"@en {t} }}',
         f"SELECT * WHERE {{ ?s ?p <http://e/a>{t} }}",
         f"PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ex:a\\#x {t} }}",  # escaped # is no comment
         f"SELECT * WHERE {{ # a comment\r{t} }}",  # CR ends a comment
-        f"SELECT * WHERE {{ ?s ?p ?o BIND(\"\\u0022 {t} \" AS ?x) }}",  # checked with \\u applied too
+        f'SELECT * WHERE {{ ?s ?p ?o BIND("\\u0022 {t} " AS ?x) }}',  # checked with \\u applied too
         f"SELECT * WHERE {{ ?s ?p ?o # x\u2028{t} }}",  # any line break ends a comment for the check
         f"SELECT * WHERE {{ ?s ?p ?o \u017fERVICE <{u}> {{ ?a ?b ?c }} }}",  # long s casefolds to s
     ] + lexer_bypasses(u)
@@ -123,25 +127,35 @@ def test_lexer_bypasses_are_refused_and_would_connect(listener, store):
     assert listener.connections - before == 3  # each was a real way past the old lexer
 
 
-@pytest.mark.parametrize("query", [
-    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-    "PREFIX e: <http://e/> BASE <http://x/> DELETE WHERE { ?s ?p ?o }",
-    "# comment\nload <http://example.org/data.ttl>",
-    "CLEAR ALL", "DROP GRAPH <http://e/g>", "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "COPY DEFAULT TO <http://e/g>", "CREATE GRAPH <http://e/g>", "add default to <http://e/g>",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        "PREFIX e: <http://e/> BASE <http://x/> DELETE WHERE { ?s ?p ?o }",
+        "# comment\nload <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <http://e/g>",
+        "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "COPY DEFAULT TO <http://e/g>",
+        "CREATE GRAPH <http://e/g>",
+        "add default to <http://e/g>",
+    ],
+)
 def test_update_is_refused(query):
     with pytest.raises(Refused) as exc:
         inspect(query)
     assert (exc.value.status, exc.value.message) == (403, "SPARQL Update is not allowed: this endpoint is read-only")
 
 
-@pytest.mark.parametrize(("query", "form"), [
-    ("SELECT * WHERE { ?s ?p ?o }", "select"),
-    ("PREFIX select: <http://e/> BASE <http://b/> ask { ?s ?p ?o }", "ask"),
-    ("# insert\nCONSTRUCT WHERE { ?s ?p ?o }", "construct"),
-    ("DESCRIBE <http://e/a>", "describe"),
-    ("nonsense", None),
-])
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "select"),
+        ("PREFIX select: <http://e/> BASE <http://b/> ask { ?s ?p ?o }", "ask"),
+        ("# insert\nCONSTRUCT WHERE { ?s ?p ?o }", "construct"),
+        ("DESCRIBE <http://e/a>", "describe"),
+        ("nonsense", None),
+    ],
+)
 def test_query_form(query, form):
     assert inspect(query).form == form

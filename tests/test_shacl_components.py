@@ -28,15 +28,35 @@ def test_every_unit_is_registered_under_its_component_and_cites_the_spec():
         # the anchor is the component's own, except sh:qualifiedMinCount's (the spec defines
         # the qualified components in one section)
         assert anchor == {"QualifiedMinCountConstraintComponent": "QualifiedValueShapeConstraintComponent"}.get(
-            iri.removeprefix(str(SH)), iri.removeprefix(str(SH))), iri
+            iri.removeprefix(str(SH)), iri.removeprefix(str(SH))
+        ), iri
 
 
 def test_the_compiler_knows_exactly_the_units_parameters():
     params = {p for unit in REGISTRY.values() for p in unit.parameters}
-    assert params == {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.nodeKind, SH.pattern,
-                      SH.flags, SH.languageIn, SH.uniqueLang, SH.minLength, SH.maxLength, SH.minInclusive,
-                      SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.qualifiedValueShape,
-                      SH.qualifiedMinCount, SH["or"], SH["not"], SH.sparql}
+    assert params == {
+        SH.minCount,
+        SH.maxCount,
+        SH["class"],
+        SH.datatype,
+        SH["in"],
+        SH.nodeKind,
+        SH.pattern,
+        SH.flags,
+        SH.languageIn,
+        SH.uniqueLang,
+        SH.minLength,
+        SH.maxLength,
+        SH.minInclusive,
+        SH.maxInclusive,
+        SH.minExclusive,
+        SH.maxExclusive,
+        SH.qualifiedValueShape,
+        SH.qualifiedMinCount,
+        SH["or"],
+        SH["not"],
+        SH.sparql,
+    }
     assert params <= compiler.PROPERTY_KEYS
     assert SH.equals not in compiler.PROPERTY_KEYS and SH.hasValue not in compiler.PROPERTY_KEYS
 
@@ -49,7 +69,9 @@ def _report(shapes: str, data: str) -> shacl.SparqlReport:
 
 
 def test_a_component_without_a_unit_goes_to_pyshacl_and_is_still_checked():
-    shapes = "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:minCount 1 ] ."
+    shapes = (
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:minCount 1 ] ."
+    )
     report = _report(shapes, "ex:a ex:p 1 ; ex:q 2 .")
     assert report.fallback == ["http://ex.org/S"]
     assert sorted(r.component_name for r in report.results) == ["EqualsConstraintComponent"] * 2
@@ -62,5 +84,9 @@ def test_registered_components_are_compiled_not_handed_over():
     report = _report(shapes, "ex:a ex:p 1 .")
     assert report.fallback == []
     assert sorted(r.component_name for r in report.results) == [
-        "DatatypeConstraintComponent", "InConstraintComponent", "MaxInclusiveConstraintComponent",
-        "MinCountConstraintComponent", "PatternConstraintComponent"]
+        "DatatypeConstraintComponent",
+        "InConstraintComponent",
+        "MaxInclusiveConstraintComponent",
+        "MinCountConstraintComponent",
+        "PatternConstraintComponent",
+    ]

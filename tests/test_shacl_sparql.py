@@ -62,7 +62,8 @@ def test_corpus_is_about_5k_triples_with_every_kind_of_fault(corpus):
     assert 4000 <= manifest["triples"] <= 6000
     assert {f["report"] for f in manifest["injected"]} == {"synth-0001", "synth-0002"}  # faults in both files
     assert Counter(f["kind"] for f in manifest["injected"]) == Counter(
-        {k: 2 if k in synth.KINDS[:2] else 1 for k in synth.KINDS})
+        {k: 2 if k in synth.KINDS[:2] else 1 for k in synth.KINDS}
+    )
     assert (manifest["violations"], manifest["warnings"]) == (10, 1)
 
 
@@ -100,15 +101,21 @@ def test_sparql_engine_equals_pyshacl_on_shape_fixture(fx):
 def test_unsupported_shape_falls_back_to_pyshacl():
     """A node shape using a constraint the compiler lacks (sh:hasValue) is handed to pyshacl."""
     g = rdflib.Graph()
-    g.parse(data="""
+    g.parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ;
             sh:property [ sh:path ex:p ; sh:hasValue ex:v ] .
         ex:T a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 2 ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     store = ox.Store()
-    store.load(b"<http://example.org/a> a <http://example.org/C> ; <http://example.org/p> <http://example.org/w> .",
-               format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:g"))
+    store.load(
+        b"<http://example.org/a> a <http://example.org/C> ; <http://example.org/p> <http://example.org/w> .",
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode("urn:g"),
+    )
     report = shacl.validate_store(store, g)
     assert report.fallback == ["http://example.org/S"]
     assert sorted((r.source_shape, r.component_name) for r in report.results) == [
@@ -130,20 +137,23 @@ def test_final_not_exists_on_a_plain_pattern_sharing_only_this_becomes_minus():
     assert "NOT EXISTS" not in out
 
 
-@pytest.mark.parametrize("query", [
-    # shares ?r with the outer pattern: NOT EXISTS substitutes it, MINUS would not
-    f"SELECT ?this WHERE {{ {_T} ?this <urn:p> ?r FILTER NOT EXISTS {{ ?this <urn:q> ?r }} }}",
-    # does not mention ?this at all: MINUS would remove nothing
-    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?x <urn:q> ?y }} }}",
-    # not the last element of the group: MINUS would only apply to what precedes it
-    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y }} ?this <urn:p> ?z }}",
-    # a filter inside the block may read outer variables
-    f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y FILTER(?y > 1) }} }}",
-    # nested in an OPTIONAL group
-    f"SELECT ?this WHERE {{ {_T} OPTIONAL {{ ?this <urn:p> ?z FILTER NOT EXISTS {{ ?this <urn:q> ?y }} }} }}",
-    # the words are inside a string, not code
-    f'SELECT ?this WHERE {{ {_T} ?this <urn:p> "FILTER NOT EXISTS {{ ?this <urn:q> ?y }}" }}',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        # shares ?r with the outer pattern: NOT EXISTS substitutes it, MINUS would not
+        f"SELECT ?this WHERE {{ {_T} ?this <urn:p> ?r FILTER NOT EXISTS {{ ?this <urn:q> ?r }} }}",
+        # does not mention ?this at all: MINUS would remove nothing
+        f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?x <urn:q> ?y }} }}",
+        # not the last element of the group: MINUS would only apply to what precedes it
+        f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y }} ?this <urn:p> ?z }}",
+        # a filter inside the block may read outer variables
+        f"SELECT ?this WHERE {{ {_T} FILTER NOT EXISTS {{ ?this <urn:q> ?y FILTER(?y > 1) }} }}",
+        # nested in an OPTIONAL group
+        f"SELECT ?this WHERE {{ {_T} OPTIONAL {{ ?this <urn:p> ?z FILTER NOT EXISTS {{ ?this <urn:q> ?y }} }} }}",
+        # the words are inside a string, not code
+        f'SELECT ?this WHERE {{ {_T} ?this <urn:p> "FILTER NOT EXISTS {{ ?this <urn:q> ?y }}" }}',
+    ],
+)
 def test_not_exists_stays_where_minus_would_differ(query):
     assert shacl.not_exists_as_minus(query) == query
 
@@ -152,15 +162,25 @@ def test_the_rewrite_keeps_results_on_reachability():
     """A driver reaching the trend, one that does not, one reaching only a non-trend."""
     store = ox.Store()
     ax = "https://w3id.org/axiskg/ontology#"
-    rows = [("d1", "a", "Driver"), ("d2", "a", "Driver"), ("t", "a", "CentralTrend"),
-            ("l1", "hasCause", "d1"), ("l1", "hasEffect", "x"), ("l2", "hasCause", "x"),
-            ("l2", "hasEffect", "t"), ("l3", "hasCause", "d2"), ("l3", "hasEffect", "y")]
+    rows = [
+        ("d1", "a", "Driver"),
+        ("d2", "a", "Driver"),
+        ("t", "a", "CentralTrend"),
+        ("l1", "hasCause", "d1"),
+        ("l1", "hasEffect", "x"),
+        ("l2", "hasCause", "x"),
+        ("l2", "hasEffect", "t"),
+        ("l3", "hasCause", "d2"),
+        ("l3", "hasEffect", "y"),
+    ]
     for s, p, o in rows:
         pred = ox.NamedNode(ax + p) if p != "a" else ox.NamedNode(str(rdflib.RDF.type))
         obj = ox.NamedNode(ax + o) if p == "a" else ox.NamedNode("urn:" + o)
         store.add(ox.Quad(ox.NamedNode("urn:" + s), pred, obj, ox.NamedNode("urn:g")))
-    q = (f"PREFIX axis: <{ax}> SELECT ?this WHERE {{ ?this a axis:Driver FILTER NOT EXISTS {{ "
-         "?trend a axis:CentralTrend . ?this (^axis:hasCause/axis:hasEffect)+ ?trend . } }")
+    q = (
+        f"PREFIX axis: <{ax}> SELECT ?this WHERE {{ ?this a axis:Driver FILTER NOT EXISTS {{ "
+        "?trend a axis:CentralTrend . ?this (^axis:hasCause/axis:hasEffect)+ ?trend . } }"
+    )
     rewritten = shacl.not_exists_as_minus(q)
     assert rewritten != q
 

@@ -40,8 +40,11 @@ def test_zero_length_paths_reach_a_focus_node_absent_from_the_data():
     fast, slow = _run(shapes, "ex:other ex:p 1 .")
     # the only value of the paths is the focus node itself: one nodeKind violation, nothing else
     assert fast.fallback == []
-    assert _keys(fast) == _keys(slow) == [("http://ex.org/absent", "(http://ex.org/p)*",
-                                          "NodeKindConstraintComponent", "http://ex.org/absent")]
+    assert (
+        _keys(fast)
+        == _keys(slow)
+        == [("http://ex.org/absent", "(http://ex.org/p)*", "NodeKindConstraintComponent", "http://ex.org/absent")]
+    )
 
 
 def test_language_in_matches_by_lang_matches():
@@ -75,5 +78,11 @@ def test_a_shape_reached_from_a_fallen_back_shape_is_reported_once():
         ex:Inner a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ."""
     fast, slow = _run(shapes, "ex:a a ex:C .")
     assert fast.fallback == ["http://ex.org/Outer"]
-    assert _keys(fast) == _keys(slow) == [("http://ex.org/a", "", "NodeConstraintComponent", "http://ex.org/a"),
-                                          ("http://ex.org/a", "http://ex.org/p", "MinCountConstraintComponent", "")]
+    assert (
+        _keys(fast)
+        == _keys(slow)
+        == [
+            ("http://ex.org/a", "", "NodeConstraintComponent", "http://ex.org/a"),
+            ("http://ex.org/a", "http://ex.org/p", "MinCountConstraintComponent", ""),
+        ]
+    )

@@ -60,9 +60,13 @@ def test_the_listener_sees_an_unguarded_service_request(listener):
     before = listener.connections
     store = ox.Store()
     thread = threading.Thread(
-        target=lambda: _swallow(lambda: list(store.query(
-            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"))),
-        daemon=True)
+        target=lambda: _swallow(
+            lambda: list(
+                store.query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}")
+            )
+        ),
+        daemon=True,
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while listener.connections == before and time.monotonic() < deadline:
@@ -78,13 +82,20 @@ def _swallow(fn) -> None:
         pass
 
 
-@pytest.mark.parametrize("engine", [["--engine", "sparql"], ["--engine", "pyshacl"], ["--inference", "rdfs"]],
-                         ids=["sparql", "pyshacl", "inference"])
+@pytest.mark.parametrize(
+    "engine",
+    [["--engine", "sparql"], ["--engine", "pyshacl"], ["--inference", "rdfs"]],
+    ids=["sparql", "pyshacl", "inference"],
+)
 @pytest.mark.parametrize("kind", ["select", "select-escaped", "ask-validator", "construct-rule"])
 def test_service_in_a_shapes_file_exits_2_and_connects_nowhere(listener, tmp_path, engine, kind):
     port, before = listener.port, listener.connections
-    text = {"select": _select_shape(port), "select-escaped": _select_shape(port, r"\\u0053ERVICE"),
-            "ask-validator": _ask_component(port), "construct-rule": _rule(port)}[kind]
+    text = {
+        "select": _select_shape(port),
+        "select-escaped": _select_shape(port, r"\\u0053ERVICE"),
+        "ask-validator": _ask_component(port),
+        "construct-rule": _rule(port),
+    }[kind]
     data, shapes = _files(tmp_path, text)
     proc = run_cli("validate", *engine, "--shapes", str(shapes), str(data), cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -96,33 +107,44 @@ def test_service_in_a_shapes_file_exits_2_and_connects_nowhere(listener, tmp_pat
     assert listener.connections == before
 
 
-@pytest.mark.parametrize("query, problem", [
-    ("SELECT $this WHERE { $this ?p ?o . MINUS { $this ?p 1 } }", "MINUS"),
-    ("SELECT $this WHERE { VALUES ?o { 1 } $this ?p ?o }", "VALUES"),
-    ("SELECT $this WHERE { BIND (1 AS $value) $this ?p ?o }", "pre-bound variable $value"),
-    ("SELECT $this WHERE { { SELECT ?o WHERE { $this ?p ?o } } }", "must project"),
-    ("INSERT DATA { <http://ex.org/x> <http://ex.org/y> 1 }", "Update"),
-])
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("SELECT $this WHERE { $this ?p ?o . MINUS { $this ?p 1 } }", "MINUS"),
+        ("SELECT $this WHERE { VALUES ?o { 1 } $this ?p ?o }", "VALUES"),
+        ("SELECT $this WHERE { BIND (1 AS $value) $this ?p ?o }", "pre-bound variable $value"),
+        ("SELECT $this WHERE { { SELECT ?o WHERE { $this ?p ?o } } }", "must project"),
+        ("INSERT DATA { <http://ex.org/x> <http://ex.org/y> 1 }", "Update"),
+    ],
+)
 def test_forbidden_forms_are_refused_before_running(query, problem):
-    g = rdflib.Graph().parse(data=f'''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
-        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """{query}""" ] .''', format="turtle")
+    g = rdflib.Graph().parse(
+        data=f'''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """{query}""" ] .''',
+        format="turtle",
+    )
     with pytest.raises(InputError) as err:
         shape_queries.check_shapes(g)
     assert problem in str(err.value)
 
 
 def test_a_join_safe_query_is_not_refused():
-    g = rdflib.Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+    g = rdflib.Graph().parse(
+        data='''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """
             SELECT $this ?value WHERE { $this ex:p ?value . FILTER NOT EXISTS { $this ex:q ?value } }""" ] .''',
-                                 format="turtle")
+        format="turtle",
+    )
     shape_queries.check_shapes(g)  # no exception
     assert shape_queries.this_by_join(str(next(g.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#select")))))
 
 
 def test_syntax_error_in_a_shape_query_is_a_clean_exit_2(tmp_path):
-    data, shapes = _files(tmp_path, '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-        sh:sparql [ sh:select """SELECT $this WHERE { $this ex:p }""" ] .''')
+    data, shapes = _files(
+        tmp_path,
+        '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:sparql [ sh:select """SELECT $this WHERE { $this ex:p }""" ] .''',
+    )
     proc = run_cli("validate", "--shapes", str(shapes), str(data), cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("axiskg: error: shapes: cannot compile http://ex.org/S"), proc.stderr
@@ -132,8 +154,11 @@ def test_syntax_error_in_a_shape_query_is_a_clean_exit_2(tmp_path):
 def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_path):
     """Whatever a query raises in the thread pool reaches the caller as InputError naming the
     shape (the CLI prints it and exits 2), never as a traceback."""
-    data, shapes = _files(tmp_path, '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-        sh:sparql [ sh:select """SELECT $this WHERE { FILTER (bound($currentShape)) $this ex:p ?o }""" ] .''')
+    data, shapes = _files(
+        tmp_path,
+        '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:sparql [ sh:select """SELECT $this WHERE { FILTER (bound($currentShape)) $this ex:p ?o }""" ] .''',
+    )
 
     def boom(*args, **kwargs):
         raise RuntimeError("evaluation failed")

@@ -343,8 +343,11 @@ def test_project_data_conforms_without_violations_or_warnings():
 def test_prepared_queries_give_the_same_report():
     """The speed-up used for the fixtures changes nothing: the fixtures whose SPARQL
     constraints fire give the same results without it."""
-    ids = ["ClaimShape/bad-sparql-evidence-from-other-report", "ReportComponentShape/bad-sparql-duplicate-ordinal",
-           "DriverReachesTrendShape/bad-sparql-leads-nowhere"]
+    ids = [
+        "ClaimShape/bad-sparql-evidence-from-other-report",
+        "ReportComponentShape/bad-sparql-duplicate-ordinal",
+        "DriverReachesTrendShape/bad-sparql-leads-nowhere",
+    ]
     chosen = [f for f in FIXTURES if f.id in ids]
     assert len(chosen) == len(ids)
     for fx in chosen:

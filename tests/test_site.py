@@ -20,8 +20,16 @@ from axiskg import loading, paths
 from axiskg.docs import graphdata
 
 ROOT = paths.project_root(Path(__file__).parent)
-PAGES = ["claims.html", "data.html", "entities.html", "index.html", "ontology-extras.html", "ontology.html",
-         "pictures.html", "queries.html"]
+PAGES = [
+    "claims.html",
+    "data.html",
+    "entities.html",
+    "index.html",
+    "ontology-extras.html",
+    "ontology.html",
+    "pictures.html",
+    "queries.html",
+]
 IMAGES = ["img/alliance-network.svg", "img/causal-map.svg", "img/class-hierarchy.svg"]
 
 pytestmark = pytest.mark.skipif(
@@ -120,19 +128,19 @@ def test_ontology_page_header_is_the_ontologys(site, store):
     lode = (site / "ontology.html").read_text(encoding="utf-8")
     assert re.findall(r"<title>(.*?)</title>", lode) == [html.escape(title, quote=False)]
     assert re.findall(r"<h1>(.*?)</h1>", lode) == [html.escape(title, quote=False)]
-    metadata = lode[lode.index('id="metadata"'):lode.index('id="classes"')]
+    metadata = lode[lode.index('id="metadata"') : lode.index('id="classes"')]
     assert re.findall(r"<strong>IRI</strong>\s*</dt>\s*<dd>\s*<code>(.*?)</code>", metadata) == [str(ont)]
     assert html.unescape(metadata).count(description) == 1
     assert "concept scheme" not in metadata.lower()
     # every scheme and every concept has an entry, linked from the table of contents
     schemes = sorted(ontology.subjects(RDF.type, SKOS.ConceptScheme))
     assert len(schemes) >= 5
-    section = lode[lode.index('<div class="section" id="conceptschemes">'):lode.index('<div id="namespaces">')]
+    section = lode[lode.index('<div class="section" id="conceptschemes">') : lode.index('<div id="namespaces">')]
     for scheme in schemes:
         fragment = str(scheme).rsplit("#", 1)[1]
         assert f'<div class="property entity" id="{fragment}">' in section
         assert f"<code>{scheme}</code>" in section
-        assert f'<a href="#{fragment}">' in lode[lode.index('<div id="toc">'):]
+        assert f'<a href="#{fragment}">' in lode[lode.index('<div id="toc">') :]
         for concept in ontology.subjects(SKOS.inScheme, scheme):
             assert f"<code>{concept}</code>" in section, concept
 
@@ -145,7 +153,7 @@ def test_tables_show_readable_labels_not_curies(site):
         text = (site / name).read_text(encoding="utf-8")
         assert cell.findall(text) == [], f"{name}: {cell.findall(text)[:5]}"
     index = (site / "index.html").read_text(encoding="utf-8")
-    counts = index[index.index('<table class="counts">'):]
+    counts = index[index.index('<table class="counts">') :]
     assert '<th rowspan="6">actors</th><td><a href="ontology.html#Actor">actor</a></td><td>13</td>' in counts
 
 
@@ -157,15 +165,26 @@ def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tm
     root = tmp_path / "copy"
     for part in ("ontology", "data"):
         shutil.copytree(ROOT / part, root / part)
-    before = {module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, loading.load_store(root))}
-    assert before["causality"] == {"axis:CausalLink": 31, "axis:CausalFactor": 28, "axis:Impact": 15, "axis:Driver": 11,
-                                   "axis:CentralTrend": 1}
+    before = {
+        module: {c.curie: c.instances for c in classes}
+        for module, classes in overview_counts(root, loading.load_store(root))
+    }
+    assert before["causality"] == {
+        "axis:CausalLink": 31,
+        "axis:CausalFactor": 28,
+        "axis:Impact": 15,
+        "axis:Driver": 11,
+        "axis:CentralTrend": 1,
+    }
     assert "axiskg" not in before, "the header's declarations of reused classes are not a module's classes"
     assert "exercises" not in before
     example = ROOT / "examples" / "extension-exercises"
     shutil.copy(example / "ontology" / "modules" / "exercises.ttl", root / "ontology" / "modules" / "exercises.ttl")
     shutil.copytree(example / "data" / "examples", root / "data" / "examples")
-    after = {module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, loading.load_store(root))}
+    after = {
+        module: {c.curie: c.instances for c in classes}
+        for module, classes in overview_counts(root, loading.load_store(root))
+    }
     assert set(after) == set(before) | {"exercises"} and after["exercises"]["axis:JointExercise"] >= 1
 
 
@@ -185,8 +204,8 @@ def test_claims_page_has_every_claim_with_quote_section_and_modality(site, store
     assert len(claims) >= 63
     assert f"<h1>Claims ({len(claims)})</h1>" in text
     for c in claims:
-        start = text.index(f'id="{c.iri[len(graphdata.ID):].replace("/", "-")}"')
-        card = html.unescape(text[start:text.index("</div>", start)])
+        start = text.index(f'id="{c.iri[len(graphdata.ID) :].replace("/", "-")}"')
+        card = html.unescape(text[start : text.index("</div>", start)])
         assert f"<blockquote>\u201c{c.quotes[0]}\u201d</blockquote>" in card
         assert f'<span class="tag">{c.modality}</span>' in card
         assert 'href="data.html#section-alliance-axis-2025-' in card  # its section
@@ -205,21 +224,23 @@ def test_claim_slots_are_linked(site):
 
 def test_data_page_mechanisms_with_members(site, store):
     text = (site / "data.html").read_text(encoding="utf-8")
-    row = text[text.index('id="mech-mechanism-quad"'):]
-    row = row[:row.index("</tr>")]
+    row = text[text.index('id="mech-mechanism-quad"') :]
+    row = row[: row.index("</tr>")]
     for state in ("Australia", "India", "Japan", "United States"):
         assert f">{state}</a>" in row
     assert "minilateral grouping" in row
     assert "called the axis/hub in 4 claims" in text
-    for title in ('The Core of the "Upgraded" U.S.-Japan Alliance Lies in Military Integration',
-                  "Changes in the International Environment"):
+    for title in (
+        'The Core of the "Upgraded" U.S.-Japan Alliance Lies in Military Integration',
+        "Changes in the International Environment",
+    ):
         assert f"<td>{title}</td>" in html.unescape(text)
 
 
 def test_entities_page_back_links_claims(site, pages):
     text = (site / "entities.html").read_text(encoding="utf-8")
-    card = text[text.index('id="actor-indopacom"'):]
-    card = card[:card.index("</div>")]
+    card = text[text.index('id="actor-indopacom"') :]
+    card = card[: card.index("</div>")]
     assert "U.S. Indo-Pacific Command" in card and "インド太平洋軍" in card
     assert card.count('href="claims.html#') >= 1
 
@@ -235,8 +256,8 @@ def test_ontology_pages(site, pages):
     assert "driver, central trend, impact" in names
     assert "state, military command, armed force, government body" in names
     # the shapes that constrain a class, and those inherited from superclasses
-    card = extras[extras.index('id="class-axis-CausalLink"'):]
-    card = card[:card.index('<div class="card"', 10)]
+    card = extras[extras.index('id="class-axis-CausalLink"') :]
+    card = card[: card.index('<div class="card"', 10)]
     assert "axsh:CausalLinkShape" in card
     assert "axis:hasCause" in card and "sh:maxCount 1" in card
     assert 'href="#class-axis-Claim"><code>axsh:ClaimShape</code></a> (claim)' in card
@@ -250,8 +271,8 @@ def test_queries_page_runs_each_stored_query(site):
     assert stored, "no stored queries"
     for q in stored:
         assert f'id="q-{q.name}"' in text
-        card = text[text.index(f'id="q-{q.name}"'):]
-        card = html.unescape(card[:card.index("</div>")])
+        card = text[text.index(f'id="q-{q.name}"') :]
+        card = html.unescape(card[: card.index("</div>")])
         assert f"<h2>{q.title}</h2>" in card
         assert "This query failed" not in card, card[:2000]
         assert re.search(r"\d+ results?</p>", card)

@@ -22,10 +22,26 @@ from axiskg import paths
 
 ROOT = paths.project_root(Path(__file__).parent)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = ["index.html", "pictures.html", "data.html", "claims.html", "entities.html", "queries.html",
-         "ontology.html", "ontology-extras.html"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    "index.html",
+    "pictures.html",
+    "data.html",
+    "claims.html",
+    "entities.html",
+    "queries.html",
+    "ontology.html",
+    "ontology-extras.html",
+]
 PICTURES = ["alliance-network", "causal-map", "class-hierarchy"]
 TIMEOUT_MS = 60_000
 
@@ -68,8 +84,12 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with playwright_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 1000}, timeout=TIMEOUT_MS,
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+            timeout=TIMEOUT_MS,
         )
         try:
             yield context
@@ -114,8 +134,9 @@ def _watch(page) -> dict[str, list[str]]:
     return found
 
 
-def visit(context, url: str, screenshot: Path | None = None,
-          elements: dict[str, Path] | None = None) -> dict[str, list[str]]:
+def visit(
+    context, url: str, screenshot: Path | None = None, elements: dict[str, Path] | None = None
+) -> dict[str, list[str]]:
     """Open ``url``; return the console errors, failed loads and requests that left 127.0.0.1
     (those are blocked, and recorded). ``screenshot``: save the full page there; ``elements``:
     CSS selector -> file, save a screenshot of each such element."""
@@ -184,7 +205,11 @@ def crawl(context, base: str, start: str) -> dict[str, list[str]]:
                     where = "picture " + frame.url.rsplit("/", 1)[-1] if frame is not page.main_frame else url
                     wanted.append((where, link))
                     target = link.split("#", 1)[0]
-                    if urlsplit(target).hostname == "127.0.0.1" and target not in ids and target.endswith((".html", ".svg")):
+                    if (
+                        urlsplit(target).hostname == "127.0.0.1"
+                        and target not in ids
+                        and target.endswith((".html", ".svg"))
+                    ):
                         todo.append(target)
         finally:
             page.close()
@@ -230,7 +255,7 @@ def picture_frame(page, name: str):
 def test_every_page_and_every_link_of_the_site_works(browser, serve, site, shots):
     base = serve(site)
     result = crawl(browser, base, "index.html")
-    assert sorted(u[len(base):] for u in result["visited"]) == sorted(PAGES + [f"img/{p}.svg" for p in PICTURES])
+    assert sorted(u[len(base) :] for u in result["visited"]) == sorted(PAGES + [f"img/{p}.svg" for p in PICTURES])
     for kind in ("console", "failed", "outside", "broken"):
         assert result[kind] == [], f"{kind}: {result[kind][:20]}"
     # every page's links and every picture's node links were followed
@@ -242,11 +267,14 @@ def test_every_page_and_every_link_of_the_site_works(browser, serve, site, shots
     assert width == 1400 and height > 1500
 
 
-@pytest.mark.parametrize("name, node, landing", [
-    ("alliance-network", "actor/japan", "entities.html#actor-japan"),
-    ("causal-map", "trend/axis-ization", "entities.html#trend-axis-ization"),
-    ("class-hierarchy", "axis.Actor", "ontology.html#Actor"),
-])
+@pytest.mark.parametrize(
+    "name, node, landing",
+    [
+        ("alliance-network", "actor/japan", "entities.html#actor-japan"),
+        ("causal-map", "trend/axis-ization", "entities.html#trend-axis-ization"),
+        ("class-hierarchy", "axis.Actor", "ontology.html#Actor"),
+    ],
+)
 def test_clicking_a_node_of_a_picture_opens_its_entry(browser, serve, site, name, node, landing):
     """Click a node of each picture on pictures.html: the whole window goes to the node's entry
     on the site, which exists (the links of an SVG shown in an <object> resolve against the
@@ -276,8 +304,9 @@ def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, s
             assert box["width"] >= 1000, (name, box)  # the picture uses the window's width
             sizes = picture_frame(page, name).evaluate(_TEXT_SIZES_JS)
             assert len(sizes) >= 20, name
-            small = [(text, round(px, 1), round(h, 1)) for text, px, h in sizes
-                     if px < MIN_LABEL_PX or h < MIN_LABEL_PX]
+            small = [
+                (text, round(px, 1), round(h, 1)) for text, px, h in sizes if px < MIN_LABEL_PX or h < MIN_LABEL_PX
+            ]
             assert small == [], f"{name}: labels under {MIN_LABEL_PX} px at 1,400 px: {small[:10]}"
             element.screenshot(path=str(shots / f"{name}.png"), timeout=TIMEOUT_MS)
             width, height = png_size(shots / f"{name}.png")
@@ -291,11 +320,13 @@ def test_the_crawl_finds_a_picture_link_that_resolves_against_img(browser, serve
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "p.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="40">'
-        '<a xlink:href="page.html#x" target="_top"><text x="5" y="20">node</text></a></svg>')
+        '<a xlink:href="page.html#x" target="_top"><text x="5" y="20">node</text></a></svg>'
+    )
     (tmp_path / "page.html").write_text(
         '<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body><p id="x">x</p>'
         '<a href="page.html#nowhere">self</a>'
-        '<object type="image/svg+xml" data="img/p.svg"></object></body></html>')
+        '<object type="image/svg+xml" data="img/p.svg"></object></body></html>'
+    )
     base = serve(tmp_path)
     result = crawl(browser, base, "page.html")
     assert result["broken"] == [
@@ -324,5 +355,13 @@ def test_the_checks_catch_errors_and_outside_requests(browser, serve, tmp_path):
 def test_chromium_flags_are_the_required_ones():
     """The flags the brief requires are all passed (a fresh profile comes from the fixture)."""
     assert subprocess.run([CHROMIUM, "--version"], capture_output=True, timeout=60).returncode == 0
-    assert set(FLAGS) == {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync"}
+    assert set(FLAGS) == {
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    }

@@ -21,7 +21,9 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
     c = synth.write_corpus(tmp_path / "c", reports=2, seed=4, violations=4, root=ROOT)
     files = ["manifest.json", "synth-0001/report.nt", "synth-0002/report.nt"]
     assert [(tmp_path / "a" / f).read_bytes() for f in files] == [(tmp_path / "b" / f).read_bytes() for f in files]
-    assert (tmp_path / "a" / "synth-0001/report.nt").read_bytes() != (tmp_path / "c" / "synth-0001/report.nt").read_bytes()
+    assert (tmp_path / "a" / "synth-0001/report.nt").read_bytes() != (
+        tmp_path / "c" / "synth-0001/report.nt"
+    ).read_bytes()
     assert a == b and a["injected"] != c["injected"]
 
 
@@ -32,9 +34,11 @@ def test_each_report_has_the_real_reports_proportions_under_its_own_iris(tmp_pat
     count = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
         SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { VALUES ?c { axis:Claim axis:CausalLink axis:State
             axis:Impact axis:Driver } ?x a ?c . FILTER(STRSTARTS(STR(?x), "https://w3id.org/axiskg/id/")) %s } GROUP BY ?c"""
+
     def counts(s, extra=""):
         return {r["c"].value: int(r["n"].value) for r in s.query(count % extra, use_default_graph_as_union=True)}
-    per_report = counts(real, f'FILTER EXISTS {{ GRAPH <{GRAPH}alliance-axis-2025> {{ ?x a ?c }} }}')
+
+    per_report = counts(real, f"FILTER EXISTS {{ GRAPH <{GRAPH}alliance-axis-2025> {{ ?x a ?c }} }}")
     assert per_report[synth.AXIS + "CausalLink"] == 31 and len(per_report) == 5
     assert counts(store) == {k: 2 * v for k, v in per_report.items()}
     assert counts(store, 'FILTER(CONTAINS(STR(?x), "synth-0002"))') == per_report
@@ -80,8 +84,9 @@ def test_stored_queries_see_both_reports(two_reports):
     expected = list(csv.DictReader((ROOT / "tests/expected/axis-core-states.csv").open()))
     real = _run(two_reports, "axis-core-states")
     assert [r["stateLabel"] for r in real] == [r["stateLabel"] for r in expected] == ["Japan", "United States"]
-    synthetic = _run(two_reports, "axis-core-states",
-                     {"family": "https://w3id.org/axiskg/id/mechanism/synth-0001-us-japan-plus"})
+    synthetic = _run(
+        two_reports, "axis-core-states", {"family": "https://w3id.org/axiskg/id/mechanism/synth-0001-us-japan-plus"}
+    )
     assert [(r["stateLabel"], r["mechanisms"]) for r in synthetic] == [(r["stateLabel"], r["mechanisms"]) for r in real]
     about_real = _run(two_reports, "claims-about")
     about_synth = _run(two_reports, "claims-about", {"entity": "https://w3id.org/axiskg/id/actor/synth-0001-japan"})

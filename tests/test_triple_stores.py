@@ -54,8 +54,9 @@ def test_every_stored_query_answers_the_same_on_rdflib(built, embedded):
     graph = rdflib.Graph().parse(nt, format="nt")
     assert len(graph) == triples
     queries = catalog.load_catalog(ROOT)
-    outcomes = crosscheck.compare(embedded, lambda q, source: crosscheck.run_rdflib(graph, q, source),
-                                  queries, engine="rdflib")
+    outcomes = crosscheck.compare(
+        embedded, lambda q, source: crosscheck.run_rdflib(graph, q, source), queries, engine="rdflib"
+    )
     assert len(outcomes) == len(queries) >= 18
     assert_all_the_same(outcomes, "rdflib")
     assert not any(o.known for o in outcomes)  # no engine notes: every query is portable
@@ -121,9 +122,11 @@ def test_store_holds_exactly_the_built_triples(store, built):
     remote = run_endpoint(store.query, ground % (f"GRAPH <{GRAPH}> {{", "}"))
     local = run_local(loading.load_files([nt]), ground % ("", ""))
     assert 1000 < len(local.rows) < triples
-    written = Counter((str(t.subject), str(t.predicate), str(t.object))
-                      for t in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-                      if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode))
+    written = Counter(
+        (str(t.subject), str(t.predicate), str(t.object))
+        for t in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    )
     normalised = Counter(crosscheck.rows_of(local))
     assert written != normalised  # the release holds literals a store normalises (its offsets)
     assert Counter(crosscheck.rows_of(remote)) == (normalised if store.name == "oxigraph" else written)
@@ -147,7 +150,9 @@ def test_query_command_on_the_store(store, built):
     nt, _ = built
     assert publish(store, "--file", str(nt)).returncode == 0
     local = run_main("query", "causal-links", "--format", "csv", root=ROOT)
-    remote = run_main("query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
+    remote = run_main(
+        "query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT
+    )
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert len(local.stdout.splitlines()) == 32  # header + the 31 causal links
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
@@ -172,8 +177,9 @@ def test_query_warns_only_on_the_engine_its_notes_name(store, built, tmp_path):
     proc = run_main("query", "--file", str(f), "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "(7 rows)"
-    warning = ("axiskg: warning: query 'noted' is known to answer differently on virtuoso (the endpoint is "
-               "Virtuoso/07.20.")
+    warning = (
+        "axiskg: warning: query 'noted' is known to answer differently on virtuoso (the endpoint is Virtuoso/07.20."
+    )
     assert proc.stderr.startswith(warning) == (store.name == "virtuoso"), proc.stderr
     if store.name != "virtuoso":
         assert proc.stderr == ""
@@ -187,7 +193,8 @@ def test_construct_on_the_store(store, built, tmp_path):
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
     local = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
-    remote = run_main("query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH,
-                     root=ROOT)
+    remote = run_main(
+        "query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH, root=ROOT
+    )
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout and len(local.stdout.splitlines()) == 14

@@ -67,8 +67,19 @@ def test_json_output_schema(project):
     assert (doc["conforms"], doc["failOn"], doc["failed"]) == (False, "violation", True)
     assert doc["counts"] == {"violation": 2, "warning": 1, "info": 0}
     first = doc["results"][0]
-    assert sorted(first) == sorted(["severity", "source", "line", "focusNode", "resultPath", "value", "message",
-                                    "sourceConstraintComponent", "sourceShape"])
+    assert sorted(first) == sorted(
+        [
+            "severity",
+            "source",
+            "line",
+            "focusNode",
+            "resultPath",
+            "value",
+            "message",
+            "sourceConstraintComponent",
+            "sourceShape",
+        ]
+    )
     assert first["focusNode"] == ID + "actor/nolabel" and first["source"] == str(VIOLATING)
     assert first["line"] is None  # (known for ill-typed literals only)
     assert [r["severity"] for r in doc["results"]] == ["Violation", "Violation", "Warning"]
@@ -88,8 +99,10 @@ def test_junit_output(project):
     cases = suite.findall("testcase")
     assert len(cases) == 3 and suite.get("failures") == "2"
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
-    assert failed == ["id:actor/nolabel [axis:ActorShape]",
-                      "id:claim/test/9 [axis:ClaimShape sh:property [ sh:path rdfs:label ]]"]
+    assert failed == [
+        "id:actor/nolabel [axis:ActorShape]",
+        "id:claim/test/9 [axis:ClaimShape sh:property [ sh:path rdfs:label ]]",
+    ]
     assert all(c.get("classname") == str(VIOLATING) for c in cases)
     # the warning is a passing case with its text in system-out, unless --fail-on warning
     warning_case = cases[2]
@@ -102,7 +115,9 @@ def test_junit_output(project):
 
 def test_github_annotations(project):
     lines = validate(project, "--output", "github", str(VIOLATING)).stdout.splitlines()
-    assert lines[0].startswith(f"::error file={VIOLATING},title=SPARQLConstraintComponent on id%3Aactor/nolabel::Violation")
+    assert lines[0].startswith(
+        f"::error file={VIOLATING},title=SPARQLConstraintComponent on id%3Aactor/nolabel::Violation"
+    )
     assert lines[2].startswith("::warning file=")
     assert lines[3] == "axiskg validate: 2 violation(s), 1 warning(s), 0 info(s); conforms: no"
 
@@ -125,9 +140,7 @@ def test_custom_shapes_and_format_override(project, tmp_path):
 def test_inference(tmp_path, inference, expected):
     root = tmp_path / "p"
     (root / "ontology" / "shapes").mkdir(parents=True)
-    (root / "ontology" / "core.ttl").write_text(
-        "<urn:p> <http://www.w3.org/2000/01/rdf-schema#domain> <urn:C> .\n"
-    )
+    (root / "ontology" / "core.ttl").write_text("<urn:p> <http://www.w3.org/2000/01/rdf-schema#domain> <urn:C> .\n")
     (root / "ontology" / "shapes" / "s.ttl").write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "<urn:S> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:label> ; sh:minCount 1 ] .\n"

@@ -29,11 +29,20 @@ def test_violating_fixture_reports_exact_results(project):
     assert got == [
         ("Violation", ID + "actor/nolabel", None, "SPARQLConstraintComponent", AXIS + "ActorShape"),
         # CausalLink is a subclass of Claim: the target reaches it through the ontology
-        ("Violation", ID + "claim/test/9", "http://www.w3.org/2000/01/rdf-schema#label",
-         "MinCountConstraintComponent", AXIS + "ClaimShape sh:property [ sh:path rdfs:label ]"),
-        ("Warning", ID + "claim/test/9", "axis:hasEvidence / oa:hasSelector / oa:exact",
-         "MinCountConstraintComponent",
-         AXIS + "ClaimShape sh:property [ sh:path axis:hasEvidence / oa:hasSelector / oa:exact ]"),
+        (
+            "Violation",
+            ID + "claim/test/9",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            "MinCountConstraintComponent",
+            AXIS + "ClaimShape sh:property [ sh:path rdfs:label ]",
+        ),
+        (
+            "Warning",
+            ID + "claim/test/9",
+            "axis:hasEvidence / oa:hasSelector / oa:exact",
+            "MinCountConstraintComponent",
+            AXIS + "ClaimShape sh:property [ sh:path axis:hasEvidence / oa:hasSelector / oa:exact ]",
+        ),
     ]
     assert report.results[1].component == SH + "MinCountConstraintComponent"
     text = format_text(report)

@@ -57,7 +57,9 @@ def test_every_error_kind_has_a_failing_fixture():
 def test_the_fixture_base_passes_with_coverage_as_info():
     done, doc = verify_json(str(HERE / "base.ttl"), "--source", SOURCE)
     assert done.returncode == 0, done.stderr
-    assert [(r["severity"], r["sourceConstraintComponent"].rsplit("#", 1)[1], r["focusNode"]) for r in doc["results"]] == [
+    assert [
+        (r["severity"], r["sourceConstraintComponent"].rsplit("#", 1)[1], r["focusNode"]) for r in doc["results"]
+    ] == [
         ("Info", "SentenceWithoutClaim", "https://example.org/verify/s1"),
         ("Info", "SentenceWithoutClaim", "https://example.org/verify/s3"),
     ]
@@ -71,7 +73,8 @@ def test_each_fixture_fails_with_its_file_and_claim(name):
     assert done.returncode == 1, done.stderr
     errors = [r for r in doc["results"] if r["severity"] == "Violation"]
     assert [(r["sourceConstraintComponent"].rsplit("#", 1)[1], r["focusNode"]) for r in errors] == [
-        (kind, f"https://example.org/verify/{focus}")]
+        (kind, f"https://example.org/verify/{focus}")
+    ]
     assert Path(errors[0]["source"]).resolve() == bad.resolve()
     # the text output names the file and the claim too
     text = run_main("verify", str(HERE / "base.ttl"), str(bad), "--source", SOURCE).stdout
@@ -99,13 +102,16 @@ def test_a_text_that_is_not_the_recorded_one_is_bad_input(tmp_path):
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
-@pytest.mark.parametrize("source, message", [
-    ("{d}/missing.txt", "source text not found"),
-    ("{d}", "is a directory"),
-    ("{d}/latin1.txt", "not UTF-8"),
-    ("{d}/fifo.txt", "refused: a FIFO, not a regular file"),  # (read, it hung: #14)
-    ("{d}/zero.txt", "refused: a device, not a regular file"),  # (read, it never ended)
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("{d}/missing.txt", "source text not found"),
+        ("{d}", "is a directory"),
+        ("{d}/latin1.txt", "not UTF-8"),
+        ("{d}/fifo.txt", "refused: a FIFO, not a regular file"),  # (read, it hung: #14)
+        ("{d}/zero.txt", "refused: a device, not a regular file"),  # (read, it never ended)
+    ],
+)
 def test_an_unreadable_text_is_bad_input(tmp_path, source, message):
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     os.mkfifo(tmp_path / "fifo.txt")
@@ -126,9 +132,11 @@ def test_a_report_without_its_text_or_checksum_is_bad_input(tmp_path):
 
 
 def test_verify_needs_no_server_docs_or_reasoner_modules():
-    code = ("import sys, axiskg.cli, axiskg.commands.verify, axiskg.verify, axiskg.textspans; "
-            "bad = sorted(m for m in sys.modules if m.startswith(('axiskg.server', 'axiskg.docs', 'axiskg.reasoning', "
-            "'owlready2', 'starlette', 'uvicorn', 'pylode', 'jinja2', 'graphviz', 'pyshacl'))); print(bad)")
+    code = (
+        "import sys, axiskg.cli, axiskg.commands.verify, axiskg.verify, axiskg.textspans; "
+        "bad = sorted(m for m in sys.modules if m.startswith(('axiskg.server', 'axiskg.docs', 'axiskg.reasoning', "
+        "'owlready2', 'starlette', 'uvicorn', 'pylode', 'jinja2', 'graphviz', 'pyshacl'))); print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -139,8 +147,13 @@ def test_verify_needs_no_server_docs_or_reasoner_modules():
 def test_sentence_splitter_keeps_abbreviations_and_quoted_endings():
     text = 'The U.S. plans to act. It calls Japan the "axis." Then 2024 came! Is it? Yes'
     assert [s.text for s in sentences(text)] == [
-        "The U.S. plans to act.", 'It calls Japan the "axis."', "Then 2024 came!", "Is it?", "Yes"]
-    assert all(text[s.start:s.end] == s.text for s in sentences(text))
+        "The U.S. plans to act.",
+        'It calls Japan the "axis."',
+        "Then 2024 came!",
+        "Is it?",
+        "Yes",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences(text))
 
 
 def test_select_finds_the_one_occurrence_inside_the_span_with_context():
@@ -179,16 +192,19 @@ def test_the_project_verifies(report_text):
     assert done.returncode == 0, done.stdout
     assert doc["counts"]["violation"] == 0
     # coverage: the title sentences no claim rests on (headings that assert nothing), listed as info
-    uncovered = sorted(r["focusNode"][len(SENT):] for r in doc["results"] if r["severity"] == "Info")
+    uncovered = sorted(r["focusNode"][len(SENT) :] for r in doc["results"] if r["severity"] == "Info")
     assert uncovered == ["title", "title-2-3", "title-3-1", "title-part-2", "title-part-3"]
 
 
 def test_every_line_of_prose_is_cut_into_sentence_resources_that_slice_the_text(report_text):
     store = loading.load_store()
-    rows = store.query("""
+    rows = store.query(
+        """
         PREFIX axis: <https://w3id.org/axiskg/ontology#>
         SELECT ?s ?text ?start ?end WHERE { ?s a axis:Sentence ; axis:hasText ?text ; axis:startIndex ?start ; axis:endIndex ?end }
-        """, use_default_graph_as_union=True)
+        """,
+        use_default_graph_as_union=True,
+    )
     spans = sorted((int(r["start"].value), int(r["end"].value), r["text"].value) for r in rows)
     assert len(spans) == 32  # title, abstract, 12 chapter titles, 18 sentences of the introduction
     assert all(report_text[start:end] == text for start, end, text in spans)
@@ -228,8 +244,17 @@ def test_every_claim_has_both_selectors_and_a_sentence():
     every = claims("")
     assert len(every) >= 30
     assert sorted(every - complete) == []
-    assert len(list(store.query("SELECT ?c WHERE { ?c a <https://w3id.org/axiskg/ontology#CausalLink> }",
-                                use_default_graph_as_union=True))) >= 30
+    assert (
+        len(
+            list(
+                store.query(
+                    "SELECT ?c WHERE { ?c a <https://w3id.org/axiskg/ontology#CausalLink> }",
+                    use_default_graph_as_union=True,
+                )
+            )
+        )
+        >= 30
+    )
 
 
 def test_the_generated_files_are_what_the_script_makes(report_text, tmp_path):
@@ -240,9 +265,13 @@ def test_the_generated_files_are_what_the_script_makes(report_text, tmp_path):
     for part in ("ontology", "src"):
         shutil.copytree(paths.project_root() / part, root / part)
     shutil.copytree(paths.project_root() / "data", root / "data")
-    done = subprocess.run([sys.executable, str(root / "data/alliance-axis-2025/make_text.py"),
-                           str(report_text_path())], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(root / "data/alliance-axis-2025/make_text.py"), str(report_text_path())],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     for name in ("text.ttl", "evidence.ttl"):
-        assert (root / "data/alliance-axis-2025" / name).read_bytes() == \
-            (paths.project_root() / "data/alliance-axis-2025" / name).read_bytes(), name
+        assert (root / "data/alliance-axis-2025" / name).read_bytes() == (
+            paths.project_root() / "data/alliance-axis-2025" / name
+        ).read_bytes(), name

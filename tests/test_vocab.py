@@ -58,7 +58,9 @@ def test_project_iris_are_written_in_vocab_only():
     """No module but vocab spells out the graph, ontology or entity namespaces."""
     pattern = re.compile(r'"https://w3id\.org/axiskg/(graph/|ontology#|id/|shapes#)')
     owners = {"vocab.py"}
-    found = [f"{p.relative_to(SRC)}" for p in SRC.rglob("*.py") if p.name not in owners and pattern.search(p.read_text())]
+    found = [
+        f"{p.relative_to(SRC)}" for p in SRC.rglob("*.py") if p.name not in owners and pattern.search(p.read_text())
+    ]
     assert found == []
 
 
@@ -99,12 +101,15 @@ def test_shacl_paths_render_readable_and_sparql():
 
     from axiskg import shacl_paths
 
-    g = rdflib.Graph().parse(data="""
+    g = rdflib.Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix axis: <https://w3id.org/axiskg/ontology#> .
         axis:s sh:path ( axis:a [ sh:inversePath axis:b ] [ sh:zeroOrMorePath axis:c ] ) .
         axis:t sh:path [ sh:alternativePath ( axis:a [ sh:oneOrMorePath axis:b ] ) ] .
         axis:u sh:path [ sh:foo axis:a ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     path = {s.split("#")[1]: o for s, o in ((str(s), o) for s, o in g.subject_objects(rdflib.SH.path))}
     assert shacl_paths.render(g, path["s"]) == "axis:a / ^axis:b / (axis:c)*"
     assert shacl_paths.render(g, path["t"]) == "(axis:a | (axis:b)+)"

@@ -30,8 +30,10 @@ KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _missing() -> str:
-    return (f"W3C SHACL TEST SUITE NOT FOUND at {SUITE}: set AXISKG_SHACL_TESTS to its folder "
-            "(CI always has ../shared/w3c-shacl-tests); the validator cannot be checked against it")
+    return (
+        f"W3C SHACL TEST SUITE NOT FOUND at {SUITE}: set AXISKG_SHACL_TESTS to its folder "
+        "(CI always has ../shared/w3c-shacl-tests); the validator cannot be checked against it"
+    )
 
 
 def _cases() -> list:
@@ -62,8 +64,18 @@ def test_the_suite_is_there_whole():
     assert len(CASES) == 121
     assert sum(c.failure for c in CASES) == 7
     assert {c.area for c in CASES} == {
-        "core/complex", "core/misc", "core/node", "core/path", "core/property", "core/targets",
-        "core/validation-reports", "sparql/component", "sparql/node", "sparql/pre-binding", "sparql/property"}
+        "core/complex",
+        "core/misc",
+        "core/node",
+        "core/path",
+        "core/property",
+        "core/targets",
+        "core/validation-reports",
+        "sparql/component",
+        "sparql/node",
+        "sparql/pre-binding",
+        "sparql/property",
+    }
     assert set(KNOWN_FAILURES) <= {c.id for c in CASES}
 
 
@@ -93,10 +105,13 @@ def test_comparison_can_fail():
 
 
 def test_blank_nodes_are_compared_by_structure():
-    g = rdflib.Graph().parse(data="""
+    g = rdflib.Graph().parse(
+        data="""
         @prefix ex: <http://ex/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
         ex:a ex:p [ sh:inversePath ex:q ] . ex:b ex:p [ sh:inversePath ex:q ] . ex:c ex:p [ sh:inversePath ex:r ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     key = {s: shacl_suite.term_key(g, g.value(s, rdflib.URIRef("http://ex/p"))) for s in g.subjects()}
     ex = rdflib.Namespace("http://ex/")
     assert key[ex.a] == key[ex.b] != key[ex.c]

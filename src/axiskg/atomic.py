@@ -35,7 +35,7 @@ def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, list):
                 for i in range(0, len(data), 8192):
-                    fh.write(b"".join(data[i:i + 8192]))
+                    fh.write(b"".join(data[i : i + 8192]))
             else:
                 fh.write(data)
             fh.flush()

@@ -62,8 +62,7 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     del with_blank_object
     out_edges: dict = {}
     # a subject's lines mostly come together (pyoxigraph writes a graph subject by subject)
-    for subject, group in itertools.groupby([t for t in triples if t[0][0] == _BLANK],
-                                            key=operator.itemgetter(0)):
+    for subject, group in itertools.groupby([t for t in triples if t[0][0] == _BLANK], key=operator.itemgetter(0)):
         edges = out_edges.get(subject)
         if edges is None:
             out_edges[subject] = list(group)
@@ -80,9 +79,15 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
             if node in visiting:
                 raise _Cycle
             visiting.add(node)
-            found = content[node] = b"[" + b" ; ".join(sorted(
-                t[1] + b" " + (describe(t[2]) if t[2][0] == _BLANK else t[2])
-                for t in out_edges.get(node, ()))) + b"]"
+            found = content[node] = (
+                b"["
+                + b" ; ".join(
+                    sorted(
+                        t[1] + b" " + (describe(t[2]) if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ())
+                    )
+                )
+                + b"]"
+            )
             visiting.discard(node)
         return found
 

@@ -63,8 +63,13 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
     return store
 
 
-def render(root: Path | str | None = None, formats: tuple[str, ...] | None = None, progress: bool = False,
-           version: str | None = None, while_writing=None) -> dict[str, bytes | list[bytes]]:
+def render(
+    root: Path | str | None = None,
+    formats: tuple[str, ...] | None = None,
+    progress: bool = False,
+    version: str | None = None,
+    while_writing=None,
+) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
     (default all of :data:`axiskg.rdf_formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
@@ -82,13 +87,18 @@ def render(root: Path | str | None = None, formats: tuple[str, ...] | None = Non
     if while_writing is not None and "ntriples" in formats:
         while_writing(lines)
     outputs: dict[str, bytes | list[bytes]] = {
-        fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats}
+        fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats
+    }
     outputs["shapes"] = serialize(loading.load_shapes(root), "turtle")
     return outputs
 
 
-def build(root: Path | str | None = None, out_dir: Path | str | None = None,
-          formats: tuple[str, ...] | None = None, progress: bool = False) -> dict[str, Path]:
+def build(
+    root: Path | str | None = None,
+    out_dir: Path | str | None = None,
+    formats: tuple[str, ...] | None = None,
+    progress: bool = False,
+) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
     inferred graph) and ``shapes.ttl`` to ``out_dir``.
 
@@ -106,8 +116,12 @@ def build(root: Path | str | None = None, out_dir: Path | str | None = None,
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     early: dict[str, _EarlyWrite] = {}
     try:
-        rendered = render(root, formats, progress, while_writing=lambda nt: early.setdefault(
-            "ntriples", _EarlyWrite(out / file_name("ntriples"), nt)))
+        rendered = render(
+            root,
+            formats,
+            progress,
+            while_writing=lambda nt: early.setdefault("ntriples", _EarlyWrite(out / file_name("ntriples"), nt)),
+        )
         written = {}
         for name, data in rendered.items():
             path = out / file_name(name)
@@ -175,8 +189,7 @@ def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
     # union of graphs: a triple in several graphs is written once (lines with a blank node
     # are de-duplicated by stable_label_lines, and never equal a line without one)
     if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-        lines = list(itertools.compress(
-            lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+        lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
     relabelled = bnodes.stable_label_lines(blank)
     del blank
     if relabelled is None:
@@ -209,7 +222,7 @@ def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
         i = find(b" _:", previous, start)
         while i >= 0:
             line_end = find(b"\n", i) + 1
-            token = data[i + 1:line_end - 3]
+            token = data[i + 1 : line_end - 3]
             if b" " not in token and b'"' not in token:
                 spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
             i = find(b" _:", line_end, start)

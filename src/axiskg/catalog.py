@@ -41,8 +41,6 @@ _PREFIXED_NAME = re.compile(r"^(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[\w][\w.-]
 _VARIABLE = re.compile(r"^[A-Za-z_]\w*$")
 
 
-
-
 def _values_block(name: str) -> re.Pattern[str]:
     return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{(?P<content>[^}\n]*)\}", re.I)
 
@@ -83,9 +81,7 @@ class StoredQuery:
         unknown = sorted(set(params) - {p.name for p in self.params})
         if unknown:
             takes = ", ".join(p.name for p in self.params) or "no parameters"
-            raise InputError(
-                self.path, f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {takes})"
-            )
+            raise InputError(self.path, f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {takes})")
         text = self.text
         for p in self.params:
             value = params.get(p.name, p.default)
@@ -190,7 +186,9 @@ def parse_query(path: Path, text: str | None = None) -> StoredQuery:
         blocks = _values_block(m["name"]).findall(text)
         if len(blocks) != 1:
             raise InputError(
-                path, f"parameter {m['name']!r} needs exactly one single-line 'VALUES ?{m['name']} {{ ... }}' block (found {len(blocks)})", line
+                path,
+                f"parameter {m['name']!r} needs exactly one single-line 'VALUES ?{m['name']} {{ ... }}' block (found {len(blocks)})",
+                line,
             )
         if m["default"] is not None:
             resolve_iri(m["default"], prefixes, where=f"{path}:{line}", what=f"default of {m['name']!r}")

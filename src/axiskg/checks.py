@@ -116,7 +116,8 @@ def pinned_vocabularies() -> dict[str, frozenset[str]]:
             continue
         text = entry.read_text(encoding="utf-8")
         out[_header(text, "namespace")] = frozenset(
-            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        )
     return out
 
 
@@ -147,8 +148,14 @@ def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=No
                 for solution in solutions(store, rules[name].query):
                     entity = _term(solution["entity"]) or ""
                     problems.add(
-                        Problem(level, name, entity, _term(solution["property"]) or "", _term(solution["value"]),
-                                locate(entity) if locate is not None and entity else None)
+                        Problem(
+                            level,
+                            name,
+                            entity,
+                            _term(solution["property"]) or "",
+                            _term(solution["value"]),
+                            locate(entity) if locate is not None and entity else None,
+                        )
                     )
         finally:
             if group is with_vocab and group:
@@ -174,12 +181,15 @@ def format_text(problems: list[Problem]) -> str:
 
 def format_tsv(problems: list[Problem]) -> str:
     """ROBOT's report TSV: Level, Rule Name, Subject, Property, Value."""
+
     def cell(text: str | None) -> str:
         return (text or "").replace("\t", " ").replace("\n", " ")
 
     rows = ["Level\tRule Name\tSubject\tProperty\tValue"]
-    rows += [f"{p.level}\t{p.rule}\t{cell(compact(p.entity))}\t{cell(compact(p.property))}\t{cell(compact(p.value))}"
-             for p in problems]
+    rows += [
+        f"{p.level}\t{p.rule}\t{cell(compact(p.entity))}\t{cell(compact(p.property))}\t{cell(compact(p.value))}"
+        for p in problems
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -187,8 +197,14 @@ def format_json(problems: list[Problem]) -> str:
     doc = {
         "counts": {level.lower(): count(problems, level) for level in LEVELS},
         "problems": [
-            {"level": p.level, "rule": p.rule, "entity": p.entity, "property": p.property, "value": p.value,
-             "source": p.source}
+            {
+                "level": p.level,
+                "rule": p.rule,
+                "entity": p.entity,
+                "property": p.property,
+                "value": p.value,
+                "source": p.source,
+            }
             for p in problems
         ],
     }

@@ -15,7 +15,21 @@ from pathlib import Path
 
 from axiskg.errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
 
-COMMANDS = ("build", "validate", "verify", "check", "reason", "stats", "query", "publish", "docs", "release", "diff", "serve", "synth")
+COMMANDS = (
+    "build",
+    "validate",
+    "verify",
+    "check",
+    "reason",
+    "stats",
+    "query",
+    "publish",
+    "docs",
+    "release",
+    "diff",
+    "serve",
+    "synth",
+)
 
 
 def _register(subparsers, name: str) -> None:
@@ -26,9 +40,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that subcommand's module is imported."""
     from axiskg import __version__
 
-    parser = argparse.ArgumentParser(
-        prog="axiskg", description="Build, check and query the axiskg knowledge graph."
-    )
+    parser = argparse.ArgumentParser(prog="axiskg", description="Build, check and query the axiskg knowledge graph.")
     parser.add_argument("--version", action="version", version=f"axiskg {__version__}")
     parser.add_argument(
         "--root",
@@ -36,8 +48,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         metavar="DIR",
         help="project root (default: $AXISKG_ROOT, else the nearest folder with ontology/)",
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="say what is loaded and written on stderr (-vv: more detail)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="say what is loaded and written on stderr (-vv: more detail)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is None or name == only:
@@ -108,8 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"axiskg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except MemoryError as exc:  # pyoxigraph's writers refuse any value over 16 MiB (a 50 MB literal)
-        print(f"axiskg: error: cannot continue: {exc or 'out of memory'} (a single value over 16 MiB, "
-              "which pyoxigraph cannot write, or too little memory)", file=sys.stderr)
+        print(
+            f"axiskg: error: cannot continue: {exc or 'out of memory'} (a single value over 16 MiB, "
+            "which pyoxigraph cannot write, or too little memory)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("axiskg: interrupted", file=sys.stderr)

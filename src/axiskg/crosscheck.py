@@ -96,8 +96,12 @@ def crosscheck(
 ) -> list[Outcome]:
     """Each query (rendered with its defaults) on ``store`` and on the endpoint at ``url``
     (``graph`` as its default graph). ``engine`` names the store for :func:`known_differences`."""
-    return compare(store, lambda sparql, source: run_endpoint(url, sparql, graph=graph, timeout=timeout,
-                                                              source=source), queries, engine)
+    return compare(
+        store,
+        lambda sparql, source: run_endpoint(url, sparql, graph=graph, timeout=timeout, source=source),
+        queries,
+        engine,
+    )
 
 
 def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
@@ -112,16 +116,18 @@ def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str 
         started = time.perf_counter()
         remote = run_other(sparql, query.path)
         remote_seconds = time.perf_counter() - started
-        outcomes.append(Outcome(
-            query=query.name,
-            local_rows=len(local.rows),
-            remote_rows=len(remote.rows),
-            local_seconds=local_seconds,
-            remote_seconds=remote_seconds,
-            difference=difference(local, remote),
-            order_differs=rows_of(local) != rows_of(remote),
-            known=engine.lower() in known_differences(query),
-        ))
+        outcomes.append(
+            Outcome(
+                query=query.name,
+                local_rows=len(local.rows),
+                remote_rows=len(remote.rows),
+                local_seconds=local_seconds,
+                remote_seconds=remote_seconds,
+                difference=difference(local, remote),
+                order_differs=rows_of(local) != rows_of(remote),
+                known=engine.lower() in known_differences(query),
+            )
+        )
     return outcomes
 
 

@@ -221,8 +221,10 @@ def _tree_labels(graph: rdflib.Graph) -> dict[BNode, BNode] | None:
                 continue
             stack.pop()
             on_path.discard(node)
-            parts = sorted(p.n3().encode() + b" " + (content[o] if isinstance(o, BNode) else o.n3().encode())
-                           for p, o in children.get(node, ()))
+            parts = sorted(
+                p.n3().encode() + b" " + (content[o] if isinstance(o, BNode) else o.n3().encode())
+                for p, o in children.get(node, ())
+            )
             content[node] = hashlib.sha256(b"[" + b";".join(parts) + b"]").digest()
     labels: dict[BNode, BNode] = {}
     used: Counter = Counter()
@@ -237,8 +239,11 @@ def _tree_labels(graph: rdflib.Graph) -> dict[BNode, BNode] | None:
             node = up[0]
         for node in reversed(chain):
             up = owner.get(node)
-            where = b"" if up is None else (
-                (labels[up[0]] if isinstance(up[0], BNode) else up[0]).n3().encode() + b" " + up[1].n3().encode())
+            where = (
+                b""
+                if up is None
+                else ((labels[up[0]] if isinstance(up[0], BNode) else up[0]).n3().encode() + b" " + up[1].n3().encode())
+            )
             base = "c" + hashlib.sha256(where + b" " + content[node]).hexdigest()[:24]
             used[base] += 1
             labels[node] = BNode(base if used[base] == 1 else f"{base}n{used[base] - 1}")
@@ -251,8 +256,11 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
     if labels is None:
         count = len({t for triple in graph for t in triple if isinstance(t, BNode)})
         if count > MAX_CANONICAL_BNODES:
-            raise InputError(None, f"{count} blank nodes that are shared or on cycles: diff compares at most "
-                                   f"{MAX_CANONICAL_BNODES} such (canonicalising them can take hours)")
+            raise InputError(
+                None,
+                f"{count} blank nodes that are shared or on cycles: diff compares at most "
+                f"{MAX_CANONICAL_BNODES} such (canonicalising them can take hours)",
+            )
         return to_canonical_graph(graph)
     if not labels:
         return graph
@@ -291,8 +299,12 @@ def load_version(path: Path | str) -> rdflib.Graph:
 def checkout(root: Path, rev: str, into: Path) -> Path:
     """The project's ``ontology/`` and ``data/`` at git revision ``rev``, extracted into ``into``."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev, "--", "ontology", "data"],
-                              capture_output=True, timeout=60, check=False)
+        proc = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", rev, "--", "ontology", "data"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except FileNotFoundError:
         raise InputError(None, "git is not installed") from None
     if proc.returncode != 0:
@@ -335,8 +347,11 @@ def format_text(d: GraphDiff, old: str, new: str) -> str:
     if d.empty:
         return "\n".join(lines + ["no differences"]) + "\n"
     lines += _summary(d)
-    for title, terms, mark in (("terms added", d.added_terms, "+"), ("terms removed", d.removed_terms, "-"),
-                               ("terms deprecated", d.deprecated_terms, "!")):
+    for title, terms, mark in (
+        ("terms added", d.added_terms, "+"),
+        ("terms removed", d.removed_terms, "-"),
+        ("terms deprecated", d.deprecated_terms, "!"),
+    ):
         if terms:
             lines += ["", f"{title}:"] + [f"  {mark} {_term_line(t)}" for t in terms]
     lines += ["", "triples by subject:"]
@@ -351,12 +366,14 @@ def format_markdown(d: GraphDiff, old: str, new: str) -> str:
     if d.empty:
         return "\n".join(lines + ["No differences."]) + "\n"
     lines += [f"- {s}" for s in _summary(d)]
-    for title, terms in (("Terms added", d.added_terms), ("Terms removed", d.removed_terms),
-                         ("Terms deprecated", d.deprecated_terms)):
+    for title, terms in (
+        ("Terms added", d.added_terms),
+        ("Terms removed", d.removed_terms),
+        ("Terms deprecated", d.deprecated_terms),
+    ):
         if terms:
             lines += ["", f"### {title}", "", "| term | kind | replaced by |", "|---|---|---|"]
-            lines += [f"| `{compact_iri(t.iri)}` | {', '.join(t.kinds)} | {', '.join(t.replaced_by)} |"
-                      for t in terms]
+            lines += [f"| `{compact_iri(t.iri)}` | {', '.join(t.kinds)} | {', '.join(t.replaced_by)} |" for t in terms]
     lines += ["", "### Triples by subject"]
     for subject, changes in d.by_subject.items():
         lines += ["", f"#### `{subject}`", "", "```diff"] + [c.line() for c in changes] + ["```"]

@@ -31,21 +31,47 @@ OWL = "http://www.w3.org/2002/07/owl#"
 NAMED_INDIVIDUAL = OWL + "NamedIndividual"
 
 #: classes whose instances are terms of a vocabulary, not individuals
-META_CLASSES = tuple(OWL + name for name in (
-    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "Restriction",
-    "AllDisjointClasses", "AllDifferent", "AllDisjointProperties", "FunctionalProperty",
-    "InverseFunctionalProperty", "TransitiveProperty", "SymmetricProperty", "AsymmetricProperty",
-    "ReflexiveProperty", "IrreflexiveProperty", "NamedIndividual", "Axiom", "NegativePropertyAssertion",
-    "DeprecatedClass", "DeprecatedProperty", "OntologyProperty", "DataRange")) + (
-    "http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2000/01/rdf-schema#Datatype",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property", "http://www.w3.org/1999/02/22-rdf-syntax-ns#List",
+META_CLASSES = tuple(
+    OWL + name
+    for name in (
+        "Class",
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "Ontology",
+        "Restriction",
+        "AllDisjointClasses",
+        "AllDifferent",
+        "AllDisjointProperties",
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+        "TransitiveProperty",
+        "SymmetricProperty",
+        "AsymmetricProperty",
+        "ReflexiveProperty",
+        "IrreflexiveProperty",
+        "NamedIndividual",
+        "Axiom",
+        "NegativePropertyAssertion",
+        "DeprecatedClass",
+        "DeprecatedProperty",
+        "OntologyProperty",
+        "DataRange",
+    )
+) + (
+    "http://www.w3.org/2000/01/rdf-schema#Class",
+    "http://www.w3.org/2000/01/rdf-schema#Datatype",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#List",
 )
 
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
-_TYPES = _PREFIXES + """
+_TYPES = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?s ?o WHERE {
   GRAPH <%(ontology)s> { ?c rdfs:subClassOf+ ?o }
   FILTER(isIRI(?o))
@@ -53,8 +79,11 @@ SELECT DISTINCT ?s ?o WHERE {
   FILTER(isIRI(?s))
   FILTER NOT EXISTS { ?s a ?o }
 }"""
+)
 
-_PROPERTIES = _PREFIXES + """
+_PROPERTIES = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?s ?p ?o WHERE {
   GRAPH <%(ontology)s> { ?sub rdfs:subPropertyOf+ ?p }
   FILTER(isIRI(?p) && ?p != ?sub)
@@ -62,14 +91,18 @@ SELECT DISTINCT ?s ?p ?o WHERE {
   FILTER(isIRI(?s) && !isBlank(?o))
   FILTER NOT EXISTS { ?s ?p ?o }
 }"""
+)
 
-_INDIVIDUALS = _PREFIXES + """
+_INDIVIDUALS = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?s WHERE {
   ?s a ?c .
   FILTER(isIRI(?s) && isIRI(?c) && ?c NOT IN (%(meta)s))
   FILTER NOT EXISTS { ?s a owl:NamedIndividual }
   FILTER NOT EXISTS { ?s a ?meta . FILTER(?meta IN (%(meta)s)) }
 }"""
+)
 
 
 def inferred_quads(store: ox.Store) -> list[ox.Quad]:
@@ -100,7 +133,9 @@ def add_inferred(store: ox.Store) -> int:
     quads = inferred_quads(store)
     store.extend(quads)
     sources: dict = {}
-    pairs = store.query(_PREFIXES + f"SELECT ?sub ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?sub rdfs:subPropertyOf+ ?p }} }}")
+    pairs = store.query(
+        _PREFIXES + f"SELECT ?sub ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?sub rdfs:subPropertyOf+ ?p }} }}"
+    )
     assert isinstance(pairs, ox.QuerySolutions)
     for sub, sup in pairs:
         sources.setdefault(sup, []).append(sub)

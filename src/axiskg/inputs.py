@@ -43,8 +43,15 @@ def read_input(path: Path) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise InputError(path, "is a directory")
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode)
-                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file")
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "not a regular file"
+        )
         raise InputError(path, f"refused: {kind}, not a regular file")
     limit = max_input_bytes()
     if info.st_size > limit:
@@ -78,5 +85,8 @@ def refuse_long_query(text: str, where, line: int | None = None) -> None:
     except ValueError:
         raise InputError(None, f"AXISKG_MAX_QUERY_KB={raw!r}: not a number of KiB") from None
     if len(text) > limit:
-        raise InputError(where, f"refused: a query of {len(text):,} characters, over the {limit:,} allowed "
-                         "(AXISKG_MAX_QUERY_KB)", line)
+        raise InputError(
+            where,
+            f"refused: a query of {len(text):,} characters, over the {limit:,} allowed (AXISKG_MAX_QUERY_KB)",
+            line,
+        )

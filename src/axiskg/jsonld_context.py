@@ -33,7 +33,7 @@ def _split(iri: str, namespaces: dict[str, str]) -> tuple[str, str] | None:
     best = max((ns for ns in namespaces if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return None
-    local = iri[len(best):]
+    local = iri[len(best) :]
     return (namespaces[best], local) if _LOCAL.match(local) else None
 
 

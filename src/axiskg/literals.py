@@ -125,7 +125,7 @@ class Recorder:
 
 
 # "lexical"^^<http://www.w3.org/2001/XMLSchema#type> in an N-Triples / N-Quads line
-_NT_TYPED = re.compile(rb'"((?:[^"\\\n\r]|\\.)*)"\^\^<' + re.escape(XSD.encode()) + rb'([A-Za-z]+)>')
+_NT_TYPED = re.compile(rb'"((?:[^"\\\n\r]|\\.)*)"\^\^<' + re.escape(XSD.encode()) + rb"([A-Za-z]+)>")
 _NT_MARK = b"^^<" + XSD.encode()
 
 
@@ -224,8 +224,7 @@ def written_ntriples(store: ox.Store, graph, dump: bytes) -> bytes:
     swap: dict[bytes, bytes] = {}
     for (s, p, o, g), forms in record.quads.items():
         if g == graph:
-            swap[f"{ox.Triple(s, p, o)} .\n".encode()] = b"".join(
-                f"{ox.Triple(s, p, w)} .\n".encode() for w in forms)
+            swap[f"{ox.Triple(s, p, o)} .\n".encode()] = b"".join(f"{ox.Triple(s, p, w)} .\n".encode() for w in forms)
     if not swap:
         return dump
     return b"".join(swap.get(line, line) for line in dump.splitlines(keepends=True))
@@ -285,8 +284,11 @@ def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
         rewritten.setdefault((p.value, o.datatype.value), set()).add((s, o, g))
     out: dict[str, tuple[set[str], set[str]]] = {p: (w, set()) for p, w in written.items()}
     for (p, datatype), quads in rewritten.items():
-        held = sum(1 for q in store.quads_for_pattern(None, ox.NamedNode(p), None)
-                   if type(q.object) is ox.Literal and q.object.datatype.value == datatype)
+        held = sum(
+            1
+            for q in store.quads_for_pattern(None, ox.NamedNode(p), None)
+            if type(q.object) is ox.Literal and q.object.datatype.value == datatype
+        )
         if held == len(quads):
             out[p][1].add(datatype)
     return out

@@ -34,7 +34,6 @@ from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
 log = logging.getLogger(__name__)
 
 
-
 # "Parser error at line 3 column 11: ...", "... between line 3 column 11 and line 4 column 1: ..."
 _LOCATION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
@@ -74,9 +73,7 @@ def check_utf8_text(path: Path, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column
-        ) from None
+        raise InputError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
 
 
 def _syntax_problem(exc: SyntaxError) -> str:
@@ -117,18 +114,26 @@ def check_xml_safety(path: Path, data: bytes) -> None:
         line = _line_of(data, m.start())
         rest = m["rest"].strip()
         if m["pe"] or rest.startswith((b"SYSTEM", b"PUBLIC")):
-            raise InputError(path, f"refused: external XML entity {m['name'].decode(errors='replace')!r} (not allowed)", line)
+            raise InputError(
+                path, f"refused: external XML entity {m['name'].decode(errors='replace')!r} (not allowed)", line
+            )
         value = rest[1:-1] if len(rest) >= 2 and rest[:1] in b"\"'" and rest[-1:] == rest[:1] else None
         if value is None:
             raise InputError(path, "refused: malformed XML entity declaration", line)
         if b"&" in value or b"%" in value:
-            raise InputError(path, f"refused: XML entity {m['name'].decode(errors='replace')!r} refers to other entities (possible entity-expansion bomb)", line)
+            raise InputError(
+                path,
+                f"refused: XML entity {m['name'].decode(errors='replace')!r} refers to other entities (possible entity-expansion bomb)",
+                line,
+            )
         entities[m["name"]] = max(entities.get(m["name"], 0), len(value))
     if data.count(b"<!ENTITY") != sum(1 for _ in _ENTITY.finditer(data)):
         raise InputError(path, "refused: malformed XML entity declaration", _line_of(data, data.find(b"<!ENTITY")))
     added = sum(size * data.count(b"&" + name + b";") for name, size in entities.items())
     if added > MAX_ENTITY_EXPANSION:
-        raise InputError(path, f"refused: XML entities would expand by {added} characters (limit {MAX_ENTITY_EXPANSION})")
+        raise InputError(
+            path, f"refused: XML entities would expand by {added} characters (limit {MAX_ENTITY_EXPANSION})"
+        )
 
 
 def load_file(
@@ -173,8 +178,22 @@ _NT_IRI = rb"<([^<>\"{}|^`\\\x00-\x20]*)>"
 _NT_BNODE = rb"_:([A-Za-z0-9_][A-Za-z0-9_.\-]*)"
 _NT_LITERAL = rb'"([^"\\\n\r]*(?:\\.[^"\\\n\r]*)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"{}|^`\\\x00-\x20]*)>)?'
 _NT_STATEMENT = re.compile(
-    rb"[ \t]*(?:" + _NT_IRI + rb"|" + _NT_BNODE + rb")[ \t]*" + _NT_IRI + rb"[ \t]*(?:"
-    + _NT_IRI + rb"|" + _NT_BNODE + rb"|" + _NT_LITERAL + rb")[ \t]*(?:(?:" + _NT_IRI + rb"|" + _NT_BNODE
+    rb"[ \t]*(?:"
+    + _NT_IRI
+    + rb"|"
+    + _NT_BNODE
+    + rb")[ \t]*"
+    + _NT_IRI
+    + rb"[ \t]*(?:"
+    + _NT_IRI
+    + rb"|"
+    + _NT_BNODE
+    + rb"|"
+    + _NT_LITERAL
+    + rb")[ \t]*(?:(?:"
+    + _NT_IRI
+    + rb"|"
+    + _NT_BNODE
     + rb")[ \t]*)?\.[ \t]*(?:#[^\n]*)?\r?"
 )
 _NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
@@ -286,9 +305,19 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
     from axiskg import literals
 
     target = ox.NamedNode(graph)
-    literals.add(store, (ox.Quad(to_ox(s), to_ox(p), to_ox(o),
-                                 target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g))
-                         for s, p, o, g in dataset.quads((None, None, None, None))), graph)
+    literals.add(
+        store,
+        (
+            ox.Quad(
+                to_ox(s),
+                to_ox(p),
+                to_ox(o),
+                target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g),
+            )
+            for s, p, o, g in dataset.quads((None, None, None, None))
+        ),
+        graph,
+    )
 
 
 def expand_path(path: Path) -> list[Path]:
@@ -316,8 +345,12 @@ def count_triples(files: Iterable[Path], limit: int, format: str | None = None) 
             fmt = resolve_format(path, format)
             if fmt == ox.RdfFormat.RDF_XML:
                 check_xml_safety(path, data)
-            total += sum(1 for _ in itertools.islice(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()),
-                                                     limit + 1 - total))
+            total += sum(
+                1
+                for _ in itertools.islice(
+                    ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()), limit + 1 - total
+                )
+            )
         except (SyntaxError, ValueError, MemoryError):
             continue
         if total > limit:
@@ -334,8 +367,13 @@ def data_graph_name(root: Path, path: Path) -> str:
     return GRAPH_NS + (rel.parts[0] if len(rel.parts) > 1 else "data")
 
 
-def load_store(root: Path | str | None = None, format: str | None = None, data: bool = True,
-               progress: bool = False, inferred: bool = False) -> ox.Store:
+def load_store(
+    root: Path | str | None = None,
+    format: str | None = None,
+    data: bool = True,
+    progress: bool = False,
+    inferred: bool = False,
+) -> ox.Store:
     """The project's ontology and data in an in-memory store, one named graph per source.
 
     ``format`` overrides format detection for the data files; ``data=False`` loads only the
@@ -538,7 +576,7 @@ def describe_graph(name: str) -> str:
     if name == GRAPH_NS + "inferred":
         return "inferred"
     if name.startswith(GRAPH_NS):
-        rest = name[len(GRAPH_NS):]
+        rest = name[len(GRAPH_NS) :]
         return "data" if rest == "data" else f"data/{rest}"
     return name
 
@@ -559,11 +597,17 @@ def source_locator(store: ox.Store):
             node = ox.BlankNode(str(term))
         else:
             return None
-        names = {q.graph_name.value for q in store.quads_for_pattern(node, None, None)
-                 if isinstance(q.graph_name, ox.NamedNode)}
+        names = {
+            q.graph_name.value
+            for q in store.quads_for_pattern(node, None, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
         if not names:
-            names = {q.graph_name.value for q in store.quads_for_pattern(None, None, node)
-                     if isinstance(q.graph_name, ox.NamedNode)}
+            names = {
+                q.graph_name.value
+                for q in store.quads_for_pattern(None, None, node)
+                if isinstance(q.graph_name, ox.NamedNode)
+            }
         cache[term] = describe_graph(min(names)) if names else None
         return cache[term]
 
@@ -582,8 +626,8 @@ def subject_line(path: Path, iri: str) -> int | None:
         return None
     forms = [re.escape(f"<{iri}>")]
     for prefix, ns in _PREFIX_LINE.findall(text):
-        if ns and iri.startswith(ns) and re.fullmatch(r"[\w.-]*", iri[len(ns):]):
-            forms.append(re.escape(f"{prefix}:{iri[len(ns):]}"))
+        if ns and iri.startswith(ns) and re.fullmatch(r"[\w.-]*", iri[len(ns) :]):
+            forms.append(re.escape(f"{prefix}:{iri[len(ns) :]}"))
     start = re.compile(r"^[ \t]*(?:" + "|".join(forms) + r")(?=[\s;,]|$)", re.M)
     m = start.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
@@ -610,7 +654,9 @@ def definition_locator(store: ox.Store, root: Path | str | None = None):
         elif root is not None and where == "ontology":
             candidates = paths.ontology_files(root)
         elif root is not None and where.startswith("data"):
-            candidates = sorted(p for p in paths.data_files(root) if data_graph_name(root, p) == GRAPH_NS + (where[5:] or "data"))
+            candidates = sorted(
+                p for p in paths.data_files(root) if data_graph_name(root, p) == GRAPH_NS + (where[5:] or "data")
+            )
         for path in candidates:
             line = subject_line(path, iri)
             if line is not None:
@@ -624,6 +670,7 @@ def definition_locator(store: ox.Store, root: Path | str | None = None):
 
 
 # --------------------------------------------------------------------------- literal checks
+
 
 # rdflib logs a warning with a traceback for every ill-typed literal it converts; such literals
 # are reported as data problems by literal_problems() instead (file and line)
@@ -675,8 +722,9 @@ def _find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
     return (files[0] if len(files) == 1 else None), None
 
 
-def refuse_bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
-                        longest: int | None = None) -> None:
+def refuse_bad_literals(
+    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
+) -> None:
     """Raise the last of :func:`literal_problems` (exit 2), the others printed on stderr first:
     for commands that cannot continue on them (build, reason)."""
     import sys
@@ -709,15 +757,17 @@ class BadLiteral:
         return InputError(self.path, self.problem, self.line)
 
 
-def literal_problems(store: ox.Store, root: Path | None = None, xml: bool = False,
-                     longest: int | None = None) -> list[InputError]:
+def literal_problems(
+    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
+) -> list[InputError]:
     """:func:`bad_literals` as errors naming file and line, one per literal and file."""
     errors = {(b.path, b.line, b.problem): b.error() for b in bad_literals(store, root, xml, longest)}
     return [errors[key] for key in sorted(errors, key=lambda k: (k[0], k[1] or 0, k[2]))]
 
 
-def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
-                 longest: int | None = None) -> list[BadLiteral]:
+def bad_literals(
+    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
+) -> list[BadLiteral]:
     """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``, ``"300"^^xsd:byte``)
     as written, as rdflib reads the XSD datatypes, with ``xml=True`` literals holding characters
     XML 1.0 cannot carry (U+0000 ...), and with ``longest`` literals longer than that (the OWL
@@ -726,8 +776,7 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
     look in), sorted by file and line."""
     # the candidates are found inside pyoxigraph: typed XSD literals (not xsd:string), and
     # literals with a character XML cannot hold; literals the store rewrote are checked as written
-    typed = (f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") '
-             f'&& DATATYPE(?o) != <{XSD}string>')
+    typed = f'isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}") && DATATYPE(?o) != <{XSD}string>'
     control = r'isLiteral(?o) && REGEX(STR(?o), "[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{FFFE}\\x{FFFF}]")'
     condition = f"({typed}) || ({control})" if xml else typed
     if longest is not None:
@@ -741,8 +790,10 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
         if bad:
             problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
         elif problem is None and longest is not None and len(literal.value) > longest:
-            problem = (f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
-                       "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)")
+            problem = (
+                f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
+                "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)"
+            )
         return problem
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
@@ -754,7 +805,7 @@ def bad_literals(store: ox.Store, root: Path | None = None, xml: bool = False,
         for q in store.quads_for_pattern(None, None, stored, graph) if problem_of(stored) else ():
             if record is None or (q.subject, q.predicate, stored, graph) not in record.quads:
                 found.append((q.subject, q.predicate, stored, graph, problem_of(stored)))
-    for (s, p, _, graph), written in (record.quads.items() if record is not None else ()):
+    for (s, p, _, graph), written in record.quads.items() if record is not None else ():
         for literal in written:
             problem = problem_of(literal)
             if problem is not None and isinstance(graph, ox.NamedNode):

@@ -20,8 +20,10 @@ def bar(total: int, label: str, unit: str = "steps", stream=None):
     def draw() -> None:
         width = 30
         filled = int(width * done / total)
-        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {unit} "
-                     f"{time.monotonic() - started:.1f}s")
+        stream.write(
+            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {unit} "
+            f"{time.monotonic() - started:.1f}s"
+        )
         stream.flush()
 
     def step(n: int = 1) -> None:

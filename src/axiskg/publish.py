@@ -240,8 +240,9 @@ def _problem(response) -> str:
 class _Client:
     """A ``requests`` session with a timeout, credentials and one-line errors."""
 
-    def __init__(self, user: str | None, password: str | None, auth: str = "auto",
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, user: str | None, password: str | None, auth: str = "auto", timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         import requests
 
         self.requests = requests
@@ -306,7 +307,9 @@ class Result:
 def count_triples(client: _Client, endpoint: str, graph: str) -> int:
     """Triples in named graph ``graph``, asked of the query endpoint."""
     response = client.checked(
-        "POST", endpoint, "the count query",
+        "POST",
+        endpoint,
+        "the count query",
         data={"query": _COUNT.format(graph=graph)},
         headers={"Accept": "application/sparql-results+json"},
     )
@@ -341,7 +344,9 @@ def _load_update(client: _Client, url: str, graph: str, triples: Sequence, size:
     into = b"{ GRAPH <" + graph.encode() + b"> {\n"
     for i, chunk in enumerate(chunks):
         body = ntriples(chunk.triples)
-        update = (b"INSERT " + into + body + b"} } WHERE {}") if chunk.blank else (b"INSERT DATA " + into + body + b"} }")
+        update = (
+            (b"INSERT " + into + body + b"} } WHERE {}") if chunk.blank else (b"INSERT DATA " + into + body + b"} }")
+        )
         client.checked("POST", url, f"SPARQL Update (chunk {i + 1} of {len(chunks)})", data=update, headers=headers)
     return len(chunks)
 
@@ -380,8 +385,11 @@ def publish(
     if method in ("auto", "update") and endpoints.update:
         ways.append(("update", endpoints.update, _load_update))
     if not ways:
-        raise InputError(None, f"no {'Graph Store' if method == 'gsp' else 'Update'} URL known for "
-                         f"{endpoints.query}: give --gsp or --update")
+        raise InputError(
+            None,
+            f"no {'Graph Store' if method == 'gsp' else 'Update'} URL known for "
+            f"{endpoints.query}: give --gsp or --update",
+        )
     notes: list[str] = []
     started = time.perf_counter()
     for n, (name, url, load) in enumerate(ways):  # noqa: B007 (name: the way that worked, used below)

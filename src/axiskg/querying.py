@@ -39,7 +39,6 @@ XSD_STRING = vocab.XSD + "string"
 DEFAULT_TIMEOUT = 30
 
 
-
 class EndpointError(InputError):
     """The endpoint could not be reached or refused the query."""
 
@@ -234,8 +233,10 @@ def endpoint_server(url: str, timeout: float = 5.0) -> str:
     import urllib.parse
     import urllib.request
 
-    request = urllib.request.Request(url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"query": "ASK {}"}),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"query": "ASK {}"}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the user's endpoint)
             return response.headers.get("Server", "")
@@ -304,8 +305,7 @@ def text_table(table: Table, width: int = 0) -> str:
         return ("yes" if table.boolean else "no") + "\n"
     cells = [[_clip(short(t, table.prefixes), width) for t in row] for row in table.rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     n = len(table.rows)
     lines.append(f"({n} row{'s' if n != 1 else ''})")
@@ -327,8 +327,11 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     from axiskg import loading, serialize
 
     if fmt not in ("table", *GRAPH_FORMATS):
-        raise InputError(None, f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
-                         f"is written as {', '.join(GRAPH_FORMATS)}")
+        raise InputError(
+            None,
+            f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
+            f"is written as {', '.join(GRAPH_FORMATS)}",
+        )
     written = ox.serialize(table.triples or [], format=ox.RdfFormat.N_TRIPLES) or b""
     lines = sorted(set(written.splitlines(keepends=True)))
     ntriples = b"".join(lines)
@@ -347,8 +350,11 @@ def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
     if table.triples is not None:
         return format_triples(table, fmt)
     if fmt in GRAPH_FORMATS:
-        raise InputError(None, f"--format {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
-                         f"is written as {', '.join(FORMATS)}")
+        raise InputError(
+            None,
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
+            f"is written as {', '.join(FORMATS)}",
+        )
     if fmt == "table":
         return text_table(table, width)
     if fmt == "csv":

@@ -32,16 +32,31 @@ class RdfFormat:
         return getattr(ox.RdfFormat, self.oxigraph_name)
 
 
-FORMATS: dict[str, RdfFormat] = {f.name: f for f in (
-    RdfFormat("turtle", (".ttl",), "text/turtle", ("application/x-turtle",), ("ttl",), "TURTLE"),
-    RdfFormat("ntriples", (".nt",), "application/n-triples", ("text/plain",), ("nt", "n-triples"), "N_TRIPLES"),
-    RdfFormat("nquads", (".nq",), "application/n-quads", (), ("nq", "n-quads"), "N_QUADS"),
-    RdfFormat("trig", (".trig",), "application/trig", (), (), "TRIG"),
-    RdfFormat("jsonld", (".jsonld", ".json-ld", ".json"), "application/ld+json", ("application/json",),
-              ("json-ld",), "JSON_LD"),
-    RdfFormat("rdfxml", (".rdf", ".owl", ".xml"), "application/rdf+xml", ("application/xml", "text/xml"),
-              ("xml", "rdf/xml"), "RDF_XML"),
-)}
+FORMATS: dict[str, RdfFormat] = {
+    f.name: f
+    for f in (
+        RdfFormat("turtle", (".ttl",), "text/turtle", ("application/x-turtle",), ("ttl",), "TURTLE"),
+        RdfFormat("ntriples", (".nt",), "application/n-triples", ("text/plain",), ("nt", "n-triples"), "N_TRIPLES"),
+        RdfFormat("nquads", (".nq",), "application/n-quads", (), ("nq", "n-quads"), "N_QUADS"),
+        RdfFormat("trig", (".trig",), "application/trig", (), (), "TRIG"),
+        RdfFormat(
+            "jsonld",
+            (".jsonld", ".json-ld", ".json"),
+            "application/ld+json",
+            ("application/json",),
+            ("json-ld",),
+            "JSON_LD",
+        ),
+        RdfFormat(
+            "rdfxml",
+            (".rdf", ".owl", ".xml"),
+            "application/rdf+xml",
+            ("application/xml", "text/xml"),
+            ("xml", "rdf/xml"),
+            "RDF_XML",
+        ),
+    )
+}
 
 #: every file extension read as RDF, longest first (".json-ld" before ".json" can never clash,
 #: but a name is matched by its longest known ending)

@@ -89,8 +89,12 @@ def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
     classes = set(graph.subjects(RDF.type, OWL.Class))
     object_props = set(graph.subjects(RDF.type, OWL.ObjectProperty))
     data_props = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
-    schema = classes | object_props | data_props | {
-        s for t in (OWL.AnnotationProperty, OWL.Ontology) for s in graph.subjects(RDF.type, t)}
+    schema = (
+        classes
+        | object_props
+        | data_props
+        | {s for t in (OWL.AnnotationProperty, OWL.Ontology) for s in graph.subjects(RDF.type, t)}
+    )
 
     def individual(node) -> None:
         if isinstance(node, rdflib.URIRef) and node not in schema:
@@ -122,7 +126,7 @@ def _disjoint_pairs(g: rdflib.Graph) -> dict[frozenset, str]:
         members = [m for m in Collection(g, g.value(node, OWL.members)) if isinstance(m, rdflib.URIRef)]
         axiom = "owl:AllDisjointClasses (" + " ".join(compact(str(m)) for m in members) + ")"
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 pairs.setdefault(frozenset((a, b)), axiom)
     return pairs
 
@@ -174,8 +178,10 @@ def explain_inconsistency(graph: rdflib.Graph) -> list[str]:
             a, b = sorted(pair)
             if a in closure and b in closure and pair not in seen:
                 seen.add(pair)
-                out.append(f"{compact(str(ind))} cannot be both {_a(a)} and {_a(b)}, which are disjoint ({axiom}): "
-                           f"{_because(a, closure, types)}; {_because(b, closure, types)}.")
+                out.append(
+                    f"{compact(str(ind))} cannot be both {_a(a)} and {_a(b)}, which are disjoint ({axiom}): "
+                    f"{_because(a, closure, types)}; {_because(b, closure, types)}."
+                )
     return out
 
 

@@ -61,7 +61,10 @@ DISTRIBUTIONS = {
     f"{BASENAME}.nt": ("application/n-triples", "ontology and data, N-Triples"),
     f"{BASENAME}.jsonld": ("application/ld+json", "ontology and data, JSON-LD"),
     f"{BASENAME}.rdf": ("application/rdf+xml", "ontology and data, RDF/XML"),
-    f"{BASENAME}.owl": ("application/rdf+xml", "OWL view for Protégé: ontology, asserted data, individual declarations, RDF/XML"),
+    f"{BASENAME}.owl": (
+        "application/rdf+xml",
+        "OWL view for Protégé: ontology, asserted data, individual declarations, RDF/XML",
+    ),
     f"{BASENAME}.trig": ("application/trig", "ontology and data, one named graph per source, TriG"),
     "shapes.ttl": ("text/turtle", "SHACL shapes, Turtle"),
     "context.jsonld": ("application/ld+json", "JSON-LD context"),
@@ -83,8 +86,12 @@ def trig(store: ox.Store) -> bytes:
         def apart(term: Any, prefix: str = f"g{i}") -> Any:
             return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
 
-        lines = canonical_lines(ox.Triple(s, p, o) for s, p, o, _ in  # literals as the files wrote them
-                                literals.written_quads(store, store.quads_for_pattern(None, None, None, graph)))
+        lines = canonical_lines(
+            ox.Triple(s, p, o)
+            for s, p, o, _ in literals.written_quads(  # literals as the files wrote them
+                store, store.quads_for_pattern(None, None, None, graph)
+            )
+        )
         for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
             quads.append(ox.Quad(apart(t.subject), t.predicate, apart(t.object), graph))
     prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
@@ -129,8 +136,10 @@ def describe(
         typed[cls] += 1
     props = Counter(p for _, p, _ in graph)
     integer = XSD.integer
-    for ns in sorted({_namespace(str(p)) for p in props} | {_namespace(str(c)) for c in
-                     graph.objects(None, RDF.type) if isinstance(c, URIRef)}):
+    for ns in sorted(
+        {_namespace(str(p)) for p in props}
+        | {_namespace(str(c)) for c in graph.objects(None, RDF.type) if isinstance(c, URIRef)}
+    ):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
     g.add((ds, VOID.triples, Literal(len(graph), datatype=integer)))
     g.add((ds, VOID.entities, Literal(len(subjects), datatype=integer)))
@@ -184,15 +193,17 @@ def owl_view(store: ox.Store) -> rdflib.Graph:
     ``owl:NamedIndividual`` declarations."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
     graph = loading.to_rdflib(store, sorted(names))
-    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL),
-                                        ox.NamedNode(INFERRED_GRAPH)):
+    for quad in store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
+    ):
         if isinstance(quad.subject, ox.NamedNode):  # (individuals are IRIs)
             graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
     return graph
 
 
-def render_release(root: Path | str | None = None, version: str | None = None,
-                   base_url: str | None = None) -> dict[str, bytes]:
+def render_release(
+    root: Path | str | None = None, version: str | None = None, base_url: str | None = None
+) -> dict[str, bytes]:
     """Every release file, by name, rendered in memory."""
     from axiskg import __version__
 
@@ -201,8 +212,10 @@ def render_release(root: Path | str | None = None, version: str | None = None,
     if not base_url.endswith("/"):
         base_url += "/"
     root = Path(root) if root is not None else paths.project_root()
-    files: dict[str, bytes] = {build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
-                               for output, data in build.render(root, version=version).items()}
+    files: dict[str, bytes] = {
+        build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
+        for output, data in build.render(root, version=version).items()
+    }
     store = build.published_store(root, version)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
@@ -214,8 +227,12 @@ def render_release(root: Path | str | None = None, version: str | None = None,
     return dict(sorted(files.items()))
 
 
-def release(root: Path | str | None = None, out_dir: Path | str | None = None,
-            version: str | None = None, base_url: str | None = None) -> dict[str, Path]:
+def release(
+    root: Path | str | None = None,
+    out_dir: Path | str | None = None,
+    version: str | None = None,
+    base_url: str | None = None,
+) -> dict[str, Path]:
     """Write the release files to ``out_dir`` (default ``<root>/dist/release``)."""
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root) / "release"

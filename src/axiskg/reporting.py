@@ -111,9 +111,11 @@ def format_turtle(report: Report, fail_on: str = "violation") -> str:
 
 def _fields(r: Result) -> list[tuple[str, str]]:
     """The optional parts of a result that are there: path, value, message."""
-    fields = [("path", compact(r.path) if r.path else ""),
-              ("value", compact(r.value) if r.value is not None else ""),
-              ("message", r.message or "")]
+    fields = [
+        ("path", compact(r.path) if r.path else ""),
+        ("value", compact(r.value) if r.value is not None else ""),
+        ("message", r.message or ""),
+    ]
     return [(name, text) for name, text in fields if text]
 
 

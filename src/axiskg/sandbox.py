@@ -83,8 +83,7 @@ _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
 
 
 class _SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
 
 
 class _SockFprog(ctypes.Structure):
@@ -96,18 +95,18 @@ def _network_filter(arch: int, socket_nr: int) -> list[tuple[int, int, int, int]
     ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
     deny, eperm = _RET_ERRNO | errno.EACCES, _RET_ERRNO | errno.EPERM
     return [
-        (ld, 0, 0, 4),                    # 0: A = seccomp_data.arch
-        (jeq, 1, 0, arch),                # 1: our architecture? go on
-        (ret, 0, 0, eperm),               # 2: a foreign ABI: refuse the call
-        (ld, 0, 0, 0),                    # 3: A = seccomp_data.nr
-        (jge, 6, 0, 0x40000000),          # 4: x32 ABI numbers -> deny
-        (jeq, 5, 0, _IO_URING_SETUP),     # 5: io_uring_setup -> deny
-        (jeq, 0, 3, socket_nr),           # 6: not socket() -> allow
-        (ld, 0, 0, 16),                   # 7: A = args[0] (the domain, low 32 bits)
-        (jeq, 2, 0, _AF_INET),            # 8: AF_INET -> deny
-        (jeq, 1, 0, _AF_INET6),           # 9: AF_INET6 -> deny
-        (ret, 0, 0, _RET_ALLOW),          # 10
-        (ret, 0, 0, deny),                # 11
+        (ld, 0, 0, 4),  # 0: A = seccomp_data.arch
+        (jeq, 1, 0, arch),  # 1: our architecture? go on
+        (ret, 0, 0, eperm),  # 2: a foreign ABI: refuse the call
+        (ld, 0, 0, 0),  # 3: A = seccomp_data.nr
+        (jge, 6, 0, 0x40000000),  # 4: x32 ABI numbers -> deny
+        (jeq, 5, 0, _IO_URING_SETUP),  # 5: io_uring_setup -> deny
+        (jeq, 0, 3, socket_nr),  # 6: not socket() -> allow
+        (ld, 0, 0, 16),  # 7: A = args[0] (the domain, low 32 bits)
+        (jeq, 2, 0, _AF_INET),  # 8: AF_INET -> deny
+        (jeq, 1, 0, _AF_INET6),  # 9: AF_INET6 -> deny
+        (ret, 0, 0, _RET_ALLOW),  # 10
+        (ret, 0, 0, deny),  # 11
     ]
 
 
@@ -126,8 +125,12 @@ def _install_seccomp() -> None:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code))
     set_mode_filter, flag_tsync = 1, 1
-    if libc.syscall(ctypes.c_long(seccomp_nr), ctypes.c_uint(set_mode_filter),
-                    ctypes.c_uint(flag_tsync), ctypes.byref(prog)) != 0:
+    if (
+        libc.syscall(
+            ctypes.c_long(seccomp_nr), ctypes.c_uint(set_mode_filter), ctypes.c_uint(flag_tsync), ctypes.byref(prog)
+        )
+        != 0
+    ):
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code))
 

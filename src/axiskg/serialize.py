@@ -36,9 +36,15 @@ def _known_prefixes() -> dict[str, str]:
 
     known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
     known.update(PROJECT_PREFIXES)
-    known.update({"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-                  "spdx": "http://spdx.org/rdf/terms#", "foaf": "http://xmlns.com/foaf/0.1/",
-                  "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"})
+    known.update(
+        {
+            "void": "http://rdfs.org/ns/void#",
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "spdx": "http://spdx.org/rdf/terms#",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+        }
+    )
     return dict(sorted(known.items()))
 
 
@@ -57,7 +63,7 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
     found: set[str] = set()
     lines = ntriples if isinstance(ntriples, list) else [ntriples]
     for i in range(0, len(lines), 8192):  # a list holds many short items: search them in blocks
-        block = b"".join(lines[i:i + 8192])
+        block = b"".join(lines[i : i + 8192])
         found.update(p for p, needle in wanted.items() if p not in found and needle in block)
         if len(found) == len(wanted):
             break
@@ -104,7 +110,8 @@ def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) 
     if fmt == "rdfxml":
         # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed
         return (ox.serialize(_parse(lines), format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").replace(
-            b"\r", b"&#13;")
+            b"\r", b"&#13;"
+        )
     turtle = ox.serialize(_parse(lines), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return _unescape_slashes(turtle, prefixes)
 
@@ -120,7 +127,7 @@ class _ChunksReader(io.RawIOBase):
     second copy."""
 
     def __init__(self, chunks: list[bytes]) -> None:
-        self._blocks = (b"".join(chunks[i:i + 8192]) for i in range(0, len(chunks), 8192))
+        self._blocks = (b"".join(chunks[i : i + 8192]) for i in range(0, len(chunks), 8192))
         self._block = memoryview(b"")
 
     def readable(self) -> bool:
@@ -159,13 +166,15 @@ def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
 #: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash
 _LITERAL_OR_SLASHED_NAME = re.compile(
     rb'("(?:[^"\\\n]|\\.)*")'
-    rb"|(?<![\w.:-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\.(?=[\w%\\-])|\\\S)*\\/(?:[\w%-]|\.(?=[\w%\\-])|\\\S)*)")
+    rb"|(?<![\w.:-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\.(?=[\w%\\-])|\\\S)*\\/(?:[\w%-]|\.(?=[\w%\\-])|\\\S)*)"
+)
 _ESCAPE = re.compile(rb"\\(.)")
 
 
 def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
     """pyoxigraph writes a name whose local part holds ``/`` as ``claim:p1\\/evidence\\/quote``
     (valid, but no reader wants it): such names become full IRIs (``<...p1/evidence/quote>``)."""
+
     def full(match: re.Match) -> bytes:
         if match.group(1) is not None:
             return match.group(0)

@@ -51,8 +51,11 @@ def _render(g: rdflib.Graph, node, name: Callable[[str], str], sparql: bool) -> 
     for pred, op in _UNARY:
         value = g.value(node, pred)
         if value is not None:
-            return f"^({inner(value)})" if op == "^" and sparql else (
-                f"^{inner(value)}" if op == "^" else f"({inner(value)}){op}")
+            return (
+                f"^({inner(value)})"
+                if op == "^" and sparql
+                else (f"^{inner(value)}" if op == "^" else f"({inner(value)}){op}")
+            )
     alternatives = g.value(node, SH.alternativePath)
     if alternatives is not None:
         return "(" + ("|" if sparql else " | ").join(inner(x) for x in Collection(g, alternatives)) + ")"

@@ -35,8 +35,7 @@ TEST_PREFIX = "urn:x-shacl-test:"  # the test IRIs the published EARL reports us
 AXISKG = rdflib.URIRef("https://w3id.org/axiskg/software/axiskg")
 
 #: the six things a result is compared by (messages are not)
-COMPARED = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape,
-            SH.sourceConstraintComponent)
+COMPARED = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape, SH.sourceConstraintComponent)
 
 
 @dataclass(frozen=True)
@@ -93,15 +92,17 @@ def cases(suite: Path) -> list[Case]:
                 result = g.value(test, MF.result)
                 rel = _file(test, tests).relative_to(tests.resolve())
                 failure = result == SHT.Failure
-                out.append(Case(
-                    id=str(rel.with_suffix("")) if rel.suffix == ".ttl" else str(rel),
-                    label=str(g.value(test, rdflib.RDFS.label) or ""),
-                    data=_file(g.value(action, SHT.dataGraph), tests),
-                    shapes=_file(g.value(action, SHT.shapesGraph), tests),
-                    failure=failure,
-                    expected=None if failure else frozenset(expected_results(g, result).items()),
-                    conforms=None if failure else bool(g.value(result, SH.conforms).toPython()),
-                ))
+                out.append(
+                    Case(
+                        id=str(rel.with_suffix("")) if rel.suffix == ".ttl" else str(rel),
+                        label=str(g.value(test, rdflib.RDFS.label) or ""),
+                        data=_file(g.value(action, SHT.dataGraph), tests),
+                        shapes=_file(g.value(action, SHT.shapesGraph), tests),
+                        failure=failure,
+                        expected=None if failure else frozenset(expected_results(g, result).items()),
+                        conforms=None if failure else bool(g.value(result, SH.conforms).toPython()),
+                    )
+                )
     return out
 
 
@@ -215,14 +216,20 @@ def counts(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m axiskg.shacl_suite", description=__doc__.split("\n\n")[0])
-    p.add_argument("--suite", type=Path, default=os.environ.get("AXISKG_SHACL_TESTS") or None,
-                   help="the suite's folder, holding tests/manifest.ttl (default: $AXISKG_SHACL_TESTS)")
+    p.add_argument(
+        "--suite",
+        type=Path,
+        default=os.environ.get("AXISKG_SHACL_TESTS") or None,
+        help="the suite's folder, holding tests/manifest.ttl (default: $AXISKG_SHACL_TESTS)",
+    )
     p.add_argument("--earl", type=Path, help="write the EARL report (Turtle) here")
     p.add_argument("--date", help="the date written in the EARL report (default: today)")
     args = p.parse_args(argv)
     if args.suite is None:
-        print("axiskg: error: where is the W3C SHACL test suite? Give --suite DIR or set AXISKG_SHACL_TESTS",
-              file=sys.stderr)
+        print(
+            "axiskg: error: where is the W3C SHACL test suite? Give --suite DIR or set AXISKG_SHACL_TESTS",
+            file=sys.stderr,
+        )
         return 2
     suite = Path(args.suite)
     if not (suite / "tests" / "manifest.ttl").is_file():

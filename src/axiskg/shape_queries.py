@@ -91,9 +91,16 @@ def components(g: rdflib.Graph) -> list[Component]:
             if isinstance(path, rdflib.URIRef):
                 optional = g.value(p, SH.optional)
                 params.append(Parameter(path, _local(path), optional is not None and optional.toPython() is True))
-        out.append(Component(cc, sorted(params, key=lambda x: str(x.path)), g.value(cc, SH.validator),
-                             g.value(cc, SH.nodeValidator), g.value(cc, SH.propertyValidator),
-                             sorted(str(m) for m in g.objects(cc, SH.message))))
+        out.append(
+            Component(
+                cc,
+                sorted(params, key=lambda x: str(x.path)),
+                g.value(cc, SH.validator),
+                g.value(cc, SH.nodeValidator),
+                g.value(cc, SH.propertyValidator),
+                sorted(str(m) for m in g.objects(cc, SH.message)),
+            )
+        )
     return out
 
 
@@ -118,27 +125,36 @@ def check_query(text: str, where: str, params: tuple[str, ...] = ()) -> None:
     lowered = [t.lower() for t in tokens]
     for keyword in ("minus", "values"):
         if keyword in lowered:
-            raise InputError("shapes", f"{where}: SHACL does not allow {keyword.upper()} in a shape's query "
-                             "(https://www.w3.org/TR/shacl/#pre-binding)")
+            raise InputError(
+                "shapes",
+                f"{where}: SHACL does not allow {keyword.upper()} in a shape's query "
+                "(https://www.w3.org/TR/shacl/#pre-binding)",
+            )
     bound = {v.lower() for v in PRE_BOUND + params}
     used = {t[1:] for t in tokens if t[0] in "?$" and t[1:].lower() in bound - {"shapesgraph", "currentshape"}}
     for i, t in enumerate(lowered):
         if t == "as" and i + 1 < len(tokens) and tokens[i + 1][0] in "?$" and tokens[i + 1][1:].lower() in bound:
-            raise InputError("shapes", f"{where}: a shape's query may not assign the pre-bound variable "
-                             f"{tokens[i + 1]} (https://www.w3.org/TR/shacl/#pre-binding)")
+            raise InputError(
+                "shapes",
+                f"{where}: a shape's query may not assign the pre-bound variable "
+                f"{tokens[i + 1]} (https://www.w3.org/TR/shacl/#pre-binding)",
+            )
     selects = [i for i, t in enumerate(lowered) if t == "select"]
     for i in selects[1:]:  # sub-selects must project every pre-bound variable the query uses
         projected = set()
-        for t in tokens[i + 1:]:
+        for t in tokens[i + 1 :]:
             if t.lower() == "where" or t == "{":
                 break
             if t[0] in "?$":
                 projected.add(t[1:])
         missing = sorted(used - projected)
         if missing:
-            raise InputError("shapes", f"{where}: a sub-select of a shape's query must project the pre-bound "
-                             f"variable(s) {', '.join('$' + m for m in missing)} "
-                             "(https://www.w3.org/TR/shacl/#pre-binding)")
+            raise InputError(
+                "shapes",
+                f"{where}: a sub-select of a shape's query must project the pre-bound "
+                f"variable(s) {', '.join('$' + m for m in missing)} "
+                "(https://www.w3.org/TR/shacl/#pre-binding)",
+            )
 
 
 def check_shapes(g: rdflib.Graph) -> None:

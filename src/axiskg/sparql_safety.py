@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 #: keywords that open a SPARQL 1.1 Update operation
-UPDATE_KEYWORDS = frozenset(
-    {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
-)
+UPDATE_KEYWORDS = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
 #: the four query forms
 QUERY_FORMS = ("select", "ask", "construct", "describe")
 
@@ -114,7 +112,7 @@ def _code(text: str) -> str:
     def first_reading(m: re.Match) -> str:
         start, end, kind = m.start(), m.end(), m.lastgroup
         if end - start > 1:
-            inside[start + 1:end] = b"\x01" * (end - start - 1)
+            inside[start + 1 : end] = b"\x01" * (end - start - 1)
         if kind == "pname":
             prefix = m.group("prefix") or ""
             return prefix + " " * (end - start - len(prefix))
@@ -154,7 +152,7 @@ def _code(text: str) -> str:
                 end = pos + len(m.group("prefix") or "")
                 marked[pos:end] = b"\x01" * (end - pos)
             elif kind in ("escape", "word"):
-                marked[pos:m.end()] = b"\x01" * (m.end() - pos)
+                marked[pos : m.end()] = b"\x01" * (m.end() - pos)
             if kind == "iri":
                 close = text.find(")", pos + 1, m.end())
                 todo.append((pos + 1, m.end() if close < 0 else close))
@@ -215,7 +213,7 @@ def syntax_problem(message: str, query: str) -> tuple[str, int | None, int | Non
         return message.strip(), None, None
     line, column = int(m["line"]), int(m["column"])
     lines = query.split("\n")
-    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
     if query != query.rstrip() and offset >= len(query.rstrip()):
         # pyoxigraph reports trailing whitespace as the place, with a misleading "expected
         # OPTIONAL": parse the query without it (on an empty store) for its real complaint
@@ -225,11 +223,11 @@ def syntax_problem(message: str, query: str) -> tuple[str, int | None, int | Non
             ox.Store().query(query.rstrip())
         except SyntaxError as exc:
             return syntax_problem(exc.msg or str(exc), query.rstrip())
-    rest = message[m.end():].strip()
+    rest = message[m.end() :].strip()
     expected = []
     if rest.startswith("expected "):
-        body = rest[len("expected "):]
-        body = body[len("one of "):] if body.startswith("one of ") else body
+        body = rest[len("expected ") :]
+        body = body[len("one of ") :] if body.startswith("one of ") else body
         for item in _ITEM.findall(body):
             item = item.strip()
             if item and not _NOISE.match(item):
@@ -242,7 +240,7 @@ def syntax_problem(message: str, query: str) -> tuple[str, int | None, int | Non
     if at_end and ("'}'" in expected or not text[:index].strip()):
         found = "the end of the query"
     else:
-        starting = _TOKEN.match(text, index) if text[index:index + 1].strip() else None
+        starting = _TOKEN.match(text, index) if text[index : index + 1].strip() else None
         before = list(_TOKEN.finditer(text[:index]))
         token = starting or (before[-1] if before else None)
         found = f"'{token.group(0)}'" if token else "the end of the line"
@@ -263,8 +261,11 @@ def inspect(query: str) -> Inspection:
     code = _code(query)
     depth = nesting_depth(code)
     if depth > MAX_DEPTH:
-        raise Refused(400, f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
-                      "(checked before parsing: deeper nesting could crash the parser)")
+        raise Refused(
+            400,
+            f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
+            "(checked before parsing: deeper nesting could crash the parser)",
+        )
     m = _FIRST_KEYWORD.match(code)
     first = m.group(1).casefold() if m else None
     service = "service" in code.casefold()

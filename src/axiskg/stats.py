@@ -21,16 +21,22 @@ from axiskg.querying import solutions
 _PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
 # axis:Actor above axis:State, not a reused prov:Agent)
-_IN_USE = _PREFIXES + """
+_IN_USE = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?class WHERE {{
   {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && isIRI(?used)) }} }}
   ?used rdfs:subClassOf* ?class .
   FILTER(isIRI(?class) && (?class = ?used || EXISTS {{ GRAPH <{ontology}> {{ ?class rdfs:isDefinedBy ?by }} }}))
 }}"""
+)
 _INSTANCES = _PREFIXES + "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}"
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-_ONTOLOGY = _PREFIXES + """
+_ONTOLOGY = (
+    _PREFIXES
+    + """
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a <{kind}> FILTER(isIRI(?x)) }} }}"""
+)
 _KINDS = {
     "ontology classes": vocab.OWL + "Class",
     "object properties": vocab.OWL + "ObjectProperty",
@@ -65,8 +71,10 @@ def class_counts(store: ox.Store, classes: list[str] | None = None) -> list[Clas
 
     iris = [expand(c) for c in classes] if classes else classes_in_use(store)
     labels = english_labels(store)
-    out = [ClassCount(iri, curie(iri), readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
-           for iri in dict.fromkeys(iris)]
+    out = [
+        ClassCount(iri, curie(iri), readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
+        for iri in dict.fromkeys(iris)
+    ]
     return out if classes else sorted(out, key=lambda c: (-c.instances, c.curie))
 
 
@@ -92,13 +100,14 @@ def measure(store: ox.Store, classes: list[str] | None = None) -> dict:
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     counts = class_counts(store, classes)
-    graph = {"triples": triples(store),
-             "named graphs": sum(1 for _ in store.named_graphs())}
+    graph = {"triples": triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
-    return {"classes": {c.curie: c.instances for c in counts},
-            "labels": {c.curie: c.label for c in counts},
-            "graph": graph}
+    return {
+        "classes": {c.curie: c.instances for c in counts},
+        "labels": {c.curie: c.label for c in counts},
+        "graph": graph,
+    }
 
 
 def format_table(result: dict) -> str:

@@ -62,8 +62,10 @@ def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
     graph = ox.NamedNode(loading.GRAPH_NS + TEMPLATE_REPORT)
     from axiskg import literals
 
-    triples = [ox.Triple(s, p, o)  # literals as the report's files wrote them
-               for s, p, o, _ in literals.written_quads(store, store.quads_for_pattern(None, None, None, graph))]
+    triples = [
+        ox.Triple(s, p, o)  # literals as the report's files wrote them
+        for s, p, o, _ in literals.written_quads(store, store.quads_for_pattern(None, None, None, graph))
+    ]
     if not triples:
         raise InputError(f"data/{TEMPLATE_REPORT}", "the template report has no triples")
     stable = bnodes.stable_labels(triples)
@@ -83,7 +85,7 @@ def _renamer(slug: str):
         if isinstance(term, ox.NamedNode) and term.value.startswith(ID):
             out = cache.get(term)
             if out is None:
-                rest = term.value[len(ID):]
+                rest = term.value[len(ID) :]
                 if TEMPLATE_REPORT in rest:
                     rest = rest.replace(TEMPLATE_REPORT, slug)
                 else:
@@ -112,8 +114,9 @@ class _Report:
         self._vary()
 
     def subjects(self, predicate, obj=None) -> list:
-        return sorted({t.subject for t in self.triples if t.predicate == predicate
-                       and (obj is None or t.object == obj)}, key=str)
+        return sorted(
+            {t.subject for t in self.triples if t.predicate == predicate and (obj is None or t.object == obj)}, key=str
+        )
 
     def objects(self, subject, predicate) -> list:
         return sorted((t.object for t in self.triples if t.subject == subject and t.predicate == predicate), key=str)
@@ -203,8 +206,11 @@ def _quote_trailing_space(r: _Report) -> Injected:
     selector = next(s for s in selectors if r.objects(s, OA_EXACT))  # the quote selector
     quote = r.objects(selector, OA_EXACT)[0]
     r.replace(selector, OA_EXACT, ox.Literal(quote.value + " "))
-    focus = (selector.value if isinstance(selector, ox.NamedNode)
-             else f"[] via {compact(claim.value)} axis:hasEvidence / oa:hasSelector")
+    focus = (
+        selector.value
+        if isinstance(selector, ox.NamedNode)
+        else f"[] via {compact(claim.value)} axis:hasEvidence / oa:hasSelector"
+    )
     return _result(r, "quote-trailing-space", focus, OA_EXACT.value, "NotConstraintComponent", "Warning")
 
 
@@ -253,8 +259,9 @@ def generate(reports: int, seed: int = 1, violations: int = 0, root: Path | str 
         yield report.slug, sorted(report.triples, key=str), injected
 
 
-def write_corpus(out: Path | str, reports: int, seed: int = 1, violations: int = 0,
-                 root: Path | str | None = None, progress=None) -> dict:
+def write_corpus(
+    out: Path | str, reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None, progress=None
+) -> dict:
     """Write the corpus to ``out`` (see the module doc); returns the manifest."""
     out = Path(out)
     total = 0

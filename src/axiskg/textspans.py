@@ -54,7 +54,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     begin = 0
     for match in _BOUNDARY.finditer(block):
         stop = match.end()
-        if any(block[:match.start() + 1].endswith(a) for a in ABBREVIATIONS):
+        if any(block[: match.start() + 1].endswith(a) for a in ABBREVIATIONS):
             continue
         out.append(_trimmed(text, start + begin, start + stop))
         begin = stop
@@ -100,7 +100,7 @@ def select(text: str, exact: str, within: tuple[int, int] | None = None) -> Sele
         raise ValueError(f"{exact!r} occurs {len(hits)} times in [{lo}, {hi})")
     start = hits[0]
     end = start + len(exact)
-    return Selection(start, end, exact, text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+    return Selection(start, end, exact, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
 
 
 def is_word_sequence(cue: str, quote: str) -> bool:

@@ -139,10 +139,13 @@ def _add_results(g: rdflib.Graph, report, results: list[Result], shapes: rdflib.
         g.add((node, RDF.type, SH.ValidationResult))
         g.add((node, SH.resultSeverity, r.severity_node or SH[r.severity]))
         g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
-        for pred, term, edges in ((SH.focusNode, r.focus_node, data_edges), (SH.value, r.value_node, data_edges),
-                                  (SH.resultPath, r.path_node, path_edges),
-                                  (SH.sourceShape, r.shape_node, shape_edges),
-                                  (SH.sourceConstraint, r.constraint_node, shape_edges)):
+        for pred, term, edges in (
+            (SH.focusNode, r.focus_node, data_edges),
+            (SH.value, r.value_node, data_edges),
+            (SH.resultPath, r.path_node, path_edges),
+            (SH.sourceShape, r.shape_node, shape_edges),
+            (SH.sourceConstraint, r.constraint_node, shape_edges),
+        ):
             if term is not None:
                 g.add((node, pred, term))
                 copy(term, edges)
@@ -170,16 +173,31 @@ def add_bad_literals(report: Report, store, root=None) -> int:
     if not bad:
         return 0
     convert = loading.TermConverter()
-    new = [Result(severity="Violation", focus=b.subject.value if isinstance(convert(b.subject), rdflib.URIRef) else "[]",
-                  path=b.predicate.value, component=WELL_TYPED_COMPONENT, source_shape=WELL_TYPED_SHAPE,
-                  value=convert(b.literal).n3(NAMESPACES), message=f"{b.where}: {b.problem}", source=b.path,
-                  line=b.line, focus_node=convert(b.subject), path_node=convert(b.predicate),
-                  value_node=convert(b.literal), shape_node=rdflib.URIRef(WELL_TYPED_SHAPE), severity_node=SH.Violation)
-           for b in bad]
+    new = [
+        Result(
+            severity="Violation",
+            focus=b.subject.value if isinstance(convert(b.subject), rdflib.URIRef) else "[]",
+            path=b.predicate.value,
+            component=WELL_TYPED_COMPONENT,
+            source_shape=WELL_TYPED_SHAPE,
+            value=convert(b.literal).n3(NAMESPACES),
+            message=f"{b.where}: {b.problem}",
+            source=b.path,
+            line=b.line,
+            focus_node=convert(b.subject),
+            path_node=convert(b.predicate),
+            value_node=convert(b.literal),
+            shape_node=rdflib.URIRef(WELL_TYPED_SHAPE),
+            severity_node=SH.Violation,
+        )
+        for b in bad
+    ]
 
     def data_edges(node):
-        return [(convert(p), convert(o)) for _, p, o, _ in
-                literals.written_quads(store, store.quads_for_pattern(loading.to_ox(node), None, None))]
+        return [
+            (convert(p), convert(o))
+            for _, p, o, _ in literals.written_quads(store, store.quads_for_pattern(loading.to_ox(node), None, None))
+        ]
 
     (root,) = report.graph.subjects(RDF.type, SH.ValidationReport)
     report.graph.set((root, SH.conforms, rdflib.Literal(False)))
@@ -243,16 +261,17 @@ class Describer:
     def shape(self, term) -> str:
         if not isinstance(term, rdflib.BNode):
             return str(term)
-        path = self._path_expr(self.shapes, self.shapes.value(term, SH.path)) if self.shapes.value(
-            term, SH.path
-        ) is not None else None
+        path = (
+            self._path_expr(self.shapes, self.shapes.value(term, SH.path))
+            if self.shapes.value(term, SH.path) is not None
+            else None
+        )
         parents = sorted(str(p) for p in self.shapes.subjects(SH.property, term))
         owner = parents[0] if parents else "[]"
         return f"{owner} sh:property [ sh:path {path} ]" if path else owner
 
 
-def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None,
-             written=None) -> list[Result]:
+def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, locate=None, written=None) -> list[Result]:
     describe = Describer(report, shapes, data)
     out = []
     # only the report's own results: pyshacl also types the nested sh:detail results of sh:node
@@ -335,10 +354,11 @@ def validate(
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError) as exc:
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
     except re.error as exc:  # pyshacl 0.40 fills message templates with re.sub: a value with "\\1" breaks it
-        raise InputError("shapes", f"pyshacl cannot fill a message template with these values ({exc}); "
-                         "use the default engine (--engine sparql, --inference none)") from None
+        raise InputError(
+            "shapes",
+            f"pyshacl cannot fill a message template with these values ({exc}); "
+            "use the default engine (--engine sparql, --inference none)",
+        ) from None
     results = _results(raw, shapes_graph, data_graph, locate, written)
     standard = report_graph_of(results, shapes_graph, data_graph.predicate_objects)
     return Report(conforms=not results, results=results, graph=standard)
-
-

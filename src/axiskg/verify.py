@@ -47,14 +47,19 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
-_REPORTS = _PREFIXES + """
+_REPORTS = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?report ?sha WHERE {
   { ?report a axis:Report } UNION { [] axis:hasEvidence/oa:hasSource ?report }
   UNION { [] a axis:Sentence ; dcterms:isPartOf+ ?report . ?report a axis:Report }
   OPTIONAL { ?report spdx:checksum/spdx:checksumValue ?sha }
 }"""
+)
 
-_EVIDENCE = _PREFIXES + """
+_EVIDENCE = (
+    _PREFIXES
+    + """
 SELECT ?claim ?evidence ?source ?selector ?kind ?exact ?prefix ?suffix ?start ?end WHERE {
   ?claim axis:hasEvidence ?evidence .
   OPTIONAL { ?evidence oa:hasSource ?source }
@@ -66,23 +71,33 @@ SELECT ?claim ?evidence ?source ?selector ?kind ?exact ?prefix ?suffix ?start ?e
     OPTIONAL { ?selector oa:start ?start } OPTIONAL { ?selector oa:end ?end }
   }
 }"""
+)
 
-_CUES = _PREFIXES + """
+_CUES = (
+    _PREFIXES
+    + """
 SELECT ?claim ?property ?cue WHERE {
   VALUES ?property { axis:modalityCue axis:causalCue }
   ?claim ?property ?cue ; axis:hasEvidence [] .
 }"""
+)
 
-_SENTENCES = _PREFIXES + """
+_SENTENCES = (
+    _PREFIXES
+    + """
 SELECT ?sentence ?report ?text ?start ?end WHERE {
   ?sentence a axis:Sentence ; dcterms:isPartOf+ ?report .
   ?report a axis:Report .
   OPTIONAL { ?sentence axis:hasText ?text }
   OPTIONAL { ?sentence axis:startIndex ?start } OPTIONAL { ?sentence axis:endIndex ?end }
 }"""
+)
 
-_CLAIM_SENTENCES = _PREFIXES + """
+_CLAIM_SENTENCES = (
+    _PREFIXES
+    + """
 SELECT ?claim ?sentence WHERE { ?claim axis:isStatedInSentence ?sentence }"""
+)
 
 
 @dataclass
@@ -134,10 +149,15 @@ def load_sources(store: ox.Store, sources: dict[str, Path]) -> dict[str, str]:
             raise InputError(None, f"no text given for report <{report}>: use --source {report}=FILE")
         text, digest = read_text(sources[report])
         if sha is None:
-            raise InputError(sources[report], f"report <{report}> records no SHA-256 (spdx:checksum) to check the text against")
+            raise InputError(
+                sources[report], f"report <{report}> records no SHA-256 (spdx:checksum) to check the text against"
+            )
         if digest != sha.lower():
-            raise InputError(sources[report], f"SHA-256 {digest} differs from the {sha} that report <{report}> records: "
-                             "not the text the graph quotes")
+            raise InputError(
+                sources[report],
+                f"SHA-256 {digest} differs from the {sha} that report <{report}> records: "
+                "not the text the graph quotes",
+            )
         texts[report] = text
     return texts
 
@@ -152,10 +172,18 @@ class _Findings:
 
         from axiskg.validation import Result
 
-        self.results.append(Result(
-            severity=severity, focus=focus, path=path, component=VERIFY + kind,
-            source_shape="axiskg verify", value=None if value is None else str(value),
-            message=message, source=self.locate(rdflib.URIRef(focus))))
+        self.results.append(
+            Result(
+                severity=severity,
+                focus=focus,
+                path=path,
+                component=VERIFY + kind,
+                source_shape="axiskg verify",
+                value=None if value is None else str(value),
+                message=message,
+                source=self.locate(rdflib.URIRef(focus)),
+            )
+        )
 
 
 def verify(store: ox.Store, sources: dict[str, Path], locate=None):
@@ -186,7 +214,7 @@ def _check_evidence(store, texts, found) -> dict[str, list[tuple[str, int, int, 
         sel = entry["selectors"][_value(row["selector"])]
         kind = _value(row["kind"])
         if kind:
-            sel.kind = kind[len(OA):]
+            sel.kind = kind[len(OA) :]
         sel.exact = _value(row["exact"]) if row["exact"] is not None else sel.exact
         sel.prefix = _value(row["prefix"]) if row["prefix"] is not None else sel.prefix
         sel.suffix = _value(row["suffix"]) if row["suffix"] is not None else sel.suffix
@@ -219,21 +247,41 @@ def _check_quote(claim, text, quote: _Selector, position: _Selector | None, foun
     if position is not None and position.start is not None and position.end is not None:
         start, end = position.start, position.end
         if not 0 <= start <= end <= len(text):
-            found.add("OffsetsOutOfRange", claim, OA + "start", f"{start}..{end}",
-                      f"offsets {start}..{end} are outside the text (0..{len(text)})")
+            found.add(
+                "OffsetsOutOfRange",
+                claim,
+                OA + "start",
+                f"{start}..{end}",
+                f"offsets {start}..{end} are outside the text (0..{len(text)})",
+            )
             return None
         if text[start:end] != exact:
-            found.add("ExactNotAtOffsets", claim, OA + "exact", exact,
-                      f"the text at {start}..{end} is {text[start:end]!r}, not the quote")
+            found.add(
+                "ExactNotAtOffsets",
+                claim,
+                OA + "exact",
+                exact,
+                f"the text at {start}..{end} is {text[start:end]!r}, not the quote",
+            )
             return None
         ok = True
         if quote.prefix is not None and not text[:start].endswith(quote.prefix):
-            found.add("PrefixMismatch", claim, OA + "prefix", quote.prefix,
-                      f"the text before {start} is {text[max(0, start - len(quote.prefix)):start]!r}")
+            found.add(
+                "PrefixMismatch",
+                claim,
+                OA + "prefix",
+                quote.prefix,
+                f"the text before {start} is {text[max(0, start - len(quote.prefix)) : start]!r}",
+            )
             ok = False
         if quote.suffix is not None and not text[end:].startswith(quote.suffix):
-            found.add("SuffixMismatch", claim, OA + "suffix", quote.suffix,
-                      f"the text after {end} is {text[end:end + len(quote.suffix)]!r}")
+            found.add(
+                "SuffixMismatch",
+                claim,
+                OA + "suffix",
+                quote.suffix,
+                f"the text after {end} is {text[end : end + len(quote.suffix)]!r}",
+            )
             ok = False
         if ok:
             _check_unique(claim, text, quote, found)
@@ -247,8 +295,13 @@ def _check_unique(claim, text, quote: _Selector, found) -> None:
     context = (quote.prefix or "") + (quote.exact or "") + (quote.suffix or "")
     n = len(occurrences(text, context))
     if n > 1:
-        found.add("AmbiguousExact", claim, OA + "exact", quote.exact,
-                  f"prefix + exact + suffix occurs {n} times in the text; lengthen oa:prefix/oa:suffix")
+        found.add(
+            "AmbiguousExact",
+            claim,
+            OA + "exact",
+            quote.exact,
+            f"prefix + exact + suffix occurs {n} times in the text; lengthen oa:prefix/oa:suffix",
+        )
 
 
 def _check_cues(store, quotes, found) -> None:
@@ -268,12 +321,22 @@ def _check_sentences(store, texts, quotes, found) -> None:
         text = texts[report]
         start, end, said = _int(row["start"]), _int(row["end"]), _value(row["text"])
         if start is None or end is None or not 0 <= start <= end <= len(text):
-            found.add("OffsetsOutOfRange", sentence, AXIS + "startIndex", f"{start}..{end}",
-                      f"the sentence's offsets {start}..{end} are missing or outside the text (0..{len(text)})")
+            found.add(
+                "OffsetsOutOfRange",
+                sentence,
+                AXIS + "startIndex",
+                f"{start}..{end}",
+                f"the sentence's offsets {start}..{end} are missing or outside the text (0..{len(text)})",
+            )
             continue
         if said != text[start:end]:
-            found.add("SentenceTextMismatch", sentence, AXIS + "hasText", said,
-                      f"the text at {start}..{end} is {text[start:end]!r}")
+            found.add(
+                "SentenceTextMismatch",
+                sentence,
+                AXIS + "hasText",
+                said,
+                f"the text at {start}..{end} is {text[start:end]!r}",
+            )
             continue
         sentences[sentence] = (report, start, end)
     linked: dict[str, set[str]] = defaultdict(set)
@@ -290,12 +353,23 @@ def _check_sentences(store, texts, quotes, found) -> None:
                 if r == report:
                     covered.update(range(max(s, start), min(e, end)))
             if not set(range(start, end)) - _gaps(texts[report], start, end) <= covered:
-                found.add("QuoteOutsideSentences", claim, AXIS + "isStatedInSentence", f"{start}..{end}",
-                          "the quote is not within the sentences the claim is linked to")
+                found.add(
+                    "QuoteOutsideSentences",
+                    claim,
+                    AXIS + "isStatedInSentence",
+                    f"{start}..{end}",
+                    "the quote is not within the sentences the claim is linked to",
+                )
     used = {s for ss in linked.values() for s in ss}
     for sentence in sorted(set(sentences) - used):
-        found.add("SentenceWithoutClaim", sentence, AXIS + "isStatedInSentence", None,
-                  "no claim rests on this sentence", severity="Info")
+        found.add(
+            "SentenceWithoutClaim",
+            sentence,
+            AXIS + "isStatedInSentence",
+            None,
+            "no claim rests on this sentence",
+            severity="Info",
+        )
 
 
 def _gaps(text: str, start: int, end: int) -> set[int]:

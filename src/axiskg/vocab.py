@@ -79,8 +79,21 @@ PREFIXES: dict[str, str] = {
 DISPLAY_PREFIXES: dict[str, str] = {**PREFIXES, "spdx": SPDX}
 
 #: the entity kinds under ``id:`` that have a prefix of their own (``actor:japan``)
-ENTITY_KINDS = ("actor", "law", "region", "issue", "event", "driver", "trend", "impact", "factor",
-                "fact", "source", "report", "period")
+ENTITY_KINDS = (
+    "actor",
+    "law",
+    "region",
+    "issue",
+    "event",
+    "driver",
+    "trend",
+    "impact",
+    "factor",
+    "fact",
+    "source",
+    "report",
+    "period",
+)
 
 #: prefixes every stored-query parameter may use (and query results are shown with)
 PROJECT_PREFIXES: dict[str, str] = {
@@ -98,8 +111,9 @@ PROJECT_PREFIXES: dict[str, str] = {
 _PN_LOCAL = re.compile(r"[\w.-]*")
 
 
-def compact(iri: str | None, prefixes: Mapping[str, str] = PREFIXES, *, brackets: bool = False,
-            pname: bool = False) -> str:
+def compact(
+    iri: str | None, prefixes: Mapping[str, str] = PREFIXES, *, brackets: bool = False, pname: bool = False
+) -> str:
     """``https://w3id.org/axiskg/ontology#Claim`` -> ``axis:Claim`` by the longest namespace of
     ``prefixes`` that ``iri`` starts with (and is longer than).
 
@@ -108,10 +122,13 @@ def compact(iri: str | None, prefixes: Mapping[str, str] = PREFIXES, *, brackets
     so the result can be pasted into a query. ``None`` gives ``""``."""
     if iri is None:
         return ""
-    best = max((p for p, ns in prefixes.items() if ns and iri.startswith(ns) and len(iri) > len(ns)),
-               key=lambda p: len(prefixes[p]), default=None)
+    best = max(
+        (p for p, ns in prefixes.items() if ns and iri.startswith(ns) and len(iri) > len(ns)),
+        key=lambda p: len(prefixes[p]),
+        default=None,
+    )
     if best is not None:
-        local = iri[len(prefixes[best]):]
+        local = iri[len(prefixes[best]) :]
         if not pname or (_PN_LOCAL.fullmatch(local) and not local.endswith(".")):
             return f"{best}:{local}"
     return f"<{iri}>" if brackets else iri
@@ -141,6 +158,7 @@ def sparql_prefixes(*names: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
 def substitute(query: str) -> str:
     """A query text with the ``{{NAME}}`` placeholders of this module's constants filled in
     (``{{ONTOLOGY_GRAPH}}``, ``{{AXIS}}``, ...), so files need not repeat the IRIs."""
+
     def fill(m: re.Match[str]) -> str:
         value = globals().get(m[1])
         if not isinstance(value, str):

@@ -22,8 +22,11 @@ class MissingExtra(InputError):
 
     def __init__(self, extra: str, module: str, command: str | None = None) -> None:
         who = f"'axiskg {command}'" if command else "this command"
-        super().__init__(None, f"{who} needs the optional dependencies of the [{extra}] extra "
-                         f"(missing: {module}); install them with: pip install 'axiskg[{extra}]'")
+        super().__init__(
+            None,
+            f"{who} needs the optional dependencies of the [{extra}] extra "
+            f"(missing: {module}); install them with: pip install 'axiskg[{extra}]'",
+        )
         self.extra, self.module = extra, module
 
 
@@ -54,5 +57,6 @@ def add_format_in(parser: argparse.ArgumentParser, what: str = "the data PATHs")
     """The ``--format-in`` option, naming the formats of :mod:`axiskg.rdf_formats`."""
     from axiskg.rdf_formats import FORMATS
 
-    parser.add_argument("--format-in", metavar="FMT",
-                        help=f"parse {what} as FMT ({', '.join(FORMATS)}) whatever their extension")
+    parser.add_argument(
+        "--format-in", metavar="FMT", help=f"parse {what} as FMT ({', '.join(FORMATS)}) whatever their extension"
+    )

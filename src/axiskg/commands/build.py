@@ -11,7 +11,8 @@ from axiskg.commands.validate import add_gate_argument, validate_first
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "build", help="write the merged graph (ttl, nt, jsonld, rdf) and shapes to dist/",
+        "build",
+        help="write the merged graph (ttl, nt, jsonld, rdf) and shapes to dist/",
         description="Validate the project against its shapes first (any sh:Violation: the report is printed, "
         "nothing is written, exit code 1; --no-validate overrides), then merge the ontology (ontology/) and "
         "every data folder (data/<source>/) into "
@@ -20,9 +21,12 @@ def register(subparsers) -> None:
         "file and line).",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: <root>/dist)")
-    p.add_argument("--formats", metavar="LIST",
-                   help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "
-                   "turtle and ntriples are the fast ones for large graphs)")
+    p.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "
+        "turtle and ntriples are the fast ones for large graphs)",
+    )
     add_gate_argument(p, "build")
     p.set_defaults(func=run)
 

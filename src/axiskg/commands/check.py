@@ -21,10 +21,16 @@ def register(subparsers) -> None:
         "given data PATHs); each problem names the file and line where its entity is described, where known. "
         "Exit codes: 0 no ERROR, 1 an ERROR rule fired, 2 bad input.",
     )
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="data files or folders to check instead of data/")
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="data files or folders to check instead of data/"
+    )
     add_format_in(p, "the data PATHs")
-    p.add_argument("--profile", type=Path, metavar="FILE", help="TSV of 'SEVERITY<TAB>rule' lines (default: the shipped profile)")
-    p.add_argument("--output", "-o", choices=("text", "json", "tsv"), default="text", help="report format (default: text)")
+    p.add_argument(
+        "--profile", type=Path, metavar="FILE", help="TSV of 'SEVERITY<TAB>rule' lines (default: the shipped profile)"
+    )
+    p.add_argument(
+        "--output", "-o", choices=("text", "json", "tsv"), default="text", help="report format (default: text)"
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and their severities, then exit")
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 

@@ -32,14 +32,28 @@ def register(subparsers) -> None:
     what.add_argument("--list", action="store_true", help="list the stored queries (name, title, question)")
     what.add_argument("--file", type=Path, metavar="FILE", help="run the SPARQL query in FILE instead")
     what.add_argument("--all", action="store_true", help="run every stored query, printing title and results")
-    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="set a parameter to an IRI or prefixed name (repeatable)")
-    p.add_argument("--format", choices=FORMATS, default="table",
-                   help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown; "
-                   "a CONSTRUCT or DESCRIBE answer: turtle (default), ntriples or jsonld")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter to an IRI or prefixed name (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown; "
+        "a CONSTRUCT or DESCRIBE answer: turtle (default), ntriples or jsonld",
+    )
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
-    p.add_argument("--graph", action="append", default=[], metavar="IRI",
-                   help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours")
+    p.add_argument(
+        "--graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours",
+    )
     p.add_argument("--timeout", type=float, default=30, metavar="SECONDS", help="endpoint timeout (default 30)")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
     p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
@@ -86,8 +100,9 @@ class _Runner:
 
         if self.args.endpoint:
             querying.syntax_check(sparql, source)
-            return querying.run_endpoint(self.args.endpoint, sparql, self.args.graph or None,
-                                         timeout=self.args.timeout, source=source)
+            return querying.run_endpoint(
+                self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
+            )
         if self._store is None:
             from axiskg import loading
 
@@ -109,8 +124,10 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
     for name, value in params.items():
         iri = query.resolve_iri(value, what=f"parameter {name!r}")
         if not runner.mentions(iri):
-            _warn(f"--param {name}: <{iri}> is not in the graph (no triple mentions it), "
-                  "so the answer says nothing about it")
+            _warn(
+                f"--param {name}: <{iri}> is not in the graph (no triple mentions it), "
+                "so the answer says nothing about it"
+            )
     from axiskg.crosscheck import known_differences
 
     engines = known_differences(query)
@@ -119,8 +136,10 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
         server = endpoint_server(args.endpoint, min(args.timeout, 10))
         for engine in sorted(e for e in engines if e in server.lower()):
-            _warn(f"query {query.name!r} is known to answer differently on {engine} (the endpoint is "
-                  f"{server.split()[0]}): {' '.join(query.engine_notes.split())}")
+            _warn(
+                f"query {query.name!r} is known to answer differently on {engine} (the endpoint is "
+                f"{server.split()[0]}): {' '.join(query.engine_notes.split())}"
+            )
 
 
 def _print_table(table, args, limit: int) -> None:
@@ -134,7 +153,9 @@ def _print_table(table, args, limit: int) -> None:
         wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
         unknown = [c for c in wanted if c not in table.columns]
         if unknown:
-            raise InputError(None, f"--columns: no column {unknown[0]!r} in the results (columns: {', '.join(table.columns)})")
+            raise InputError(
+                None, f"--columns: no column {unknown[0]!r} in the results (columns: {', '.join(table.columns)})"
+            )
         picks = [table.columns.index(c) for c in wanted]
         table = shown = querying.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
     if limit and len(table.rows) > limit:

@@ -15,7 +15,8 @@ from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "reason", help="check OWL consistency with HermiT; list unsatisfiable classes and inferred types",
+        "reason",
+        help="check OWL consistency with HermiT; list unsatisfiable classes and inferred types",
         description="Reason with HermiT (OWL 2 DL, needs Java) over the ontology and the project's data, plus "
         "any data PATHs (added to the project's data, so new individuals are classified in their context; "
         "--only: the PATHs instead of data/). Reports consistency (an inconsistency is explained in words), "
@@ -35,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from axiskg import loading, reasoning
 
     if args.only and not args.paths:
-        raise InputError(None, "--only needs data PATHs to reason over (without them there is nothing but the ontology)")
+        raise InputError(
+            None, "--only needs data PATHs to reason over (without them there is nothing but the ontology)"
+        )
     store = loading.load_store(root_of(args), data=not args.only)  # --format-in is for the PATHs
     for path in args.paths:
         loading.load_into(store, path, args.format_in)

@@ -32,38 +32,106 @@ def register(subparsers) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=7878, help="TCP port (default: 7878; 0: any free port)")
-    p.add_argument("--timeout", type=_positive(float), default=10.0, metavar="SECONDS",
-                   help="stop a query after this many seconds (default: 10)")
-    p.add_argument("--limit", type=_positive(int), default=10_000, metavar="ROWS",
-                   help="most rows (or triples) in one answer; the answer says when it was cut (default: 10000)")
-    p.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
-                   help="largest request body or query string accepted (default: 65536)")
-    p.add_argument("--workers", type=_positive(int), default=max(2, os.cpu_count() or 1), metavar="N",
-                   help="query worker processes (default: the number of CPUs, at least 2)")
-    p.add_argument("--max-result-bytes", type=_positive(int), default=8 << 20, metavar="BYTES",
-                   help="largest answer; longer ones are cut and say so (default: 8388608)")
-    p.add_argument("--worker-memory", type=_positive(int), default=320, metavar="MiB",
-                   help="address space of each heavy query worker; a query needing more gets 503 (default: 320)")
-    p.add_argument("--queue-wait", type=_positive(float), default=5.0, metavar="SECONDS",
-                   help="longest wait for a free worker before 503 with Retry-After (default: 5)")
-    p.add_argument("--light-workers", type=int, default=1, metavar="N",
-                   help="workers kept for cheap queries, and as many for queries not seen before, beside "
-                   "--workers (default: 1 each; 0: none, every query takes the next free worker)")
-    p.add_argument("--time-slice", type=_positive(float), default=1.0, metavar="SECONDS",
-                   help="how long a query may run on a light worker before it is stopped and run again "
-                   "on one of --workers (default: 1)")
-    p.add_argument("--light-memory", type=_positive(int), default=128, metavar="MiB",
-                   help="address space of each light worker; a query needing more runs again on one of "
-                   "--workers (default: 128)")
-    p.add_argument("--per-client", type=int, default=8, metavar="N",
-                   help="requests one client address may have in progress; more get 429 (default: 8; 0: no limit)")
-    p.add_argument("--max-header", type=_positive(int), default=16 * 1024, metavar="BYTES",
-                   help="largest set of request headers (the request line may add --max-body); more gets 431 (default: 16384)")
-    p.add_argument("--header-timeout", type=_positive(float), default=10.0, metavar="SECONDS",
-                   help="disconnect a client that has not sent its request head (or its body, or "
-                   "read a waiting answer) within this time (default: 10)")
-    p.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default="warning",
-                   help="server log level (default: warning)")
+    p.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=10.0,
+        metavar="SECONDS",
+        help="stop a query after this many seconds (default: 10)",
+    )
+    p.add_argument(
+        "--limit",
+        type=_positive(int),
+        default=10_000,
+        metavar="ROWS",
+        help="most rows (or triples) in one answer; the answer says when it was cut (default: 10000)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=_positive(int),
+        default=64 * 1024,
+        metavar="BYTES",
+        help="largest request body or query string accepted (default: 65536)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive(int),
+        default=max(2, os.cpu_count() or 1),
+        metavar="N",
+        help="query worker processes (default: the number of CPUs, at least 2)",
+    )
+    p.add_argument(
+        "--max-result-bytes",
+        type=_positive(int),
+        default=8 << 20,
+        metavar="BYTES",
+        help="largest answer; longer ones are cut and say so (default: 8388608)",
+    )
+    p.add_argument(
+        "--worker-memory",
+        type=_positive(int),
+        default=320,
+        metavar="MiB",
+        help="address space of each heavy query worker; a query needing more gets 503 (default: 320)",
+    )
+    p.add_argument(
+        "--queue-wait",
+        type=_positive(float),
+        default=5.0,
+        metavar="SECONDS",
+        help="longest wait for a free worker before 503 with Retry-After (default: 5)",
+    )
+    p.add_argument(
+        "--light-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="workers kept for cheap queries, and as many for queries not seen before, beside "
+        "--workers (default: 1 each; 0: none, every query takes the next free worker)",
+    )
+    p.add_argument(
+        "--time-slice",
+        type=_positive(float),
+        default=1.0,
+        metavar="SECONDS",
+        help="how long a query may run on a light worker before it is stopped and run again "
+        "on one of --workers (default: 1)",
+    )
+    p.add_argument(
+        "--light-memory",
+        type=_positive(int),
+        default=128,
+        metavar="MiB",
+        help="address space of each light worker; a query needing more runs again on one of --workers (default: 128)",
+    )
+    p.add_argument(
+        "--per-client",
+        type=int,
+        default=8,
+        metavar="N",
+        help="requests one client address may have in progress; more get 429 (default: 8; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-header",
+        type=_positive(int),
+        default=16 * 1024,
+        metavar="BYTES",
+        help="largest set of request headers (the request line may add --max-body); more gets 431 (default: 16384)",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=_positive(float),
+        default=10.0,
+        metavar="SECONDS",
+        help="disconnect a client that has not sent its request head (or its body, or "
+        "read a waiting answer) within this time (default: 10)",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=("critical", "error", "warning", "info", "debug"),
+        default="warning",
+        help="server log level (default: warning)",
+    )
     p.set_defaults(func=run)
 
 
@@ -88,8 +156,12 @@ def _check_sandbox() -> None:
     import subprocess
     import sys
 
-    probe = subprocess.run([sys.executable, "-c", "from axiskg.sandbox import enter; print(enter())"],
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "from axiskg.sandbox import enter; print(enter())"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if probe.returncode != 0:
         from axiskg.sandbox import SandboxUnavailable
 
@@ -120,19 +192,35 @@ def run(args: argparse.Namespace) -> int:
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""
     context = context_of_store(store, KNOWN_PREFIXES)  # the release's JSON-LD context
     del store
-    settings = Settings(timeout=args.timeout, limit=args.limit, max_body=args.max_body, workers=args.workers,
-                        max_result_bytes=args.max_result_bytes, worker_memory=args.worker_memory << 20,
-                        queue_wait=args.queue_wait, per_client=max(args.per_client, 0),
-                        light_workers=max(args.light_workers, 0), time_slice=args.time_slice,
-                        light_memory=args.light_memory << 20,
-                        body_timeout=args.header_timeout)
+    settings = Settings(
+        timeout=args.timeout,
+        limit=args.limit,
+        max_body=args.max_body,
+        workers=args.workers,
+        max_result_bytes=args.max_result_bytes,
+        worker_memory=args.worker_memory << 20,
+        queue_wait=args.queue_wait,
+        per_client=max(args.per_client, 0),
+        light_workers=max(args.light_workers, 0),
+        time_slice=args.time_slice,
+        light_memory=args.light_memory << 20,
+        body_timeout=args.header_timeout,
+    )
     app = create_app(nquads, graphs, settings, stored, jsonld_context=context)
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     # the request line may carry a GET query up to --max-body (answered 414 beyond it by the app)
     http = guarded_http(args.max_header + args.max_body, args.header_timeout, send_timeout=args.header_timeout * 3)
-    server = uvicorn.Server(uvicorn.Config(app, log_level=args.log_level, access_log=False, http=http,
-                                           timeout_graceful_shutdown=5, timeout_keep_alive=5))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level=args.log_level,
+            access_log=False,
+            http=http,
+            timeout_graceful_shutdown=5,
+            timeout_keep_alive=5,
+        )
+    )
     original_startup = server.startup
 
     async def startup(sockets=None):

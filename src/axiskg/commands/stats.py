@@ -17,8 +17,13 @@ def register(subparsers) -> None:
         "triples, named graphs and the ontology's classes and properties (like ROBOT's measure). "
         "An extension's classes appear with no code change.",
     )
-    p.add_argument("--class", dest="classes", action="append", metavar="CLASS",
-                   help="count only this class (a CURIE such as axis:Actor, or an IRI); repeatable")
+    p.add_argument(
+        "--class",
+        dest="classes",
+        action="append",
+        metavar="CLASS",
+        help="count only this class (a CURIE such as axis:Actor, or an IRI); repeatable",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run)
 

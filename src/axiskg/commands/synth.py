@@ -22,8 +22,13 @@ def register(subparsers) -> None:
     size.add_argument("--triples", type=int, metavar="T", help="about T triples (as many reports as that takes)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    p.add_argument("--violations", type=int, default=0, metavar="K",
-                   help="faults to inject, spread over reports and fault kinds (default: 0)")
+    p.add_argument(
+        "--violations",
+        type=int,
+        default=0,
+        metavar="K",
+        help="faults to inject, spread over reports and fault kinds (default: 0)",
+    )
     p.set_defaults(func=run)
 
 

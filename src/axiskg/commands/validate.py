@@ -30,21 +30,34 @@ def register(subparsers) -> None:
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="RDF files or folders to validate")
     add_format_in(p, "the inputs")
-    p.add_argument("--shapes", type=Path, action="append", metavar="FILE", help="shapes file or folder to use instead of the project's (repeatable)")
+    p.add_argument(
+        "--shapes",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="shapes file or folder to use instead of the project's (repeatable)",
+    )
     p.add_argument(
         "--inference",
         choices=("none", "rdfs", "owlrl", "both"),
         default="none",
         help="entailment before validating (default: none)",
     )
-    p.add_argument("--engine", choices=("sparql", "pyshacl"), default="sparql",
-                   help="sparql: the shapes compiled to SPARQL over the embedded store (fast, same results "
-                   "as pyshacl; shapes it cannot compile go to pyshacl); pyshacl: pyshacl for everything. "
-                   "--inference other than none always uses pyshacl (default: sparql)")
-    p.add_argument("--fail-on", choices=FAIL_LEVELS, default="violation",
-                   help="lowest severity that makes the run fail with exit code 1 (default: violation)")
-    p.add_argument("--output", "-o", choices=OUTPUTS, default="text",
-                   help="report format (default: text)")
+    p.add_argument(
+        "--engine",
+        choices=("sparql", "pyshacl"),
+        default="sparql",
+        help="sparql: the shapes compiled to SPARQL over the embedded store (fast, same results "
+        "as pyshacl; shapes it cannot compile go to pyshacl); pyshacl: pyshacl for everything. "
+        "--inference other than none always uses pyshacl (default: sparql)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_LEVELS,
+        default="violation",
+        help="lowest severity that makes the run fail with exit code 1 (default: violation)",
+    )
+    p.add_argument("--output", "-o", choices=OUTPUTS, default="text", help="report format (default: text)")
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
@@ -68,13 +81,21 @@ def run(args: argparse.Namespace) -> int:
 
         report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
         if report.fallback:
-            print(f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
-                  file=sys.stderr)
+            print(
+                f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
+                file=sys.stderr,
+            )
     else:
         from axiskg.validation import validate
 
-        report = validate(loading.data_graph(store), shapes, loading.ontology_graph(store), args.inference,
-                          locate=loading.source_locator(store), written=loading.written_term(store))
+        report = validate(
+            loading.data_graph(store),
+            shapes,
+            loading.ontology_graph(store),
+            args.inference,
+            locate=loading.source_locator(store),
+            written=loading.written_term(store),
+        )
     # ill-typed literals are violations whatever the shapes say (file and line in each)
     add_bad_literals(report, store, None if args.paths else root)
     options = {"fail_on": args.fail_on}
@@ -109,9 +130,11 @@ def _shapes(args: argparse.Namespace, root: Path):
 
 def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
     """``--no-validate`` for a command that validates the project before it writes anything."""
-    parser.add_argument("--no-validate", action="store_true",
-                        help=f"{what} even if the project's data violates its shapes (not recommended; "
-                        "a note on stderr says so)")
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help=f"{what} even if the project's data violates its shapes (not recommended; a note on stderr says so)",
+    )
 
 
 def validate_first(args: argparse.Namespace, what: str) -> int | None:
@@ -123,8 +146,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     from axiskg.shacl import validate_store
 
     if getattr(args, "no_validate", False):
-        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes",
-              file=sys.stderr)
+        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
         return None
     root = root_of(args)
     store = loading.load_store(root)
@@ -132,7 +154,9 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     if not fails(report, "violation"):
         return None
     sys.stdout.write(format_text(report, color=use_color()))
-    print(f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
-          "(see above; fix them, or pass --no-validate to override); nothing was written",
-          file=sys.stderr)
+    print(
+        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
+        "(see above; fix them, or pass --no-validate to override); nothing was written",
+        file=sys.stderr,
+    )
     return EXIT_VIOLATIONS

@@ -25,12 +25,24 @@ def register(subparsers) -> None:
         "$AXISKG_REPORT_TEXT or ../shared/seed/alliance-axis-report.txt. "
         "Exit codes: 0 all checks pass, 1 errors, 2 bad input.",
     )
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="RDF files or folders to verify instead of data/")
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="RDF files or folders to verify instead of data/"
+    )
     p.add_argument("--format-in", metavar="FMT", help="parse the inputs as FMT whatever their extension")
-    p.add_argument("--source", action="append", default=[], metavar="REPORT_IRI=FILE",
-                   help="the text of a report (repeatable); prefixed names such as report:x are not expanded")
-    p.add_argument("--output", "-o", choices=("text", "json", "junit", "github"), default="text",
-                   help="report format (default: text)")
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="REPORT_IRI=FILE",
+        help="the text of a report (repeatable); prefixed names such as report:x are not expanded",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        choices=("text", "json", "junit", "github"),
+        default="text",
+        help="report format (default: text)",
+    )
     p.set_defaults(func=run)
 
 

@@ -40,13 +40,16 @@ def select(store: ox.Store, query: str) -> list[Row]:
 
 def english_labels(store: ox.Store) -> dict[str, str]:
     """IRI -> its English ``rdfs:label`` (else an untagged one, else ``skos:prefLabel``)."""
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?s ?label ?lang ?rank WHERE {
           { ?s rdfs:label ?label . BIND(1 AS ?rank) } UNION { ?s skos:prefLabel ?label . BIND(2 AS ?rank) }
           FILTER(isIRI(?s))
           BIND(LANG(?label) AS ?lang)
           FILTER(?lang = "en" || ?lang = "")
-        }""")
+        }""",
+    )
     best: dict[str, tuple] = {}
     for r in rows:
         key = (int(r["rank"]), 0 if r["lang"] == "en" else 1, r["label"])
@@ -90,10 +93,13 @@ CENTRE_RELATIONS_OBJECT = ("isCenteredOn",)
 
 def alliance_network(store: ox.Store) -> Network:
     labels = english_labels(store)
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT DISTINCT ?m ?kind WHERE {
           ?m a ?kind . ?kind rdfs:subClassOf* axis:Mechanism . FILTER(isIRI(?m))
-        }""")
+        }""",
+    )
     kinds: dict[str, set[str]] = defaultdict(set)
     for r in rows:
         kinds[r["m"]].add(r["kind"])
@@ -120,15 +126,17 @@ def alliance_network(store: ox.Store) -> Network:
     for m in sorted(kinds):
         # the most specific asserted kind: the one that is not a superclass of another
         specific = sorted(k for k in kinds[m] if k != AXIS + "Mechanism") or [AXIS + "Mechanism"]
-        mechanisms.append(Mechanism(
-            iri=m,
-            label=labels.get(m, local_name(m)),
-            kind=labels.get(specific[0], local_name(specific[0])),
-            members=tuple(sorted(members.get(m, ()))),
-            includes=tuple(sorted(includes.get(m, ()))),
-            led_by=tuple(sorted(led_by.get(m, ()))),
-            axis_claims=tuple(sorted(centre.get(m, ()))),
-        ))
+        mechanisms.append(
+            Mechanism(
+                iri=m,
+                label=labels.get(m, local_name(m)),
+                kind=labels.get(specific[0], local_name(specific[0])),
+                members=tuple(sorted(members.get(m, ()))),
+                includes=tuple(sorted(includes.get(m, ()))),
+                led_by=tuple(sorted(led_by.get(m, ()))),
+                axis_claims=tuple(sorted(centre.get(m, ()))),
+            )
+        )
     states = {s: labels.get(s, local_name(s)) for mech in mechanisms for s in mech.members}
     return Network(tuple(mechanisms), dict(sorted(states.items())), labels)
 
@@ -162,12 +170,15 @@ class CausalMap:
 
 def causal_map(store: ox.Store) -> CausalMap:
     labels = english_labels(store)
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?link ?cause ?effect ?polarity ?modality ?cue WHERE {
           ?link a axis:CausalLink ; axis:hasCause ?cause ; axis:hasEffect ?effect ;
                 axis:hasPolarity ?polarity ; axis:hasModality ?modality .
           OPTIONAL { ?link axis:causalCue ?cue }
-        }""")
+        }""",
+    )
     grouped: dict[tuple[str, str, str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for r in rows:
         key = (r["cause"], r["effect"], local_name(r["polarity"]), local_name(r["modality"]))
@@ -177,12 +188,15 @@ def causal_map(store: ox.Store) -> CausalMap:
     edges = tuple(CausalEdge(*key, tuple(sorted(c)), tuple(sorted(q))) for key, (c, q) in sorted(grouped.items()))
 
     nodes = {e.cause for e in edges} | {e.effect for e in edges}
-    role_rows = select(store, """
+    role_rows = select(
+        store,
+        """
         SELECT ?f ?role ?group WHERE {
           { ?f a axis:Driver . BIND("driver" AS ?role) OPTIONAL { ?f axis:hasOrigin ?group } }
           UNION { ?f a axis:CentralTrend . BIND("trend" AS ?role) }
           UNION { ?f a axis:Impact . BIND("impact" AS ?role) OPTIONAL { ?f axis:bearsOn ?group } }
-        }""")
+        }""",
+    )
     roles: dict[str, str] = {}
     groups: dict[str, set[str]] = defaultdict(set)
     for r in role_rows:
@@ -211,8 +225,11 @@ def class_hierarchy(store: ox.Store) -> ClassHierarchy:
     classes = {r["c"] for r in select(store, "SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }")}
     edges = sorted(
         (r["a"], r["b"])
-        for r in select(store, """SELECT DISTINCT ?a ?b WHERE {
-            ?a rdfs:subClassOf ?b FILTER(isIRI(?a) && isIRI(?b)) }""")
+        for r in select(
+            store,
+            """SELECT DISTINCT ?a ?b WHERE {
+            ?a rdfs:subClassOf ?b FILTER(isIRI(?a) && isIRI(?b)) }""",
+        )
         if r["a"] in classes
     )
     classes |= {b for _, b in edges}
@@ -266,7 +283,9 @@ class Claim:
 def claims(store: ox.Store) -> list[Claim]:
     """Every claim, with its quote(s), section, modality and the entities it is about."""
     labels = english_labels(store)
-    base = select(store, """
+    base = select(
+        store,
+        """
         SELECT ?c ?kind ?modality ?cue ?section ?relation ?cause ?effect ?polarity WHERE {
           ?c a ?kind . ?kind rdfs:subClassOf* axis:Claim .
           OPTIONAL { ?c axis:hasModality ?modality }
@@ -276,7 +295,8 @@ def claims(store: ox.Store) -> list[Claim]:
           OPTIONAL { ?c axis:hasCause ?cause }
           OPTIONAL { ?c axis:hasEffect ?effect }
           OPTIONAL { ?c axis:hasPolarity ?polarity }
-        }""")
+        }""",
+    )
     quotes = defaultdict(set)
     for r in select(store, "SELECT ?c ?q WHERE { ?c axis:hasEvidence/oa:hasSelector/oa:exact ?q }"):
         quotes[r["c"]].add(r["q"])
@@ -284,8 +304,11 @@ def claims(store: ox.Store) -> list[Claim]:
     for r in select(store, "SELECT ?c ?s WHERE { ?c axis:isDevelopedIn ?s }"):
         developed[r["c"]].add(r["s"])
     about = defaultdict(set)
-    for r in select(store, """SELECT ?c ?p ?e WHERE {
-            ?p rdfs:subPropertyOf* axis:isAbout . ?c ?p ?e . ?c a/rdfs:subClassOf* axis:Claim }"""):
+    for r in select(
+        store,
+        """SELECT ?c ?p ?e WHERE {
+            ?p rdfs:subPropertyOf* axis:isAbout . ?c ?p ?e . ?c a/rdfs:subClassOf* axis:Claim }""",
+    ):
         about[r["c"]].add((labels.get(r["p"], local_name(r["p"])), r["e"]))
     rows: dict[str, dict] = {}
     for r in base:
@@ -294,15 +317,23 @@ def claims(store: ox.Store) -> list[Claim]:
     out = []
     for c, r in sorted(rows.items(), key=lambda kv: claim_sort_key(kv[0])):
         kinds = r["kinds"] - {"claim"} if len(r["kinds"]) > 1 else r["kinds"]
-        out.append(Claim(
-            iri=c, label=labels.get(c, local_name(c)), kinds=tuple(sorted(kinds)),
-            modality=labels.get(r["modality"], local_name(r["modality"] or "")) if r["modality"] else "",
-            modality_cue=r["cue"] or "", section=r["section"],
-            developed_in=tuple(sorted(developed[c])), quotes=tuple(sorted(quotes[c])),
-            about=tuple(sorted(about[c], key=lambda pe: (pe[0] != "is about", pe))),
-            relation=r["relation"], cause=r["cause"], effect=r["effect"],
-            polarity=labels.get(r["polarity"], local_name(r["polarity"])) if r["polarity"] else None,
-        ))
+        out.append(
+            Claim(
+                iri=c,
+                label=labels.get(c, local_name(c)),
+                kinds=tuple(sorted(kinds)),
+                modality=labels.get(r["modality"], local_name(r["modality"] or "")) if r["modality"] else "",
+                modality_cue=r["cue"] or "",
+                section=r["section"],
+                developed_in=tuple(sorted(developed[c])),
+                quotes=tuple(sorted(quotes[c])),
+                about=tuple(sorted(about[c], key=lambda pe: (pe[0] != "is about", pe))),
+                relation=r["relation"],
+                cause=r["cause"],
+                effect=r["effect"],
+                polarity=labels.get(r["polarity"], local_name(r["polarity"])) if r["polarity"] else None,
+            )
+        )
     return out
 
 
@@ -327,12 +358,15 @@ class Entity:
 def entities(store: ox.Store) -> list[Entity]:
     """Every typed individual under ``/id/`` except claims, report components and evidence."""
     labels = english_labels(store)
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?e ?kind WHERE {{
           ?e a ?kind . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{ID}"))
           FILTER NOT EXISTS {{ ?e a/rdfs:subClassOf* axis:Claim }}
           FILTER NOT EXISTS {{ ?e a/rdfs:subClassOf* axis:ReportComponent }}
-        }}""")
+        }}""",
+    )
     kinds = defaultdict(set)
     for r in rows:
         kinds[r["e"]].add(readable(r["kind"], labels))
@@ -355,13 +389,23 @@ def entities(store: ox.Store) -> list[Entity]:
         if r["e"] in kinds and r["p"] not in skip:
             facts[r["e"]].add((readable(r["p"], labels), r["o"]))
     about = defaultdict(set)
-    for r in select(store, """SELECT ?c ?e WHERE {
-            ?p rdfs:subPropertyOf* axis:isAbout . ?c ?p ?e . ?c a/rdfs:subClassOf* axis:Claim }"""):
+    for r in select(
+        store,
+        """SELECT ?c ?e WHERE {
+            ?p rdfs:subPropertyOf* axis:isAbout . ?c ?p ?e . ?c a/rdfs:subClassOf* axis:Claim }""",
+    ):
         about[r["e"]].add(r["c"])
     return [
-        Entity(e, labels.get(e, local_name(e)), tuple(sorted(kinds[e])), tuple(sorted(by_lang[e])),
-               tuple(sorted(alts[e])), tuple(sorted(matches[e])), tuple(sorted(facts[e])),
-               tuple(sorted(about[e], key=claim_sort_key)))
+        Entity(
+            e,
+            labels.get(e, local_name(e)),
+            tuple(sorted(kinds[e])),
+            tuple(sorted(by_lang[e])),
+            tuple(sorted(alts[e])),
+            tuple(sorted(matches[e])),
+            tuple(sorted(facts[e])),
+            tuple(sorted(about[e], key=claim_sort_key)),
+        )
         for e in sorted(kinds)
     ]
 
@@ -389,13 +433,19 @@ class ReportInfo:
 def reports(store: ox.Store) -> list[ReportInfo]:
     labels = english_labels(store)
     out = []
-    for r in select(store, """SELECT ?r ?title ?issued ?abstract WHERE { ?r a axis:Report .
+    for r in select(
+        store,
+        """SELECT ?r ?title ?issued ?abstract WHERE { ?r a axis:Report .
             OPTIONAL { ?r dcterms:title ?title } OPTIONAL { ?r dcterms:issued ?issued }
-            OPTIONAL { ?r dcterms:abstract ?abstract } } ORDER BY ?r"""):
-        comps = select(store, """SELECT ?c ?kind ?parent ?ord ?title WHERE {
+            OPTIONAL { ?r dcterms:abstract ?abstract } } ORDER BY ?r""",
+    ):
+        comps = select(
+            store,
+            """SELECT ?c ?kind ?parent ?ord ?title WHERE {
             ?c dcterms:isPartOf ?parent ; a ?kind . ?kind rdfs:subClassOf* axis:ReportComponent .
             FILTER(?kind != axis:ReportComponent)
-            OPTIONAL { ?c axis:hasOrdinal ?ord } OPTIONAL { ?c dcterms:title ?title } }""")
+            OPTIONAL { ?c axis:hasOrdinal ?ord } OPTIONAL { ?c dcterms:title ?title } }""",
+        )
         stated = defaultdict(set)
         for s in select(store, "SELECT ?c ?s WHERE { ?c axis:isStatedIn ?s }"):
             stated[s["s"]].add(s["c"])
@@ -406,15 +456,28 @@ def reports(store: ox.Store) -> list[ReportInfo]:
         flat: list[Component] = []
 
         def walk(parent: str) -> None:
-            kids = sorted(children.get(parent, ()), key=lambda c: (order.get(local_name(c["kind"]), 9),
-                                                                   int(c["ord"] or 0), c["c"]))
+            kids = sorted(
+                children.get(parent, ()),
+                key=lambda c: (order.get(local_name(c["kind"]), 9), int(c["ord"] or 0), c["c"]),
+            )
             for c in kids:
-                flat.append(Component(c["c"], labels.get(c["c"], local_name(c["c"])), c["title"] or "",
-                                      labels.get(c["kind"], local_name(c["kind"])), int(c["ord"] or 0), parent,
-                                      tuple(sorted(stated[c["c"]], key=claim_sort_key))))
+                flat.append(
+                    Component(
+                        c["c"],
+                        labels.get(c["c"], local_name(c["c"])),
+                        c["title"] or "",
+                        labels.get(c["kind"], local_name(c["kind"])),
+                        int(c["ord"] or 0),
+                        parent,
+                        tuple(sorted(stated[c["c"]], key=claim_sort_key)),
+                    )
+                )
                 walk(c["c"])
 
         walk(r["r"])
-        out.append(ReportInfo(r["r"], r["title"] or labels.get(r["r"], ""), r["issued"] or "",
-                              r["abstract"] or "", tuple(flat)))
+        out.append(
+            ReportInfo(
+                r["r"], r["title"] or labels.get(r["r"], ""), r["issued"] or "", r["abstract"] or "", tuple(flat)
+            )
+        )
     return out

@@ -40,8 +40,13 @@ def pylode_html(ontology: rdflib.Graph) -> str:
         if not (triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme and triple[0] in schemes):
             seen_by_pylode.add(triple)
     page = _pylode(seen_by_pylode)
-    return _add_section(page, "conceptschemes", "Concept schemes", concept_schemes_html(ontology, schemes),
-                        [(frag, label) for frag, label, _ in _scheme_entries(ontology, schemes)])
+    return _add_section(
+        page,
+        "conceptschemes",
+        "Concept schemes",
+        concept_schemes_html(ontology, schemes),
+        [(frag, label) for frag, label, _ in _scheme_entries(ontology, schemes)],
+    )
 
 
 def _pylode(ontology: rdflib.Graph) -> str:
@@ -65,8 +70,11 @@ def _pylode(ontology: rdflib.Graph) -> str:
 def concept_schemes(ontology: rdflib.Graph) -> list[rdflib.URIRef]:
     """The ontology's SKOS concept schemes (not the ontology itself, if it were typed one too)."""
     ontologies = set(ontology.subjects(RDF.type, OWL.Ontology))
-    return sorted(s for s in ontology.subjects(RDF.type, SKOS.ConceptScheme)
-                  if isinstance(s, rdflib.URIRef) and s not in ontologies)
+    return sorted(
+        s
+        for s in ontology.subjects(RDF.type, SKOS.ConceptScheme)
+        if isinstance(s, rdflib.URIRef) and s not in ontologies
+    )
 
 
 def _fragment(iri: str) -> str:
@@ -87,8 +95,13 @@ def _scheme_entries(ontology, schemes):
     for scheme in schemes:
         concepts = set(ontology.subjects(SKOS.inScheme, scheme)) | set(ontology.objects(scheme, SKOS.hasTopConcept))
         label = _text(ontology, scheme, SKOS.prefLabel, RDFS.label) or curie(str(scheme))
-        out.append((_fragment(str(scheme)), label,
-                    sorted(concepts, key=lambda c: _text(ontology, c, SKOS.prefLabel, RDFS.label).lower())))
+        out.append(
+            (
+                _fragment(str(scheme)),
+                label,
+                sorted(concepts, key=lambda c: _text(ontology, c, SKOS.prefLabel, RDFS.label).lower()),
+            )
+        )
     return out
 
 
@@ -96,22 +109,34 @@ def concept_schemes_html(ontology: rdflib.Graph, schemes: list[rdflib.URIRef]) -
     """One entry per scheme (IRI, definition, its concepts) and one per concept, in pyLODE's markup
     (``div.property.entity`` with the IRI in a ``code``), so :func:`pylode_anchors` finds them."""
     e = html.escape
-    parts = ['<div class="section" id="conceptschemes">', "<h2>Concept schemes</h2>",
-             "<p>The ontology's code lists: each scheme and the concepts it lists.</p>"]
+    parts = [
+        '<div class="section" id="conceptschemes">',
+        "<h2>Concept schemes</h2>",
+        "<p>The ontology's code lists: each scheme and the concepts it lists.</p>",
+    ]
     for frag, label, concepts in _scheme_entries(ontology, schemes):
         scheme = next(s for s in schemes if _fragment(str(s)) == frag)
-        parts += [f'<div class="property entity" id="{e(frag)}">', f"<h3>{e(label)}</h3>", "<table>",
-                  f"<tr><th>IRI</th><td><code>{e(str(scheme))}</code></td></tr>"]
+        parts += [
+            f'<div class="property entity" id="{e(frag)}">',
+            f"<h3>{e(label)}</h3>",
+            "<table>",
+            f"<tr><th>IRI</th><td><code>{e(str(scheme))}</code></td></tr>",
+        ]
         definition = _text(ontology, scheme, SKOS.definition, RDFS.comment)
         if definition:
             parts.append(f"<tr><th>Definition</th><td><p>{e(definition)}</p></td></tr>")
-        items = "".join(f'<li><a href="#{e(_fragment(str(c)))}">{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</a></li>'
-                        for c in concepts)
+        items = "".join(
+            f'<li><a href="#{e(_fragment(str(c)))}">{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</a></li>'
+            for c in concepts
+        )
         parts += [f"<tr><th>Concepts</th><td><ul>{items}</ul></td></tr>", "</table>", "</div>"]
         for c in concepts:
-            parts += [f'<div class="property entity" id="{e(_fragment(str(c)))}">',
-                      f"<h3>{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</h3>", "<table>",
-                      f"<tr><th>IRI</th><td><code>{e(str(c))}</code></td></tr>"]
+            parts += [
+                f'<div class="property entity" id="{e(_fragment(str(c)))}">',
+                f"<h3>{e(_text(ontology, c, SKOS.prefLabel, RDFS.label))}</h3>",
+                "<table>",
+                f"<tr><th>IRI</th><td><code>{e(str(c))}</code></td></tr>",
+            ]
             notation = _text(ontology, c, SKOS.notation)
             if notation:
                 parts.append(f"<tr><th>Notation</th><td><code>{e(notation)}</code></td></tr>")
@@ -228,8 +253,20 @@ class ShapeInfo:
     constraints: tuple[Constraint, ...]
 
 
-_SKIP = {SH.path, SH.message, SH.severity, SH.name, SH.description, RDF.type, SH.targetClass,
-         SH.property, RDFS.label, RDFS.comment, SH.order, SH.group}
+_SKIP = {
+    SH.path,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+    RDF.type,
+    SH.targetClass,
+    SH.property,
+    RDFS.label,
+    RDFS.comment,
+    SH.order,
+    SH.group,
+}
 
 
 def _term(graph: rdflib.Graph, node) -> str:
@@ -238,8 +275,9 @@ def _term(graph: rdflib.Graph, node) -> str:
     if isinstance(node, rdflib.BNode):
         if (node, RDF.first, None) in graph:
             return "(" + " ".join(_term(graph, x) for x in Collection(graph, node)) + ")"
-        inner = sorted(f"{curie(str(p))} {_term(graph, o)}" for p, o in graph.predicate_objects(node)
-                       if p not in (SH.message,))
+        inner = sorted(
+            f"{curie(str(p))} {_term(graph, o)}" for p, o in graph.predicate_objects(node) if p not in (SH.message,)
+        )
         return "[" + "; ".join(inner) + "]"
     return curie(str(node))
 
@@ -270,18 +308,27 @@ def shapes_by_class(shapes: rdflib.Graph) -> dict[str, list[ShapeInfo]]:
     out: dict[str, list[ShapeInfo]] = defaultdict(list)
     for shape, cls in shapes.subject_objects(SH.targetClass):
         constraints = [_constraint(shapes, p) for p in shapes.objects(shape, SH.property)]
-        own = tuple(sorted((curie(str(p)), _term(shapes, o)) for p, o in shapes.predicate_objects(shape)
-                           if p not in _SKIP))
+        own = tuple(
+            sorted((curie(str(p)), _term(shapes, o)) for p, o in shapes.predicate_objects(shape) if p not in _SKIP)
+        )
         if own:
-            constraints.append(Constraint("", own, _english(shapes, shape, SH.message),
-                                          curie(str(shapes.value(shape, SH.severity) or SH.Violation))))
-        out[str(cls)].append(ShapeInfo(
-            iri=str(shape),
-            name=curie(str(shape)) if not isinstance(shape, rdflib.BNode) else "(anonymous shape)",
-            severity=curie(str(shapes.value(shape, SH.severity) or SH.Violation)),
-            message=_english(shapes, shape, SH.message),
-            constraints=tuple(sorted(constraints, key=lambda c: (c.path, c.rules))),
-        ))
+            constraints.append(
+                Constraint(
+                    "",
+                    own,
+                    _english(shapes, shape, SH.message),
+                    curie(str(shapes.value(shape, SH.severity) or SH.Violation)),
+                )
+            )
+        out[str(cls)].append(
+            ShapeInfo(
+                iri=str(shape),
+                name=curie(str(shape)) if not isinstance(shape, rdflib.BNode) else "(anonymous shape)",
+                severity=curie(str(shapes.value(shape, SH.severity) or SH.Violation)),
+                message=_english(shapes, shape, SH.message),
+                constraints=tuple(sorted(constraints, key=lambda c: (c.path, c.rules))),
+            )
+        )
     return {c: sorted(v, key=lambda s: s.name) for c, v in sorted(out.items())}
 
 

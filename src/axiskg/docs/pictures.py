@@ -61,7 +61,7 @@ def node_id(iri: str) -> str:
     """A stable, readable node name: the IRI's path below ``/id/``, else its CURIE with a dot
     (``axis.Actor``: a colon would make DOT read ``node:port``)."""
     if iri.startswith(graphdata.ID):
-        return iri[len(graphdata.ID):]
+        return iri[len(graphdata.ID) :]
     return graphdata.curie(iri).replace(":", ".")
 
 
@@ -91,31 +91,62 @@ def _graph(cls, name: str, **graph_attr):
 def alliance_network(net: graphdata.Network, href: Href | None = None) -> Picture:
     # overlap="vpsc" removes overlaps while keeping the layout compact (overlap="false" spreads
     # the nodes over four times the area, mostly whitespace)
-    g = _graph(graphviz.Graph, "alliance_network", layout="neato", overlap="vpsc", splines="true",
-               sep="+16", esep="+8", start="1", label="Alliance network: states (ovals) and the mechanisms "
-               "they belong to (boxes);\norange: the mechanism the report calls the axis / hub",
-               labelloc="b", fontsize=str(TITLE_PT))
+    g = _graph(
+        graphviz.Graph,
+        "alliance_network",
+        layout="neato",
+        overlap="vpsc",
+        splines="true",
+        sep="+16",
+        esep="+8",
+        start="1",
+        label="Alliance network: states (ovals) and the mechanisms "
+        "they belong to (boxes);\norange: the mechanism the report calls the axis / hub",
+        labelloc="b",
+        fontsize=str(TITLE_PT),
+    )
     for m in net.mechanisms:
         hub = bool(m.axis_claims)
         label = f"{_wrap(m.label, 24)}\n({m.kind})"
         if hub:
             label += f"\n{len(m.axis_claims)} claims: axis / hub"
-        g.node(node_id(m.iri), label, shape="box", style="rounded,filled,bold" if hub else "rounded,filled",
-               fillcolor=HUB if hub else MECHANISM, penwidth="2.5" if hub else "1",
-               **_node_attrs(m.iri, href))
+        g.node(
+            node_id(m.iri),
+            label,
+            shape="box",
+            style="rounded,filled,bold" if hub else "rounded,filled",
+            fillcolor=HUB if hub else MECHANISM,
+            penwidth="2.5" if hub else "1",
+            **_node_attrs(m.iri, href),
+        )
     for s, label in net.states.items():
         degree = sum(s in m.members for m in net.mechanisms)
-        g.node(node_id(s), f"{label}\n({degree} mechanism{'s' if degree != 1 else ''})", shape="ellipse", style="filled",
-               fillcolor=STATE, penwidth=str(1 + degree / 2), fontsize=str(NODE_PT + degree),
-               **_node_attrs(s, href))
+        g.node(
+            node_id(s),
+            f"{label}\n({degree} mechanism{'s' if degree != 1 else ''})",
+            shape="ellipse",
+            style="filled",
+            fillcolor=STATE,
+            penwidth=str(1 + degree / 2),
+            fontsize=str(NODE_PT + degree),
+            **_node_attrs(s, href),
+        )
     for m in net.mechanisms:
         for s in m.members:
-            g.edge(node_id(m.iri), node_id(s), id=f"member--{node_id(m.iri)}--{node_id(s)}".replace("/", "-"),
-                   len="1.4")
+            g.edge(
+                node_id(m.iri), node_id(s), id=f"member--{node_id(m.iri)}--{node_id(s)}".replace("/", "-"), len="1.4"
+            )
         for inner in m.includes:
-            g.edge(node_id(m.iri), node_id(inner), style="dashed", color="#888888", label="includes",
-                   fontcolor="#555555", len="1.8",
-                   id=f"includes--{node_id(m.iri)}--{node_id(inner)}".replace("/", "-"))
+            g.edge(
+                node_id(m.iri),
+                node_id(inner),
+                style="dashed",
+                color="#888888",
+                label="includes",
+                fontcolor="#555555",
+                len="1.8",
+                id=f"includes--{node_id(m.iri)}--{node_id(inner)}".replace("/", "-"),
+            )
     return Picture("alliance-network", "Alliance network", g.source, "neato")
 
 
@@ -125,11 +156,20 @@ _SIGN = {"Increases": "+", "Decreases": "\u2212"}
 
 
 def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
-    g = _graph(graphviz.Digraph, "causal_map", rankdir="LR", ranksep="0.4", nodesep="0.15",
-               newrank="true", compound="true", labelloc="b", fontsize=str(TITLE_PT),
-               label="Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they "
-               "bear on)\nEdge label: polarity (+ increases, \u2212 decreases) and the claim's modality; "
-               "green: increases, red dashed: decreases")
+    g = _graph(
+        graphviz.Digraph,
+        "causal_map",
+        rankdir="LR",
+        ranksep="0.4",
+        nodesep="0.15",
+        newrank="true",
+        compound="true",
+        labelloc="b",
+        fontsize=str(TITLE_PT),
+        label="Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they "
+        "bear on)\nEdge label: polarity (+ increases, \u2212 decreases) and the claim's modality; "
+        "green: increases, red dashed: decreases",
+    )
     # the widest picture (about 1,650 pt): shown scaled to the window, so its edge labels are as
     # large as its node labels
     g.attr("edge", fontsize=str(NODE_PT))
@@ -148,24 +188,41 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
     style = {"driver": "#e0ecf4", "other": "#f0f0f0", "trend": "#fee0b6", "impact": "#fde0ef"}
     for n, ((_, title), factors) in enumerate(sorted(clusters.items())):
         with g.subgraph(name=f"cluster_{n}") as c:
-            c.attr(label=title, style="rounded,filled", fillcolor=style[factors[0].role], color="#999999",
-                   fontsize=str(TITLE_PT))
+            c.attr(
+                label=title,
+                style="rounded,filled",
+                fillcolor=style[factors[0].role],
+                color="#999999",
+                fontsize=str(TITLE_PT),
+            )
             for f in factors:
                 trend = f.role == "trend"
-                c.node(node_id(f.iri), _wrap(f.label, 22), shape="box",
-                       style="rounded,filled,bold" if trend else "rounded,filled", fillcolor="white",
-                       penwidth="2.5" if trend else "1", fontsize=str(NODE_PT + 4 if trend else NODE_PT),
-                       **_node_attrs(f.iri, href))
+                c.node(
+                    node_id(f.iri),
+                    _wrap(f.label, 22),
+                    shape="box",
+                    style="rounded,filled,bold" if trend else "rounded,filled",
+                    fillcolor="white",
+                    penwidth="2.5" if trend else "1",
+                    fontsize=str(NODE_PT + 4 if trend else NODE_PT),
+                    **_node_attrs(f.iri, href),
+                )
     for e in cmap.edges:
         label = f"{_SIGN.get(e.polarity, '?')} {e.modality.lower()}"
         if len(e.claims) > 1:
             label += f" \u00d7{len(e.claims)}"
         dec = e.polarity == "Decreases"
-        g.edge(node_id(e.cause), node_id(e.effect), label=label,
-               color=DECREASES if dec else INCREASES, fontcolor=DECREASES if dec else INCREASES,
-               style="dashed" if dec else "solid", arrowhead="tee" if dec else "normal",
-               id="link--" + "--".join(node_id(c) for c in e.claims).replace("/", "-"),
-               tooltip="; ".join(e.cues) or label)
+        g.edge(
+            node_id(e.cause),
+            node_id(e.effect),
+            label=label,
+            color=DECREASES if dec else INCREASES,
+            fontcolor=DECREASES if dec else INCREASES,
+            style="dashed" if dec else "solid",
+            arrowhead="tee" if dec else "normal",
+            id="link--" + "--".join(node_id(c) for c in e.claims).replace("/", "-"),
+            tooltip="; ".join(e.cues) or label,
+        )
     return Picture("causal-map", "Causal map", g.source, "dot")
 
 
@@ -173,14 +230,27 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
 
 
 def class_hierarchy(h: graphdata.ClassHierarchy, href: Href | None = None) -> Picture:
-    g = _graph(graphviz.Digraph, "class_hierarchy", rankdir="RL", ranksep="0.6", nodesep="0.12",
-               label="Class hierarchy (arrows point to the superclass); grey dashed: reused vocabularies",
-               labelloc="b", fontsize=str(TITLE_PT))
+    g = _graph(
+        graphviz.Digraph,
+        "class_hierarchy",
+        rankdir="RL",
+        ranksep="0.6",
+        nodesep="0.12",
+        label="Class hierarchy (arrows point to the superclass); grey dashed: reused vocabularies",
+        labelloc="b",
+        fontsize=str(TITLE_PT),
+    )
     for c, label in h.classes.items():
         own = c in h.own
-        g.node(node_id(c), label, shape="box", style="rounded,filled" if own else "rounded,dashed,filled",
-               fillcolor="#e0ecf4" if own else "#f7f7f7", color="#333333" if own else "#999999",
-               **_node_attrs(c, href))
+        g.node(
+            node_id(c),
+            label,
+            shape="box",
+            style="rounded,filled" if own else "rounded,dashed,filled",
+            fillcolor="#e0ecf4" if own else "#f7f7f7",
+            color="#333333" if own else "#999999",
+            **_node_attrs(c, href),
+        )
     for sub, sup in h.edges:
         g.edge(node_id(sub), node_id(sup), arrowhead="empty")
     return Picture("class-hierarchy", "Class hierarchy", g.source, "dot")
@@ -196,22 +266,32 @@ _DIGEST = re.compile(r"<!-- axiskg picture [\w-]+: dot-sha256=(?P<digest>[0-9a-f
 def render_svg(picture: Picture, timeout: float = 120) -> bytes:
     """The picture as SVG bytes, laid out by Graphviz; the same input gives the same bytes."""
     try:
-        proc = subprocess.run([picture.engine, "-Tsvg"], input=picture.dot.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            [picture.engine, "-Tsvg"],
+            input=picture.dot.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except FileNotFoundError:
-        raise InputError(None, f"Graphviz is not installed (no {picture.engine!r} program; "
-                               "apt-get install graphviz)") from None
+        raise InputError(
+            None, f"Graphviz is not installed (no {picture.engine!r} program; apt-get install graphviz)"
+        ) from None
     except subprocess.TimeoutExpired:
         raise InputError(None, f"Graphviz took over {timeout:g} s to lay out {picture.name}") from None
     if proc.returncode != 0:
         problem = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise InputError(None, f"Graphviz failed to lay out {picture.name}: {problem[-1] if problem else proc.returncode}")
+        raise InputError(
+            None, f"Graphviz failed to lay out {picture.name}: {problem[-1] if problem else proc.returncode}"
+        )
     raw = proc.stdout
     text = raw.decode("utf-8")
     m = _GENERATED.search(text)
     version = m["version"].strip() if m else "unknown"
-    comment = (f"<!-- axiskg picture {picture.name}: dot-sha256={picture.digest} graphviz={version}; "
-               "generated from the graph by `axiskg docs`, do not edit -->\n")
+    comment = (
+        f"<!-- axiskg picture {picture.name}: dot-sha256={picture.digest} graphviz={version}; "
+        "generated from the graph by `axiskg docs`, do not edit -->\n"
+    )
     text = _GENERATED.sub(comment, text, count=1) if m else text
     text = _DOCTYPE.sub("", text, count=1)
     return text.encode("utf-8")

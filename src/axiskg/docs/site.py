@@ -46,7 +46,7 @@ NAV = (
 def slug(iri: str) -> str:
     """The fragment id of an entity or claim on its page."""
     if iri.startswith(graphdata.ID):
-        iri = iri[len(graphdata.ID):]
+        iri = iri[len(graphdata.ID) :]
     else:
         iri = graphdata.curie(iri)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in iri)
@@ -115,9 +115,16 @@ def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
         return [], f"cannot read the query catalog: {exc}"
     out = []
     for q in stored:
-        entry: dict[str, Any] = {"name": q.name, "title": q.title, "question": q.question, "text": q.text,
-                 "params": [(p.name, p.default or "", p.description) for p in q.params],
-                 "columns": [], "rows": [], "error": None}
+        entry: dict[str, Any] = {
+            "name": q.name,
+            "title": q.title,
+            "question": q.question,
+            "text": q.text,
+            "params": [(p.name, p.default or "", p.description) for p in q.params],
+            "columns": [],
+            "rows": [],
+            "error": None,
+        }
         try:
             table = querying.run_local(store, q.render())
             entry["columns"] = list(table.columns)
@@ -162,22 +169,41 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     by_class = ont_docs.shapes_by_class(shapes)
     disjoint = ont_docs.disjoint_with(groups)
     classes = [
-        {"iri": c, "label": label, "own": c in hierarchy.own, "disjoint": disjoint.get(c, []),
-         "shapes": by_class.get(c, []),
-         "inherited": [(sup, by_class[sup]) for sup in ont_docs.superclasses(ontology, c) if sup in by_class]}
+        {
+            "iri": c,
+            "label": label,
+            "own": c in hierarchy.own,
+            "disjoint": disjoint.get(c, []),
+            "shapes": by_class.get(c, []),
+            "inherited": [(sup, by_class[sup]) for sup in ont_docs.superclasses(ontology, c) if sup in by_class],
+        }
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(root, loading.load_store(root, inferred=True), link)  # queries see the published graph
+    queries, queries_missing = _query_catalog(
+        root, loading.load_store(root, inferred=True), link
+    )  # queries see the published graph
     from axiskg import __version__
     from axiskg.stats import triples as measure_triples
 
     env = _environment()
     context = {
-        "nav": NAV, "standalone": False, "version": __version__, "labels": labels, "link": link,
+        "nav": NAV,
+        "standalone": False,
+        "version": __version__,
+        "labels": labels,
+        "link": link,
         "label": lambda iri: graphdata.readable(iri, labels),
-        "claims": claims, "entities": entities, "reports": reports, "network": network,
-        "counts": overview_counts(root, store), "triples": measure_triples(store), "groups": groups, "classes": classes, "queries": queries,
-        "queries_missing": queries_missing, "picture_names": pictures.PICTURES,
+        "claims": claims,
+        "entities": entities,
+        "reports": reports,
+        "network": network,
+        "counts": overview_counts(root, store),
+        "triples": measure_triples(store),
+        "groups": groups,
+        "classes": classes,
+        "queries": queries,
+        "queries_missing": queries_missing,
+        "picture_names": pictures.PICTURES,
         "actor_kinds": ("state", "military command", "armed force", "government body"),
     }
     for page in PAGES:
@@ -204,13 +230,16 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
         module = ox.Store()
         loading.load_file(module, path, "urn:axiskg:module")
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
-        classes = sorted(q.subject.value for q in module.quads_for_pattern(
-            None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class")) if q.subject in labelled
-            and isinstance(q.subject, ox.NamedNode))
+        classes = sorted(
+            q.subject.value
+            for q in module.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"))
+            if q.subject in labelled and isinstance(q.subject, ox.NamedNode)
+        )
         if not classes:
             continue
-        counts = sorted((c for c in class_counts(store, classes) if c.instances),
-                        key=lambda c: (-c.instances, c.label.lower()))
+        counts = sorted(
+            (c for c in class_counts(store, classes) if c.instances), key=lambda c: (-c.instances, c.label.lower())
+        )
         if counts:
             out.append((path.stem, counts))
     return out

@@ -93,8 +93,9 @@ def _stored_links(catalog) -> list[StoredLink]:
     return links
 
 
-def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
-               jsonld_context: dict | None = None) -> Guard:
+def create_app(
+    nquads: bytes, graphs: list[str], settings: Settings, catalog=(), jsonld_context: dict | None = None
+) -> Guard:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
     ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
     ``jsonld_context``: the ``@context`` that JSON-LD answers (``/sparql`` CONSTRUCT and DESCRIBE,
@@ -129,8 +130,11 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         except Busy as exc:
             raise HTTPProblem(503, f"the server is busy: {exc}; try again shortly") from None
         except WorkerCrashed as exc:
-            raise HTTPProblem(503, f"{exc} (most likely it passed the worker memory limit, "
-                                   f"{settings.worker_memory >> 20} MiB); it has been replaced") from None
+            raise HTTPProblem(
+                503,
+                f"{exc} (most likely it passed the worker memory limit, "
+                f"{settings.worker_memory >> 20} MiB); it has been replaced",
+            ) from None
 
     async def run_ok(query: str, results: str | None = "json", graph: str | None = None) -> dict:
         reply = await run({"query": query, "results": results, "graph": graph})
@@ -149,7 +153,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
     async def read_body_now(request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > settings.max_body:
-            raise HTTPProblem(413, f"request body too large: {declared} bytes (limit {settings.max_body}, see --max-body)")
+            raise HTTPProblem(
+                413, f"request body too large: {declared} bytes (limit {settings.max_body}, see --max-body)"
+            )
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
@@ -183,7 +189,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
                     raise HTTPProblem(400, "a query given both in the URL and as the body")
                 params["query"] = [decode(body, "the query")]
             else:
-                raise HTTPProblem(415, f"unsupported content type {ctype or '(none)'!r}: send {QUERY_TYPE} or {FORM_TYPE}")
+                raise HTTPProblem(
+                    415, f"unsupported content type {ctype or '(none)'!r}: send {QUERY_TYPE} or {FORM_TYPE}"
+                )
         if "update" in params:
             raise Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if len(params.get("query", [])) > 1:
@@ -211,7 +219,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             try:
                 ox.NamedNode(iri)
             except ValueError:
-                raise HTTPProblem(400, f"not an absolute IRI in default-graph-uri/named-graph-uri: {iri[:200]!r}") from None
+                raise HTTPProblem(
+                    400, f"not an absolute IRI in default-graph-uri/named-graph-uri: {iri[:200]!r}"
+                ) from None
         return defaults, named
 
     async def sparql(request: Request) -> Response:
@@ -225,8 +235,16 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             wants_html = "html" in (results, graph)
             defaults, named = graph_iris(params)
             inspect(query)
-            reply = await run({"query": query, "results": results, "graph": graph,
-                               "default_graphs": defaults, "named_graphs": named, "spool": not wants_html})
+            reply = await run(
+                {
+                    "query": query,
+                    "results": results,
+                    "graph": graph,
+                    "default_graphs": defaults,
+                    "named_graphs": named,
+                    "spool": not wants_html,
+                }
+            )
             if not reply["ok"]:
                 return problem(reply["status"], reply["message"], wants_html, query)
         except (Refused, HTTPProblem) as exc:
@@ -243,8 +261,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         formats = GRAPH_FORMATS if reply["kind"] == "graph" else RESULT_FORMATS
         media = formats[reply["format"]].media_type  # Starlette adds "; charset=utf-8" to text/*
         if "path" in reply:  # a big answer, in a file: streamed from it as the client reads
-            return StreamingResponse(spooled(reply["path"]), media_type=media,
-                                     headers={**headers, "Content-Length": str(reply["size"])})
+            return StreamingResponse(
+                spooled(reply["path"]), media_type=media, headers={**headers, "Content-Length": str(reply["size"])}
+            )
         return Response(reply["body"], media_type=media, headers=headers)
 
     def spooled(path: str):
@@ -264,21 +283,37 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
         if reply["truncated"] == "rows":
             return f"result truncated to the first {settings.limit} rows (--limit)"
         if reply["truncated"] == "bytes":
-            return (f"result truncated to the first {reply['count']} rows, to stay within "
-                    f"{settings.max_result_bytes} bytes (--max-result-bytes)")
+            return (
+                f"result truncated to the first {reply['count']} rows, to stay within "
+                f"{settings.max_result_bytes} bytes (--max-result-bytes)"
+            )
         return None
 
     def results_page(query: str, reply: dict, headers: dict, note: str | None) -> Response:
         """The HTML table (run in a thread: a big table must not hold up the event loop)."""
         doc = json.loads(reply["body"])
         if "boolean" in doc:
-            response = html("results.html", query=query, boolean=doc["boolean"], columns=[], rows=[],
-                            truncated=None, limit=settings.limit)
+            response = html(
+                "results.html",
+                query=query,
+                boolean=doc["boolean"],
+                columns=[],
+                rows=[],
+                truncated=None,
+                limit=settings.limit,
+            )
         else:
             columns = doc["head"]["vars"]
             rows = [[pages.term(b.get(c)) for c in columns] for b in doc["results"]["bindings"]]
-            response = html("results.html", query=query, boolean=None, columns=columns, rows=rows,
-                            truncated=note, limit=settings.limit)
+            response = html(
+                "results.html",
+                query=query,
+                boolean=None,
+                columns=columns,
+                rows=rows,
+                truncated=note,
+                limit=settings.limit,
+            )
         response.headers.update(headers)
         return response
 
@@ -319,8 +354,12 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
             if key is None:
                 raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
             try:
-                queries = [pages.outgoing_query(iri), pages.incoming_query(iri),
-                           pages.blank_nodes_query(iri), pages.claims_query(iri)]
+                queries = [
+                    pages.outgoing_query(iri),
+                    pages.incoming_query(iri),
+                    pages.blank_nodes_query(iri),
+                    pages.claims_query(iri),
+                ]
             except ValueError:
                 raise HTTPProblem(404, "not an entity IRI of this graph") from None
             if key != "html":
@@ -340,7 +379,9 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
                 raise HTTPProblem(406, "acceptable here: " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
             if key != "html":
                 return await rdf_response(pages.ONTOLOGY_GRAPH_QUERY, key)
-            header, terms = await asyncio.gather(run_ok(pages.ONTOLOGY_HEADER_QUERY), run_ok(pages.ONTOLOGY_TERMS_QUERY))
+            header, terms = await asyncio.gather(
+                run_ok(pages.ONTOLOGY_HEADER_QUERY), run_ok(pages.ONTOLOGY_TERMS_QUERY)
+            )
             return await asyncio.to_thread(ontology_html, header["body"], terms["body"])
         except HTTPProblem as exc:
             return problem(exc.status, exc.message, key == "html")
@@ -362,16 +403,30 @@ def create_app(nquads: bytes, graphs: list[str], settings: Settings, catalog=(),
     async def index(request: Request) -> Response:
         name = request.query_params.get("stored")
         chosen = next((s for s in stored if s.name == name), None)
-        return html("index.html", stored=stored, query=chosen.text if chosen else EXAMPLE_QUERY,
-                    chosen=chosen, settings=settings)
+        return html(
+            "index.html",
+            stored=stored,
+            query=chosen.text if chosen else EXAMPLE_QUERY,
+            chosen=chosen,
+            settings=settings,
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        pool = WorkerPool(nquads, size=settings.workers, timeout=settings.timeout, prefixes=turtle_prefixes(),
-                          memory=settings.worker_memory, wait=settings.queue_wait, light=settings.light_workers,
-                          time_slice=settings.time_slice, light_memory=settings.light_memory,
-                          cheap=settings.cheap_cpu, quick=settings.quick_cpu,
-                          context=jsonld_context)
+        pool = WorkerPool(
+            nquads,
+            size=settings.workers,
+            timeout=settings.timeout,
+            prefixes=turtle_prefixes(),
+            memory=settings.worker_memory,
+            wait=settings.queue_wait,
+            light=settings.light_workers,
+            time_slice=settings.time_slice,
+            light_memory=settings.light_memory,
+            cheap=settings.cheap_cpu,
+            quick=settings.quick_cpu,
+            context=jsonld_context,
+        )
         await pool.start()
         state["pool"] = pool
         app.state.pool = pool

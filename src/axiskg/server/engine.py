@@ -58,7 +58,7 @@ def _fit(lines: list[str], why: str | None, max_bytes: int, serialise) -> tuple[
     body = serialise(lines)
     while len(body) > max_bytes and lines:
         keep = min(len(lines) - 1, int(len(lines) * max_bytes / len(body) * 0.95))
-        lines, why = lines[:max(keep, 0)], "bytes"
+        lines, why = lines[: max(keep, 0)], "bytes"
         body = serialise(lines)
     return body, len(lines), why
 
@@ -73,8 +73,9 @@ def _solutions_body(result: ox.QuerySolutions, fmt: str, cap: int, max_bytes: in
     return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, RESULT_FORMATS[fmt].oxigraph))
 
 
-def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int,
-                prefixes: dict) -> tuple[bytes, int, str | None]:
+def _graph_body(
+    result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int, prefixes: dict
+) -> tuple[bytes, int, str | None]:
     triples = []
 
     def line(t) -> str:
@@ -87,8 +88,9 @@ def _graph_body(result: ox.QueryTriples, fmt: str, cap: int, max_bytes: int,
         return _fit(lines, why, max_bytes, lambda ls: _tsv_rows(names, ls, ox.QueryResultsFormat.JSON))
     rdf_format = GRAPH_FORMATS[fmt].oxigraph
     used = prefixes if rdf_format == ox.RdfFormat.TURTLE else None
-    return _fit(lines, why, max_bytes,
-                lambda ls: ox.serialize(triples[:len(ls)], format=rdf_format, prefixes=used) or b"")
+    return _fit(
+        lines, why, max_bytes, lambda ls: ox.serialize(triples[: len(ls)], format=rdf_format, prefixes=used) or b""
+    )
 
 
 def _error(status: int, message: str) -> dict:
@@ -107,8 +109,10 @@ def dataset_options(query: str, default_graphs: list[str], named_graphs: list[st
     (exactly those graphs), else the query's own ``FROM``/``FROM NAMED``, else the union of
     all graphs as the default graph with every named graph available."""
     if default_graphs or named_graphs:
-        return {"default_graph": [ox.NamedNode(g) for g in default_graphs],
-                "named_graphs": [ox.NamedNode(g) for g in named_graphs]}
+        return {
+            "default_graph": [ox.NamedNode(g) for g in default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+        }
     if has_dataset_clause(query):
         return {}
     return {"use_default_graph_as_union": True}
@@ -136,8 +140,9 @@ def execute(store: ox.Store, request: dict, prefixes: dict | None = None, contex
     """
     cap, max_bytes = request["limit"], request.get("max_bytes", DEFAULT_MAX_BYTES)
     try:
-        options = dataset_options(request["query"], request.get("default_graphs") or [],
-                                  request.get("named_graphs") or [])
+        options = dataset_options(
+            request["query"], request.get("default_graphs") or [], request.get("named_graphs") or []
+        )
     except ValueError as exc:
         return _error(400, f"not a graph IRI in default-graph-uri/named-graph-uri: {exc}")
     try:
@@ -209,8 +214,9 @@ def spool(reply: dict, directory: str) -> dict:
     return {**reply, "body": b"", "path": path, "size": len(reply["body"])}
 
 
-def worker_main(sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None,
-                context: dict | None = None) -> None:
+def worker_main(
+    sock: socket.socket, nquads: bytes, prefixes: dict[str, str], memory: int | None = None, context: dict | None = None
+) -> None:
     """Entry point of a worker process: cut it off the network (:mod:`axiskg.sandbox`), cap its
     address space at ``memory`` bytes (a query going past it fails, answered 503, or kills the
     worker, which is replaced), load the dataset, then answer until the socket closes."""

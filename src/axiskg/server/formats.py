@@ -28,8 +28,10 @@ RESULT_FORMATS: dict[str, Format] = {
 
 #: CONSTRUCT and DESCRIBE results, entity and ontology descriptions (Turtle answers */*)
 GRAPH_FORMATS: dict[str, Format] = {
-    **{name: Format(f.media_type, f.oxigraph, f.media_aliases)
-       for name, f in ((n, rdf_formats.FORMATS[n]) for n in ("turtle", "ntriples", "jsonld", "rdfxml"))},
+    **{
+        name: Format(f.media_type, f.oxigraph, f.media_aliases)
+        for name, f in ((n, rdf_formats.FORMATS[n]) for n in ("turtle", "ntriples", "jsonld", "rdfxml"))
+    },
     "html": Format("text/html", None, ("application/xhtml+xml",)),
 }
 

@@ -12,9 +12,11 @@ from collections import Counter
 
 #: sent with every answer; pages use only /static/ assets, no inline script or style
 SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-     b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -45,11 +47,21 @@ class Guard:
             return await self.app(scope, receive, send_with_headers)
         client = (scope.get("client") or ("?", 0))[0]
         if self.active[client] >= self.limit:
-            body = (f"too many requests in progress from this address (at most {self.limit} at once, "
-                    "see --per-client); try again shortly\n").encode()
-            await send_with_headers({"type": "http.response.start", "status": 429, "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                (b"retry-after", self.retry_after)]})
+            body = (
+                f"too many requests in progress from this address (at most {self.limit} at once, "
+                "see --per-client); try again shortly\n"
+            ).encode()
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", self.retry_after),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         self.active[client] += 1
@@ -101,10 +113,12 @@ def guarded_http(max_header: int, header_timeout: float, send_timeout: float):
                 if self._head_bytes > max_header:
                     self._in_head = False
                     msg = f"request head over {max_header} bytes (--max-header)\n".encode()
-                    self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                                         b"content-type: text/plain; charset=utf-8\r\n"
-                                         b"content-length: " + str(len(msg)).encode() + b"\r\n"
-                                         b"connection: close\r\n\r\n" + msg)
+                    self.transport.write(
+                        b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                        b"content-type: text/plain; charset=utf-8\r\n"
+                        b"content-length: " + str(len(msg)).encode() + b"\r\n"
+                        b"connection: close\r\n\r\n" + msg
+                    )
                     self.transport.close()
                     return
             super().data_received(data)

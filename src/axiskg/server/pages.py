@@ -30,21 +30,27 @@ def iri_ref(iri: str) -> str:
 
 
 def outgoing_query(iri: str) -> str:
-    return _PREFIXES + f"""SELECT ?p ?o ?pLabel ?oLabel WHERE {{
+    return (
+        _PREFIXES
+        + f"""SELECT ?p ?o ?pLabel ?oLabel WHERE {{
   {iri_ref(iri)} ?p ?o .
   {_LABEL.format(node="?p", var="?pLabel")}
   {_LABEL.format(node="?o", var="?oLabel")}
 }}"""
+    )
 
 
 def incoming_query(iri: str) -> str:
     # claims are listed apart, with their quotes; here only the other entities pointing at it
-    return _PREFIXES + f"""SELECT ?s ?p ?sLabel ?pLabel WHERE {{
+    return (
+        _PREFIXES
+        + f"""SELECT ?s ?p ?sLabel ?pLabel WHERE {{
   ?s ?p {iri_ref(iri)} . FILTER(isIRI(?s))
   FILTER NOT EXISTS {{ ?s a/rdfs:subClassOf* axis:Claim }}
   {_LABEL.format(node="?p", var="?pLabel")}
   {_LABEL.format(node="?s", var="?sLabel")}
 }}"""
+    )
 
 
 def _blank_nodes(node: str) -> str:
@@ -59,11 +65,14 @@ def blank_nodes_query(iri: str) -> str:
     """Every triple of the blank nodes hanging off ``iri``, up to three levels deep (e.g. a
     claim's evidence and its text selector), without wandering through other IRIs."""
     node = iri_ref(iri)
-    return _PREFIXES + f"""SELECT ?b ?p ?o ?pLabel WHERE {{
+    return (
+        _PREFIXES
+        + f"""SELECT ?b ?p ?o ?pLabel WHERE {{
   {_blank_nodes(node)}
   ?b ?p ?o .
   {_LABEL.format(node="?p", var="?pLabel")}
 }}"""
+    )
 
 
 def entity_graph_query(iri: str) -> str:
@@ -95,15 +104,20 @@ _PREFIX_DECLARATION = re.compile(rb"^@prefix ([\w.-]*): <[^>]*> \.\n", re.M)
 def prune_prefixes(turtle: bytes) -> bytes:
     """Turtle without the ``@prefix`` lines whose prefix its triples never use."""
     body = _PREFIX_DECLARATION.sub(b"", turtle)
-    used = {m.group(1) for m in _PREFIX_DECLARATION.finditer(turtle)
-            if re.search(rb"(?<![\w.:/#<-])" + re.escape(m.group(1)) + rb":", body)}
+    used = {
+        m.group(1)
+        for m in _PREFIX_DECLARATION.finditer(turtle)
+        if re.search(rb"(?<![\w.:/#<-])" + re.escape(m.group(1)) + rb":", body)
+    }
     return _PREFIX_DECLARATION.sub(lambda m: m.group(0) if m.group(1) in used else b"", turtle)
 
 
 def claims_query(iri: str) -> str:
     """The claims about ``iri`` (in any role under axis:isAbout) or ``iri`` itself if a claim."""
     node = iri_ref(iri)
-    return _PREFIXES + f"""SELECT ?claim ?claimLabel ?role ?quote ?section ?sectionLabel ?modality ?modalityLabel WHERE {{
+    return (
+        _PREFIXES
+        + f"""SELECT ?claim ?claimLabel ?role ?quote ?section ?sectionLabel ?modality ?modalityLabel WHERE {{
   ?kind rdfs:subClassOf* axis:Claim .
   ?claim a ?kind .
   {{ ?property rdfs:subPropertyOf* axis:isAbout . ?claim ?property {node} .
@@ -114,9 +128,12 @@ def claims_query(iri: str) -> str:
   OPTIONAL {{ ?claim axis:hasModality ?modality . {_LABEL.format(node="?modality", var="?modalityLabel")} }}
   {_LABEL.format(node="?claim", var="?claimLabel")}
 }} ORDER BY ?claim ?role"""
+    )
 
 
-ONTOLOGY_TERMS_QUERY = _PREFIXES + f"""SELECT ?term ?kind ?label ?definition ?super WHERE {{
+ONTOLOGY_TERMS_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?term ?kind ?label ?definition ?super WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{
     ?term a ?kind . FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{ONTOLOGY_NS}"))
     FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty,
@@ -126,11 +143,15 @@ ONTOLOGY_TERMS_QUERY = _PREFIXES + f"""SELECT ?term ?kind ?label ?definition ?su
     OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf|skos:broader ?super FILTER(isIRI(?super)) }}
   }}
 }} ORDER BY ?term ?kind ?super"""
+)
 
-ONTOLOGY_HEADER_QUERY = _PREFIXES + f"""SELECT ?p ?o ?pLabel WHERE {{
+ONTOLOGY_HEADER_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?p ?o ?pLabel WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_IRI}> ?p ?o }}
   {_LABEL.format(node="?p", var="?pLabel")}
 }} ORDER BY ?p ?o"""
+)
 
 ONTOLOGY_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 
@@ -153,11 +174,11 @@ class Term:
 
 def local_href(iri: str) -> str | None:
     if iri.startswith(ID_BASE):
-        return "/id/" + iri[len(ID_BASE):]
+        return "/id/" + iri[len(ID_BASE) :]
     if iri == ONTOLOGY_IRI:
         return "/ontology"
     if iri.startswith(ONTOLOGY_NS):
-        return "/ontology#" + iri[len(ONTOLOGY_NS):]
+        return "/ontology#" + iri[len(ONTOLOGY_NS) :]
     return None
 
 
@@ -213,8 +234,10 @@ def _group(bindings: list[dict], subject_var: str | None = None) -> dict[str, li
         value = term(b["o"], b.get("oLabel"))
         if value not in prop.values:
             prop.values.append(value)
-    return {k: sorted(v.values(), key=lambda pr: (pr.predicate.value != RDF_TYPE, pr.predicate.text.lower()))
-            for k, v in out.items()}
+    return {
+        k: sorted(v.values(), key=lambda pr: (pr.predicate.value != RDF_TYPE, pr.predicate.text.lower()))
+        for k, v in out.items()
+    }
 
 
 def _nest(props: list[Property], blanks: dict[str, list[Property]], depth: int = 0) -> list[Property]:
@@ -222,7 +245,8 @@ def _nest(props: list[Property], blanks: dict[str, list[Property]], depth: int =
     for prop in props:
         prop.values = [
             (v, _nest(blanks.get(v.value, []), blanks, depth + 1))
-            if isinstance(v, Term) and v.kind == "bnode" and depth < 4 else v
+            if isinstance(v, Term) and v.kind == "bnode" and depth < 4
+            else v
             for v in prop.values
         ]
         prop.values.sort(key=lambda v: (v[0] if isinstance(v, tuple) else v).text.lower())
@@ -253,8 +277,9 @@ def entity_page(iri: str, outgoing: bytes, incoming: bytes, blank: bytes, claims
         {term(b["o"]) for b in out_rows if b["p"]["value"] in LABEL_PROPERTIES and b["o"]["type"] == "literal"},
         key=lambda t: (t.lang != "en", t.lang or "", t.text),
     )
-    types = sorted({term(b["o"], b.get("oLabel")) for b in out_rows if b["p"]["value"] == RDF_TYPE},
-                   key=lambda t: t.text.lower())
+    types = sorted(
+        {term(b["o"], b.get("oLabel")) for b in out_rows if b["p"]["value"] == RDF_TYPE}, key=lambda t: t.text.lower()
+    )
     title = next((t.text for t in labels if t.lang == "en"), labels[0].text if labels else short_name(iri))
     incoming_links = sorted(
         {(term(b["s"], b.get("sLabel")), term(b["p"], b.get("pLabel"))) for b in in_rows},
@@ -262,13 +287,16 @@ def entity_page(iri: str, outgoing: bytes, incoming: bytes, blank: bytes, claims
     )
     grouped: dict[str, dict] = {}
     for b in rows(claims):
-        c = grouped.setdefault(b["claim"]["value"], {
-            "claim": term(b["claim"], b.get("claimLabel")),
-            "roles": [],
-            "quotes": [],
-            "section": term(b.get("section"), b.get("sectionLabel")),
-            "modality": term(b.get("modality"), b.get("modalityLabel")),
-        })
+        c = grouped.setdefault(
+            b["claim"]["value"],
+            {
+                "claim": term(b["claim"], b.get("claimLabel")),
+                "roles": [],
+                "quotes": [],
+                "section": term(b.get("section"), b.get("sectionLabel")),
+                "modality": term(b.get("modality"), b.get("modalityLabel")),
+            },
+        )
         for key, value in (("roles", b.get("role")), ("quotes", b.get("quote"))):
             if value and value["value"] not in c[key]:
                 c[key].append(value["value"])
@@ -291,18 +319,30 @@ def ontology_page(header: bytes, terms: bytes) -> tuple[list[Property], dict[str
     by_iri: dict[str, OntologyTerm] = {}
     for b in rows(terms):
         iri = b["term"]["value"]
-        t = by_iri.setdefault(iri, OntologyTerm(
-            term(b["term"]), iri[len(ONTOLOGY_NS):], [],
-            b.get("label", {}).get("value", iri[len(ONTOLOGY_NS):]),
-            b.get("definition", {}).get("value", ""), []))
+        t = by_iri.setdefault(
+            iri,
+            OntologyTerm(
+                term(b["term"]),
+                iri[len(ONTOLOGY_NS) :],
+                [],
+                b.get("label", {}).get("value", iri[len(ONTOLOGY_NS) :]),
+                b.get("definition", {}).get("value", ""),
+                [],
+            ),
+        )
         kind = short_name(b["kind"]["value"])
         if kind not in t.kinds:
             t.kinds.append(kind)
         parent = term(b.get("super"))
         if parent is not None and parent not in t.parents:
             t.parents.append(parent)
-    sections: dict[str, list[OntologyTerm]] = {"Classes": [], "Object properties": [], "Datatype properties": [],
-                "Annotation properties": [], "Concepts and individuals": []}
+    sections: dict[str, list[OntologyTerm]] = {
+        "Classes": [],
+        "Object properties": [],
+        "Datatype properties": [],
+        "Annotation properties": [],
+        "Concepts and individuals": [],
+    }
     for t in sorted(by_iri.values(), key=lambda t: t.anchor.lower()):
         if "owl:Class" in t.kinds:
             sections["Classes"].append(t)

@@ -104,8 +104,13 @@ class CostBook:
 
 
 def cost_key(request: dict) -> tuple:
-    return (request["query"], request.get("results"), request.get("graph"),
-            tuple(request.get("default_graphs") or ()), tuple(request.get("named_graphs") or ()))
+    return (
+        request["query"],
+        request.get("results"),
+        request.get("graph"),
+        tuple(request.get("default_graphs") or ()),
+        tuple(request.get("named_graphs") or ()),
+    )
 
 
 class _Worker:
@@ -144,7 +149,6 @@ class _Worker:
         self.process.join(timeout=5)
 
 
-
 @dataclass(order=True)
 class _Ticket:
     rank: int
@@ -159,10 +163,21 @@ class WorkerPool:
     one request (see :func:`axiskg.server.engine.execute`). ``light=0``: heavy workers only, the
     first free one taking each request in turn."""
 
-    def __init__(self, nquads: bytes, size: int = 2, timeout: float = 10.0, prefixes: dict | None = None,
-                 memory: int | None = None, wait: float | None = None, light: int = 0,
-                 time_slice: float = 1.0, light_memory: int | None = None, cheap: float = 0.05, quick: float = 0.002,
-                 context: dict | None = None) -> None:
+    def __init__(
+        self,
+        nquads: bytes,
+        size: int = 2,
+        timeout: float = 10.0,
+        prefixes: dict | None = None,
+        memory: int | None = None,
+        wait: float | None = None,
+        light: int = 0,
+        time_slice: float = 1.0,
+        light_memory: int | None = None,
+        cheap: float = 0.05,
+        quick: float = 0.002,
+        context: dict | None = None,
+    ) -> None:
         self.nquads = nquads
         self.context = context  # the @context JSON-LD answers are compacted with (None: expanded)
         self.prefixes = dict(prefixes or {})
@@ -192,7 +207,10 @@ class WorkerPool:
         memory = self.memory if lane == HEAVY else self.light_memory
         parent, child = socket.socketpair()
         process = self._context.Process(
-            target=engine.worker_main, args=(child, self.nquads, self.prefixes, memory, self.context), daemon=True, name=f"axiskg-{lane}-worker"
+            target=engine.worker_main,
+            args=(child, self.nquads, self.prefixes, memory, self.context),
+            daemon=True,
+            name=f"axiskg-{lane}-worker",
         )
         process.start()
         child.close()

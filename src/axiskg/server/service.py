@@ -10,8 +10,16 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode(vocab.RDF_TYPE)
 
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                  "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
 def service_description(endpoint: str, graphs: list[str], fmt: ox.RdfFormat) -> bytes:
@@ -32,6 +40,9 @@ def service_description(endpoint: str, graphs: list[str], fmt: ox.RdfFormat) -> 
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + f)) for f in RESULT_FORMATS]
     for n, name in enumerate(graphs):
         node = ox.BlankNode(f"graph{n}")
-        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
-                    ox.Triple(node, sd("name"), ox.NamedNode(name))]
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), node),
+            ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
+            ox.Triple(node, sd("name"), ox.NamedNode(name)),
+        ]
     return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "formats": FORMATS_NS}) or b""

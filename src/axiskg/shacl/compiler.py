@@ -29,13 +29,24 @@ _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.o
 #: the target predicates (https://www.w3.org/TR/shacl/#targets)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 #: what a shape may say besides its constraints (labels, severity, messages, ordering)
-_NON_VALIDATING = {RDF.type, SH.severity, SH.message, SH.deactivated, SH.name, SH.description,
-                   rdflib.RDFS.label, rdflib.RDFS.comment}
+_NON_VALIDATING = {
+    RDF.type,
+    SH.severity,
+    SH.message,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    rdflib.RDFS.label,
+    rdflib.RDFS.comment,
+}
 #: predicates of a node shape the compiler understands (anything else -> pyshacl)
 NODE_KEYS = _NON_VALIDATING | set(TARGETS) | {SH.property, SH.sparql}
 #: predicates of a property shape the compiler understands: the units' parameters
-PROPERTY_KEYS = _NON_VALIDATING | {SH.path, SH.order, SH.group} | {
-    p for unit in components.REGISTRY.values() for p in unit.parameters}
+PROPERTY_KEYS = (
+    _NON_VALIDATING
+    | {SH.path, SH.order, SH.group}
+    | {p for unit in components.REGISTRY.values() for p in unit.parameters}
+)
 
 #: a class IRI -> its subclasses (itself included), read from the data
 Subclasses = Callable[[str], list[str]]
@@ -122,8 +133,9 @@ class Compiler:
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in parts) + " } }"
 
 
-def compile_shapes(shapes: rdflib.Graph, stringify: Any,
-                   subclasses: Subclasses | None = None) -> tuple[list[Check], list]:
+def compile_shapes(
+    shapes: rdflib.Graph, stringify: Any, subclasses: Subclasses | None = None
+) -> tuple[list[Check], list]:
     """The checks of every shape with targets, and the shapes that must go to pyshacl."""
     c = Compiler(shapes, subclasses)
     comps = shape_queries.components(shapes)
@@ -183,9 +195,19 @@ def compile_property(c: Compiler, owner: Any, prop: Any, targets: str, stringify
         # a focus node absent from the data is its own value through a zero-length path, which
         # pyoxigraph's path walk does not return (it walks from the nodes of the data)
         walked = f"{{ {walked} }} UNION {{ {targets} BIND (?this AS ?v) }}"
-    shape = PropertyShape(c, owner, prop, path_node, targets, value_of, walked, severity_of(g, prop),
-                          sorted(str(m) for m in g.objects(prop, SH.message)), stringify,
-                          stringify(g, path_node))
+    shape = PropertyShape(
+        c,
+        owner,
+        prop,
+        path_node,
+        targets,
+        value_of,
+        walked,
+        severity_of(g, prop),
+        sorted(str(m) for m in g.objects(prop, SH.message)),
+        stringify,
+        stringify(g, path_node),
+    )
     for unit in components.REGISTRY.values():
         unit.compile(shape, unit.iri)
     for comp in c.components:
@@ -197,5 +219,8 @@ def unknown_keys(g: rdflib.Graph, shape: Any, known: set, params: set) -> set:
     """The predicates of ``shape`` the compiler does not handle: SHACL's own beyond ``known``
     (a predicate outside the SHACL namespace that no component takes as a parameter says
     nothing to a validator)."""
-    return {p for p in g.predicates(shape)
-            if p not in known and p not in params and (str(p).startswith(str(SH)) or p == RDF.type)}
+    return {
+        p
+        for p in g.predicates(shape)
+        if p not in known and p not in params and (str(p).startswith(str(SH)) or p == RDF.type)
+    }

@@ -23,15 +23,15 @@ class SparqlReport(Report):
     queries: int = 0  # SPARQL queries run
 
 
-def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None,
-                   progress: bool = False) -> SparqlReport:
+def validate_store(
+    store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
+) -> SparqlReport:
     """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
 
     ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
     """
     shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
-    checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()),
-                                    execute.subclass_closure(store))
+    checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()), execute.subclass_closure(store))
     describe = Describe(store, shapes, loading.TermConverter(store))  # literals as written
     results = Results(describe, locate)
     with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
@@ -41,8 +41,9 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any]
         found += fallback.validate(store, shapes, fallen, locate)
     found.sort(key=Result.sort_key)
     graph = report_graph_of(found, shapes, describe.edges)
-    return SparqlReport(conforms=not found, results=found, graph=graph,
-                        fallback=[str(s) for s in fallen], queries=len(checks))
+    return SparqlReport(
+        conforms=not found, results=found, graph=graph, fallback=[str(s) for s in fallen], queries=len(checks)
+    )
 
 
 def validate_files(data: list, shapes: list, format: str | None = None) -> SparqlReport:

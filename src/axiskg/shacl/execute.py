@@ -29,8 +29,10 @@ def run(store: ox.Store, checks: list[Check], scope: dict, results: Results, pro
     """Run the checks' queries in threads and add their rows to ``results``, in the checks' order."""
     from axiskg.progress import bar
 
-    with bar(len(checks) if progress else 0, "validate", "checks") as step, \
-            ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+    with (
+        bar(len(checks) if progress else 0, "validate", "checks") as step,
+        ThreadPoolExecutor(max_workers=_WORKERS) as pool,
+    ):
         fetched = pool.map(lambda check: fetch(store, check, scope, results.describe.describer.shape), checks)
         for check, (variables, rows) in zip(checks, fetched):
             results.add(check, variables, rows)
@@ -53,8 +55,9 @@ def fetch(store: ox.Store, check: Check, scope: dict, shape_name: Any) -> tuple[
     except SyntaxError as exc:  # a bug in the compiler or in a shape's query
         raise InputError("shapes", f"cannot compile {shape_name(check.shape)}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - reported to the user as bad input
-        raise InputError("shapes", f"cannot run the query of {shape_name(check.shape)}: "
-                         f"{type(exc).__name__}: {exc}") from None
+        raise InputError(
+            "shapes", f"cannot run the query of {shape_name(check.shape)}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 class ShapesGraph:
@@ -70,8 +73,9 @@ class ShapesGraph:
             return {"use_default_graph_as_union": True}
         data: list = list(self.store.named_graphs()) + [ox.DefaultGraph()]
         name = ox.NamedNode(_SHAPES_GRAPH)
-        self.store.extend(ox.Quad(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o), name)
-                          for s, p, o in self.shapes)
+        self.store.extend(
+            ox.Quad(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o), name) for s, p, o in self.shapes
+        )
         return {"default_graph": data, "named_graphs": [g for g in data if not isinstance(g, ox.DefaultGraph)] + [name]}
 
     def __exit__(self, *exc: object) -> None:
@@ -87,8 +91,12 @@ def run_job(store: ox.Store, job: Job, scope: dict) -> list:
         fixed[ox.Variable("shapesGraph")] = ox.NamedNode(_SHAPES_GRAPH)
     names = sorted({v.value for v in fixed} | {"this"} | ({"value"} if job.kind == "ask" else set()))
     query = bound_as_true(job.query, names)
-    query = projecting(query, [n for n in names if not re.search(rf"SELECT[^{{]*[?$]{n}\b", mask(job.query), re.I)]
-                       if job.kind == "select" else names)
+    query = projecting(
+        query,
+        [n for n in names if not re.search(rf"SELECT[^{{]*[?$]{n}\b", mask(job.query), re.I)]
+        if job.kind == "select"
+        else names,
+    )
     out = []
     for focus in foci:
         subs = {**fixed, ox.Variable("this"): focus}
@@ -102,8 +110,15 @@ def run_job(store: ox.Store, job: Job, scope: dict) -> list:
         if job.value_path is None:
             values = [focus]
         else:
-            values = [r["v"] for r in _select(store, f"SELECT DISTINCT ?v WHERE {{ ?this {job.value_path} ?v }}",
-                                               substitutions={ox.Variable("this"): focus}, **scope)]
+            values = [
+                r["v"]
+                for r in _select(
+                    store,
+                    f"SELECT DISTINCT ?v WHERE {{ ?this {job.value_path} ?v }}",
+                    substitutions={ox.Variable("this"): focus},
+                    **scope,
+                )
+            ]
         for value in values:
             if not list(_select(store, query, substitutions={**subs, ox.Variable("value"): value}, **scope)):
                 out.append((focus, None, value, {"value": value}))
@@ -123,8 +138,11 @@ def subclass_closure(store: ox.Store):
 
     def subclasses(cls: str) -> list[str]:
         if cls not in cache:
-            rows = _select(store, f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}",
-                           use_default_graph_as_union=True)
+            rows = _select(
+                store,
+                f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}",
+                use_default_graph_as_union=True,
+            )
             cache[cls] = sorted({cls} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)})
         return cache[cls]
 

@@ -19,7 +19,9 @@ def validate(store: ox.Store, shapes: rdflib.Graph, fallback: list, locate: Any)
     from axiskg.validation import validate as pyshacl_validate
 
     data = loading.to_rdflib(store)
-    return pyshacl_validate(data, subgraph(shapes, fallback), None, "none", locate=locate, written=loading.written_term(store)).results
+    return pyshacl_validate(
+        data, subgraph(shapes, fallback), None, "none", locate=locate, written=loading.written_term(store)
+    ).results
 
 
 def subgraph(shapes: rdflib.Graph, roots: list) -> rdflib.Graph:
@@ -41,8 +43,9 @@ def subgraph(shapes: rdflib.Graph, roots: list) -> rdflib.Graph:
             continue
         done.add(node)
         for p, o in shapes.predicate_objects(node):
-            if node not in roots_set and (p in TARGETS or (p == RDF.type and o in (
-                    rdflib.RDFS.Class, rdflib.OWL.Class))):
+            if node not in roots_set and (
+                p in TARGETS or (p == RDF.type and o in (rdflib.RDFS.Class, rdflib.OWL.Class))
+            ):
                 continue
             out.add((node, p, o))
             if (o, None, None) in shapes:

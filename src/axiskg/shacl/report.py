@@ -47,9 +47,13 @@ class Describe:
         steps = []
         node: Any = term
         for _ in range(4):
-            incoming = sorted({(str(q.subject), q.predicate.value, q.subject)
-                               for q in self.store.quads_for_pattern(None, None, node)},
-                              key=lambda t: (t[0], t[1]))
+            incoming = sorted(
+                {
+                    (str(q.subject), q.predicate.value, q.subject)
+                    for q in self.store.quads_for_pattern(None, None, node)
+                },
+                key=lambda t: (t[0], t[1]),
+            )
             if not incoming:
                 break
             _, pred, node = incoming[0]
@@ -60,8 +64,10 @@ class Describe:
 
     def edges(self, node: Any) -> list:
         """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""
-        return [(self.convert(q.predicate), self.convert(q.object))
-                for q in self.store.quads_for_pattern(loading.to_ox(node), None, None)]
+        return [
+            (self.convert(q.predicate), self.convert(q.object))
+            for q in self.store.quads_for_pattern(loading.to_ox(node), None, None)
+        ]
 
 
 class Stringify:
@@ -102,8 +108,15 @@ class Results:
         self.locate = locate
         self.out: list[Result] = []
 
-    def make(self, check: Check, focus: Any, value: Any, message: str | None, component: str | None = None,
-             path: Any = _NO_PATH) -> Result:
+    def make(
+        self,
+        check: Check,
+        focus: Any,
+        value: Any,
+        message: str | None,
+        component: str | None = None,
+        path: Any = _NO_PATH,
+    ) -> Result:
         describe = self.describe
         focus_node = describe.convert(focus)
         if isinstance(value, ox.Literal):  # as the data wrote it at the focus node, where that is one literal
@@ -162,8 +175,10 @@ class Results:
         from axiskg.shacl.components.value_type import ill_typed
 
         predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
-        return any(w.datatype.value != datatype or ill_typed(w)
-                   for w in literals.written_at(self.describe.store, focus, predicate, value))
+        return any(
+            w.datatype.value != datatype or ill_typed(w)
+            for w in literals.written_at(self.describe.store, focus, predicate, value)
+        )
 
     def _parts(self, check: Check, rows: list) -> None:
         counted = check.parts[0].count is not None
@@ -182,8 +197,9 @@ class Results:
                         continue
                     if part.python_filter is not None and not part.python_filter(value):
                         continue
-                    if part.written_datatype is not None and not self._written_not(focus, check.path, value,
-                                                                                   part.written_datatype):
+                    if part.written_datatype is not None and not self._written_not(
+                        focus, check.path, value, part.written_datatype
+                    ):
                         continue
                 message: str | None = "; ".join(check.messages) if check.messages else None
                 if message is None and part.generic is not None:
@@ -203,11 +219,21 @@ class Results:
             seen[focus].add(key)
             value = values.get("value", focus)
             bindings = {k: v.value for k, v in values.items() if k not in ("this", "path", "value")}
-            bindings = {"this": focus.value, **({"value": values["value"].value} if "value" in values else {}),
-                        **bindings}
+            bindings = {
+                "this": focus.value,
+                **({"value": values["value"].value} if "value" in values else {}),
+                **bindings,
+            }
             messages = [message_format(m, bindings) for m in check.messages]
-            self.out.append(self.make(check, focus, value, "; ".join(sorted(messages)) if messages else None,
-                                      path=self._path(check, values.get("path"))))
+            self.out.append(
+                self.make(
+                    check,
+                    focus,
+                    value,
+                    "; ".join(sorted(messages)) if messages else None,
+                    path=self._path(check, values.get("path")),
+                )
+            )
 
     def _job(self, check: Check, rows: list) -> None:
         """A job's rows as results: the value is ``?value`` (or, on a node shape, the focus node),
@@ -228,8 +254,11 @@ class Results:
             for name, term in check.job.bindings.items():
                 bindings.setdefault(name, str(term))
             messages = [message_format(m, bindings) for m in check.messages]
-            self.out.append(self.make(check, focus, value, "; ".join(sorted(messages)) if messages else None,
-                                      path=self._path(check, path)))
+            self.out.append(
+                self.make(
+                    check, focus, value, "; ".join(sorted(messages)) if messages else None, path=self._path(check, path)
+                )
+            )
 
     def _path(self, check: Check, path: Any) -> Any:
         """A result's path: the query's ``?path`` when it is an IRI, else the shape's path."""

@@ -11,7 +11,8 @@ WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
 _VAR = re.compile(r"[?$]([A-Za-z0-9_]+)")
 _NOT_A_PLAIN_PATTERN = re.compile(
-    r"\b(?:FILTER|OPTIONAL|BIND|VALUES|MINUS|EXISTS|NOT|SELECT|GRAPH|SERVICE|UNION)\b", re.I)
+    r"\b(?:FILTER|OPTIONAL|BIND|VALUES|MINUS|EXISTS|NOT|SELECT|GRAPH|SERVICE|UNION)\b", re.I
+)
 _FORM = re.compile(r"\b(SELECT|ASK)\b(\s+(?:DISTINCT|REDUCED)\b)?", re.I)
 
 
@@ -51,19 +52,19 @@ def not_exists_as_minus(query: str) -> str:
     if found is None:
         return query
     block_end = _closing(code, found.end() - 1)
-    if block_end < 0 or code[block_end + 1:body_end].strip():
+    if block_end < 0 or code[block_end + 1 : body_end].strip():
         return query  # not the last element of the group
     depth = code.count("{", where.end(), found.start()) - code.count("}", where.end(), found.start())
     if depth != 0:
         return query  # nested inside another group
-    block = code[found.end():block_end]
+    block = code[found.end() : block_end]
     if "{" in block or "}" in block or _NOT_A_PLAIN_PATTERN.search(block):
         return query
     inside = set(_VAR.findall(block))
-    outside = set(_VAR.findall(code[:found.start()] + " " + code[block_end + 1:]))
+    outside = set(_VAR.findall(code[: found.start()] + " " + code[block_end + 1 :]))
     if "this" not in inside or inside & outside != {"this"}:
         return query
-    return query[:found.start()] + "MINUS {" + query[found.end():]
+    return query[: found.start()] + "MINUS {" + query[found.end() :]
 
 
 def projecting(query: str, names: list[str]) -> str:
@@ -75,13 +76,13 @@ def projecting(query: str, names: list[str]) -> str:
         return query
     extra = " ".join(f"?{n}" for n in names)
     if m.group(1).upper() == "ASK":
-        rest = query[m.end():]
+        rest = query[m.end() :]
         where = "" if re.match(r"\s*WHERE\b", rest, re.I) else " WHERE"
-        return query[:m.start()] + f"SELECT {extra or '*'}{where}" + rest
-    after = query[m.end():].lstrip()
+        return query[: m.start()] + f"SELECT {extra or '*'}{where}" + rest
+    after = query[m.end() :].lstrip()
     if after.startswith("*"):
         return query
-    return query[:m.end()] + f" {extra} " + query[m.end():]
+    return query[: m.end()] + f" {extra} " + query[m.end() :]
 
 
 def bound_as_true(query: str, names: list[str]) -> str:

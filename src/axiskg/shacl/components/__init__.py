@@ -30,24 +30,27 @@ from axiskg.shacl.components.base import Unit
 
 #: component IRI -> its unit, in the order the compiler applies them to a property shape (the
 #: order of the columns of the shared queries)
-REGISTRY: dict[str, Unit] = {u.iri: u for u in (
-    cardinality.min_count,
-    cardinality.max_count,
-    value_type.class_,
-    value_type.datatype,
-    other.in_,
-    value_type.node_kind,
-    string_based.pattern,
-    string_based.language_in,
-    string_based.unique_lang,
-    string_based.min_length,
-    string_based.max_length,
-    value_range.min_inclusive,
-    value_range.max_inclusive,
-    value_range.min_exclusive,
-    value_range.max_exclusive,
-    shape_based.qualified_min_count,
-    logical.or_,
-    logical.not_,
-    sparql.sparql_constraint,
-)}
+REGISTRY: dict[str, Unit] = {
+    u.iri: u
+    for u in (
+        cardinality.min_count,
+        cardinality.max_count,
+        value_type.class_,
+        value_type.datatype,
+        other.in_,
+        value_type.node_kind,
+        string_based.pattern,
+        string_based.language_in,
+        string_based.unique_lang,
+        string_based.min_length,
+        string_based.max_length,
+        value_range.min_inclusive,
+        value_range.max_inclusive,
+        value_range.min_exclusive,
+        value_range.max_exclusive,
+        shape_based.qualified_min_count,
+        logical.or_,
+        logical.not_,
+        sparql.sparql_constraint,
+    )
+}

@@ -46,11 +46,18 @@ class PropertyShape:
 
     def add(self, component: str, query: str, generic: Generic | None = None) -> None:
         """A check with its own query, whose rows are the violating ``?this`` (and ``?v``)."""
-        self.checks.append(Check(self.owner, self.prop, component, query, self.severity, self.messages,
-                                 self.path_node, None, generic))
+        self.checks.append(
+            Check(self.owner, self.prop, component, query, self.severity, self.messages, self.path_node, None, generic)
+        )
 
-    def per_value(self, component: str, condition: str, generic: Generic,
-                  python_filter: PythonFilter | None = None, written_datatype: str | None = None) -> None:
+    def per_value(
+        self,
+        component: str,
+        condition: str,
+        generic: Generic,
+        python_filter: PythonFilter | None = None,
+        written_datatype: str | None = None,
+    ) -> None:
         """A value ``?v`` is a violation where ``condition`` is true (and ``python_filter``, if any;
         and, with ``written_datatype``, where the value as written is not of that datatype)."""
         self.value_parts.append(Part(component, generic, python_filter, condition, written_datatype=written_datatype))
@@ -71,22 +78,28 @@ class PropertyShape:
             binds = " ".join(f"BIND (COALESCE({p.condition}, false) AS ?_f{i})" for i, p in enumerate(self.value_parts))
             any_flag = " || ".join(f"?_f{i}" for i in n)
             q = f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {self.walked} {binds} FILTER ({any_flag}) }}"
-            out.append(Check(self.owner, self.prop, None, q, self.severity, self.messages, self.path_node,
-                             parts=self.value_parts))
+            out.append(
+                Check(
+                    self.owner, self.prop, None, q, self.severity, self.messages, self.path_node, parts=self.value_parts
+                )
+            )
         if self.count_parts:
             bounds = [p.count for p in self.count_parts if p.count is not None]
-            having = " || ".join(f"COUNT(DISTINCT ?v) {'<' if kind == 'min' else '>'} {k}"
-                                 for kind, k in bounds)  # no aliases in HAVING
+            having = " || ".join(
+                f"COUNT(DISTINCT ?v) {'<' if kind == 'min' else '>'} {k}" for kind, k in bounds
+            )  # no aliases in HAVING
             if self.c.can_be_empty(self.path_node):  # every focus node has a value: itself
                 walk = self.walked
             elif any(kind == "min" for kind, _ in bounds):
                 walk = f"{self.targets} OPTIONAL {{ {self.value_of} }}"
             else:
                 walk = self.walked
-            q = (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?_n) WHERE {{ {walk} }} "
-                 f"GROUP BY ?this HAVING ({having})")
-            out.append(Check(self.owner, self.prop, None, q, self.severity, self.messages, self.path_node,
-                             parts=self.count_parts))
+            q = f"SELECT ?this (COUNT(DISTINCT ?v) AS ?_n) WHERE {{ {walk} }} GROUP BY ?this HAVING ({having})"
+            out.append(
+                Check(
+                    self.owner, self.prop, None, q, self.severity, self.messages, self.path_node, parts=self.count_parts
+                )
+            )
         return out
 
 

@@ -15,8 +15,7 @@ def min_count(s: PropertyShape, component: str) -> None:
     for value in s.values(SH.minCount):
         n = int(value)
         if n > 0:
-            s.count(component, "min", n,
-                    lambda f, v, n=n: f"Less than {n} values on {stringify(None, f)}->{p_str}")
+            s.count(component, "min", n, lambda f, v, n=n: f"Less than {n} values on {stringify(None, f)}->{p_str}")
 
 
 @unit("MaxCountConstraintComponent", SH.maxCount)
@@ -26,5 +25,4 @@ def max_count(s: PropertyShape, component: str) -> None:
     stringify, p_str = s.stringify, s.p_str
     for value in s.values(SH.maxCount):
         n = int(value)
-        s.count(component, "max", n,
-                lambda f, v, n=n: f"More than {n} values on {stringify(None, f)}->{p_str}")
+        s.count(component, "max", n, lambda f, v, n=n: f"More than {n} values on {stringify(None, f)}->{p_str}")

@@ -27,8 +27,7 @@ def or_(s: PropertyShape, component: str) -> None:
                 raise Unsupported("sh:or of shapes other than a single sh:class")
             classes.append(g.value(member, SH["class"]))
         any_class = " || ".join(f"EXISTS {{ {s.c.is_a('?v', x)} }}" for x in classes)
-        s.per_value(component, f"!({any_class})",
-                    lambda f, v, lst=lst: _or_message(g, lst, v, stringify))
+        s.per_value(component, f"!({any_class})", lambda f, v, lst=lst: _or_message(g, lst, v, stringify))
 
 
 def _or_message(g, lst, value, stringify) -> str:
@@ -44,12 +43,17 @@ def not_(s: PropertyShape, component: str) -> None:
     g, stringify = s.g, s.stringify
     for negated in s.values(SH["not"]):
         keys = set(g.predicates(negated)) - {RDF.type}
-        generic = (lambda f, v, negated=negated:
-                   f"Node {stringify(None, v)} must not conform to shape {stringify(g, negated)}")
+        generic = lambda f, v, negated=negated: (
+            f"Node {stringify(None, v)} must not conform to shape {stringify(g, negated)}"
+        )
         if keys == {SH.pattern} or keys == {SH.pattern, SH.flags}:
             compiled = regex(g.value(negated, SH.pattern), g.value(negated, SH.flags))
-            s.per_value(component, "true", generic,
-                        python_filter=lambda v, r=compiled: not isinstance(v, ox.BlankNode) and bool(r.search(v.value)))
+            s.per_value(
+                component,
+                "true",
+                generic,
+                python_filter=lambda v, r=compiled: not isinstance(v, ox.BlankNode) and bool(r.search(v.value)),
+            )
         elif keys == {SH["class"]}:
             s.per_value(component, f"EXISTS {{ {s.c.is_a('?v', g.value(negated, SH['class']))} }}", generic)
         else:

@@ -22,5 +22,6 @@ def in_(s: PropertyShape, component: str) -> None:
         for x in values:
             in_vals.add(x)
         shown = [stringify(g, x) for x in in_vals]
-        s.per_value(component, f"!({cond})",
-                    lambda f, v, shown=shown: f"Value {stringify(None, v)} not in list {shown}")
+        s.per_value(
+            component, f"!({cond})", lambda f, v, shown=shown: f"Value {stringify(None, v)} not in list {shown}"
+        )

@@ -30,8 +30,10 @@ def qualified_min_count(s: PropertyShape, component: str) -> None:
     if s.c.can_be_empty(s.path_node):
         raise Unsupported("sh:qualifiedValueShape on a path that can be empty")
     cond = _value_condition(s, qshape)
-    q = (f"SELECT ?this WHERE {{ {s.targets} OPTIONAL {{ {s.value_of} FILTER ({cond}) }} }} "
-         f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(qmin)})")
+    q = (
+        f"SELECT ?this WHERE {{ {s.targets} OPTIONAL {{ {s.value_of} FILTER ({cond}) }} }} "
+        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(qmin)})"
+    )
     s.add(component, q, None)
 
 

@@ -57,7 +57,7 @@ def compile_sparql(c: Compiler, owner: Any, constraint: Any, targets: str, shape
         text = _THIS.sub("?this", text)
         m = WHERE.search(text)
         if m is not None:
-            query = head + text[: m.end()] + f" {targets} " + text[m.end():]
+            query = head + text[: m.end()] + f" {targets} " + text[m.end() :]
             query = not_exists_as_minus(query)
             return Check(owner, shape, component, query, severity_of(g, shape), messages, None, sparql=constraint)
     if path is not None:
@@ -66,8 +66,7 @@ def compile_sparql(c: Compiler, owner: Any, constraint: Any, targets: str, shape
     return Check(owner, shape, component, "", severity_of(g, shape), messages, path, job=job, sparql=constraint)
 
 
-def compile_component(c: Compiler, owner: Any, shape: Any, comp: shape_queries.Component,
-                      targets: str) -> list[Check]:
+def compile_component(c: Compiler, owner: Any, shape: Any, comp: shape_queries.Component, targets: str) -> list[Check]:
     """The checks of a SPARQL-based constraint component on ``shape``: one per combination of
     its parameters' values (§6.2, https://www.w3.org/TR/shacl/#constraint-components-validation)."""
     g = c.g
@@ -89,13 +88,21 @@ def compile_component(c: Compiler, owner: Any, shape: Any, comp: shape_queries.C
     text = str(select if select is not None else ask)
     if path is not None:
         text = _PATH_VAR.sub(lambda _: c.path(path), text)
-    messages = sorted(str(m) for m in g.objects(shape, SH.message)) or \
-        sorted(str(m) for m in g.objects(validator, SH.message)) or comp.messages
+    messages = (
+        sorted(str(m) for m in g.objects(shape, SH.message))
+        or sorted(str(m) for m in g.objects(validator, SH.message))
+        or comp.messages
+    )
     checks = []
     for combo in itertools.product(*values):
         bindings = {"currentShape": shape, **{k: v for k, v in combo if v is not None}}
-        job = Job("select" if select is not None else "ask", shape_queries.prefixes(g, validator) + text,
-                  targets, bindings, _SHAPES_GRAPH_VAR.search(text) is not None,
-                  c.path(path) if path is not None and ask is not None else None)
+        job = Job(
+            "select" if select is not None else "ask",
+            shape_queries.prefixes(g, validator) + text,
+            targets,
+            bindings,
+            _SHAPES_GRAPH_VAR.search(text) is not None,
+            c.path(path) if path is not None and ask is not None else None,
+        )
         checks.append(Check(owner, shape, str(comp.iri), "", severity_of(g, shape), messages, path, job=job))
     return checks

@@ -47,8 +47,11 @@ def max_length(s: PropertyShape, component: str) -> None:
 def _length(s: PropertyShape, component: str, parameter: Any, violates: str, word: str) -> None:
     stringify = s.stringify
     for n in s.values(parameter):
-        s.per_value(component, f"isBlank(?v) || STRLEN(STR(?v)) {violates} {int(n)}",
-                    lambda f, v, n=n: f"String length not {word} {stringify(None, n)}")
+        s.per_value(
+            component,
+            f"isBlank(?v) || STRLEN(STR(?v)) {violates} {int(n)}",
+            lambda f, v, n=n: f"String length not {word} {stringify(None, n)}",
+        )
 
 
 @unit("PatternConstraintComponent", SH.pattern, SH.flags)
@@ -60,9 +63,12 @@ def pattern(s: PropertyShape, component: str) -> None:
         raise Unsupported("several sh:pattern")
     for p in patterns:
         compiled = regex(p, s.g.value(s.prop, SH.flags))
-        s.per_value(component, "true",
-                    lambda f, v, p=p: f"Value does not match pattern '{p}'",
-                    python_filter=lambda v, r=compiled: isinstance(v, ox.BlankNode) or not r.search(v.value))
+        s.per_value(
+            component,
+            "true",
+            lambda f, v, p=p: f"Value does not match pattern '{p}'",
+            python_filter=lambda v, r=compiled: isinstance(v, ox.BlankNode) or not r.search(v.value),
+        )
 
 
 @unit("LanguageInConstraintComponent", SH.languageIn)
@@ -71,8 +77,11 @@ def language_in(s: PropertyShape, component: str) -> None:
     value node is a literal whose language tag one of the list's ranges matches."""
     g, stringify = s.g, s.stringify
     for lst in s.values(SH.languageIn):
-        s.per_value(component, f"!({lang_in(s.c.items(lst))})",
-                    lambda f, v, lst=lst: f"String language is not in {stringify(g, lst)}")
+        s.per_value(
+            component,
+            f"!({lang_in(s.c.items(lst))})",
+            lambda f, v, lst=lst: f"String language is not in {stringify(g, lst)}",
+        )
 
 
 @unit("UniqueLangConstraintComponent", SH.uniqueLang)
@@ -82,7 +91,9 @@ def unique_lang(s: PropertyShape, component: str) -> None:
     for unique in s.values(SH.uniqueLang):
         if unique != rdflib.Literal(True):  # only true activates it ("1"^^xsd:boolean does not)
             continue
-        q = (f"SELECT ?this WHERE {{ {s.walked} "
-             f'FILTER (isLiteral(?v) && lang(?v) != "") }} '
-             f"GROUP BY ?this (LCASE(lang(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
+        q = (
+            f"SELECT ?this WHERE {{ {s.walked} "
+            f'FILTER (isLiteral(?v) && lang(?v) != "") }} '
+            f"GROUP BY ?this (LCASE(lang(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)"
+        )
         s.add(component, q, lambda f, v: "More than one String shares the same Language")

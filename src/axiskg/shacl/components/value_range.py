@@ -16,8 +16,11 @@ def _range(s: PropertyShape, component: str, parameter, op: str) -> None:
     for bound in s.values(parameter):
         if not isinstance(bound, rdflib.Literal) or isinstance(bound.value, str):
             raise Unsupported(f"{parameter} with a non-numeric bound")
-        s.per_value(component, f"!isLiteral(?v) || !COALESCE(?v {op} {bound.n3()}, false)",
-                    lambda f, v, bound=bound: f"Value is not {op} {stringify(g, bound)}")
+        s.per_value(
+            component,
+            f"!isLiteral(?v) || !COALESCE(?v {op} {bound.n3()}, false)",
+            lambda f, v, bound=bound: f"Value is not {op} {stringify(g, bound)}",
+        )
 
 
 @unit("MinInclusiveConstraintComponent", SH.minInclusive)

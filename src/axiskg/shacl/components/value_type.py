@@ -10,9 +10,26 @@ from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_DATATYPES_CHECKED_IN_PYTHON = {XSD + x for x in ("date", "dateTime", "integer", "decimal", "double", "float",
-                                                  "boolean", "gYear", "gYearMonth", "time", "int", "long",
-                                                  "nonNegativeInteger", "positiveInteger", "hexBinary")}
+_DATATYPES_CHECKED_IN_PYTHON = {
+    XSD + x
+    for x in (
+        "date",
+        "dateTime",
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "gYear",
+        "gYearMonth",
+        "time",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "hexBinary",
+    )
+}
 
 #: the datatypes whose valid literals pyoxigraph's store rewrites to xsd:integer
 STORED_AS_INTEGER = {XSD + x for x in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
@@ -24,8 +41,11 @@ def class_(s: PropertyShape, component: str) -> None:
     is a SHACL instance of the class (rdf:type/rdfs:subClassOf*)."""
     g, stringify = s.g, s.stringify
     for cls in s.values(SH["class"]):
-        s.per_value(component, f"!EXISTS {{ {s.c.is_a('?v', cls)} }}",
-                    lambda f, v, cls=cls: f"Value does not have class {stringify(g, cls)}")
+        s.per_value(
+            component,
+            f"!EXISTS {{ {s.c.is_a('?v', cls)} }}",
+            lambda f, v, cls=cls: f"Value does not have class {stringify(g, cls)}",
+        )
 
 
 @unit("DatatypeConstraintComponent", SH.datatype)
@@ -35,7 +55,7 @@ def datatype(s: PropertyShape, component: str) -> None:
     in Python, with rdflib's parsers; other datatypes than those known go to pyshacl)."""
     g, stringify = s.g, s.stringify
     for dt in s.values(SH.datatype):
-        generic = (lambda f, v, dt=dt: f"Value is not Literal with datatype {stringify(g, dt)}")
+        generic = lambda f, v, dt=dt: f"Value is not Literal with datatype {stringify(g, dt)}"
         if str(dt) in (str(rdflib.RDFS.Literal),):
             s.per_value(component, "!isLiteral(?v)", generic)
             continue
@@ -50,8 +70,7 @@ def datatype(s: PropertyShape, component: str) -> None:
             continue
         s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)}", generic)
         if str(dt) in _DATATYPES_CHECKED_IN_PYTHON:
-            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}",
-                        generic, python_filter=_ill_typed)
+            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=_ill_typed)
         elif str(dt) not in (XSD + "string", str(RDF.langString), XSD + "anyURI"):
             raise Unsupported(f"sh:datatype {dt}")
 
@@ -63,8 +82,9 @@ def ill_typed(value) -> bool:
 
 def _ill_typed(value) -> bool:
     lit = loading.TermConverter()(value)
-    return lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(
-        ("anyURI", "string"))
+    return (
+        lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(("anyURI", "string"))
+    )
 
 
 _NODE_KIND_VIOLATION = {
@@ -86,5 +106,4 @@ def node_kind(s: PropertyShape, component: str) -> None:
         condition = _NODE_KIND_VIOLATION.get(kind)
         if condition is None:
             raise Unsupported(f"sh:nodeKind {kind}")
-        s.per_value(component, condition,
-                    lambda f, v, kind=kind: f"Value is not of Node Kind {stringify(g, kind)}")
+        s.per_value(component, condition, lambda f, v, kind=kind: f"Value is not of Node Kind {stringify(g, kind)}")
