@@ -524,7 +524,8 @@ def graph_ntriples(store: ox.Store, as_written: bool = False) -> list[bytes]:
     graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
     dumps = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
     if as_written:
-        dumps = [literals.written_ntriples(store, g, d) for g, d in zip(graphs, dumps)]
+        swaps = literals.line_swaps(store)
+        dumps = [literals.written_ntriples(d, swaps.get(g)) for g, d in zip(graphs, dumps)]
     return dumps
 
 
