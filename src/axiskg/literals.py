@@ -176,20 +176,26 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
         store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
         return
     lines = data
+    recorder = Recorder(store, graph)
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        # only the lines with a typed literal or a blank node pass through Python (at 1M triples,
-        # a fifth of them); the others are bulk-loaded inside pyoxigraph
-        plain: list[bytes] = []
-        rest: list[bytes] = []
-        for line in data.splitlines(keepends=True):
-            (rest if _NT_MARK in line or b"_:" in line else plain).append(line)
+        # the lines without a blank node are bulk-loaded inside pyoxigraph, and only those with
+        # a typed literal are parsed again, to be recorded; the lines with a blank node pass
+        # through Python (their labels are the file's own)
+        if b"_:" in data:
+            plain: list[bytes] = []
+            rest: list[bytes] = []
+            for line in data.splitlines(keepends=True):
+                (rest if b"_:" in line else plain).append(line)
+            bulk, lines = b"".join(plain), b"".join(rest)
+        else:
+            bulk, lines = data, b""
         try:
-            store.load(b"".join(plain), format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+            store.load(bulk, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+            for q in ox.parse(_typed_lines(bulk), format=fmt, base_iri=base_iri):
+                recorder.quad(q)
         except SyntaxError:
             _raise_parse_error(data, fmt, base_iri)
             raise
-        lines = b"".join(rest)
-    recorder = Recorder(store, graph)
     fresh: dict[str, ox.BlankNode] = {}  # a file's blank-node labels are its own (Store.load renames them too)
 
     def own(term):
@@ -205,6 +211,19 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
             _raise_parse_error(data, fmt, base_iri)
         raise
     recorder.close()
+
+
+def _typed_lines(data: bytes) -> bytes:
+    """The lines of N-Triples / N-Quads ``data`` that hold an XSD-typed literal."""
+    out: list[bytes] = []
+    at = data.find(_NT_MARK)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end + 1
+        out.append(data[start:end] if data[end - 1 : end] == b"\n" else data[start:end] + b"\n")
+        at = data.find(_NT_MARK, end)
+    return b"".join(out)
 
 
 def _raise_parse_error(data: bytes, fmt: ox.RdfFormat, base_iri: str) -> None:
