@@ -76,6 +76,8 @@ def test_each_fixture_fails_with_its_file_and_claim(name):
         (kind, f"https://example.org/verify/{focus}")
     ]
     assert Path(errors[0]["source"]).resolve() == bad.resolve()
+    # ... and the line where the claim is described
+    assert errors[0]["line"] == _subject_line(bad, focus)
     # the text output names the file and the claim too
     text = run_main("verify", str(HERE / "base.ttl"), str(bad), "--source", SOURCE).stdout
     assert f"bad-{name}.ttl" in text and f"https://example.org/verify/{focus}" in text and kind in text
@@ -275,3 +277,13 @@ def test_the_generated_files_are_what_the_script_makes(report_text, tmp_path):
         assert (root / "data/alliance-axis-2025" / name).read_bytes() == (
             paths.project_root() / "data/alliance-axis-2025" / name
         ).read_bytes(), name
+
+
+def _subject_line(path: Path, local: str) -> int:
+    """The line of ``path`` whose first token is the fixture's ``ex:<local>`` (its description)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(
+        i
+        for i, line in enumerate(lines, 1)
+        if line.split(" ", 1)[0] in (f"ex:{local}", f"<https://example.org/verify/{local}>")
+    )

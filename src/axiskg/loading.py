@@ -634,6 +634,16 @@ def subject_line(path: Path, iri: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def split_location(where: str | None) -> tuple[str | None, int | None]:
+    """``"file:12"`` (as :func:`definition_locator` gives it) -> ``("file", 12)``; anything else
+    -> ``(where, None)``."""
+    if where is not None:
+        head, sep, tail = where.rpartition(":")
+        if sep and head and tail.isdigit():
+            return head, int(tail)
+    return where, None
+
+
 def definition_locator(store: ox.Store, root: Path | str | None = None):
     """``locate(iri) -> "file:line" | "file" | graph | None``: where a term of ``store`` is
     described (see :func:`source_locator`), down to the file and line of its first description

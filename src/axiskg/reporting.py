@@ -55,7 +55,8 @@ def format_text(report: Report, fail_on: str = "violation", color: bool = False)
     for source, focuses in _groups(report).items():
         lines.append(_paint(source, "1", color))
         for focus, results in focuses.items():
-            lines.append(f"  {compact(focus)}")
+            where = min((r.line for r in results if r.line is not None), default=None)
+            lines.append(f"  {compact(focus)}" + (f"  (line {where})" if where is not None else ""))
             for r in results:
                 severity = _paint(f"{r.severity:<9}", _COLORS.get(r.severity, "0"), color)
                 lines.append(f"    {severity} {r.component_name}")

@@ -170,8 +170,10 @@ class _Findings:
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
         import rdflib
 
+        from axiskg.loading import split_location
         from axiskg.validation import Result
 
+        source, line = split_location(self.locate(rdflib.URIRef(focus)))
         self.results.append(
             Result(
                 severity=severity,
@@ -181,7 +183,8 @@ class _Findings:
                 source_shape="axiskg verify",
                 value=None if value is None else str(value),
                 message=message,
-                source=self.locate(rdflib.URIRef(focus)),
+                source=source,
+                line=line,
             )
         )
 

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         store = loading.load_files(args.paths, format=args.format_in)
     else:
         store = loading.load_store(root, format=args.format_in)
-    report = verify(store, sources, locate=loading.source_locator(store))
+    report = verify(store, sources, locate=loading.definition_locator(store, root))  # file:line
     options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
     if args.output in ("junit", "github"):
         options["tool"] = "axiskg verify"
