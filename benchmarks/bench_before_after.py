@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -44,7 +45,7 @@ def run(tree: Path, task: str, root: Path, dist: Path) -> dict:
         "--dist",
         str(dist),
     ]
-    tree_figures, out = measure(task, cmd, stdout=__import__("subprocess").PIPE)
+    tree_figures, out = measure(task, cmd, stdout=subprocess.PIPE)
     if tree_figures["rc"] != 0 or not out:
         return {"error": f"exit {tree_figures['rc']}"}
     inner = json.loads(out.strip().splitlines()[-1])

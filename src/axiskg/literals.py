@@ -176,7 +176,6 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
         store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
         return
     lines = data
-    recorder = Recorder(store, graph)
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         # the lines without a blank node are bulk-loaded inside pyoxigraph, and only those with
         # a typed literal are parsed again, to be recorded; the lines with a blank node pass
@@ -191,8 +190,7 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
             bulk, lines = data, b""
         try:
             store.load(bulk, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-            for q in ox.parse(_typed_lines(bulk), format=fmt, base_iri=base_iri):
-                recorder.quad(q)
+            add(store, ox.parse(_typed_lines(bulk), format=fmt, base_iri=base_iri), graph, insert=False)
         except SyntaxError:
             _raise_parse_error(data, fmt, base_iri)
             raise
@@ -202,15 +200,12 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
         return fresh.setdefault(term.value, ox.BlankNode()) if type(term) is ox.BlankNode else term
 
     try:
-        store.extend(
-            recorder.quad(ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name))
-            for q in ox.parse(lines, format=fmt, base_iri=base_iri)
-        )
+        quads = ox.parse(lines, format=fmt, base_iri=base_iri)
+        add(store, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
     except SyntaxError:
         if lines is not data:
             _raise_parse_error(data, fmt, base_iri)
         raise
-    recorder.close()
 
 
 def _typed_lines(data: bytes) -> bytes:
@@ -320,11 +315,16 @@ def written_at(store: ox.Store, subject, predicate, value) -> list:
     return forms or [value]
 
 
-def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str) -> None:
-    """Add ``quads`` (made elsewhere: from rdflib, say) to ``store``, triples into named graph
-    ``graph``, recording the literals the store rewrites, as :func:`load` does."""
+def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str, insert: bool = True) -> None:
+    """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``store``, triples into
+    named graph ``graph``, recording the literals the store rewrites; ``insert=False``: only
+    record them (the quads are in the store already)."""
     recorder = Recorder(store, graph)
-    store.extend(recorder.quad(q) for q in quads)
+    if insert:
+        store.extend(recorder.quad(q) for q in quads)
+    else:
+        for q in quads:
+            recorder.quad(q)
     recorder.close()
 
 

@@ -119,15 +119,11 @@ class Results:
     ) -> Result:
         describe = self.describe
         focus_node = describe.convert(focus)
+        path = check.path if path is _NO_PATH else path
         if isinstance(value, ox.Literal):  # as the data wrote it at the focus node, where that is one literal
-            from axiskg import literals
-
-            path_for = check.path if path is _NO_PATH else path
-            predicate = loading.to_ox(path_for) if isinstance(path_for, rdflib.URIRef) else None
-            forms = set(literals.written_at(describe.store, focus, predicate, value))
+            forms = set(self._written(focus, path, value))
             if len(forms) == 1:
                 value = forms.pop()
-        path = check.path if path is _NO_PATH else path
         return Result(
             severity=local_name(str(check.severity)),
             focus=describe.node(focus),
@@ -168,17 +164,20 @@ class Results:
                     message = None
                 self.out.append(self.make(check, focus, value, message))
 
-    def _written_not(self, focus: Any, path: Any, value: Any, datatype: str) -> bool:
-        """Whether ``value`` (a literal the store may have rewritten), as the data wrote it at
-        ``focus`` and ``path``, is not a well-typed literal of ``datatype``."""
+    def _written(self, focus: Any, path: Any, value: Any) -> list:
+        """``value`` (a literal the store may have rewritten) as the data wrote it at ``focus``
+        and ``path`` (any predicate when the path is not one)."""
         from axiskg import literals
-        from axiskg.shacl.components.value_type import ill_typed
 
         predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
-        return any(
-            w.datatype.value != datatype or ill_typed(w)
-            for w in literals.written_at(self.describe.store, focus, predicate, value)
-        )
+        return literals.written_at(self.describe.store, focus, predicate, value)
+
+    def _written_not(self, focus: Any, path: Any, value: Any, datatype: str) -> bool:
+        """Whether ``value``, as the data wrote it at ``focus`` and ``path``, is not a well-typed
+        literal of ``datatype``."""
+        from axiskg.shacl.components.value_type import ill_typed
+
+        return any(w.datatype.value != datatype or ill_typed(w) for w in self._written(focus, path, value))
 
     def _parts(self, check: Check, rows: list) -> None:
         counted = check.parts[0].count is not None

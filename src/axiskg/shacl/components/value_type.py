@@ -66,21 +66,17 @@ def datatype(s: PropertyShape, component: str) -> None:
             s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)} && datatype(?v) != {integer}", generic)
             s.per_value(component, f"isLiteral(?v) && datatype(?v) = {integer}", generic, written_datatype=str(dt))
             if str(dt) != XSD + "integer":  # kept as written by the store: ill-formed ones
-                s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=_ill_typed)
+                s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=ill_typed)
             continue
         s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)}", generic)
         if str(dt) in _DATATYPES_CHECKED_IN_PYTHON:
-            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=_ill_typed)
+            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=ill_typed)
         elif str(dt) not in (XSD + "string", str(RDF.langString), XSD + "anyURI"):
             raise Unsupported(f"sh:datatype {dt}")
 
 
 def ill_typed(value) -> bool:
     """Whether the pyoxigraph literal ``value`` is not in its datatype's lexical space."""
-    return _ill_typed(value)
-
-
-def _ill_typed(value) -> bool:
     lit = loading.TermConverter()(value)
     return (
         lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(("anyURI", "string"))
