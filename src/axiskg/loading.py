@@ -707,6 +707,20 @@ def _lexical_problem(literal: ox.Literal) -> str | None:
     return f"ill-typed literal: {literal.value[:60]!r} is not a valid {compact(datatype, brackets=True)}"
 
 
+def _literal_problem(literal: ox.Literal, xml: bool, longest: int | None) -> str | None:
+    """Why ``literal`` is refused (see :func:`bad_literals`), or ``None``."""
+    problem = _lexical_problem(literal)
+    bad = _NOT_XML.search(literal.value) if problem is None and xml else None
+    if bad:
+        problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
+    elif problem is None and longest is not None and len(literal.value) > longest:
+        problem = (
+            f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
+            "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)"
+        )
+    return problem
+
+
 def _graph_files(root: Path | None, graph: str) -> list[Path]:
     if graph.startswith("file://"):
         from urllib.parse import unquote, urlparse
@@ -795,17 +809,12 @@ def bad_literals(
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
     from axiskg.querying import solutions
 
+    problems: dict[ox.Literal, str | None] = {}  # each distinct literal is checked once
+
     def problem_of(literal: ox.Literal) -> str | None:
-        problem = _lexical_problem(literal)
-        bad = _NOT_XML.search(literal.value) if problem is None and xml else None
-        if bad:
-            problem = f"literal holds U+{ord(bad.group()):04X}, which RDF/XML (and so the OWL tools) cannot carry"
-        elif problem is None and longest is not None and len(literal.value) > longest:
-            problem = (
-                f"literal of {len(literal.value):,} characters: over the {longest:,} that the OWL "
-                "reasoner is given (AXISKG_REASON_MAX_LITERAL_MB)"
-            )
-        return problem
+        if literal not in problems:
+            problems[literal] = _literal_problem(literal, xml, longest)
+        return problems[literal]
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
     record = literals.table(store)
