@@ -68,6 +68,14 @@ def summary(runs: list[dict]) -> dict:
     return out
 
 
+def commit(tree: Path) -> str:
+    """``tree``'s path and commit (``+`` if it has uncommitted changes)."""
+    git = ["git", "-C", str(tree)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    return f"{tree} at {head or '?'}{'+' if dirty.stdout.strip() else ''}"
+
+
 def change(before: float, after: float) -> str:
     return f"{(after - before) / before * 100:+.0f}%" if before else "-"
 
@@ -137,8 +145,8 @@ def main() -> None:
                     )
         triples = next((r["triples"] for r in results["ox-parse"]["after"] if "triples" in r), manifest["triples"])
     doc = {
-        "before": str(trees["before"]),
-        "after": str(trees["after"]),
+        "before": commit(trees["before"]),
+        "after": commit(trees["after"]),
         "triples": triples,
         "runs": args.runs,
         "machine": f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}",
