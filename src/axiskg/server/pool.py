@@ -119,6 +119,7 @@ class _Worker:
         self.reader = reader
         self.writer = writer
         self.lane = lane
+        self.cpu_mark: float | None = None  # its CPU seconds when it last answered (see cpu_seconds)
 
     async def call(self, message: dict) -> dict:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -133,6 +134,12 @@ class _Worker:
         except (asyncio.IncompleteReadError, ConnectionError):
             raise WorkerCrashed("the query worker stopped unexpectedly") from None
         return pickle.loads(data)
+
+    async def call_marked(self, message: dict) -> dict:
+        """:meth:`call`, keeping the CPU time the worker reports with its answer."""
+        reply = await self.call(message)
+        self.cpu_mark = reply.get("cpu_total")
+        return reply
 
     def cpu_seconds(self) -> float | None:
         """CPU time the worker process has used (user + system, from /proc; None elsewhere)."""
@@ -224,6 +231,7 @@ class WorkerPool:
         if not ready.get("ready"):
             worker.kill()
             raise WorkerStartFailed(ready.get("message", "a query worker could not start"))
+        worker.cpu_mark = ready.get("cpu_total")
         return worker
 
     async def start(self) -> None:
@@ -293,8 +301,12 @@ class WorkerPool:
         ``time_slice`` seconds of CPU on it, or ``timeout`` seconds have passed. CPU time, not
         time passed: a cheap query held up by a loaded machine must not be taken for a costly one."""
         loop = asyncio.get_running_loop()
-        call = asyncio.ensure_future(worker.call(request))
-        started, cpu = loop.time(), worker.cpu_seconds()
+        # the worker's CPU time at the start is the one it reported with its last answer (it is
+        # idle in between); /proc is read only when a slice has passed
+        started, cpu = loop.time(), worker.cpu_mark
+        if cpu is None:
+            cpu = worker.cpu_seconds()
+        call = asyncio.ensure_future(worker.call_marked(request))
         wait = self.time_slice
         try:
             while True:
