@@ -36,11 +36,13 @@ images: venv
 # The project's evidence is verified against the report's text first (needs ../shared/seed or
 # $$AXISKG_REPORT_TEXT; exit 2 without it), then the test suite runs on TEST_WORKERS processes
 # (pytest-xdist; one per core by default, TEST_WORKERS=0 runs them in this process; tests that share
-# an expensive in-process result carry the same xdist_group mark). Times: docs/performance.md.
+# an expensive in-process result carry the same xdist_group mark). Bytecode is cached even where the
+# environment says not to (PYTHONDONTWRITEBYTECODE): the suite starts ~200 Python processes, and each
+# would compile the package again. Times: docs/performance.md.
 TEST_WORKERS ?= auto
 test: venv
 	$(AXISKG) verify --output github
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf dist
