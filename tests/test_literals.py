@@ -85,6 +85,58 @@ def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_reco
     assert literals.table(loading.load_files([path])) is not None
 
 
+def test_a_store_loaded_to_be_queried_records_its_literals_only_when_asked(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(REWRITTEN_NT)
+    store = loading.load_files([path])
+    record = literals._TABLES[id(store)][1]
+    # recorded at once: only the blank-node line (added through Python, its label being the
+    # store's); the other typed lines are set aside
+    assert [k[0] for k in record.quads] == [next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))]
+    assert len(record.pending) == 1
+    assert len(list(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))) == 7  # 01, 1, +1: one
+    assert len(record.quads) == 1  # querying does not record
+    assert literals.table(store) is record and record.pending == [] and len(record.quads) == 6
+    x = next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))  # the blank-node line too
+    assert literals.written_at(store, x, None, ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))) == [
+        ox.Literal("007", datatype=ox.NamedNode(XSD + "long"))
+    ]
+
+
+def test_a_blank_node_line_the_store_keeps_as_written_leaves_the_file_to_one_bulk_load(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(
+        f'_:c <http://e/v> "0A1B"^^<{XSD}hexBinary> .\n<http://e/a> <http://e/c> _:c .\n'
+        f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n'
+    )
+    store = loading.load_files([path])
+    assert len(store) == 3 and len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
+    assert [(s.value, o.value) for s, _, o, _ in literals.written_quads(store, store) if o.value == "01"] == [
+        ("http://e/a", "01")
+    ]
+    assert all(not isinstance(key[0], ox.BlankNode) for key in literals.table(store).quads)
+
+
+def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):
+    import threading
+
+    path = tmp_path / "many.nt"
+    path.write_text("".join(f'<http://e/a{i}> <http://e/n> "0{i}"^^<{XSD}integer> .\n' for i in range(20_000)))
+    store = loading.load_files([path])
+    seen: list[int] = []
+
+    def ask() -> None:
+        record = literals.table(store)
+        seen.append(len(record.quads) if record is not None else 0)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [20_000] * 4
+
+
 def test_a_turtle_file_with_no_typed_literal_nor_bare_number_is_bulk_loaded(tmp_path):
     path = tmp_path / "plain.ttl"
     path.write_text('<http://e/a1> <http://e/n> ( "01" "1.50" ) .\n')

@@ -54,6 +54,7 @@ class AsWritten:
 #: :data:`_KEPT` most recent (a process loading stores over and over keeps a bounded number)
 _TABLES: dict[int, tuple[ox.Store, AsWritten]] = {}
 _KEPT = 16
+_RECORDING = threading.Lock()
 
 
 def _record(store: ox.Store) -> AsWritten:
@@ -73,9 +74,10 @@ def table(store: ox.Store) -> AsWritten | None:
     if entry is None or entry[0] is not store:
         return None
     record = entry[1]
-    pending, record.pending = record.pending, []
-    for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-        add(store, ox.parse(lines, format=fmt, base_iri=base_iri), graph, insert=False)
+    with _RECORDING:  # a thread asking while another records waits for the whole record
+        pending, record.pending = record.pending, []
+        for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
+            add(store, ox.parse(lines, format=fmt, base_iri=base_iri), graph, insert=False)
     return record if record.quads else None
 
 
@@ -98,10 +100,11 @@ class _Stored:
     def __call__(self, literal: ox.Literal) -> ox.Literal:
         hit = self.cache.get(literal)
         if hit is None:
+            quad = ox.Quad(_SCRATCH_S, _SCRATCH_P, literal)
             with self.lock:  # (the scratch store is shared by the process's threads)
-                self.scratch.add(ox.Quad(_SCRATCH_S, _SCRATCH_P, literal))
+                self.scratch.add(quad)
                 hit = next(iter(self.scratch)).object
-                self.scratch.clear()
+                self.scratch.remove(quad)  # (clear() costs more the longer the store has lived: 0.3 ms after 20k)
             if len(self.cache) >= self.CACHED:
                 self.cache.clear()
             self.cache[literal] = hit
