@@ -105,8 +105,10 @@ class _Stored:
                 self.scratch.add(quad)
                 hit = next(iter(self.scratch)).object
                 self.scratch.remove(quad)  # (clear() costs more the longer the store has lived: 0.3 ms after 20k)
-            if len(self.cache) >= self.CACHED:
+            if len(self.cache) >= self.CACHED:  # (a new scratch store too: it keeps what it was given)
                 self.cache.clear()
+                with self.lock:
+                    self.scratch = ox.Store()
             self.cache[literal] = hit
         return hit
 
