@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_cli
+from conftest import run_cli, run_main
 from rdflib import SH
 from test_report_turtle import _well_formed
 
@@ -313,4 +313,31 @@ def test_values_are_reported_as_written(project, tmp_path, engine):
     assert [(r["resultPath"], r["value"]) for r in report["results"]] == [
         ("http://e/q", '"07"^^xsd:integer'),
         ("http://e/r", '"0300"^^xsd:long'),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_sh_in_compares_literals_as_written(project, tmp_path, engine):
+    """sh:in is term equality (SHACL §4.8.3) on the data as written: "01" is not the member "1",
+    and "1"^^xsd:nonNegativeInteger is its member although the store holds it as xsd:integer."""
+    data = tmp_path / "d.ttl"
+    data.write_text(
+        f"@prefix xsd: <{XSD}> .\n"
+        '<http://e/a> <http://e/p> "01"^^xsd:integer .\n'
+        '<http://e/b> <http://e/p> "1"^^xsd:nonNegativeInteger .\n'
+        '<http://e/c> <http://e/p> "2"^^xsd:integer .\n'
+        '<http://e/d> <http://e/p> "2"^^xsd:int .\n'
+    )
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <{XSD}> .
+<http://e/s> a sh:NodeShape ; sh:targetSubjectsOf <http://e/p> ;
+    sh:property [ sh:path <http://e/p> ; sh:in ( "1"^^xsd:integer "1"^^xsd:nonNegativeInteger "2"^^xsd:integer ) ] .
+""")
+    proc = run_main(
+        "validate", "--shapes", str(shapes), str(data), "--output", "json", "--engine", engine, root=project
+    )
+    report = json.loads(proc.stdout)
+    assert [(r["focusNode"], r["value"]) for r in report["results"]] == [
+        ("http://e/a", '"01"^^xsd:integer'),
+        ("http://e/d", '"2"^^xsd:int'),
     ]

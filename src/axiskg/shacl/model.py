@@ -35,9 +35,9 @@ class Part:
     python_filter: PythonFilter | None = None
     condition: str | None = None
     count: tuple[str, int] | None = None
-    #: a violation only where the value, as the data wrote it (the store rewrites integer-derived
-    #: literals to xsd:integer: :mod:`axiskg.literals`), is not a well-typed literal of this datatype
-    written_datatype: str | None = None
+    #: a violation only where this holds of the value's forms as the data wrote them (the store
+    #: rewrites typed literals, e.g. every integer-derived one to xsd:integer: :mod:`axiskg.literals`)
+    as_written: Callable[[list], bool] | None = None
 
 
 @dataclass

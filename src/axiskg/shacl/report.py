@@ -172,13 +172,6 @@ class Results:
         predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
         return literals.written_at(self.describe.store, focus, predicate, value)
 
-    def _written_not(self, focus: Any, path: Any, value: Any, datatype: str) -> bool:
-        """Whether ``value``, as the data wrote it at ``focus`` and ``path``, is not a well-typed
-        literal of ``datatype``."""
-        from axiskg.shacl.components.value_type import ill_typed
-
-        return any(w.datatype.value != datatype or ill_typed(w) for w in self._written(focus, path, value))
-
     def _parts(self, check: Check, rows: list) -> None:
         counted = check.parts[0].count is not None
         for row in rows:
@@ -196,9 +189,7 @@ class Results:
                         continue
                     if part.python_filter is not None and not part.python_filter(value):
                         continue
-                    if part.written_datatype is not None and not self._written_not(
-                        focus, check.path, value, part.written_datatype
-                    ):
+                    if part.as_written is not None and not part.as_written(self._written(focus, check.path, value)):
                         continue
                 message: str | None = "; ".join(check.messages) if check.messages else None
                 if message is None and part.generic is not None:

@@ -56,11 +56,11 @@ class PropertyShape:
         condition: str,
         generic: Generic,
         python_filter: PythonFilter | None = None,
-        written_datatype: str | None = None,
+        as_written: Callable[[list], bool] | None = None,
     ) -> None:
         """A value ``?v`` is a violation where ``condition`` is true (and ``python_filter``, if any;
-        and, with ``written_datatype``, where the value as written is not of that datatype)."""
-        self.value_parts.append(Part(component, generic, python_filter, condition, written_datatype=written_datatype))
+        and, with ``as_written``, where it holds of the value's forms as the data wrote them)."""
+        self.value_parts.append(Part(component, generic, python_filter, condition, as_written=as_written))
 
     def count(self, component: str, kind: str, n: int, generic: Generic) -> None:
         """A focus node is a violation where it has fewer (``kind`` "min") or more ("max") than

@@ -4,10 +4,17 @@ Compiled: sh:in. sh:closed (with sh:ignoredProperties) and sh:hasValue go to pys
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import SH
 
+from axiskg import loading
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import sparql_term
+from axiskg.vocab import XSD
+
+#: a literal the store may have rewritten: XSD-typed, not xsd:string
+TYPED = f'isLiteral(?v) && datatype(?v) != <{XSD}string> && STRSTARTS(STR(datatype(?v)), "{XSD}")'
 
 
 @unit("InConstraintComponent", SH["in"])
@@ -22,6 +29,14 @@ def in_(s: PropertyShape, component: str) -> None:
         for x in values:
             in_vals.add(x)
         shown = [stringify(g, x) for x in in_vals]
-        s.per_value(
-            component, f"!({cond})", lambda f, v, shown=shown: f"Value {stringify(None, v)} not in list {shown}"
-        )
+        generic = lambda f, v, shown=shown: f"Value {stringify(None, v)} not in list {shown}"  # noqa: E731
+        # a typed literal is compared as the data wrote it: the store holds "01"^^xsd:integer as
+        # "1", and "1"^^xsd:nonNegativeInteger as "1"^^xsd:integer (axiskg.literals)
+        members = {loading.to_ox(x) for x in values}
+        s.per_value(component, f"!({TYPED}) && !({cond})", generic)
+        s.per_value(component, TYPED, generic, as_written=_outside(members))
+
+
+def _outside(members: set) -> Callable[[list], bool]:
+    """Whether some form of a value, as written, is not one of ``members``."""
+    return lambda forms: any(w not in members for w in forms)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import rdflib
 from rdflib import RDF, SH
 
@@ -64,7 +66,12 @@ def datatype(s: PropertyShape, component: str) -> None:
             # as the data wrote them (axiskg.literals), the others by their datatype here
             integer = iri(rdflib.URIRef(XSD + "integer"))
             s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)} && datatype(?v) != {integer}", generic)
-            s.per_value(component, f"isLiteral(?v) && datatype(?v) = {integer}", generic, written_datatype=str(dt))
+            s.per_value(
+                component,
+                f"isLiteral(?v) && datatype(?v) = {integer}",
+                generic,
+                as_written=_not_written_as(str(dt)),
+            )
             if str(dt) != XSD + "integer":  # kept as written by the store: ill-formed ones
                 s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=ill_typed)
             continue
@@ -73,6 +80,11 @@ def datatype(s: PropertyShape, component: str) -> None:
             s.per_value(component, f"isLiteral(?v) && datatype(?v) = {iri(dt)}", generic, python_filter=ill_typed)
         elif str(dt) not in (XSD + "string", str(RDF.langString), XSD + "anyURI"):
             raise Unsupported(f"sh:datatype {dt}")
+
+
+def _not_written_as(datatype: str) -> Callable[[list], bool]:
+    """Whether some form of a value, as written, is not a well-typed literal of ``datatype``."""
+    return lambda forms: any(w.datatype.value != datatype or ill_typed(w) for w in forms)
 
 
 def ill_typed(value) -> bool:
