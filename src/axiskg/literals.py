@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from axiskg.vocab import XSD
+
 _STRING = XSD + "string"
 _SCRATCH_S, _SCRATCH_P = ox.NamedNode("urn:x-axiskg:s"), ox.NamedNode("urn:x-axiskg:p")
 
@@ -179,11 +180,7 @@ def _nt_rewrites(data: bytes) -> bool:
     from axiskg.loading import _nt_unescape
 
     seen: set[bytes] = set()
-    at = data.find(_NT_MARK)
-    while at >= 0:
-        start = data.rfind(b"\n", 0, at) + 1
-        end = data.find(b"\n", at)
-        end = len(data) if end < 0 else end
+    for start, end in _line_spans(data, _NT_MARK):
         for lexical, name in _NT_TYPED.findall(data, start, end):
             if name == b"string" or (lexical + b"^" + name) in seen:
                 continue
@@ -194,8 +191,18 @@ def _nt_rewrites(data: bytes) -> bool:
                 return True  # let the parser name the problem
             if _stored(literal) != literal:
                 return True
-        at = data.find(_NT_MARK, end)
     return False
+
+
+def _line_spans(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line of ``data`` holding ``needle`` (once per line; ``end``
+    past the line's newline, or the end of ``data``)."""
+    at = data.find(needle)
+    while at >= 0:
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end + 1
+        yield data.rfind(b"\n", 0, at) + 1, end
+        at = data.find(needle, end)
 
 
 # a bare number in Turtle / TriG (``01``, ``1.50``, ``1e0``): after a space, "(", "," or "["
@@ -266,16 +273,11 @@ def _split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
     plain: list[bytes] = []
     rest: list[bytes] = []
     done = 0  # data[:done] is sorted out
-    at = data.find(b"_:")
-    while at >= 0:
-        start = data.rfind(b"\n", 0, at) + 1
-        end = data.find(b"\n", at)
-        end = len(data) if end < 0 else end + 1
+    for start, end in _line_spans(data, b"_:"):
         plain.append(data[done:start])
         line = data[start:end]
         rest.append(line if line.endswith(b"\n") else line + b"\n")
         done = end
-        at = data.find(b"_:", end)
     plain.append(data[done:])
     return b"".join(plain), b"".join(rest)
 
@@ -285,14 +287,9 @@ def _typed_lines(data: bytes) -> tuple[bytes, bytes]:
     a blank node, and those with one (``_:``)."""
     out: list[bytes] = []
     blank: list[bytes] = []
-    at = data.find(_NT_MARK)
-    while at >= 0:
-        start = data.rfind(b"\n", 0, at) + 1
-        end = data.find(b"\n", at)
-        end = len(data) if end < 0 else end + 1
+    for start, end in _line_spans(data, _NT_MARK):
         line = data[start:end]
         (blank if b"_:" in line else out).append(line if line.endswith(b"\n") else line + b"\n")
-        at = data.find(_NT_MARK, end)
     return b"".join(out), b"".join(blank)
 
 
@@ -361,11 +358,7 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     done = 0  # dump[:done] is in out
     spans: list[tuple[int, int]] = []
     for ending in {line[line.rfind(b'"^^<') :] for line in swaps}:
-        at = dump.find(ending)
-        while at >= 0:
-            end = at + len(ending)
-            spans.append((dump.rfind(b"\n", 0, at) + 1, end))
-            at = dump.find(ending, end)
+        spans += _line_spans(dump, ending)
     for start, end in sorted(spans):
         written = swaps.get(dump[start:end])
         if written is not None:

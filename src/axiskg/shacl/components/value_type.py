@@ -10,8 +10,8 @@ from rdflib import RDF, SH
 from axiskg import loading
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
+from axiskg.vocab import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATATYPES_CHECKED_IN_PYTHON = {
     XSD + x
     for x in (
