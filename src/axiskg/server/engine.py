@@ -27,6 +27,7 @@ from axiskg.sparql_safety import has_dataset_clause, syntax_problem
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
+WARM_UP = "ASK { ?s ?p ?o }"  # run by each worker before it says it is ready
 SPOOL_MIN = 256 << 10  # answers bigger than this go through a file when the request allows it (see spool)
 
 
@@ -240,6 +241,11 @@ def worker_main(
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
     del nquads
+    # a first query costs a fresh process several times what the same query costs next (code
+    # paths and memory touched for the first time): paid here, it does not make the pool's cost
+    # book take the first lookup for a costlier query than it is
+    for results in ("json", "xml"):
+        execute(store, {"query": WARM_UP, "results": results, "graph": None, "limit": 1}, prefixes, context)
     # "cpu_total": the worker's CPU seconds so far, with every message: where the pool starts
     # counting a light worker's slice (no /proc read per request)
     send(sock, {"ready": True, "quads": len(store), "cpu_total": time.process_time()})
