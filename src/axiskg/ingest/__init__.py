@@ -1,0 +1,1 @@
+"""Drafting a new report's graph from its text: segmentation, draft claims, evidence selectors."""
