@@ -69,6 +69,7 @@ def use_color(stream=None) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from axiskg import loading
+    from axiskg.ingest.curation import soften_drafts
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.validation import add_bad_literals
 
@@ -98,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         )
     # ill-typed literals are violations whatever the shapes say (file and line in each)
     add_bad_literals(report, store, None if args.paths else root)
+    report = soften_drafts(report, store)  # a draft claim's shortcomings are warnings
     options = {"fail_on": args.fail_on}
     if args.output == "text":
         options["color"] = use_color()
@@ -142,6 +144,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
     from axiskg import loading
+    from axiskg.ingest.curation import soften_drafts
     from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
 
@@ -151,6 +154,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     root = root_of(args)
     store = loading.load_store(root)
     report = validate_store(store, loading.load_shapes(root), locate=loading.source_locator(store))
+    report = soften_drafts(report, store)  # drafts are not published unless asked for: warnings
     if not fails(report, "violation"):
         return None
     sys.stdout.write(format_text(report, color=use_color()))
