@@ -2,7 +2,7 @@
 
 Offsets everywhere are Unicode code points (Python ``str`` indices), 0-based, end exclusive, as
 ``oa:TextPositionSelector`` and the ontology's ``axis:startIndex``/``axis:endIndex`` define them.
-Used by the data generator (``data/<report>/make_text.py``) and by ``axiskg verify``.
+Used by ``axiskg verify`` and ``axiskg evidence`` (:mod:`axiskg.ingest.evidence`).
 """
 
 from __future__ import annotations
