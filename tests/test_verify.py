@@ -125,7 +125,9 @@ def test_an_unreadable_text_is_bad_input(tmp_path, source, message):
 
 def test_a_report_without_its_text_or_checksum_is_bad_input(tmp_path):
     done = run_main("verify", str(HERE / "base.ttl"))
-    assert done.returncode == 2 and f"no text for report <{FIX_REPORT}>: it declares no axis:textLocation" in done.stderr
+    assert (
+        done.returncode == 2 and f"no text for report <{FIX_REPORT}>: it declares no axis:textLocation" in done.stderr
+    )
     bare = tmp_path / "bare.ttl"
     bare.write_text("<https://example.org/r> a <https://w3id.org/axiskg/ontology#Report> .\n", encoding="utf-8")
     done = run_main("verify", str(bare), "--source", f"https://example.org/r={HERE / 'source.txt'}")

@@ -22,10 +22,11 @@ UNPUBLISHED = (AXIS + "Draft", AXIS + "Rejected")
 _STATUS = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
 SELECT ?claim ?status WHERE { ?claim axis:curationStatus ?status }"""
 _PROGRESS = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?report ?status (COUNT(DISTINCT ?claim) AS ?n) WHERE {
   ?report a axis:Report .
-  ?claim a axis:Claim ; prov:wasDerivedFrom ?report .
+  ?claim a/rdfs:subClassOf* axis:Claim ; prov:wasDerivedFrom ?report .
   OPTIONAL { ?claim axis:curationStatus ?given }
   BIND(COALESCE(?given, axis:Curated) AS ?status)
 } GROUP BY ?report ?status"""
