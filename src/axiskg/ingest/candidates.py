@@ -2,7 +2,7 @@
 
 Only entities already in the data are proposed (no new IRIs are made up): every IRI in a data graph
 with an ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``, except the report's own machinery
-(claims, sentences, report components, reports, agents, evidence). Labels match as whole words,
+(claims, sentences, report components, reports, their authors and curators, evidence). Labels match as whole words,
 case-sensitively (``Japan`` is a name; ``japan`` is not), the longest label first, so "U.S.-Japan
 alliance" wins over "Japan" where both would match.
 """
@@ -30,7 +30,7 @@ SELECT DISTINCT ?entity ?label WHERE {
   GRAPH ?g { ?entity rdfs:label|skos:prefLabel|skos:altLabel ?label }
   FILTER (?g != <ONTOLOGY_GRAPH> && isIRI(?entity))
   FILTER NOT EXISTS {
-    VALUES ?machinery { axis:Claim axis:Sentence axis:ReportComponent axis:Report prov:Agent axis:Author
+    VALUES ?machinery { axis:Claim axis:Sentence axis:ReportComponent axis:Report axis:Author axis:Curator
                         axis:EntityCandidate oa:SpecificResource oa:TextQuoteSelector oa:TextPositionSelector }
     ?entity a/rdfs:subClassOf* ?machinery
   }

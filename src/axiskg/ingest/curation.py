@@ -37,10 +37,13 @@ def statuses(store: ox.Store) -> dict[str, str]:
     return {r["claim"].value: r["status"].value for r in solutions(store, _STATUS)}
 
 
+_WHY = {AXIS + "Draft": "draft claim, not yet curated", AXIS + "Rejected": "rejected claim, never published"}
+
+
 def soften_drafts(report, store: ox.Store):
     """``report`` (an :class:`axiskg.validation.Report`) with the Violations whose focus node is a
-    draft claim turned into Warnings, their message saying so."""
-    drafts = {c for c, s in statuses(store).items() if s == AXIS + "Draft"}
+    draft or rejected claim (neither is published) turned into Warnings, their message saying so."""
+    drafts = {c: s for c, s in statuses(store).items() if s in UNPUBLISHED}
     if not drafts:
         return report
     import rdflib
@@ -52,7 +55,7 @@ def soften_drafts(report, store: ox.Store):
                 r,
                 severity="Warning",
                 severity_node=rdflib.URIRef(SH + "Warning"),
-                message=f"(draft claim, not yet curated) {r.message or ''}".rstrip(),
+                message=f"({_WHY[drafts[str(r.focus_node)]]}) {r.message or ''}".rstrip(),
             )
         results.append(r)
     results.sort(key=lambda r: r.sort_key())
