@@ -20,21 +20,28 @@ from axiskg.vocab import ONTOLOGY_GRAPH
 #: labels shorter than this are not matched (too many false hits)
 MIN_LABEL = 3
 
-_LABELS = """
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
+_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT DISTINCT ?entity ?label WHERE {
+"""
+_LABELS = (
+    _PREFIXES
+    + """SELECT ?entity ?label ?type WHERE {
   GRAPH ?g { ?entity rdfs:label|skos:prefLabel|skos:altLabel ?label }
   FILTER (?g != <ONTOLOGY_GRAPH> && isIRI(?entity))
-  FILTER NOT EXISTS {
-    VALUES ?machinery { axis:Claim axis:Sentence axis:ReportComponent axis:Report axis:Author axis:Curator
-                        axis:EntityCandidate oa:SpecificResource oa:TextQuoteSelector oa:TextPositionSelector }
-    ?entity a/rdfs:subClassOf* ?machinery
-  }
+  OPTIONAL { ?entity a ?type }
 }""".replace("ONTOLOGY_GRAPH", ONTOLOGY_GRAPH)
+)
+#: the report's own machinery and every subclass of it (their instances are never candidates)
+_MACHINERY = (
+    _PREFIXES
+    + """SELECT DISTINCT ?class WHERE {
+  VALUES ?top { axis:Claim axis:Sentence axis:ReportComponent axis:Report axis:Author axis:Curator
+                axis:EntityCandidate oa:SpecificResource oa:TextQuoteSelector oa:TextPositionSelector }
+  ?class rdfs:subClassOf* ?top
+}"""
+)
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,16 @@ class EntityIndex:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> EntityIndex:
+        machinery = {row["class"].value for row in solutions(store, _MACHINERY)}
         labels: dict[str, set[str]] = {}
+        excluded: set[str] = set()
         for row in solutions(store, _LABELS):
-            labels.setdefault(row["label"].value.strip(), set()).add(row["entity"].value)
-        return cls(labels)
+            entity = row["entity"].value
+            if row["type"] is not None and row["type"].value in machinery:
+                excluded.add(entity)
+            labels.setdefault(row["label"].value.strip(), set()).add(entity)
+        kept = {label: found - excluded for label, found in labels.items()}
+        return cls({label: found for label, found in kept.items() if found})
 
     def matches(self, sentence: str) -> list[Match]:
         """Each entity whose label occurs in ``sentence``, once, in order of first occurrence."""

@@ -42,9 +42,14 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _by_cue() -> dict[str, str]:
+    return {cue.lower(): modality for cue, modality in lexicon()}
+
+
 def modality_of(sentence: str) -> Cue | None:
     """The modality of ``sentence`` and the cue it is read from (the longest cue; ties: the first)."""
-    by_cue = {cue.lower(): modality for cue, modality in lexicon()}
+    by_cue = _by_cue()
     best: re.Match[str] | None = None
     for match in _pattern().finditer(sentence):
         if best is None or len(match[0]) > len(best[0]):

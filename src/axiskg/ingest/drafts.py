@@ -29,6 +29,7 @@ class Draft:
     exact: str
     component: str
     with_candidates: bool
+    sentence: str
 
 
 def label_of(sentence: str) -> str:
@@ -83,7 +84,7 @@ def drafts_ttl(
                 f"    axis:matchedText {lit(match.words)} ."
             )
         out.append("\n".join(lines) + "\n")
-        written.append(Draft(claim, row.text, row.parent, bool(matches)))
+        written.append(Draft(claim, row.text, row.parent, bool(matches), row.iri))
     return "\n".join(out), written
 
 
@@ -91,12 +92,13 @@ def _candidate(claim: str, n: int, ns: dict[str, str]) -> str:
     return term(f"{claim}-candidate-{n}", ns["claim"], "claim")
 
 
-def quotes_ttl(drafts: list[Draft]) -> str:
+def quotes_ttl(drafts: list[Draft], report: str) -> str:
     """The quotes of ``drafts`` as the evidence step reads them (never written to a file)."""
     out = ["@prefix axis: <https://w3id.org/axiskg/ontology#> .", "@prefix oa: <http://www.w3.org/ns/oa#> ."]
     for d in drafts:
         out.append(
-            f"<{d.claim}> axis:hasEvidence <{d.claim}/evidence> .\n"
+            f"<{d.claim}> axis:hasEvidence <{d.claim}/evidence> ; axis:isStatedInSentence <{d.sentence}> ;\n"
+            f"    axis:isStatedIn <{d.component}> ; <http://www.w3.org/ns/prov#wasDerivedFrom> <{report}> .\n"
             f"<{d.claim}/evidence> oa:hasSelector <{d.claim}/evidence/quote> .\n"
             f"<{d.claim}/evidence/quote> oa:exact {lit(d.exact)} ."
         )

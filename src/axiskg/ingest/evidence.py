@@ -11,6 +11,7 @@ its quote selector alone so that ``axiskg verify`` keeps reporting it until a cu
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -42,9 +43,10 @@ _COMPONENTS = (
 )
 _QUOTES = (
     _PREFIXES
-    + """SELECT ?claim ?exact ?component WHERE {
+    + """SELECT ?claim ?exact ?component ?sentence WHERE {
   ?claim prov:wasDerivedFrom ?report ; axis:hasEvidence/oa:hasSelector/oa:exact ?exact .
   OPTIONAL { ?claim axis:isStatedIn ?component }
+  OPTIONAL { ?claim axis:isStatedInSentence ?sentence }
 }"""
 )
 
@@ -54,6 +56,7 @@ class Quote:
     claim: str
     exact: str
     component: str | None
+    sentences: tuple[str, ...] = ()  # the sentences it was last found in (a hint where to look first)
 
 
 @dataclass
@@ -62,6 +65,10 @@ class Layout:
 
     sentences: list[tuple[str, int, int]]  # (IRI, start, end), by start
     spans: dict[str, tuple[int, int]]  # component IRI -> (start, end)
+
+    def __post_init__(self) -> None:
+        self.starts = [s for _, s, _ in self.sentences]
+        self.by_iri = {iri: (s, e) for iri, s, e in self.sentences}
 
 
 def _bind(query: str, report: str) -> str:
@@ -90,22 +97,51 @@ def read_layout(store: ox.Store, report: str) -> Layout:
 
 
 def read_quotes(store: ox.Store, report: str) -> list[Quote]:
-    rows = solutions(store, _bind(_QUOTES, report))
-    quotes = {Quote(r["claim"].value, r["exact"].value, r["component"] and r["component"].value) for r in rows}
+    found: dict[tuple[str, str, str | None], set[str]] = {}
+    for r in solutions(store, _bind(_QUOTES, report)):
+        key = (r["claim"].value, r["exact"].value, r["component"] and r["component"].value)
+        found.setdefault(key, set()).update([r["sentence"].value] if r["sentence"] is not None else [])
+    quotes = [Quote(claim, exact, component, tuple(sorted(s))) for (claim, exact, component), s in found.items()]
     return sorted(quotes, key=lambda q: (q.claim, q.exact))
 
 
-def locate(text: str, exact: str, within: tuple[int, int] | None) -> Selection | None:
-    """``exact``'s one occurrence inside ``within``, else in the whole text; None when not unique."""
-    hits = occurrences(text, exact) if exact else []
-    if within is not None:
-        inside = [at for at in hits if within[0] <= at and at + len(exact) <= within[1]]
-        if len(inside) == 1:
-            hits = inside
-    if len(hits) != 1:
+def locate(text: str, exact: str, *within: tuple[int, int] | None) -> Selection | None:
+    """``exact``'s one occurrence inside the first span of ``within`` that holds exactly one, else
+    in the whole text; None when it is not unique anywhere it is looked for."""
+    if not exact:
         return None
-    start, end = hits[0], hits[0] + len(exact)
+    start = None
+    for span in within:
+        if span is None:
+            continue
+        first = text.find(exact, span[0], span[1])
+        if first != -1 and text.find(exact, first + 1, span[1]) == -1:
+            start = first
+            break
+    if start is None:
+        hits = occurrences(text, exact)
+        if len(hits) != 1:
+            return None
+        start = hits[0]
+    end = start + len(exact)
     return Selection(start, end, exact, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
+
+
+def _sentence_span(layout: Layout, sentences: tuple[str, ...]) -> tuple[int, int] | None:
+    spans = [layout.by_iri[iri] for iri in sentences if iri in layout.by_iri]
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _overlapping(layout: Layout, start: int, end: int) -> list[str]:
+    """The sentences that share a code point with ``[start, end)`` (sentences do not overlap)."""
+    at = max(0, bisect.bisect_right(layout.starts, start) - 1)
+    out = []
+    while at < len(layout.sentences) and layout.sentences[at][1] < end:
+        iri, s, e = layout.sentences[at]
+        if s < end and start < e:
+            out.append(iri)
+        at += 1
+    return out
 
 
 def evidence_ttl(
@@ -124,7 +160,9 @@ def evidence_ttl(
             lost.append(quote)  # one quote per claim: a second one is listed, not written
             continue
         seen.add(quote.claim)
-        sel = locate(text, quote.exact, layout.spans.get(quote.component or ""))
+        sel = locate(
+            text, quote.exact, _sentence_span(layout, quote.sentences), layout.spans.get(quote.component or "")
+        )
         claim, ev = quote.claim, quote.claim + "/evidence"
         if sel is None:
             lost.append(quote)
@@ -134,9 +172,7 @@ def evidence_ttl(
                 f"<{ev}/quote> a oa:TextQuoteSelector ;\n    oa:exact {lit(quote.exact)} .\n"
             )
             continue
-        inside = [
-            term(s, ns["sent"], "sent") for s, start, end in layout.sentences if start < sel.end and sel.start < end
-        ]
+        inside = [term(s, ns["sent"], "sent") for s in _overlapping(layout, sel.start, sel.end)]
         links = f" ;\n    axis:isStatedInSentence {' , '.join(inside)} .\n" if inside else " .\n"
         out.append(
             f"<{claim}> axis:hasEvidence <{ev}>{links}"

@@ -171,18 +171,18 @@ def _rechecksummed(folder: Path, old: str, new: str, location: str) -> str:
 
 
 def _evidence(folder: Path, report_id: str, report: str, text: str, files: dict[str, str], drafts: list[Draft]):
-    """evidence.ttl for the report as it will be: its files, with the new ones in place of the old."""
+    """evidence.ttl for the report as it will be: its files on disk, the new ones in place of the
+    old, and the new drafts by what evidence needs of them (their quote, component and sentence;
+    drafts.ttl on disk still holds only the earlier ones)."""
     store = ox.Store()
     for path in sorted(folder.glob("*.ttl")) if folder.exists() else []:
-        if path.name not in files and path.name != "evidence.ttl":
+        if path.name not in files or path.name == "drafts.ttl":  # evidence.ttl: the quotes already there
             loading.load_file(store, path, GRAPH_NS + report_id)
-    if (folder / "evidence.ttl").exists():  # quotes of claims already there
-        loading.load_file(store, folder / "evidence.ttl", GRAPH_NS + report_id)
     for name, body in files.items():
-        store.load(body.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_NS + name))
-    store.load(
-        quotes_ttl(drafts).encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_NS + "quotes")
-    )
+        if name != "drafts.ttl":
+            store.load(body.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_NS + name))
+    new = quotes_ttl(drafts, report).encode("utf-8")
+    store.load(new, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_NS + "quotes"))
     return evidence.evidence_ttl(
         report_id, report, text, evidence.read_layout(store, report), evidence.read_quotes(store, report)
     )

@@ -7,6 +7,7 @@ diff well: the same input always gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 
 from axiskg.vocab import ID
 
@@ -56,9 +57,12 @@ def head(report_id: str, made_by: str, what: str, generated: bool = True) -> str
     return "\n".join(lines) + "\n"
 
 
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+
 def term(iri: str, namespace: str, prefix: str) -> str:
     """``prefix:local`` when ``iri`` is in ``namespace`` and its local part is a plain name, else ``<iri>``."""
     local = iri[len(namespace) :] if iri.startswith(namespace) else None
-    if local and all(ch.isalnum() or ch in "-_" for ch in local) and not local.startswith("-"):
+    if local and _PLAIN.match(local):
         return f"{prefix}:{local}"
     return f"<{iri}>"
