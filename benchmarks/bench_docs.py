@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from axiskg import diff, loading, release
+from axiskg import diff, release
 from axiskg.docs import pictures, site
+from axiskg.rdfio import loading
 
 ROOT = Path(__file__).resolve().parents[1]
 

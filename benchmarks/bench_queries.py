@@ -14,7 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.rdfio import loading
 
 ROOT = Path(__file__).resolve().parents[1]
 

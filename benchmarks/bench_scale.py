@@ -91,7 +91,8 @@ def measure(task: str, root: Path, out: Path) -> dict:
         g.serialize(out / "rdflib.nt", format="nt")
         extra["triples"] = len(g)
     elif task == "axiskg-validate":
-        from axiskg import loading, shacl
+        from axiskg import shacl
+        from axiskg.rdfio import loading
 
         store = loading.load_store(root)
         extra["load_s"] = time.perf_counter() - started
@@ -110,7 +111,8 @@ def measure(task: str, root: Path, out: Path) -> dict:
         extra["results"] = len(list(report.subjects(rdflib.RDF.type, sh.ValidationResult)))
         extra["violations"] = len(list(report.subjects(sh.resultSeverity, sh.Violation)))
     elif task == "axiskg-queries":
-        from axiskg import catalog, loading, querying
+        from axiskg import catalog, querying
+        from axiskg.rdfio import loading
 
         store = loading.load_store(root)
         extra["load_s"] = time.perf_counter() - started

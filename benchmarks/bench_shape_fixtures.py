@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import test_shapes as T  # noqa: E402
 
-from axiskg import loading  # noqa: E402
+from axiskg.rdfio import loading  # noqa: E402
 from axiskg.validation import validate  # noqa: E402
 
 

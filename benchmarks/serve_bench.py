@@ -39,7 +39,8 @@ SIMPLE = (
 
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
-    from axiskg import catalog, loading, querying
+    from axiskg import catalog, querying
+    from axiskg.rdfio import loading
 
     store = loading.load_store(ROOT)
     timings = []

@@ -90,7 +90,7 @@ def source_graphs(root: Path) -> list[str]:
     """The named graphs the loader makes for the project at ``root``, derived from its folders
     (``ontology`` and one per ``data/<source>/``; ``data`` for files directly in ``data/``), so
     that a new data folder needs no test edit."""
-    from axiskg import loading
+    from axiskg.rdfio import loading
 
     data = Path(root) / "data"
     names = {"ontology"}
@@ -110,7 +110,7 @@ def canonical(graph) -> list[str]:
     triples."""
     import pyoxigraph as ox
 
-    from axiskg.loading import to_ox
+    from axiskg.rdfio.loading import to_ox
 
     dataset = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)

@@ -7,8 +7,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import FIXTURES, run_main
 
-from axiskg import checks, loading
+from axiskg import checks
 from axiskg.errors import InputError
+from axiskg.rdfio import loading
 
 CHECKS = FIXTURES / "checks"
 REPO = Path(__file__).resolve().parents[1]

@@ -96,8 +96,8 @@ def test_known_change_markdown(project, tmp_path):
 def test_same_graph_in_another_syntax_is_no_change(project, tmp_path):
     """Re-serialised (blank nodes relabelled, order changed): no differences, exit 0."""
     # (not the build: it adds the inferred graph)
-    from axiskg import loading
-    from axiskg.serialize import serialize
+    from axiskg.rdfio import loading
+    from axiskg.rdfio.serialize import serialize
 
     other = tmp_path / "asserted.rdf"
     other.write_bytes(serialize(loading.to_rdflib(loading.load_store(project)), "rdfxml"))

@@ -16,8 +16,9 @@ import pytest
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, paths, shacl, synth
-from axiskg.serialize import serialize
+from axiskg import paths, shacl, synth
+from axiskg.rdfio import loading
+from axiskg.rdfio.serialize import serialize
 
 pyshacl_turbo = pytest.importorskip(
     "pyshacl_turbo", reason="pyshacl-turbo is in the test extra: pip install -e '.[test]'"

@@ -13,7 +13,7 @@ from conftest import run_cli, run_main
 from rdflib import SH
 from test_report_turtle import _well_formed
 
-from axiskg import literals, loading
+from axiskg.rdfio import literals, loading
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REWRITTEN = f"""@prefix xsd: <{XSD}> .
@@ -64,7 +64,7 @@ def test_the_store_rewrites_literals_and_the_loader_gives_them_back_as_written(t
         q.object.value + "^" + q.object.datatype.value.split("#")[1] for q in store if isinstance(q.object, ox.Literal)
     }
     assert {"1^integer", "300^integer", "5^integer", "true^boolean", "7^integer", "1.5^decimal"} <= stored
-    assert "300^byte" not in stored  # (what the store does: the reason for axiskg.literals)
+    assert "300^byte" not in stored  # (what the store does: the reason for axiskg.rdfio.literals)
     written = _written(path, monkeypatch)
     assert len(written) == 9
     assert _triples(loading.to_rdflib(store, as_written=True)) == written

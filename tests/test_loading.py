@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.rdfio import loading
 
 GRAPH = loading.GRAPH_NS
 ID = "https://w3id.org/axiskg/id/"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from axiskg import loading, paths
+from axiskg import paths
 from axiskg.docs import pictures
+from axiskg.rdfio import loading
 
 ROOT = paths.project_root(Path(__file__).parent)
 SVG = "{http://www.w3.org/2000/svg}"

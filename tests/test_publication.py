@@ -17,8 +17,9 @@ import rdflib
 from conftest import canonical, run_main
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from axiskg import inference, loading, paths
-from axiskg.serialize import KNOWN_PREFIXES
+from axiskg import inference, paths
+from axiskg.rdfio import loading
+from axiskg.rdfio.serialize import KNOWN_PREFIXES
 
 ROOT = paths.project_root(Path(__file__).parent)
 AXIS = "https://w3id.org/axiskg/ontology#"

@@ -13,7 +13,8 @@ import rdflib
 from conftest import canonical, run_cli, run_main, snapshot, source_graphs
 from rdflib import OWL, RDF, URIRef
 
-from axiskg import __version__, loading, paths
+from axiskg import __version__, paths
+from axiskg.rdfio import loading
 from axiskg.release import ONTOLOGY_IRI, render_release
 
 ROOT = paths.project_root(Path(__file__).parent)

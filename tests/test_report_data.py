@@ -15,7 +15,7 @@ import sys
 import pytest
 from report_text import report_text_path  # tests/report_text.py
 
-from axiskg import loading
+from axiskg.rdfio import loading
 
 AXIS = "https://w3id.org/axiskg/ontology#"
 REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"

@@ -14,7 +14,7 @@ import pytest
 from serve_helpers import Server, http
 from test_query_endpoint import project_oxigraph_db, serve_oxigraph
 
-from axiskg import loading
+from axiskg.rdfio import loading
 
 ONTOLOGY = loading.ONTOLOGY_GRAPH
 REPORT = loading.GRAPH_NS + "alliance-axis-2025"

@@ -13,7 +13,7 @@ import rdflib
 import rdflib.compare
 from serve_helpers import REPO, Server, http
 
-from axiskg import loading
+from axiskg.rdfio import loading
 from axiskg.sparql_safety import syntax_problem
 
 JAPAN = "https://w3id.org/axiskg/id/actor/japan"

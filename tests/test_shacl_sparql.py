@@ -17,7 +17,8 @@ import rdflib
 from test_shapes import FIXTURES, fixture_data, report_for, shapes
 from test_shapes import project as validated_project
 
-from axiskg import loading, paths, shacl, synth
+from axiskg import paths, shacl, synth
+from axiskg.rdfio import loading
 from axiskg.validation import compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as tes
 
 
 def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     term = loading.to_ox
     store = ox.Store()

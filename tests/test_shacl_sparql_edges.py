@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from axiskg import loading, shacl
+from axiskg import shacl
 from axiskg.errors import InputError
+from axiskg.rdfio import loading
 from axiskg.validation import validate
 
 PREFIXES = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .\n"

@@ -24,7 +24,7 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, SH
 
-from axiskg import loading
+from axiskg.rdfio import loading
 from axiskg.validation import Report, compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]

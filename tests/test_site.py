@@ -16,8 +16,9 @@ from conftest import run_cli, run_main
 from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
 
-from axiskg import loading, paths
+from axiskg import paths
 from axiskg.docs import graphdata
+from axiskg.rdfio import loading
 
 ROOT = paths.project_root(Path(__file__).parent)
 PAGES = [

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_main, source_graphs
 
-from axiskg import catalog, loading, querying, synth
+from axiskg import catalog, querying, synth
+from axiskg.rdfio import loading
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = loading.GRAPH_NS

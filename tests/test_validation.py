@@ -1,7 +1,7 @@
 import shutil
 from pathlib import Path
 
-from axiskg import loading
+from axiskg.rdfio import loading
 from axiskg.reporting import fails, format_text
 from axiskg.validation import validate
 

@@ -17,7 +17,8 @@ import pytest
 from conftest import FIXTURES, run_cli, run_main
 from report_text import report_text_path  # tests/report_text.py
 
-from axiskg import loading, paths
+from axiskg import paths
+from axiskg.rdfio import loading
 from axiskg.textspans import is_word_sequence, select, sentences
 from axiskg.verify import KINDS
 

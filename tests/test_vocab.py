@@ -74,7 +74,9 @@ def test_vocab_imports_neither_rdflib_nor_pyoxigraph():
 
 
 def test_one_format_table_agrees_on_json():
-    from axiskg import loading, paths, rdf_formats
+    from axiskg import paths
+    from axiskg.rdfio import formats as rdf_formats
+    from axiskg.rdfio import loading
     from axiskg.server import formats
 
     assert rdf_formats.by_path("x.json").name == "jsonld"
@@ -86,7 +88,7 @@ def test_one_format_table_agrees_on_json():
 
 
 def test_a_json_file_in_a_data_folder_is_loaded_as_json_ld(tmp_path):
-    from axiskg import loading
+    from axiskg.rdfio import loading
 
     (tmp_path / "a.json").write_text('{"@id": "http://example.org/a", "http://example.org/p": "v"}')
     store = loading.load_files([tmp_path])

@@ -9,11 +9,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from axiskg import bnodes, loading, paths
+from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.errors import InputError
-from axiskg.rdf_formats import FORMATS, WRITTEN
-from axiskg.serialize import serialize, write
+from axiskg.rdfio import bnodes, loading
+from axiskg.rdfio.formats import FORMATS, WRITTEN
+from axiskg.rdfio.serialize import serialize, write
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -71,7 +72,7 @@ def render(
     while_writing=None,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
-    (default all of :data:`axiskg.rdf_formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
+    (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
     ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
@@ -106,12 +107,12 @@ def build(
     only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
     N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
     with the others, or removed).
-    ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdf_formats.WRITTEN`); ``progress=True``
+    ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdfio.formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
-    Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
-    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.serialize.write`).
+    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
+    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     early: dict[str, _EarlyWrite] = {}
@@ -177,7 +178,7 @@ def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
     blank node are picked out of each graph's dump and relabelled by
-    :func:`axiskg.bnodes.stable_label_lines`. The caller must hold no other reference to
+    :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
     dumps = loading.graph_ntriples(store, as_written=True)
     del store

@@ -135,8 +135,8 @@ def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
     pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.querying.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
-    from axiskg.loading import to_ox
     from axiskg.querying import check_query
+    from axiskg.rdfio.loading import to_ox
 
     check_query(sparql, source)
     result = graph.query(sparql)

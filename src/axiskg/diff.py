@@ -31,8 +31,9 @@ import rdflib
 from rdflib import OWL, RDF, BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from axiskg import loading, vocab
+from axiskg import vocab
 from axiskg.errors import InputError
+from axiskg.rdfio import loading
 from axiskg.vocab import PREFIXES
 
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")

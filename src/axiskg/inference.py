@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from axiskg.loading import GRAPH_NS, ONTOLOGY_GRAPH
+from axiskg.rdfio.loading import GRAPH_NS, ONTOLOGY_GRAPH
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
 
@@ -128,7 +128,7 @@ def inferred_quads(store: ox.Store) -> list[ox.Quad]:
 
 def add_inferred(store: ox.Store) -> int:
     """Materialise :func:`inferred_quads` into ``store`` (in place); the number of triples added."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     quads = inferred_quads(store)
     store.extend(quads)

@@ -3,7 +3,7 @@
 Both ways return a :class:`Table` whose ``rows`` hold pyoxigraph terms (``None`` for unbound),
 so local and remote answers are formatted, compared and tested the same way:
 
-* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
+* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.rdfio.loading.load_store`)
   with the union of its named graphs as the default graph;
 * :func:`run_endpoint` sends the query through SPARQLWrapper (``graph``: the default graph(s) to
   ask for, for stores whose default graph is not ours).
@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def query_form(sparql: str) -> str:
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
     anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
-    from axiskg.inputs import refuse_long_query
+    from axiskg.rdfio.inputs import refuse_long_query
 
     refuse_long_query(sparql, source)  # before the lexer, whose memory grows with the text
     try:
@@ -323,8 +323,8 @@ def markdown(table: Table) -> str:
 
 def format_triples(table: Table, fmt: str = "turtle") -> str:
     """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
-    JSON-LD (compacted with the context of :mod:`axiskg.jsonld_context`), deterministically."""
-    from axiskg import loading, serialize
+    JSON-LD (compacted with the context of :mod:`axiskg.rdfio.jsonld_context`), deterministically."""
+    from axiskg.rdfio import loading, serialize
 
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(

@@ -39,12 +39,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
-from axiskg import build, literals, loading, paths, vocab
+from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
-from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
-from axiskg.serialize import serialize, used_prefixes
+from axiskg.rdfio import literals, loading
+from axiskg.rdfio.bnodes import canonical_lines
+from axiskg.rdfio.serialize import serialize, used_prefixes
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -75,7 +76,7 @@ VOID_FILE = "void.ttl"
 def trig(store: ox.Store) -> bytes:
     """TriG with one named graph per source graph of ``store``, deterministically.
 
-    Each graph's triples are canonical N-Triples lines (:func:`axiskg.bnodes.canonical_lines`),
+    Each graph's triples are canonical N-Triples lines (:func:`axiskg.rdfio.bnodes.canonical_lines`),
     their blank-node labels prefixed with the graph's position (TriG labels are document-wide,
     and two graphs must never share one), written by pyoxigraph's TriG writer in that order."""
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))

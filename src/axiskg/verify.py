@@ -1,6 +1,6 @@
 """``axiskg verify``: check every claim's evidence and every sentence against the source text.
 
-The graph is read from the store of :mod:`axiskg.loading`; each report with evidence or sentences
+The graph is read from the store of :mod:`axiskg.rdfio.loading`; each report with evidence or sentences
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
@@ -170,7 +170,7 @@ class _Findings:
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
         import rdflib
 
-        from axiskg.loading import split_location
+        from axiskg.rdfio.loading import split_location
         from axiskg.validation import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))

@@ -36,7 +36,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import checks, loading
+    from axiskg import checks
+    from axiskg.rdfio import loading
 
     profile = checks.load_profile(args.profile)
     if args.list_rules:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from axiskg.commands import root_of
 from axiskg.errors import EXIT_INPUT, InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
     import pyoxigraph as ox
@@ -104,7 +104,7 @@ class _Runner:
                 self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
             )
         if self._store is None:
-            from axiskg import loading
+            from axiskg.rdfio import loading
 
             self._store = loading.load_store(root_of(self.args), progress=True, inferred=True)
         return querying.run_local(self._store, sparql, source)

@@ -33,7 +33,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require("reason", "reason")
-    from axiskg import loading, reasoning
+    from axiskg import reasoning
+    from axiskg.rdfio import loading
 
     if args.only and not args.paths:
         raise InputError(

@@ -176,9 +176,10 @@ def run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
     import uvicorn
 
-    from axiskg import catalog, loading
-    from axiskg.jsonld_context import context_of_store
-    from axiskg.serialize import KNOWN_PREFIXES
+    from axiskg import catalog
+    from axiskg.rdfio import loading
+    from axiskg.rdfio.jsonld_context import context_of_store
+    from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
 

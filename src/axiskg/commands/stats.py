@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
+    from axiskg.rdfio import loading
     from axiskg.stats import format_table, measure
 
     result = measure(loading.load_store(root_of(args), progress=True), args.classes)

@@ -68,7 +68,7 @@ def use_color(stream=None) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
+    from axiskg.rdfio import loading
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.validation import add_bad_literals
 
@@ -107,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace, root: Path):
     """The store to validate: the given PATHs plus the project's ontology, else the project."""
-    from axiskg import loading, paths
+    from axiskg import paths
+    from axiskg.rdfio import loading
 
     if not args.paths:
         return loading.load_store(root, format=args.format_in, progress=True)
@@ -119,7 +120,7 @@ def _load(args: argparse.Namespace, root: Path):
 
 def _shapes(args: argparse.Namespace, root: Path):
     """``--shapes`` files (literals kept as written), else the project's shapes."""
-    from axiskg import loading
+    from axiskg.rdfio import loading
     from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)
@@ -141,7 +142,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg import loading
+    from axiskg.rdfio import loading
     from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
 

@@ -60,8 +60,8 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
     from axiskg.commands.validate import use_color
+    from axiskg.rdfio import loading
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 

@@ -1,6 +1,6 @@
 """What the site and the pictures show, read from the store with SPARQL.
 
-Every function takes a :class:`pyoxigraph.Store` from :func:`axiskg.loading.load_store` and
+Every function takes a :class:`pyoxigraph.Store` from :func:`axiskg.rdfio.loading.load_store` and
 returns plain, sorted Python records (no RDF terms), so the pictures and pages are pure
 functions of the graph and come out the same on every run.
 """

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiskg import loading, paths
+from axiskg import paths
 from axiskg.atomic import atomic_write
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
+from axiskg.rdfio import loading
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (

@@ -123,7 +123,7 @@ def compacted_jsonld(body: bytes, context: dict) -> bytes:
     """pyoxigraph's (expanded) JSON-LD ``body`` compacted with ``context``, as the build's JSON-LD is."""
     import rdflib
 
-    from axiskg.jsonld_context import compact
+    from axiskg.rdfio.jsonld_context import compact
 
     return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
 
@@ -237,7 +237,7 @@ def worker_main(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-    # the dataset the main process loaded through axiskg.loading, handed over as N-Quads
+    # the dataset the main process loaded through axiskg.rdfio.loading, handed over as N-Quads
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
     del nquads

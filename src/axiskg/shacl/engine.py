@@ -10,7 +10,8 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading, shape_queries
+from axiskg import shape_queries
+from axiskg.rdfio import loading
 from axiskg.shacl import execute, fallback
 from axiskg.shacl.compiler import compile_shapes
 from axiskg.shacl.report import Describe, Results, Stringify

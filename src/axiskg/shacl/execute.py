@@ -12,8 +12,8 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.rdfio import loading
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, shape_queries
+from axiskg import shape_queries
+from axiskg.rdfio import loading
 from axiskg.shacl.compiler import TARGETS
 from axiskg.validation import Result
 

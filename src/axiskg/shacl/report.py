@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading
+from axiskg.rdfio import loading
 from axiskg.shacl.model import Check
 from axiskg.validation import NAMESPACES, Describer, Result
 from axiskg.vocab import compact, local_name
@@ -167,7 +167,7 @@ class Results:
     def _written(self, focus: Any, path: Any, value: Any) -> list:
         """``value`` (a literal the store may have rewritten) as the data wrote it at ``focus``
         and ``path`` (any predicate when the path is not one)."""
-        from axiskg import literals
+        from axiskg.rdfio import literals
 
         predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
         return literals.written_at(self.describe.store, focus, predicate, value)

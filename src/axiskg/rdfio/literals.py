@@ -9,7 +9,7 @@ pyoxigraph's ``Store`` keeps typed literals in a normal form, with no switch to 
 So :func:`load` adds a file's quads to the store and records, for this store, each quad
 whose literal the store rewrote: ``(subject, predicate, stored literal, graph) -> the literals
 written there``. :func:`written_quads` gives a store's quads back as written (the rdflib views
-of :mod:`axiskg.loading` use it), :func:`as_written` a single stored literal when every quad
+of :mod:`axiskg.rdfio.loading` use it), :func:`as_written` a single stored literal when every quad
 holding it was written with the same literal (the values of validation results),
 :func:`line_swaps` and :func:`written_ntriples` the lines ``build`` publishes.
 
@@ -177,7 +177,7 @@ _NT_MARK = b"^^<" + XSD.encode()
 def _nt_rewrites(data: bytes) -> bool:
     """Whether an N-Triples / N-Quads file has an XSD-typed literal the store would rewrite
     (only the lines holding one are looked at)."""
-    from axiskg.loading import _nt_unescape
+    from axiskg.rdfio.loading import _nt_unescape
 
     seen: set[bytes] = set()
     for start, end in _line_spans(data, _NT_MARK):

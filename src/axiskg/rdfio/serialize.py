@@ -1,7 +1,7 @@
 """The writers of every RDF file axiskg publishes: build, release, the validation report, the
 reasoner's view, query answers.
 
-Everything is written from **canonical N-Triples lines** (:func:`axiskg.bnodes.canonical_lines`:
+Everything is written from **canonical N-Triples lines** (:func:`axiskg.rdfio.bnodes.canonical_lines`:
 sorted, de-duplicated, blank nodes labelled from their content, or by RDFC-1.0 when they are not
 trees), so the same graph always gives the same bytes:
 
@@ -9,7 +9,7 @@ trees), so the same graph always gives the same bytes:
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
   :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
   :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
-* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.jsonld_context`, node
+* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.rdfio.jsonld_context`, node
   arrays and values sorted.
 
 :func:`write` takes the lines (the build's path, which never makes an rdflib graph);
@@ -26,8 +26,8 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import bnodes, loading
-from axiskg.rdf_formats import WRITTEN
+from axiskg.rdfio import bnodes, loading
+from axiskg.rdfio.formats import WRITTEN
 from axiskg.vocab import PREFIXES
 
 
@@ -71,7 +71,7 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
 
 
 def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
-    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdf_formats.WRITTEN`), deterministically.
+    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdfio.formats.WRITTEN`), deterministically.
 
     For the small graphs people read (the shapes, VoID, validation reports, the OWL view), Turtle
     is rdflib's: a blank node used once is nested as ``[ ... ]`` and a list is written ``( ... )``,
@@ -95,14 +95,14 @@ def check_format(fmt: str) -> None:
 
 
 def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Canonical N-Triples ``lines`` (see :func:`axiskg.bnodes.canonical_lines`; an item may
+    """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
     hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
     those of ``prefixes`` (default :data:`KNOWN_PREFIXES`) in use."""
     check_format(fmt)
     if fmt == "ntriples":
         return b"".join(lines)
     if fmt == "jsonld":
-        from axiskg.jsonld_context import jsonld_context
+        from axiskg.rdfio.jsonld_context import jsonld_context
 
         graph = loading.triples_to_rdflib(_parse(lines))
         return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))

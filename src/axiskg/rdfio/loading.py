@@ -26,9 +26,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import XSD
 
-from axiskg import literals, paths, rdf_formats
+from axiskg import paths
 from axiskg.errors import InputError
-from axiskg.inputs import read_input
+from axiskg.rdfio import formats as rdf_formats
+from axiskg.rdfio import literals
+from axiskg.rdfio.inputs import read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
 
 log = logging.getLogger(__name__)
@@ -151,7 +153,7 @@ def load_file(
     data = read_rdf_bytes(path)
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml_safety(path, data)
-    try:  # literals the store rewrites are recorded as written (axiskg.literals)
+    try:  # literals the store rewrites are recorded as written (axiskg.rdfio.literals)
         literals.load(store, data, fmt, path.resolve().as_uri(), graph)
     except SyntaxError as exc:
         check_utf8_text(path, data)
@@ -302,7 +304,7 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
             dataset.parse(data=data, format=_RDFLIB_FALLBACK[fmt], publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "cannot parse"
         raise InputError(path, f"syntax error: {exc}") from None
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     target = ox.NamedNode(graph)
     literals.add(
@@ -446,7 +448,7 @@ def load_shapes(root: Path | str | None = None) -> rdflib.Graph:
 class TermConverter:
     """pyoxigraph terms -> rdflib terms; a blank node keeps one rdflib BNode throughout. With
     ``store``, a literal the store rewrote is given as written where that is unambiguous
-    (:func:`axiskg.literals.as_written`)."""
+    (:func:`axiskg.rdfio.literals.as_written`)."""
 
     def __init__(self, store: ox.Store | None = None) -> None:
         self._bnodes: dict[str, rdflib.BNode] = {}
@@ -489,7 +491,7 @@ def to_ox(term):
 def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: bool = True) -> rdflib.Graph:
     """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph:
     its literals as the files wrote them (``as_written``, the default) or as the store holds them
-    (:mod:`axiskg.literals`)."""
+    (:mod:`axiskg.rdfio.literals`)."""
     convert = TermConverter()
     out = rdflib.Graph()
     if graphs is None:
@@ -504,7 +506,7 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: 
 
 def written_term(store: ox.Store):
     """``written(term) -> term``: an rdflib literal of ``store`` as written, where the store
-    rewrote it and that is unambiguous (:func:`axiskg.literals.as_written`); other terms as they are."""
+    rewrote it and that is unambiguous (:func:`axiskg.rdfio.literals.as_written`); other terms as they are."""
     convert = TermConverter(store)
 
     def written(term):
@@ -516,10 +518,10 @@ def written_term(store: ox.Store):
 def graph_ntriples(store: ox.Store, as_written: bool = False) -> list[bytes]:
     """Every graph of ``store`` (the named ones, then the default graph) as N-Triples bytes,
     one ``S P O .`` line per triple, written inside pyoxigraph; ``as_written``: the literals the
-    store rewrote as the files wrote them (:func:`axiskg.literals.written_ntriples`). The union
+    store rewrote as the files wrote them (:func:`axiskg.rdfio.literals.written_ntriples`). The union
     of the graphs is the set of all these lines (a triple in several graphs appears in several
     of them); blank nodes keep the store's labels, which are the same in every graph."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
     dumps = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
@@ -550,7 +552,7 @@ def ontology_graph(store: ox.Store) -> rdflib.Graph:
 
 def data_graph(store: ox.Store) -> rdflib.Graph:
     """Every graph except the ontology's (default graph included) as one rdflib Graph."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     convert = TermConverter()
     out = rdflib.Graph()
@@ -768,7 +770,7 @@ class BadLiteral:
 
     subject: ox.NamedNode | ox.BlankNode
     predicate: ox.NamedNode
-    literal: ox.Literal  # as written (see axiskg.literals)
+    literal: ox.Literal  # as written (see axiskg.rdfio.literals)
     graph: str
     problem: str
     path: str  # the file (or graph) it is written in

@@ -3,7 +3,7 @@
 :func:`jsonld_context` derives it from the graph it will compact, so that every key a consumer
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
-* a **prefix** for every namespace of :data:`axiskg.serialize.KNOWN_PREFIXES` (the project's
+* a **prefix** for every namespace of :data:`axiskg.rdfio.serialize.KNOWN_PREFIXES` (the project's
   own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included);
 * a **term** for every property and class in use whose namespace has a prefix, named by its
   local name; a local name that two IRIs share, or that is a prefix name or a JSON-LD keyword,
@@ -83,7 +83,7 @@ _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
     """:func:`jsonld_context` of the union of a :class:`pyoxigraph.Store`'s graphs, computed by
     two DISTINCT queries (no Python copy of the graph)."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     kinds: dict[str, set[str]] = {}
     for row in store.query(_STORE_SUMMARY, use_default_graph_as_union=True):
@@ -121,6 +121,6 @@ def _context(kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, 
 
 def compact(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
-    from axiskg.serialize import jsonld_bytes
+    from axiskg.rdfio.serialize import jsonld_bytes
 
     return jsonld_bytes(graph, context)
