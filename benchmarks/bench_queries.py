@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from axiskg import catalog, querying
-from axiskg.rdfio import loading
+from axiskg.rdfio.loading import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "queries.txt")
     args = parser.parse_args()
     start = time.perf_counter()
-    store = loading.load_store(ROOT, inferred=True)  # what query and serve load
+    store = load_store(ROOT, inferred=True)  # what query and serve load
     load_ms = (time.perf_counter() - start) * 1000
     lines = [
         f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, "

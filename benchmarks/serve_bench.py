@@ -40,9 +40,9 @@ SIMPLE = (
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
     from axiskg import catalog, querying
-    from axiskg.rdfio import loading
+    from axiskg.rdfio.loading import load_store
 
-    store = loading.load_store(ROOT)
+    store = load_store(ROOT)
     timings = []
     for q in catalog.load_catalog(ROOT):
         sparql = q.render()

@@ -15,7 +15,7 @@ from conftest import run_main
 
 from axiskg import catalog, querying
 from axiskg.errors import InputError
-from axiskg.rdfio import loading
+from axiskg.rdfio.loading import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).parent / "expected"
@@ -26,7 +26,7 @@ CATALOG_SECTION = re.compile(r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT, inferred=True)
+    return load_store(ROOT, inferred=True)
 
 
 def csv_rows(text: str) -> list[list[str]]:

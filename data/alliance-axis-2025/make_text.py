@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from axiskg import atomic, loading  # noqa: E402
+from axiskg import atomic  # noqa: E402
+from axiskg.rdfio.loading import load_store  # noqa: E402
 from axiskg.textspans import Span, read_text, select, sentences  # noqa: E402
 from axiskg.verify import project_report_text  # noqa: E402
 
@@ -128,7 +129,7 @@ SELECT ?claim ?exact ?component WHERE {
 
 
 def evidence_ttl(text: str, found, components) -> str:
-    store = loading.load_store(ROOT)
+    store = load_store(ROOT)
     rows = [(s["claim"].value, s["exact"].value, s["component"].value)
             for s in store.query(QUOTES, use_default_graph_as_union=True)]
     claims = [r[0] for r in rows]

@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING
 from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.errors import InputError
-from axiskg.rdfio import bnodes, loading
+from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import FORMATS, WRITTEN
+from axiskg.rdfio.literal_checks import refuse_bad_literals
+from axiskg.rdfio.loading import load_shapes, load_store
 from axiskg.rdfio.serialize import serialize, write
+from axiskg.rdfio.terms import graph_ntriples
+from axiskg.vocab import ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -39,7 +43,7 @@ def stamp_version(store, version: str) -> None:
     import pyoxigraph as ox
 
     owl = "http://www.w3.org/2002/07/owl#"
-    graph = ox.NamedNode(loading.ONTOLOGY_GRAPH)
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
     subject = ox.NamedNode(ONTOLOGY_IRI)
     for prop in ("versionIRI", "versionInfo"):
         for quad in list(store.quads_for_pattern(subject, ox.NamedNode(owl + prop), None, graph)):
@@ -56,9 +60,9 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
     from axiskg.inference import add_inferred
 
     root = Path(root) if root is not None else paths.project_root()
-    store = loading.load_store(root, progress=progress)
+    store = load_store(root, progress=progress)
     # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
-    loading.refuse_bad_literals(store, root, xml=True)
+    refuse_bad_literals(store, root, xml=True)
     add_inferred(store)
     stamp_version(store, version or __version__)
     return store
@@ -90,7 +94,7 @@ def render(
     outputs: dict[str, bytes | list[bytes]] = {
         fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats
     }
-    outputs["shapes"] = serialize(loading.load_shapes(root), "turtle")
+    outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
 
@@ -180,7 +184,7 @@ def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
     blank node are picked out of each graph's dump and relabelled by
     :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
-    dumps = loading.graph_ntriples(store, as_written=True)
+    dumps = graph_ntriples(store, as_written=True)
     del store
     blank: list[bytes] = []
     lines: list[bytes] = []

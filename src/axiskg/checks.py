@@ -132,7 +132,7 @@ def _vocabulary_quads() -> list[ox.Quad]:
 
 def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
     """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems.
-    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.loading.definition_locator`) gives each problem's source.
+    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.sources.definition_locator`) gives each problem's source.
     Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to ``store``
     (removed again after them, so the other rules never see them)."""
     profile = load_profile() if profile is None else profile

@@ -136,7 +136,7 @@ def run_rdflib(graph, sparql: str, source=None) -> Table:
     pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.querying.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
     from axiskg.querying import check_query
-    from axiskg.rdfio.loading import to_ox
+    from axiskg.rdfio.terms import to_ox
 
     check_query(sparql, source)
     result = graph.query(sparql)

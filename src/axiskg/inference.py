@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from axiskg.rdfio.loading import GRAPH_NS, ONTOLOGY_GRAPH
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
 

@@ -141,10 +141,11 @@ def read_triples(path: Path):
     ``"5"^^xsd:int`` as ``"5"^^xsd:integer``: :mod:`axiskg.rdfio.literals`)."""
     import pyoxigraph as ox
 
-    from axiskg.rdfio import literals, loading
+    from axiskg.rdfio import literals
+    from axiskg.rdfio.reading import load_file
 
     store = ox.Store()
-    loading.load_file(store, Path(path), "urn:x-axiskg:publish")
+    load_file(store, Path(path), "urn:x-axiskg:publish")
     try:
         return sorted({ox.Triple(s, p, o) for s, p, o, _ in literals.written_quads(store, store)}, key=str)
     finally:

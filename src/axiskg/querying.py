@@ -324,7 +324,8 @@ def markdown(table: Table) -> str:
 def format_triples(table: Table, fmt: str = "turtle") -> str:
     """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
     JSON-LD (compacted with the context of :mod:`axiskg.rdfio.jsonld_context`), deterministically."""
-    from axiskg.rdfio import loading, serialize
+    from axiskg.rdfio import serialize
+    from axiskg.rdfio.terms import parse_ntriples, triples_to_rdflib
 
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(
@@ -338,7 +339,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt == "ntriples":
         return ntriples.decode("utf-8")
     if fmt == "jsonld":
-        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+        graph = triples_to_rdflib(parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     return serialize.write(lines, "turtle", known).decode("utf-8")

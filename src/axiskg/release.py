@@ -43,9 +43,11 @@ from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
-from axiskg.rdfio import literals, loading
+from axiskg.rdfio import literals
 from axiskg.rdfio.bnodes import canonical_lines
 from axiskg.rdfio.serialize import serialize, used_prefixes
+from axiskg.rdfio.sources import describe_graph
+from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -163,7 +165,7 @@ def describe(
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, VOID.triples, Literal(n, datatype=integer)))
-        g.add((sub, DCTERMS.title, Literal(f"named graph {loading.describe_graph(name)}", lang="en")))
+        g.add((sub, DCTERMS.title, Literal(f"named graph {describe_graph(name)}", lang="en")))
 
     for name, data in sorted(files.items()):
         media, title = DISTRIBUTIONS[name]
@@ -193,7 +195,7 @@ def owl_view(store: ox.Store) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
     ``owl:NamedIndividual`` declarations."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
-    graph = loading.to_rdflib(store, sorted(names))
+    graph = to_rdflib(store, sorted(names))
     for quad in store.quads_for_pattern(
         None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
     ):
@@ -222,7 +224,7 @@ def render_release(
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
     context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-    merged = loading.triples_to_rdflib(loading.parse_ntriples(files[f"{BASENAME}.nt"]))
+    merged = triples_to_rdflib(parse_ntriples(files[f"{BASENAME}.nt"]))
     void = describe(merged, _graph_triples(store), files, version, base_url)
     files[VOID_FILE] = serialize(void, "turtle")
     return dict(sorted(files.items()))

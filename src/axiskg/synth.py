@@ -24,8 +24,9 @@ import pyoxigraph as ox
 
 from axiskg.atomic import atomic_write
 from axiskg.errors import InputError
-from axiskg.rdfio import bnodes, loading
-from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SKOS, XSD, compact
+from axiskg.rdfio import bnodes
+from axiskg.rdfio.loading import load_store
+from axiskg.vocab import AXIS, DCTERMS, GRAPH_NS, ID, OA, RDFS, SKOS, XSD, compact
 from axiskg.vocab import RDF_TYPE as TYPE_IRI
 
 TEMPLATE_REPORT = "alliance-axis-2025"
@@ -58,8 +59,8 @@ class Injected:
 
 def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
     """The real report's triples (its own named graph), sorted."""
-    store = loading.load_store(root)
-    graph = ox.NamedNode(loading.GRAPH_NS + TEMPLATE_REPORT)
+    store = load_store(root)
+    graph = ox.NamedNode(GRAPH_NS + TEMPLATE_REPORT)
     from axiskg.rdfio import literals
 
     triples = [

@@ -170,7 +170,7 @@ class _Findings:
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
         import rdflib
 
-        from axiskg.rdfio.loading import split_location
+        from axiskg.rdfio.sources import split_location
         from axiskg.validation import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))

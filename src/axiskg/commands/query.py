@@ -104,9 +104,9 @@ class _Runner:
                 self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
             )
         if self._store is None:
-            from axiskg.rdfio import loading
+            from axiskg.rdfio.loading import load_store
 
-            self._store = loading.load_store(root_of(self.args), progress=True, inferred=True)
+            self._store = load_store(root_of(self.args), progress=True, inferred=True)
         return querying.run_local(self._store, sparql, source)
 
     def mentions(self, iri: str) -> bool:

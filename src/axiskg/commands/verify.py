@@ -61,17 +61,18 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from axiskg.commands.validate import use_color
-    from axiskg.rdfio import loading
+    from axiskg.rdfio.loading import load_files, load_store
+    from axiskg.rdfio.sources import definition_locator
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
     root = root_of(args)
     sources = parse_sources(args.source, root)
     if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in)
+        store = load_files(args.paths, format=args.format_in)
     else:
-        store = loading.load_store(root, format=args.format_in)
-    report = verify(store, sources, locate=loading.definition_locator(store, root))  # file:line
+        store = load_store(root, format=args.format_in)
+    report = verify(store, sources, locate=definition_locator(store, root))  # file:line
     options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
     if args.output in ("junit", "github"):
         options["tool"] = "axiskg verify"

@@ -29,7 +29,9 @@ from axiskg import paths
 from axiskg.atomic import atomic_write
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.rdfio import loading
+from axiskg.rdfio.loading import load_shapes, load_store
+from axiskg.rdfio.reading import load_file
+from axiskg.rdfio.terms import ontology_graph
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
@@ -145,9 +147,9 @@ def _cell(value, href) -> dict:
 def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     """Every file of the site, by relative path, rendered in memory."""
     root = Path(root) if root is not None else paths.project_root()
-    store = loading.load_store(root)
-    ontology = loading.ontology_graph(store)
-    shapes = loading.load_shapes(root)
+    store = load_store(root)
+    ontology = ontology_graph(store)
+    shapes = load_shapes(root)
     labels = graphdata.english_labels(store)
 
     lode = ont_docs.pylode_html(ontology)
@@ -181,7 +183,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
     queries, queries_missing = _query_catalog(
-        root, loading.load_store(root, inferred=True), link
+        root, load_store(root, inferred=True), link
     )  # queries see the published graph
     from axiskg import __version__
     from axiskg.stats import triples as measure_triples
@@ -229,7 +231,7 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
     out = []
     for path in paths.ontology_files(root):
         module = ox.Store()
-        loading.load_file(module, path, "urn:axiskg:module")
+        load_file(module, path, "urn:axiskg:module")
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
         classes = sorted(
             q.subject.value
@@ -276,6 +278,6 @@ def write_site(out_dir: Path | str, files: dict[str, bytes]) -> Path:
 
 def readme_pictures(root: Path | str | None = None) -> dict[str, bytes]:
     """The README's pictures (without site links), by file name."""
-    store = loading.load_store(root)
+    store = load_store(root)
     built = pictures.build_pictures(store, href=None, names=pictures.README_PICTURES)
     return {f"{name}.svg": pictures.render_svg(p) for name, p in built.items()}

@@ -1,6 +1,6 @@
 """The one table of RDF formats: names, file extensions, media types, pyoxigraph formats.
 
-Reading (:mod:`axiskg.rdfio.loading`), finding files (:mod:`axiskg.paths`), content negotiation
+Reading (:mod:`axiskg.rdfio.reading`), finding files (:mod:`axiskg.paths`), content negotiation
 (:mod:`axiskg.server.formats`) and the CLI's ``--format-in`` choices all look formats up here,
 so they agree on what, say, ``.json`` means (JSON-LD, everywhere). Plain strings only: the
 pyoxigraph format is looked up by name when asked for, so importing this module is free.

@@ -26,8 +26,9 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 import rdflib
 
-from axiskg.rdfio import bnodes, loading
+from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import WRITTEN
+from axiskg.rdfio.terms import to_ox, triples_to_rdflib
 from axiskg.vocab import PREFIXES
 
 
@@ -77,14 +78,13 @@ def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
     is rdflib's: a blank node used once is nested as ``[ ... ]`` and a list is written ``( ... )``,
     where pyoxigraph's writer labels every blank node and spells lists as ``rdf:first`` chains."""
     check_format(fmt)
-    to_ox = loading.to_ox
     lines = bnodes.canonical_lines(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
     if fmt != "turtle":
         return write(lines, fmt)
     readable = rdflib.Graph(bind_namespaces="none")
     for prefix, ns in used_prefixes(lines).items():
         readable.bind(prefix, ns, override=True, replace=True)
-    for triple in loading.triples_to_rdflib(_parse(lines)):
+    for triple in triples_to_rdflib(_parse(lines)):
         readable.add(triple)
     return readable.serialize(format="turtle", encoding="utf-8")
 
@@ -104,7 +104,7 @@ def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) 
     if fmt == "jsonld":
         from axiskg.rdfio.jsonld_context import jsonld_context
 
-        graph = loading.triples_to_rdflib(_parse(lines))
+        graph = triples_to_rdflib(_parse(lines))
         return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
     prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":

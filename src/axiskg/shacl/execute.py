@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import rdflib
 
 from axiskg.errors import InputError
-from axiskg.rdfio import loading
+from axiskg.rdfio.terms import to_ox
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting
@@ -73,9 +73,7 @@ class ShapesGraph:
             return {"use_default_graph_as_union": True}
         data: list = list(self.store.named_graphs()) + [ox.DefaultGraph()]
         name = ox.NamedNode(_SHAPES_GRAPH)
-        self.store.extend(
-            ox.Quad(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o), name) for s, p, o in self.shapes
-        )
+        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in self.shapes)
         return {"default_graph": data, "named_graphs": [g for g in data if not isinstance(g, ox.DefaultGraph)] + [name]}
 
     def __exit__(self, *exc: object) -> None:
@@ -86,7 +84,7 @@ class ShapesGraph:
 def run_job(store: ox.Store, job: Job, scope: dict) -> list:
     """(focus, path, value, bindings) for each violation the job's query reports."""
     foci = [row["this"] for row in _select(store, f"SELECT DISTINCT ?this WHERE {{ {job.targets} }}", **scope)]
-    fixed = {ox.Variable(k): loading.to_ox(v) for k, v in job.bindings.items()}
+    fixed = {ox.Variable(k): to_ox(v) for k, v in job.bindings.items()}
     if job.shapes_graph:
         fixed[ox.Variable("shapesGraph")] = ox.NamedNode(_SHAPES_GRAPH)
     names = sorted({v.value for v in fixed} | {"this"} | ({"value"} if job.kind == "ask" else set()))

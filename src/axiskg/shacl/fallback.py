@@ -9,7 +9,7 @@ import rdflib
 from rdflib import RDF, SH
 
 from axiskg import shape_queries
-from axiskg.rdfio import loading
+from axiskg.rdfio.terms import to_rdflib, written_term
 from axiskg.shacl.compiler import TARGETS
 from axiskg.validation import Result
 
@@ -19,9 +19,9 @@ def validate(store: ox.Store, shapes: rdflib.Graph, fallback: list, locate: Any)
     by pyshacl on an rdflib copy of the data."""
     from axiskg.validation import validate as pyshacl_validate
 
-    data = loading.to_rdflib(store)
+    data = to_rdflib(store)
     return pyshacl_validate(
-        data, subgraph(shapes, fallback), None, "none", locate=locate, written=loading.written_term(store)
+        data, subgraph(shapes, fallback), None, "none", locate=locate, written=written_term(store)
     ).results
 
 

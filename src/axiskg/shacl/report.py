@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg.rdfio import loading
+from axiskg.rdfio.terms import TermConverter, to_ox
 from axiskg.shacl.model import Check
 from axiskg.validation import NAMESPACES, Describer, Result
 from axiskg.vocab import compact, local_name
@@ -26,7 +26,7 @@ class Describe:
     """Results' strings exactly as :class:`axiskg.validation.Describer` makes them from
     pyshacl's report, read from the store."""
 
-    def __init__(self, store: ox.Store, shapes: rdflib.Graph, convert: loading.TermConverter) -> None:
+    def __init__(self, store: ox.Store, shapes: rdflib.Graph, convert: TermConverter) -> None:
         self.store = store
         self.shapes = shapes
         self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
@@ -66,7 +66,7 @@ class Describe:
         """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""
         return [
             (self.convert(q.predicate), self.convert(q.object))
-            for q in self.store.quads_for_pattern(loading.to_ox(node), None, None)
+            for q in self.store.quads_for_pattern(to_ox(node), None, None)
         ]
 
 
@@ -74,7 +74,7 @@ class Stringify:
     """pyshacl's ``stringify_node`` for generic messages: shapes-graph terms with the shapes
     graph, data terms (``graph=None``) with a fresh graph holding the blank node's description."""
 
-    def __init__(self, store: ox.Store, convert: loading.TermConverter) -> None:
+    def __init__(self, store: ox.Store, convert: TermConverter) -> None:
         self.store = store
         self.convert = convert
         self.fresh = rdflib.Graph()
@@ -169,7 +169,7 @@ class Results:
         and ``path`` (any predicate when the path is not one)."""
         from axiskg.rdfio import literals
 
-        predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
+        predicate = to_ox(path) if isinstance(path, rdflib.URIRef) else None
         return literals.written_at(self.describe.store, focus, predicate, value)
 
     def _parts(self, check: Check, rows: list) -> None:

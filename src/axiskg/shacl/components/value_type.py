@@ -7,7 +7,7 @@ from collections.abc import Callable
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg.rdfio import loading
+from axiskg.rdfio.terms import TermConverter
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
 from axiskg.vocab import XSD
@@ -89,7 +89,7 @@ def _not_written_as(datatype: str) -> Callable[[list], bool]:
 
 def ill_typed(value) -> bool:
     """Whether the pyoxigraph literal ``value`` is not in its datatype's lexical space."""
-    lit = loading.TermConverter()(value)
+    lit = TermConverter()(value)
     return (
         lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(("anyURI", "string"))
     )
