@@ -20,6 +20,7 @@ The result is a pure function of the graph (sorted keys when dumped).
 
 from __future__ import annotations
 
+import json
 import re
 
 import rdflib
@@ -121,6 +122,22 @@ def _context(kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, 
 
 def compact(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
-    from axiskg.rdfio.serialize import jsonld_bytes
-
     return jsonld_bytes(graph, context)
+
+
+def _sort_jsonld(value, key: str | None = None):
+    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_jsonld(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
+    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

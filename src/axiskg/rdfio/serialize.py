@@ -19,7 +19,6 @@ trees), so the same graph always gives the same bytes:
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import IO, Any, cast
 
@@ -28,6 +27,7 @@ import rdflib
 
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import WRITTEN
+from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
 from axiskg.rdfio.terms import to_ox, triples_to_rdflib
 from axiskg.vocab import PREFIXES
 
@@ -102,8 +102,6 @@ def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) 
     if fmt == "ntriples":
         return b"".join(lines)
     if fmt == "jsonld":
-        from axiskg.rdfio.jsonld_context import jsonld_context
-
         graph = triples_to_rdflib(_parse(lines))
         return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
     prefixes = used_prefixes(lines, prefixes)
@@ -143,24 +141,6 @@ class _ChunksReader(io.RawIOBase):
         buffer[:n] = self._block[:n]
         self._block = self._block[n:]
         return n
-
-
-def _sort_jsonld(value, key: str | None = None):
-    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        if key == "@list":
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
-    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 #: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash
