@@ -92,9 +92,9 @@ def measure(task: str, root: Path, out: Path) -> dict:
         extra["triples"] = len(g)
     elif task == "axiskg-validate":
         from axiskg import shacl
-        from axiskg.rdfio.loading import load_shapes, load_store
+        from axiskg.dataset import Dataset, load_shapes
 
-        store = load_store(root)
+        store = Dataset.load(root=root, inferred=False)
         extra["load_s"] = time.perf_counter() - started
         report = shacl.validate_store(store, load_shapes(root))
         extra["results"] = len(report.results)
@@ -112,9 +112,9 @@ def measure(task: str, root: Path, out: Path) -> dict:
         extra["violations"] = len(list(report.subjects(sh.resultSeverity, sh.Violation)))
     elif task == "axiskg-queries":
         from axiskg import catalog, querying
-        from axiskg.rdfio.loading import load_shapes, load_store
+        from axiskg.dataset import Dataset, load_shapes
 
-        store = load_store(root)
+        store = Dataset.load(root=root, inferred=False)
         extra["load_s"] = time.perf_counter() - started
         extra["queries"] = {}
         for q in catalog.load_catalog(root):

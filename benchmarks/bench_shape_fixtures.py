@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import test_shapes as T  # noqa: E402
 
-from axiskg.rdfio.loading import load_store  # noqa: E402
+from axiskg.dataset import Dataset  # noqa: E402
 from axiskg.rdfio.terms import data_graph  # noqa: E402
 from axiskg.validation import validate  # noqa: E402
 
@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     shapes, ont = T.shapes(), T.ontology()
     fixtures = [T.fixture_data(fx) for fx in T.FIXTURES]
-    store = load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     project = data_graph(store)
     validate(fixtures[0], shapes, ont)  # warm-up: imports
     rows = []

@@ -40,9 +40,9 @@ SIMPLE = (
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
     from axiskg import catalog, querying
-    from axiskg.rdfio.loading import load_store
+    from axiskg.dataset import Dataset
 
-    store = load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     timings = []
     for q in catalog.load_catalog(ROOT):
         sparql = q.render()

@@ -8,8 +8,8 @@ import pytest
 from conftest import FIXTURES, run_main
 
 from axiskg import checks
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
-from axiskg.rdfio.loading import load_store
 from axiskg.rdfio.reading import load_file
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
@@ -108,7 +108,7 @@ def test_rule_fires_on_its_fixture_only(rule):
 
 
 def test_real_ontology_and_data_have_no_error():
-    problems = checks.run_checks(load_store(REPO))
+    problems = checks.run_checks(Dataset.load(root=REPO, inferred=False))
     errors = [p for p in problems if p.level == "ERROR"]
     assert errors == [], checks.format_text(errors)
 
@@ -181,7 +181,7 @@ def test_problems_in_project_files_name_file_and_line(project):
 
 
 def test_the_unstructured_claims_of_the_project_are_a_short_list_each_with_a_reason():
-    problems = [p for p in checks.run_checks(load_store(REPO)) if p.rule == "unstructured_claim"]
+    problems = [p for p in checks.run_checks(Dataset.load(root=REPO, inferred=False)) if p.rule == "unstructured_claim"]
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
     assert sorted(p.entity[len(claim) :] for p in problems) == [
         "p1-s1-1",

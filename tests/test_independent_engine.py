@@ -17,7 +17,7 @@ import rdflib
 from rdflib import RDF, SH
 
 from axiskg import paths, shacl, synth
-from axiskg.rdfio.loading import load_files, load_shapes
+from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.serialize import serialize
 from axiskg.rdfio.terms import graph_ntriples
@@ -48,7 +48,7 @@ def _term(term, graph: rdflib.Graph | None = None):
 def corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
     manifest = synth.write_corpus(out / "data", reports=6, seed=11, violations=len(synth.KINDS) + 2, root=ROOT)
-    store = load_files([out / "data"])
+    store = Dataset.load([out / "data"], inferred=False)
     for path in paths.ontology_files(ROOT):
         load_file(store, path, ONTOLOGY_GRAPH)
     shapes = load_shapes(ROOT)

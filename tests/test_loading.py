@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
-from axiskg.rdfio.loading import load_files, load_store
 from axiskg.rdfio.terms import TermConverter, data_graph, ontology_graph, to_ox, to_rdflib
 from axiskg.vocab import GRAPH_NS
 
@@ -13,7 +13,7 @@ ID = "https://w3id.org/axiskg/id/"
 
 
 def test_store_has_one_named_graph_per_source(project):
-    store = load_store(project)
+    store = Dataset.load(root=project, inferred=False)
     names = {g.value for g in store.named_graphs()}
     assert names == {GRAPH + "ontology", GRAPH + "report", GRAPH + "data"}
     q = "ASK { <https://w3id.org/axiskg/id/actor/japan> a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d }"
@@ -21,7 +21,7 @@ def test_store_has_one_named_graph_per_source(project):
 
 
 def test_to_rdflib_converts_literals_and_blank_nodes(project):
-    g = to_rdflib(load_store(project))
+    g = to_rdflib(Dataset.load(root=project, inferred=False))
     fact = rdflib.URIRef(ID + "fact/1")
     axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
     note = g.value(fact, axis.note)
@@ -52,7 +52,7 @@ def test_to_ox_is_the_inverse_of_the_rdflib_converter():
 
 
 def test_ontology_and_data_graphs_are_split(project):
-    store = load_store(project)
+    store = Dataset.load(root=project, inferred=False)
     ont, data = ontology_graph(store), data_graph(store)
     axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
     assert (axis.State, rdflib.RDFS.subClassOf, axis.Actor) in ont
@@ -62,7 +62,7 @@ def test_ontology_and_data_graphs_are_split(project):
 
 
 def test_load_files_expands_folders(project):
-    store = load_files([project / "data"])
+    store = Dataset.load([project / "data"], inferred=False)
     names = {g.value for g in store.named_graphs()}
     assert names == {p.resolve().as_uri() for p in (project / "data").rglob("*.ttl")}
 
@@ -71,10 +71,10 @@ def test_format_override(tmp_path):
     f = tmp_path / "triples.txt"
     f.write_text("<http://a> <http://b> <http://c> .\n")
     with pytest.raises(InputError, match="unknown RDF file extension"):
-        load_files([f])
-    assert len(load_files([f], format="nt")) == 1
+        Dataset.load([f], inferred=False)
+    assert len(Dataset.load([f], format="nt", inferred=False)) == 1
     with pytest.raises(InputError, match="unknown RDF format"):
-        load_files([f], format="nope")
+        Dataset.load([f], format="nope", inferred=False)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, col
     f = tmp_path / name
     f.write_bytes(content)
     with pytest.raises(InputError) as info:
-        load_files([f])
+        Dataset.load([f], inferred=False)
     err = info.value
     assert err.path == str(f)
     assert problem in err.problem and err.problem
@@ -110,12 +110,12 @@ def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, col
 
 def test_missing_paths_and_empty_folders(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        load_files([tmp_path / "nope.ttl"])
+        Dataset.load([tmp_path / "nope.ttl"], inferred=False)
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no RDF files"):
-        load_files([tmp_path / "empty"])
+        Dataset.load([tmp_path / "empty"], inferred=False)
     with pytest.raises(InputError, match="no ontology files"):
-        load_store(tmp_path)
+        Dataset.load(root=tmp_path, inferred=False)
 
 
 def test_input_error_rendering():
@@ -140,14 +140,14 @@ def test_load_shows_a_progress_bar_only_on_a_terminal(monkeypatch):
     files = len(paths.ontology_files(root)) + len(paths.data_files(root))
     tty = Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    load_store(root, progress=True)
+    Dataset.load(root=root, progress=True, inferred=False)
     drawn = tty.getvalue()
     assert drawn.startswith("\rload [") and f" {files}/{files} files " in drawn and drawn.endswith("\n")
     quiet = Tty()
     monkeypatch.setattr(sys, "stderr", quiet)
-    load_store(root)  # progress not asked for
+    Dataset.load(root=root, inferred=False)  # progress not asked for
     assert quiet.getvalue() == ""
     piped = io.StringIO()  # not a terminal
     monkeypatch.setattr(sys, "stderr", piped)
-    load_store(root, progress=True)
+    Dataset.load(root=root, progress=True, inferred=False)
     assert piped.getvalue() == ""

@@ -12,8 +12,8 @@ import pytest
 import rdflib
 
 from axiskg import paths
+from axiskg.dataset import Dataset
 from axiskg.docs import pictures
-from axiskg.rdfio.loading import load_store
 from axiskg.rdfio.terms import ontology_graph, to_rdflib
 from axiskg.vocab import GRAPH_NS
 
@@ -41,7 +41,7 @@ MEMBERS = {
 
 @pytest.fixture(scope="module")
 def store():
-    return load_store(ROOT)
+    return Dataset.load(root=ROOT, inferred=False)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_network_makes_the_hub_visible(rendered):
 
 def _causal_links() -> tuple[set, set, set, list]:
     """Drivers, impacts and causal links read with rdflib's own SPARQL engine (an independent path)."""
-    g = to_rdflib(load_store(ROOT))
+    g = to_rdflib(Dataset.load(root=ROOT, inferred=False))
     q = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
            SELECT ?x WHERE { ?x a axis:%s }"""
     drivers = {str(r.x) for r in g.query(q % "Driver")}
@@ -199,7 +199,7 @@ def test_a_changed_graph_changes_the_digest(store, tmp_path):
     import pyoxigraph as ox
 
     before = pictures.build_pictures(store, names=("alliance-network",))["alliance-network"].digest
-    changed = load_store(ROOT)
+    changed = Dataset.load(root=ROOT, inferred=False)
     changed.add(
         ox.Quad(
             ox.NamedNode(ID + "mechanism/quad"),

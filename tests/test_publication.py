@@ -18,7 +18,7 @@ from conftest import canonical, run_main
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from axiskg import inference, paths
-from axiskg.rdfio.loading import load_store
+from axiskg.dataset import Dataset
 from axiskg.rdfio.serialize import KNOWN_PREFIXES
 from axiskg.rdfio.terms import ontology_graph, to_rdflib
 
@@ -83,7 +83,7 @@ def test_naive_class_queries_on_the_release(dist):
     assert count(nt, naive % "Mechanism") == 8
     assert count(nt, naive % "Actor") == 13
     # the asserted graphs alone: the causal links are typed only as such
-    asserted = load_store(ROOT)
+    asserted = Dataset.load(root=ROOT, inferred=False)
     assert int(next(iter(asserted.query(naive % "Claim", use_default_graph_as_union=True)))[0].value) == 35
 
 
@@ -111,7 +111,7 @@ def test_inferred_graph_is_sound_rdfs_and_complete_for_the_class_hierarchy(merge
     """Every inferred triple is RDFS-entailed (owlrl's RDFS closure of the asserted graphs, an
     independent implementation) or an individual declaration; and every type owlrl derives along
     the ontology's rdfs:subClassOf for an IRI is in the release."""
-    store = load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     asserted = to_rdflib(store)  # literals as written (e.g. offsets as xsd:nonNegativeInteger)
     inference.add_inferred(store)
     inferred = set(to_rdflib(store, [inference.INFERRED_GRAPH]))  # their inferred copies as written too
@@ -169,7 +169,7 @@ def test_owlready2_lists_every_individual(dist, merged, name):
 
 def test_owl_view_is_the_asserted_graph_and_the_declarations(dist, merged):
     owl = rdflib.Graph().parse(dist / "release" / "axiskg.owl", format="xml")
-    asserted = to_rdflib(load_store(ROOT))
+    asserted = to_rdflib(Dataset.load(root=ROOT, inferred=False))
     declared = set(owl.subjects(RDF.type, OWL.NamedIndividual))
     assert {str(s) for s in declared} == individuals_of(merged)
     ground = lambda g: {t for t in g if not any(isinstance(x, rdflib.BNode) for x in t)}  # noqa: E731

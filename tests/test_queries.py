@@ -14,8 +14,8 @@ import pytest
 from conftest import run_main
 
 from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
-from axiskg.rdfio.loading import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).parent / "expected"
@@ -26,7 +26,7 @@ CATALOG_SECTION = re.compile(r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<
 
 @pytest.fixture(scope="module")
 def store():
-    return load_store(ROOT, inferred=True)
+    return Dataset.load(root=ROOT)
 
 
 def csv_rows(text: str) -> list[list[str]]:

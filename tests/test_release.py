@@ -14,7 +14,7 @@ from conftest import canonical, run_cli, run_main, snapshot, source_graphs
 from rdflib import OWL, RDF, URIRef
 
 from axiskg import __version__, paths
-from axiskg.rdfio.loading import load_store
+from axiskg.dataset import Dataset
 from axiskg.rdfio.terms import to_rdflib
 from axiskg.release import ONTOLOGY_IRI, render_release
 from axiskg.vocab import GRAPH_NS
@@ -80,7 +80,7 @@ def test_each_syntax_parses_to_the_same_graph(release_dir, merged, name):
 def test_merged_graph_is_the_project(merged):
     """The release holds the project's ontology, data and inferred graph, only the version
     triples set anew."""
-    project = to_rdflib(load_store(ROOT, inferred=True))
+    project = to_rdflib(Dataset.load(root=ROOT))
     released = rdflib.Graph()
     for t in merged:
         released.add(t)
@@ -163,7 +163,7 @@ def test_void_counts_equal_the_actual_counts(release_dir, merged):
     assert partitions[URIRef("https://w3id.org/axiskg/ontology#CausalLink")] == 31
     props = {void.value(p, VOID.property): value(p, VOID.triples) for p in void.objects(ds, VOID.propertyPartition)}
     assert props == {p: len(list(merged.triples((None, p, None)))) for p in set(merged.predicates())}
-    store = load_store(ROOT, inferred=True)
+    store = Dataset.load(root=ROOT)
     subsets = {str(s): value(s, VOID.triples) for s in void.objects(ds, VOID.subset)}
     assert subsets == {g.value: len(list(store.quads_for_pattern(None, None, None, g))) for g in store.named_graphs()}
     assert void.value(ds, rdflib.DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")

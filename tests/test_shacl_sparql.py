@@ -18,7 +18,7 @@ from test_shapes import FIXTURES, fixture_data, report_for, shapes
 from test_shapes import project as validated_project
 
 from axiskg import paths, shacl, synth
-from axiskg.rdfio.loading import load_files, load_store
+from axiskg.dataset import Dataset
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import to_ox, to_rdflib
@@ -55,7 +55,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
 
 @cache
 def _engines_on(folder: str):
-    store = _with_ontology(load_files([Path(folder)]))
+    store = _with_ontology(Dataset.load([Path(folder)], inferred=False))
     locate = source_locator(store)
     fast = shacl.validate_store(store, shapes(), locate=locate)
     slow = validate(to_rdflib(store), shapes(), None, locate=locate)
@@ -89,7 +89,7 @@ def test_sparql_engine_equals_pyshacl_on_the_corpus(corpus):
 
 
 def test_sparql_engine_equals_pyshacl_on_the_project():
-    fast = shacl.validate_store(load_store(ROOT), shapes())
+    fast = shacl.validate_store(Dataset.load(root=ROOT, inferred=False), shapes())
     slow = validated_project()[0]  # pyshacl on the data with the ontology, as `axiskg validate` runs it
     assert fast.results == slow.results == []
 

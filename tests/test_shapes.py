@@ -24,7 +24,7 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, SH
 
-from axiskg.rdfio.loading import load_shapes, load_store
+from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import data_graph, ontology_graph, to_rdflib
 from axiskg.validation import Report, compact, validate
@@ -97,7 +97,7 @@ def _param(fx: Fixture):
 
 @cache
 def ontology() -> rdflib.Graph:
-    return ontology_graph(load_store(ROOT, data=False))
+    return ontology_graph(Dataset.load(root=ROOT, data=False, inferred=False))
 
 
 @cache
@@ -343,7 +343,7 @@ def test_sparql_constraints_are_found():
 def project() -> tuple[Report, rdflib.Graph, rdflib.Graph]:
     """The project's data validated as ``axiskg validate`` does it (no prepared queries):
     the report, the data, and the data mixed with the ontology."""
-    store = load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     data, ont = data_graph(store), ontology_graph(store)
     return validate(data, shapes(), ont), data, data + ont
 

@@ -17,8 +17,8 @@ from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
 
 from axiskg import paths
+from axiskg.dataset import Dataset
 from axiskg.docs import graphdata
-from axiskg.rdfio.loading import load_store
 from axiskg.rdfio.terms import ontology_graph
 
 ROOT = paths.project_root(Path(__file__).parent)
@@ -78,7 +78,7 @@ def pages(site) -> dict[str, Page]:
 
 @pytest.fixture(scope="module")
 def store():
-    return load_store(ROOT)
+    return Dataset.load(root=ROOT, inferred=False)
 
 
 def test_site_files(site):
@@ -168,7 +168,8 @@ def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tm
     for part in ("ontology", "data"):
         shutil.copytree(ROOT / part, root / part)
     before = {
-        module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, load_store(root))
+        module: {c.curie: c.instances for c in classes}
+        for module, classes in overview_counts(root, Dataset.load(root=root, inferred=False))
     }
     assert before["causality"] == {
         "axis:CausalLink": 31,
@@ -183,7 +184,8 @@ def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tm
     shutil.copy(example / "ontology" / "modules" / "exercises.ttl", root / "ontology" / "modules" / "exercises.ttl")
     shutil.copytree(example / "data" / "examples", root / "data" / "examples")
     after = {
-        module: {c.curie: c.instances for c in classes} for module, classes in overview_counts(root, load_store(root))
+        module: {c.curie: c.instances for c in classes}
+        for module, classes in overview_counts(root, Dataset.load(root=root, inferred=False))
     }
     assert set(after) == set(before) | {"exercises"} and after["exercises"]["axis:JointExercise"] >= 1
 

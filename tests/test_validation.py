@@ -1,7 +1,7 @@
 import shutil
 from pathlib import Path
 
-from axiskg.rdfio.loading import load_shapes, load_store
+from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.terms import data_graph, ontology_graph
 from axiskg.reporting import fails, format_text
 from axiskg.validation import validate
@@ -13,7 +13,7 @@ ID = "https://w3id.org/axiskg/id/"
 
 
 def run(root):
-    store = load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     return validate(data_graph(store), load_shapes(root), ontology_graph(store))
 
 

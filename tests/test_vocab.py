@@ -88,10 +88,10 @@ def test_one_format_table_agrees_on_json():
 
 
 def test_a_json_file_in_a_data_folder_is_loaded_as_json_ld(tmp_path):
-    from axiskg.rdfio.loading import load_files
+    from axiskg.dataset import Dataset
 
     (tmp_path / "a.json").write_text('{"@id": "http://example.org/a", "http://example.org/p": "v"}')
-    store = load_files([tmp_path])
+    store = Dataset.load([tmp_path], inferred=False)
     assert len(store) == 1
 
 

@@ -7,21 +7,17 @@ import logging
 import operator
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
+from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
-from axiskg.rdfio.loading import load_shapes, load_store
 from axiskg.rdfio.serialize import serialize, write
 from axiskg.rdfio.terms import graph_ntriples
 from axiskg.vocab import ONTOLOGY_GRAPH
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +53,12 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
     source; ill-typed literals refused), the ontology's version set to ``version`` (default: the
     package version), and the inferred graph (:mod:`axiskg.inference`)."""
     from axiskg import __version__
-    from axiskg.inference import add_inferred
 
     root = Path(root) if root is not None else paths.project_root()
-    store = load_store(root, progress=progress)
+    store = Dataset.load(root=root, progress=progress, inferred=False)
     # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
     refuse_bad_literals(store, root, xml=True)
-    add_inferred(store)
+    store.add_inferred()
     stamp_version(store, version or __version__)
     return store
 
@@ -175,7 +170,7 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
+def _sorted_ntriples(store: Data) -> list[bytes] | None:
     """The union of ``store``'s graphs as sorted, de-duplicated N-Triples lines with stable
     blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
     one line (never joined into one: that would be a second copy).

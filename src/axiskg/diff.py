@@ -32,9 +32,9 @@ from rdflib import OWL, RDF, BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from axiskg import vocab
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 from axiskg.rdfio.literal_checks import literal_problems
-from axiskg.rdfio.loading import load_files, load_store
 from axiskg.rdfio.reading import count_triples, expand_path
 from axiskg.rdfio.terms import to_rdflib
 from axiskg.vocab import PREFIXES
@@ -292,9 +292,9 @@ def load_version(path: Path | str) -> rdflib.Graph:
     if count_triples(files, MAX_TRIPLES) > MAX_TRIPLES:
         raise InputError(path, f"over {MAX_TRIPLES} triples: more than diff compares (AXISKG_DIFF_MAX_TRIPLES)")
     if project:
-        store, root = load_store(path), path
+        store, root = Dataset.load(root=path, inferred=False), path
     else:
-        store, root = load_files([path]), None
+        store, root = Dataset.load([path], inferred=False), None
     for problem in literal_problems(store, root):
         print(f"axiskg: warning: {problem}", file=sys.stderr)
     return to_rdflib(store, as_written=True)

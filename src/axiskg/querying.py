@@ -3,7 +3,7 @@
 Both ways return a :class:`Table` whose ``rows`` hold pyoxigraph terms (``None`` for unbound),
 so local and remote answers are formatted, compared and tested the same way:
 
-* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.rdfio.loading.load_store`)
+* :func:`run_local` runs on a dataset (:meth:`axiskg.dataset.Dataset.load`) or a :class:`pyoxigraph.Store`
   with the union of its named graphs as the default graph;
 * :func:`run_endpoint` sends the query through SPARQLWrapper (``graph``: the default graph(s) to
   ask for, for stores whose default graph is not ours).
@@ -23,12 +23,16 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
 from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +128,7 @@ def syntax_check(sparql: str, source: str | Path | None = None) -> None:
         raise _syntax_error(exc, sparql, source) from None
 
 
-def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+def solutions(store: Data, sparql: str) -> ox.QuerySolutions:
     """The solutions of a SELECT ``sparql`` over the union of the graphs of ``store``."""
     result = store.query(sparql, use_default_graph_as_union=True)
     if not isinstance(result, ox.QuerySolutions):
@@ -132,7 +136,7 @@ def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
     return result
 
 
-def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) -> Table:
+def run_local(store: Data, sparql: str, source: str | Path | None = None) -> Table:
     """Run ``sparql`` on ``store``, the union of its named graphs being the default graph."""
     check_query(sparql, source)
     started = time.perf_counter()

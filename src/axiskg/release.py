@@ -33,7 +33,7 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -48,6 +48,9 @@ from axiskg.rdfio.bnodes import canonical_lines
 from axiskg.rdfio.serialize import serialize, used_prefixes
 from axiskg.rdfio.sources import describe_graph
 from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -75,7 +78,7 @@ DISTRIBUTIONS = {
 VOID_FILE = "void.ttl"
 
 
-def trig(store: ox.Store) -> bytes:
+def trig(store: Data) -> bytes:
     """TriG with one named graph per source graph of ``store``, deterministically.
 
     Each graph's triples are canonical N-Triples lines (:func:`axiskg.rdfio.bnodes.canonical_lines`),
@@ -101,7 +104,7 @@ def trig(store: ox.Store) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
 
 
-def _graph_triples(store: ox.Store) -> dict[str, int]:
+def _graph_triples(store: Data) -> dict[str, int]:
     out = {}
     for g in sorted(store.named_graphs(), key=lambda g: g.value):
         out[g.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
@@ -191,7 +194,7 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def owl_view(store: ox.Store) -> rdflib.Graph:
+def owl_view(store: Data) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
     ``owl:NamedIndividual`` declarations."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]

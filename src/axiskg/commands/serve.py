@@ -177,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from axiskg import catalog
+    from axiskg.dataset import Dataset
     from axiskg.rdfio.jsonld_context import context_of_store
-    from axiskg.rdfio.loading import load_store
     from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"--port {args.port}: not a TCP port")
     _check_sandbox()
     root = root_of(args)
-    store = load_store(root, progress=True, inferred=True)
+    store = Dataset.load(root=root, progress=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""

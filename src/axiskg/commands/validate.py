@@ -109,13 +109,13 @@ def run(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace, root: Path):
     """The store to validate: the given PATHs plus the project's ontology, else the project."""
     from axiskg import paths
-    from axiskg.rdfio.loading import load_files, load_store
+    from axiskg.dataset import Dataset
     from axiskg.rdfio.reading import load_file
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     if not args.paths:
-        return load_store(root, format=args.format_in, progress=True)
-    store = load_files(args.paths, format=args.format_in, progress=True)
+        return Dataset.load(root=root, format=args.format_in, progress=True, inferred=False)
+    store = Dataset.load(args.paths, format=args.format_in, progress=True, inferred=False)
     for path in paths.ontology_files(root):
         load_file(store, path, ONTOLOGY_GRAPH)
     return store
@@ -123,7 +123,7 @@ def _load(args: argparse.Namespace, root: Path):
 
 def _shapes(args: argparse.Namespace, root: Path):
     """``--shapes`` files (literals kept as written), else the project's shapes."""
-    from axiskg.rdfio.loading import load_shapes
+    from axiskg.dataset import load_shapes
     from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else load_shapes(root)
@@ -145,7 +145,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg.rdfio.loading import load_shapes, load_store
+    from axiskg.dataset import Dataset, load_shapes
     from axiskg.rdfio.sources import source_locator
     from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
@@ -154,7 +154,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
         return None
     root = root_of(args)
-    store = load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     report = validate_store(store, load_shapes(root), locate=source_locator(store))
     if not fails(report, "violation"):
         return None

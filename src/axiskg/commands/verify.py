@@ -61,7 +61,7 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from axiskg.commands.validate import use_color
-    from axiskg.rdfio.loading import load_files, load_store
+    from axiskg.dataset import Dataset
     from axiskg.rdfio.sources import definition_locator
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
     root = root_of(args)
     sources = parse_sources(args.source, root)
     if args.paths:
-        store = load_files(args.paths, format=args.format_in)
+        store = Dataset.load(args.paths, format=args.format_in, inferred=False)
     else:
-        store = load_store(root, format=args.format_in)
+        store = Dataset.load(root=root, format=args.format_in, inferred=False)
     report = verify(store, sources, locate=definition_locator(store, root))  # file:line
     options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
     if args.output in ("junit", "github"):

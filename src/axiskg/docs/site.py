@@ -27,9 +27,9 @@ from typing import Any
 
 from axiskg import paths
 from axiskg.atomic import atomic_write
+from axiskg.dataset import Dataset, load_shapes
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.rdfio.loading import load_shapes, load_store
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import ontology_graph
 
@@ -147,7 +147,7 @@ def _cell(value, href) -> dict:
 def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     """Every file of the site, by relative path, rendered in memory."""
     root = Path(root) if root is not None else paths.project_root()
-    store = load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     ontology = ontology_graph(store)
     shapes = load_shapes(root)
     labels = graphdata.english_labels(store)
@@ -182,9 +182,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         }
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(
-        root, load_store(root, inferred=True), link
-    )  # queries see the published graph
+    queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
     from axiskg import __version__
     from axiskg.stats import triples as measure_triples
 
@@ -278,6 +276,6 @@ def write_site(out_dir: Path | str, files: dict[str, bytes]) -> Path:
 
 def readme_pictures(root: Path | str | None = None) -> dict[str, bytes]:
     """The README's pictures (without site links), by file name."""
-    store = load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     built = pictures.build_pictures(store, href=None, names=pictures.README_PICTURES)
     return {f"{name}.svg": pictures.render_svg(p) for name, p in built.items()}

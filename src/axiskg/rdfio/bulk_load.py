@@ -9,12 +9,16 @@ or a bare number are bulk-loaded too; other files pass through Python once.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.rdfio import literals
 from axiskg.rdfio.ntriples import nt_unescape
 from axiskg.vocab import XSD
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 # "lexical"^^<http://www.w3.org/2001/XMLSchema#type> in an N-Triples / N-Quads line
 _NT_TYPED = re.compile(rb'"((?:[^"\\\n\r]|\\.)*)"\^\^<' + re.escape(XSD.encode()) + rb"([A-Za-z]+)>")
@@ -52,11 +56,12 @@ def _may_rewrite(data: bytes, fmt: ox.RdfFormat) -> bool:
     return True
 
 
-def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
+def load(target: Data, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
     """Parse ``data`` into ``store`` (triples into named graph ``graph``), recording the
     literals the store rewrites. Raises what ``Store.load`` raises."""
+    store, record = literals.parts(target)
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        lines = _load_ntriples(store, data, fmt, base_iri, graph)
+        lines = _load_ntriples(store, record, data, fmt, base_iri, graph)
     elif _may_rewrite(data, fmt):
         lines = data
     else:
@@ -71,14 +76,16 @@ def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: 
 
     try:
         quads = ox.parse(lines, format=fmt, base_iri=base_iri)
-        literals.add(store, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
+        literals.add(target, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
     except SyntaxError:
         if lines is not data:
             _raise_parse_error(data, fmt, base_iri)
         raise
 
 
-def _load_ntriples(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> bytes:
+def _load_ntriples(
+    store: ox.Store, record: literals.AsWritten | None, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str
+) -> bytes:
     """Bulk-load N-Triples / N-Quads ``data`` inside pyoxigraph; the lines with an XSD-typed
     literal are kept to be recorded when the record is first read (:func:`table`). A blank
     node's label is the store's own, so where a line with a blank node holds a literal the
@@ -95,8 +102,8 @@ def _load_ntriples(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: st
         if bulk is not data:
             _raise_parse_error(data, fmt, base_iri)
         raise
-    if typed:
-        literals.record_of(store).pending.append((typed, fmt, base_iri, graph))
+    if typed and record is not None:
+        record.pending.append((typed, fmt, base_iri, graph))
     return rest
 
 

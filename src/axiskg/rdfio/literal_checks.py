@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -15,6 +16,9 @@ from axiskg.errors import InputError
 from axiskg.rdfio import literals
 from axiskg.rdfio.sources import describe_graph, find_line, graph_files
 from axiskg.vocab import compact
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 # characters XML 1.0 cannot hold (RDF/XML, and so owlready2 and HermiT, refuse them)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -45,9 +49,7 @@ def _literal_problem(literal: ox.Literal, xml: bool, longest: int | None) -> str
     return problem
 
 
-def refuse_bad_literals(
-    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
-) -> None:
+def refuse_bad_literals(store: Data, root: Path | None = None, xml: bool = False, longest: int | None = None) -> None:
     """Raise the last of :func:`literal_problems` (exit 2), the others printed on stderr first:
     for commands that cannot continue on them (build, reason)."""
     import sys
@@ -81,7 +83,7 @@ class BadLiteral:
 
 
 def literal_problems(
-    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
+    store: Data, root: Path | None = None, xml: bool = False, longest: int | None = None
 ) -> list[InputError]:
     """:func:`bad_literals` as errors naming file and line, one per literal and file."""
     errors = {(b.path, b.line, b.problem): b.error() for b in bad_literals(store, root, xml, longest)}
@@ -89,7 +91,7 @@ def literal_problems(
 
 
 def bad_literals(
-    store: ox.Store, root: Path | None = None, xml: bool = False, longest: int | None = None
+    store: Data, root: Path | None = None, xml: bool = False, longest: int | None = None
 ) -> list[BadLiteral]:
     """Ill-typed literals (``"abc"^^xsd:integer``, ``"2024-13-45"^^xsd:date``, ``"300"^^xsd:byte``)
     as written, as rdflib reads the XSD datatypes, with ``xml=True`` literals holding characters
@@ -116,7 +118,7 @@ def bad_literals(
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
     record = literals.table(store)
-    for row in solutions(store, query):
+    for row in solutions(literals.parts(store)[0], query):
         graph, stored = row[0], row[1]
         if not isinstance(graph, ox.NamedNode):
             continue

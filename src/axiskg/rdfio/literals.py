@@ -6,7 +6,8 @@ pyoxigraph's ``Store`` keeps typed literals in a normal form, with no switch to 
 ``xsd:integer``, so the ill-formed ``"300"^^xsd:byte`` comes back as the valid
 ``"300"^^xsd:integer``. The parser itself gives the literals as written.
 
-So :func:`axiskg.rdfio.bulk_load.load` adds a file's quads to the store and records, for this store, each quad
+So :func:`axiskg.rdfio.bulk_load.load` adds a file's quads to the store and records, in the
+dataset's own record (:class:`AsWritten`, ``dataset.written``), each quad
 whose literal the store rewrote: ``(subject, predicate, stored literal, graph) -> the literals
 written there``. :func:`written_quads` gives a store's quads back as written (the rdflib views
 of :mod:`axiskg.rdfio.terms` use it), :func:`as_written` a single stored literal when every quad
@@ -22,10 +23,14 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.vocab import XSD
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _STRING = XSD + "string"
 _SCRATCH_S, _SCRATCH_P = ox.NamedNode("urn:x-axiskg:s"), ox.NamedNode("urn:x-axiskg:p")
@@ -35,51 +40,40 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class AsWritten:
-    """One store's rewritten literals: per stored quad, the literals written there."""
+    """One dataset's rewritten literals: per stored quad, the literals written there. It lives
+    on its :class:`~axiskg.dataset.Dataset` (``dataset.written``), so two datasets never share
+    one, however many are alive."""
 
     quads: dict[tuple, list[ox.Literal]] = field(default_factory=dict)
     resolved: dict[ox.Literal, ox.Literal] = field(default_factory=dict)  # cache of as_written()
     #: N-Triples / N-Quads lines bulk-loaded but not yet recorded: (lines, format, base IRI,
-    #: graph); recorded when the record is first read (:func:`table`), so that a store loaded
+    #: graph); recorded when the record is first read (:func:`table`), so that a dataset loaded
     #: only to be queried never pays for it
     pending: list[tuple[bytes, ox.RdfFormat, str, str]] = field(default_factory=list)
+    #: held while the pending lines are recorded (a thread asking meanwhile waits for all of them)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
-#: per store (by id, with the store kept alive beside it: pyoxigraph stores take no weak
-#: references, nor attributes); only stores with rewritten literals, and only the
-#: :data:`_KEPT` most recent (a process loading stores over and over keeps a bounded number)
-_TABLES: dict[int, tuple[ox.Store, AsWritten]] = {}
-_KEPT = 16
-_RECORDING = threading.Lock()
+def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
+    """The store of ``data`` and its record (``None`` for a bare store)."""
+    if isinstance(data, ox.Store):
+        return data, None
+    return data.store, data.written
 
 
-def record_of(store: ox.Store) -> AsWritten:
-    """``store``'s record, made if it has none."""
-    entry = _TABLES.get(id(store))
-    if entry is None or entry[0] is not store:
-        entry = _TABLES[id(store)] = (store, AsWritten())
-        while len(_TABLES) > _KEPT:  # the oldest goes (dicts keep insertion order)
-            del _TABLES[next(iter(_TABLES))]
-    return entry[1]
-
-
-def table(store: ox.Store) -> AsWritten | None:
-    """``store``'s record of rewritten literals (the lines still pending recorded first), or
-    None when the store rewrote none."""
-    entry = _TABLES.get(id(store))
-    if entry is None or entry[0] is not store:
+def table(data: Data | None) -> AsWritten | None:
+    """The record of rewritten literals of ``data`` (the lines still pending recorded first), or
+    None when it has none or none was rewritten."""
+    if data is None:
         return None
-    record = entry[1]
-    with _RECORDING:  # a thread asking while another records waits for the whole record
+    _, record = parts(data)
+    if record is None:
+        return None
+    with record.lock:
         pending, record.pending = record.pending, []
         for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-            add(store, ox.parse(lines, format=fmt, base_iri=base_iri), graph, insert=False)
+            _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None
-
-
-def forget(store: ox.Store) -> None:
-    """Drop ``store``'s record (when the store is thrown away)."""
-    _TABLES.pop(id(store), None)
 
 
 class _Stored:
@@ -126,12 +120,12 @@ def _rewritable(term) -> bool:
 
 
 class Recorder:
-    """Quads of one file on their way into ``store``: each ``quad(q)`` returns the quad to add
+    """Quads of one file on their way into a store: each ``quad(q)`` returns the quad to add
     (in ``graph`` unless it names its own) and notes its literal if the store will rewrite it;
-    :meth:`close` files the notes under the store."""
+    :meth:`close` files the notes in ``record`` (``None``: a bare store, nothing is noted)."""
 
-    def __init__(self, store: ox.Store, graph: str) -> None:
-        self.store = store
+    def __init__(self, record: AsWritten | None, graph: str) -> None:
+        self.record = record
         self.target = ox.NamedNode(graph)
         self.changed: dict[tuple, list[ox.Literal]] = {}
         self.kept: set[tuple] = set()
@@ -145,7 +139,7 @@ class Recorder:
 
     def note(self, s, p, o, graph) -> None:
         """Note ``o`` if the store rewrites it."""
-        if _rewritable(o):
+        if self.record is not None and _rewritable(o):
             stored = stored_form(o)
             if stored != o:
                 self.changed.setdefault((s, p, stored, graph), []).append(o)
@@ -153,9 +147,9 @@ class Recorder:
                 self.kept.add((s, p, stored, graph))
 
     def close(self) -> None:
-        if not self.changed:
+        record = self.record
+        if record is None or not self.changed:
             return
-        record = record_of(self.store)
         record.resolved.clear()
         for key, written in self.changed.items():
             forms = record.quads.setdefault(key, [])
@@ -175,11 +169,11 @@ def line_spans(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
         at = data.find(needle, end)
 
 
-def written_quads(store: ox.Store | None, quads: Iterable[ox.Quad]) -> Iterator[tuple]:
+def written_quads(data: Data | None, quads: Iterable[ox.Quad]) -> Iterator[tuple]:
     """``(subject, predicate, object, graph)`` of ``quads`` (of ``store``) with each rewritten
     literal given back as written (one stored quad may stand for several written ones); with
-    ``store`` None, as they are."""
-    record = table(store) if store is not None else None
+    ``data`` None, as they are."""
+    record = table(data)
     for q in quads:
         if record is not None and type(q.object) is ox.Literal:
             written = record.quads.get((q.subject, q.predicate, q.object, q.graph_name))
@@ -190,16 +184,16 @@ def written_quads(store: ox.Store | None, quads: Iterable[ox.Quad]) -> Iterator[
         yield q.subject, q.predicate, q.object, q.graph_name
 
 
-def as_written(store: ox.Store | None, term):
+def as_written(data: Data | None, term):
     """``term`` (a literal of ``store``) as written, when the store rewrote it and every quad of
     the store holding it was written with one and the same literal; otherwise ``term`` itself."""
-    record = table(store) if store is not None else None
-    if store is None or record is None or type(term) is not ox.Literal:
+    record = table(data)
+    if data is None or record is None or type(term) is not ox.Literal:
         return term
     hit = record.resolved.get(term)
     if hit is None:
         forms: set = set()
-        for q in store.quads_for_pattern(None, None, term):
+        for q in data.quads_for_pattern(None, None, term):
             written = record.quads.get((q.subject, q.predicate, term, q.graph_name))
             forms.update(written or (term,))
             if len(forms) > 1:
@@ -208,10 +202,10 @@ def as_written(store: ox.Store | None, term):
     return hit
 
 
-def line_swaps(store: ox.Store) -> dict:
+def line_swaps(data: Data) -> dict:
     """Per graph of ``store``: each N-Triples line (as pyoxigraph dumps it) whose literal the
     store rewrote -> the lines as the files wrote them (see :func:`written_ntriples`)."""
-    record = table(store)
+    record = table(data)
     swaps: dict = {}
     for (s, p, o, g), forms in record.quads.items() if record is not None else ():
         head = f"{s} {p} "  # (the terms' str() is their N-Triples form, as in pyoxigraph's dump)
@@ -245,12 +239,12 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     return b"".join(out)
 
 
-def copy_written(store: ox.Store, inferred: Iterable[ox.Quad], sources: dict) -> None:
+def copy_written(data: Data, inferred: Iterable[ox.Quad], sources: dict) -> None:
     """Record, for each ``inferred`` quad (already in ``store``) whose literal the store rewrote
     where it was asserted, the literals as written there: ``sources[p]`` are the predicates an
     inferred ``?s p ?o`` comes from (its sub-properties). So ``nif:beginIndex``, inferred from
     ``axis:startIndex "5"^^xsd:nonNegativeInteger``, is published with that literal too."""
-    record = table(store)
+    record = table(data)
     if record is None:
         return
     rewritten = {key[2] for key in record.quads}  # the stored literals that stand for others
@@ -259,45 +253,49 @@ def copy_written(store: ox.Store, inferred: Iterable[ox.Quad], sources: dict) ->
             continue
         forms: list = []
         for sub in sources.get(q.predicate, ()):
-            for a in store.quads_for_pattern(q.subject, sub, q.object):
+            for a in data.quads_for_pattern(q.subject, sub, q.object):
                 forms += record.quads.get((a.subject, a.predicate, a.object, a.graph_name), [q.object])
         if any(f != q.object for f in forms):
             record.quads[(q.subject, q.predicate, q.object, q.graph_name)] = list(dict.fromkeys(forms))
     record.resolved.clear()
 
 
-def written_at(store: ox.Store, subject, predicate, value) -> list:
+def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
-    record = table(store)
+    record = table(data)
     if record is None or type(value) is not ox.Literal:
         return [value]
     forms: list = []
-    for q in store.quads_for_pattern(subject, predicate, value):
+    for q in data.quads_for_pattern(subject, predicate, value):
         forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])
     return forms or [value]
 
 
-def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str, insert: bool = True) -> None:
-    """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``store``, triples into
-    named graph ``graph``, recording the literals the store rewrites; ``insert=False``: only
-    record them (the quads are in the store already)."""
-    recorder = Recorder(store, graph)
-    if insert:
-        store.extend(recorder.quad(q) for q in quads)
-    else:
-        note, target = recorder.note, recorder.target
-        for q in quads:
-            g = q.graph_name
-            note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+def add(data: Data, quads: Iterable[ox.Quad], graph: str) -> None:
+    """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``data``, triples into
+    named graph ``graph``, recording the literals the store rewrites."""
+    store, record = parts(data)
+    recorder = Recorder(record, graph)
+    store.extend(recorder.quad(q) for q in quads)
     recorder.close()
 
 
-def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
+def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
+    """Record the literals of ``quads`` (already in the store) that the store rewrote."""
+    recorder = Recorder(record, graph)
+    note, target = recorder.note, recorder.target
+    for q in quads:
+        g = q.graph_name
+        note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+    recorder.close()
+
+
+def written_datatypes(data: Data) -> dict[str, tuple[set[str], set[str]]]:
     """Per predicate with rewritten literals: the datatypes its rewritten literals were written
     with, and the stored datatypes that only rewritten literals have (so a summary of the store's
     datatypes can be turned into one of the data as written)."""
-    record = table(store)
+    record = table(data)
     if record is None:
         return {}
     written: dict[str, set[str]] = {}
@@ -309,7 +307,7 @@ def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
     for (p, datatype), quads in rewritten.items():
         held = sum(
             1
-            for q in store.quads_for_pattern(None, ox.NamedNode(p), None)
+            for q in data.quads_for_pattern(None, ox.NamedNode(p), None)
             if type(q.object) is ox.Literal and q.object.datatype.value == datatype
         )
         if held == len(quads):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
 from axiskg.rdfio.inputs import syntax_problem
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 # one N-Triples / N-Quads statement (for lines over pyoxigraph's 16 MiB token cap); the literal
 # pattern is the "unrolled loop" form, linear in the line's length
@@ -51,7 +55,7 @@ def nt_unescape(text: str) -> str:
     return _NT_ESCAPE.sub(one, text) if "\\" in text else text
 
 
-def load_long_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+def load_long_lines(dest: Data, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
     """N-Triples / N-Quads with a line over pyoxigraph's 16 MiB token cap, in time linear in
     the file's size: short lines in batches through pyoxigraph, long ones through
     :data:`_NT_STATEMENT`. Blank-node labels are made unique to this file."""
@@ -59,7 +63,8 @@ def load_long_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat,
 
     prefix = "f" + uuid.uuid4().hex[:12]
     target = ox.NamedNode(graph)
-    recorder = literals.Recorder(store, graph)
+    store, record = literals.parts(dest)
+    recorder = literals.Recorder(record, graph)
 
     def node(iri, bnode):
         return ox.NamedNode(iri.decode()) if iri is not None else ox.BlankNode(prefix + bnode.decode())

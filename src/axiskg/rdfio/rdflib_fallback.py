@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -10,6 +11,9 @@ import rdflib
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
 from axiskg.rdfio.terms import to_ox
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 #: formats whose rdflib parsers are pure (no network access), used for tokens over 16 MiB
 RDFLIB_FALLBACK = {
@@ -20,7 +24,7 @@ RDFLIB_FALLBACK = {
 }
 
 
-def load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+def load_with_rdflib(dest: Data, path: Path, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
     import warnings
 
     dataset = rdflib.Dataset()
@@ -33,7 +37,7 @@ def load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat
 
     target = ox.NamedNode(graph)
     literals.add(
-        store,
+        dest,
         (
             ox.Quad(
                 to_ox(s),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,6 +21,9 @@ from axiskg.rdfio.inputs import check_utf8_text, read_rdf_bytes, syntax_problem
 from axiskg.rdfio.ntriples import load_long_lines
 from axiskg.rdfio.rdflib_fallback import RDFLIB_FALLBACK, load_with_rdflib
 from axiskg.rdfio.xml_safety import check_xml_safety
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +45,13 @@ def resolve_format(path: Path, format: str | ox.RdfFormat | None = None) -> ox.R
 
 
 def load_file(
-    store: ox.Store,
+    target: Data,
     path: Path,
     graph: str,
     format: str | ox.RdfFormat | None = None,
 ) -> None:
-    """Parse one file into ``store``; triples go to named graph ``graph`` (quads keep theirs)."""
+    """Parse one file into ``target`` (a dataset, whose record keeps its literals as written, or a
+    bare store); triples go to named graph ``graph`` (quads keep theirs)."""
     if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
         raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
@@ -56,7 +61,7 @@ def load_file(
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml_safety(path, data)
     try:  # literals the store rewrites are recorded as written (axiskg.rdfio.literals)
-        bulk_load.load(store, data, fmt, path.resolve().as_uri(), graph)
+        bulk_load.load(target, data, fmt, path.resolve().as_uri(), graph)
     except SyntaxError as exc:
         check_utf8_text(path, data)
         raise InputError(path, syntax_problem(exc), exc.lineno, exc.offset) from None
@@ -70,9 +75,9 @@ def load_file(
         check_utf8_text(path, data)
         log.info("%s: a token is over pyoxigraph's 16 MiB limit; parsing it another way", path)
         if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-            load_long_lines(store, path, data, fmt, graph)
+            load_long_lines(target, path, data, fmt, graph)
         else:
-            load_with_rdflib(store, path, data, fmt, graph)
+            load_with_rdflib(target, path, data, fmt, graph)
     log.debug("loaded %s into <%s>", path, graph)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -12,6 +13,9 @@ from axiskg import paths
 from axiskg.errors import InputError
 from axiskg.rdfio.inputs import line_of, read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 
 def data_graph_name(root: Path, path: Path) -> str:
@@ -41,7 +45,7 @@ def describe_graph(name: str) -> str:
     return name
 
 
-def source_locator(store: ox.Store):
+def source_locator(store: Data):
     """``locate(term) -> str | None``: the file (or project graph) that describes an rdflib
     term of ``store``, i.e. where it is a subject (else an object); the first by name when
     several do."""
@@ -103,7 +107,7 @@ def split_location(where: str | None) -> tuple[str | None, int | None]:
     return where, None
 
 
-def definition_locator(store: ox.Store, root: Path | str | None = None):
+def definition_locator(store: Data, root: Path | str | None = None):
     """``locate(iri) -> "file:line" | "file" | graph | None``: where a term of ``store`` is
     described (see :func:`source_locator`), down to the file and line of its first description
     as a subject when its graph is a user's file or a project folder."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -15,6 +16,9 @@ from rdflib import XSD
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
 from axiskg.vocab import ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 
 # rdflib logs a warning with a traceback for every ill-typed literal it converts; such literals
@@ -32,7 +36,7 @@ class TermConverter:
     ``store``, a literal the store rewrote is given as written where that is unambiguous
     (:func:`axiskg.rdfio.literals.as_written`)."""
 
-    def __init__(self, store: ox.Store | None = None) -> None:
+    def __init__(self, store: Data | None = None) -> None:
         self._bnodes: dict[str, rdflib.BNode] = {}
         self._store = store
 
@@ -70,7 +74,7 @@ def to_ox(term):
     return ox.Literal(str(term))
 
 
-def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: bool = True) -> rdflib.Graph:
+def to_rdflib(store: Data, graphs: Iterable[str] | None = None, as_written: bool = True) -> rdflib.Graph:
     """The union of all graphs of ``store`` (or of the named ``graphs``) as a plain rdflib Graph:
     its literals as the files wrote them (``as_written``, the default) or as the store holds them
     (:mod:`axiskg.rdfio.literals`)."""
@@ -86,7 +90,7 @@ def to_rdflib(store: ox.Store, graphs: Iterable[str] | None = None, as_written: 
     return out
 
 
-def written_term(store: ox.Store):
+def written_term(store: Data):
     """``written(term) -> term``: an rdflib literal of ``store`` as written, where the store
     rewrote it and that is unambiguous (:func:`axiskg.rdfio.literals.as_written`); other terms as they are."""
     convert = TermConverter(store)
@@ -97,13 +101,12 @@ def written_term(store: ox.Store):
     return written
 
 
-def graph_ntriples(store: ox.Store, as_written: bool = False) -> list[bytes]:
+def graph_ntriples(store: Data, as_written: bool = False) -> list[bytes]:
     """Every graph of ``store`` (the named ones, then the default graph) as N-Triples bytes,
     one ``S P O .`` line per triple, written inside pyoxigraph; ``as_written``: the literals the
     store rewrote as the files wrote them (:func:`axiskg.rdfio.literals.written_ntriples`). The union
     of the graphs is the set of all these lines (a triple in several graphs appears in several
     of them); blank nodes keep the store's labels, which are the same in every graph."""
-    from axiskg.rdfio import literals
 
     graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
     dumps = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
@@ -127,14 +130,13 @@ def triples_to_rdflib(triples: Iterable) -> rdflib.Graph:
     return out
 
 
-def ontology_graph(store: ox.Store) -> rdflib.Graph:
+def ontology_graph(store: Data) -> rdflib.Graph:
     """The ontology's named graph as an rdflib Graph."""
     return to_rdflib(store, [ONTOLOGY_GRAPH])
 
 
-def data_graph(store: ox.Store) -> rdflib.Graph:
+def data_graph(store: Data) -> rdflib.Graph:
     """Every graph except the ontology's (default graph included) as one rdflib Graph."""
-    from axiskg.rdfio import literals
 
     convert = TermConverter()
     out = rdflib.Graph()

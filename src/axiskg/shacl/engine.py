@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import rdflib
 
 from axiskg import shape_queries
+from axiskg.dataset import Data, Dataset
 from axiskg.rdfio.inputs import read_rdf_bytes
-from axiskg.rdfio.loading import load_files
 from axiskg.rdfio.reading import expand_path, resolve_format
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import TermConverter, triples_to_rdflib
@@ -30,7 +30,7 @@ class SparqlReport(Report):
 
 
 def validate_store(
-    store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
+    store: Data, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
 ) -> SparqlReport:
     """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
 
@@ -56,7 +56,7 @@ def validate_files(data: list, shapes: list, format: str | None = None) -> Sparq
     """Validate RDF files or folders ``data`` against the shapes in ``shapes`` (files or
     folders), nothing else mixed in: the public entry point for a user's own data and shapes.
     Unreadable input or unusable shapes raise :class:`~axiskg.errors.InputError`."""
-    store = load_files(data, format=format)
+    store = Dataset.load(data, format=format, inferred=False)
     return validate_store(store, read_shapes(shapes), locate=source_locator(store))
 
 
@@ -73,6 +73,6 @@ def read_shapes(given: list) -> rdflib.Graph:
         try:
             triples += list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
         except (SyntaxError, ValueError, MemoryError):
-            load_files([path])  # raises the loader's own message for this file
+            Dataset.load([path], inferred=False)  # raises the loader's own message for this file
             raise
     return triples_to_rdflib(t.triple if isinstance(t, ox.Quad) else t for t in triples)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -19,6 +19,9 @@ from axiskg.shacl.model import Check
 from axiskg.validation import NAMESPACES, Describer, Result
 from axiskg.vocab import compact, local_name
 
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
+
 _NO_PATH = object()  # Results.make(): the check's own path
 
 
@@ -26,7 +29,7 @@ class Describe:
     """Results' strings exactly as :class:`axiskg.validation.Describer` makes them from
     pyshacl's report, read from the store."""
 
-    def __init__(self, store: ox.Store, shapes: rdflib.Graph, convert: TermConverter) -> None:
+    def __init__(self, store: Data, shapes: rdflib.Graph, convert: TermConverter) -> None:
         self.store = store
         self.shapes = shapes
         self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
@@ -74,7 +77,7 @@ class Stringify:
     """pyshacl's ``stringify_node`` for generic messages: shapes-graph terms with the shapes
     graph, data terms (``graph=None``) with a fresh graph holding the blank node's description."""
 
-    def __init__(self, store: ox.Store, convert: TermConverter) -> None:
+    def __init__(self, store: Data, convert: TermConverter) -> None:
         self.store = store
         self.convert = convert
         self.fresh = rdflib.Graph()
