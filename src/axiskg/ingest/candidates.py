@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from axiskg.querying import solutions
 from axiskg.vocab import ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 #: labels shorter than this are not matched (too many false hits)
 MIN_LABEL = 3
@@ -61,7 +63,7 @@ class EntityIndex:
         )
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> EntityIndex:
+    def from_store(cls, store: Data) -> EntityIndex:
         machinery = {row["class"].value for row in solutions(store, _MACHINERY)}
         labels: dict[str, set[str]] = {}
         excluded: set[str] = set()

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.querying import solutions
 from axiskg.vocab import AXIS, SH
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 #: statuses whose claims are not published unless asked for (Draft) or ever (Rejected)
 UNPUBLISHED = (AXIS + "Draft", AXIS + "Rejected")
@@ -32,7 +36,7 @@ SELECT ?report ?status (COUNT(DISTINCT ?claim) AS ?n) WHERE {
 } GROUP BY ?report ?status"""
 
 
-def statuses(store: ox.Store) -> dict[str, str]:
+def statuses(store: Data) -> dict[str, str]:
     """``{claim IRI: status IRI}`` of the claims that record a status."""
     return {r["claim"].value: r["status"].value for r in solutions(store, _STATUS)}
 
@@ -40,7 +44,7 @@ def statuses(store: ox.Store) -> dict[str, str]:
 _WHY = {AXIS + "Draft": "draft claim, not yet curated", AXIS + "Rejected": "rejected claim, never published"}
 
 
-def soften_drafts(report, store: ox.Store):
+def soften_drafts(report, store: Data):
     """``report`` (an :class:`axiskg.validation.Report`) with the Violations whose focus node is a
     draft or rejected claim (neither is published) turned into Warnings, their message saying so."""
     drafts = {c: s for c, s in statuses(store).items() if s in UNPUBLISHED}
@@ -74,7 +78,7 @@ class Progress:
         return self.curated + self.draft + self.rejected
 
 
-def progress(store: ox.Store) -> list[Progress]:
+def progress(store: Data) -> list[Progress]:
     """Claims per report by curation status, reports in IRI order."""
     counts: dict[str, dict[str, int]] = {}
     for row in solutions(store, _PROGRESS):
@@ -85,7 +89,7 @@ def progress(store: ox.Store) -> list[Progress]:
     ]
 
 
-def drop_unpublished(store: ox.Store, include_drafts: bool = False) -> int:
+def drop_unpublished(store: Data, include_drafts: bool = False) -> int:
     """Remove from ``store`` the claims that are not to be published (rejected ones, and drafts
     unless ``include_drafts``) with what hangs off them: evidence, selectors, entity candidates.
     The number of claims removed."""
@@ -110,6 +114,6 @@ SELECT DISTINCT ?x WHERE {
 }"""
 
 
-def _owned(store: ox.Store, claim: str) -> list[str]:
+def _owned(store: Data, claim: str) -> list[str]:
     rows = solutions(store, _OWNED.replace("CLAIM", claim))
     return [r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)]

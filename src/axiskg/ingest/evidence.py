@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from axiskg.ingest.turtle import head, lit, namespaces, nni, term
 from axiskg.querying import solutions
 from axiskg.textspans import CONTEXT, Selection, occurrences
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 MADE_BY = "axiskg evidence"
 
@@ -75,7 +77,7 @@ def _bind(query: str, report: str) -> str:
     return query.replace("?report", f"<{report}>")
 
 
-def read_layout(store: ox.Store, report: str) -> Layout:
+def read_layout(store: Data, report: str) -> Layout:
     sentences: list[tuple[str, int, int]] = []
     children: dict[str, list[tuple[int, int]]] = {}
     for row in solutions(store, _bind(_SENTENCES, report)):
@@ -96,7 +98,7 @@ def read_layout(store: ox.Store, report: str) -> Layout:
     return Layout(sentences, spans)
 
 
-def read_quotes(store: ox.Store, report: str) -> list[Quote]:
+def read_quotes(store: Data, report: str) -> list[Quote]:
     found: dict[tuple[str, str, str | None], set[str]] = {}
     for r in solutions(store, _bind(_QUOTES, report)):
         key = (r["claim"].value, r["exact"].value, r["component"] and r["component"].value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from axiskg import atomic, loading
+from axiskg import atomic
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 from axiskg.ingest import evidence
 from axiskg.ingest.texts import locate_all, missing_message, parse_source_options
@@ -15,7 +16,7 @@ from axiskg.textspans import read_text
 
 def regenerate(root: Path, report_ids: list[str], source_options: list[str]):
     """``[(report ID, claims written, quotes not found)]``; every text is read and checked first."""
-    store = loading.load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     located = locate_all(store, root, parse_source_options(source_options))
     prefix = namespaces("-")["report"]
     by_id = {iri[len(prefix) :]: found for iri, found in located.items() if iri.startswith(prefix)}

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import atomic, loading
+from axiskg import atomic
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 from axiskg.ingest import evidence
 from axiskg.ingest.candidates import EntityIndex
@@ -28,6 +29,7 @@ from axiskg.ingest.report_files import MADE_BY, Metadata, SentenceRow, report_tt
 from axiskg.ingest.source import location_of, read_report_text
 from axiskg.ingest.turtle import lit, namespaces
 from axiskg.querying import solutions
+from axiskg.rdfio.reading import load_file
 from axiskg.vocab import GRAPH_NS
 
 #: a report ID: a safe path segment and IRI segment
@@ -102,7 +104,7 @@ def ingest(root: Path, req: Request) -> Outcome:
             "report exists: --force adds drafts for sentences no claim rests on (curated work is kept); "
             "--update re-aligns after the text changed",
         )
-    store = loading.load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     recorded = next((r["sha"].value.lower() for r in solutions(store, _RECORDED % report)), None)
     changed = exists and recorded is not None and recorded != sha
     if changed and not req.update:
@@ -177,7 +179,7 @@ def _evidence(folder: Path, report_id: str, report: str, text: str, files: dict[
     store = ox.Store()
     for path in sorted(folder.glob("*.ttl")) if folder.exists() else []:
         if path.name not in files or path.name == "drafts.ttl":  # evidence.ttl: the quotes already there
-            loading.load_file(store, path, GRAPH_NS + report_id)
+            load_file(store, path, GRAPH_NS + report_id)
     for name, body in files.items():
         if name != "drafts.ttl":
             store.load(body.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_NS + name))

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from axiskg.errors import InputError
-from axiskg.inputs import read_input
+from axiskg.rdfio.inputs import read_input
 
 #: the longest text ingest accepts, in MB; ``AXISKG_MAX_TEXT_MB`` to change it
 DEFAULT_MAX_TEXT_MB = 16

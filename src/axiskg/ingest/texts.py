@@ -7,14 +7,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
 from axiskg.ingest.source import candidates_for
 from axiskg.querying import solutions
 from axiskg.textspans import read_text
 from axiskg.vocab import PROJECT_REPORT
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _DECLARED = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
 SELECT ?report ?location WHERE { ?report a axis:Report OPTIONAL { ?report axis:textLocation ?location } }"""
@@ -41,7 +43,7 @@ def locate(report: str, location: str | None, root: Path, overrides: dict[str, P
     return Located(report, found, places, "axis:textLocation")
 
 
-def locate_all(store: ox.Store, root: Path, overrides: dict[str, Path]) -> dict[str, Located]:
+def locate_all(store: Data, root: Path, overrides: dict[str, Path]) -> dict[str, Located]:
     """Every report of the graph and where its text is (or was looked for)."""
     out = {}
     for row in solutions(store, _DECLARED):
@@ -86,7 +88,7 @@ SELECT DISTINCT ?report ?sha WHERE {
 
 
 def load_sources(
-    store: ox.Store, sources: dict[str, Path], root: Path | str | None = None, skipped: list | None = None
+    store: Data, sources: dict[str, Path], root: Path | str | None = None, skipped: list | None = None
 ) -> dict[str, str]:
     """``{report IRI: text}`` for every report the graph quotes or divides into sentences.
 
