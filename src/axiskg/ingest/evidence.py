@@ -152,7 +152,14 @@ def evidence_ttl(
     """The text of ``evidence.ttl`` and the quotes that could not be placed in ``text``."""
     ns = namespaces(report_id)
     out = [
-        head(report_id, MADE_BY, "Each claim's evidence with its two selectors, and the sentences its quote lies in."),
+        head(
+            report_id,
+            MADE_BY,
+            "Each claim's evidence with its two selectors, and the sentences its quote lies in. To change a quote, edit\n"
+            "# its oa:exact here (or give a new claim <CLAIM/evidence/quote> oa:exact) and run `axiskg evidence`; the rest\n"
+            "# of this file is rewritten from the text.",
+            generated=False,
+        ),
         "",
     ]
     lost: list[Quote] = []
