@@ -19,7 +19,7 @@ from report_text import report_text_path  # tests/report_text.py
 
 from axiskg import paths
 from axiskg.dataset import Dataset
-from axiskg.textspans import is_word_sequence, select, sentences
+from axiskg.textspans import is_word_sequence, select
 from axiskg.verify import KINDS
 from axiskg.vocab import PROJECT_REPORT
 
@@ -151,15 +151,19 @@ def test_verify_needs_no_server_docs_or_reasoner_modules():
 
 
 def test_sentence_splitter_keeps_abbreviations_and_quoted_endings():
+    """The segmenter axiskg ingest uses (sentencex), on one paragraph."""
+    from axiskg.ingest.layout import sentences, trimmed
+
     text = 'The U.S. plans to act. It calls Japan the "axis." Then 2024 came! Is it? Yes'
-    assert [s.text for s in sentences(text)] == [
+    found = sentences(text, trimmed(text, 0, len(text)))
+    assert [s.text for s in found] == [
         "The U.S. plans to act.",
         'It calls Japan the "axis."',
         "Then 2024 came!",
         "Is it?",
         "Yes",
     ]
-    assert all(text[s.start : s.end] == s.text for s in sentences(text))
+    assert all(text[s.start : s.end] == s.text for s in found)
 
 
 def test_select_finds_the_one_occurrence_inside_the_span_with_context():
