@@ -209,6 +209,19 @@ def test_claims_across_reports_ordered_by_report_date(curated):
     assert [r["issued"] for r in rows] == sorted(r["issued"] for r in rows)
 
 
+def test_the_site_shows_both_reports_and_their_curation(curated, tmp_path):
+    pytest.importorskip("pylode")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed: the site's pictures need it")
+    done = run_main("docs", "--out", str(tmp_path / "site"), root=curated)
+    assert done.returncode == 0, done.stderr
+    index = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    table = index[index.index('id="curation"') :].split("</table>")[0]
+    assert "Harbour Lights: A Made-Up Assessment" in table
+    assert "<td>4</td><td>4</td><td>2</td><td>10</td>" in table
+    assert "<td>66</td><td>0</td><td>0</td><td>66</td>" in table
+
+
 def test_serve_answers_for_two_reports(curated):
     import json
     import urllib.parse
