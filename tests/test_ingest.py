@@ -402,4 +402,11 @@ def test_reingesting_the_first_report_leaves_curated_claims_alone(seed_text, tmp
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     done = run_main("ingest", str(seed_text), "--id", FIRST, "--force", root=root)
     assert done.returncode == 0, done.stderr
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before
+    assert "every sentence with a cue has a claim: nothing to add" in done.stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # --update on a report whose sentences were not written by ingest is refused, nothing touched
+    changed = tmp_path / "changed.txt"
+    changed.write_text(seed_text.read_text(encoding="utf-8") + "One more line is here.\n", encoding="utf-8")
+    done = run_main("ingest", str(changed), "--id", FIRST, "--update", root=root)
+    assert done.returncode == 2 and "not written by axiskg ingest" in done.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
