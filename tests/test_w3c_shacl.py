@@ -168,3 +168,19 @@ def test_readme_counts_are_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for area, (ok, total) in shacl_suite.counts(list(_outcomes())).items():
         assert f"| {area} | {ok}/{total} |" in readme
+
+
+@pytest.mark.parametrize("case", list(_params(CASES)))
+def test_w3c_case_through_the_command_line(case):
+    """``axiskg validate DATA --shapes SHAPES -o turtle``, the report read by rdflib (literals as
+    written) and compared as the suite prescribes; exit 1 exactly when a violation is expected."""
+    outcome = shacl_suite.run_case_cli(case)
+    assert outcome.passed, outcome.detail
+
+
+def test_cli_comparison_can_fail():
+    if not CASES:
+        pytest.skip(_missing())
+    case = next(c for c in CASES if c.id == "core/node/minInclusive-001")
+    emptied = shacl_suite.Case(case.id, case.label, case.data, case.shapes, False, frozenset(), False)
+    assert "unexpected" in shacl_suite.run_case_cli(emptied).detail
