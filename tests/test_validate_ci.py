@@ -4,9 +4,12 @@ for every result, errors as reports in every format, a summary that says whether
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 
+import pytest
 import rdflib
-from conftest import run_main
+from conftest import run_cli, run_main
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -49,3 +52,128 @@ def test_the_projects_own_shapes_include_the_literal_check(project, tmp_path):
     assert proc.returncode == 1
     (result,) = [r for r in json.loads(proc.stdout)["results"] if "WellTyped" in r["sourceShape"]]
     assert result["value"] == '"x"^^xsd:integer'
+
+
+# --------------------------------------------------------------------------- errors are reports
+
+REFUSED_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://e/> .
+
+ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql ex:C .
+ex:C
+  sh:select "SELECT $this WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }" .
+"""
+
+
+def _bad(kind, tmp_path):
+    """(arguments, file, line, column, words of the message) of each kind of unusable input."""
+    if kind == "syntax":
+        f = tmp_path / "broken.ttl"
+        f.write_text('<urn:a> <urn:b> <urn:c> .\n\n<urn:a> <urn:b> "unterminated .\n')
+        return [str(f)], str(f), 3, True, "end of file"
+    if kind == "missing":
+        f = tmp_path / "nothere.ttl"
+        return [str(f)], str(f), None, False, "no such file"
+    if kind == "unreadable":
+        f = tmp_path / "latin1.nt"
+        f.write_bytes(b'<urn:a> <urn:b> "caf\xe9" .\n')
+        return [str(f)], str(f), 1, True, "UTF-8"
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://e/a> <http://e/p> 1 .\n")
+    shapes = tmp_path / "refused.ttl"
+    shapes.write_text(REFUSED_SHAPES)
+    return ["--shapes", str(shapes), str(data)], str(shapes), 5, False, "SERVICE is not allowed"
+
+
+KINDS = ["syntax", "missing", "unreadable", "refused-shapes"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_error_is_a_json_report(project, tmp_path, kind):
+    args, file, line, column, words = _bad(kind, tmp_path)
+    proc = run_main("validate", "-o", "json", *args, root=project, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    error = json.loads(proc.stdout)["error"]
+    assert (error["file"], error["line"]) == (file, line)
+    assert (error["column"] is not None) == column and words in error["message"]
+    assert json.loads(proc.stdout)["failed"] is True
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_error_is_a_junit_error(project, tmp_path, kind):
+    args, file, line, _, words = _bad(kind, tmp_path)
+    proc = run_main("validate", "-o", "junit", *args, root=project, cwd=tmp_path)
+    assert proc.returncode == 2
+    suites = ET.fromstring(proc.stdout)  # well-formed
+    assert suites.get("errors") == "1" and suites.get("failures") == "0"
+    (case,) = suites.iter("testcase")
+    assert case.get("classname") == file
+    (error,) = case.findall("error")
+    assert words in error.get("message") and (f":{line}:" in error.text) == (line is not None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_error_is_a_github_annotation(project, tmp_path, kind):
+    args, file, line, _, words = _bad(kind, tmp_path)
+    proc = run_main("validate", "-o", "github", *args, root=project, cwd=tmp_path)
+    assert proc.returncode == 2
+    first = proc.stdout.splitlines()[0]
+    where = f"file={file}" + (f",line={line}" if line is not None else "")
+    assert first.startswith(f"::error {where},") and words in first, first
+
+
+def test_an_error_as_a_separate_process_writes_the_report_and_exits_2(tmp_path):
+    """``axiskg validate broken.ttl -o junit > report.xml`` leaves a JUnit report, not 0 bytes."""
+    args, file, _, _, _ = _bad("syntax", tmp_path)
+    proc = run_cli("validate", "-o", "junit", *args, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"axiskg: error: {file}:3:")
+    assert ET.fromstring(proc.stdout).find("testsuite/testcase/error") is not None
+
+
+# --------------------------------------------------------------------------- every result has a file and a line
+
+
+def test_every_result_has_its_file_and_line_in_every_format(project, tmp_path):
+    """A violation of the project's shapes and an ill-typed literal in one file given as a
+    relative path: both named by that path, each with the line of its focus node."""
+    data = tmp_path / "sub" / "d.ttl"
+    data.parent.mkdir()
+    data.write_text(
+        "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
+        f"@prefix xsd: <{XSD}> .\n"
+        "\n"
+        "<https://w3id.org/axiskg/id/actor/nolabel> a axis:State .\n"
+        '<urn:x> <urn:q> "x"^^xsd:integer .\n'
+    )
+    given = "sub/d.ttl"
+    doc = json.loads(run_main("validate", "-o", "json", given, root=project, cwd=tmp_path).stdout)
+    where = {(r["sourceShape"].split("#")[-1].split()[0], r["source"], r["line"]) for r in doc["results"]}
+    assert ("WellTypedLiteralShape", given, 5) in where
+    assert all(source == given and line in (4, 5) for _, source, line in where), where
+    github = run_main("validate", "-o", "github", given, root=project, cwd=tmp_path).stdout.splitlines()[:-1]
+    assert github and all(re.match(rf"::error file={given},line=[45],", a) for a in github), github
+    junit = ET.fromstring(run_main("validate", "-o", "junit", given, root=project, cwd=tmp_path).stdout)
+    assert {c.get("classname") for c in junit.iter("testcase")} == {given}
+    text = run_main("validate", given, root=project, cwd=tmp_path).stdout
+    assert text.startswith(f"{given}\n") and "  id:actor/nolabel  (line 4)\n" in text
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def test_the_summary_says_whether_the_run_passes(project, tmp_path):
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:p> ;\n"
+        "    sh:property [ sh:path <urn:q> ; sh:minCount 1 ; sh:severity sh:Info ] .\n"
+    )
+    data = tmp_path / "d.nt"
+    data.write_text("".join(f"<urn:{i}> <urn:p> <urn:o> .\n" for i in range(5)))
+    proc = run_main("validate", "--shapes", str(shapes), str(data), root=project)
+    assert proc.returncode == 0
+    assert proc.stdout.endswith("Conforms: no (5 infos); passes at --fail-on violation\n")
+    strict = run_main("validate", "--shapes", str(shapes), "--fail-on", "info", str(data), "-o", "json", root=project)
+    assert strict.returncode == 1
+    assert json.loads(strict.stdout)["summary"] == "Conforms: no (5 infos); fails at --fail-on info"

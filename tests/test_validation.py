@@ -46,7 +46,10 @@ def test_violating_fixture_reports_exact_results(project):
     ]
     assert report.results[1].component == SH + "MinCountConstraintComponent"
     text = format_text(report)
-    assert "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no\n" in text
+    assert (
+        "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no (2 violations, 1 warning); fails at --fail-on violation\n"
+        in text
+    )
     assert text.index("id:actor/nolabel") < text.index("id:claim/test/9")
 
 

@@ -7,13 +7,14 @@ usage error (see docs/validation.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
-from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
+from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 from axiskg.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
@@ -75,9 +76,23 @@ def use_color(stream=None) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
     from axiskg.reporting import FORMATTERS, fails
-    from axiskg.validation import add_bad_literals
+
+    with errors_as_reports(args, _shape_files(args)):
+        report = _report(args)
+    options = {"fail_on": args.fail_on}
+    if args.output == "text":
+        options["color"] = use_color()
+    sys.stdout.write(FORMATTERS[args.output](report, **options))
+    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> Report:
+    """The report of the run: the shapes' results, the project's own checks unless ``--shapes``
+    (or ``--well-typed``), each result with the file and line of its focus node."""
+    from axiskg import loading
+    from axiskg.shacl.locations import Locations, place
+    from axiskg.validation import Result, add_bad_literals
 
     root = root_of(args)
     store = _load(args, root)
@@ -105,11 +120,59 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.shapes or args.well_typed:  # the project's own check (see docs/validation.md)
         add_bad_literals(report, store, None if args.paths else root)
-    options = {"fail_on": args.fail_on}
-    if args.output == "text":
-        options["color"] = use_color()
-    sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+    report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
+    return report
+
+
+@contextlib.contextmanager
+def errors_as_reports(args: argparse.Namespace, shape_files=()):
+    """Input the run cannot use (an unreadable or missing file, a syntax error, refused shapes)
+    is a report too, in the ``--output`` format (:func:`axiskg.reporting.format_error`), its file
+    as given; then the error goes on to the CLI (stderr, exit 2)."""
+    from axiskg.reporting import format_error
+
+    try:
+        yield
+    except InputError as exc:
+        error = _located(exc, shape_files)
+        sys.stdout.write(format_error(error, args.output, f"axiskg {args.command}", args.fail_on))
+        raise error from None
+    except OSError as exc:
+        error = _located(InputError(exc.filename, exc.strerror or str(exc)))
+        sys.stdout.write(format_error(error, args.output, f"axiskg {args.command}", args.fail_on))
+        raise error from None
+
+
+def _located(exc: InputError, shape_files=()) -> InputError:
+    """``exc`` naming its file as given; a shapes error names the shapes file (and, for a
+    refused query, the line of the shape that holds it)."""
+    from axiskg.shacl.locations import LineFinder
+    from axiskg.shape_queries import RefusedShape
+
+    path, line = exc.path, exc.line
+    if path == "shapes" and shape_files:
+        path = str(shape_files[0])
+        if isinstance(exc, RefusedShape):  # the shape's IRI where it is described, else its query key
+            from rdflib import BNode
+
+            target = str(exc.key if isinstance(exc.node, BNode) else exc.node)
+            finder = LineFinder()
+            found = [(str(f), n) for f in shape_files if (n := finder.line(f, target)) is not None]
+            if found:
+                path, line = found[0]
+    return InputError(path, exc.problem, line, exc.column)
+
+
+def _shape_files(args: argparse.Namespace) -> list[Path]:
+    """The shapes files of the run (for locating an error in them)."""
+    from axiskg import paths
+
+    try:
+        if args.shapes:
+            return [f for g in args.shapes for f in (paths.rdf_files_under(g) if g.is_dir() else [g])]
+        return paths.shape_files(root_of(args))
+    except OSError:
+        return []
 
 
 def _load(args: argparse.Namespace, root: Path):
@@ -152,6 +215,8 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     from axiskg import loading
     from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
+    from axiskg.shacl.locations import Locations, place
+    from axiskg.validation import Result
 
     if getattr(args, "no_validate", False):
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
@@ -161,6 +226,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     report = validate_store(store, loading.load_shapes(root), locate=loading.source_locator(store))
     if not fails(report, "violation"):
         return None
+    report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
     sys.stdout.write(format_text(report, color=use_color()))
     print(
         f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
