@@ -40,6 +40,21 @@ def register(subparsers) -> None:
         "the report holds these shapes' results only, on the PATHs alone (see docs/validation.md)",
     )
     p.add_argument(
+        "--in-project",
+        action="store_true",
+        help="validate the PATHs in the context of their project: the project's data/ (the nearest "
+        "folder from here holding data/ or ontology/) is loaded with them, so references across files "
+        "resolve, and results are reported for the PATHs only (what the pre-commit hook runs)",
+    )
+    p.add_argument(
+        "--context",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="with --in-project: more files or folders to load with the PATHs, instead of data/ (repeatable)",
+    )
+    p.add_argument(
         "--well-typed",
         action="store_true",
         help="with --shapes: also report ill-typed literals (axsh:WellTypedLiteralShape), "
@@ -121,6 +136,10 @@ def _report(args: argparse.Namespace) -> Report:
     if not args.shapes or args.well_typed:  # the project's own check (see docs/validation.md)
         add_bad_literals(report, store, None if args.paths else root)
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
+    if args.in_project and args.paths:
+        from axiskg.shacl.locations import only_in
+
+        only_in(report, args.paths)
     return report
 
 
@@ -182,10 +201,29 @@ def _load(args: argparse.Namespace, root: Path):
 
     if not args.paths:
         return loading.load_store(root, format=args.format_in, progress=True)
-    store = loading.load_files(args.paths, format=args.format_in, progress=True)
+    given = list(args.paths)
+    if args.in_project:
+        given += _context(args)
+    store = loading.load_files(given, format=args.format_in, progress=True)
     for path in [] if args.shapes else paths.ontology_files(root):
         loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
     return store
+
+
+def _context(args: argparse.Namespace) -> list[Path]:
+    """The files loaded beside the PATHs with ``--in-project``: the ``--context`` files and
+    folders, else the ``data/`` of the nearest folder (from the working folder up) holding
+    ``data/`` or ``ontology/``; the PATHs themselves left out (each file is loaded once)."""
+    from axiskg import paths
+
+    folders = args.context
+    if not folders:
+        here = Path.cwd().resolve()
+        home = next((f for f in (here, *here.parents) if (f / "data").is_dir() or (f / "ontology").is_dir()), None)
+        folders = [home / "data"] if home is not None and (home / "data").is_dir() else []
+    given = {p.resolve() for p in args.paths}
+    files = [f for c in folders for f in (paths.rdf_files_under(c) if c.is_dir() else [c])]
+    return sorted({f for f in files if f.resolve() not in given})
 
 
 def _shapes(args: argparse.Namespace, root: Path):

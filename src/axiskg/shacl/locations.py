@@ -153,3 +153,19 @@ def place(results: list, locations: Locations) -> list:
         source, line = locations.of(r.focus_node)
         out.append(replace(r, source=source or r.source, line=line))
     return out
+
+
+def only_in(report: Any, files: list) -> None:
+    """Keep the results of ``report`` whose focus node is described in one of ``files`` (the
+    staged files of a commit, validated in the context of their project); ``conforms`` and the
+    standard graph follow."""
+    from axiskg.validation import report_graph_of
+
+    wanted = {Path(f).resolve() for f in files}
+    kept = [r for r in report.results if r.source is not None and Path(r.source).resolve() in wanted]
+    if len(kept) == len(report.results):
+        return
+    report.results = kept
+    report.conforms = not kept
+    old = report.graph  # holds the blank nodes (paths, shapes, data) the kept results need
+    report.graph = report_graph_of(kept, old, old.predicate_objects)
