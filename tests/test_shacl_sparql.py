@@ -18,7 +18,7 @@ from test_shapes import FIXTURES, fixture_data, report_for, shapes
 from test_shapes import project as validated_project
 
 from axiskg import loading, paths, shacl, synth
-from axiskg.validation import compact, validate
+from axiskg.shacl.validation import compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as test_shapes.py (its cache)

@@ -19,9 +19,9 @@ import pytest
 import rdflib
 from conftest import run_cli
 
-from axiskg import shacl, shape_queries
+from axiskg import shacl
 from axiskg.errors import InputError
-from axiskg.shacl import execute
+from axiskg.shacl import execute, shape_queries
 
 DATA = "<http://ex.org/a> a <http://ex.org/C> ; <http://ex.org/p> 1 .\n"
 

@@ -25,7 +25,7 @@ import rdflib
 from rdflib import RDF, RDFS, SH
 
 from axiskg import loading
-from axiskg.validation import Report, compact, validate
+from axiskg.shacl.validation import Report, compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 #: one pytest-xdist worker runs this module and test_shacl_sparql.py, which reuses its cached pyshacl reports

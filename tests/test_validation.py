@@ -2,8 +2,8 @@ import shutil
 from pathlib import Path
 
 from axiskg import loading
-from axiskg.reporting import fails, format_text
-from axiskg.validation import validate
+from axiskg.shacl.reporting import fails, format_text
+from axiskg.shacl.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AXIS = "https://w3id.org/axiskg/ontology#"

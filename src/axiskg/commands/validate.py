@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
-from axiskg.reporting import FAIL_LEVELS, OUTPUTS
+from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    from axiskg.validation import Report
+    from axiskg.shacl.validation import Report
 
 
 def register(subparsers) -> None:
@@ -91,7 +91,7 @@ def use_color(stream=None) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg.reporting import FORMATTERS, fails
+    from axiskg.shacl.reporting import FORMATTERS, fails
 
     with errors_as_reports(args, _shape_files(args)):
         report = _report(args)
@@ -107,7 +107,7 @@ def _report(args: argparse.Namespace) -> Report:
     (or ``--well-typed``), each result with the file and line of its focus node."""
     from axiskg import loading
     from axiskg.shacl.locations import Locations, place
-    from axiskg.validation import Result, add_bad_literals
+    from axiskg.shacl.validation import Result, add_bad_literals
 
     root = root_of(args)
     store = _load(args, root)
@@ -123,7 +123,7 @@ def _report(args: argparse.Namespace) -> Report:
                 file=sys.stderr,
             )
     else:
-        from axiskg.validation import validate
+        from axiskg.shacl.validation import validate
 
         report = validate(
             loading.data_graph(store),
@@ -146,9 +146,9 @@ def _report(args: argparse.Namespace) -> Report:
 @contextlib.contextmanager
 def errors_as_reports(args: argparse.Namespace, shape_files=()):
     """Input the run cannot use (an unreadable or missing file, a syntax error, refused shapes)
-    is a report too, in the ``--output`` format (:func:`axiskg.reporting.format_error`), its file
+    is a report too, in the ``--output`` format (:func:`axiskg.shacl.reporting.format_error`), its file
     as given; then the error goes on to the CLI (stderr, exit 2)."""
-    from axiskg.reporting import format_error
+    from axiskg.shacl.reporting import format_error
 
     try:
         yield
@@ -166,7 +166,7 @@ def _located(exc: InputError, shape_files=()) -> InputError:
     """``exc`` naming its file as given; a shapes error names the shapes file (and, for a
     refused query, the line of the shape that holds it)."""
     from axiskg.shacl.locations import LineFinder
-    from axiskg.shape_queries import RefusedShape
+    from axiskg.shacl.shape_queries import RefusedShape
 
     path, line = exc.path, exc.line
     if path == "shapes" and shape_files:
@@ -251,10 +251,10 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
     from axiskg import loading
-    from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
     from axiskg.shacl.locations import Locations, place
-    from axiskg.validation import Result
+    from axiskg.shacl.reporting import fails, format_text
+    from axiskg.shacl.validation import Result
 
     if getattr(args, "no_validate", False):
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)

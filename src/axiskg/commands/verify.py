@@ -62,7 +62,7 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.commands.validate import use_color
-    from axiskg.reporting import FORMATTERS, fails
+    from axiskg.shacl.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
     root = root_of(args)

@@ -10,11 +10,11 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading, shape_queries
-from axiskg.shacl import execute, fallback
+from axiskg import loading
+from axiskg.shacl import execute, fallback, shape_queries
 from axiskg.shacl.compiler import compile_shapes
 from axiskg.shacl.report import Describe, Results, Stringify
-from axiskg.validation import Report, Result, report_graph_of
+from axiskg.shacl.validation import Report, Result, report_graph_of
 
 
 @dataclass

@@ -8,15 +8,16 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, shape_queries
+from axiskg import loading
+from axiskg.shacl import shape_queries
 from axiskg.shacl.compiler import TARGETS
-from axiskg.validation import Result
+from axiskg.shacl.validation import Result
 
 
 def validate(store: ox.Store, shapes: rdflib.Graph, fallback: list, locate: Any) -> list[Result]:
     """The results of the shapes ``fallback`` (with what they reference) on the whole store,
     by pyshacl on an rdflib copy of the data."""
-    from axiskg.validation import validate as pyshacl_validate
+    from axiskg.shacl.validation import validate as pyshacl_validate
 
     data = loading.to_rdflib(store)
     return pyshacl_validate(

@@ -11,8 +11,8 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.term import Node
 
-from axiskg import shacl_paths
 from axiskg.errors import InputError
+from axiskg.shacl import property_paths
 from axiskg.vocab import AXSH, PREFIXES, SEVERITIES, local_name
 from axiskg.vocab import compact as compact  # re-exported: results are shown compacted
 
@@ -256,7 +256,7 @@ class Describer:
         return "[]"
 
     def _path_expr(self, g: rdflib.Graph, term) -> str | None:
-        return shacl_paths.render(g, term)
+        return property_paths.render(g, term)
 
     def shape(self, term) -> str:
         if not isinstance(term, rdflib.BNode):
@@ -318,8 +318,8 @@ def validate(
     """Validate ``data_graph`` (mixed with ``ont_graph``) against ``shapes_graph``.
 
     SHACL-SPARQL constraints run (``advanced=True``); ``Report.conforms`` is false when there is
-    any result, as ``sh:conforms`` (whether a run fails is :func:`axiskg.reporting.fails`).
-    Shapes whose SPARQL the gate refuses (:mod:`axiskg.shape_queries`), or pyshacl cannot load,
+    any result, as ``sh:conforms`` (whether a run fails is :func:`axiskg.shacl.reporting.fails`).
+    Shapes whose SPARQL the gate refuses (:mod:`axiskg.shacl.shape_queries`), or pyshacl cannot load,
     raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
     see :func:`axiskg.loading.source_locator`. ``written(term)``, if given, turns a value as the
@@ -328,7 +328,7 @@ def validate(
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
-    from axiskg import shape_queries
+    from axiskg.shacl import shape_queries
 
     shape_queries.check_shapes(shapes_graph)  # untrusted SPARQL: refused before anything runs
 

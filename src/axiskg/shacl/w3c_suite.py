@@ -7,7 +7,7 @@ conformance, and the multiset of results by focus node, result path, value, seve
 shape and constraint component, blank nodes compared by their structure (messages are not
 compared). A ``sht:Failure`` entry passes when validation raises :class:`axiskg.errors.InputError`.
 
-``python -m axiskg.shacl_suite --suite DIR --earl FILE`` writes the EARL report (``earl:Assertion``
+``python -m axiskg.shacl.w3c_suite --suite DIR --earl FILE`` writes the EARL report (``earl:Assertion``
 per test, as in the implementation reports of the suite's repository) and prints the count per area
 (``--suite`` may be left out when ``$AXISKG_SHACL_TESTS`` names the folder).
 """
@@ -25,7 +25,7 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-import axiskg.validation  # noqa: F401  (quiets rdflib's log of ill-typed literals)
+import axiskg.shacl.validation  # noqa: F401  (quiets rdflib's log of ill-typed literals)
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
@@ -254,7 +254,7 @@ def counts(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m axiskg.shacl_suite", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m axiskg.shacl.w3c_suite", description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--suite",
         type=Path,
