@@ -177,3 +177,42 @@ def test_the_summary_says_whether_the_run_passes(project, tmp_path):
     strict = run_main("validate", "--shapes", str(shapes), "--fail-on", "info", str(data), "-o", "json", root=project)
     assert strict.returncode == 1
     assert json.loads(strict.stdout)["summary"] == "Conforms: no (5 infos); fails at --fail-on info"
+
+
+# --------------------------------------------------------------------------- typos are caught where users look
+
+TYPO = """@prefix axis: <https://w3id.org/axiskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<https://w3id.org/axiskg/id/actor/x> rdfs:label "x"@en .
+<https://w3id.org/axiskg/id/actor/y> a axis:Stat ;
+    rdfs:label "y"@en .
+"""
+
+
+def test_a_misspelt_class_is_a_validate_result_with_file_and_line(project, tmp_path):
+    typo = tmp_path / "typo.ttl"
+    typo.write_text(TYPO)
+    proc = run_main("validate", "typo.ttl", "-o", "json", root=project, cwd=tmp_path)
+    assert proc.returncode == 1
+    (result,) = [r for r in json.loads(proc.stdout)["results"] if "DeclaredTerm" in r["sourceShape"]]
+    assert (result["source"], result["line"], result["value"]) == (
+        "typo.ttl",
+        5,
+        "https://w3id.org/axiskg/ontology#Stat",
+    )
+    assert result["resultPath"] == str(rdflib.RDF.type)
+    assert "axis:Stat is not declared by the ontology (did you mean axis:State?)" == result["message"]
+    github = run_main("validate", "typo.ttl", "-o", "github", root=project, cwd=tmp_path).stdout
+    assert "::error file=typo.ttl,line=5,title=DeclaredTermConstraintComponent on id%3Aactor/y::" in github
+    junit = ET.fromstring(run_main("validate", "typo.ttl", "-o", "junit", root=project, cwd=tmp_path).stdout)
+    assert [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None] == [
+        "id:actor/y [axsh:DeclaredTermShape]"
+    ]
+    text = run_main("validate", "typo.ttl", root=project, cwd=tmp_path).stdout
+    assert "  id:actor/y  (line 5)\n    Violation DeclaredTermConstraintComponent\n" in text
+    # someone else's shapes: their results only
+    shapes = str(_shapes(tmp_path))
+    other = run_main("validate", "--shapes", shapes, "typo.ttl", "-o", "json", root=project, cwd=tmp_path)
+    assert other.returncode == 1 and json.loads(other.stdout)["results"]
+    assert "DeclaredTerm" not in other.stdout

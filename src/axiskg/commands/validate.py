@@ -107,7 +107,8 @@ def _report(args: argparse.Namespace) -> Report:
     (or ``--well-typed``), each result with the file and line of its focus node."""
     from axiskg import loading
     from axiskg.shacl.locations import Locations, place
-    from axiskg.shacl.validation import Result, add_bad_literals
+    from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
+    from axiskg.shacl.validation import Result
 
     root = root_of(args)
     store = _load(args, root)
@@ -133,8 +134,10 @@ def _report(args: argparse.Namespace) -> Report:
             locate=loading.source_locator(store),
             written=loading.written_term(store),
         )
-    if not args.shapes or args.well_typed:  # the project's own check (see docs/validation.md)
+    if not args.shapes or args.well_typed:  # the project's own checks (see docs/validation.md)
         add_bad_literals(report, store, None if args.paths else root)
+    if not args.shapes:
+        add_undeclared_terms(report, store)
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
     if args.in_project and args.paths:
         from axiskg.shacl.locations import only_in
