@@ -105,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> Report:
     """The report of the run: the shapes' results, the project's own checks unless ``--shapes``
     (or ``--well-typed``), each result with the file and line of its focus node."""
-    from axiskg import loading
+    from axiskg.rdfio.sources import source_locator
+    from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
     from axiskg.shacl.validation import Result
@@ -117,7 +118,7 @@ def _report(args: argparse.Namespace) -> Report:
     if args.engine == "sparql" and args.inference == "none":
         from axiskg.shacl import validate_store
 
-        report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
+        report = validate_store(store, shapes, locate=source_locator(store), progress=True)
         if report.fallback:
             print(
                 f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
@@ -127,12 +128,12 @@ def _report(args: argparse.Namespace) -> Report:
         from axiskg.shacl.validation import validate
 
         report = validate(
-            loading.data_graph(store),
+            data_graph(store),
             shapes,
-            loading.ontology_graph(store),
+            ontology_graph(store),
             args.inference,
-            locate=loading.source_locator(store),
-            written=loading.written_term(store),
+            locate=source_locator(store),
+            written=written_term(store),
         )
     if not args.shapes or args.well_typed:  # the project's own checks (see docs/validation.md)
         add_bad_literals(report, store, None if args.paths else root)
@@ -198,18 +199,20 @@ def _shape_files(args: argparse.Namespace) -> list[Path]:
 
 
 def _load(args: argparse.Namespace, root: Path):
-    """The store to validate: the given PATHs plus the project's ontology (only the PATHs with
+    """The dataset to validate: the given PATHs plus the project's ontology (only the PATHs with
     ``--shapes``: someone else's shapes see their data graph alone), else the project."""
-    from axiskg import loading, paths
+    from axiskg import paths
+    from axiskg.dataset import Dataset
+    from axiskg.vocab import ONTOLOGY_GRAPH
 
     if not args.paths:
-        return loading.load_store(root, format=args.format_in, progress=True)
+        return Dataset.load(root=root, format=args.format_in, progress=True, inferred=False)
     given = list(args.paths)
     if args.in_project:
         given += _context(args)
-    store = loading.load_files(given, format=args.format_in, progress=True)
+    store = Dataset.load(given, format=args.format_in, progress=True, inferred=False)
     for path in [] if args.shapes else paths.ontology_files(root):
-        loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
+        store.add_file(path, ONTOLOGY_GRAPH)
     return store
 
 
@@ -231,10 +234,10 @@ def _context(args: argparse.Namespace) -> list[Path]:
 
 def _shapes(args: argparse.Namespace, root: Path):
     """``--shapes`` files (literals kept as written), else the project's shapes."""
-    from axiskg import loading
+    from axiskg.dataset import load_shapes
     from axiskg.shacl import read_shapes
 
-    return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)
+    return read_shapes(args.shapes) if args.shapes else load_shapes(root)
 
 
 # --------------------------------------------------------------------------- the gate of build and release
@@ -253,7 +256,8 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg import loading
+    from axiskg.dataset import Dataset, load_shapes
+    from axiskg.rdfio.sources import source_locator
     from axiskg.shacl import validate_store
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.reporting import fails, format_text
@@ -263,8 +267,8 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
         return None
     root = root_of(args)
-    store = loading.load_store(root)
-    report = validate_store(store, loading.load_shapes(root), locate=loading.source_locator(store))
+    store = Dataset.load(root=root, inferred=False)
+    report = validate_store(store, load_shapes(root), locate=source_locator(store))
     if not fails(report, "violation"):
         return None
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)

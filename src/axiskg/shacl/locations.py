@@ -15,12 +15,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading, paths
+from axiskg import paths
+from axiskg.rdfio.sources import data_graph_name, describe_graph
+from axiskg.vocab import ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _PREFIX = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([\w.-]*):[ \t]*<([^>]*)>", re.I | re.M)
 _AFTER = b" \t\r\n;,.)]"
@@ -81,7 +86,7 @@ class Locations:
     """``of(term) -> (file, line)`` for the terms of ``store`` (``root``: the project whose
     graphs to map to files)."""
 
-    def __init__(self, store: ox.Store, root: Path | None = None) -> None:
+    def __init__(self, store: Data, root: Path | None = None) -> None:
         self.store, self.root = store, root
         self.lines = LineFinder()
         self._cache: dict[Any, tuple[str | None, int | None]] = {}
@@ -122,19 +127,22 @@ class Locations:
                 line = self.lines.line(path, node.value)
                 if line is not None:
                     return shown(path), line
-        return (loading.describe_graph(graphs[0]), None) if graphs else (None, None)
+        return (describe_graph(graphs[0]), None) if graphs else (None, None)
 
     def files(self, graph: str) -> list[Path]:
-        """The files a graph of the store was loaded from."""
+        """The files a graph of the store was loaded from (as the dataset recorded them)."""
+        recorded = getattr(self.store, "files", {}).get(graph)
+        if recorded:
+            return list(recorded)
         if graph.startswith("file://"):
             from urllib.parse import unquote, urlparse
 
             return [Path(unquote(urlparse(graph).path))]
         if self.root is None:
             return []
-        if graph == loading.ONTOLOGY_GRAPH:
+        if graph == ONTOLOGY_GRAPH:
             return paths.ontology_files(self.root)
-        return [p for p in paths.data_files(self.root) if loading.data_graph_name(self.root, p) == graph]
+        return [p for p in paths.data_files(self.root) if data_graph_name(self.root, p) == graph]
 
 
 def _graphs(quads) -> list[str]:

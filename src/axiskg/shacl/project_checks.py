@@ -37,14 +37,15 @@ _DECLARATIONS = (
 
 
 def add_bad_literals(report: Report, store, root=None) -> int:
-    """The ill-typed literals of ``store`` (:func:`axiskg.loading.bad_literals`), as written,
+    """The ill-typed literals of ``store`` (:func:`axiskg.rdfio.literal_checks.bad_literals`), as written,
     added to ``report`` as violations: focus node the subject, path the predicate, value the
     literal, source and line where it is written, source shape :data:`WELL_TYPED_SHAPE`
     (``root``: the project whose files to find lines in). Returns how many were added."""
-    from axiskg import loading
+    from axiskg.rdfio.literal_checks import bad_literals
+    from axiskg.rdfio.terms import TermConverter
 
-    bad = loading.bad_literals(store, root)
-    convert = loading.TermConverter()
+    bad = bad_literals(store, root)
+    convert = TermConverter()
     new = [
         Result(
             severity="Violation",
@@ -72,8 +73,8 @@ def add_undeclared_terms(report: Report, store) -> int:
     not declare, as violations of :data:`DECLARED_SHAPE`: focus node the subject that uses
     one, path the predicate (``rdf:type`` for a class), value the term when it is an object;
     the message names the closest declared term. Returns how many were added."""
-    from axiskg import loading
     from axiskg.querying import solutions
+    from axiskg.rdfio.terms import TermConverter
 
     ontology = f"<{ONTOLOGY_GRAPH}>"
     declared_query = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -91,7 +92,7 @@ def add_undeclared_terms(report: Report, store) -> int:
     found = [row[0] for row in solutions(store, "SELECT DISTINCT ?t WHERE { ?s ?t ?o }")]
     found += [row[0] for row in solutions(store, f"SELECT DISTINCT ?t WHERE {{ ?s ?p ?t FILTER({starts}) }}")]
     terms = {t for t in found if isinstance(t, ox.NamedNode) and t.value.startswith(tuple(spaces))}
-    convert = loading.TermConverter()  # (IRIs and blank nodes only: no literal as written needed)
+    convert = TermConverter()  # (IRIs and blank nodes only: no literal as written needed)
     new = []
     for term in sorted((t for t in terms if t.value not in declared), key=lambda t: t.value):
         message = f"{compact(term.value)} is not declared by the ontology" + _nearest(term.value, declared)
@@ -129,14 +130,15 @@ def _nearest(iri: str, declared: set[str]) -> str:
 
 def _add(report: Report, store, new: list[Result]) -> int:
     """``new`` results added to ``report`` (its standard graph too, ``sh:conforms`` false)."""
-    from axiskg import literals, loading
+    from axiskg.rdfio import literals
+    from axiskg.rdfio.terms import TermConverter, to_ox
 
     if not new:
         return 0
-    convert = loading.TermConverter()
+    convert = TermConverter()
 
     def data_edges(node):
-        quads = store.quads_for_pattern(loading.to_ox(node), None, None)
+        quads = store.quads_for_pattern(to_ox(node), None, None)
         return [(convert(p), convert(o)) for _, p, o, _ in literals.written_quads(store, quads)]
 
     (root,) = report.graph.subjects(RDF.type, SH.ValidationReport)

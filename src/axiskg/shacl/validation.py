@@ -269,8 +269,8 @@ def validate(
     Shapes whose SPARQL the gate refuses (:mod:`axiskg.shacl.shape_queries`), or pyshacl cannot load,
     raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
-    see :func:`axiskg.loading.source_locator`. ``written(term)``, if given, turns a value as the
-    store holds it into the value as written (:func:`axiskg.loading.written_term`).
+    see :func:`axiskg.rdfio.sources.source_locator`. ``written(term)``, if given, turns a value as the
+    store holds it into the value as written (:func:`axiskg.rdfio.terms.written_term`).
     """
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
