@@ -216,3 +216,36 @@ def test_a_misspelt_class_is_a_validate_result_with_file_and_line(project, tmp_p
     other = run_main("validate", "--shapes", shapes, "typo.ttl", "-o", "json", root=project, cwd=tmp_path)
     assert other.returncode == 1 and json.loads(other.stdout)["results"]
     assert "DeclaredTerm" not in other.stdout
+
+
+# --------------------------------------------------------------------------- check and verify share the outputs
+
+
+def test_check_writes_junit_and_github_through_the_one_result_model(project, tmp_path):
+    typo = tmp_path / "typo.ttl"
+    typo.write_text(TYPO)
+    github = run_main("check", "typo.ttl", "-o", "github", root=project, cwd=tmp_path)
+    assert github.returncode == 1
+    assert (
+        "::error file=typo.ttl,line=5,title=undeclared_term on id%3Aactor/y::Violation: undeclared_term; "
+        "path rdf:type; value axis:Stat;"
+    ) in github.stdout
+    assert github.stdout.splitlines()[-1].startswith("axiskg check: ")  # the summary line
+    junit = ET.fromstring(run_main("check", "typo.ttl", "-o", "junit", root=project, cwd=tmp_path).stdout)
+    assert junit.get("name") == "axiskg check"  # (the fixture's ontology has problems of its own)
+    (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "typo.ttl"]
+    assert "value axis:Stat" in case.find("failure").text
+
+
+@pytest.mark.parametrize("command", ["check", "verify"])
+@pytest.mark.parametrize("output", ["json", "junit", "github"])
+def test_check_and_verify_errors_are_reports(project, tmp_path, command, output):
+    args, file, line, _, words = _bad("syntax", tmp_path)
+    proc = run_main(command, "-o", output, *args, root=project, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    if output == "json":
+        assert json.loads(proc.stdout)["error"]["line"] == line
+    elif output == "junit":
+        assert ET.fromstring(proc.stdout).find("testsuite/testcase/error") is not None
+    else:
+        assert proc.stdout.startswith(f"::error file={file},line={line},")

@@ -7,14 +7,13 @@ usage error (see docs/validation.md).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
-from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
+from axiskg.commands.reports import errors_as_reports, use_color, write_report
+from axiskg.errors import EXIT_VIOLATIONS
 from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
@@ -84,22 +83,10 @@ def register(subparsers) -> None:
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
-def use_color(stream=None) -> bool:
-    """ANSI colours only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
-    stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-
-
 def run(args: argparse.Namespace) -> int:
-    from axiskg.shacl.reporting import FORMATTERS, fails
-
     with errors_as_reports(args, _shape_files(args)):
         report = _report(args)
-    options = {"fail_on": args.fail_on}
-    if args.output == "text":
-        options["color"] = use_color()
-    sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+    return write_report(args, report)
 
 
 def _report(args: argparse.Namespace) -> Report:
@@ -145,45 +132,6 @@ def _report(args: argparse.Namespace) -> Report:
 
         only_in(report, args.paths)
     return report
-
-
-@contextlib.contextmanager
-def errors_as_reports(args: argparse.Namespace, shape_files=()):
-    """Input the run cannot use (an unreadable or missing file, a syntax error, refused shapes)
-    is a report too, in the ``--output`` format (:func:`axiskg.shacl.reporting.format_error`), its file
-    as given; then the error goes on to the CLI (stderr, exit 2)."""
-    from axiskg.shacl.reporting import format_error
-
-    try:
-        yield
-    except InputError as exc:
-        error = _located(exc, shape_files)
-        sys.stdout.write(format_error(error, args.output, f"axiskg {args.command}", args.fail_on))
-        raise error from None
-    except OSError as exc:
-        error = _located(InputError(exc.filename, exc.strerror or str(exc)))
-        sys.stdout.write(format_error(error, args.output, f"axiskg {args.command}", args.fail_on))
-        raise error from None
-
-
-def _located(exc: InputError, shape_files=()) -> InputError:
-    """``exc`` naming its file as given; a shapes error names the shapes file (and, for a
-    refused query, the line of the shape that holds it)."""
-    from axiskg.shacl.locations import LineFinder
-    from axiskg.shacl.shape_queries import RefusedShape
-
-    path, line = exc.path, exc.line
-    if path == "shapes" and shape_files:
-        path = str(shape_files[0])
-        if isinstance(exc, RefusedShape):  # the shape's IRI where it is described, else its query key
-            from rdflib import BNode
-
-            target = str(exc.key if isinstance(exc.node, BNode) else exc.node)
-            finder = LineFinder()
-            found = [(str(f), n) for f in shape_files if (n := finder.line(f, target)) is not None]
-            if found:
-                path, line = found[0]
-    return InputError(path, exc.problem, line, exc.column)
 
 
 def _shape_files(args: argparse.Namespace) -> list[Path]:
