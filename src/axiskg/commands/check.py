@@ -57,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
             store.add_files(path, args.format_in)
         problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
     if args.output in ("junit", "github"):  # the outputs validate writes, through the one result model
-        return write_report(args, checks.as_report(problems))
+        from axiskg.shacl.locations import Locations, place
+        from axiskg.shacl.validation import Result
+
+        report = checks.as_report(problems)
+        report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
+        return write_report(args, report)
     sys.stdout.write(checks.FORMATTERS[args.output](problems))
     return EXIT_VIOLATIONS if checks.count(problems, "ERROR") else EXIT_OK
