@@ -22,7 +22,7 @@ from axiskg.dataset import Dataset
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import to_ox, to_rdflib
-from axiskg.validation import compact, validate
+from axiskg.shacl.validation import compact, validate
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]

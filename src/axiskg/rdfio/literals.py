@@ -264,8 +264,8 @@ def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
     record = table(data)
-    if record is None or type(value) is not ox.Literal:
-        return [value]
+    if record is None or type(value) is not ox.Literal or type(subject) is ox.Literal:
+        return [value]  # (a literal focus node is the subject of no triple)
     forms: list = []
     for q in data.quads_for_pattern(subject, predicate, value):
         forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])

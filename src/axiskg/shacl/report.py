@@ -1,8 +1,8 @@
 """The rows of the checks' queries as validation results, worded as pyshacl words them.
 
-Each :class:`~axiskg.validation.Result` has the same focus, path, component, severity, value,
+Each :class:`~axiskg.shacl.validation.Result` has the same focus, path, component, severity, value,
 source shape and message (pyshacl's own wording for shapes without ``sh:message``) as
-:func:`axiskg.validation.validate` gives, read from the store instead of an rdflib copy of the data.
+:func:`axiskg.shacl.validation.validate` gives, read from the store instead of an rdflib copy of the data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import rdflib
 
 from axiskg.rdfio.terms import TermConverter, to_ox
 from axiskg.shacl.model import Check
-from axiskg.validation import NAMESPACES, Describer, Result
+from axiskg.shacl.validation import NAMESPACES, Describer, Result
 from axiskg.vocab import compact, local_name
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _NO_PATH = object()  # Results.make(): the check's own path
 
 
 class Describe:
-    """Results' strings exactly as :class:`axiskg.validation.Describer` makes them from
+    """Results' strings exactly as :class:`axiskg.shacl.validation.Describer` makes them from
     pyshacl's report, read from the store."""
 
     def __init__(self, store: Data, shapes: rdflib.Graph, convert: TermConverter) -> None:

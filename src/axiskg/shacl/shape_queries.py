@@ -157,13 +157,25 @@ def check_query(text: str, where: str, params: tuple[str, ...] = ()) -> None:
             )
 
 
+class RefusedShape(InputError):
+    """A shape's query refused by :func:`check_shapes`: ``node`` holds it as its ``key``
+    (``sh:select`` ...), so that a report can say in which file and line."""
+
+    def __init__(self, refused: InputError, node, key) -> None:
+        super().__init__(refused.path, refused.problem, refused.line, refused.column)
+        self.node, self.key = node, key
+
+
 def check_shapes(g: rdflib.Graph) -> None:
-    """Every query of the shapes graph through :func:`check_query` (raises InputError)."""
+    """Every query of the shapes graph through :func:`check_query` (raises :class:`RefusedShape`)."""
     params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
     for key in _QUERY_KEYS:
         for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
             where = f"the sh:{_local(key)} of {node}"
-            check_query(prefixes(g, node) + str(text), where, params)
+            try:
+                check_query(prefixes(g, node) + str(text), where, params)
+            except InputError as exc:
+                raise RefusedShape(exc, node, key) from None
 
 
 # --------------------------------------------------------------------------- $this by join
