@@ -78,26 +78,35 @@ _PREFERS = {QUICKEST: (QUICK, PROBE, HEAVY), CHEAP: (PROBE, HEAVY), UNKNOWN: (PR
 
 
 class CostBook:
-    """The CPU seconds each query takes (the mean of its last run and the previous estimate; once
-    costly, always costly), for the ``size`` most recent queries."""
+    """The CPU seconds each query takes, for the ``size`` most recent queries: the lowest of its
+    last ``SAMPLES`` runs (once costly, always costly). The lowest, not the mean: other work on
+    the machine only ever inflates a run's CPU time (cache and core contention), never shrinks
+    it, so one run measured under contention must not turn a quick lookup into a cheap query."""
+
+    SAMPLES = 4
 
     def __init__(self, cheap: float, quick: float = 0.0, size: int = 4096) -> None:
         self.cheap = cheap
         self.quick = quick
         self.size = size
-        self._costs: OrderedDict[tuple, float] = OrderedDict()
+        self._costs: OrderedDict[tuple, list[float]] = OrderedDict()
 
     def rank(self, key: tuple) -> tuple[int, float]:
         """(rank, estimated seconds) of the query ``key``."""
-        cost = self._costs.get(key)
-        if cost is None:
+        samples = self._costs.get(key)
+        if samples is None:
             return UNKNOWN, 0.0
         self._costs.move_to_end(key)
+        cost = min(samples)
         return (QUICKEST if cost <= self.quick else CHEAP if cost <= self.cheap else COSTLY), cost
 
     def record(self, key: tuple, seconds: float) -> None:
-        before = self._costs.get(key)
-        self._costs[key] = seconds if before is None else (before + seconds) / 2
+        samples = self._costs.get(key)
+        if seconds == float("inf") or samples is None:
+            samples = [seconds]
+        elif samples != [float("inf")]:
+            samples = [*samples[-(self.SAMPLES - 1) :], seconds]
+        self._costs[key] = samples
         self._costs.move_to_end(key)
         while len(self._costs) > self.size:
             self._costs.popitem(last=False)
