@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from axiskg.server import pages
-from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, negotiate, turtle_prefixes
+from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, choose, negotiate, turtle_prefixes
 from axiskg.server.guard import Guard
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
 from axiskg.server.service import service_description
@@ -199,15 +199,10 @@ def create_app(
         return params
 
     def formats_for(request: Request, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
-        """The negotiated (results, graph) format keys: ``format=`` wins over ``Accept``."""
-        if params.get("format"):
-            name = params["format"][0]
-            results, graph = by_name(name, RESULT_FORMATS), by_name(name, GRAPH_FORMATS)
-            if results is None and graph is None:
-                raise HTTPProblem(400, f"unknown format {name!r}")
-            return results, graph
-        accept = request.headers.get("accept")
-        return negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS)
+        try:
+            return choose(request.headers.get("accept"), params)
+        except ValueError as exc:
+            raise HTTPProblem(400, str(exc)) from None
 
     def graph_iris(params: dict[str, list[str]]) -> tuple[list[str], list[str]]:
         """The protocol's ``default-graph-uri`` and ``named-graph-uri`` values, each checked to
