@@ -51,21 +51,9 @@ _HIDING = re.compile(
 # the first keyword once the prologue (BASE <iri>, PREFIX p: <iri>) is taken out
 _FIRST_KEYWORD = re.compile(r"\s*(?:(?:base|prefix(?:\s+[A-Za-z][A-Za-z0-9_-]*)?)\s+)*([A-Za-z]+)", re.I)
 _BRACKET = re.compile(r"[(){}\[\]]")
-_FROM = re.compile(r"(?<![A-Za-z0-9_-])from(?![A-Za-z0-9_-])", re.I)
 #: the deepest nesting of brackets a query may have (pyoxigraph's parser recurses on them)
 MAX_DEPTH = 100
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _code_part(m: re.Match) -> str:
-    kind = m.lastgroup
-    if kind == "pname":
-        # the local part cannot hide a keyword (the parser reads it greedily); the prefix
-        # label can: "SERVICE:x" and "SERVICEx:" are both a SERVICE clause to pyoxigraph
-        return (m.group("prefix") or "") + " "
-    if kind in ("escape", "word"):  # words are kept whole, so no match starts inside one
-        return m.group()
-    return " "
 
 
 class Refused(Exception):
@@ -148,7 +136,7 @@ def _code(text: str) -> str:
             kind = m.lastgroup
             if pos < quiet:
                 pass
-            elif kind == "pname":  # the prefix label is code (see _code_part)
+            elif kind == "pname":  # the prefix label is code: "SERVICE:x" is a SERVICE clause
                 end = pos + len(m.group("prefix") or "")
                 marked[pos:end] = b"\x01" * (end - pos)
             elif kind in ("escape", "word"):
@@ -172,18 +160,6 @@ def nesting_depth(code: str) -> int:
         else:
             depth = max(depth - 1, 0)
     return deepest
-
-
-@lru_cache(maxsize=4096)
-def has_dataset_clause(query: str) -> bool:
-    """Whether ``query`` names its own dataset (``FROM`` or ``FROM NAMED``)."""
-    return _FROM.search(_code_primary(query)) is not None
-
-
-def _code_primary(text: str) -> str:
-    """``text`` with strings, IRIs, comments, variables and local names blanked out, in this
-    lexer's own (first) reading only."""
-    return _HIDING.sub(_code_part, text)
 
 
 def mask(text: str) -> str:
