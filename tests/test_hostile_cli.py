@@ -334,6 +334,36 @@ def test_deeply_nested_query_file_is_refused_before_parsing(project, tmp_path):
     assert proc.returncode == 2 and "nests brackets 100000 deep; at most 100" in proc.stderr
 
 
+OPERATOR_NESTING = {
+    "not": "SELECT (" + "!" * 10_000 + "true AS ?x) WHERE {}",
+    "plus": "SELECT (" + "+".join(["1"] * 10_000) + " AS ?x) WHERE {}",
+    "path": "SELECT * WHERE { ?s " + "/".join(["<http://e/p>"] * 1_000) + " ?o }",
+}
+
+
+@pytest.mark.parametrize("case", OPERATOR_NESTING)
+def test_operator_nesting_in_a_query_file_is_refused_before_parsing(project, tmp_path, case):
+    """Nesting without brackets crashed the parser (exit 139): counted like brackets now."""
+    query = _query(tmp_path, OPERATOR_NESTING[case])
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    assert proc.returncode == 2 and "the query nests operators and brackets" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_operator_nesting_in_a_shape_is_refused_before_parsing(project, tmp_path, command):
+    # validate reads a shapes file named on the command line, build the project's own shapes
+    shapes = tmp_path / "deep.ttl" if command == "validate" else project / "ontology" / "shapes" / "deep.ttl"
+    deep = "+".join(["1"] * 10_000)
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; "
+        'sh:targetNode <https://w3id.org/axiskg/id/actor/japan> ;\n  sh:sparql [ sh:message "x" ; '
+        f'sh:select """SELECT $this WHERE {{ FILTER(({deep}) < 0) }}""" ] .\n'
+    )
+    args = ["validate", "--shapes", str(shapes)] if command == "validate" else ["build"]
+    proc = cli(*args, root=project, timeout=120)
+    assert proc.returncode == 2 and "nests operators and brackets" in proc.stderr, proc.stderr[-500:]
+
+
 def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
     """The SPARQL safety lexer holds about 180 bytes per character: a 50 MB query took 8.9 GB."""
     query = _query(tmp_path, 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }\n')

@@ -50,9 +50,12 @@ _HIDING = re.compile(
 )
 # the first keyword once the prologue (BASE <iri>, PREFIX p: <iri>) is taken out
 _FIRST_KEYWORD = re.compile(r"\s*(?:(?:base|prefix(?:\s+[A-Za-z][A-Za-z0-9_-]*)?)\s+)*([A-Za-z]+)", re.I)
-_BRACKET = re.compile(r"[(){}\[\]]")
+_NESTING = re.compile(r"[(){}\[\]!+\-*/|&=<>^]")
 #: the deepest nesting of brackets a query may have (pyoxigraph's parser recurses on them)
 MAX_DEPTH = 100
+#: the deepest nesting of brackets and operators together (see :func:`_nesting`): pyoxigraph's
+#: parser crashes the process past about 1,000 steps of a property path and 10,000 ``!`` or ``+``
+MAX_NESTING = 256
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -152,14 +155,33 @@ def _code(text: str) -> str:
 
 def nesting_depth(code: str) -> int:
     """The deepest nesting of ``(``, ``{`` and ``[`` in ``code`` (from :func:`_code`)."""
-    depth = deepest = 0
-    for m in _BRACKET.finditer(code):
-        if m.group() in "({[":
+    return _nesting(code)[0]
+
+
+def _nesting(code: str) -> tuple[int, int]:
+    """(bracket depth, operator nesting) of ``code``. The parser recurses on operators as on
+    brackets: ``!!!x`` is three nested negations, ``1+1+1`` and ``a/b/c`` chains are trees as
+    deep as they are long. So an operator counts one level inside the bracket that holds it,
+    until that bracket closes; the operator nesting is the deepest sum of open brackets and
+    their operators. Each character of ``&&``, ``!=`` ... counts, which can only refuse more."""
+    frames = [0]  # operators seen in each open bracket (the first: outside any)
+    depth = deepest = nested = deepest_nested = 0
+    for m in _NESTING.finditer(code):
+        char = m.group()
+        if char in "({[":
+            frames.append(0)
             depth += 1
+            nested += 1
             deepest = max(deepest, depth)
+        elif char in ")}]":
+            if len(frames) > 1:
+                nested -= 1 + frames.pop()
+                depth -= 1
         else:
-            depth = max(depth - 1, 0)
-    return deepest
+            frames[-1] += 1
+            nested += 1
+        deepest_nested = max(deepest_nested, nested)
+    return deepest, deepest_nested
 
 
 def mask(text: str) -> str:
@@ -235,11 +257,18 @@ def inspect(query: str) -> Inspection:
     """Check ``query`` before execution; raise :class:`Refused` for Update or SERVICE.
     (Answers are cached by query text; a refusal is raised again each time.)"""
     code = _code(query)
-    depth = nesting_depth(code)
+    depth, nested = _nesting(code)
     if depth > MAX_DEPTH:
         raise Refused(
             400,
             f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
+            "(checked before parsing: deeper nesting could crash the parser)",
+        )
+    if nested > MAX_NESTING:
+        raise Refused(
+            400,
+            f"the query nests operators and brackets {nested} deep (each operator such as ! + - / || "
+            f"counts as one level inside its brackets); at most {MAX_NESTING} are allowed "
             "(checked before parsing: deeper nesting could crash the parser)",
         )
     m = _FIRST_KEYWORD.match(code)
