@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, choose, negotiate, turtle_prefixes
 from axiskg.server.guard import Guard
-from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
+from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerGone, WorkerPool
 from axiskg.server.service import service_description
 from axiskg.sparql_safety import Refused, inspect
 
@@ -129,6 +129,8 @@ def create_app(
             raise HTTPProblem(503, str(exc)) from None
         except Busy as exc:
             raise HTTPProblem(503, f"the server is busy: {exc}; try again shortly") from None
+        except WorkerGone as exc:
+            raise HTTPProblem(503, f"{exc}, and so had the others tried; try again shortly") from None
         except WorkerCrashed as exc:
             raise HTTPProblem(
                 503,

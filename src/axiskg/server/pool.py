@@ -60,6 +60,10 @@ class WorkerCrashed(Exception):
     pass
 
 
+class WorkerGone(WorkerCrashed):
+    """The worker had stopped before the request reached it: the request is not to blame."""
+
+
 class Busy(Exception):
     """No worker became free within the pool's ``wait`` seconds."""
 
@@ -132,8 +136,15 @@ class _Worker:
 
     async def call(self, message: dict) -> dict:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.writer.write(_HEADER.pack(len(data)) + data)
-        await self.writer.drain()
+        # a worker that died while idle (killed, or out of memory): its end of the socket is
+        # closed, so the request never reached it and may go to another worker
+        if self.reader.at_eof() or self.writer.is_closing() or not self.process.is_alive():
+            raise WorkerGone("the query worker had stopped before it got the query")
+        try:
+            self.writer.write(_HEADER.pack(len(data)) + data)
+            await self.writer.drain()
+        except ConnectionError:
+            raise WorkerGone("the query worker had stopped before it got the query") from None
         return await self.read()
 
     async def read(self) -> dict:
@@ -340,6 +351,7 @@ class WorkerPool:
             request = {**request, "spool": self.spool_dir}
         key = cost_key(request)
         rank, cost = self.costs.rank(key) if self.light else (COSTLY, 0.0)
+        gone = 0  # workers found dead before they got this request
         while True:
             worker = await self._acquire(rank, cost)
             light = worker.lane != HEAVY
@@ -355,6 +367,12 @@ class WorkerPool:
                     rank, cost, self.moved = COSTLY, float("inf"), self.moved + 1
                     continue
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped") from None
+            except WorkerGone:
+                self._replace(worker)
+                gone += 1
+                if gone <= self.size + 2 * self.light:  # on another worker (or its replacement)
+                    continue
+                raise
             except WorkerCrashed:
                 self._replace(worker)  # joins it
                 self.costs.record(key, float("inf"))
