@@ -484,3 +484,22 @@ def test_no_sandbox_is_a_clear_refusal(monkeypatch):
     assert "AXISKG_NO_SANDBOX=1" in str(exc.value)
     monkeypatch.setenv(sandbox.ENV_ALLOW, "1")
     assert sandbox.enter() == "none (AXISKG_NO_SANDBOX)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://www.w3.org/2002/07/owl#Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #",
+        "<http://www.w3.org/2002/07/owl#Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #>",
+        "http://x/>}",
+        "owl:Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #",
+    ],
+)
+def test_stats_class_is_checked_as_an_iri(project, listener, value):
+    """``stats --class`` once wrote its value into a query as is: it could close the IRI and
+    add a SERVICE clause (the listener got the connection) or end the query (a traceback)."""
+    before = listener.connections
+    proc = cli("stats", "--class", value.replace("PORT", str(listener.port)), root=project, timeout=60)
+    time.sleep(0.3)
+    assert proc.returncode == 2 and "--class" in proc.stderr and ("not an IRI" in proc.stderr), proc.stderr
+    assert listener.connections == before
