@@ -14,7 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from axiskg import catalog, loading, querying
+from axiskg import loading
+from axiskg.sparql import catalog, querying
 
 ROOT = Path(__file__).resolve().parents[1]
 

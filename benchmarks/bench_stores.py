@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, catalog, crosscheck, loading
+from axiskg import build, crosscheck, loading
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
-from axiskg.querying import EndpointError, run_endpoint, run_local
+from axiskg.sparql import catalog
+from axiskg.sparql.querying import EndpointError, run_endpoint, run_local
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

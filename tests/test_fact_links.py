@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from axiskg import catalog, loading, querying
+from axiskg import loading
+from axiskg.sparql import catalog, querying
 
 FACT = "https://w3id.org/axiskg/id/fact/"
 CLAIM = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"

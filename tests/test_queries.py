@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import run_main
 
-from axiskg import catalog, loading, querying
+from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.sparql import catalog, querying
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).parent / "expected"

@@ -18,8 +18,9 @@ import pytest
 from conftest import run_cli, run_main
 from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
 
-from axiskg import catalog, loading, querying
+from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.sparql import catalog, querying
 from stores import oxigraph_binary
 
 GRAPHS = [

@@ -13,7 +13,8 @@ import pytest
 from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from axiskg import catalog, loading, querying
+from axiskg import loading
+from axiskg.sparql import catalog, querying
 
 LIMIT = 1000
 TIMEOUT = 2.0

@@ -14,7 +14,7 @@ import rdflib.compare
 from serve_helpers import REPO, Server, http
 
 from axiskg import loading
-from axiskg.sparql_safety import syntax_problem
+from axiskg.sparql.safety import syntax_problem
 
 JAPAN = "https://w3id.org/axiskg/id/actor/japan"
 STATES = "SELECT ?s WHERE {\n  ?s a <https://w3id.org/axiskg/ontology#State>\n} ORDER BY ?s"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_main, source_graphs
 
-from axiskg import catalog, loading, querying, synth
+from axiskg import loading, synth
+from axiskg.sparql import catalog, querying
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = loading.GRAPH_NS

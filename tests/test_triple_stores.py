@@ -19,9 +19,10 @@ import rdflib
 from conftest import run_main
 
 import stores  # tests/stores.py
-from axiskg import build, catalog, crosscheck, loading, paths
+from axiskg import build, crosscheck, loading, paths
 from axiskg.publish import DEFAULT_GRAPH
-from axiskg.querying import run_endpoint, run_local
+from axiskg.sparql import catalog
+from axiskg.sparql.querying import run_endpoint, run_local
 
 ROOT = paths.project_root()
 GRAPH = DEFAULT_GRAPH

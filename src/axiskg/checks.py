@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
 
 LEVELS = ("ERROR", "WARN", "INFO")

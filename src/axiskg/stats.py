@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from axiskg import vocab
 from axiskg.errors import InputError
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 
 _PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:

@@ -74,8 +74,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def _user_query(path: Path, params: dict[str, str]):
     """``(sparql, query)``: the text of a user's query file, rendered if it has a catalog header
-    (``query`` is then its :class:`~axiskg.catalog.StoredQuery`, else ``None``)."""
-    from axiskg import catalog
+    (``query`` is then its :class:`~axiskg.sparql.catalog.StoredQuery`, else ``None``)."""
+    from axiskg.sparql import catalog
 
     text = catalog.read_query_text(path)
     if not text.strip():
@@ -96,7 +96,7 @@ class _Runner:
         self._store: ox.Store | None = None
 
     def __call__(self, sparql: str, source):
-        from axiskg import querying
+        from axiskg.sparql import querying
 
         if self.args.endpoint:
             querying.syntax_check(sparql, source)
@@ -132,7 +132,7 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
     engines = known_differences(query)
     if args.endpoint and engines:
-        from axiskg.querying import endpoint_server
+        from axiskg.sparql.querying import endpoint_server
 
         server = endpoint_server(args.endpoint, min(args.timeout, 10))
         for engine in sorted(e for e in engines if e in server.lower()):
@@ -143,7 +143,7 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
 
 def _print_table(table, args, limit: int) -> None:
-    from axiskg import querying
+    from axiskg.sparql import querying
 
     if table.triples is not None:  # CONSTRUCT, DESCRIBE
         sys.stdout.write(querying.format_table(table, args.format))
@@ -167,7 +167,7 @@ def _print_table(table, args, limit: int) -> None:
 
 
 def _list(catalog, fmt: str) -> int:
-    from axiskg.catalog import markdown_table
+    from axiskg.sparql.catalog import markdown_table
 
     if fmt == "markdown":
         sys.stdout.write(markdown_table(catalog))
@@ -190,7 +190,7 @@ def _unknown(name: str, catalog) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import catalog as cat
+    from axiskg.sparql import catalog as cat
 
     if args.graph and not args.endpoint:
         raise InputError(None, "--graph needs --endpoint (the local graph is always the union of ours)")

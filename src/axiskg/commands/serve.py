@@ -202,11 +202,12 @@ def run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
     import uvicorn
 
-    from axiskg import catalog, loading
+    from axiskg import loading
     from axiskg.jsonld_context import context_of_store
     from axiskg.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
+    from axiskg.sparql import catalog
 
     if not 0 <= args.port <= 65535:
         raise InputError(None, f"--port {args.port}: not a TCP port")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
 
 PREFIXES = sparql_prefixes("axis", "rdf", "rdfs", "owl", "skos", "org", "oa", "prov", "dcterms")

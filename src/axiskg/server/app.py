@@ -28,7 +28,7 @@ from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name, choose
 from axiskg.server.guard import Guard
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerGone, WorkerPool
 from axiskg.server.service import service_description
-from axiskg.sparql_safety import Refused, inspect
+from axiskg.sparql.safety import Refused, inspect
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -97,7 +97,7 @@ def create_app(
     nquads: bytes, graphs: list[str], settings: Settings, catalog=(), jsonld_context: dict | None = None
 ) -> Guard:
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
-    ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
+    ``graphs``); ``catalog``: the stored queries (:func:`axiskg.sparql.catalog.load_catalog`);
     ``jsonld_context``: the ``@context`` that JSON-LD answers (``/sparql`` CONSTRUCT and DESCRIBE,
     ``/id/...``, ``/ontology``) are compacted with, in the workers (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
     templates = Environment(

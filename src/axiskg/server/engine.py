@@ -23,7 +23,7 @@ import time
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
-from axiskg.sparql_safety import syntax_problem
+from axiskg.sparql.safety import syntax_problem
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)

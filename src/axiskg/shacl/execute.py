@@ -17,7 +17,7 @@ from axiskg.errors import InputError
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting
-from axiskg.sparql_safety import mask
+from axiskg.sparql.safety import mask
 
 #: threads running the checks' queries (pyoxigraph evaluates without the GIL)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))

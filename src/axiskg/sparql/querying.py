@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import sparql_safety, vocab
+from axiskg import vocab
 from axiskg.errors import InputError
 from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.sparql import safety
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +65,20 @@ _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments and strings."""
-    m = _QUERY_FORM.search(sparql_safety.mask(sparql))
+    m = _QUERY_FORM.search(safety.mask(sparql))
     return m.group(1).upper() if m else "SELECT"
 
 
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
-    anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
+    anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql.safety`)."""
     from axiskg.inputs import refuse_long_query
 
     refuse_long_query(sparql, source)  # before the lexer, whose memory grows with the text
     try:
-        sparql_safety.inspect(sparql)
-    except sparql_safety.Refused as exc:
-        code = sparql_safety.mask(sparql)  # strings, IRIs and comments blanked out, offsets kept
+        safety.inspect(sparql)
+    except safety.Refused as exc:
+        code = safety.mask(sparql)  # strings, IRIs and comments blanked out, offsets kept
         m = re.search(r"(?<![?$\w:-])service", code, re.I) or re.search(r"\S", code)
         line = code.count("\n", 0, m.start()) + 1 if m else None
         raise InputError(source, exc.message, line) from None
@@ -97,7 +98,7 @@ def _rdflib_location(sparql: str) -> tuple[int, int] | None:
 
 
 def _syntax_error(exc: SyntaxError, sparql: str, source) -> InputError:
-    from axiskg.sparql_safety import syntax_problem
+    from axiskg.sparql.safety import syntax_problem
 
     problem, line, column = syntax_problem(exc.msg or str(exc), sparql)
     location = _rdflib_location(sparql) or ((line, column) if line else None)
@@ -248,7 +249,7 @@ def endpoint_server(url: str, timeout: float = 5.0) -> str:
 
 
 def _prefixes(sparql: str) -> dict[str, str]:
-    from axiskg.catalog import declared_prefixes
+    from axiskg.sparql.catalog import declared_prefixes
 
     return declared_prefixes(sparql)
 
