@@ -30,7 +30,8 @@ import pyoxigraph as ox
 from axiskg import build, crosscheck, loading
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
 from axiskg.sparql import catalog
-from axiskg.sparql.querying import EndpointError, run_endpoint, run_local
+from axiskg.sparql.endpoint import EndpointError, run_endpoint
+from axiskg.sparql.querying import run_local
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from axiskg.crosscheck import difference, known_differences
 from axiskg.sparql.catalog import parse_query
-from axiskg.sparql.querying import Table
+from axiskg.sparql.tables import Table
 
 A, B = ox.NamedNode("urn:a"), ox.NamedNode("urn:b")
 ONE = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))

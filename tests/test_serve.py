@@ -14,7 +14,7 @@ from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from axiskg import loading
-from axiskg.sparql import catalog, querying
+from axiskg.sparql import catalog, endpoint, querying
 
 LIMIT = 1000
 TIMEOUT = 2.0
@@ -148,7 +148,7 @@ def test_every_stored_query_equals_the_local_result(server, store):
     for q in stored:
         sparql = q.render()
         local = querying.run_local(store, sparql, q.path)
-        remote = querying.run_endpoint(server.url + "/sparql", sparql, source=q.path)
+        remote = endpoint.run_endpoint(server.url + "/sparql", sparql, source=q.path)
         assert remote.columns == local.columns, q.name
         assert remote.boolean == local.boolean, q.name
         if "ORDER BY" in sparql.upper():

@@ -10,7 +10,7 @@ import pytest
 from conftest import run_main, source_graphs
 
 from axiskg import loading, synth
-from axiskg.sparql import catalog, querying
+from axiskg.sparql import catalog, querying, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = loading.GRAPH_NS
@@ -71,7 +71,7 @@ def _run(root: Path, name: str, params: dict | None = None) -> list[dict]:
     store = loading.load_store(root)
     query = next(q for q in catalog.load_catalog(root) if q.name == name)
     table = querying.run_local(store, query.render(params))
-    return [dict(zip(table.columns, (querying.short(v) if v is not None else None for v in row))) for row in table.rows]
+    return [dict(zip(table.columns, (tables.short(v) if v is not None else None for v in row))) for row in table.rows]
 
 
 def test_each_report_folder_is_its_own_named_graph(two_reports):

@@ -22,7 +22,8 @@ import stores  # tests/stores.py
 from axiskg import build, crosscheck, loading, paths
 from axiskg.publish import DEFAULT_GRAPH
 from axiskg.sparql import catalog
-from axiskg.sparql.querying import run_endpoint, run_local
+from axiskg.sparql.endpoint import run_endpoint
+from axiskg.sparql.querying import run_local
 
 ROOT = paths.project_root()
 GRAPH = DEFAULT_GRAPH

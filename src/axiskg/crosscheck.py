@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from axiskg.sparql.catalog import StoredQuery
-from axiskg.sparql.querying import Table, run_endpoint, run_local
+from axiskg.sparql.endpoint import run_endpoint
+from axiskg.sparql.querying import run_local
+from axiskg.sparql.tables import Table
 
 _KNOWN = re.compile(r"differs on (?P<engine>[A-Za-z][\w-]*)", re.I)
 
@@ -133,7 +135,7 @@ def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str 
 
 def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
-    pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.sparql.querying.Table` of
+    pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.sparql.tables.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
     from axiskg.loading import to_ox
     from axiskg.sparql.querying import check_query

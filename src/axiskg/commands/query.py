@@ -96,11 +96,11 @@ class _Runner:
         self._store: ox.Store | None = None
 
     def __call__(self, sparql: str, source):
-        from axiskg.sparql import querying
+        from axiskg.sparql import endpoint, querying
 
         if self.args.endpoint:
             querying.syntax_check(sparql, source)
-            return querying.run_endpoint(
+            return endpoint.run_endpoint(
                 self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
             )
         if self._store is None:
@@ -132,7 +132,7 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
     engines = known_differences(query)
     if args.endpoint and engines:
-        from axiskg.sparql.querying import endpoint_server
+        from axiskg.sparql.endpoint import endpoint_server
 
         server = endpoint_server(args.endpoint, min(args.timeout, 10))
         for engine in sorted(e for e in engines if e in server.lower()):
@@ -143,10 +143,10 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
 
 def _print_table(table, args, limit: int) -> None:
-    from axiskg.sparql import querying
+    from axiskg.sparql import tables
 
     if table.triples is not None:  # CONSTRUCT, DESCRIBE
-        sys.stdout.write(querying.format_table(table, args.format))
+        sys.stdout.write(tables.format_table(table, args.format))
         return
     shown = table
     if args.columns and table.boolean is None:
@@ -157,10 +157,10 @@ def _print_table(table, args, limit: int) -> None:
                 None, f"--columns: no column {unknown[0]!r} in the results (columns: {', '.join(table.columns)})"
             )
         picks = [table.columns.index(c) for c in wanted]
-        table = shown = querying.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
+        table = shown = tables.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
     if limit and len(table.rows) > limit:
-        shown = querying.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
-    sys.stdout.write(querying.format_table(shown, args.format, args.width))
+        shown = tables.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
+    sys.stdout.write(tables.format_table(shown, args.format, args.width))
     if shown is not table:  # a note, kept out of csv/tsv/json so they stay valid
         note = f"... {len(table.rows) - limit} more rows (--limit {limit})"
         print(note, file=sys.stdout if args.format == "table" else sys.stderr)

@@ -1,63 +1,27 @@
-"""Running SPARQL: on the embedded store or on any SPARQL 1.1 endpoint, and formatting results.
+"""Running SPARQL on the embedded store: the gate every query passes first (:func:`check_query`,
+SERVICE and Update refused by :mod:`axiskg.sparql.safety`), the query form, syntax errors with
+their line and column, and :func:`run_local`, whose :class:`~axiskg.sparql.tables.Table` is the
+same as :func:`axiskg.sparql.endpoint.run_endpoint` returns for an endpoint's answer.
 
-Both ways return a :class:`Table` whose ``rows`` hold pyoxigraph terms (``None`` for unbound),
-so local and remote answers are formatted, compared and tested the same way:
-
-* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
-  with the union of its named graphs as the default graph;
-* :func:`run_endpoint` sends the query through SPARQLWrapper (``graph``: the default graph(s) to
-  ask for, for stores whose default graph is not ours).
-
-:func:`format_table` writes ``table`` (aligned text for a terminal), ``csv``/``tsv``/``json``
-(the SPARQL 1.1 results formats; CSV and TSV are written by pyoxigraph's serialiser) and
-``markdown``. A query containing ``SERVICE`` is refused before it runs: both engines would
-otherwise send requests to any address the query names.
+:func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
+with the union of its named graphs as the default graph.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import vocab
 from axiskg.errors import InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 from axiskg.sparql import safety
+from axiskg.sparql.catalog import declared_prefixes
+from axiskg.sparql.tables import Table
 
 log = logging.getLogger(__name__)
-
-#: formats of a SELECT or ASK answer, and of a CONSTRUCT or DESCRIBE answer (a graph; "table"
-#: writes it as Turtle)
-FORMATS, GRAPH_FORMATS = QUERY_TABLE_FORMATS, QUERY_GRAPH_FORMATS
-XSD_STRING = vocab.XSD + "string"
-DEFAULT_TIMEOUT = 30
-
-
-class EndpointError(InputError):
-    """The endpoint could not be reached or refused the query."""
-
-
-@dataclass
-class Table:
-    """A SELECT result (``columns`` and ``rows`` of pyoxigraph terms or ``None``), an ASK
-    result (``boolean`` set, no columns), or a CONSTRUCT/DESCRIBE result (``triples`` set: a
-    list of pyoxigraph triples, no columns)."""
-
-    columns: list[str]
-    rows: list[tuple] = field(default_factory=list)
-    boolean: bool | None = None
-    prefixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    triples: list | None = None
-
-
-# --------------------------------------------------------------------------- running
 
 
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
@@ -145,225 +109,5 @@ def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) ->
         raise _syntax_error(exc, sparql, source) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(source, f"query failed: {exc}") from None
-    table.prefixes = _prefixes(sparql)
+    table.prefixes = declared_prefixes(sparql)
     return table
-
-
-def _term_from_json(binding: dict):
-    kind, value = binding.get("type"), binding.get("value", "")
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        # Blank-node labels are local to the answer; stores use ids pyoxigraph does not accept
-        # as labels (Virtuoso: "nodeID://b123"), so keep them apart by a hash of the id.
-        label = value if re.fullmatch(r"[A-Za-z0-9_]+", value) else "b" + hashlib.sha1(value.encode()).hexdigest()[:16]
-        return ox.BlankNode(label)
-    if kind in ("literal", "typed-literal"):  # Virtuoso still says "typed-literal"
-        lang = binding.get("xml:lang")
-        if lang:
-            return ox.Literal(value, language=lang)
-        datatype = binding.get("datatype")
-        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-    raise ValueError(f"unknown term type {kind!r} in the endpoint's answer")
-
-
-def table_from_json(doc: dict) -> Table:
-    """A :class:`Table` from a SPARQL 1.1 JSON results document."""
-    if "boolean" in doc:
-        return Table(columns=[], boolean=bool(doc["boolean"]))
-    columns = list(doc["head"]["vars"])
-    rows = []
-    for b in doc["results"]["bindings"]:
-        rows.append(tuple(_term_from_json(b[c]) if c in b else None for c in columns))
-    return Table(columns, rows)
-
-
-def run_endpoint(
-    url: str,
-    sparql: str,
-    graph: str | list[str] | tuple[str, ...] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    source: str | Path | None = None,
-) -> Table:
-    """Run ``sparql`` on the SPARQL 1.1 endpoint at ``url`` through SPARQLWrapper.
-
-    ``graph``: IRI(s) sent as ``default-graph-uri``. Failures (unreachable, timeout, HTTP
-    error, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one line each."""
-    import urllib.error
-
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    check_query(sparql, source)
-    client = SPARQLWrapper(url)
-    client.setQuery(sparql)
-    client.queryType = query_form(sparql)  # SPARQLWrapper's own guess reads comments too
-    client.setMethod(POST)
-    graph_answer = client.queryType in ("CONSTRUCT", "DESCRIBE")
-    client.setReturnFormat(TURTLE if graph_answer else JSON)
-    client.setTimeout(int(timeout))
-    for g in [graph] if isinstance(graph, str) else list(graph or []):
-        client.addDefaultGraph(g)
-    try:
-        if graph_answer:  # Turtle, parsed by pyoxigraph
-            body = client.query().response.read()
-            table = Table(columns=[], triples=[q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)])
-        else:
-            doc = client.query().convert()
-            if not isinstance(doc, dict):
-                raise ValueError("the answer is not SPARQL JSON results")
-            table = table_from_json(doc)
-    except SPARQLWrapperException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EndpointError(url, f"endpoint refused the query: {first}") from None
-    except urllib.error.HTTPError as exc:
-        raise EndpointError(url, f"endpoint answered HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise EndpointError(url, f"cannot reach the SPARQL endpoint ({exc.reason})") from None
-    except TimeoutError:
-        raise EndpointError(url, f"no answer from the SPARQL endpoint within {timeout:g} s") from None
-    except (OSError, ValueError, KeyError, TypeError, SyntaxError) as exc:
-        raise EndpointError(url, f"unusable answer from the SPARQL endpoint: {exc}") from None
-    table.prefixes = _prefixes(sparql)
-    return table
-
-
-def endpoint_server(url: str, timeout: float = 5.0) -> str:
-    """What the endpoint at ``url`` says it is (its HTTP ``Server`` header, e.g.
-    ``Virtuoso/07.20.3229 (Linux) ...``); ``""`` when it does not say or cannot be reached."""
-    import urllib.parse
-    import urllib.request
-
-    request = urllib.request.Request(
-        url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"query": "ASK {}"}),
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the user's endpoint)
-            return response.headers.get("Server", "")
-    except (OSError, ValueError):
-        return ""
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _prefixes(sparql: str) -> dict[str, str]:
-    from axiskg.sparql.catalog import declared_prefixes
-
-    return declared_prefixes(sparql)
-
-
-def json_results(table: Table) -> dict:
-    """The SPARQL 1.1 Query Results JSON document of ``table``."""
-    if table.boolean is not None:
-        return {"head": {}, "boolean": table.boolean}
-    bindings = []
-    for row in table.rows:
-        b = {}
-        for column, term in zip(table.columns, row):
-            if term is None:
-                continue
-            if isinstance(term, ox.NamedNode):
-                b[column] = {"type": "uri", "value": term.value}
-            elif isinstance(term, ox.BlankNode):
-                b[column] = {"type": "bnode", "value": term.value}
-            else:
-                b[column] = {"type": "literal", "value": term.value}
-                if term.language:
-                    b[column]["xml:lang"] = term.language
-                elif term.datatype.value != XSD_STRING:
-                    b[column]["datatype"] = term.datatype.value
-        bindings.append(b)
-    return {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}}
-
-
-def _serialized(table: Table, fmt: ox.QueryResultsFormat) -> str:
-    doc = json.dumps(json_results(table))
-    data = ox.parse_query_results(doc, ox.QueryResultsFormat.JSON).serialize(format=fmt)
-    return (data or b"").decode("utf-8")
-
-
-def short(term, prefixes: dict[str, str] | None = None) -> str:
-    """A term for people: IRIs as prefixed names where a prefix fits, literals as their text."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return vocab.compact(term.value, prefixes or {}, brackets=True, pname=True)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if width <= 0 or len(text) <= width else text[: max(width - 1, 1)] + "…"
-
-
-def text_table(table: Table, width: int = 0) -> str:
-    """An aligned plain-text table; ``width`` > 0 clips each cell to that many characters."""
-    if table.boolean is not None:
-        return ("yes" if table.boolean else "no") + "\n"
-    cells = [[_clip(short(t, table.prefixes), width) for t in row] for row in table.rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    n = len(table.rows)
-    lines.append(f"({n} row{'s' if n != 1 else ''})")
-    return "\n".join(lines) + "\n"
-
-
-def markdown(table: Table) -> str:
-    if table.boolean is not None:
-        return f"{'true' if table.boolean else 'false'}\n"
-    out = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    for row in table.rows:
-        out.append("| " + " | ".join(short(t, table.prefixes).replace("|", "\\|") for t in row) + " |")
-    return "\n".join(out) + "\n"
-
-
-def format_triples(table: Table, fmt: str = "turtle") -> str:
-    """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
-    JSON-LD (compacted with the context of :mod:`axiskg.jsonld_context`), deterministically."""
-    from axiskg import loading, serialize
-
-    if fmt not in ("table", *GRAPH_FORMATS):
-        raise InputError(
-            None,
-            f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
-            f"is written as {', '.join(GRAPH_FORMATS)}",
-        )
-    written = ox.serialize(table.triples or [], format=ox.RdfFormat.N_TRIPLES) or b""
-    lines = sorted(set(written.splitlines(keepends=True)))
-    ntriples = b"".join(lines)
-    if fmt == "ntriples":
-        return ntriples.decode("utf-8")
-    if fmt == "jsonld":
-        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
-        return serialize.serialize(graph, "jsonld").decode("utf-8")
-    known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
-    return serialize.write(lines, "turtle", known).decode("utf-8")
-
-
-def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
-    """``table`` as text in one of :data:`FORMATS` (a CONSTRUCT/DESCRIBE answer in one of
-    :data:`GRAPH_FORMATS`, see :func:`format_triples`)."""
-    if table.triples is not None:
-        return format_triples(table, fmt)
-    if fmt in GRAPH_FORMATS:
-        raise InputError(
-            None,
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
-            f"is written as {', '.join(FORMATS)}",
-        )
-    if fmt == "table":
-        return text_table(table, width)
-    if fmt == "csv":
-        return _serialized(table, ox.QueryResultsFormat.CSV)
-    if fmt == "tsv":
-        return _serialized(table, ox.QueryResultsFormat.TSV)
-    if fmt == "json":
-        return json.dumps(json_results(table), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return markdown(table)
-    raise InputError(None, f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")
