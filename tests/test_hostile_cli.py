@@ -503,3 +503,93 @@ def test_stats_class_is_checked_as_an_iri(project, listener, value):
     time.sleep(0.3)
     assert proc.returncode == 2 and "--class" in proc.stderr and ("not an IRI" in proc.stderr), proc.stderr
     assert listener.connections == before
+
+
+class _Untrusted:
+    """An HTTP endpoint on 127.0.0.1 that answers every request with ``body_chunks()`` after a
+    SPARQL JSON header, counting its connections."""
+
+    def __init__(self, body_chunks) -> None:
+        import threading
+
+        self.body_chunks = body_chunks
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            try:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(65536)
+                head, _, body = request.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(v)
+                        for k, _, v in (h.partition(b":") for h in head.split(b"\r\n"))
+                        if k.lower() == b"content-length"
+                    ),
+                    0,
+                )
+                while len(body) < length:
+                    body += conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n")
+                for chunk in self.body_chunks():
+                    conn.sendall(chunk)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _endless():
+    yield b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+    while True:
+        yield b'{"x": {"type": "literal", "value": "' + b"y" * 65000 + b'"}},'
+
+
+def _trickle():
+    for _ in range(60):
+        yield b" "
+        time.sleep(0.5)
+
+
+def _deep():
+    yield b"[" * 200_000 + b"]" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (_endless, "answer is over 1,048,576 bytes (--max-answer)"),
+        (_trickle, "no whole answer from the SPARQL endpoint within 3 s (--timeout)"),
+        (_deep, "nested too deeply"),
+    ],
+)
+def test_query_endpoint_bounds_what_it_reads(project, tmp_path, answer, message):
+    """An endpoint is not trusted: an endless answer stops at --max-answer, one trickling a byte
+    at a time at --timeout for the whole read, deeply nested JSON is a clear error."""
+    server = _Untrusted(answer)
+    query = _query(tmp_path, "SELECT ?x WHERE { ?x ?p ?o }")
+    started = time.monotonic()
+    try:
+        proc = cli(
+            "query", "--endpoint", server.url, "--file", str(query), "--timeout", "3", "--max-answer", "1", timeout=60
+        )
+    finally:
+        server.close()
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert server.connections == 1

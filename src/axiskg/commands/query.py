@@ -54,7 +54,20 @@ def register(subparsers) -> None:
         metavar="IRI",
         help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours",
     )
-    p.add_argument("--timeout", type=float, default=30, metavar="SECONDS", help="endpoint timeout (default 30)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="with --endpoint: time for the whole exchange, the answer's last byte included (default 30)",
+    )
+    p.add_argument(
+        "--max-answer",
+        type=int,
+        default=64,
+        metavar="MiB",
+        help="with --endpoint: the largest answer read; a bigger one is refused (default 64)",
+    )
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
     p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
     p.add_argument("--columns", metavar="NAME,...", help="print only these result columns, in this order")
@@ -101,7 +114,12 @@ class _Runner:
         if self.args.endpoint:
             querying.syntax_check(sparql, source)
             return endpoint.run_endpoint(
-                self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
+                self.args.endpoint,
+                sparql,
+                self.args.graph or None,
+                timeout=self.args.timeout,
+                source=source,
+                max_bytes=self.args.max_answer << 20,
             )
         if self._store is None:
             from axiskg import loading

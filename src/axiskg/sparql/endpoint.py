@@ -4,7 +4,9 @@ defensively (see :func:`run_endpoint`) into a :class:`~axiskg.sparql.tables.Tabl
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +16,9 @@ from axiskg.sparql.catalog import declared_prefixes
 from axiskg.sparql.querying import check_query, query_form
 from axiskg.sparql.tables import Table
 
-DEFAULT_TIMEOUT = 30
+DEFAULT_TIMEOUT = 30  # seconds for the whole exchange: connecting, the query, the whole answer
+DEFAULT_MAX_BYTES = 64 << 20  # the largest answer read (a SPARQL JSON answer takes ~10x in memory)
+_CHUNK = 64 << 10
 
 
 class EndpointError(InputError):
@@ -56,11 +60,15 @@ def run_endpoint(
     graph: str | list[str] | tuple[str, ...] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     source: str | Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Table:
     """Run ``sparql`` on the SPARQL 1.1 endpoint at ``url`` through SPARQLWrapper.
 
-    ``graph``: IRI(s) sent as ``default-graph-uri``. Failures (unreachable, timeout, HTTP
-    error, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one line each."""
+    ``graph``: IRI(s) sent as ``default-graph-uri``. The endpoint is not trusted: its answer is
+    read up to ``max_bytes`` and within ``timeout`` seconds from the start (however slowly it
+    trickles in), and parsed without recursion limits to exhaust. Failures (unreachable, timeout,
+    HTTP error, too big, an answer that is not SPARQL JSON) raise :class:`EndpointError`, one
+    line each."""
     import urllib.error
 
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -76,12 +84,16 @@ def run_endpoint(
     client.setTimeout(int(timeout))
     for g in [graph] if isinstance(graph, str) else list(graph or []):
         client.addDefaultGraph(g)
+    deadline = time.monotonic() + timeout
     try:
+        body = _read_bounded(client.query().response, url, deadline, timeout, max_bytes)
         if graph_answer:  # Turtle, parsed by pyoxigraph
-            body = client.query().response.read()
             table = Table(columns=[], triples=[q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)])
         else:
-            doc = client.query().convert()
+            try:
+                doc = json.loads(body)
+            except RecursionError:
+                raise ValueError("the JSON is nested too deeply to be SPARQL results") from None
             if not isinstance(doc, dict):
                 raise ValueError("the answer is not SPARQL JSON results")
             table = table_from_json(doc)
@@ -93,11 +105,36 @@ def run_endpoint(
     except urllib.error.URLError as exc:
         raise EndpointError(url, f"cannot reach the SPARQL endpoint ({exc.reason})") from None
     except TimeoutError:
-        raise EndpointError(url, f"no answer from the SPARQL endpoint within {timeout:g} s") from None
+        raise EndpointError(url, f"no whole answer from the SPARQL endpoint within {timeout:g} s (--timeout)") from None
     except (OSError, ValueError, KeyError, TypeError, SyntaxError) as exc:
         raise EndpointError(url, f"unusable answer from the SPARQL endpoint: {exc}") from None
     table.prefixes = declared_prefixes(sparql)
     return table
+
+
+def _read_bounded(response, url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
+    """The body of ``response``, read before ``deadline`` (each read may wait only for the time
+    left) and refused past ``max_bytes``."""
+    # the socket under http.client's response, to bound each read by the time left (None: the
+    # timeout SPARQLWrapper set on the connection bounds each read, the deadline the whole)
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        if sock is not None:
+            sock.settimeout(left)
+        chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise EndpointError(
+                url, f"the SPARQL endpoint's answer is over {max_bytes:,} bytes (--max-answer); not read further"
+            )
+        chunks.append(chunk)
 
 
 def endpoint_server(url: str, timeout: float = 5.0) -> str:
