@@ -162,9 +162,10 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
 def _print_table(table, args, limit: int) -> None:
     from axiskg.sparql import tables
+    from axiskg.terminal import for_stream
 
     if table.triples is not None:  # CONSTRUCT, DESCRIBE
-        sys.stdout.write(tables.format_table(table, args.format))
+        sys.stdout.write(for_stream(tables.format_table(table, args.format), sys.stdout))
         return
     shown = table
     if args.columns and table.boolean is None:
@@ -178,7 +179,8 @@ def _print_table(table, args, limit: int) -> None:
         table = shown = tables.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
     if limit and len(table.rows) > limit:
         shown = tables.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
-    sys.stdout.write(tables.format_table(shown, args.format, args.width))
+    # CSV, TSV and JSON go to files exactly as written; on a terminal, control characters inert
+    sys.stdout.write(for_stream(tables.format_table(shown, args.format, args.width), sys.stdout))
     if shown is not table:  # a note, kept out of csv/tsv/json so they stay valid
         note = f"... {len(table.rows) - limit} more rows (--limit {limit})"
         print(note, file=sys.stdout if args.format == "table" else sys.stderr)

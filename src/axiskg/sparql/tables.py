@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from axiskg import vocab
 from axiskg.errors import InputError
 from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.terminal import escape
 
 #: formats of a SELECT or ASK answer, and of a CONSTRUCT or DESCRIBE answer (a graph; "table"
 #: writes it as Turtle)
@@ -82,7 +83,7 @@ def text_table(table: Table, width: int = 0) -> str:
     """An aligned plain-text table; ``width`` > 0 clips each cell to that many characters."""
     if table.boolean is not None:
         return ("yes" if table.boolean else "no") + "\n"
-    cells = [[_clip(short(t, table.prefixes), width) for t in row] for row in table.rows]
+    cells = [[_clip(escape(short(t, table.prefixes)), width) for t in row] for row in table.rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
@@ -96,7 +97,7 @@ def markdown(table: Table) -> str:
         return f"{'true' if table.boolean else 'false'}\n"
     out = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     for row in table.rows:
-        out.append("| " + " | ".join(short(t, table.prefixes).replace("|", "\\|") for t in row) + " |")
+        out.append("| " + " | ".join(escape(short(t, table.prefixes)).replace("|", "\\|") for t in row) + " |")
     return "\n".join(out) + "\n"
 
 
