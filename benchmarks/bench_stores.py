@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, crosscheck, loading
+from axiskg import build, crosscheck
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
+from axiskg.rdfio.reading import load_file
 from axiskg.sparql import catalog
 from axiskg.sparql.endpoint import EndpointError, run_endpoint
 from axiskg.sparql.querying import run_local
@@ -114,7 +115,7 @@ def main() -> None:
             nt.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
             started = time.perf_counter()
             embedded = ox.Store()
-            loading.load_file(embedded, nt, DEFAULT_GRAPH)
+            load_file(embedded, nt, DEFAULT_GRAPH)
             load_ms = (time.perf_counter() - started) * 1000
             lines += [f"## {copies} cop{'y' if copies == 1 else 'ies'}: {len(triples):,} triples", ""]
             publish_rows = [f"| embedded (in-process load) | {load_ms:,.0f} | - | - |"]

@@ -39,10 +39,10 @@ SIMPLE = (
 
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
-    from axiskg import loading
+    from axiskg.dataset import Dataset
     from axiskg.sparql import catalog, querying
 
-    store = loading.load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     timings = []
     for q in catalog.load_catalog(ROOT):
         sparql = q.render()

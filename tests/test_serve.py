@@ -13,7 +13,7 @@ import pytest
 from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from axiskg import loading
+from axiskg.dataset import Dataset
 from axiskg.sparql import catalog, endpoint, querying
 
 LIMIT = 1000
@@ -36,7 +36,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(REPO, inferred=True)  # what serve loads
+    return Dataset.load(root=REPO)  # what serve loads
 
 
 def get(server, query: str, accept: str | None = None, **extra):

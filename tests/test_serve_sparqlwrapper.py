@@ -24,7 +24,7 @@ from rdflib.query import Result
 from serve_helpers import REPO, Server, http
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from axiskg import loading
+from axiskg.dataset import Dataset
 from stores import free_port, oxigraph_binary
 
 JAPAN = "<https://w3id.org/axiskg/id/actor/japan>"
@@ -48,7 +48,7 @@ def servers(tmp_path_factory):
     assert binary, "the oxigraph server is part of the test extra (pip install -e '.[test]')"
     folder = tmp_path_factory.mktemp("oxigraph")
     data = folder / "data.nq"
-    data.write_bytes(loading.load_store(REPO, inferred=True).dump(format=ox.RdfFormat.N_QUADS) or b"")
+    data.write_bytes(Dataset.load(root=REPO).dump(format=ox.RdfFormat.N_QUADS) or b"")
     subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(data)], check=True, timeout=120)
     port = free_port()
     oxigraph = subprocess.Popen(

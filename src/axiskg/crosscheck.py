@@ -17,6 +17,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,6 +25,9 @@ from axiskg.sparql.catalog import StoredQuery
 from axiskg.sparql.endpoint import run_endpoint
 from axiskg.sparql.querying import run_local
 from axiskg.sparql.tables import Table
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _KNOWN = re.compile(r"differs on (?P<engine>[A-Za-z][\w-]*)", re.I)
 
@@ -89,7 +93,7 @@ def _show(row: tuple[str, ...], width: int = 160) -> str:
 
 
 def crosscheck(
-    store: ox.Store,
+    store: Data,
     url: str,
     queries: list[StoredQuery],
     graph: str | None = None,
@@ -106,7 +110,7 @@ def crosscheck(
     )
 
 
-def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
+def compare(store: Data, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
     """Each query (rendered with its defaults) on ``store`` and through ``run_other(sparql,
     source) -> Table`` (another engine); ``engine`` names it for :func:`known_differences`."""
     outcomes = []
@@ -137,7 +141,7 @@ def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
     pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.sparql.tables.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
-    from axiskg.loading import to_ox
+    from axiskg.rdfio.terms import to_ox
     from axiskg.sparql.querying import check_query
 
     check_query(sparql, source)

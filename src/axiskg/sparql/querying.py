@@ -3,8 +3,8 @@ SERVICE and Update refused by :mod:`axiskg.sparql.safety`), the query form, synt
 their line and column, and :func:`run_local`, whose :class:`~axiskg.sparql.tables.Table` is the
 same as :func:`axiskg.sparql.endpoint.run_endpoint` returns for an endpoint's answer.
 
-:func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
-with the union of its named graphs as the default graph.
+:func:`run_local` runs on a dataset (:meth:`axiskg.dataset.Dataset.load`) or a
+:class:`pyoxigraph.Store` with the union of its named graphs as the default graph.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,6 +21,9 @@ from axiskg.errors import InputError
 from axiskg.sparql import safety
 from axiskg.sparql.catalog import declared_prefixes
 from axiskg.sparql.tables import Table
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ def query_form(sparql: str) -> str:
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
     anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql.safety`)."""
-    from axiskg.inputs import refuse_long_query
+    from axiskg.rdfio.inputs import refuse_long_query
 
     refuse_long_query(sparql, source)  # before the lexer, whose memory grows with the text
     try:
@@ -89,7 +93,7 @@ def syntax_check(sparql: str, source: str | Path | None = None) -> None:
         raise _syntax_error(exc, sparql, source) from None
 
 
-def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+def solutions(store: Data, sparql: str) -> ox.QuerySolutions:
     """The solutions of a SELECT ``sparql`` over the union of the graphs of ``store``."""
     result = store.query(sparql, use_default_graph_as_union=True)
     if not isinstance(result, ox.QuerySolutions):
@@ -97,7 +101,7 @@ def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
     return result
 
 
-def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) -> Table:
+def run_local(store: Data, sparql: str, source: str | Path | None = None) -> Table:
     """Run ``sparql`` on ``store``, the union of its named graphs being the default graph."""
     check_query(sparql, source)
     started = time.perf_counter()

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from axiskg import vocab
 from axiskg.errors import InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 from axiskg.terminal import escape
 
 #: formats of a SELECT or ASK answer, and of a CONSTRUCT or DESCRIBE answer (a graph; "table"
@@ -103,8 +103,9 @@ def markdown(table: Table) -> str:
 
 def format_triples(table: Table, fmt: str = "turtle") -> str:
     """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
-    JSON-LD (compacted with the context of :mod:`axiskg.jsonld_context`), deterministically."""
-    from axiskg import loading, serialize
+    JSON-LD (compacted with the context of :mod:`axiskg.rdfio.jsonld_context`), deterministically."""
+    from axiskg.rdfio import serialize
+    from axiskg.rdfio.terms import parse_ntriples, triples_to_rdflib
 
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(
@@ -118,7 +119,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt == "ntriples":
         return ntriples.decode("utf-8")
     if fmt == "jsonld":
-        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+        graph = triples_to_rdflib(parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     return serialize.write(lines, "turtle", known).decode("utf-8")
