@@ -69,7 +69,14 @@ def register(subparsers) -> None:
         help="with --endpoint: the largest answer read; a bigger one is refused (default 64)",
     )
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
-    p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
+    p.add_argument(
+        "--width",
+        type=int,
+        default=0,
+        metavar="N",
+        help="table format: cut cells to N characters (two different values never to the same "
+        "text); without it, a table on a terminal wraps its cells to fit $COLUMNS",
+    )
     p.add_argument("--columns", metavar="NAME,...", help="print only these result columns, in this order")
     p.add_argument("--sparql", action="store_true", help="print the rendered SPARQL instead of running it")
     p.set_defaults(func=run, offline=lambda a: not a.endpoint)  # see axiskg.sandbox
@@ -160,6 +167,17 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
             )
 
 
+def _columns() -> int:
+    """The width tables must fit: ``$COLUMNS`` when set, else the terminal's, else none (a pipe
+    or a file gets whole lines)."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").strip().isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size((0, 0)).columns if sys.stdout.isatty() else 0
+
+
 def _print_table(table, args, limit: int) -> None:
     from axiskg.sparql import tables
     from axiskg.terminal import for_stream
@@ -180,7 +198,8 @@ def _print_table(table, args, limit: int) -> None:
     if limit and len(table.rows) > limit:
         shown = tables.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
     # CSV, TSV and JSON go to files exactly as written; on a terminal, control characters inert
-    sys.stdout.write(for_stream(tables.format_table(shown, args.format, args.width), sys.stdout))
+    text = tables.format_table(shown, args.format, args.width, _columns())
+    sys.stdout.write(for_stream(text, sys.stdout))
     if shown is not table:  # a note, kept out of csv/tsv/json so they stay valid
         note = f"... {len(table.rows) - limit} more rows (--limit {limit})"
         print(note, file=sys.stdout if args.format == "table" else sys.stderr)

@@ -74,19 +74,102 @@ def short(term, prefixes: dict[str, str] | None = None) -> str:
     return term.value
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if width <= 0 or len(text) <= width else text[: max(width - 1, 1)] + "…"
+def _clip_distinct(values: list[str], width: int) -> list[str]:
+    """Each of ``values`` cut to ``width`` characters (with "…"), except that two different
+    values never come out the same: where they would, each keeps the end that tells it apart
+    (``Role of the U.S.-Jap…decreases``), or, where they differ only in the middle, as much of
+    its start as it takes (whole, if one is the start of the other)."""
+    if width <= 0:
+        return values
+    clipped = {v: v if len(v) <= width else v[: max(width - 1, 1)] + "…" for v in set(values)}
+    by_text: dict[str, list[str]] = {}
+    for value, text in clipped.items():
+        by_text.setdefault(text, []).append(value)
+    for same in (group for group in by_text.values() if len(group) > 1):
+        clipped.update(_told_apart(sorted(same), width))
+    return [clipped[v] for v in values]
 
 
-def text_table(table: Table, width: int = 0) -> str:
-    """An aligned plain-text table; ``width`` > 0 clips each cell to that many characters."""
+def _told_apart(group: list[str], width: int) -> dict[str, str]:
+    """Texts for ``group`` (different values whose cut reads the same) that all differ."""
+    for tail in range(1, width - 5):
+        texts = {v: v if len(v) <= width else v[: width - 1 - tail] + "…" + v[-tail:] for v in group}
+        if len(set(texts.values())) == len(group):
+            # the end from a word's start, where that leaves a useful head: "…decreases", not "…s"
+            longest = max((len(v) - v.rfind(" ", 0, len(v) - tail) - 1 for v in group), default=tail)
+            tail = longest if longest <= width - 9 else tail
+            return {v: v if len(v) <= width else v[: width - 1 - tail] + "…" + v[-tail:] for v in group}
+    texts = {}
+    for i, value in enumerate(group):
+        neighbours = group[max(i - 1, 0) : i] + group[i + 1 : i + 2]
+        keep = max(width - 1, max(len(_common_prefix(value, n)) for n in neighbours) + 1)
+        texts[value] = value if keep >= len(value) else value[:keep] + "…"
+    return texts
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _fit(natural: list[int], total: int, gap: int, least: int = 8) -> list[int]:
+    """Column widths summing (with ``gap`` between columns) to at most ``total``: columns
+    narrower than an even share keep their width, the others share what is left evenly, none
+    below ``least`` (on a terminal too narrow for that, lines come out longer); ``total`` <= 0:
+    the natural widths."""
+    room = total - gap * (len(natural) - 1)
+    if total <= 0 or sum(natural) <= room:
+        return list(natural)
+    widths = list(natural)
+    wide = set(range(len(natural)))
+    while wide:
+        share = room // len(wide)
+        narrow = {i for i in wide if natural[i] <= share}
+        if not narrow:
+            extra = room - share * len(wide)
+            for rank, i in enumerate(sorted(wide, key=lambda i: -natural[i])):
+                widths[i] = max(least, share + (1 if rank < extra else 0))
+            break
+        room -= sum(natural[i] for i in narrow)
+        wide -= narrow
+    return widths
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def text_table(table: Table, width: int = 0, columns: int = 0) -> str:
+    """An aligned plain-text table for people. ``width`` > 0 cuts each cell to that many
+    characters (never two different values to the same text); ``columns`` > 0 (a terminal's
+    width) wraps cells so that every line fits in it: nothing is lost. Control characters in
+    values are shown as escapes (:func:`axiskg.terminal.escape`)."""
     if table.boolean is not None:
         return ("yes" if table.boolean else "no") + "\n"
-    cells = [[_clip(escape(short(t, table.prefixes)), width) for t in row] for row in table.rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    texts = [[" ".join(escape(short(t, table.prefixes)).split()) for t in row] for row in table.rows]
+    by_column = [_clip_distinct([r[i] for r in texts], width) for i in range(len(table.columns))]
+    cells = [list(r) for r in zip(*by_column)] if texts else []
+    natural = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
+    widths = _fit(natural, columns, 2)
+    wraps = widths != natural
+
+    def lines_of(row: list[str]) -> list[str]:
+        parts = [_wrapped(cell, w) for cell, w in zip(row, widths)]
+        return [
+            "  ".join((p[k] if k < len(p) else "").ljust(w) for p, w in zip(parts, widths)).rstrip()
+            for k in range(max(len(p) for p in parts))
+        ]
+
+    lines = [*lines_of(list(table.columns)), "  ".join("-" * w for w in widths)]
+    for i, row in enumerate(cells):
+        row_lines = lines_of(row)
+        if wraps and i:
+            lines.append("")  # in a wrapped table, a blank line between rows
+        lines += row_lines
     n = len(table.rows)
     lines.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(lines) + "\n"
@@ -125,9 +208,10 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     return serialize.write(lines, "turtle", known).decode("utf-8")
 
 
-def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
+def format_table(table: Table, fmt: str = "table", width: int = 0, columns: int = 0) -> str:
     """``table`` as text in one of :data:`FORMATS` (a CONSTRUCT/DESCRIBE answer in one of
-    :data:`GRAPH_FORMATS`, see :func:`format_triples`)."""
+    :data:`GRAPH_FORMATS`, see :func:`format_triples`); ``width`` and ``columns``: see
+    :func:`text_table`."""
     if table.triples is not None:
         return format_triples(table, fmt)
     if fmt in GRAPH_FORMATS:
@@ -137,7 +221,7 @@ def format_table(table: Table, fmt: str = "table", width: int = 0) -> str:
             f"is written as {', '.join(FORMATS)}",
         )
     if fmt == "table":
-        return text_table(table, width)
+        return text_table(table, width, columns)
     if fmt == "csv":
         return _serialized(table, ox.QueryResultsFormat.CSV)
     if fmt == "tsv":
