@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.client as httpclient
 import json
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from conftest import run_main
 from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
@@ -378,3 +380,26 @@ def test_port_in_use_and_bad_options_are_clear_errors():
     assert proc.stderr == f"axiskg: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     proc = run_cli("serve", "--timeout", "0", root=REPO)
     assert proc.returncode == 2 and "--timeout: must be greater than 0: '0'" in proc.stderr
+
+
+BROKEN = [
+    "SELECT * WHERE { ?s ?p ?o",
+    "SELECT * WHERE { ?s ?p }",
+    "SELECT ?x WHERE {\n  ?x a <http://e/C> .\n  FILTER(?x = )\n}",
+    "SELEC * WHERE {}",
+    "PREFIX e: <http://e/>\nSELECT * WHERE { ?s ?p ?o }\nLIMIT x",
+]
+
+
+@pytest.mark.parametrize("query", BROKEN)
+def test_cli_and_endpoint_place_a_syntax_error_alike(server, tmp_path, query):
+    """One locator (axiskg.sparql.syntax.locate): `axiskg query --file` and /sparql name the same
+    line, column and problem for the same text."""
+    path = tmp_path / "broken.rq"
+    path.write_text(query)
+    proc = run_main("query", "--file", str(path), root=REPO)
+    cli = re.search(r"broken\.rq:(\d+):(\d+): SPARQL syntax error: (.*)", proc.stderr)
+    status, _, body = get(server, query)
+    web = re.search(r"SPARQL syntax error at line (\d+), column (\d+): (.*)", body.decode())
+    assert proc.returncode == 2 and status == 400 and cli and web, (proc.stderr, body)
+    assert cli.groups() == web.groups()

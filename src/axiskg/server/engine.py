@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
-from axiskg.sparql.safety import syntax_problem
+from axiskg.sparql.syntax import locate
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -176,7 +176,7 @@ def execute(store: Data, request: dict, prefixes: dict | None = None, context: d
             if fmt == "jsonld" and context is not None:  # the release's context, term keys
                 body = compacted_jsonld(body, context)
     except SyntaxError as exc:
-        problem, line, column = syntax_problem(exc.msg or str(exc), request["query"])
+        problem, line, column = locate(exc, request["query"])
         where = f" at line {line}, column {column}" if line else ""
         return {**_error(400, f"SPARQL syntax error{where}: {problem}"), "line": line, "column": column}
     except MemoryError as exc:

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from axiskg.errors import InputError
 from axiskg.sparql import safety
 from axiskg.sparql.catalog import declared_prefixes
+from axiskg.sparql.syntax import locate
 from axiskg.sparql.tables import Table
 
 if TYPE_CHECKING:
@@ -52,25 +53,9 @@ def check_query(sparql: str, source: str | Path | None = None) -> None:
         raise InputError(source, exc.message, line) from None
 
 
-def _rdflib_location(sparql: str) -> tuple[int, int] | None:
-    """Where rdflib's parser stops on ``sparql``: it points at the start of the faulty element,
-    where pyoxigraph often points at the end of the query. ``None`` if rdflib parses it."""
-    try:
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        parseQuery(sparql)
-    except Exception as exc:  # pyparsing.ParseException and friends
-        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
-        return (line, column) if isinstance(line, int) and isinstance(column, int) else None
-    return None
-
-
 def _syntax_error(exc: SyntaxError, sparql: str, source) -> InputError:
-    from axiskg.sparql.safety import syntax_problem
-
-    problem, line, column = syntax_problem(exc.msg or str(exc), sparql)
-    location = _rdflib_location(sparql) or ((line, column) if line else None)
-    return InputError(source, f"SPARQL syntax error: {problem}", *(location or ()))
+    problem, line, column = locate(exc, sparql)
+    return InputError(source, f"SPARQL syntax error: {problem}", *((line, column) if line else ()))
 
 
 def _table(result) -> Table:
