@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
-
-
 def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments and strings."""
-    m = _QUERY_FORM.search(safety.mask(sparql))
-    return m.group(1).upper() if m else "SELECT"
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form the gate's lexer reads after the prologue
+    (:attr:`axiskg.sparql.safety.Inspection.form`, the one detector); SELECT when it reads none
+    (the parser then says what is wrong). Raises :class:`~axiskg.sparql.safety.Refused` as
+    :func:`check_query` does."""
+    form = safety.inspect(sparql).form
+    return form.upper() if form else "SELECT"
 
 
 def check_query(sparql: str, source: str | Path | None = None) -> None:
