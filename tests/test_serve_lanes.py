@@ -10,19 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from axiskg.server.pool import (
-    CHEAP,
-    COSTLY,
-    HEAVY,
-    PATIENCE,
-    QUICK,
-    QUICKEST,
-    UNKNOWN,
-    Busy,
-    CostBook,
-    WorkerPool,
-    _Worker,
-)
+from axiskg.server.costs import CHEAP, COSTLY, QUICKEST, UNKNOWN, CostBook
+from axiskg.server.pool import HEAVY, PATIENCE, QUICK, Busy, WorkerPool, _Worker
 
 NQUADS = "".join(f"<http://x/s{i}> <http://x/p> <http://x/o{i % 7}> .\n" for i in range(400)).encode()
 CHEAP_ASK = "ASK { <http://x/s1> <http://x/p> ?o }"

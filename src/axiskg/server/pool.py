@@ -17,7 +17,7 @@ with only "the next free worker" two runaways starve every cheap lookup. The wor
   ``time_slice`` of CPU time and a smaller memory cap (``light_memory``) there.
 
 The cost of a query (its text, formats and dataset) is learnt from the worker's CPU time
-(:class:`CostBook`): at most ``quick`` seconds makes it *quick*, at most ``cheap`` seconds *cheap*;
+(:class:`~axiskg.server.costs.CostBook`): at most ``quick`` seconds makes it *quick*, at most ``cheap`` seconds *cheap*;
 more, a slice used up, a memory
 cap hit or a timeout makes it *costly*. A query that uses up its slice on a light worker (or its
 memory) is stopped there (the worker killed and replaced) and run again on a heavy worker, as
@@ -42,11 +42,11 @@ import shutil
 import socket
 import struct
 import tempfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from axiskg.server import engine
+from axiskg.server.costs import CHEAP, COSTLY, QUICKEST, UNKNOWN, CostBook, cost_key
 
 _HEADER = struct.Struct(">I")
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -73,57 +73,11 @@ class WorkerStartFailed(Exception):
 
 
 HEAVY, QUICK, PROBE = "heavy", "quick", "probe"
-QUICKEST, CHEAP, UNKNOWN, COSTLY = 0, 1, 2, 3
 PATIENCE = 100.0  # a waiting request is due at its arrival plus this many times its estimated cost
 #: the ranks each lane takes: always a prefix of the ranks in serving order (see _release)
 _TAKES = {QUICK: QUICKEST, PROBE: UNKNOWN, HEAVY: COSTLY}
 #: where a request of each rank goes when several workers are free, most specific first
 _PREFERS = {QUICKEST: (QUICK, PROBE, HEAVY), CHEAP: (PROBE, HEAVY), UNKNOWN: (PROBE, HEAVY), COSTLY: (HEAVY,)}
-
-
-class CostBook:
-    """The CPU seconds each query takes, for the ``size`` most recent queries: the lowest of its
-    last ``SAMPLES`` runs (once costly, always costly). The lowest, not the mean: other work on
-    the machine only ever inflates a run's CPU time (cache and core contention), never shrinks
-    it, so one run measured under contention must not turn a quick lookup into a cheap query."""
-
-    SAMPLES = 4
-
-    def __init__(self, cheap: float, quick: float = 0.0, size: int = 4096) -> None:
-        self.cheap = cheap
-        self.quick = quick
-        self.size = size
-        self._costs: OrderedDict[tuple, list[float]] = OrderedDict()
-
-    def rank(self, key: tuple) -> tuple[int, float]:
-        """(rank, estimated seconds) of the query ``key``."""
-        samples = self._costs.get(key)
-        if samples is None:
-            return UNKNOWN, 0.0
-        self._costs.move_to_end(key)
-        cost = min(samples)
-        return (QUICKEST if cost <= self.quick else CHEAP if cost <= self.cheap else COSTLY), cost
-
-    def record(self, key: tuple, seconds: float) -> None:
-        samples = self._costs.get(key)
-        if seconds == float("inf") or samples is None:
-            samples = [seconds]
-        elif samples != [float("inf")]:
-            samples = [*samples[-(self.SAMPLES - 1) :], seconds]
-        self._costs[key] = samples
-        self._costs.move_to_end(key)
-        while len(self._costs) > self.size:
-            self._costs.popitem(last=False)
-
-
-def cost_key(request: dict) -> tuple:
-    return (
-        request["query"],
-        request.get("results"),
-        request.get("graph"),
-        tuple(request.get("default_graphs") or ()),
-        tuple(request.get("named_graphs") or ()),
-    )
 
 
 class _Worker:
