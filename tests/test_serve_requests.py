@@ -51,11 +51,14 @@ def test_a_malformed_host_gets_400_not_a_traceback(server, path):
     assert not any("Traceback" in line for line in server.stderr)
 
 
-def test_spoofed_x_forwarded_for_does_not_escape_per_client():
+@pytest.mark.parametrize("trusted", [False, True])
+def test_spoofed_x_forwarded_for_does_not_escape_per_client(trusted):
     """With --per-client 2, three slow requests from one address: the third gets 429 even when
-    each claims another client address (uvicorn believes the header from 127.0.0.1 by default)."""
+    each claims another client address (uvicorn believes the header from 127.0.0.1 by default);
+    only a proxy named with --forwarded-allow-ips is believed."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    limited = Server("--workers", "2", "--per-client", "2", "--timeout", "3")
+    proxy = ["--forwarded-allow-ips", "127.0.0.1"] if trusted else []
+    limited = Server("--workers", "2", "--per-client", "2", "--timeout", "3", *proxy)
     host, port = urlsplit(limited.url).netloc.split(":")
     socks = []
     try:
@@ -66,7 +69,7 @@ def test_spoofed_x_forwarded_for_does_not_escape_per_client():
             socks.append(sock)
             time.sleep(0.3)
         third = socks[2].recv(65536)
-        assert third.startswith(b"HTTP/1.1 429 "), third[:200]
+        assert third.startswith(b"HTTP/1.1 429 ") != trusted, third[:200]
     finally:
         for sock in socks:
             sock.close()
