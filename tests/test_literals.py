@@ -14,6 +14,7 @@ from rdflib import SH
 from test_report_turtle import _well_formed
 
 from axiskg import literals, loading
+from axiskg.errors import InputError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REWRITTEN = f"""@prefix xsd: <{XSD}> .
@@ -115,6 +116,37 @@ def test_a_blank_node_line_the_store_keeps_as_written_leaves_the_file_to_one_bul
         ("http://e/a", "01")
     ]
     assert all(not isinstance(key[0], ox.BlankNode) for key in literals.table(store).quads)
+
+
+@pytest.mark.parametrize("blank_rewritten", [False, True])
+def test_an_ntriples_file_read_in_pieces_loads_as_a_whole(tmp_path, monkeypatch, blank_rewritten):
+    """N-Triples is streamed into the store a piece at a time (a 1M-triple file is never held
+    whole): a blank node keeps one identity across pieces, literals are recorded as written, and
+    a syntax error names its line in the whole file."""
+    monkeypatch.setattr(literals, "_PIECE", 64)  # many pieces, lines cut across them
+    typed = f'"07"^^<{XSD}long>' if blank_rewritten else f'"0A1B"^^<{XSD}hexBinary>'
+    lines = [f'<http://e/a{i}> <http://e/n> "0{i}"^^<{XSD}integer> .\n' for i in range(40)]
+    lines[5:5] = [f"_:b <http://e/v> {typed} .\n"]
+    lines += ["<http://e/z> <http://e/c> _:b .\n"]
+    path = tmp_path / "d.nt"
+    path.write_text("".join(lines))
+    store = loading.load_files([path])
+    assert len(store) == 42 and len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
+    blank = next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))
+    assert any(q.object == blank for q in store)
+    written = {(s.value, o.value) for s, _, o, _ in literals.written_quads(store, store) if isinstance(o, ox.Literal)}
+    assert ("http://e/a7", "07") in written and ("http://e/a39", "039") in written
+    path.write_text("".join(lines[:30]) + "<http://e/x> <http://e/n> oops .\n" + "".join(lines[30:]))
+    with pytest.raises(InputError) as err:
+        loading.load_files([path])
+    assert err.value.line == 31
+
+
+def test_a_whitespace_only_ntriples_file_is_refused_as_empty(tmp_path):
+    path = tmp_path / "blank.nt"
+    path.write_text(" \n" * 50_000)
+    with pytest.raises(InputError, match="empty"):
+        loading.load_files([path])
 
 
 def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):

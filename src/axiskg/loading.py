@@ -28,7 +28,7 @@ from rdflib import XSD
 
 from axiskg import literals, paths, rdf_formats
 from axiskg.errors import InputError
-from axiskg.inputs import read_input
+from axiskg.inputs import open_input, read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,8 @@ def load_file(
     if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
         raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) and _load_stream(store, path, fmt, graph):
+        return
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
     # (a tenth of the parse time) only to name the bad byte's place when the parse fails
     data = read_rdf_bytes(path)
@@ -170,6 +172,26 @@ def load_file(
         else:
             _load_with_rdflib(store, path, data, fmt, graph)
     log.debug("loaded %s into <%s>", path, graph)
+
+
+def _load_stream(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str) -> bool:
+    """Load the N-Triples / N-Quads file ``path`` a piece at a time (a large file is never held
+    whole beside the store): True when loaded; False when it cannot be, so that the whole
+    file read into memory names the problem (the line of a syntax error in the whole file, a
+    byte that is not UTF-8, an empty file) or takes the way round pyoxigraph's token cap."""
+    with open_input(path) as fh:
+        while block := fh.read(1 << 16):
+            if not block.isspace():
+                break
+        else:
+            return False  # empty
+        fh.seek(0)
+        try:
+            literals.load_stream(store, fh, fmt, path.resolve().as_uri(), graph)
+        except (SyntaxError, ValueError, MemoryError):
+            return False
+    log.debug("loaded %s into <%s>", path, graph)
+    return True
 
 
 # one N-Triples / N-Quads statement (for lines over pyoxigraph's 16 MiB token cap); the literal
