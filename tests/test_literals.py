@@ -149,6 +149,21 @@ def test_a_whitespace_only_ntriples_file_is_refused_as_empty(tmp_path):
         loading.load_files([path])
 
 
+def test_integers_are_judged_in_range_as_rdflib_judges_them():
+    """The cheap check of integer-derived literals agrees with rdflib's on every bound."""
+    values = ["0", "-0", "+0", "007", "+5", "-1", "1", "-129", "-128", "127", "128", "255", "256", "-32769"]
+    values += [
+        str(sign * (2**bits + delta)) for bits in (15, 16, 31, 32, 63, 64) for delta in (-1, 0) for sign in (1, -1)
+    ]
+    for datatype in literals._INTEGER_RANGES:
+        for value in values:
+            literal = ox.Literal(value, datatype=ox.NamedNode(datatype))
+            expected = rdflib.Literal(value, datatype=rdflib.URIRef(datatype), normalize=False).ill_typed is True
+            assert literals.integer_ill_typed(literal) is expected, (value, datatype)
+    assert literals.integer_ill_typed(ox.Literal(" 5", datatype=ox.NamedNode(XSD + "int"))) is None
+    assert literals.integer_ill_typed(ox.Literal("5", datatype=ox.NamedNode(XSD + "decimal"))) is None
+
+
 def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):
     import threading
 

@@ -26,9 +26,9 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -132,6 +132,38 @@ def _rewritable(term) -> bool:
     return hit
 
 
+#: the integer-derived XSD datatypes: (lowest, highest) value as rdflib checks them (None: no bound)
+_INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    XSD + "integer": (None, None),
+    XSD + "long": (None, None),
+    XSD + "int": (-(2**31), 2**31 - 1),
+    XSD + "short": (-(2**15), 2**15 - 1),
+    XSD + "byte": (-128, 127),
+    XSD + "unsignedLong": (0, None),
+    XSD + "unsignedInt": (0, 2**32 - 1),
+    XSD + "unsignedShort": (0, 2**16 - 1),
+    XSD + "unsignedByte": (0, 255),
+    XSD + "nonNegativeInteger": (0, None),
+    XSD + "positiveInteger": (1, None),
+    XSD + "nonPositiveInteger": (None, 0),
+    XSD + "negativeInteger": (None, -1),
+}
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def integer_ill_typed(literal: ox.Literal) -> bool | None:
+    """Whether ``literal``, of an integer-derived XSD datatype and written as ASCII digits, is
+    out of its datatype's range (as rdflib reads it: ``"300"^^xsd:byte``); None for any other
+    literal (then rdflib decides). Much cheaper than an rdflib literal, for the many integers of
+    a large dataset."""
+    bounds = _INTEGER_RANGES.get(literal.datatype.value)
+    if bounds is None or not _ASCII_INTEGER.fullmatch(literal.value):
+        return None
+    low, high = bounds
+    n = int(literal.value)
+    return (low is not None and n < low) or (high is not None and n > high)
+
+
 class Recorder:
     """Quads of one file on their way into ``store``: each ``quad(q)`` returns the quad to add
     (in ``graph`` unless it names its own) and notes its literal if the store will rewrite it;
@@ -159,14 +191,47 @@ class Recorder:
             else:
                 self.kept.add((s, p, stored, graph))
 
+    def note_all(self, quads: Iterable[ox.Quad]) -> None:
+        """:meth:`note` each of ``quads`` (already in the store), in one loop: the many typed
+        literals of a large file are recorded at a few microseconds each."""
+        changed, kept, target = self.changed, self.kept, self.target
+        cache, stored_of, rewritable = _stored.cache, _stored, _REWRITABLE
+        for q in quads:
+            o = q.object
+            if type(o) is not ox.Literal:
+                continue
+            datatype = o.datatype
+            may = rewritable.get(datatype)
+            if may is None:
+                may = _rewritable(o)
+            if not may:
+                continue
+            stored = cache.get(o) or stored_of(o)
+            g = q.graph_name
+            key = (q.subject, q.predicate, stored, target if type(g) is ox.DefaultGraph else g)
+            if stored != o:
+                written = changed.get(key)
+                if written is None:
+                    changed[key] = [o]
+                else:
+                    written.append(o)
+            else:
+                kept.add(key)
+
     def close(self) -> None:
         if not self.changed:
             return
         record = _record(self.store)
         record.resolved.clear()
+        quads, kept = record.quads, self.kept
         for key, written in self.changed.items():
-            forms = record.quads.setdefault(key, [])
-            if key in self.kept and key[2] not in forms:
+            forms = quads.get(key)
+            if forms is None and len(written) == 1 and key not in kept:
+                quads[key] = written  # (the common case: one literal written there, rewritten)
+                continue
+            if forms is None:
+                forms = quads[key] = []
+            if key in kept and key[2] not in forms:
                 forms.append(key[2])
             forms += [w for w in dict.fromkeys(written) if w not in forms]
 
@@ -468,6 +533,50 @@ def written_at(store: ox.Store, subject, predicate, value) -> list:
     return forms or [value]
 
 
+def written_lookup(store: ox.Store, predicate: ox.NamedNode | None) -> Callable[[Any, Any], list]:
+    """``lookup(subject, value)``: :func:`written_at` ``(store, subject, predicate, value)``, for
+    the many values of one predicate a check reads: looked up in the record under each graph
+    that holds the predicate (the store is asked about a value only where its triple is in more
+    than one graph: then the forms of every graph count)."""
+    record = table(store)
+    if record is None:
+        return lambda subject, value: [value]
+    if predicate is None:
+        return lambda subject, value: written_at(store, subject, None, value)
+    graphs = [
+        g
+        for g in [*store.named_graphs(), ox.DefaultGraph()]
+        if next(iter(store.quads_for_pattern(None, predicate, None, g)), None) is not None
+    ]
+    shared = _in_several_graphs(store, predicate) if len(graphs) > 1 else set()
+    quads = record.quads
+
+    def lookup(subject, value) -> list:
+        if type(value) is not ox.Literal or (subject, value) in shared:
+            return written_at(store, subject, predicate, value)
+        for graph in graphs:
+            forms = quads.get((subject, predicate, value, graph))
+            if forms:
+                return forms
+        return [value]
+
+    return lookup
+
+
+def _in_several_graphs(store: ox.Store, predicate: ox.NamedNode) -> set[tuple]:
+    """(subject, object) of the triples with ``predicate`` that ``store`` holds in more than one
+    graph (the default graph included)."""
+    p = str(predicate)
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?a {{ ?s {p} ?o }} GRAPH ?b {{ ?s {p} ?o }} FILTER (?a != ?b) }}"
+    )
+    shared = {(r[0], r[1]) for r in rows}  # type: ignore[index,union-attr]
+    for q in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
+        if sum(1 for _ in store.quads_for_pattern(q.subject, predicate, q.object)) > 1:
+            shared.add((q.subject, q.object))
+    return shared
+
+
 def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str, insert: bool = True) -> None:
     """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``store``, triples into
     named graph ``graph``, recording the literals the store rewrites; ``insert=False``: only
@@ -476,10 +585,7 @@ def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str, insert: bool = Tr
     if insert:
         store.extend(recorder.quad(q) for q in quads)
     else:
-        note, target = recorder.note, recorder.target
-        for q in quads:
-            g = q.graph_name
-            note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+        recorder.note_all(quads)
     recorder.close()
 
 

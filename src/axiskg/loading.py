@@ -724,7 +724,10 @@ def _lexical_problem(literal: ox.Literal) -> str | None:
     datatype = literal.datatype.value
     if not datatype.startswith(str(XSD)) or datatype == str(XSD.string):
         return None
-    if rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype), normalize=False).ill_typed is not True:
+    ill = literals.integer_ill_typed(literal)
+    if ill is None:
+        ill = rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype), normalize=False).ill_typed is True
+    if not ill:
         return None
     return f"ill-typed literal: {literal.value[:60]!r} is not a valid {compact(datatype, brackets=True)}"
 
