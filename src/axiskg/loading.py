@@ -850,11 +850,14 @@ def bad_literals(
         for q in store.quads_for_pattern(None, None, stored, graph) if problem_of(stored) else ():
             if record is None or (q.subject, q.predicate, stored, graph) not in record.quads:
                 found.append((q.subject, q.predicate, stored, graph, problem_of(stored)))
-    for (s, p, _, graph), written in record.quads.items() if record is not None else ():
+    # the distinct literals as written are judged first (a large dataset repeats its numbers);
+    # the record is gone through again only to find where the ill-typed ones are
+    distinct = {w for written in record.quads.values() for w in written} if record is not None else set()
+    ill = {w for w in distinct if problem_of(w) is not None}
+    for (s, p, _, graph), written in record.quads.items() if ill and record is not None else ():
         for literal in written:
-            problem = problem_of(literal)
-            if problem is not None and isinstance(graph, ox.NamedNode):
-                found.append((s, p, literal, graph, problem))
+            if literal in ill and isinstance(graph, ox.NamedNode):
+                found.append((s, p, literal, graph, problem_of(literal)))
     out = []
     for s, p, literal, graph, problem in found:
         path, line = _find_line(_graph_files(root, graph.value), literal.value.replace("\x00", "\\u0000"))
