@@ -369,7 +369,7 @@ def _in_several_graphs(store: ox.Store, predicate: ox.NamedNode) -> set[tuple]:
     rows = store.query(
         f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?a {{ ?s {p} ?o }} GRAPH ?b {{ ?s {p} ?o }} FILTER (?a != ?b) }}"
     )
-    shared = {(r[0], r[1]) for r in rows}  # type: ignore[index,union-attr]
+    shared = {(r[0], r[1]) for r in rows}  # type: ignore[union-attr]
     for q in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
         if sum(1 for _ in store.quads_for_pattern(q.subject, predicate, q.object)) > 1:
             shared.add((q.subject, q.object))
