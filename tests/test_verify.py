@@ -95,7 +95,9 @@ def test_junit_and_github_outputs_name_the_tool_the_file_and_the_claim():
     assert [c.get("classname").endswith("bad-prefix-mismatch.ttl") for c in failed] == [True]
     github = run_main("verify", str(HERE / "base.ttl"), str(bad), "--source", SOURCE, "--output", "github")
     assert github.stdout.splitlines()[0].startswith("::error file=") and "claim-bad-prefix" in github.stdout
-    assert github.stdout.splitlines()[-1] == "axiskg verify: 1 violation(s), 0 warning(s), 2 info(s); conforms: no"
+    assert github.stdout.splitlines()[-1] == (
+        "axiskg verify: 1 violation(s), 0 warning(s), 2 info(s); conforms: no; fails at --fail-on violation"
+    )
 
 
 def test_a_text_that_is_not_the_recorded_one_is_bad_input(tmp_path):

@@ -7,11 +7,9 @@ a missing or unreadable source text, or a text whose SHA-256 is not the one the 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from axiskg.commands import root_of
-from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
 
 
 def register(subparsers) -> None:
@@ -49,22 +47,18 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg.commands.validate import use_color
+    from axiskg.commands.reports import errors_as_reports, write_report
     from axiskg.dataset import Dataset
     from axiskg.ingest.texts import parse_source_options
     from axiskg.rdfio.sources import definition_locator
-    from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
-    root = root_of(args)
-    sources = parse_source_options(args.source)
-    if args.paths:
-        store = Dataset.load(args.paths, format=args.format_in, inferred=False)
-    else:
-        store = Dataset.load(root=root, format=args.format_in, inferred=False)
-    report = verify(store, sources, locate=definition_locator(store, root), root=root)  # file:line
-    options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
-    if args.output in ("junit", "github"):
-        options["tool"] = "axiskg verify"
-    sys.stdout.write(FORMATTERS[args.output](report, **options))  # type: ignore[arg-type]
-    return EXIT_VIOLATIONS if fails(report) else EXIT_OK
+    with errors_as_reports(args):
+        root = root_of(args)
+        sources = parse_source_options(args.source)
+        if args.paths:
+            store = Dataset.load(args.paths, format=args.format_in, inferred=False)
+        else:
+            store = Dataset.load(root=root, format=args.format_in, inferred=False)
+        report = verify(store, sources, locate=definition_locator(store, root), root=root)  # file:line
+    return write_report(args, report)

@@ -107,7 +107,7 @@ def _environment():
 def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
     """Each stored query with its text and current results; or why there are none."""
     try:
-        from axiskg import catalog, querying
+        from axiskg.sparql import catalog, querying
     except ImportError as exc:
         return [], f"the query catalog is not available in this version ({exc.name} is missing)"
     from axiskg.errors import InputError

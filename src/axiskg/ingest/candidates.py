@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:

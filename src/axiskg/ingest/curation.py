@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import AXIS, SH
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ _WHY = {AXIS + "Draft": "draft claim, not yet curated", AXIS + "Rejected": "reje
 
 
 def soften_drafts(report, store: Data):
-    """``report`` (an :class:`axiskg.validation.Report`) with the Violations whose focus node is a
+    """``report`` (an :class:`axiskg.shacl.validation.Report`) with the Violations whose focus node is a
     draft or rejected claim (neither is published) turned into Warnings, their message saying so."""
     drafts = {c: s for c, s in statuses(store).items() if s in UNPUBLISHED}
     if not drafts:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from axiskg.ingest.turtle import head, lit, namespaces, nni, term
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.textspans import CONTEXT, Selection, occurrences
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from axiskg.errors import InputError
 from axiskg.ingest import evidence
 from axiskg.ingest.texts import locate_all, missing_message, parse_source_options
 from axiskg.ingest.turtle import namespaces
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.textspans import read_text
 
 

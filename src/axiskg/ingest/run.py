@@ -31,8 +31,8 @@ from axiskg.ingest.layout import layout
 from axiskg.ingest.report_files import MADE_BY, Metadata, SentenceRow, report_ttl, text_ttl
 from axiskg.ingest.source import location_of, read_report_text
 from axiskg.ingest.turtle import lit, namespaces
-from axiskg.querying import solutions
 from axiskg.rdfio.reading import load_file
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import GRAPH_NS
 
 #: a report ID: a safe path segment and IRI segment

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
 from axiskg.ingest.source import candidates_for
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.textspans import read_text
 from axiskg.vocab import PROJECT_REPORT
 
