@@ -29,6 +29,8 @@ COMMANDS = (
     "diff",
     "serve",
     "synth",
+    "ingest",
+    "evidence",
 )
 
 

@@ -118,10 +118,16 @@ def measure(store: Data, classes: list[str] | None = None) -> dict:
     graph = {"triples": triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
+    from axiskg.ingest.curation import progress
+
     return {
         "classes": {c.curie: c.instances for c in counts},
         "labels": {c.curie: c.label for c in counts},
         "graph": graph,
+        "curation": {
+            vocab.compact(p.report): {"curated": p.curated, "draft": p.draft, "rejected": p.rejected, "claims": p.total}
+            for p in progress(store)
+        },
     }
 
 
@@ -133,4 +139,13 @@ def format_table(result: dict) -> str:
     rows += [(name, "", str(n)) for name, n in result["graph"].items()]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
+    curation = result.get("curation") or {}
+    if curation:
+        lines += ["", "curation (claims per report)"]
+        for report, n in curation.items():
+            done = 100 * n["curated"] // n["claims"] if n["claims"] else 100
+            lines.append(
+                f"{report}: {n['curated']} curated, {n['draft']} draft, {n['rejected']} rejected "
+                f"of {n['claims']} ({done}% curated)"
+            )
     return "\n".join(lines)

@@ -184,6 +184,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
     from axiskg import __version__
+    from axiskg.ingest.curation import progress as curation_progress
     from axiskg.stats import triples as measure_triples
 
     env = _environment()
@@ -200,6 +201,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "network": network,
         "counts": overview_counts(root, store),
         "triples": measure_triples(store),
+        "curation": curation_progress(store),
         "groups": groups,
         "classes": classes,
         "queries": queries,
