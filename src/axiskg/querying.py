@@ -345,7 +345,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt == "jsonld":
         graph = triples_to_rdflib(parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
-    known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
+    known = {**vocab.PUBLISHED_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     return serialize.write(lines, "turtle", known).decode("utf-8")
 
 

@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
 from axiskg.textspans import is_word_sequence, occurrences, read_text
-from axiskg.vocab import AXIS, VERIFY
-
-OA = "http://www.w3.org/ns/oa#"
+from axiskg.vocab import AXIS, DISPLAY_PREFIXES, OA, VERIFY, sparql_prefixes
 
 #: every kind of finding, with what it means
 KINDS = {
@@ -39,12 +37,7 @@ KINDS = {
     "SentenceWithoutClaim": "no claim rests on this sentence (coverage; reported as info)",
 }
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+_PREFIXES = sparql_prefixes("axis", "oa", "spdx", "dcterms", "prov", prefixes=DISPLAY_PREFIXES)
 
 _REPORTS = (
     _PREFIXES

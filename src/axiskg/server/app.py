@@ -29,19 +29,21 @@ from axiskg.server.guard import Guard
 from axiskg.server.pool import Busy, QueryTimeout, WorkerCrashed, WorkerPool
 from axiskg.server.service import service_description
 from axiskg.sparql_safety import Refused, inspect
+from axiskg.vocab import sparql_prefixes
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 SPOOL_CHUNK = 64 << 10  # bytes read at a time from a spooled answer
 
-EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
-
+EXAMPLE_QUERY = (
+    sparql_prefixes("rdfs", "axis")
+    + """
 SELECT ?claim ?label WHERE {
   ?claim a axis:CausalLink ; rdfs:label ?label .
 } ORDER BY ?claim LIMIT 20
 """
+)
 
 
 @dataclass(frozen=True)
