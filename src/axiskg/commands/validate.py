@@ -7,12 +7,11 @@ usage error (see docs/validation.md).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from axiskg.commands import add_format_in, root_of
+from axiskg.commands import add_format_in, root_of, use_color
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
 from axiskg.reporting import FAIL_LEVELS, OUTPUTS
 
@@ -59,12 +58,6 @@ def register(subparsers) -> None:
     )
     p.add_argument("--output", "-o", choices=OUTPUTS, default="text", help="report format (default: text)")
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
-
-
-def use_color(stream=None) -> bool:
-    """ANSI colours only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
-    stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,38 +123,3 @@ def _shapes(args: argparse.Namespace, root: Path):
 
 
 # --------------------------------------------------------------------------- the gate of build and release
-
-
-def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    """``--no-validate`` for a command that validates the project before it writes anything."""
-    parser.add_argument(
-        "--no-validate",
-        action="store_true",
-        help=f"{what} even if the project's data violates its shapes (not recommended; a note on stderr says so)",
-    )
-
-
-def validate_first(args: argparse.Namespace, what: str) -> int | None:
-    """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
-    go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
-    printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg.dataset import Dataset, load_shapes
-    from axiskg.rdfio.sources import source_locator
-    from axiskg.reporting import fails, format_text
-    from axiskg.shacl import validate_store
-
-    if getattr(args, "no_validate", False):
-        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
-        return None
-    root = root_of(args)
-    store = Dataset.load(root=root, inferred=False)
-    report = validate_store(store, load_shapes(root), locate=source_locator(store))
-    if not fails(report, "violation"):
-        return None
-    sys.stdout.write(format_text(report, color=use_color()))
-    print(
-        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
-        "(see above; fix them, or pass --no-validate to override); nothing was written",
-        file=sys.stderr,
-    )
-    return EXIT_VIOLATIONS

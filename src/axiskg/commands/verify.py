@@ -60,7 +60,7 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg.commands.validate import use_color
+    from axiskg.commands import use_color
     from axiskg.dataset import Dataset
     from axiskg.rdfio.sources import definition_locator
     from axiskg.reporting import FORMATTERS, fails
