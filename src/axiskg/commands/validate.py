@@ -103,14 +103,13 @@ def _load(args: argparse.Namespace, root: Path):
     """The store to validate: the given PATHs plus the project's ontology, else the project."""
     from axiskg import paths
     from axiskg.dataset import Dataset
-    from axiskg.rdfio.reading import load_file
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     if not args.paths:
         return Dataset.load(root=root, format=args.format_in, progress=True, inferred=False)
     store = Dataset.load(args.paths, format=args.format_in, progress=True, inferred=False)
     for path in paths.ontology_files(root):
-        load_file(store, path, ONTOLOGY_GRAPH)
+        store.add_file(path, ONTOLOGY_GRAPH)
     return store
 
 

@@ -30,7 +30,6 @@ from axiskg.atomic import atomic_write
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import ontology_graph
 from axiskg.vocab import BASE
 
@@ -229,8 +228,7 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
 
     out = []
     for path in paths.ontology_files(root):
-        module = ox.Store()
-        load_file(module, path, "urn:axiskg:module")
+        module = Dataset.load([path], inferred=False)
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
         classes = sorted(
             q.subject.value
