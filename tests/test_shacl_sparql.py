@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as test_shapes.py (its cache)
 
 
-def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
+def _store_from_rdflib(graph: rdflib.Graph) -> Dataset:
     from axiskg.rdfio import literals
 
     term = to_ox
-    store = ox.Store()
+    store = Dataset()
     g = "urn:axiskg:test:fixture"
     literals.add(store, (ox.Quad(term(s), term(p), term(o), ox.NamedNode(g)) for s, p, o in graph), g)
     return store

@@ -26,7 +26,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -37,7 +36,7 @@ from axiskg.errors import InputError
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.literal_checks import literal_problems
 from axiskg.rdfio.reading import count_triples, expand_path
-from axiskg.rdfio.terms import to_ox, to_rdflib, triples_to_rdflib
+from axiskg.rdfio.terms import to_ox, to_rdflib
 from axiskg.vocab import PREFIXES
 
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
@@ -199,9 +198,14 @@ def compact_iri(iri: str) -> str:
 
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:
     """``graph`` with blank nodes labelled by content (see the module's docs)."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
-    labelled = bnodes.stable_labels(triples)  # the build's content labels (trees)
-    if labelled is None:
+    # the build's content labels (trees), from the lines with a blank node, as pyoxigraph writes them
+    lines = [
+        f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n".encode()
+        for s, p, o in graph
+        if isinstance(s, BNode) or isinstance(o, BNode)
+    ]
+    labels = bnodes.stable_label_map(lines)
+    if labels is None:
         count = len({t for triple in graph for t in triple if isinstance(t, BNode)})
         if count > MAX_CANONICAL_BNODES:
             raise InputError(
@@ -210,7 +214,16 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
                 f"{MAX_CANONICAL_BNODES} such (canonicalising them can take hours)",
             )
         return to_canonical_graph(graph)
-    return triples_to_rdflib(labelled)
+    if not labels:
+        return graph
+
+    def relabel(term):
+        return BNode(labels[f"_:{term}".encode()][2:].decode()) if isinstance(term, BNode) else term
+
+    out = rdflib.Graph()
+    for s, p, o in graph:
+        out.add((relabel(s), p, relabel(o)))
+    return out
 
 
 # --------------------------------------------------------------------------- inputs

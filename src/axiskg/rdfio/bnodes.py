@@ -55,6 +55,22 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
     trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
     triples = list(dict.fromkeys(_LINE.findall(b"".join(lines))))
+    new = _relabelling(triples)
+    if new is None:
+        return None
+    get = new.get
+    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
+
+
+def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
+    """The relabelling :func:`stable_label_lines` applies to ``lines``: each blank node's token
+    (``_:x``) -> its new one, or ``None`` if the blank nodes are not trees. Only the lines with a
+    blank node matter, so a caller with other lines too (a huge literal) may leave those out."""
+    return _relabelling(list(dict.fromkeys(_LINE.findall(b"".join(lines)))))
+
+
+def _relabelling(triples: list) -> dict[bytes, bytes] | None:
+    """Blank-node token -> content label for the ``(subject, predicate, object)`` tokens."""
     with_blank_object = [t for t in triples if t[2][0] == _BLANK]
     owner = {t[2]: t for t in with_blank_object}
     if len(owner) != len(with_blank_object):
@@ -69,7 +85,7 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
         else:
             edges.extend(group)
     if not out_edges and not owner:
-        return [b"%s %s %s .\n" % t for t in triples]
+        return {}
     nodes = set(out_edges) | owner.keys()
     content = _contents(out_edges, nodes)
     if content is None:
@@ -99,9 +115,7 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
             used[base] = n + 1  # identical twins: numbered (they are interchangeable)
             labels[node] = base if n == 0 else base + b"n%d" % n
 
-    new = {node: b"_:" + name for node, name in labels.items()}
-    get = new.get
-    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
+    return {node: b"_:" + name for node, name in labels.items()}
 
 
 def _contents(out_edges: dict, nodes: set) -> dict | None:
