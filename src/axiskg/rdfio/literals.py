@@ -69,10 +69,11 @@ def table(data: Data | None) -> AsWritten | None:
     _, record = parts(data)
     if record is None:
         return None
-    with record.lock:
-        pending, record.pending = record.pending, []
-        for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-            _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
+    if record.pending or record.lock.locked():  # (asked once per result value: no lock when all is recorded)
+        with record.lock:
+            pending, record.pending = record.pending, []
+            for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
+                _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None
 
 
