@@ -8,7 +8,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 #: the layers on top: they import the core, the core never imports them
-TOP = ("axiskg.commands", "axiskg.server", "axiskg.docs", "axiskg.cli", "axiskg.__main__")
+TOP = ("axiskg.commands", "axiskg.server", "axiskg.docs")
 
 
 def _modules(src: Path) -> dict[str, Path]:

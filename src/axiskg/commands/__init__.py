@@ -62,15 +62,6 @@ def add_format_in(parser: argparse.ArgumentParser, what: str = "the data PATHs")
     )
 
 
-def use_color(stream=None) -> bool:
-    """ANSI colours only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
-    import os
-    import sys
-
-    stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-
-
 def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
     """``--no-validate`` for a command that validates the project before it writes anything."""
     parser.add_argument(
@@ -87,9 +78,10 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     (1) returned."""
     import sys
 
+    from axiskg.commands.reports import use_color
     from axiskg.errors import EXIT_VIOLATIONS
     from axiskg.gate import violations
-    from axiskg.reporting import format_text
+    from axiskg.shacl.reporting import format_text
 
     if getattr(args, "no_validate", False):
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)

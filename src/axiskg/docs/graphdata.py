@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import AXIS, ID, RDF_TYPE, RDFS, SKOS, curie, english_labels, local_name, readable, sparql_prefixes
 
 if TYPE_CHECKING:
