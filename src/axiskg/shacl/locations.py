@@ -102,18 +102,10 @@ class Locations:
             return ox.NamedNode(str(term))
         if not isinstance(term, rdflib.BNode):
             return None
-        node: Any = ox.BlankNode(str(term))
-        for _ in range(8):
-            incoming = sorted(
-                ((str(q.subject), q.subject) for q in self.store.quads_for_pattern(None, None, node)),
-                key=lambda t: t[0],
-            )
-            if not incoming:
-                return None
-            node = incoming[0][1]
-            if isinstance(node, ox.NamedNode):
-                return node
-        return None
+        from axiskg.shacl.validation import reached_from, store_incoming
+
+        iri, _ = reached_from(ox.BlankNode(str(term)), store_incoming(self.store), steps=8)
+        return ox.NamedNode(iri) if iri is not None else None
 
     def _find(self, term: Any) -> tuple[str | None, int | None]:
         node = self._named(term)

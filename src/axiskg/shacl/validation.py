@@ -164,6 +164,62 @@ def _compact_graph() -> rdflib.Graph:
 NAMESPACES = _compact_graph().namespace_manager
 
 
+def reached_from(term, incoming, steps: int = 4) -> tuple:
+    """How a blank node is reached from a named node: ``(iri, [predicate IRIs from it to
+    term])``, or ``(None, [...])`` when no named node is found within ``steps`` edges.
+    ``incoming(node)`` gives ``(sort key, predicate IRI, subject, subject IRI or None)`` of the
+    edges into ``node``; the first by sort key and predicate is followed. The one walk for both
+    an rdflib graph (:func:`graph_incoming`) and the store (:func:`store_incoming`)."""
+    preds: list[str] = []
+    node = term
+    for _ in range(steps):
+        edges = sorted(incoming(node), key=lambda e: (e[0], e[1]))
+        if not edges:
+            break
+        _, pred, node, iri = edges[0]
+        preds.append(pred)
+        if iri is not None:
+            return iri, preds[::-1]
+    return None, preds[::-1]
+
+
+def describe_blank(term, incoming) -> str:
+    """A blank node for people: the way it is reached from a named node, ``[] via <c> p / q``
+    (:func:`reached_from`), else ``[]``."""
+    iri, preds = reached_from(term, incoming)
+    return f"[] via {compact(iri)} " + " / ".join(compact(p) for p in preds) if iri is not None else "[]"
+
+
+def graph_incoming(graph: rdflib.Graph):
+    """``incoming(node)`` of :func:`reached_from` for an rdflib graph."""
+
+    def incoming(node) -> list:
+        return [
+            (s.n3(), str(p), s, str(s) if isinstance(s, rdflib.URIRef) else None)
+            for s, p in graph.subject_predicates(node)
+        ]
+
+    return incoming
+
+
+def store_incoming(store):
+    """``incoming(node)`` of :func:`reached_from` for a pyoxigraph store (or dataset)."""
+    import pyoxigraph as ox
+
+    def incoming(node) -> list:
+        return [
+            (
+                str(q.subject),
+                q.predicate.value,
+                q.subject,
+                q.subject.value if isinstance(q.subject, ox.NamedNode) else None,
+            )
+            for q in store.quads_for_pattern(None, None, node)
+        ]
+
+    return incoming
+
+
 class Describer:
     """Stable, readable strings for terms of the report, shapes and data graphs."""
 
@@ -177,19 +233,8 @@ class Describer:
             return term.n3(NAMESPACES)
         return self._bnode(term, graph if graph is not None else self.data)
 
-    def _bnode(self, term, graph: rdflib.Graph, depth: int = 0) -> str:
-        """A blank node as the way it is reached from a named node, e.g. ``[] via <c> p / q``."""
-        steps = []
-        node = term
-        for _ in range(4):
-            incoming = sorted(graph.subject_predicates(node), key=lambda sp: (sp[0].n3(), sp[1]))
-            if not incoming:
-                break
-            node, pred = incoming[0]
-            steps.append(compact(str(pred)))
-            if not isinstance(node, rdflib.BNode):
-                return f"[] via {compact(str(node))} " + " / ".join(reversed(steps))
-        return "[]"
+    def _bnode(self, term, graph: rdflib.Graph) -> str:
+        return describe_blank(term, graph_incoming(graph))
 
     def path(self, term) -> str | None:
         if term is None:
