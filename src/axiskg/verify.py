@@ -4,7 +4,7 @@ The graph is read from the store of :mod:`axiskg.dataset`; each report with evid
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
-Findings are :class:`axiskg.shacl.validation.Result` objects in a :class:`axiskg.shacl.validation.Report`, so the
+Findings are :class:`axiskg.shacl.results.Result` objects in a :class:`axiskg.shacl.results.Report`, so the
 formatters of :mod:`axiskg.shacl.reporting` print them: ``Violation`` for an error, ``Info`` for coverage
 (a sentence no claim rests on). The finding's kind is the local name of its ``component``
 (``https://w3id.org/axiskg/verify#<Kind>``), listed in :data:`KINDS`.
@@ -173,7 +173,7 @@ class _Findings:
         import rdflib
 
         from axiskg.rdfio.sources import split_location
-        from axiskg.shacl.validation import Result
+        from axiskg.shacl.results import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))
         self.results.append(
@@ -193,10 +193,10 @@ class _Findings:
 
 def verify(store: Data, sources: dict[str, Path], locate=None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
-    :class:`axiskg.shacl.validation.Report` whose Violations are errors and whose Infos are coverage."""
+    :class:`axiskg.shacl.results.Report` whose Violations are errors and whose Infos are coverage."""
     import rdflib
 
-    from axiskg.shacl.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
     texts = load_sources(store, sources)
     found = _Findings(locate or (lambda iri: None))

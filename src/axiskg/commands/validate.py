@@ -17,7 +17,7 @@ from axiskg.errors import EXIT_VIOLATIONS
 from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    from axiskg.shacl.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def register(subparsers) -> None:
@@ -96,7 +96,7 @@ def _report(args: argparse.Namespace) -> Report:
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
-    from axiskg.shacl.validation import Result
+    from axiskg.shacl.results import Result
 
     root = root_of(args)
     store = _load(args, root)
@@ -209,7 +209,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     from axiskg.shacl import validate_store
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.reporting import fails, format_text
-    from axiskg.shacl.validation import Result
+    from axiskg.shacl.results import Result
 
     if getattr(args, "no_validate", False):
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)

@@ -1,6 +1,6 @@
 """The rows of the checks' queries as validation results, worded as pyshacl words them.
 
-Each :class:`~axiskg.shacl.validation.Result` has the same focus, path, component, severity, value,
+Each :class:`~axiskg.shacl.results.Result` has the same focus, path, component, severity, value,
 source shape and message (pyshacl's own wording for shapes without ``sh:message``) as
 :func:`axiskg.shacl.validation.validate` gives, read from the store instead of an rdflib copy of the data.
 """
@@ -16,7 +16,7 @@ import rdflib
 
 from axiskg.rdfio.terms import TermConverter, to_ox
 from axiskg.shacl.model import Check
-from axiskg.shacl.validation import NAMESPACES, Describer, Result, describe_blank, store_incoming
+from axiskg.shacl.results import NAMESPACES, Describer, Result, describe_blank, store_incoming
 from axiskg.vocab import local_name
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _NO_PATH = object()  # Results.make(): the check's own path
 
 
 class Describe:
-    """Results' strings exactly as :class:`axiskg.shacl.validation.Describer` makes them from
+    """Results' strings exactly as :class:`axiskg.shacl.results.Describer` makes them from
     pyshacl's report, read from the store."""
 
     def __init__(self, store: Data, shapes: rdflib.Graph, convert: TermConverter) -> None:
