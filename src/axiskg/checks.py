@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
 
 if TYPE_CHECKING:
@@ -175,11 +175,13 @@ def count(problems: list[Problem], level: str) -> int:
 
 
 def format_text(problems: list[Problem]) -> str:
+    from axiskg.terminal import escape  # values and file names from the data: printed inert
+
     lines = []
     for p in problems:
         value = f"  {compact(p.value)}" if p.value is not None else ""
         where = f"  ({p.source})" if p.source else ""
-        lines.append(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}")
+        lines.append(escape(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}"))
     if lines:
         lines.append("")
     lines.append("  ".join(f"{level}: {count(problems, level)}" for level in LEVELS))

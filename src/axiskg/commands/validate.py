@@ -91,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> Report:
     """The report of the run: the shapes' results, the project's own checks unless ``--shapes``
-    (or ``--well-typed``), each result with the file and line of its focus node."""
+    (or ``--well-typed``), each result with the file and line of its focus node; a draft claim's
+    shortcomings are warnings (``axiskg.ingest.curation``)."""
+    from axiskg.ingest.curation import soften_drafts
     from axiskg.rdfio.sources import source_locator
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.shacl.locations import Locations, place
@@ -126,6 +128,7 @@ def _report(args: argparse.Namespace) -> Report:
         add_bad_literals(report, store, None if args.paths else root)
     if not args.shapes:
         add_undeclared_terms(report, store)
+    report = soften_drafts(report, store)
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
     if args.in_project and args.paths:
         from axiskg.shacl.locations import only_in
@@ -205,6 +208,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
     from axiskg.dataset import Dataset, load_shapes
+    from axiskg.ingest.curation import soften_drafts
     from axiskg.rdfio.sources import source_locator
     from axiskg.shacl import validate_store
     from axiskg.shacl.locations import Locations, place
@@ -217,6 +221,7 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     root = root_of(args)
     store = Dataset.load(root=root, inferred=False)
     report = validate_store(store, load_shapes(root), locate=source_locator(store))
+    report = soften_drafts(report, store)  # drafts are not published unless asked for: warnings
     if not fails(report, "violation"):
         return None
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)

@@ -10,7 +10,6 @@ import argparse
 from pathlib import Path
 
 from axiskg.commands import root_of
-from axiskg.errors import InputError
 
 
 def register(subparsers) -> None:
@@ -20,8 +19,10 @@ def register(subparsers) -> None:
         description="Check the evidence of every claim (oa:exact at oa:start/oa:end, prefix and suffix, "
         "uniqueness, modality and causal cues inside the quote, the sentences it lies in) and every "
         "sentence resource against the source text, after checking the text's SHA-256 against the one "
-        "the report records. Without PATH, the project's data. The project's report text is read from "
-        "$AXISKG_REPORT_TEXT or ../shared/seed/alliance-axis-report.txt. "
+        "the report records. Without PATH, the project's data. Each report's text is found from its "
+        "axis:textLocation (relative to the project root, else to $AXISKG_SOURCES); --source and, for the "
+        "project's report, $AXISKG_REPORT_TEXT override it. A text that is absent is a named warning "
+        "(its claims are skipped), an error when CI=true. "
         "Exit codes: 0 all checks pass, 1 errors, 2 bad input.",
     )
     p.add_argument(
@@ -45,31 +46,19 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
-    from axiskg.verify import project_report_text
-    from axiskg.vocab import PROJECT_REPORT
-
-    sources = {PROJECT_REPORT: project_report_text(root)}
-    for item in given:
-        iri, sep, file = item.partition("=")
-        if not sep or not iri or not file:
-            raise InputError(None, f"--source {item!r}: expected REPORT_IRI=FILE")
-        sources[iri.strip("<>")] = Path(file)
-    return sources
-
-
 def run(args: argparse.Namespace) -> int:
     from axiskg.commands.reports import errors_as_reports, write_report
     from axiskg.dataset import Dataset
+    from axiskg.ingest.texts import parse_source_options
     from axiskg.rdfio.sources import definition_locator
     from axiskg.verify import verify
 
     with errors_as_reports(args):
         root = root_of(args)
-        sources = parse_sources(args.source, root)
+        sources = parse_source_options(args.source)
         if args.paths:
             store = Dataset.load(args.paths, format=args.format_in, inferred=False)
         else:
             store = Dataset.load(root=root, format=args.format_in, inferred=False)
-        report = verify(store, sources, locate=definition_locator(store, root))  # file:line
+        report = verify(store, sources, locate=definition_locator(store, root), root=root)  # file:line
     return write_report(args, report)

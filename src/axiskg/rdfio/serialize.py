@@ -33,7 +33,7 @@ from axiskg.vocab import PREFIXES
 
 
 def _known_prefixes() -> dict[str, str]:
-    from axiskg.catalog import PROJECT_PREFIXES
+    from axiskg.sparql.catalog import PROJECT_PREFIXES
 
     known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
     known.update(PROJECT_PREFIXES)

@@ -73,8 +73,8 @@ def add_undeclared_terms(report: Report, store) -> int:
     not declare, as violations of :data:`DECLARED_SHAPE`: focus node the subject that uses
     one, path the predicate (``rdf:type`` for a class), value the term when it is an object;
     the message names the closest declared term. Returns how many were added."""
-    from axiskg.querying import solutions
     from axiskg.rdfio.terms import TermConverter
+    from axiskg.sparql.querying import solutions
 
     ontology = f"<{ONTOLOGY_GRAPH}>"
     declared_query = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>

@@ -52,17 +52,19 @@ def format_text(report: Report, fail_on: str = "violation", color: bool = False)
 
     ``color`` adds ANSI colours (the CLI turns them on only for a terminal without ``NO_COLOR``).
     """
+    from axiskg.terminal import escape  # file names, values and messages from the inputs: printed inert
+
     lines: list[str] = []
     for source, focuses in _groups(report).items():
-        lines.append(_paint(source, "1", color))
+        lines.append(_paint(escape(source), "1", color))
         for focus, results in focuses.items():
             where = min((r.line for r in results if r.line is not None), default=None)
-            lines.append(f"  {compact(focus)}" + (f"  (line {where})" if where is not None else ""))
+            lines.append(f"  {escape(compact(focus))}" + (f"  (line {where})" if where is not None else ""))
             for r in results:
                 severity = _paint(f"{r.severity:<9}", _COLORS.get(r.severity, "0"), color)
-                lines.append(f"    {severity} {r.component_name}")
-                lines += [f"      {name:<7} {text}" for name, text in _fields(r)]
-                lines.append(f"      shape   {compact(r.source_shape)}")
+                lines.append(f"    {severity} {escape(r.component_name)}")
+                lines += [f"      {name:<7} {escape(text)}" for name, text in _fields(r)]
+                lines.append(f"      shape   {escape(compact(r.source_shape))}")
         lines.append("")
     for severity in SEVERITIES:
         n = report.count(severity)

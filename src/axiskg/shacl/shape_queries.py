@@ -3,7 +3,7 @@ its prefixes, the safety gate every such query passes before any engine runs it,
 SPARQL-based constraint components a shapes graph declares.
 
 Shapes are untrusted input (a shapes file may come from a pull request): every ``sh:select`` and
-``sh:ask`` of a shapes graph goes through :func:`axiskg.sparql_safety.inspect`, the gate of
+``sh:ask`` of a shapes graph goes through :func:`axiskg.sparql.safety.inspect`, the gate of
 ``axiskg query`` (no SERVICE, no Update), and through the rules of SHACL's pre-binding
 (https://www.w3.org/TR/shacl/#pre-binding): no ``MINUS``, no ``VALUES``, no ``SERVICE``, no
 ``AS`` of a pre-bound variable, and every sub-select projects the pre-bound variables it could
@@ -20,7 +20,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SH
 
 from axiskg.errors import InputError
-from axiskg.sparql_safety import Refused, inspect, mask
+from axiskg.sparql.safety import Refused, inspect, mask
 
 #: pre-bound variables besides the parameters (https://www.w3.org/TR/shacl/#pre-binding)
 PRE_BOUND = ("this", "value", "shapesGraph", "currentShape")
