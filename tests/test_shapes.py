@@ -26,7 +26,8 @@ from rdflib import RDF, RDFS, SH
 
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.terms import data_graph, ontology_graph, to_rdflib
-from axiskg.shacl.validation import Report, compact, validate
+from axiskg.shacl.results import Report, compact
+from axiskg.shacl.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 #: one pytest-xdist worker runs this module and test_shacl_sparql.py, which reuses its cached pyshacl reports

@@ -227,7 +227,7 @@ SEVERITY_OF = {"ERROR": "Violation", "WARN": "Warning", "INFO": "Info"}
 
 
 def as_report(problems: list[Problem]):
-    """``problems`` in the one result model (:class:`axiskg.shacl.validation.Report`), so that
+    """``problems`` in the one result model (:class:`axiskg.shacl.results.Report`), so that
     ``check`` writes the outputs ``validate`` writes (JUnit, GitHub annotations): focus node the
     entity, path the property, value the value, source shape and component the rule
     (``check:<rule>``), message the rule's title, file and line where the entity is described."""
@@ -236,7 +236,7 @@ def as_report(problems: list[Problem]):
 
     from axiskg.rdfio.sources import split_location
     from axiskg.rdfio.terms import TermConverter
-    from axiskg.shacl.validation import Report, Result, report_graph_of
+    from axiskg.shacl.results import Report, Result, report_graph_of
 
     convert = TermConverter()
     rules = available_rules()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from axiskg.shacl.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def violations(root: Path) -> Report | None:
@@ -19,7 +19,7 @@ def violations(root: Path) -> Report | None:
     from axiskg.shacl import validate_store
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.reporting import fails
-    from axiskg.shacl.validation import Result
+    from axiskg.shacl.results import Result
 
     dataset = Dataset.load(root=root, inferred=False)
     report = validate_store(dataset, load_shapes(root), locate=source_locator(dataset))

@@ -32,7 +32,7 @@ from rdflib import OWL, RDF, RDFS, XSD
 from rdflib.collection import Collection
 
 from axiskg.errors import InputError
-from axiskg.shacl.validation import compact
+from axiskg.vocab import compact
 
 
 @dataclass

@@ -4,7 +4,7 @@ The graph is read from the store of :mod:`axiskg.dataset`; each report with evid
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
-Findings are :class:`axiskg.shacl.validation.Result` objects in a :class:`axiskg.shacl.validation.Report`, so the
+Findings are :class:`axiskg.shacl.results.Result` objects in a :class:`axiskg.shacl.results.Report`, so the
 formatters of :mod:`axiskg.shacl.reporting` print them: ``Violation`` for an error, ``Info`` for coverage
 (a sentence no claim rests on). The finding's kind is the local name of its ``component``
 (``https://w3id.org/axiskg/verify#<Kind>``), listed in :data:`KINDS`.
@@ -122,7 +122,7 @@ class _Findings:
         import rdflib
 
         from axiskg.rdfio.sources import split_location
-        from axiskg.shacl.validation import Result
+        from axiskg.shacl.results import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))
         self.results.append(
@@ -142,13 +142,13 @@ class _Findings:
 
 def verify(store: Data, sources: dict[str, Path], locate=None, root: Path | str | None = None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
-    :class:`axiskg.shacl.validation.Report` whose Violations are errors and whose Infos are coverage.
+    :class:`axiskg.shacl.results.Report` whose Violations are errors and whose Infos are coverage.
 
     With ``root``, reports not in ``sources`` are found from their declaration; one whose text is
     absent is a ``TextMissing`` warning naming it (outside CI) and its claims are not checked."""
     import rdflib
 
-    from axiskg.shacl.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
     skipped: list = []
     texts = load_sources(store, sources, root, skipped)

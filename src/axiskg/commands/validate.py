@@ -16,7 +16,7 @@ from axiskg.commands.reports import errors_as_reports, write_report
 from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    from axiskg.shacl.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def register(subparsers) -> None:
@@ -97,7 +97,7 @@ def _report(args: argparse.Namespace) -> Report:
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
-    from axiskg.shacl.validation import Result
+    from axiskg.shacl.results import Result
 
     root = root_of(args)
     store = _load(args, root)
@@ -188,6 +188,3 @@ def _shapes(args: argparse.Namespace, root: Path):
     from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else load_shapes(root)
-
-
-# --------------------------------------------------------------------------- the gate of build and release

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg.shacl.validation import NAMESPACES, Report, Result, add_results
+from axiskg.shacl.results import NAMESPACES, Report, Result, add_results
 from axiskg.vocab import AXIS, AXSH, ONTOLOGY_GRAPH, VANN, compact, local_name, sparql_prefixes
 
 WELL_TYPED_SHAPE = AXSH + "WellTypedLiteralShape"
