@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from conftest import FIXTURES, run_cli, run_main
 
-from axiskg.commands.validate import use_color
+from axiskg.commands.reports import use_color
 from axiskg.shacl.reporting import format_text
 
 VIOLATING = FIXTURES / "violating.ttl"

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.sparql.querying import solutions
-from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
+from axiskg.vocab import CHECK, RDF_TYPE, VOCAB_GRAPH, compact, substitute
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -128,7 +128,7 @@ def pinned_vocabularies() -> dict[str, frozenset[str]]:
 
 
 def _vocabulary_quads() -> list[ox.Quad]:
-    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode(RDF_TYPE)
     quads = []
     for namespace, terms in pinned_vocabularies().items():
         quads.append(ox.Quad(ox.NamedNode(namespace), kind, ox.NamedNode(CHECK + "PinnedNamespace"), graph))

@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 
 from axiskg.ingest.texts import load_sources, missing_message
 from axiskg.textspans import is_word_sequence, occurrences
-from axiskg.vocab import AXIS, VERIFY
-
-OA = "http://www.w3.org/ns/oa#"
+from axiskg.vocab import AXIS, DISPLAY_PREFIXES, OA, VERIFY, sparql_prefixes
 
 #: every kind of finding, with what it means
 KINDS = {
@@ -40,12 +38,7 @@ KINDS = {
     "TextMissing": "the report's text is not where it says: its claims are skipped (a warning; an error when CI=true)",
 }
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+_PREFIXES = sparql_prefixes("axis", "oa", "spdx", "dcterms", "prov", prefixes=DISPLAY_PREFIXES)
 
 _EVIDENCE = (
     _PREFIXES

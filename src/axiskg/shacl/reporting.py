@@ -12,12 +12,12 @@ import json
 from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
-from axiskg.vocab import SEVERITIES, compact
+from axiskg.vocab import BASE, SEVERITIES, compact
 
 if TYPE_CHECKING:  # reporting is imported by the CLI's option parsing: no rdflib at import time
     from axiskg.shacl.results import Report, Result
 
-JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
+JSON_SCHEMA = BASE + "schema/validation-report/1"
 FAIL_LEVELS = ("violation", "warning", "info")
 OUTPUTS = ("text", "json", "turtle", "junit", "github")
 
