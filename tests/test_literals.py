@@ -286,7 +286,9 @@ def test_ill_typed_literals_are_violations_in_the_text_report(project, ill):
             f"      message {ill}:{line}: ill-typed literal: {problem}\n      shape   axsh:WellTypedLiteralShape\n"
         ) in out
     assert out.count("WellTypedLiteralConstraintComponent") == 3  # "5"^^xsd:int is well typed
-    assert out.endswith("Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no\n")
+    assert out.endswith(
+        "Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no (3 violations); fails at --fail-on violation\n"
+    )
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
@@ -348,7 +350,9 @@ def test_ill_typed_literals_are_github_annotations_on_their_line(project, ill):
             f"Violation: WellTypedLiteralConstraintComponent; path {path}; value {value}; "
             f"message {ill}:{line}: ill-typed literal: {problem}"
         ) in lines
-    assert lines[-1] == "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no"
+    assert lines[-1] == (
+        "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no; fails at --fail-on violation"
+    )
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])

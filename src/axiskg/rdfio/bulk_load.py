@@ -116,7 +116,7 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
     rest = b""
     if blank_typed and _nt_rewrites(blank_typed):
         source = _WithoutBlankLines(fh)
-        store.load(source, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        store.load(source, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))  # type: ignore[arg-type]  # a file-like reader
         rest = b"".join(source.rest)
     else:
         store.load(fh, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))

@@ -1,7 +1,7 @@
 """Reading an input file safely: a regular file only, and at most a configurable size.
 
 Every command's input files come through :func:`read_input` (RDF through
-:func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.catalog.read_query_text`),
+:func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.sparql.catalog.read_query_text`),
 so a FIFO, a device (``/dev/zero``, also behind a symlink) or a socket is refused at once with
 exit code 2, instead of hanging or filling the memory.
 """

@@ -143,7 +143,7 @@ def bad_literals(
     if longest is not None:
         condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
     query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
-    from axiskg.querying import solutions
+    from axiskg.sparql.querying import solutions
 
     problems: dict[ox.Literal, str | None] = {}  # each distinct literal is checked once
 

@@ -70,9 +70,9 @@ def table(data: Data | None) -> AsWritten | None:
     _, record = parts(data)
     if record is None:
         return None
-    with record.lock:
-        pending, record.pending = record.pending, []
-        with _no_collection():
+    if record.pending or record.lock.locked():  # (asked once per result value: no lock when all is recorded)
+        with record.lock, _no_collection():
+            pending, record.pending = record.pending, []
             for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
                 _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None
@@ -311,8 +311,8 @@ def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
     record = table(data)
-    if record is None or type(value) is not ox.Literal:
-        return [value]
+    if record is None or type(value) is not ox.Literal or type(subject) is ox.Literal:
+        return [value]  # (a literal focus node is the subject of no triple)
     forms: list = []
     for q in data.quads_for_pattern(subject, predicate, value):
         forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])
@@ -369,7 +369,7 @@ def _in_several_graphs(store: ox.Store, predicate: ox.NamedNode) -> set[tuple]:
     rows = store.query(
         f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?a {{ ?s {p} ?o }} GRAPH ?b {{ ?s {p} ?o }} FILTER (?a != ?b) }}"
     )
-    shared = {(r[0], r[1]) for r in rows}  # type: ignore[index,union-attr]
+    shared = {(r[0], r[1]) for r in rows}  # type: ignore[union-attr]
     for q in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
         if sum(1 for _ in store.quads_for_pattern(q.subject, predicate, q.object)) > 1:
             shared.add((q.subject, q.object))
