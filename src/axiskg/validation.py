@@ -328,9 +328,10 @@ def validate(
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
-    from axiskg import shape_queries
+    from axiskg import linear_regex, shape_queries
 
     shape_queries.check_shapes(shapes_graph)  # untrusted SPARQL: refused before anything runs
+    linear_regex.install()  # sh:pattern and REGEX in linear time (pyshacl's re backtracks)
 
     merged_here = ont_graph is not None
     if ont_graph is not None:
