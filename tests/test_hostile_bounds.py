@@ -79,3 +79,33 @@ def test_query_regex_is_linear(project, tmp_path):
     proc = cli("query", "--file", str(query), "--format", "csv", root=project, timeout=120)
     assert time.monotonic() - started < 60
     assert proc.returncode == 0 and proc.stdout == "l\n"
+
+
+# --------------------------------------------------------------------------- synth
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--reports", "1000000000000"], "--reports 1,000,000,000,000: over the 10,000 one run writes"),
+        (["--triples", "-1"], "--triples must be at least 1 (got -1)"),
+        (["--triples", "0"], "--triples must be at least 1 (got 0)"),
+        (["--reports", "0"], "--reports must be at least 1 (got 0)"),
+        (["--reports", "2", "--violations", "-1"], "--violations must not be negative (got -1)"),
+    ],
+)
+def test_synth_refuses_sizes_it_cannot_write(tmp_path, args, message):
+    out = tmp_path / "corpus"
+    proc = cli("synth", *args, "--out", str(out), timeout=120)
+    assert proc.returncode == 2 and message in proc.stderr
+    assert not out.exists()
+
+
+def test_synth_refuses_more_than_the_disk_holds(tmp_path):
+    out = tmp_path / "corpus"
+    proc = cli("synth", "--reports", "3", "--out", str(out), env={"AXISKG_SYNTH_MAX_REPORTS": "2"}, timeout=120)
+    assert proc.returncode == 2 and "--reports 3: over the 2 one run writes" in proc.stderr
+    many = "1000000000"  # about 440 PB
+    proc = cli("synth", "--reports", many, "--out", str(out), env={"AXISKG_SYNTH_MAX_REPORTS": many}, timeout=120)
+    assert proc.returncode == 2 and "1,000,000,000 reports need about" in proc.stderr and " GB free" in proc.stderr
+    assert not out.exists()
