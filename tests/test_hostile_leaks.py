@@ -119,3 +119,38 @@ def test_reason_follows_no_owl_imports(project, tmp_path, listener, only):
     assert "Unsatisfiable classes: 0" in proc.stdout and "Secret" not in proc.stdout
     assert f"axiskg: note: owl:imports <{secret.as_uri()}> not followed" in proc.stderr
     assert f"owl:imports <http://127.0.0.1:{listener.port}/imported> not followed" in proc.stderr
+
+
+# --------------------------------------------------------------------------- temp files of killed builds
+
+_WRITE_THEN = """
+import os, signal, sys, time
+from axiskg.atomic import write_temp
+print(write_temp(sys.argv[1], b"half a graph"), flush=True)
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), signal.SIGKILL)
+time.sleep(120)
+"""
+
+
+def test_a_killed_builds_temp_files_are_removed_by_the_next_build(project):
+    dist = project / "dist"
+    killed = subprocess.run(
+        [sys.executable, "-c", _WRITE_THEN, str(dist / "axiskg.nt"), "die"], capture_output=True, text=True
+    )
+    assert killed.returncode == -9
+    left = dist / killed.stdout.strip().rsplit("/", 1)[1]
+    assert left.exists()
+    alive = subprocess.Popen(
+        [sys.executable, "-c", _WRITE_THEN, str(dist / "axiskg.ttl"), "live"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        busy = dist / alive.stdout.readline().strip().rsplit("/", 1)[1]
+        proc = cli("build", root=project, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert not left.exists()
+        assert busy.exists()  # another process still writing: left alone
+        assert sorted(p.name for p in dist.glob(".*.tmp")) == [busy.name]
+    finally:
+        alive.kill()
+        alive.wait()
