@@ -109,3 +109,33 @@ def test_synth_refuses_more_than_the_disk_holds(tmp_path):
     proc = cli("synth", "--reports", many, "--out", str(out), env={"AXISKG_SYNTH_MAX_REPORTS": many}, timeout=120)
     assert proc.returncode == 2 and "1,000,000,000 reports need about" in proc.stderr and " GB free" in proc.stderr
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- no traceback
+
+BAD_SELECT = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<http://e/S> a sh:NodeShape ; sh:targetNode <http://e/x> ;
+  sh:sparql [ sh:message "m" ; sh:select \"\"\"SELECT $this WHERE { $this ?p ?o . FILTER( }\"\"\" ] .
+"""
+
+
+@pytest.mark.parametrize("option", [["--engine", "pyshacl"], ["--inference", "rdfs"]])
+def test_a_syntax_error_in_a_shapes_query_is_named_in_pyshacl_too(project, tmp_path, evil_value, option):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(BAD_SELECT)
+    proc = cli("validate", *option, "--shapes", str(shapes), str(evil_value), root=project, timeout=120)
+    assert proc.returncode == 2
+    assert "shapes: the sh:select of http://e/S: SPARQL syntax error at line 1, column 36 of the query" in proc.stderr
+
+
+def test_a_long_literal_then_an_iri_with_an_escaped_space_is_a_bad_term(project, tmp_path):
+    """Over 16 MiB, pyoxigraph cannot read the file, and rdflib reads it instead: rdflib lets
+    ``<urn:a\\u0020b>`` through, which RDF forbids."""
+    path = tmp_path / "big.ttl"
+    path.write_text(
+        '<http://e/s> <http://e/p> "' + "x" * (17 << 20) + '" .\n<http://e/s> <http://e/q> <urn:a\\u0020b> .\n'
+    )
+    for args in (["validate", str(path)], ["check", str(path)]):
+        proc = cli(*args, root=project, timeout=120)
+        assert proc.returncode == 2
+        assert f"{path}: bad term: Invalid IRI code point ' '" in proc.stderr

@@ -305,19 +305,22 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
     from axiskg import literals
 
     target = ox.NamedNode(graph)
-    literals.add(
-        store,
-        (
-            ox.Quad(
-                to_ox(s),
-                to_ox(p),
-                to_ox(o),
-                target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g),
-            )
-            for s, p, o, g in dataset.quads((None, None, None, None))
-        ),
-        graph,
-    )
+    try:
+        literals.add(
+            store,
+            (
+                ox.Quad(
+                    to_ox(s),
+                    to_ox(p),
+                    to_ox(o),
+                    target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g),
+                )
+                for s, p, o, g in dataset.quads((None, None, None, None))
+            ),
+            graph,
+        )
+    except ValueError as exc:  # rdflib lets through terms RDF forbids (an IRI with a space, from \u0020)
+        raise InputError(path, f"bad term: {exc}") from None
 
 
 def expand_path(path: Path) -> list[Path]:
