@@ -154,3 +154,56 @@ def test_a_killed_builds_temp_files_are_removed_by_the_next_build(project):
     finally:
         alive.kill()
         alive.wait()
+
+
+# --------------------------------------------------------------------------- secrets in files and messages
+
+FAKE_SECRET = "ghp_FAKESECRET0123456789abcdef"
+SECRET_FILE = f"HOME=/root\0PATH=/usr/bin\0CI_TOKEN={FAKE_SECRET}\0LANG=C\0"
+
+
+def _no_secret(proc) -> None:
+    assert FAKE_SECRET not in proc.stdout and FAKE_SECRET not in proc.stderr
+    assert "CI_TOKEN" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("ext", ["rdf", "ttl", "nt", "jsonld"])
+@pytest.mark.parametrize("command", ["validate", "build", "check", "stats", "reason"])
+def test_a_symlink_out_of_the_project_is_refused_unread(project, tmp_path, command, ext):
+    secret = tmp_path / "secret.env"
+    secret.write_text(SECRET_FILE)
+    link = project / "data" / f"leak.{ext}"
+    link.symlink_to(secret)
+    proc = cli(command, root=project, timeout=120)
+    _no_secret(proc)
+    assert proc.returncode == 2
+    assert f"{link}: refused: a symbolic link to {secret}, outside {project}" in proc.stderr
+    assert not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("command", [["validate", "{f}"], ["check", "{f}"], ["diff", "{f}", "{f}"], ["reason", "{f}"]])
+def test_a_link_to_proc_self_environ_is_refused(project, tmp_path, command):
+    link = tmp_path / "environ.rdf"
+    link.symlink_to("/proc/self/environ")
+    proc = cli(*[a.format(f=link) for a in command], root=project, env={"CI_TOKEN": FAKE_SECRET}, timeout=120)
+    _no_secret(proc)
+    assert proc.returncode == 2
+    assert "environ.rdf: refused: /proc/" in proc.stderr and "is a file of the kernel (/proc), not an input" in (
+        proc.stderr
+    )
+
+
+@pytest.mark.parametrize("ext", ["rdf", "ttl", "nt", "jsonld", "trig"])
+@pytest.mark.parametrize("command", [["validate", "{f}"], ["check", "{f}"], ["diff", "{f}", "{f}"]])
+def test_a_parser_quotes_no_more_than_a_short_excerpt(project, tmp_path, command, ext):
+    """A file the user names that is not RDF (here through a symlink): the parser's message
+    shows at most 24 characters of it, escaped."""
+    secret = tmp_path / "secret.env"
+    secret.write_text(SECRET_FILE)
+    link = tmp_path / f"named.{ext}"
+    link.symlink_to(secret)
+    proc = cli(*[a.format(f=link) for a in command], root=project, timeout=120)
+    _no_secret(proc)
+    assert proc.returncode == 2 and f"named.{ext}" in proc.stderr
+    if ext == "rdf":
+        assert "Unexpected text event: 'HOME=/root\\x00PATH=/usr/bin…'" in proc.stderr

@@ -27,7 +27,7 @@ import rdflib
 from rdflib import XSD
 
 from axiskg import literals, paths, rdf_formats
-from axiskg.errors import InputError
+from axiskg.errors import InputError, parser_message
 from axiskg.inputs import read_input
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, compact
 
@@ -78,7 +78,7 @@ def check_utf8_text(path: Path, data: bytes) -> None:
 
 def _syntax_problem(exc: SyntaxError) -> str:
     message = exc.msg or str(exc)
-    return _LOCATION_PREFIX.sub("", message).strip() or "syntax error"
+    return parser_message(_LOCATION_PREFIX.sub("", message).strip()) or "syntax error"
 
 
 #: most characters that expanding internal XML entities may add to an RDF/XML file
@@ -157,7 +157,7 @@ def load_file(
         check_utf8_text(path, data)
         raise InputError(path, _syntax_problem(exc), exc.lineno, exc.offset) from None
     except ValueError as exc:  # e.g. an invalid IRI or an unsupported format
-        raise InputError(path, str(exc)) from None
+        raise InputError(path, parser_message(str(exc))) from None
     except MemoryError as exc:
         # pyoxigraph's Turtle/N-Triples/JSON-LD lexers refuse any token over 16 MiB
         # (e.g. a 20 MB literal); rdflib's parsers for the Turtle family have no such cap
@@ -277,7 +277,7 @@ def _load_lines(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfFormat, gra
             else:
                 raise ValueError("a graph name in N-Triples")
         except ValueError as exc:
-            raise InputError(path, f"bad term: {exc}", line_no) from None
+            raise InputError(path, f"bad term: {parser_message(str(exc))}", line_no) from None
         store.add(recorder.quad(ox.Quad(subject, predicate, obj, name)))
     flush(batch, start)
     recorder.close()
@@ -301,7 +301,7 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset.parse(data=data, format=_RDFLIB_FALLBACK[fmt], publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "cannot parse"
-        raise InputError(path, f"syntax error: {exc}") from None
+        raise InputError(path, f"syntax error: {parser_message(str(exc))}") from None
     from axiskg import literals
 
     target = ox.NamedNode(graph)
@@ -320,7 +320,7 @@ def _load_with_rdflib(store: ox.Store, path: Path, data: bytes, fmt: ox.RdfForma
             graph,
         )
     except ValueError as exc:  # rdflib lets through terms RDF forbids (an IRI with a space, from \u0020)
-        raise InputError(path, f"bad term: {exc}") from None
+        raise InputError(path, f"bad term: {parser_message(str(exc))}") from None
 
 
 def expand_path(path: Path) -> list[Path]:
