@@ -4,6 +4,7 @@ asserts its exit code and message."""
 
 from __future__ import annotations
 
+import resource
 import time
 
 import pytest
@@ -139,3 +140,88 @@ def test_a_long_literal_then_an_iri_with_an_escaped_space_is_a_bad_term(project,
         proc = cli(*args, root=project, timeout=120)
         assert proc.returncode == 2
         assert f"{path}: bad term: Invalid IRI code point ' '" in proc.stderr
+
+
+# --------------------------------------------------------------------------- blank nodes
+
+
+def _all_linked(n: int) -> str:
+    return "".join(f"_:b{i} <http://e/p> _:b{j} .\n" for i in range(n) for j in range(n) if i != j)
+
+
+def _cycle(n: int) -> str:
+    return "".join(f"_:c{i} <http://e/p> _:c{(i + 1) % n} .\n" for i in range(n))
+
+
+POISON = {
+    "10 all linked": ("poison.nt", _all_linked(10)),
+    "24 all linked": ("poison.nt", _all_linked(24)),
+    "2,000-cycle": ("poison.nt", _cycle(2000)),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+@pytest.mark.parametrize("case", sorted(POISON))
+def test_poison_blank_nodes_stop_at_the_work_limit(project, command, case):
+    """RDFC-1.0 is exponential on these (10 all linked took > 180 s, 24 > 4 GB, the cycle > 180 s
+    and 1 GB): its work is estimated first and refused in seconds, nothing written."""
+    name, text = POISON[case]
+    (project / "data" / name).write_text(text)
+    started = time.monotonic()
+    proc = cli(command, "--no-validate", "--out", str(project / "out"), root=project, timeout=120)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 2, proc.stderr
+    assert "their canonical labels (W3C RDFC-1.0) would take over 1,000,000 steps (AXISKG_CANON_WORK)" in proc.stderr
+    assert not (project / "out").exists()
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1 << 20  # KiB: < 1 GB
+
+
+def test_rdfc_past_its_cpu_limit_is_stopped_by_the_kernel(project):
+    """With the estimate out of the way, the child that runs RDFC-1.0 is stopped by its CPU limit."""
+    (project / "data" / "poison.nt").write_text(_all_linked(10))
+    env = {"AXISKG_CANON_WORK": str(10**18), "AXISKG_CANON_SECONDS": "1"}
+    proc = cli("build", "--no-validate", "--out", str(project / "out"), root=project, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert "took more than the work limit of 1 s of CPU and 1,024 MB (AXISKG_CANON_SECONDS, AXISKG_CANON_MB)" in (
+        proc.stderr
+    )
+    assert not (project / "out").exists()
+
+
+def test_small_shared_and_cyclic_blank_nodes_still_build_identically(project, tmp_path):
+    (project / "data" / "shared.nt").write_text(_cycle(30) + _all_linked(3))
+    outputs = []
+    for n in (1, 2):
+        proc = cli("build", "--no-validate", "--out", str(tmp_path / f"out{n}"), root=project, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / f"out{n}").iterdir())})
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["axiskg.nt"].count(b"_:c14n") >= 2 * 30 + 2 * 6  # RDFC-1.0 labels (and the project's own)
+
+
+DEEP = {
+    "list": "<http://e/s> <http://e/p> " + "( " * 1000 + '"x"' + " )" * 1000 + " .\n",
+    "nested": "<http://e/s> <http://e/p> " + "[ <http://e/p> " * 1000 + '"x"' + " ]" * 1000 + " .\n",
+}
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+@pytest.mark.parametrize("case", sorted(DEEP))
+def test_a_1000_deep_collection_is_written_in_every_format(project, command, case):
+    """2 KB that took 112 s and then a RecursionError from the JSON-LD writer: labelled without
+    recursion (linear), written by JSON-LD on a deep stack."""
+    (project / "data" / "deep.ttl").write_text(DEEP[case])
+    out = project / "out"
+    started = time.monotonic()
+    proc = cli(command, "--out", str(out), root=project, timeout=120)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    import pyoxigraph as ox
+
+    nt = ox.Dataset(ox.parse(path=str(out / "axiskg.nt"), format=ox.RdfFormat.N_TRIPLES))
+    from axiskg.deep_calls import call_deep
+
+    jsonld = call_deep("reading", json.loads, (out / "axiskg.jsonld").read_text())  # deeper than json's default
+    assert "@graph" in jsonld and len(nt) > 1000

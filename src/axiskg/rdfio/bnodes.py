@@ -2,8 +2,9 @@
 
 Our blank nodes are trees (OWL axioms and lists, evidence with its selector, checksums): each has
 at most one incoming triple and no cycles. Such a blank node is labelled from a hash of its
-content (its outgoing triples, nested blank nodes described recursively) and of the triple that
-owns it, so the same graph always gets the same labels, in any process, in linear time.
+content (its outgoing triples, a nested blank node by the hash of its own content) and of the
+triple that owns it, so the same graph always gets the same labels, in any process, in linear
+time and memory, with no recursion (a chain or a list a million deep is fine).
 :func:`stable_label_lines` works on N-Triples lines (the build never makes Python term objects);
 :func:`stable_labels` is the same on pyoxigraph triples. Both return ``None`` for graphs whose
 blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
@@ -19,19 +20,18 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from axiskg.rdfio.rdfc import rdfc_lines
+
 
 def canonical_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """``triples`` as sorted, de-duplicated N-Triples lines with canonical blank-node labels:
     the content-hash labels of :func:`stable_label_lines` when the blank nodes are trees, else
-    W3C RDFC-1.0 (pyoxigraph's ``Dataset.canonicalize``). Every canonical output is made
-    from these lines."""
-    triples = list(triples)
-    lines = stable_label_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+    W3C RDFC-1.0 (:func:`rdfc_lines`, under a work limit). Every canonical output is made from
+    these lines."""
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = stable_label_lines([data])
     if lines is None:
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        data = ox.serialize((q.triple for q in dataset), format=ox.RdfFormat.N_TRIPLES) or b""
-        lines = data.splitlines(keepends=True)
+        lines = rdfc_lines(data)
     return sorted(set(lines))
 
 
@@ -70,57 +70,34 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
             edges.extend(group)
     if not out_edges and not owner:
         return [b"%s %s %s .\n" % t for t in triples]
+    # each node after its owner, from the roots (no owner, or an IRI's); a node never reached is
+    # on a cycle. No recursion: a chain a million deep is a loop a million long.
+    nodes = out_edges.keys() | owner.keys()
+    order = [n for n in nodes if n not in owner or owner[n][0][0] != _BLANK]
+    i = 0
+    while i < len(order):
+        order += [t[2] for t in out_edges.get(order[i], ()) if t[2][0] == _BLANK]
+        i += 1
+    if len(order) != len(nodes):
+        return None  # a cycle: not a tree
+    del nodes
+    sha256 = hashlib.sha256
+    # content, leaves first: the outgoing triples, a nested blank node by its content's hash
     content: dict = {}
-    visiting: set = set()
-
-    def describe(node: bytes) -> bytes:
-        found = content.get(node)
-        if found is None:
-            if node in visiting:
-                raise _Cycle
-            visiting.add(node)
-            found = content[node] = (
-                b"["
-                + b" ; ".join(
-                    sorted(
-                        t[1] + b" " + (describe(t[2]) if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ())
-                    )
-                )
-                + b"]"
-            )
-            visiting.discard(node)
-        return found
-
+    for node in reversed(order):
+        parts = sorted(t[1] + b" " + (content[t[2]] if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ()))
+        content[node] = sha256(b"[" + b" ; ".join(parts) + b"]").hexdigest().encode()
     labels: dict = {}
     used: dict = {}
-    sha256 = hashlib.sha256
-
-    def label(node: bytes) -> bytes:
-        found = labels.get(node)
-        if found is None:
-            via = owner.get(node)
-            if via is None:
-                where = b""
-            else:
-                subject = via[0]
-                where = (label(subject) if subject[0] == _BLANK else subject) + b" " + via[1]
-            base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
-            n = used.get(base, 0)
-            used[base] = n + 1  # identical twins: numbered (they are interchangeable)
-            found = labels[node] = base if n == 0 else base + b"n%d" % n
-        return found
-
-    try:
-        # the same order as stable_labels (UTF-8 bytes sort like the strings they encode)
-        for node in sorted(set(out_edges) | owner.keys(), key=describe):
-            label(node)
-    except (_Cycle, RecursionError):
-        return None
-
+    for node in order:  # owners first: a label hashes the owner's label, predicate and content
+        via = owner.get(node)
+        where = b"" if via is None else (labels[via[0]] if via[0][0] == _BLANK else via[0]) + b" " + via[1]
+        base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
+        n = used.get(base, 0)
+        used[base] = n + 1  # identical twins (same owner, predicate, content): numbered, interchangeable
+        labels[node] = base if n == 0 else base + b"n%d" % n
+    del content, used, order
     new = {node: b"_:" + name for node, name in labels.items()}
+    del labels
     get = new.get
     return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
-
-
-class _Cycle(Exception):
-    pass

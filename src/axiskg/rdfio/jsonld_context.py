@@ -25,6 +25,8 @@ import re
 
 import rdflib
 
+from axiskg.deep_calls import call_deep
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -139,5 +141,9 @@ def _sort_jsonld(value, key: str | None = None):
 
 def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
+    return call_deep("the JSON-LD writer", _jsonld_bytes, graph, context)  # lists nested 1,000 deep
+
+
+def _jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
     doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
