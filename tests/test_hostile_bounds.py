@@ -225,3 +225,15 @@ def test_a_1000_deep_collection_is_written_in_every_format(project, command, cas
 
     jsonld = call_deep("reading", json.loads, (out / "axiskg.jsonld").read_text())  # deeper than json's default
     assert "@graph" in jsonld and len(nt) > 1000
+
+
+@pytest.mark.parametrize("case", sorted(POISON))
+def test_diff_stops_poison_blank_nodes_at_the_same_limit(tmp_path, case):
+    name, text = POISON[case]
+    path = tmp_path / name
+    path.write_text(text)
+    started = time.monotonic()
+    proc = cli("diff", str(path), str(path), timeout=120)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 2
+    assert "would take over 1,000,000 steps (AXISKG_CANON_WORK); diff cannot compare them" in proc.stderr

@@ -4,8 +4,9 @@ rdflib's JSON-LD writer and Python's ``json`` recurse once or twice per level of
 list inside a list inside a list ...), so a 2 KB file holding a 1,000-deep collection exhausted
 the default recursion limit (1,000 frames) with a ``RecursionError`` traceback. :func:`call_deep`
 runs such a function on a thread of its own with a large stack (:data:`STACK_BYTES`, reserved,
-not used until needed) and a recursion limit of :data:`MAX_FRAMES`; deeper data is refused with
-:class:`~axiskg.errors.InputError` (exit 2), never a crash.
+not used until needed) and a recursion limit of :data:`MAX_FRAMES` (an eighth of both in a
+process whose memory cap leaves no room for that stack, such as a server's query worker); deeper
+data is refused with :class:`~axiskg.errors.InputError` (exit 2), never a crash.
 """
 
 from __future__ import annotations
@@ -40,15 +41,22 @@ def call_deep(what: str, function: Callable[..., T], *args: Any) -> T:
             out["error"] = exc
 
     with _lock:  # (the recursion limit is the interpreter's, the stack size a setting for new threads)
-        old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size(STACK_BYTES)
-        sys.setrecursionlimit(max(old_limit, MAX_FRAMES))
-        try:
-            thread = threading.Thread(target=run, name=f"deep {what}")
-            thread.start()
-            thread.join()
-        finally:
-            threading.stack_size(old_stack)
-            sys.setrecursionlimit(old_limit)
+        old_limit = sys.getrecursionlimit()
+        for stack, frames in ((STACK_BYTES, MAX_FRAMES), (STACK_BYTES // 8, MAX_FRAMES // 8)):
+            old_stack = threading.stack_size(stack)
+            sys.setrecursionlimit(max(old_limit, frames))
+            try:
+                thread = threading.Thread(target=run, name=f"deep {what}")
+                thread.start()
+                thread.join()
+                break
+            except RuntimeError:  # no room for the stack (a process under a memory cap): a smaller one
+                continue
+            finally:
+                threading.stack_size(old_stack)
+                sys.setrecursionlimit(old_limit)
+        else:
+            run()  # no thread at all: here, with the usual limit
     if "error" in out:
         raise out["error"]
     if out.get("deep"):

@@ -99,18 +99,24 @@ def _part_sizes(links: dict[bytes, list[tuple[bytes, bytes, bytes]]]) -> dict[by
     return size
 
 
-def rdfc_lines(data: bytes) -> list[bytes]:
-    """N-Triples ``data`` with RDFC-1.0 blank-node labels, under both limits (see the module
-    docs); :class:`InputError` past either."""
+def refuse_poison(data: bytes, outcome: str) -> int:
+    """The number of blank nodes in the N-Triples ``data``; :class:`InputError` (saying
+    ``outcome``) when canonical labels would take more than ``AXISKG_CANON_WORK`` steps."""
     most = _limit("AXISKG_CANON_WORK", CANON_WORK)
     blank, work = estimated_work(data, most)
     if work > most:
         raise InputError(
             None,
             f"{blank:,} blank nodes, some alike and shared by several triples or on cycles: their "
-            f"canonical labels (W3C RDFC-1.0) would take over {most:,} steps (AXISKG_CANON_WORK); "
-            "nothing was written",
+            f"canonical labels (W3C RDFC-1.0) would take over {most:,} steps (AXISKG_CANON_WORK); {outcome}",
         )
+    return blank
+
+
+def rdfc_lines(data: bytes) -> list[bytes]:
+    """N-Triples ``data`` with RDFC-1.0 blank-node labels, under both limits (see the module
+    docs); :class:`InputError` past either."""
+    blank = refuse_poison(data, "nothing was written")
     seconds, megabytes = _limit("AXISKG_CANON_SECONDS", CANON_SECONDS), _limit("AXISKG_CANON_MB", CANON_MB)
 
     def limits() -> None:  # in the child, before it runs
