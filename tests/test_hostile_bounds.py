@@ -237,3 +237,56 @@ def test_diff_stops_poison_blank_nodes_at_the_same_limit(tmp_path, case):
     assert time.monotonic() - started < 60
     assert proc.returncode == 2
     assert "would take over 1,000,000 steps (AXISKG_CANON_WORK); diff cannot compare them" in proc.stderr
+
+
+# --------------------------------------------------------------------------- deep RDF/XML
+
+XML_HEAD = (
+    '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">\n'
+)
+
+
+def _striped(n: int) -> str:
+    return (
+        XML_HEAD
+        + '<rdf:Description rdf:about="http://e/s">\n'
+        + "<ex:p><rdf:Description>" * n
+        + "<ex:q>x</ex:q>"
+        + "</rdf:Description></ex:p>" * n
+        + "</rdf:Description>\n</rdf:RDF>\n"
+    )
+
+
+def _parse_type_resource(n: int) -> str:
+    return (
+        XML_HEAD
+        + '<rdf:Description rdf:about="http://e/s">\n'
+        + '<ex:p rdf:parseType="Resource">' * n
+        + "<ex:q>x</ex:q>"
+        + "</ex:p>" * n
+        + "</rdf:Description>\n</rdf:RDF>\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["validate", "{f}"], ["diff", "{f}", "{f}"], ["check", "{f}"], ["build"]])
+@pytest.mark.parametrize("case", ["60k striped", "100k parseType"])
+def test_deep_rdf_xml_is_refused_past_the_documented_depth(project, tmp_path, command, case):
+    """pyoxigraph's RDF/XML parser is quadratic in depth (75 s for validate, > 120 s for diff):
+    the depth is measured first (expat, linear) and refused past 10,000 (AXISKG_MAX_XML_DEPTH)."""
+    path = (project / "data" if command == ["build"] else tmp_path) / "deep.rdf"
+    path.write_text(_striped(60_000) if case == "60k striped" else _parse_type_resource(100_000))
+    started = time.monotonic()
+    proc = cli(*[a.format(f=path) for a in command], root=project, timeout=120)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 2
+    assert "deep.rdf:4: refused: XML elements nested over 10,000 deep" in proc.stderr
+    assert "(AXISKG_MAX_XML_DEPTH)" in proc.stderr
+
+
+def test_rdf_xml_within_the_depth_loads(project, tmp_path):
+    path = tmp_path / "deep.rdf"
+    path.write_text(_striped(3_000))
+    proc = cli("validate", str(path), root=project, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("validate", str(path), root=project, env={"AXISKG_MAX_XML_DEPTH": "100"}, timeout=120)
+    assert proc.returncode == 2 and "refused: XML elements nested over 100 deep" in proc.stderr
