@@ -61,7 +61,8 @@ def test_a_prefix_name_that_carries_a_query_is_refused(project, listener):
 # byte of the project on the machine (the sandbox of build and release).
 _WITHOUT_GATE = """
 import sys
-from axiskg import cli, shape_queries
+from axiskg import cli
+from axiskg.shacl import shape_queries
 shape_queries.check_shapes = lambda g: None
 shape_queries._declaration = lambda g, d: (str(g.value(d, shape_queries.SH.prefix)), str(g.value(d, shape_queries.SH.namespace)))
 sys.argv = ["axiskg", "--root", sys.argv[1], sys.argv[2]]

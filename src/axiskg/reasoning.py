@@ -35,7 +35,7 @@ from rdflib import OWL, RDF, RDFS, XSD
 from rdflib.collection import Collection
 
 from axiskg.errors import InputError
-from axiskg.validation import compact
+from axiskg.shacl.validation import compact
 
 
 @dataclass

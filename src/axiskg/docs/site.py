@@ -107,7 +107,7 @@ def _environment():
 def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
     """Each stored query with its text and current results; or why there are none."""
     try:
-        from axiskg import catalog, querying
+        from axiskg.sparql import catalog, querying
     except ImportError as exc:
         return [], f"the query catalog is not available in this version ({exc.name} is missing)"
     from axiskg.errors import InputError
@@ -184,6 +184,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
     from axiskg import __version__
+    from axiskg.ingest.curation import progress as curation_progress
     from axiskg.stats import triples as measure_triples
 
     env = _environment()
@@ -200,6 +201,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "network": network,
         "counts": overview_counts(root, store),
         "triples": measure_triples(store),
+        "curation": curation_progress(store),
         "groups": groups,
         "classes": classes,
         "queries": queries,
