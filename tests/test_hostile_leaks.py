@@ -37,8 +37,9 @@ def test_a_prefix_that_closes_its_iri_is_refused_before_any_query(project, liste
     proc = cli(command, root=project, timeout=120)
     assert _settle(listener, before) == 0
     assert proc.returncode == 2, proc.stderr
+    where = "evil.ttl:5" if command == "validate" else "shapes"  # (validate names the file and line)
     assert (
-        "shapes: a sh:declare of <http://e/ont>: sh:namespace 'urn:zz> SELECT $this WHERE" in proc.stderr
+        f"{where}: a sh:declare of <http://e/ont>: sh:namespace 'urn:zz> SELECT $this WHERE" in proc.stderr
         and "is not an absolute IRI; refused before it is written into any query" in proc.stderr
     )
     assert not (project / "dist").exists()
@@ -52,7 +53,7 @@ def test_a_prefix_name_that_carries_a_query_is_refused(project, listener):
     )
     proc = cli("validate", root=project, timeout=120)
     assert proc.returncode == 2
-    assert "a sh:declare of <http://e/p>: sh:prefix 'x: <urn:x> SELECT * WHERE { } #' is not a SPARQL prefix name" in (
+    assert "evil.ttl:2: a sh:declare of <http://e/p>: sh:prefix 'x: <urn:x> SELECT * WHERE { } #' is not a SPARQL" in (
         proc.stderr
     )
 

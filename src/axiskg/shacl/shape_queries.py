@@ -41,14 +41,17 @@ def _declaration(g: rdflib.Graph, decl) -> tuple[str, str] | None:
     if prefix is None or namespace is None:
         return None
     if not _PREFIX_NAME.match(str(prefix)):
-        raise InputError("shapes", f"{_owner(g, decl)}: sh:prefix {_excerpt(prefix)} is not a SPARQL prefix name")
-    if not _IRI.match(str(namespace)):
-        raise InputError(
-            "shapes",
-            f"{_owner(g, decl)}: sh:namespace {_excerpt(namespace)} (sh:prefix {_excerpt(prefix)}) "
-            "is not an absolute IRI; refused before it is written into any query",
+        problem = f"sh:prefix {_excerpt(prefix)} is not a SPARQL prefix name"
+    elif not _IRI.match(str(namespace)):
+        problem = (
+            f"sh:namespace {_excerpt(namespace)} (sh:prefix {_excerpt(prefix)}) is not an absolute IRI; "
+            "refused before it is written into any query"
         )
-    return str(prefix), str(namespace)
+    else:
+        return str(prefix), str(namespace)
+    owners = sorted((o for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef)), key=str)
+    refused = InputError("shapes", f"{_owner(g, decl)}: {problem}")
+    raise RefusedShape(refused, owners[0] if owners else decl, SH.declare)
 
 
 def _owner(g: rdflib.Graph, decl) -> str:
