@@ -126,7 +126,9 @@ def test_a_syntax_error_in_a_shapes_query_is_named_in_pyshacl_too(project, tmp_p
     shapes.write_text(BAD_SELECT)
     proc = cli("validate", *option, "--shapes", str(shapes), str(evil_value), root=project, timeout=120)
     assert proc.returncode == 2
-    assert "shapes: the sh:select of http://e/S: SPARQL syntax error at line 1, column 36 of the query" in proc.stderr
+    assert "shapes.ttl:2: the sh:select of http://e/S: SPARQL syntax error at line 1, column 36 of the query" in (
+        proc.stderr
+    )
 
 
 def test_a_long_literal_then_an_iri_with_an_escaped_space_is_a_bad_term(project, tmp_path):

@@ -308,7 +308,7 @@ def validate(
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError) as exc:
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
     except ParseException as exc:  # rdflib's SPARQL parser (pyparsing) on a shape's query
-        raise InputError("shapes", _syntax_error(shapes_graph, exc)) from None
+        raise _syntax_error(shapes_graph, exc) from None
     except re.error as exc:  # pyshacl 0.40 fills message templates with re.sub: a value with "\\1" breaks it
         raise InputError(
             "shapes",
@@ -320,9 +320,12 @@ def validate(
     return Report(conforms=not results, results=results, graph=standard)
 
 
-def _syntax_error(shapes: rdflib.Graph, exc) -> str:
+def _syntax_error(shapes: rdflib.Graph, exc) -> InputError:
     """pyparsing's error in a shape's query, placed in that query as the shapes file holds it
-    (pyshacl parses it with prefixes and bindings added): which node's query, line and column."""
+    (pyshacl parses it with prefixes and bindings added): which node's query, line and column
+    (a :class:`RefusedShape` of the shape, so that the command names the file and line)."""
+    from axiskg.shacl.shape_queries import RefusedShape
+
     for key in (SH.select, SH.ask, SH.construct):
         for node, query in sorted(shapes.subject_objects(key), key=str):
             text = str(query)
@@ -333,5 +336,6 @@ def _syntax_error(shapes: rdflib.Graph, exc) -> str:
             line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
             owner = next(iter(shapes.subjects(SH.sparql, node)), node)
             name = f"the sh:{key.split('#')[-1]} of {owner}" if isinstance(owner, rdflib.URIRef) else "a shape's query"
-            return f"{name}: SPARQL syntax error at line {line}, column {column} of the query: {exc.msg}"
-    return f"a shape's query: SPARQL syntax error: {exc.msg}"
+            problem = f"{name}: SPARQL syntax error at line {line}, column {column} of the query: {exc.msg}"
+            return RefusedShape(InputError("shapes", problem), owner, key)
+    return InputError("shapes", f"a shape's query: SPARQL syntax error: {exc.msg}")
