@@ -46,7 +46,7 @@ def measure(root: Path, out: Path, args: list[str]) -> dict:
         "exit": done.returncode,
         "seconds": seconds,
         "peak_mb": int(peak.group(1)) // 1024 if peak else None,
-        "error": [line for line in done.stderr.splitlines() if line.startswith("axiskg: error")][:1],
+        "error": [] if done.returncode == 0 else done.stderr.split("\tCommand being timed")[0].splitlines()[-3:],
     }
 
 
