@@ -1,8 +1,13 @@
 """Atomic file writes: the data goes to a synced temp file next to its target, which is then
-moved into place, so a reader never sees a half-written file and a failure leaves the old one."""
+moved into place, so a reader never sees a half-written file and a failure leaves the old one.
+
+A temp file's name carries the id of the process writing it (``.axiskg.nt.<pid>.<random>.tmp``):
+one left behind by a process that was killed (SIGKILL, a power cut) is removed by the next
+write next to the same target, once no process with that id is running."""
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import tempfile
@@ -30,7 +35,8 @@ def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
     free while each is written)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_abandoned(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, list):
@@ -45,6 +51,26 @@ def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
         remove_quietly(tmp)
         raise
     return tmp
+
+
+def remove_abandoned(path: Path) -> None:
+    """Remove the temp files of ``path`` whose writer is no longer running."""
+    prefix = f".{path.name}."
+    for entry in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = entry.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            log.info("removing %s, left by process %s", entry, pid)
+            remove_quietly(entry)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def remove_quietly(path: Path | str) -> None:

@@ -92,9 +92,10 @@ def _configure_logging(verbosity: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI. Run as a program (``argv`` not given), the commands that execute SPARQL
-    from files (``query`` without ``--endpoint``, ``validate``, ``check``) first cut the process
-    off the network (:mod:`axiskg.sandbox`); called with ``argv`` from Python, they do not."""
+    """Run the CLI. Run as a program (``argv`` not given), the commands that execute SPARQL or
+    read an ontology (``query`` without ``--endpoint``, ``validate``, ``check``, ``build``,
+    ``release``, ``stats``, ``reason``, ``docs``) first cut the process off the network
+    (:mod:`axiskg.sandbox`); called with ``argv`` from Python, they do not."""
     as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

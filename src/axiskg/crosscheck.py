@@ -141,10 +141,12 @@ def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
     pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.sparql.tables.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
+    from axiskg import linear_regex
     from axiskg.rdfio.terms import to_ox
     from axiskg.sparql.querying import check_query
 
     check_query(sparql, source)
+    linear_regex.install()  # REGEX in linear time (rdflib's uses re, which backtracks)
     result = graph.query(sparql)
     if result.type == "ASK":
         return Table(columns=[], boolean=bool(result.askAnswer))

@@ -35,6 +35,7 @@ from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.literal_checks import literal_problems
+from axiskg.rdfio.rdfc import refuse_poison
 from axiskg.rdfio.reading import count_triples, expand_path
 from axiskg.rdfio.terms import to_ox, to_rdflib
 from axiskg.vocab import PREFIXES
@@ -213,6 +214,7 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
                 f"{count} blank nodes that are shared or on cycles: diff compares at most "
                 f"{MAX_CANONICAL_BNODES} such (canonicalising them can take hours)",
             )
+        refuse_poison(graph.serialize(format="nt", encoding="utf-8"), "diff cannot compare them")
         return to_canonical_graph(graph)
     if not labels:
         return graph

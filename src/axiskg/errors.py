@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 EXIT_OK = 0
@@ -36,3 +37,30 @@ class InputError(Exception):
         parts = [p for p in parts if p is not None]
         location = ":".join(str(p) for p in parts)
         return f"{location}: {self.problem}" if location else self.problem
+
+
+#: the most characters of the input a parser's message may quote (a token, a text event)
+EXCERPT = 24
+_QUOTED = re.compile(rf"'[^']*'|\"[^\"]*\"|\S{{{EXCERPT + 1},}}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def excerpt(text: str, longest: int = EXCERPT) -> str:
+    """``text`` cut to ``longest`` characters (``…`` marks the cut), control characters escaped
+    (``\\x00``), so that no message shows a file's content or moves the terminal's cursor."""
+    cut = text if len(text) <= longest else text[:longest] + "…"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cut)
+
+
+def parser_message(message: str) -> str:
+    """A parser's error message as shown to the user: every quoted part and every long run
+    without spaces (both usually the input itself: a secret in a file that is not RDF, such as
+    ``/etc/passwd``) cut to a short :func:`excerpt`, control characters escaped."""
+
+    def shorten(m: re.Match) -> str:
+        part = m.group()
+        if part[:1] in "'\"" and len(part) >= 2:
+            return part[0] + excerpt(part[1:-1]) + part[-1]
+        return excerpt(part)
+
+    return excerpt(_QUOTED.sub(shorten, message), 300)

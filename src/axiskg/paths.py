@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from axiskg.errors import InputError
 from axiskg.rdfio.formats import EXTENSIONS as RDF_EXTENSIONS
 
 
@@ -41,25 +42,40 @@ def is_rdf_file(path: Path) -> bool:
     return path.name.lower().endswith(RDF_EXTENSIONS) and path.exists() and not path.is_dir()
 
 
-def rdf_files_under(folder: Path) -> list[Path]:
-    """All RDF files below ``folder`` (recursively), sorted."""
-    return sorted(p for p in folder.rglob("*") if is_rdf_file(p))
+def inside(files: list[Path], place: Path) -> list[Path]:
+    """``files`` (found under ``place``, the folder the user named or the project), each checked
+    to be inside ``place`` once symbolic links are followed: a link out of it (to
+    ``/proc/self/environ``, ``/etc/passwd``, a secret elsewhere) is refused (exit 2) before
+    anything reads it."""
+    base = place.resolve()
+    for path in files:
+        target = path.resolve()
+        if target != base and base not in target.parents:
+            raise InputError(path, f"refused: a symbolic link to {target}, outside {place}")
+    return files
+
+
+def rdf_files_under(folder: Path, place: Path | None = None) -> list[Path]:
+    """All RDF files below ``folder`` (recursively), sorted; each inside ``place`` (default:
+    ``folder``) after symbolic links (:func:`inside`)."""
+    return inside(sorted(p for p in folder.rglob("*") if is_rdf_file(p)), place or folder)
 
 
 def ontology_files(root: Path | str | None = None) -> list[Path]:
     """``ontology/*.ttl`` plus ``ontology/modules/**/*.ttl`` (shapes are not ontology files)."""
     ont = _root(root) / "ontology"
     files = set(ont.glob("*.ttl")) | set((ont / "modules").glob("**/*.ttl"))
-    return sorted(p for p in files if p.exists() and not p.is_dir())
+    return inside(sorted(p for p in files if p.exists() and not p.is_dir()), _root(root))
 
 
 def shape_files(root: Path | str | None = None) -> list[Path]:
-    return sorted(p for p in (_root(root) / "ontology" / "shapes").glob("**/*.ttl") if p.exists() and not p.is_dir())
+    shapes = (_root(root) / "ontology" / "shapes").glob("**/*.ttl")
+    return inside(sorted(p for p in shapes if p.exists() and not p.is_dir()), _root(root))
 
 
 def data_files(root: Path | str | None = None) -> list[Path]:
     data = _root(root) / "data"
-    return rdf_files_under(data) if data.is_dir() else []
+    return rdf_files_under(data, _root(root)) if data.is_dir() else []
 
 
 def dist_dir(root: Path | str | None = None) -> Path:

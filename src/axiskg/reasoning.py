@@ -10,6 +10,9 @@ The graph handed to owlready2 is an *OWL view* of the merged graph (:func:`owl_v
 * every IRI typed with a declared ``owl:Class``, or used as subject or object of a declared
   object or datatype property, is also declared ``owl:NamedIndividual``, because owlready2
   only lists named individuals.
+* no ``owl:imports``: owlready2 would fetch each imported IRI (HTTP GET) or read it (``file:``),
+  wherever it points. The project's own modules are in the graph already; anything else is not
+  reasoned over (:func:`outside_imports` names it).
 
 It is serialised to RDF/XML (owlready2 does not read Turtle) and loaded into a fresh owlready2
 World. HermiT gives no justification for an inconsistency, and owlready2 has no explanation API,
@@ -101,6 +104,8 @@ def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
             out.add((node, RDF.type, OWL.NamedIndividual))
 
     for s, p, o in graph:
+        if p == OWL.imports:
+            continue
         if isinstance(o, rdflib.Literal) and o.datatype == XSD.date:
             o = rdflib.Literal(_date_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
         elif isinstance(o, rdflib.Literal) and o.datatype == XSD.gYear:
@@ -113,6 +118,13 @@ def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
         if p in object_props:
             individual(o)
     return out
+
+
+def outside_imports(graph: rdflib.Graph) -> list[str]:
+    """The ``owl:imports`` of ``graph`` that name no ontology the graph holds: left out of the
+    OWL view (:func:`owl_view`), so not reasoned over."""
+    held = set(graph.subjects(RDF.type, OWL.Ontology))
+    return sorted({str(o) for o in graph.objects(None, OWL.imports) if o not in held})
 
 
 # --------------------------------------------------------------------------- explanations

@@ -42,6 +42,7 @@ from rdflib import OWL, RDF, XSD, Literal, URIRef
 from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
+from axiskg.deep_calls import call_deep
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
 from axiskg.rdfio import literals
 from axiskg.rdfio.bnodes import canonical_lines
@@ -229,7 +230,7 @@ def render_release(
     store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
-    context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
+    context = {"@context": call_deep("reading the JSON-LD", json.loads, files[f"{BASENAME}.jsonld"])["@context"]}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     merged = triples_to_rdflib(parse_ntriples(files[f"{BASENAME}.nt"]))
     void = describe(merged, _graph_triples(store), files, version, base_url)

@@ -3,8 +3,9 @@
 Both pyoxigraph and rdflib execute ``SERVICE <url> {...}`` by opening a connection to ``url``,
 and no lexer can be proven to agree with the parser about where ``SERVICE`` is
 (:mod:`axiskg.sparql.safety` is the first, friendly line). So every process that runs SPARQL
-written by someone else (the server's query workers, ``axiskg query`` on the local graph,
-``axiskg validate`` with user shapes holding ``sh:select``, ``axiskg check``) first moves into a
+written by someone else, or reads an ontology that may name other places (the server's query
+workers, ``axiskg query`` on the local graph, ``validate``, ``check``, ``build`` and ``release``
+(which validate first), ``stats``, ``reason``, ``docs``) first moves into a
 new, empty *network namespace* (Linux ``unshare(CLONE_NEWNET)``): it has only a loopback
 interface that is down, so any ``connect()`` fails with "network is unreachable", whatever the
 query says. Without root, a new *user* namespace comes with it (``CLONE_NEWUSER``), which must

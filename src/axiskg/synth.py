@@ -16,7 +16,9 @@ its own named graph) and ``OUT/manifest.json``. The same seed gives byte-identic
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -239,18 +241,51 @@ KINDS = tuple(_INJECTORS)
 # --------------------------------------------------------------------------- the corpus
 
 
+#: the most reports one run writes, unless AXISKG_SYNTH_MAX_REPORTS says otherwise (10,000 reports
+#: are about 46 million triples and 6 GB of N-Triples)
+MAX_REPORTS = 10_000
+
+
 def reports_for_triples(triples: int, root: Path | str | None = None) -> int:
     """How many synthetic reports make about ``triples`` triples (at least one)."""
+    if triples < 1:
+        raise InputError(None, f"--triples must be at least 1 (got {triples})")
     return max(1, round(triples / len(template_triples(root))))
 
 
-def generate(reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None):
-    """Yield ``(slug, sorted triples, [Injected])`` for each of ``reports`` synthetic reports."""
+def check_count(reports: int) -> None:
+    """Refuse more reports than AXISKG_SYNTH_MAX_REPORTS (default :data:`MAX_REPORTS`)."""
+    setting = os.environ.get("AXISKG_SYNTH_MAX_REPORTS", "").strip()
+    if setting and not setting.isdigit():
+        raise InputError(None, f"AXISKG_SYNTH_MAX_REPORTS={setting!r}: expected a whole number")
+    limit = int(setting) if setting else MAX_REPORTS
+    if reports > limit:
+        raise InputError(None, f"--reports {reports:,}: over the {limit:,} one run writes (AXISKG_SYNTH_MAX_REPORTS)")
+
+
+def check_disk(out: Path, reports: int, template: list[ox.Triple]) -> None:
+    """Refuse more bytes than the disk under ``out`` has free (estimated from the template's
+    size, plus a tenth), before anything is written."""
+    per_report = len(ox.serialize(template, format=ox.RdfFormat.N_TRIPLES) or b"")
+    needed = reports * per_report * 11 // 10
+    existing = next(p for p in (out, *out.absolute().parents) if p.exists())
+    free = shutil.disk_usage(existing).free
+    if needed > free:
+        raise InputError(
+            out, f"{reports:,} reports need about {needed / 1e9:,.1f} GB; the disk has {free / 1e9:,.1f} GB free"
+        )
+
+
+def generate(
+    reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None, template: list | None = None
+):
+    """Yield ``(slug, sorted triples, [Injected])`` for each of ``reports`` synthetic reports
+    (``template``: :func:`template_triples`, if the caller has it already)."""
     if reports < 1:
         raise InputError(None, f"--reports must be at least 1 (got {reports})")
     if violations < 0:
         raise InputError(None, f"--violations must not be negative (got {violations})")
-    template = template_triples(root)
+    template = template if template is not None else template_triples(root)
     for k in range(1, reports + 1):
         report = _Report(template, k, seed)
         injected = []
@@ -265,9 +300,14 @@ def write_corpus(
 ) -> dict:
     """Write the corpus to ``out`` (see the module doc); returns the manifest."""
     out = Path(out)
+    template = None
+    if reports >= 1:
+        check_count(reports)
+        template = template_triples(root)
+        check_disk(out, reports, template)
     total = 0
     injected: list[Injected] = []
-    for slug, triples, faults in generate(reports, seed, violations, root):
+    for slug, triples, faults in generate(reports, seed, violations, root, template):
         atomic_write(out / slug / "report.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         total += len(triples)
         injected += faults

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
         help="instead of the site, write only the README pictures (alliance-network.svg, "
         "causal-map.svg) to DIR, e.g. docs/img",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
 def run(args: argparse.Namespace) -> int:

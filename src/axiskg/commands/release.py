@@ -29,7 +29,7 @@ def register(subparsers) -> None:
         help=f"where the files will be published, for the download links (default: {BASE}release/<version>/)",
     )
     add_gate_argument(p, "release")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,8 +2,9 @@
 
 Our blank nodes are trees (OWL axioms and lists, evidence with its selector, checksums): each has
 at most one incoming triple and no cycles. Such a blank node is labelled from a hash of its
-content (its outgoing triples, nested blank nodes described recursively) and of the triple that
-owns it, so the same graph always gets the same labels, in any process, in linear time.
+content (its outgoing triples, a nested blank node by the hash of its own content) and of the
+triple that owns it, so the same graph always gets the same labels, in any process, in linear
+time and memory, with no recursion (a chain or a list a million deep is fine).
 :func:`stable_label_lines` works on N-Triples lines (the build never makes Python term objects);
 :func:`stable_labels` is the same on pyoxigraph triples. Both return ``None`` for graphs whose
 blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
@@ -19,19 +20,18 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from axiskg.rdfio.rdfc import rdfc_lines
+
 
 def canonical_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """``triples`` as sorted, de-duplicated N-Triples lines with canonical blank-node labels:
     the content-hash labels of :func:`stable_label_lines` when the blank nodes are trees, else
-    W3C RDFC-1.0 (pyoxigraph's ``Dataset.canonicalize``). Every canonical output is made
-    from these lines."""
-    triples = list(triples)
-    lines = stable_label_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+    W3C RDFC-1.0 (:func:`rdfc_lines`, under a work limit). Every canonical output is made from
+    these lines."""
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = stable_label_lines([data])
     if lines is None:
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        data = ox.serialize((q.triple for q in dataset), format=ox.RdfFormat.N_TRIPLES) or b""
-        lines = data.splitlines(keepends=True)
+        lines = rdfc_lines(data)
     return sorted(set(lines))
 
 
@@ -86,60 +86,30 @@ def _relabelling(triples: list) -> dict[bytes, bytes] | None:
             edges.extend(group)
     if not out_edges and not owner:
         return {}
-    nodes = set(out_edges) | owner.keys()
-    content = _contents(out_edges, nodes)
-    if content is None:
+    # each node after its owner, from the roots (no owner, or an IRI's); a node never reached is
+    # on a cycle. No recursion: a chain a million deep is a loop a million long.
+    nodes = out_edges.keys() | owner.keys()
+    order = [n for n in nodes if n not in owner or owner[n][0][0] != _BLANK]
+    i = 0
+    while i < len(order):
+        order += [t[2] for t in out_edges.get(order[i], ()) if t[2][0] == _BLANK]
+        i += 1
+    if len(order) != len(nodes):
         return None  # a cycle: not a tree
+    del nodes
+    sha256 = hashlib.sha256
+    # content, leaves first: the outgoing triples, a nested blank node by its content's hash
+    content: dict = {}
+    for node in reversed(order):
+        parts = sorted(t[1] + b" " + (content[t[2]] if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ()))
+        content[node] = sha256(b"[" + b" ; ".join(parts) + b"]").hexdigest().encode()
     labels: dict = {}
     used: dict = {}
-    sha256 = hashlib.sha256
-    # the same order as stable_labels (UTF-8 bytes sort like the strings they encode)
-    for start in sorted(nodes, key=content.__getitem__):
-        chain = []  # ``start`` and its owners up to the first labelled one (or the root)
-        node = start
-        while node not in labels:
-            chain.append(node)
-            via = owner.get(node)
-            if via is None or via[0][0] != _BLANK:
-                break
-            node = via[0]
-        for node in reversed(chain):  # each owner is labelled before what it owns
-            via = owner.get(node)
-            if via is None:
-                where = b""
-            else:
-                subject = via[0]
-                where = (labels[subject] if subject[0] == _BLANK else subject) + b" " + via[1]
-            base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
-            n = used.get(base, 0)
-            used[base] = n + 1  # identical twins: numbered (they are interchangeable)
-            labels[node] = base if n == 0 else base + b"n%d" % n
-
+    for node in order:  # owners first: a label hashes the owner's label, predicate and content
+        via = owner.get(node)
+        where = b"" if via is None else (labels[via[0]] if via[0][0] == _BLANK else via[0]) + b" " + via[1]
+        base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
+        n = used.get(base, 0)
+        used[base] = n + 1  # identical twins (same owner, predicate, content): numbered, interchangeable
+        labels[node] = base if n == 0 else base + b"n%d" % n
     return {node: b"_:" + name for node, name in labels.items()}
-
-
-def _contents(out_edges: dict, nodes: set) -> dict | None:
-    """Each blank node's content, ``[p o ; ...]`` with its outgoing edges sorted and nested blank
-    nodes described in place; ``None`` on a cycle. Iterative (no recursion limit: a list of a
-    million items is a chain a million deep), linear in the edges."""
-    content: dict = {}
-    for root in nodes:
-        if root in content:
-            continue
-        stack, on_path = [root], {root}
-        while stack:
-            node = stack[-1]
-            pending = [t[2] for t in out_edges.get(node, ()) if t[2][0] == _BLANK and t[2] not in content]
-            if pending:
-                if any(o in on_path for o in pending):
-                    return None
-                stack.extend(pending)
-                on_path.update(pending)
-                continue
-            stack.pop()
-            on_path.discard(node)
-            parts = sorted(
-                t[1] + b" " + (content[t[2]] if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ())
-            )
-            content[node] = b"[" + b" ; ".join(parts) + b"]"
-    return content

@@ -3,7 +3,8 @@
 Every command's input files come through :func:`read_input` (RDF through
 :func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.sparql.catalog.read_query_text`),
 so a FIFO, a device (``/dev/zero``, also behind a symlink) or a socket is refused at once with
-exit code 2, instead of hanging or filling the memory.
+exit code 2, instead of hanging or filling the memory; so is a file of /proc or /sys
+(``/proc/self/environ`` is a "regular file" holding the environment's secrets).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
-from axiskg.errors import InputError
+from axiskg.errors import InputError, parser_message
 
 #: the largest input file read, in bytes; set ``AXISKG_MAX_INPUT_MB`` to change it
 DEFAULT_MAX_INPUT_MB = 1024
@@ -69,6 +70,7 @@ def open_input(path: Path) -> BinaryIO:
             else "not a regular file"
         )
         raise InputError(path, f"refused: {kind}, not a regular file")
+    _refuse_kernel_file(path, info)
     limit = max_input_bytes()
     if info.st_size > limit:
         raise InputError(path, f"refused: {info.st_size} bytes, over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
@@ -88,6 +90,26 @@ def open_input(path: Path) -> BinaryIO:
         fh.close()
         raise InputError(path, f"refused: {info.st_size} bytes, over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
     return fh
+
+
+#: file systems whose "regular files" are the kernel's views of processes and devices
+#: (``/proc/self/environ`` holds the environment, CI tokens included), never an input
+KERNEL_FILE_SYSTEMS = ("/proc", "/sys", "/dev")
+
+
+def _refuse_kernel_file(path: Path, info) -> None:
+    """InputError when ``path`` (after symbolic links) is under /proc, /sys or /dev, or on one of
+    their file systems mounted elsewhere."""
+    import os
+
+    target = path.resolve()
+    for top in KERNEL_FILE_SYSTEMS:
+        try:
+            device = os.stat(top).st_dev
+        except OSError:
+            continue
+        if str(target) == top or str(target).startswith(top + "/") or info.st_dev == device:
+            raise InputError(path, f"refused: {target} is a file of the kernel ({top}), not an input")
 
 
 #: the longest SPARQL query text (a query file, a shape's sh:select) the safety lexer is given, in
@@ -138,7 +160,7 @@ def check_utf8_text(path: Path, data: bytes) -> None:
 
 def syntax_problem(exc: SyntaxError) -> str:
     message = exc.msg or str(exc)
-    return _LOCATION_PREFIX.sub("", message).strip() or "syntax error"
+    return parser_message(_LOCATION_PREFIX.sub("", message).strip()) or "syntax error"
 
 
 def line_of(data: bytes, offset: int) -> int:

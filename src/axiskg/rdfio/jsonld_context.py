@@ -24,6 +24,9 @@ import json
 import re
 
 import rdflib
+from rdflib.plugins.serializers.jsonld import Converter
+
+from axiskg.deep_calls import call_deep
 
 from axiskg.vocab import RDF_TYPE, XSD
 
@@ -141,5 +144,57 @@ def _sort_jsonld(value, key: str | None = None):
 
 def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
-    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
+    return call_deep("the JSON-LD writer", _jsonld_bytes, graph, context)  # lists nested 1,000 deep
+
+
+def _jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    # as rdflib's serializer calls it (use_native_types is a one-item tuple there, so true)
+    converter = _DeepestFirst(Context(context), (False,), False)
+    tree = converter.convert(graph)
+    if converter.context.active:
+        tree = {converter.context.get_key("@graph"): tree} if isinstance(tree, list) else tree
+        tree["@context"] = context
+    doc = _sort_jsonld(json.loads(json.dumps(tree, sort_keys=True, ensure_ascii=False)))
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class _DeepestFirst(Converter):
+    """rdflib's JSON-LD converter, visiting the blank nodes that other nodes refer to deepest
+    first: its own walk recurses from each subject into every blank node it refers to, once per
+    level, so a chain of a million blank nodes was a million nested calls. Visited first, a node
+    is only referred to by the time the walk reaches it; the node objects are the same (the
+    blank-node cells of a list are left to the list's writer, as rdflib does)."""
+
+    def from_graph(self, graph: rdflib.Graph):
+        nodemap: dict = {}
+        for node in _deepest_first(graph):
+            if self.to_collection(graph, node) is None:
+                self.process_subject(graph, node, nodemap)
+        for s in set(graph.subjects()):
+            if isinstance(s, rdflib.URIRef) or (isinstance(s, rdflib.BNode) and not any(graph.subjects(None, s))):
+                self.process_subject(graph, s, nodemap)
+        return list(nodemap.values())
+
+
+def _deepest_first(graph: rdflib.Graph) -> list:
+    """The blank nodes that are objects of a triple, each after every blank node it refers to
+    (an iterative depth-first walk; on a cycle, in the order first met)."""
+    done: set = set()
+    order: list = []
+    for start in {o for o in graph.objects() if isinstance(o, rdflib.BNode)}:
+        if start in done:
+            continue
+        done.add(start)
+        stack = [(start, iter([o for o in graph.objects(start) if isinstance(o, rdflib.BNode)]))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                order.append(node)
+            elif child not in done:
+                done.add(child)
+                stack.append((child, iter([o for o in graph.objects(child) if isinstance(o, rdflib.BNode)])))
+    return order

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from axiskg.errors import InputError
+from axiskg.errors import InputError, parser_message
 from axiskg.rdfio import literals
 from axiskg.rdfio.inputs import syntax_problem
 
@@ -121,7 +121,7 @@ def load_long_lines(dest: Data, path: Path, data: bytes, fmt: ox.RdfFormat, grap
             else:
                 raise ValueError("a graph name in N-Triples")
         except ValueError as exc:
-            raise InputError(path, f"bad term: {exc}", line_no) from None
+            raise InputError(path, f"bad term: {parser_message(str(exc))}", line_no) from None
         store.add(recorder.quad(ox.Quad(subject, predicate, obj, name)))
     flush(batch, start)
     recorder.close()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 import rdflib
 
-from axiskg.errors import InputError
+from axiskg.errors import InputError, parser_message
 from axiskg.rdfio import literals
 from axiskg.rdfio.terms import to_ox
 
@@ -33,19 +33,22 @@ def load_with_rdflib(dest: Data, path: Path, data: bytes, fmt: ox.RdfFormat, gra
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset.parse(data=data, format=RDFLIB_FALLBACK[fmt], publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "cannot parse"
-        raise InputError(path, f"syntax error: {exc}") from None
+        raise InputError(path, f"syntax error: {parser_message(str(exc))}") from None
 
     target = ox.NamedNode(graph)
-    literals.add(
-        dest,
-        (
-            ox.Quad(
-                to_ox(s),
-                to_ox(p),
-                to_ox(o),
-                target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g),
-            )
-            for s, p, o, g in dataset.quads((None, None, None, None))
-        ),
-        graph,
-    )
+    try:
+        literals.add(
+            dest,
+            (
+                ox.Quad(
+                    to_ox(s),
+                    to_ox(p),
+                    to_ox(o),
+                    target if g is None or g == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else to_ox(g),
+                )
+                for s, p, o, g in dataset.quads((None, None, None, None))
+            ),
+            graph,
+        )
+    except ValueError as exc:  # rdflib lets through terms RDF forbids (an IRI with a space, from \u0020)
+        raise InputError(path, f"bad term: {parser_message(str(exc))}") from None

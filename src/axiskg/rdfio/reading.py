@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg import paths
-from axiskg.errors import InputError
+from axiskg.errors import InputError, parser_message
 from axiskg.rdfio import bulk_load
 from axiskg.rdfio import formats as rdf_formats
 from axiskg.rdfio.inputs import check_utf8_text, open_input, read_rdf_bytes, syntax_problem
@@ -68,7 +68,7 @@ def load_file(
         check_utf8_text(path, data)
         raise InputError(path, syntax_problem(exc), exc.lineno, exc.offset) from None
     except ValueError as exc:  # e.g. an invalid IRI or an unsupported format
-        raise InputError(path, str(exc)) from None
+        raise InputError(path, parser_message(str(exc))) from None
     except MemoryError as exc:
         # pyoxigraph's Turtle/N-Triples/JSON-LD lexers refuse any token over 16 MiB
         # (e.g. a 20 MB literal); rdflib's parsers for the Turtle family have no such cap

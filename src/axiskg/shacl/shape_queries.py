@@ -27,6 +27,55 @@ PRE_BOUND = ("this", "value", "shapesGraph", "currentShape")
 _QUERY_KEYS = (SH.select, SH.ask, SH.construct)  # construct: SHACL-AF rules, which pyshacl runs
 
 
+#: a prefix name as SPARQL's PN_PREFIX allows (letters first; letters, digits, _ - . inside)
+_PREFIX_NAME = re.compile(r"(?:[^\W\d_](?:[\w.-]*[\w-])?)?\Z")
+#: an absolute IRI as SPARQL's IRIREF allows it between < and >
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*\Z")
+
+
+def _declaration(g: rdflib.Graph, decl) -> tuple[str, str] | None:
+    """``(prefix, namespace)`` of one ``sh:declare`` node, both checked before either is written
+    into a ``PREFIX`` line (a namespace holding ``>`` would close the IRI and carry a query of its
+    own); ``None`` when it lacks one of the two."""
+    prefix, namespace = g.value(decl, SH.prefix), g.value(decl, SH.namespace)
+    if prefix is None or namespace is None:
+        return None
+    if not _PREFIX_NAME.match(str(prefix)):
+        problem = f"sh:prefix {_excerpt(prefix)} is not a SPARQL prefix name"
+    elif not _IRI.match(str(namespace)):
+        problem = (
+            f"sh:namespace {_excerpt(namespace)} (sh:prefix {_excerpt(prefix)}) is not an absolute IRI; "
+            "refused before it is written into any query"
+        )
+    else:
+        return str(prefix), str(namespace)
+    owners = sorted((o for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef)), key=str)
+    refused = InputError("shapes", f"{_owner(g, decl)}: {problem}")
+    raise RefusedShape(refused, owners[0] if owners else decl, SH.declare)
+
+
+def _owner(g: rdflib.Graph, decl) -> str:
+    """Names a declaration in a message: by the node that declares it, where that has an IRI."""
+    owners = sorted(str(o) for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef))
+    if owners:
+        return f"a sh:declare of <{owners[0]}>"
+    return f"the prefix declaration <{decl}>" if isinstance(decl, rdflib.URIRef) else "a prefix declaration"
+
+
+def _excerpt(value, longest: int = 60) -> str:
+    text = str(value)
+    return repr(text[:longest] + ("…" if len(text) > longest else ""))
+
+
+def check_declarations(g: rdflib.Graph) -> None:
+    """Every prefix declaration anywhere in ``g`` checked (:func:`_declaration`), not only those
+    reached through ``sh:prefixes``: pyshacl also adds the ``sh:declare`` of every
+    ``owl:Ontology`` and of the graph's name to each query it runs."""
+    nodes = set(g.objects(None, SH.declare)) | set(g.subjects(SH.prefix, None)) | set(g.subjects(SH.namespace, None))
+    for decl in sorted(nodes, key=str):
+        _declaration(g, decl)
+
+
 def prefixes(g: rdflib.Graph, node) -> str:
     """The ``PREFIX`` lines declared for ``node``'s query: the ``sh:declare`` of each of its
     ``sh:prefixes``, following ``owl:imports`` of those (https://www.w3.org/TR/shacl/#sparql-prefixes)."""
@@ -38,11 +87,35 @@ def prefixes(g: rdflib.Graph, node) -> str:
             continue
         seen.add(owner)
         for decl in g.objects(owner, SH.declare):
-            prefix, namespace = g.value(decl, SH.prefix), g.value(decl, SH.namespace)
-            if prefix is not None and namespace is not None:
-                found.setdefault(str(prefix), str(namespace))
+            pair = _declaration(g, decl)
+            if pair is not None:
+                found.setdefault(*pair)
         todo += list(g.objects(owner, OWL.imports))
+    return _prefix_lines(found)
+
+
+def _prefix_lines(found: dict[str, str]) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(found.items()))
+
+
+def pyshacl_prefixes(g: rdflib.Graph, node) -> str:
+    """The ``PREFIX`` lines pyshacl 0.40 puts before ``node``'s query when it runs it: besides
+    the ``sh:declare`` of its ``sh:prefixes``, those of every ``owl:Ontology`` of ``g`` (unless
+    the ``sh:prefixes`` value is itself an ontology with declarations), so that the gate checks
+    the text pyshacl runs."""
+    values = list(g.objects(node, SH.prefixes))
+    if not values:
+        return ""
+    ontologies = set(g.subjects(RDF.type, OWL.Ontology))
+    everywhere = {d for o in ontologies for d in g.objects(o, SH.declare)}
+    found: dict[str, str] = {}
+    for value in values:
+        own = set(g.objects(value, SH.declare))
+        for decl in own if own and value in ontologies else own | everywhere:
+            pair = _declaration(g, decl)
+            if pair is not None:
+                found[pair[0]] = pair[1]
+    return _prefix_lines(found)
 
 
 def instances(g: rdflib.Graph, cls) -> set:
@@ -167,13 +240,17 @@ class RefusedShape(InputError):
 
 
 def check_shapes(g: rdflib.Graph) -> None:
-    """Every query of the shapes graph through :func:`check_query` (raises :class:`RefusedShape`)."""
+    """Every prefix declaration of the shapes graph (:func:`check_declarations`), then every
+    query through :func:`check_query` with the prefixes our engine gives it and with those
+    pyshacl gives it (raises :class:`RefusedShape`, or InputError for a declaration)."""
+    check_declarations(g)
     params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
     for key in _QUERY_KEYS:
         for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
             where = f"the sh:{_local(key)} of {node}"
             try:
-                check_query(prefixes(g, node) + str(text), where, params)
+                for head in dict.fromkeys((prefixes(g, node), pyshacl_prefixes(g, node) + "\n")):
+                    check_query(head + str(text), where, params)
             except InputError as exc:
                 raise RefusedShape(exc, node, key) from None
 
