@@ -27,7 +27,6 @@ import rdflib
 from rdflib.plugins.serializers.jsonld import Converter
 
 from axiskg.deep_calls import call_deep
-
 from axiskg.vocab import RDF_TYPE, XSD
 
 _XSD_STRING = XSD + "string"
