@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg import build, crosscheck
-from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
+from axiskg.publishing.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
 from axiskg.rdfio.reading import load_file
 from axiskg.sparql import catalog
 from axiskg.sparql.endpoint import EndpointError, run_endpoint

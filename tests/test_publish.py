@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 
 from axiskg.errors import InputError
-from axiskg.publish import (
+from axiskg.publishing.publish import (
     DEFAULT_GRAPH,
     chunk_triples,
     derive_endpoints,
