@@ -12,7 +12,10 @@ check runs before the first file is written.
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,10 +155,22 @@ def ingest(root: Path, req: Request) -> Outcome:
     if out.unchanged:
         return out
     files["evidence.ttl"], out.lost = _evidence(folder, req.report_id, report, text, files, out.drafts)
-    for name in ("report.ttl", "text.ttl", "drafts.ttl", "evidence.ttl"):
-        if name in files:
+    order: list[str] = [name for name in ("report.ttl", "text.ttl", "drafts.ttl", "evidence.ttl") if name in files]
+    if exists:
+        for name in order:
             atomic.atomic_write(folder / name, files[name].encode("utf-8"))
-            out.written.append(name)
+    else:  # a new report appears whole or not at all: written aside, then renamed into place
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{req.report_id}.", suffix=".partial", dir=folder.parent))
+        try:
+            for name in order:
+                (partial / name).write_bytes(files[name].encode("utf-8"))
+            partial.chmod(0o755)
+            os.rename(partial, folder)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+    out.written = order
     return out
 
 
