@@ -28,7 +28,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from axiskg import build, crosscheck
-from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
+from axiskg.publishing.chunks import read_triples
+from axiskg.publishing.endpoints import derive_endpoints
+from axiskg.publishing.publish import DEFAULT_GRAPH, publish
 from axiskg.rdfio.reading import load_file
 from axiskg.sparql import catalog
 from axiskg.sparql.endpoint import EndpointError, run_endpoint

@@ -54,14 +54,11 @@ def run_main(*args: str, root: Path | None = None, cwd: Path | None = None):
     it then see violations) or ``reason`` (owlready2's one world). Those tests use :func:`run_cli`."""
     import contextlib
     import io
-    import logging
 
     from axiskg import cli
 
     argv = (["--root", str(root)] if root is not None else []) + list(args)
     out, err = io.StringIO(), io.StringIO()
-    logger = logging.getLogger("axiskg")
-    logger_state = (logger.level, list(logger.handlers), logger.propagate)
     saved_root, here = os.environ.pop("AXISKG_ROOT", None), os.getcwd()
     try:
         if cwd is not None:
@@ -75,9 +72,6 @@ def run_main(*args: str, root: Path | None = None, cwd: Path | None = None):
         os.chdir(here)
         if saved_root is not None:
             os.environ["AXISKG_ROOT"] = saved_root
-        logger.setLevel(logger_state[0])
-        logger.handlers[:] = logger_state[1]
-        logger.propagate = logger_state[2]
     return subprocess.CompletedProcess(["axiskg", *argv], code, _universal(out.getvalue()), _universal(err.getvalue()))
 
 

@@ -25,3 +25,23 @@ def test_very_verbose_names_each_file_loaded(project, capsys):
     loaded = sorted(p.name for p in (project / "ontology").glob("*.ttl"))
     for name in loaded:
         assert f"{name} into <https://w3id.org/axiskg/graph/ontology>" in err
+
+
+def test_main_leaves_no_handler_behind(project, monkeypatch, capsys):
+    """main() run from Python, then the stream it logged to closed: later logging goes nowhere."""
+    import io
+    import logging
+    import sys
+
+    logger = logging.getLogger("axiskg")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    assert cli.main(["--root", str(project), "-vv", "stats"]) == 0
+    assert "loaded" in first.getvalue()
+    first.close()
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
+    later = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", later)
+    logging.getLogger("axiskg.rdfio").debug("after main")
+    assert later.getvalue() == ""

@@ -14,13 +14,9 @@ import pytest
 from conftest import run_cli
 
 from axiskg.errors import InputError
-from axiskg.publish import (
-    DEFAULT_GRAPH,
-    chunk_triples,
-    derive_endpoints,
-    ensure_built,
-    read_triples,
-)
+from axiskg.publishing.chunks import chunk_triples, read_triples
+from axiskg.publishing.endpoints import derive_endpoints
+from axiskg.publishing.publish import DEFAULT_GRAPH, ensure_built
 
 NT = (
     "<urn:a> <urn:p> <urn:b> .\n"

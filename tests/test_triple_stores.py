@@ -21,7 +21,7 @@ from conftest import run_main
 import stores  # tests/stores.py
 from axiskg import build, crosscheck, paths
 from axiskg.dataset import Dataset
-from axiskg.publish import DEFAULT_GRAPH
+from axiskg.publishing.publish import DEFAULT_GRAPH
 from axiskg.sparql import catalog
 from axiskg.sparql.endpoint import run_endpoint
 from axiskg.sparql.querying import run_local

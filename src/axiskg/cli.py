@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from axiskg.errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
@@ -75,20 +76,29 @@ def _requested_command(argv: list[str]) -> str | None:
     return None
 
 
-def _configure_logging(verbosity: int) -> None:
-    """Quiet by default (warnings only); ``-v`` shows what is loaded and written, ``-vv`` more."""
+def _configure_logging(verbosity: int) -> Callable[[], None]:
+    """Quiet by default (warnings only); ``-v`` shows what is loaded and written, ``-vv`` more.
+
+    Returns the undo: :func:`main` may run many times in one process (tests, callers from
+    Python), and a handler left behind would keep the level it set and keep writing to the
+    ``sys.stderr`` of that run, which may be closed by then."""
     import logging
 
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logger = logging.getLogger("axiskg")
-    logger.setLevel(level)
-    for old in [h for h in logger.handlers if h.get_name() == "axiskg-cli"]:
-        logger.removeHandler(old)  # (one handler, on the current stderr: main() may run more than once)
+    saved = logger.level, logger.propagate
     handler = logging.StreamHandler(sys.stderr)
-    handler.set_name("axiskg-cli")
     handler.setFormatter(logging.Formatter("axiskg: %(name)s: %(message)s"))
+    logger.setLevel(level)
     logger.addHandler(handler)
     logger.propagate = False
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+    return undo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     (:mod:`axiskg.sandbox`); called with ``argv`` from Python, they do not."""
     as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    undo_logging: Callable[[], None] = lambda: None
     try:
         parser = build_parser(only=_requested_command(argv))
         args = parser.parse_args(argv)
-        _configure_logging(args.verbose)
+        undo_logging = _configure_logging(args.verbose)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_INPUT
@@ -141,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"axiskg: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
+    finally:
+        undo_logging()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from axiskg.commands import require, root_of
-from axiskg.publish import AUTH_SCHEMES, DEFAULT_GRAPH, METHODS
+from axiskg.publishing.client import AUTH_SCHEMES
+from axiskg.publishing.publish import DEFAULT_GRAPH, METHODS
 
 PASSWORD_ENV = "AXISKG_STORE_PASSWORD"
 
@@ -74,7 +75,9 @@ def _log(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     require("publish", "publish")
     from axiskg.errors import InputError
-    from axiskg.publish import DEFAULT_GRAPH, PublishError, derive_endpoints, ensure_built, publish
+    from axiskg.publishing.client import PublishError
+    from axiskg.publishing.endpoints import derive_endpoints
+    from axiskg.publishing.publish import DEFAULT_GRAPH, ensure_built, publish
 
     password = args.password if args.password is not None else os.environ.get(PASSWORD_ENV)
     if password is not None and args.user is None:

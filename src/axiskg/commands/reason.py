@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     store = Dataset.load(root=root_of(args), data=not args.only, inferred=False)  # --format-in is for the PATHs
     for path in args.paths:
         store.add_files(path, args.format_in)
-    # HermiT cannot continue on them (and takes 28 s on a 4 MiB literal, minutes on 50 MB)
+    # HermiT cannot continue on them (and its time grows quickly with a literal's length)
     longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
     refuse_bad_literals(store, root_of(args), xml=True, longest=longest)
     graph = to_rdflib(store)

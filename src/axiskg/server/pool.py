@@ -1,13 +1,13 @@
 """A pool of query worker processes that can be killed: the only way to stop a runaway query.
 
-pyoxigraph releases the GIL while it evaluates (measured: a Python thread keeps its full speed
-during a 2.4 s query), so threads would keep the server responsive, but nothing can cancel a
+pyoxigraph releases the GIL while it evaluates (a Python thread keeps its full speed while a
+query runs), so threads would keep the server responsive, but nothing can cancel a
 running pyoxigraph query from Python. So each query runs in a worker *process*; when it passes
 the timeout the worker is killed (SIGKILL) and replaced, and its client gets an error, while
 the other workers go on serving. Workers are started with ``spawn`` (no fork of a process that
 runs an event loop and threads) and each holds its own in-memory copy of the dataset.
 
-Lanes (issue 14): a worker busy with a runaway query is lost to everyone until the timeout, so
+Lanes: a worker busy with a runaway query is lost to everyone until the timeout, so
 with only "the next free worker" two runaways starve every cheap lookup. The workers are split:
 
 - **heavy** workers (``size``): any query, with the full ``timeout`` and ``memory`` cap;
@@ -26,8 +26,8 @@ never a quick one. Waiting requests are served quick first, then cheap, unknown,
 for at most ``wait`` seconds; within each of these, by a due time: arrival plus ``PATIENCE`` times
 the estimated cost (0.03 s for a 0.3 ms lookup, 0.5 s for a 5 ms query), so a lookup passes the
 longer queries waiting before it, and none waits for ever behind cheaper ones (ordering by cost
-alone did: the same query measures a little differently each time, and the unlucky requests
-starved, up to seconds, in benchmarks).
+alone would starve some: the same query measures a little differently each time, so the unlucky
+requests keep being passed).
 """
 
 from __future__ import annotations
