@@ -8,10 +8,12 @@ VoID + DCAT description of it all.
 ``axiskg.nt``       the same, N-Triples (sorted lines)
 ``axiskg.jsonld``   the same, JSON-LD, compacted with its context inline ...
 ``context.jsonld``  ... and published as a file of its own (the same ``@context``)
-``axiskg.rdf``      the same, RDF/XML (every individual declared ``owl:NamedIndividual``)
-``axiskg.owl``      the OWL view for Protégé and owlready2 (which do not read Turtle), RDF/XML:
-                    ontology, asserted data and the individual declarations, without the
-                    materialised type and property closure (a reasoner derives it)
+``axiskg.rdf``      the same, RDF/XML (every individual declared ``owl:NamedIndividual``), for
+                    RDF tools: values exactly as written, so ``xsd:date``/``xsd:gYear`` too
+``axiskg.owl``      the file for reasoners (HermiT, Protégé, owlready2), RDF/XML: ontology,
+                    asserted data and the individual declarations, without the materialised
+                    type and property closure (a reasoner derives it), every literal inside the
+                    OWL 2 datatype map (dates as ``xsd:dateTime``, :mod:`axiskg.owl_datatypes`)
 ``axiskg.trig``     TriG: one named graph per source (ontology, each ``data/<dir>/``, inferred)
 ``shapes.ttl``      the SHACL shapes
 ``void.ttl``        VoID + DCAT: counts, classes, licence, version, download links, checksums
@@ -44,6 +46,7 @@ from axiskg.atomic import atomic_write
 from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
+from axiskg.owl_datatypes import triple_in_map
 from axiskg.serialize import serialize, used_prefixes
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
@@ -57,15 +60,20 @@ SPDX = rdflib.Namespace(vocab.SPDX)
 
 #: file name -> (IANA media type, title)
 DISTRIBUTIONS = {
-    f"{BASENAME}.ttl": ("text/turtle", "ontology, data and inferred triples, Turtle"),
-    f"{BASENAME}.nt": ("application/n-triples", "ontology and data, N-Triples"),
-    f"{BASENAME}.jsonld": ("application/ld+json", "ontology and data, JSON-LD"),
-    f"{BASENAME}.rdf": ("application/rdf+xml", "ontology and data, RDF/XML"),
+    f"{BASENAME}.ttl": ("text/turtle", "ontology, data and inferred triples, Turtle, values as written"),
+    f"{BASENAME}.nt": ("application/n-triples", "ontology, data and inferred triples, N-Triples, values as written"),
+    f"{BASENAME}.jsonld": ("application/ld+json", "ontology, data and inferred triples, JSON-LD (context.jsonld)"),
+    f"{BASENAME}.rdf": (
+        "application/rdf+xml",
+        "ontology, data and inferred triples, RDF/XML, values as written (xsd:date, xsd:gYear), "
+        "for RDF tools; reasoners read axiskg.owl",
+    ),
     f"{BASENAME}.owl": (
         "application/rdf+xml",
-        "OWL view for Protégé: ontology, asserted data, individual declarations, RDF/XML",
+        "OWL 2 DL file for reasoners and Protégé (HermiT reads it as shipped): ontology, asserted data, "
+        "individual declarations, dates as xsd:dateTime (OWL 2 datatype map), RDF/XML",
     ),
-    f"{BASENAME}.trig": ("application/trig", "ontology and data, one named graph per source, TriG"),
+    f"{BASENAME}.trig": ("application/trig", "ontology, data and inferred triples, one named graph per source, TriG"),
     "shapes.ttl": ("text/turtle", "SHACL shapes, Turtle"),
     "context.jsonld": ("application/ld+json", "JSON-LD context"),
 }
@@ -190,9 +198,12 @@ def _namespace(iri: str) -> str:
 
 def owl_view(store: ox.Store) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
-    ``owl:NamedIndividual`` declarations."""
+    ``owl:NamedIndividual`` declarations; every literal inside the OWL 2 datatype map
+    (:mod:`axiskg.owl_datatypes`), so HermiT and Protégé's reasoners read it as shipped."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
-    graph = loading.to_rdflib(store, sorted(names))
+    graph = rdflib.Graph()
+    for triple in loading.to_rdflib(store, sorted(names)):
+        graph.add(triple_in_map(*triple))
     for quad in store.quads_for_pattern(
         None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
     ):
