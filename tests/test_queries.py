@@ -268,14 +268,6 @@ def test_docs_catalog_table_is_the_generated_one():
     assert m["table"] == catalog.markdown_table(CATALOG)
 
 
-def test_readme_catalog_table_is_the_generated_one():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8") if (ROOT / "README.md").exists() else ""
-    m = CATALOG_SECTION.search(readme)
-    if m is None:
-        pytest.skip("README.md has no '<!-- BEGIN query catalog -->' section yet")
-    assert m["table"] == catalog.markdown_table(CATALOG)
-
-
 def test_cli_unknown_query_lists_the_names():
     proc = run_main("query", "no-such-query", root=ROOT)
     assert proc.returncode == 2
