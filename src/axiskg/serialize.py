@@ -157,9 +157,53 @@ def _sort_jsonld(value, key: str | None = None):
     return value
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: xsd:integer and the types derived from it: a value in canonical form is written as a JSON number
+INTEGER_TYPES = frozenset(
+    _XSD + t
+    for t in (
+        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _native_numbers(value: Any, context: dict, key: str | None = None) -> Any:
+    """Integers as JSON numbers wherever that reads back as the same literal: the value of a term
+    coerced to an integer type (``"start": 2338`` with ``"@type": "xsd:nonNegativeInteger"``), and
+    an ``xsd:integer`` value object under a key without coercion (a JSON integer is an
+    ``xsd:integer``). Only canonical lexical forms (``"2338"``, not ``"02338"``)."""
+
+    def full(name: Any) -> Any:
+        prefix, _, local = str(name).partition(":")
+        namespace = context.get(prefix)
+        return namespace + local if isinstance(namespace, str) and local else name
+
+    definition = context.get(key) if key else None
+    coerced = full(definition.get("@type")) if isinstance(definition, dict) else None
+    if isinstance(value, list):
+        return [_native_numbers(v, context, key) for v in value]
+    if isinstance(value, str):
+        return int(value) if coerced in INTEGER_TYPES and _CANONICAL_INTEGER.fullmatch(value) else value
+    if not isinstance(value, dict):
+        return value
+    if "@value" in value:
+        if (
+            coerced is None
+            and set(value) == {"@value", "@type"}
+            and full(value["@type"]) == _XSD + "integer"
+            and _CANONICAL_INTEGER.fullmatch(str(value["@value"]))
+        ):
+            return int(value["@value"])
+        return value
+    return {k: (v if k in ("@context", "@id", "@type") else _native_numbers(v, context, k)) for k, v in value.items()}
+
+
 def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
-    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted, integers
+    as JSON numbers (:func:`_native_numbers`)."""
+    doc = _sort_jsonld(_native_numbers(json.loads(graph.serialize(format="json-ld", context=context)), context))
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
