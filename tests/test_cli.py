@@ -28,7 +28,7 @@ def test_build_writes_dist(project):
     proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == DIST_FILES
-    assert proc.stdout.strip().endswith("triples")
+    assert proc.stdout.strip().endswith(" inferred)")
 
 
 def test_build_is_byte_identical_across_processes(project, tmp_path):
@@ -88,7 +88,8 @@ def test_stats_json_and_table(project):
     }
     assert result["labels"]["axis:MilitaryCommand"] == "military command"
     assert result["labels"]["oa:SpecificResource"] == "specific resource"  # no label: its local name in words
-    assert result["graph"]["triples"] > 0 and result["graph"]["named graphs"] == 3
+    triples = result["graph"]["triples"]
+    assert triples["total"] == triples["asserted"] + triples["inferred"] > 0 and result["graph"]["named graphs"] == 4
     table = run_main("stats", root=project).stdout.splitlines()
     assert table[0].split() == ["class", "label", "instances"]
     assert table[1].split() == ["axis:Claim", "claim", "2"]

@@ -69,19 +69,21 @@ def render(
     progress: bool = False,
     version: str | None = None,
     while_writing=None,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
     (default all of :data:`axiskg.rdf_formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
     ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
-    are written (e.g. to write them to a file meanwhile)."""
+    are written (e.g. to write them to a file meanwhile). ``counts`` (if given) receives the
+    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total)."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    lines = _sorted_ntriples(published_store(root, version, progress))  # the store is freed inside
+    lines = _sorted_ntriples(_counted(published_store(root, version, progress), counts))  # freed inside
     if lines is None:  # blank nodes that are not trees: RDFC-1.0
         lines = bnodes.canonical_lines(q.triple for q in published_store(root, version))
     if while_writing is not None and "ntriples" in formats:
@@ -93,11 +95,20 @@ def render(
     return outputs
 
 
+def _counted(store: ox.Store, counts: dict[str, int] | None) -> ox.Store:
+    if counts is not None:
+        from axiskg.inference import triple_counts
+
+        counts.update(triple_counts(store))
+    return store
+
+
 def build(
     root: Path | str | None = None,
     out_dir: Path | str | None = None,
     formats: tuple[str, ...] | None = None,
     progress: bool = False,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
     inferred graph) and ``shapes.ttl`` to ``out_dir``.
@@ -108,7 +119,8 @@ def build(
     with the others, or removed).
     ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdf_formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
-    Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
+    Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``;
+    ``counts`` (if given) receives the graph's triple counts (:func:`render`).
 
     Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
     N-Triples lines); every format is written from the sorted lines (:func:`axiskg.serialize.write`).
@@ -121,6 +133,7 @@ def build(
             formats,
             progress,
             while_writing=lambda nt: early.setdefault("ntriples", _EarlyWrite(out / file_name("ntriples"), nt)),
+            counts=counts,
         )
         written = {}
         for name, data in rendered.items():

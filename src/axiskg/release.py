@@ -39,13 +39,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import OWL, RDF, XSD, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 
 from axiskg import build, literals, loading, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
-from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
+from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE, describe_counts, triple_counts
 from axiskg.owl_datatypes import triple_in_map
 from axiskg.serialize import serialize, used_prefixes
 
@@ -119,8 +119,10 @@ def describe(
     files: dict[str, bytes],
     version: str,
     base_url: str,
+    counts: dict[str, int] | None = None,
 ) -> rdflib.Graph:
-    """The VoID + DCAT description of the release (counts from ``graph``, the merged graph)."""
+    """The VoID + DCAT description of the release (counts from ``graph``, the merged graph;
+    ``counts``: its :func:`axiskg.inference.triple_counts`, said in an ``rdfs:comment``)."""
     ontology = URIRef(ONTOLOGY_IRI)
     ds = URIRef(f"{DATASET_IRI}/{version}")
     g = rdflib.Graph()
@@ -150,6 +152,14 @@ def describe(
     ):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
     g.add((ds, VOID.triples, Literal(len(graph), datatype=integer)))
+    if counts is not None:  # what the total is made of (the inferred graph is a subset below)
+        g.add(
+            (
+                ds,
+                RDFS.comment,
+                Literal(describe_counts(counts) + ": the ontology and data, and what the build infers", lang="en"),
+            )
+        )
     g.add((ds, VOID.entities, Literal(len(subjects), datatype=integer)))
     g.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=integer)))
     g.add((ds, VOID.distinctObjects, Literal(len(set(graph.objects())), datatype=integer)))
@@ -233,7 +243,7 @@ def render_release(
     context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     merged = loading.triples_to_rdflib(loading.parse_ntriples(files[f"{BASENAME}.nt"]))
-    void = describe(merged, _graph_triples(store), files, version, base_url)
+    void = describe(merged, _graph_triples(store), files, version, base_url, triple_counts(store))
     files[VOID_FILE] = serialize(void, "turtle")
     return dict(sorted(files.items()))
 

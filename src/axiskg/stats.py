@@ -25,13 +25,12 @@ _IN_USE = (
     _PREFIXES
     + """
 SELECT DISTINCT ?class WHERE {{
-  {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && isIRI(?used)) }} }}
+  {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && ?g != <{inferred}> && isIRI(?used)) }} }}
   ?used rdfs:subClassOf* ?class .
   FILTER(isIRI(?class) && (?class = ?used || EXISTS {{ GRAPH <{ontology}> {{ ?class rdfs:isDefinedBy ?by }} }}))
 }}"""
 )
 _INSTANCES = _PREFIXES + "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}"
-_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _ONTOLOGY = (
     _PREFIXES
     + """
@@ -58,9 +57,10 @@ def _count(store: ox.Store, query: str) -> int:
 
 
 def classes_in_use(store: ox.Store) -> list[str]:
+    from axiskg.inference import INFERRED_GRAPH
     from axiskg.vocab import ONTOLOGY_GRAPH
 
-    rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH))
+    rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH, inferred=INFERRED_GRAPH))
     return sorted(r["class"].value for r in rows)
 
 
@@ -90,17 +90,16 @@ def expand(name: str) -> str:
     raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
 
 
-def triples(store: ox.Store) -> int:
-    """Distinct triples across all graphs."""
-    return _count(store, _TRIPLES)
-
-
 def measure(store: ox.Store, classes: list[str] | None = None) -> dict:
-    """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}``."""
+    """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}`` of the
+    published graph (``store`` with its inferred graph, as ``loading.load_store(inferred=True)``
+    gives it): the graph's triples as :func:`axiskg.inference.triple_counts` gives them
+    (asserted, inferred, total), the same figures as ``build``, the site and VoID."""
+    from axiskg.inference import triple_counts
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     counts = class_counts(store, classes)
-    graph = {"triples": triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
+    graph: dict = {"triples": triple_counts(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
     return {
@@ -115,7 +114,11 @@ def format_table(result: dict) -> str:
     rows = [("class", "label", "instances")]
     rows += [(c, result["labels"][c], str(n)) for c, n in result["classes"].items()]
     rows.append(("", "", ""))
-    rows += [(name, "", str(n)) for name, n in result["graph"].items()]
+    for name, n in result["graph"].items():
+        if isinstance(n, dict):  # the triples: asserted, inferred, total
+            rows += [(f"{name}, {part}", "", str(m)) for part, m in n.items()]
+        else:
+            rows.append((name, "", str(n)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
     return "\n".join(lines)

@@ -14,7 +14,8 @@ def register(subparsers) -> None:
         help="count the instances of every class in use, and the graph's triples and terms",
         description="Count the instances of every class the data uses (with subclasses: axis:Actor counts "
         "states and commands), largest first, or of the classes given with --class; then the graph's "
-        "triples, named graphs and the ontology's classes and properties (like ROBOT's measure). "
+        "triples (asserted, inferred and their total: what build and the release publish), named graphs and "
+        "the ontology's classes and properties (like ROBOT's measure). "
         "An extension's classes appear with no code change.",
     )
     p.add_argument(
@@ -32,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
     from axiskg import loading
     from axiskg.stats import format_table, measure
 
-    result = measure(loading.load_store(root_of(args), progress=True), args.classes)
+    result = measure(loading.load_store(root_of(args), progress=True, inferred=True), args.classes)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_table(result))
     return 0

@@ -179,11 +179,10 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         }
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(
-        root, loading.load_store(root, inferred=True), link
-    )  # queries see the published graph
+    published = loading.load_store(root, inferred=True)
+    queries, queries_missing = _query_catalog(root, published, link)  # queries see the published graph
     from axiskg import __version__
-    from axiskg.stats import triples as measure_triples
+    from axiskg.inference import triple_counts
 
     env = _environment()
     context = {
@@ -198,7 +197,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "reports": reports,
         "network": network,
         "counts": overview_counts(root, store),
-        "triples": measure_triples(store),
+        "triples": triple_counts(published),
         "groups": groups,
         "classes": classes,
         "queries": queries,
