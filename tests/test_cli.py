@@ -73,7 +73,7 @@ def test_validate_exit_codes(project):
 
 def test_stats_json_and_table(project):
     """Every class in use, counted with subclasses, largest first; readable labels; the graph's size."""
-    proc = run_main("stats", "--json", root=project)
+    proc = run_main("stats", "-o", "json", root=project)
     result = json.loads(proc.stdout)
     assert result["classes"] == {
         "axis:Claim": 2,
@@ -100,14 +100,14 @@ def test_stats_json_and_table(project):
 def test_stats_of_given_classes_and_of_an_extension(project):
     """--class counts the classes asked for (with subclasses); a class added by an extension is
     counted with no code change."""
-    proc = run_main("stats", "--json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
+    proc = run_main("stats", "-o", "json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
     assert json.loads(proc.stdout)["classes"] == {"axis:Actor": 2, "axis:Mechanism": 0}
     (project / "data" / "report" / "more.ttl").write_text(
         "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         '<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label "x"@en .\n'
     )
-    result = json.loads(run_main("stats", "--json", root=project).stdout)
+    result = json.loads(run_main("stats", "-o", "json", root=project).stdout)
     assert result["classes"]["axis:JointExercise"] == 1 and result["labels"]["axis:JointExercise"] == "joint exercise"
     bad = run_main("stats", "--class", "nope:Thing", root=project)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --class 'nope:Thing': not an IRI")
@@ -116,7 +116,7 @@ def test_stats_of_given_classes_and_of_an_extension(project):
 def test_root_from_env_and_cwd(project, monkeypatch, capsys):
     monkeypatch.setenv("AXISKG_ROOT", str(project))
     assert paths.project_root() == project.resolve()
-    assert main(["stats", "--json"]) == 0
+    assert main(["stats", "-o", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["classes"]["axis:State"] == 1
     monkeypatch.delenv("AXISKG_ROOT")
     assert paths.project_root(project / "data" / "report") == project.resolve()
@@ -161,9 +161,7 @@ def test_demo_output_fits_120_columns(tmp_path):
 
 
 def test_query_columns_chooses_and_orders_columns():
-    proc = run_main(
-        "query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT
-    )
+    proc = run_main("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "-o", "csv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5

@@ -30,7 +30,7 @@ def counts(tmp_path_factory) -> dict[str, dict[str, int]]:
     nt_lines = sum(1 for line in (tmp / "dist" / "axiskg.nt").read_bytes().splitlines() if line.strip())
     found["build's N-Triples"] = {**found["build"], "total": nt_lines}
 
-    proc = run_main("stats", "--json", root=ROOT)
+    proc = run_main("stats", "-o", "json", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     found["stats --json"] = json.loads(proc.stdout)["graph"]["triples"]
     proc = run_main("stats", root=ROOT)

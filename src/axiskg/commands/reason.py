@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 
+from axiskg.cli import add_output_format
 from axiskg.commands import add_format_in, require, root_of
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
@@ -27,7 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("--only", action="store_true", help="reason over the ontology and the PATHs only, without data/")
     add_format_in(p, "the data PATHs")
     p.add_argument("--examples", type=int, default=5, metavar="N", help="inferred types to show (default: 5)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_output_format(p, ("text", "json"), old_json=True)
     p.set_defaults(func=run)
 
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
     loading.refuse_bad_literals(store, root_of(args), xml=True, longest=longest)
     result = reasoning.reason(loading.to_rdflib(store))
-    if args.json:
+    if args.output == "json":
         print(json.dumps(result.to_json(args.examples), indent=2, ensure_ascii=False))
     else:
         print(result.format_text(args.examples), end="")

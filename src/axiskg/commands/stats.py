@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from axiskg.cli import add_output_format
 from axiskg.commands import root_of
 
 
@@ -25,7 +26,7 @@ def register(subparsers) -> None:
         metavar="CLASS",
         help="count only this class (a CURIE such as axis:Actor, or an IRI); repeatable",
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_format(p, ("text", "json"), old_json=True, help="format of what is printed (text: a table)")
     p.set_defaults(func=run)
 
 
@@ -34,5 +35,5 @@ def run(args: argparse.Namespace) -> int:
     from axiskg.stats import format_table, measure
 
     result = measure(loading.load_store(root_of(args), progress=True, inferred=True), args.classes)
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_table(result))
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.output == "json" else format_table(result))
     return 0
