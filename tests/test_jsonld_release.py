@@ -13,8 +13,8 @@ import rdflib
 from conftest import run_cli
 
 from axiskg import paths
-from axiskg.jsonld_context import jsonld_context
-from axiskg.serialize import KNOWN_PREFIXES, jsonld_bytes
+from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
+from axiskg.rdfio.serialize import KNOWN_PREFIXES
 
 pyld = pytest.importorskip("pyld")
 from pyld import jsonld  # noqa: E402

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import run_main
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ CATALOG_SECTION = re.compile(r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT, inferred=True)
+    return Dataset.load(root=ROOT)
 
 
 def csv_rows(text: str) -> list[list[str]]:

@@ -31,9 +31,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
+    from axiskg.dataset import Dataset
     from axiskg.stats import format_table, measure
 
-    result = measure(loading.load_store(root_of(args), progress=True, inferred=True), args.classes)
+    result = measure(Dataset.load(root=root_of(args), progress=True), args.classes)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.output == "json" else format_table(result))
     return 0

@@ -3,7 +3,7 @@
 :func:`jsonld_context` derives it from the graph it will compact, so that every key a consumer
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
-* a **prefix** for every namespace of :data:`axiskg.serialize.KNOWN_PREFIXES` (the project's
+* a **prefix** for every namespace of :data:`axiskg.rdfio.serialize.KNOWN_PREFIXES` (the project's
   own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included), and for the
   folders of data IRIs they do not cover, derived from the data so that each report gets its own
   (:func:`data_prefixes`: ``agent:``, ``sentence-alliance-axis-2025:``);
@@ -24,7 +24,9 @@ The result is a pure function of the graph (sorted keys when dumped).
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import rdflib
 
@@ -99,7 +101,7 @@ SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } FILTER(isIRI(?x) && S
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
     """:func:`jsonld_context` of the union of a :class:`pyoxigraph.Store`'s graphs, computed by
     two DISTINCT queries (no Python copy of the graph)."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     kinds: dict[str, set[str]] = {}
     for row in store.query(_STORE_SUMMARY, use_default_graph_as_union=True):
@@ -200,6 +202,66 @@ def folders_of(iris) -> set[str]:
 
 def compact(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
-    from axiskg.serialize import jsonld_bytes
-
     return jsonld_bytes(graph, context)
+
+
+def _sort_jsonld(value, key: str | None = None):
+    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_jsonld(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: xsd:integer and the types derived from it: a value in canonical form is written as a JSON number
+INTEGER_TYPES = frozenset(
+    _XSD + t
+    for t in (
+        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _native_numbers(value: Any, context: dict, key: str | None = None) -> Any:
+    """Integers as JSON numbers wherever that reads back as the same literal: the value of a term
+    coerced to an integer type (``"start": 2338`` with ``"@type": "xsd:nonNegativeInteger"``), and
+    an ``xsd:integer`` value object under a key without coercion (a JSON integer is an
+    ``xsd:integer``). Only canonical lexical forms (``"2338"``, not ``"02338"``)."""
+
+    def full(name: Any) -> Any:
+        prefix, _, local = str(name).partition(":")
+        namespace = context.get(prefix)
+        return namespace + local if isinstance(namespace, str) and local else name
+
+    definition = context.get(key) if key else None
+    coerced = full(definition.get("@type")) if isinstance(definition, dict) else None
+    if isinstance(value, list):
+        return [_native_numbers(v, context, key) for v in value]
+    if isinstance(value, str):
+        return int(value) if coerced in INTEGER_TYPES and _CANONICAL_INTEGER.fullmatch(value) else value
+    if not isinstance(value, dict):
+        return value
+    if "@value" in value:
+        if (
+            coerced is None
+            and set(value) == {"@value", "@type"}
+            and full(value["@type"]) == _XSD + "integer"
+            and _CANONICAL_INTEGER.fullmatch(str(value["@value"]))
+        ):
+            return int(value["@value"])
+        return value
+    return {k: (v if k in ("@context", "@id", "@type") else _native_numbers(v, context, k)) for k, v in value.items()}
+
+
+def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted, integers
+    as JSON numbers (:func:`_native_numbers`)."""
+    doc = _sort_jsonld(_native_numbers(json.loads(graph.serialize(format="json-ld", context=context)), context))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
