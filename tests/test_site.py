@@ -32,7 +32,13 @@ PAGES = [
     "pictures.html",
     "queries.html",
 ]
-IMAGES = ["img/alliance-network.svg", "img/causal-map.svg", "img/class-hierarchy.svg"]
+IMAGES = [
+    "img/alliance-network.svg",
+    "img/causal-map.svg",
+    "img/causal-map-drivers.svg",
+    "img/causal-map-impacts.svg",
+    "img/class-hierarchy.svg",
+]
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["which", "dot"], capture_output=True).returncode != 0, reason="Graphviz (dot) is not installed"

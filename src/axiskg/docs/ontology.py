@@ -56,14 +56,15 @@ _TERM_KINDS = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, 
 
 def same_names(ontology: rdflib.Graph) -> dict[rdflib.URIRef, str]:
     """Reused terms without a label of their own whose name pyLODE would show like one of ours
-    (``nif:Sentence`` as "Sentence" beside ``axis:Sentence``, "sentence"): term -> its compact IRI
+    (``nif:Sentence`` as "Sentence" beside ``axis:Sentence``, "sentence"; ``nif:endIndex`` as
+    "end index" beside ``axis:endIndex``): term -> its compact IRI
     as its name in the reference (``nif:Sentence``), so the two are told apart."""
     shown: dict[str, set[rdflib.URIRef]] = defaultdict(set)
     for kind in _TERM_KINDS:
         for term in ontology.subjects(RDF.type, kind):
             if isinstance(term, rdflib.URIRef):
                 name = _english(ontology, term, RDFS.label) or _fragment(str(term))
-                shown[name.casefold()].add(term)
+                shown[re.sub(r"[\s_-]+", "", name).casefold()].add(term)  # pyLODE shows endIndex as "end index"
     from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.vocab import compact
 
