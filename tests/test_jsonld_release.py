@@ -90,9 +90,10 @@ def test_every_report_gets_its_prefixes_from_the_data():
     for report in ("alliance-axis-2025", "second-report-2026"):
         r = rdflib.URIRef(f"{ID}report/{report}")
         g.add((r, rdflib.RDF.type, axis.Report))
-        for kind in ("claim", "section", "sentence"):
+        for kind, cls in (("claim", axis.Claim), ("section", axis.Section), ("sentence", axis.Sentence)):
+            g.add((rdflib.URIRef(f"{ID}{kind}/{report}/x1"), rdflib.RDF.type, cls))
             g.add((rdflib.URIRef(f"{ID}{kind}/{report}/x1"), axis.isPartOf, r))
-    g.add((rdflib.URIRef(f"{ID}agent/a"), rdflib.RDFS.label, rdflib.Literal("a", lang="en")))
+    g.add((rdflib.URIRef(f"{ID}agent/a"), rdflib.RDF.type, axis.Agent))
     context = jsonld_context(g, KNOWN_PREFIXES)
     for name in ("claim-second-report-2026", "section-second-report-2026", "sentence-second-report-2026"):
         kind = name.split("-", 1)[0]

@@ -72,8 +72,9 @@ def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     classes = set()
     iris: set[str] = set()
     for s, p, o in graph:
-        iris.update(str(t) for t in (s, o) if isinstance(t, rdflib.URIRef))
         if p == rdflib.RDF.type:
+            if isinstance(s, rdflib.URIRef):
+                iris.add(str(s))
             if isinstance(o, rdflib.URIRef):
                 classes.add(str(o))
             continue
@@ -88,14 +89,14 @@ SELECT DISTINCT ?p ?kind WHERE {
   BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", IF(lang(?o) != "", "lang", STR(datatype(?o))))) AS ?kind)
 }"""
 _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
+#: the folders of the typed data IRIs (see :func:`folders_of`), from the rdf:type triples only
 _STORE_FOLDERS = """
 SELECT DISTINCT ?f WHERE {
-  { ?x ?p ?o } UNION { ?s ?p ?x }
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), "%(id)s"))
-  BIND(REPLACE(STR(?x), "[^/]*$", "") AS ?f)
+  ?x a ?c FILTER(isIRI(?x) && STRSTARTS(STR(?x), "%(id)s"))
+  BIND(REPLACE(STR(?x), "[^/]*$", "") AS ?folder)
+  VALUES ?twice { 1 2 }
+  BIND(IF(?twice = 1, ?folder, IF(?folder = "%(id)sreport/", CONCAT(STR(?x), "/"), ?folder)) AS ?f)
 }"""
-_STORE_REPORTS = """
-SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } FILTER(isIRI(?x) && STRSTARTS(STR(?x), "%(id)sreport/")) }"""
 
 
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
@@ -115,8 +116,7 @@ def context_of_store(store, prefixes: dict[str, str]) -> dict:
     if rdf_type in kinds:  # rdf:type with a literal or blank-node value: no term either way
         kinds.pop(rdf_type)
     folders = {row["f"].value for row in store.query(_STORE_FOLDERS % {"id": ID}, use_default_graph_as_union=True)}
-    reports = [row["x"].value for row in store.query(_STORE_REPORTS % {"id": ID}, use_default_graph_as_union=True)]
-    return _context(kinds, classes, prefixes, folders | folders_of(reports))
+    return _context(kinds, classes, prefixes, folders)
 
 
 def _term_names(candidates: dict[str, list[tuple[str, str]]], taken: set[str]) -> dict[str, str]:
@@ -189,7 +189,8 @@ def data_prefixes(folders: set[str], prefixes: dict[str, str]) -> dict[str, str]
 
 
 def folders_of(iris) -> set[str]:
-    """The folders (up to the last ``/``) of the data IRIs among ``iris``; a report's IRI
+    """The folders (up to the last ``/``) of the data IRIs among ``iris`` (the typed subjects:
+    every entity, claim, section and sentence is typed); a report's IRI
     (``.../id/report/<id>``) also gives ``.../id/report/<id>/``, which marks ``<id>`` as a report."""
     out: set[str] = set()
     for iri in iris:
