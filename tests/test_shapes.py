@@ -27,7 +27,7 @@ from rdflib import RDF, RDFS, SH
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import data_graph, ontology_graph, to_rdflib
-from axiskg.validation import Report, compact, validate
+from axiskg.shacl.validation import Report, compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 #: one pytest-xdist worker runs this module and test_shacl_sparql.py, which reuses its cached pyshacl reports
@@ -107,7 +107,7 @@ def shapes() -> rdflib.Graph:
 
 def fixture_data(fx: Fixture | None) -> rdflib.Graph:
     """base.ttl, plus the fixture's triples, minus its removals (which base.ttl must have)."""
-    store = ox.Store()
+    store = Dataset()  # its record keeps the fixtures' literals as written
     load_file(store, BASE, _G_BASE)
     if fx is not None and fx.additions is not None:
         load_file(store, fx.additions, _G_ADD)

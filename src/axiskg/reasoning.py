@@ -31,7 +31,7 @@ from rdflib.collection import Collection
 
 from axiskg.errors import InputError
 from axiskg.owl_datatypes import triple_in_map
-from axiskg.validation import compact
+from axiskg.shacl.validation import compact
 
 
 @dataclass

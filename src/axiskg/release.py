@@ -229,7 +229,10 @@ def owl_view(store: Data) -> rdflib.Graph:
 
 
 def render_release(
-    root: Path | str | None = None, version: str | None = None, base_url: str | None = None
+    root: Path | str | None = None,
+    version: str | None = None,
+    base_url: str | None = None,
+    include_drafts: bool = False,
 ) -> dict[str, bytes]:
     """Every release file, by name, rendered in memory."""
     from axiskg import __version__
@@ -241,9 +244,9 @@ def render_release(
     root = Path(root) if root is not None else paths.project_root()
     files: dict[str, bytes] = {
         build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
-        for output, data in build.render(root, version=version).items()
+        for output, data in build.render(root, version=version, include_drafts=include_drafts).items()
     }
-    store = build.published_store(root, version)
+    store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
     context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
@@ -259,11 +262,12 @@ def release(
     out_dir: Path | str | None = None,
     version: str | None = None,
     base_url: str | None = None,
+    include_drafts: bool = False,
 ) -> dict[str, Path]:
     """Write the release files to ``out_dir`` (default ``<root>/dist/release``)."""
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root) / "release"
-    files = render_release(root, version, base_url)
+    files = render_release(root, version, base_url, include_drafts)
     for name, data in sorted(files.items()):
         atomic_write(out / name, data)
     return {name: out / name for name in sorted(files)}

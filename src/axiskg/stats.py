@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from axiskg import vocab
 from axiskg.errors import InputError
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 
 _PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
@@ -81,32 +83,64 @@ def class_counts(store: Data, classes: list[str] | None = None) -> list[ClassCou
 
 
 def expand(name: str) -> str:
-    """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is."""
+    """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is.
+    Either way the result is checked to be an IRI by pyoxigraph's parser before it is written
+    into a query (``>``, ``{``, spaces and quotes cannot occur in one), so a value cannot close
+    the IRI and add SPARQL of its own."""
     name = name.strip()
     if name.startswith("<") and name.endswith(">") or name.startswith(("http://", "https://", "urn:")):
-        return vocab.expand(name)
-    iri = vocab.expand(name, vocab.DISPLAY_PREFIXES)
-    if iri != name:
-        return iri
-    known = ", ".join(sorted(vocab.DISPLAY_PREFIXES))
-    raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
+        iri = vocab.expand(name)
+    else:
+        iri = vocab.expand(name, vocab.DISPLAY_PREFIXES)
+        if iri == name:
+            known = ", ".join(sorted(vocab.DISPLAY_PREFIXES))
+            raise InputError(None, f"--class {_shown(name)}: not an IRI nor a CURIE with a known prefix ({known})")
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError as exc:
+        raise InputError(None, f"--class {_shown(name)}: not an IRI ({exc})") from None
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 120 else name[:120] + "...")
+
+
+def published_triples(store: Data) -> dict[str, int]:
+    """:func:`axiskg.inference.triple_counts` of what ``build`` and ``release`` publish from
+    ``store`` (the project with its inferred graph): without the claims curation keeps out
+    (drafts, rejected ones; :func:`axiskg.ingest.curation.drop_unpublished`, on a copy)."""
+    from axiskg.inference import triple_counts
+    from axiskg.ingest.curation import drop_unpublished, statuses
+
+    if all(status == vocab.AXIS + "Curated" for status in statuses(store).values()):
+        return triple_counts(store)
+    copy = ox.Store()
+    copy.extend(store.quads_for_pattern(None, None, None, None))
+    drop_unpublished(copy)
+    return triple_counts(copy)
 
 
 def measure(store: Data, classes: list[str] | None = None) -> dict:
     """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}`` of the
-    published graph (``store`` with its inferred graph, as ``Dataset.load()`` gives it): the graph's triples as :func:`axiskg.inference.triple_counts` gives them
-    (asserted, inferred, total), the same figures as ``build``, the site and VoID."""
-    from axiskg.inference import triple_counts
+    project (``store`` with its inferred graph, as ``Dataset.load()`` gives it); the graph's
+    triples as :func:`published_triples` counts them (asserted, inferred, total), the same
+    figures as ``build``, the site and VoID."""
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     counts = class_counts(store, classes)
-    graph: dict = {"triples": triple_counts(store), "named graphs": sum(1 for _ in store.named_graphs())}
+    graph: dict = {"triples": published_triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
+    from axiskg.ingest.curation import progress
+
     return {
         "classes": {c.curie: c.instances for c in counts},
         "labels": {c.curie: c.label for c in counts},
         "graph": graph,
+        "curation": {
+            vocab.compact(p.report): {"curated": p.curated, "draft": p.draft, "rejected": p.rejected, "claims": p.total}
+            for p in progress(store)
+        },
     }
 
 
@@ -122,4 +156,13 @@ def format_table(result: dict) -> str:
             rows.append((name, "", str(n)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
+    curation = result.get("curation") or {}
+    if curation:
+        lines += ["", "curation (claims per report)"]
+        for report, n in curation.items():
+            done = 100 * n["curated"] // n["claims"] if n["claims"] else 100
+            lines.append(
+                f"{report}: {n['curated']} curated, {n['draft']} draft, {n['rejected']} rejected "
+                f"of {n['claims']} ({done}% curated)"
+            )
     return "\n".join(lines)

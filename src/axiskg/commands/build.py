@@ -27,6 +27,9 @@ def register(subparsers) -> None:
         help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "
         "turtle and ntriples are the fast ones for large graphs)",
     )
+    p.add_argument(
+        "--include-drafts", action="store_true", help="publish draft claims too (default: curated claims only)"
+    )
     add_gate_argument(p, "build")
     p.set_defaults(func=run)
 
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
     counts: dict[str, int] = {}
-    written = build(root_of(args), args.out, formats, progress=True, counts=counts)
+    written = build(root_of(args), args.out, formats, progress=True, include_drafts=args.include_drafts, counts=counts)
     for path in written.values():
         print(path)
     print(describe_counts(counts))

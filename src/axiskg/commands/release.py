@@ -21,6 +21,9 @@ def register(subparsers) -> None:
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: <root>/dist/release)")
     p.add_argument(
+        "--include-drafts", action="store_true", help="publish draft claims too (default: curated claims only)"
+    )
+    p.add_argument(
         "--base-url",
         metavar="URL",
         help="where the files will be published, for the download links "
@@ -37,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
 
-    written = release(root_of(args), args.out, base_url=args.base_url)
+    written = release(root_of(args), args.out, base_url=args.base_url, include_drafts=args.include_drafts)
     for path in written.values():
         print(path)
     return 0

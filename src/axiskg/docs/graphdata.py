@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
 
 if TYPE_CHECKING:

@@ -107,7 +107,7 @@ def _environment():
 def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
     """Each stored query with its text and current results; or why there are none."""
     try:
-        from axiskg import catalog, querying
+        from axiskg.sparql import catalog, querying
     except ImportError as exc:
         return [], f"the query catalog is not available in this version ({exc.name} is missing)"
     from axiskg.errors import InputError
@@ -185,7 +185,8 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     published = Dataset.load(root=root)
     queries, queries_missing = _query_catalog(root, published, link)  # queries see the published graph
     from axiskg import __version__
-    from axiskg.inference import triple_counts
+    from axiskg.ingest.curation import progress as curation_progress
+    from axiskg.stats import published_triples
 
     env = _environment()
     context = {
@@ -200,7 +201,8 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "reports": reports,
         "network": network,
         "counts": overview_counts(root, store),
-        "triples": triple_counts(published),
+        "triples": published_triples(published),
+        "curation": curation_progress(store),
         "groups": groups,
         "classes": classes,
         "queries": queries,

@@ -33,7 +33,7 @@ from axiskg.vocab import PREFIXES
 
 
 def _known_prefixes() -> dict[str, str]:
-    from axiskg.catalog import PROJECT_PREFIXES
+    from axiskg.sparql.catalog import PROJECT_PREFIXES
 
     known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
     known.update(PROJECT_PREFIXES)
@@ -85,6 +85,10 @@ def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
     for prefix, ns in used_prefixes(lines).items():
         readable.bind(prefix, ns, override=True, replace=True)
     for triple in triples_to_rdflib(_parse(lines)):
+        if getattr(triple[2], "ill_typed", False):
+            # rdflib writes an ill-typed literal in its short form from its (missing) value:
+            # "aldi"^^xsd:boolean as ``false``; pyoxigraph writes every literal as it is
+            return write(lines, "turtle")
         readable.add(triple)
     return readable.serialize(format="turtle", encoding="utf-8")
 

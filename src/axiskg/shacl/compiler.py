@@ -18,8 +18,7 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-from axiskg import shacl_paths, shape_queries
-from axiskg.shacl import components
+from axiskg.shacl import components, property_paths, shape_queries
 from axiskg.shacl.components import sparql
 from axiskg.shacl.components.base import PropertyShape
 from axiskg.shacl.model import Check, Unsupported, deactivated, iri, severity_of, sparql_term
@@ -77,7 +76,7 @@ class Compiler:
 
     # ---- paths
     def path(self, node: Any) -> str:
-        text = shacl_paths.render(self.g, node, sparql=True)
+        text = property_paths.render(self.g, node, sparql=True)
         if text is None:
             raise Unsupported(f"path {node}")
         return text

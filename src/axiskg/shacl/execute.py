@@ -17,7 +17,7 @@ from axiskg.rdfio.terms import to_ox
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting
-from axiskg.sparql_safety import mask
+from axiskg.sparql.safety import mask
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data

@@ -11,9 +11,9 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.term import Node
 
-from axiskg import shacl_paths
 from axiskg.errors import InputError
-from axiskg.vocab import AXSH, PREFIXES, SEVERITIES, local_name
+from axiskg.shacl import property_paths
+from axiskg.vocab import PREFIXES, SEVERITIES, local_name
 from axiskg.vocab import compact as compact  # re-exported: results are shown compacted
 
 # rdflib logs a traceback for every ill-typed literal it reads (e.g. "aldi"^^xsd:integer);
@@ -100,12 +100,13 @@ def report_graph_of(results: list[Result], shapes: rdflib.Graph, data_edges) -> 
     report = rdflib.BNode()
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, rdflib.Literal(not results)))
-    _add_results(g, report, results, shapes, data_edges)
+    add_results(g, report, results, shapes, data_edges)
     return g
 
 
-def _add_results(g: rdflib.Graph, report, results: list[Result], shapes: rdflib.Graph, data_edges) -> None:
-    """Each of ``results`` as a ``sh:result`` of ``report`` in ``g`` (see :func:`report_graph_of`)."""
+def add_results(g: rdflib.Graph, report, results: list[Result], shapes: rdflib.Graph, data_edges) -> None:
+    """Each of ``results`` as a ``sh:result`` of ``report`` in ``g`` (see :func:`report_graph_of`):
+    how the project's own checks (:mod:`axiskg.shacl.project_checks`) add theirs to a report."""
     copied: set = set()
 
     def copy(term, edges) -> None:
@@ -151,62 +152,6 @@ def _add_results(g: rdflib.Graph, report, results: list[Result], shapes: rdflib.
                 copy(term, edges)
         if r.message:
             g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
-
-
-#: the built-in check every literal meets whatever the shapes say: a literal with an XSD
-#: datatype is in that datatype's lexical space. Its results name this shape and component
-#: (not sh:DatatypeConstraintComponent: no shape's sh:datatype asked for it); documented in
-#: docs/validation.md
-WELL_TYPED_SHAPE = AXSH + "WellTypedLiteralShape"
-WELL_TYPED_COMPONENT = AXSH + "WellTypedLiteralConstraintComponent"
-
-
-def add_bad_literals(report: Report, store, root=None) -> int:
-    """The ill-typed literals of ``store`` (:func:`axiskg.rdfio.literal_checks.bad_literals`), as written,
-    added to ``report`` as violations: focus node the subject, path the predicate, value the
-    literal, source and line where it is written, source shape :data:`WELL_TYPED_SHAPE`;
-    ``sh:conforms`` turns false (``root``: the project whose files to find lines in).
-    Returns how many were added."""
-    from axiskg.rdfio import literals
-    from axiskg.rdfio.literal_checks import bad_literals
-    from axiskg.rdfio.terms import TermConverter, to_ox
-
-    bad = bad_literals(store, root)
-    if not bad:
-        return 0
-    convert = TermConverter()
-    new = [
-        Result(
-            severity="Violation",
-            focus=b.subject.value if isinstance(convert(b.subject), rdflib.URIRef) else "[]",
-            path=b.predicate.value,
-            component=WELL_TYPED_COMPONENT,
-            source_shape=WELL_TYPED_SHAPE,
-            value=convert(b.literal).n3(NAMESPACES),
-            message=f"{b.where}: {b.problem}",
-            source=b.path,
-            line=b.line,
-            focus_node=convert(b.subject),
-            path_node=convert(b.predicate),
-            value_node=convert(b.literal),
-            shape_node=rdflib.URIRef(WELL_TYPED_SHAPE),
-            severity_node=SH.Violation,
-        )
-        for b in bad
-    ]
-
-    def data_edges(node):
-        return [
-            (convert(p), convert(o))
-            for _, p, o, _ in literals.written_quads(store, store.quads_for_pattern(to_ox(node), None, None))
-        ]
-
-    (root,) = report.graph.subjects(RDF.type, SH.ValidationReport)
-    report.graph.set((root, SH.conforms, rdflib.Literal(False)))
-    _add_results(report.graph, root, new, rdflib.Graph(), data_edges)
-    report.results = sorted(report.results + new, key=Result.sort_key)
-    report.conforms = False
-    return len(new)
 
 
 def _compact_graph() -> rdflib.Graph:
@@ -258,7 +203,7 @@ class Describer:
         return "[]"
 
     def _path_expr(self, g: rdflib.Graph, term) -> str | None:
-        return shacl_paths.render(g, term)
+        return property_paths.render(g, term)
 
     def shape(self, term) -> str:
         if not isinstance(term, rdflib.BNode):
@@ -320,8 +265,8 @@ def validate(
     """Validate ``data_graph`` (mixed with ``ont_graph``) against ``shapes_graph``.
 
     SHACL-SPARQL constraints run (``advanced=True``); ``Report.conforms`` is false when there is
-    any result, as ``sh:conforms`` (whether a run fails is :func:`axiskg.reporting.fails`).
-    Shapes whose SPARQL the gate refuses (:mod:`axiskg.shape_queries`), or pyshacl cannot load,
+    any result, as ``sh:conforms`` (whether a run fails is :func:`axiskg.shacl.reporting.fails`).
+    Shapes whose SPARQL the gate refuses (:mod:`axiskg.shacl.shape_queries`), or pyshacl cannot load,
     raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
     see :func:`axiskg.rdfio.sources.source_locator`. ``written(term)``, if given, turns a value as the
@@ -330,7 +275,7 @@ def validate(
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
-    from axiskg import shape_queries
+    from axiskg.shacl import shape_queries
 
     shape_queries.check_shapes(shapes_graph)  # untrusted SPARQL: refused before anything runs
 
