@@ -90,7 +90,7 @@ def markdown(doc: dict) -> str:
         "| task | before: best (median) / peak tree RSS | after: best (median) / peak tree RSS | time | memory |",
         "|---|---|---|---|---|",
     ]
-    for task in TASKS:
+    for task in doc["tasks"]:
         b, a = doc["tasks"][task]["before"], doc["tasks"][task]["after"]
         if "error" in a or "error" in b:
             lines.append(f"| {task} | {b.get('error', '')} | {a.get('error', '')} | - | - |")
@@ -100,7 +100,10 @@ def markdown(doc: dict) -> str:
             f"{a['best_s']:.2f} s ({a['median_s']:.2f}) / {a['peak_mb']} MB | "
             f"{change(b['best_s'], a['best_s'])} | {change(b['peak_mb'], a['peak_mb'])} |"
         )
-    b, a = doc["tasks"]["axiskg-queries"]["before"], doc["tasks"]["axiskg-queries"]["after"]
+    b, a = (
+        doc["tasks"].get("axiskg-queries", {}).get("before", {}),
+        doc["tasks"].get("axiskg-queries", {}).get("after", {}),
+    )
     if "queries" in b and "queries" in a:
         lines += [
             "",
@@ -127,14 +130,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "before-after")
+    parser.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated, of {', '.join(TASKS)}")
     args = parser.parse_args()
+    tasks = [t for t in TASKS if t in args.tasks.split(",")]
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
-    results: dict = {task: {side: [] for side in trees} for task in TASKS}
+    results: dict = {task: {side: [] for side in trees} for task in tasks}
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         root, manifest = bench_scale.make_project(Path(tmp), args.size, args.seed)
         for i in range(args.runs):
-            for task in TASKS:
+            for task in tasks:
                 for side in ("before", "after") if i % 2 == 0 else ("after", "before"):
                     r = run(trees[side], task, root, Path(tmp) / f"dist-{side}-{task}-{i}")
                     results[task][side].append(r)
@@ -143,7 +148,9 @@ def main() -> None:
                         f"{r.get('error', '')}",
                         file=sys.stderr,
                     )
-        triples = next((r["triples"] for r in results["ox-parse"]["after"] if "triples" in r), manifest["triples"])
+        triples = next(
+            (r["triples"] for r in results.get("ox-parse", {}).get("after", []) if "triples" in r), manifest["triples"]
+        )
     doc = {
         "before": commit(trees["before"]),
         "after": commit(trees["after"]),
@@ -153,7 +160,7 @@ def main() -> None:
         "load_start": round(load_start, 1),
         "load_end": round(os.getloadavg()[0], 1),
         "command": "python benchmarks/bench_before_after.py " + " ".join(sys.argv[1:]),
-        "tasks": {task: {side: summary(results[task][side]) for side in trees} for task in TASKS},
+        "tasks": {task: {side: summary(results[task][side]) for side in trees} for task in tasks},
         "raw": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

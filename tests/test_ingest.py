@@ -171,6 +171,17 @@ def test_build_publishes_curated_claims_only(curated, tmp_path):
     assert f"<{CLAIM}p3-s2>" in nt and f"<{CLAIM}p1-s1>" not in nt
 
 
+def test_release_publishes_curated_claims_only(curated, tmp_path):
+    done = run_main("release", "--out", str(tmp_path / "release"), root=curated)
+    assert done.returncode == 0, done.stderr
+    trig = (tmp_path / "release/axiskg.trig").read_text(encoding="utf-8")
+    assert f"{CLAIM}p2-s2>" in trig and f"{CLAIM}p3-s2>" not in trig and f"{CLAIM}p1-s1>" not in trig
+    done = run_main("release", "--include-drafts", "--out", str(tmp_path / "all"), root=curated)
+    assert done.returncode == 0, done.stderr
+    trig = (tmp_path / "all/axiskg.trig").read_text(encoding="utf-8")
+    assert f"{CLAIM}p3-s2>" in trig and f"{CLAIM}p1-s1>" not in trig
+
+
 def test_stats_shows_curation_progress(curated):
     done = run_main("stats", root=curated)
     assert done.returncode == 0, done.stderr

@@ -14,7 +14,7 @@ from conftest import run_cli
 
 from axiskg import paths
 from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
-from axiskg.rdfio.serialize import KNOWN_PREFIXES
+from axiskg.vocab import PUBLISHED_PREFIXES as KNOWN_PREFIXES
 
 pyld = pytest.importorskip("pyld")
 from pyld import jsonld  # noqa: E402

@@ -16,7 +16,7 @@ VIOLATING = REPO / "tests" / "fixtures" / "violating.ttl"
 def test_pre_commit_hook_definition():
     text = (REPO / ".pre-commit-hooks.yaml").read_text()
     hook = text[text.index("- id: axiskg-validate") :].split("\n- id:")[0]
-    assert re.search(r"^\s+entry: axiskg validate$", hook, re.M)
+    assert re.search(r"^\s+entry: axiskg validate --in-project$", hook, re.M)  # the staged files in context
     assert re.search(r"^\s+language: python$", hook, re.M)
     files = re.search(r"^\s+files: (.+)$", hook, re.M).group(1)
     for name in ("a.ttl", "b.nt", "c.jsonld", "d.rdf", "e.owl", "f.trig", "g.nq"):

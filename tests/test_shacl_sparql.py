@@ -22,7 +22,8 @@ from axiskg.dataset import Dataset
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import to_ox, to_rdflib
-from axiskg.shacl.validation import compact, validate
+from axiskg.shacl.results import compact
+from axiskg.shacl.validation import validate
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from conftest import FIXTURES, run_cli, run_main
 
-from axiskg.commands.validate import use_color
+from axiskg.commands.reports import use_color
 from axiskg.shacl.reporting import format_text
 
 VIOLATING = FIXTURES / "violating.ttl"
@@ -169,7 +169,7 @@ def test_colours_only_on_a_terminal(monkeypatch):
 
 
 def test_colour_codes_in_text():
-    from axiskg.shacl.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
     r = Result("Violation", "urn:f", None, "http://www.w3.org/ns/shacl#X", "urn:s", None, "m", "f.ttl")
     report = Report(conforms=False, results=[r], graph=rdflib.Graph())

@@ -17,12 +17,11 @@ from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
 from axiskg.rdfio.serialize import serialize, write
 from axiskg.rdfio.terms import graph_ntriples
-from axiskg.vocab import ONTOLOGY_GRAPH
+from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
 
 BASENAME = "axiskg"
-ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
 
 
 def file_name(output: str) -> str:
@@ -38,7 +37,7 @@ def stamp_version(store, version: str) -> None:
     """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
     import pyoxigraph as ox
 
-    owl = "http://www.w3.org/2002/07/owl#"
+    owl = OWL
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     subject = ox.NamedNode(ONTOLOGY_IRI)
     for prop in ("versionIRI", "versionInfo"):

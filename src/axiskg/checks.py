@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.sparql.querying import solutions
-from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
+from axiskg.vocab import CHECK, RDF_TYPE, VOCAB_GRAPH, compact, substitute
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -128,7 +128,7 @@ def pinned_vocabularies() -> dict[str, frozenset[str]]:
 
 
 def _vocabulary_quads() -> list[ox.Quad]:
-    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode(RDF_TYPE)
     quads = []
     for namespace, terms in pinned_vocabularies().items():
         quads.append(ox.Quad(ox.NamedNode(namespace), kind, ox.NamedNode(CHECK + "PinnedNamespace"), graph))
@@ -227,7 +227,7 @@ SEVERITY_OF = {"ERROR": "Violation", "WARN": "Warning", "INFO": "Info"}
 
 
 def as_report(problems: list[Problem]):
-    """``problems`` in the one result model (:class:`axiskg.shacl.validation.Report`), so that
+    """``problems`` in the one result model (:class:`axiskg.shacl.results.Report`), so that
     ``check`` writes the outputs ``validate`` writes (JUnit, GitHub annotations): focus node the
     entity, path the property, value the value, source shape and component the rule
     (``check:<rule>``), message the rule's title, file and line where the entity is described."""
@@ -236,7 +236,7 @@ def as_report(problems: list[Problem]):
 
     from axiskg.rdfio.sources import split_location
     from axiskg.rdfio.terms import TermConverter
-    from axiskg.shacl.validation import Report, Result, report_graph_of
+    from axiskg.shacl.results import Report, Result, report_graph_of
 
     convert = TermConverter()
     rules = available_rules()

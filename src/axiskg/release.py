@@ -51,12 +51,13 @@ from axiskg.rdfio.bnodes import canonical_lines
 from axiskg.rdfio.serialize import serialize, used_prefixes
 from axiskg.rdfio.sources import describe_graph
 from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
+from axiskg.vocab import BASE
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
-DATASET_IRI = "https://w3id.org/axiskg/dataset"
-DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
+DATASET_IRI = BASE + "dataset"
+DEFAULT_BASE_URL = BASE + "release/{version}/"
 BASENAME = "axiskg"
 
 VOID = rdflib.Namespace(vocab.VOID)

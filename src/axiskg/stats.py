@@ -71,12 +71,10 @@ def classes_in_use(store: Data) -> list[str]:
 def class_counts(store: Data, classes: list[str] | None = None) -> list[ClassCount]:
     """Instances (with subclasses) of ``classes`` (CURIEs or IRIs), else of every class in use;
     sorted by count (largest first), then by CURIE. An unknown CURIE prefix is bad input."""
-    from axiskg.docs.graphdata import curie, english_labels, readable
-
     iris = [expand(c) for c in classes] if classes else classes_in_use(store)
-    labels = english_labels(store)
+    labels = vocab.english_labels(store)
     out = [
-        ClassCount(iri, curie(iri), readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
+        ClassCount(iri, vocab.curie(iri), vocab.readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
         for iri in dict.fromkeys(iris)
     ]
     return out if classes else sorted(out, key=lambda c: (-c.instances, c.curie))

@@ -4,7 +4,7 @@ The graph is read from the store of :mod:`axiskg.dataset`; each report with evid
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
-Findings are :class:`axiskg.shacl.validation.Result` objects in a :class:`axiskg.shacl.validation.Report`, so the
+Findings are :class:`axiskg.shacl.results.Result` objects in a :class:`axiskg.shacl.results.Report`, so the
 formatters of :mod:`axiskg.shacl.reporting` print them: ``Violation`` for an error, ``Info`` for coverage
 (a sentence no claim rests on). The finding's kind is the local name of its ``component``
 (``https://w3id.org/axiskg/verify#<Kind>``), listed in :data:`KINDS`.
@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 
 from axiskg.ingest.texts import load_sources, missing_message
 from axiskg.textspans import is_word_sequence, occurrences
-from axiskg.vocab import AXIS, VERIFY
-
-OA = "http://www.w3.org/ns/oa#"
+from axiskg.vocab import AXIS, DISPLAY_PREFIXES, OA, VERIFY, sparql_prefixes
 
 #: every kind of finding, with what it means
 KINDS = {
@@ -40,12 +38,7 @@ KINDS = {
     "TextMissing": "the report's text is not where it says: its claims are skipped (a warning; an error when CI=true)",
 }
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+_PREFIXES = sparql_prefixes("axis", "oa", "spdx", "dcterms", "prov", prefixes=DISPLAY_PREFIXES)
 
 _EVIDENCE = (
     _PREFIXES
@@ -129,7 +122,7 @@ class _Findings:
         import rdflib
 
         from axiskg.rdfio.sources import split_location
-        from axiskg.shacl.validation import Result
+        from axiskg.shacl.results import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))
         self.results.append(
@@ -149,13 +142,13 @@ class _Findings:
 
 def verify(store: Data, sources: dict[str, Path], locate=None, root: Path | str | None = None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
-    :class:`axiskg.shacl.validation.Report` whose Violations are errors and whose Infos are coverage.
+    :class:`axiskg.shacl.results.Report` whose Violations are errors and whose Infos are coverage.
 
     With ``root``, reports not in ``sources`` are found from their declaration; one whose text is
     absent is a ``TextMissing`` warning naming it (outside CI) and its claims are not checked."""
     import rdflib
 
-    from axiskg.shacl.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
     skipped: list = []
     texts = load_sources(store, sources, root, skipped)

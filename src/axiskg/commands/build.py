@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import root_of
-from axiskg.commands.validate import add_gate_argument, validate_first
+from axiskg.commands import add_gate_argument, root_of, validate_first
 
 
 def register(subparsers) -> None:

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
     if args.output in ("junit", "github"):  # the outputs validate writes, through the one result model
         from axiskg.shacl.locations import Locations, place
-        from axiskg.shacl.validation import Result
+        from axiskg.shacl.results import Result
 
         report = checks.as_report(problems)
         report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)

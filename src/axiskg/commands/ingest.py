@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         f"{len(out.drafts)} new draft claims ({sum(d.with_candidates for d in out.drafts)} with candidate entities)"
     )
     print(f"wrote {', '.join(where + name for name in out.written)}")
+    if out.created and not args.published:
+        print(f"note: no --published: add dcterms:issued to {where}report.ttl (validate asks for it)")
     for quote in out.lost:
         print(f"no longer matches the text: <{quote.claim}>: {quote.exact[:60]!r}", file=sys.stderr)
     if out.lost:

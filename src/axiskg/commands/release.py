@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import root_of
-from axiskg.commands.validate import add_gate_argument, validate_first
+from axiskg.commands import add_gate_argument, root_of, validate_first
+from axiskg.vocab import BASE
 
 
 def register(subparsers) -> None:
@@ -26,8 +26,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--base-url",
         metavar="URL",
-        help="where the files will be published, for the download links "
-        "(default: https://w3id.org/axiskg/release/<version>/)",
+        help=f"where the files will be published, for the download links (default: {BASE}release/<version>/)",
     )
     add_gate_argument(p, "release")
     p.set_defaults(func=run)

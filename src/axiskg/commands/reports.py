@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 if TYPE_CHECKING:
-    from axiskg.shacl.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def use_color(stream=None) -> bool:

@@ -204,10 +204,10 @@ def run(args: argparse.Namespace) -> int:
 
     from axiskg.dataset import Dataset
     from axiskg.rdfio.jsonld_context import context_of_store
-    from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
     from axiskg.sparql import catalog
+    from axiskg.vocab import PUBLISHED_PREFIXES
 
     if not 0 <= args.port <= 65535:
         raise InputError(None, f"--port {args.port}: not a TCP port")
@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""
-    context = context_of_store(store, KNOWN_PREFIXES)  # the release's JSON-LD context
+    context = context_of_store(store, PUBLISHED_PREFIXES)  # the release's JSON-LD context
     del store
     settings = Settings(
         timeout=args.timeout,

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
-from axiskg.commands.reports import errors_as_reports, use_color, write_report
-from axiskg.errors import EXIT_VIOLATIONS
+from axiskg.commands.reports import errors_as_reports, write_report
 from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    from axiskg.shacl.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def register(subparsers) -> None:
@@ -98,7 +97,7 @@ def _report(args: argparse.Namespace) -> Report:
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.shacl.locations import Locations, place
     from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
-    from axiskg.shacl.validation import Result
+    from axiskg.shacl.results import Result
 
     root = root_of(args)
     store = _load(args, root)
@@ -189,46 +188,3 @@ def _shapes(args: argparse.Namespace, root: Path):
     from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else load_shapes(root)
-
-
-# --------------------------------------------------------------------------- the gate of build and release
-
-
-def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    """``--no-validate`` for a command that validates the project before it writes anything."""
-    parser.add_argument(
-        "--no-validate",
-        action="store_true",
-        help=f"{what} even if the project's data violates its shapes (not recommended; a note on stderr says so)",
-    )
-
-
-def validate_first(args: argparse.Namespace, what: str) -> int | None:
-    """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
-    go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
-    printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg.dataset import Dataset, load_shapes
-    from axiskg.ingest.curation import soften_drafts
-    from axiskg.rdfio.sources import source_locator
-    from axiskg.shacl import validate_store
-    from axiskg.shacl.locations import Locations, place
-    from axiskg.shacl.reporting import fails, format_text
-    from axiskg.shacl.validation import Result
-
-    if getattr(args, "no_validate", False):
-        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
-        return None
-    root = root_of(args)
-    store = Dataset.load(root=root, inferred=False)
-    report = validate_store(store, load_shapes(root), locate=source_locator(store))
-    report = soften_drafts(report, store)  # drafts are not published unless asked for: warnings
-    if not fails(report, "violation"):
-        return None
-    report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
-    sys.stdout.write(format_text(report, color=use_color()))
-    print(
-        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
-        "(see above; fix them, or pass --no-validate to override); nothing was written",
-        file=sys.stderr,
-    )
-    return EXIT_VIOLATIONS

@@ -65,11 +65,10 @@ def same_names(ontology: rdflib.Graph) -> dict[rdflib.URIRef, str]:
             if isinstance(term, rdflib.URIRef):
                 name = _english(ontology, term, RDFS.label) or _fragment(str(term))
                 shown[re.sub(r"[\s_-]+", "", name).casefold()].add(term)  # pyLODE shows endIndex as "end index"
-    from axiskg.rdfio.serialize import KNOWN_PREFIXES
-    from axiskg.vocab import compact
+    from axiskg.vocab import PUBLISHED_PREFIXES, compact
 
     return {
-        term: compact(str(term), KNOWN_PREFIXES)
+        term: compact(str(term), PUBLISHED_PREFIXES)
         for terms in shown.values()
         if len(terms) > 1
         for term in terms

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiskg import paths
+from axiskg import paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import ontology_graph
+from axiskg.vocab import BASE
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
@@ -51,7 +51,7 @@ def slug(iri: str) -> str:
     if iri.startswith(graphdata.ID):
         iri = iri[len(graphdata.ID) :]
     else:
-        iri = graphdata.curie(iri)
+        iri = vocab.curie(iri)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in iri)
 
 
@@ -100,7 +100,7 @@ def _environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters["slug"] = slug
-    env.filters["curie"] = graphdata.curie
+    env.filters["curie"] = vocab.curie
     return env
 
 
@@ -141,7 +141,7 @@ def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
 
 def _cell(value, href) -> dict:
     text = "" if value is None else str(getattr(value, "value", value))
-    return {"text": text, "href": href(text) if text.startswith("https://w3id.org/axiskg/") else None}
+    return {"text": text, "href": href(text) if text.startswith(BASE) else None}
 
 
 def render_site(root: Path | str | None = None) -> dict[str, bytes]:
@@ -150,7 +150,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     store = Dataset.load(root=root, inferred=False)
     ontology = ontology_graph(store)
     shapes = load_shapes(root)
-    labels = graphdata.english_labels(store)
+    labels = vocab.english_labels(store)
 
     lode = ont_docs.pylode_html(ontology)
     claims = graphdata.claims(store)
@@ -195,7 +195,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "version": __version__,
         "labels": labels,
         "link": link,
-        "label": lambda iri: graphdata.readable(iri, labels),
+        "label": lambda iri: vocab.readable(iri, labels),
         "claims": claims,
         "entities": entities,
         "reports": reports,
@@ -231,8 +231,7 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
 
     out = []
     for path in paths.ontology_files(root):
-        module = ox.Store()
-        load_file(module, path, "urn:axiskg:module")
+        module = Dataset.load([path], inferred=False)
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
         classes = sorted(
             q.subject.value

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from axiskg.sparql.querying import solutions
-from axiskg.vocab import ONTOLOGY_GRAPH
+from axiskg.vocab import ONTOLOGY_GRAPH, sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -22,11 +22,7 @@ if TYPE_CHECKING:
 #: labels shorter than this are not matched (too many false hits)
 MIN_LABEL = 3
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-"""
+_PREFIXES = sparql_prefixes("axis", "rdfs", "skos", "oa") + """"""
 _LABELS = (
     _PREFIXES
     + """SELECT ?entity ?label ?type WHERE {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg.sparql.querying import solutions
-from axiskg.vocab import AXIS, SH
+from axiskg.vocab import AXIS, SH, sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -23,17 +23,16 @@ if TYPE_CHECKING:
 #: statuses whose claims are not published unless asked for (Draft) or ever (Rejected)
 UNPUBLISHED = (AXIS + "Draft", AXIS + "Rejected")
 
-_STATUS = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-SELECT ?claim ?status WHERE { ?claim axis:curationStatus ?status }"""
-_PROGRESS = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?report ?status (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+_STATUS = sparql_prefixes("axis") + """SELECT ?claim ?status WHERE { ?claim axis:curationStatus ?status }"""
+_PROGRESS = (
+    sparql_prefixes("axis", "rdfs", "prov")
+    + """SELECT ?report ?status (COUNT(DISTINCT ?claim) AS ?n) WHERE {
   ?report a axis:Report .
   ?claim a/rdfs:subClassOf* axis:Claim ; prov:wasDerivedFrom ?report .
   OPTIONAL { ?claim axis:curationStatus ?given }
   BIND(COALESCE(?given, axis:Curated) AS ?status)
 } GROUP BY ?report ?status"""
+)
 
 
 def statuses(store: Data) -> dict[str, str]:
@@ -106,12 +105,13 @@ def drop_unpublished(store: Data, include_drafts: bool = False) -> int:
     return len(gone)
 
 
-_OWNED = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT DISTINCT ?x WHERE {
+_OWNED = (
+    sparql_prefixes("axis", "oa")
+    + """SELECT DISTINCT ?x WHERE {
   { BIND(<CLAIM> AS ?x) } UNION { <CLAIM> axis:hasEvidence ?x } UNION { <CLAIM> axis:hasEvidence/oa:hasSelector ?x }
   UNION { <CLAIM> axis:hasEntityCandidate ?x }
 }"""
+)
 
 
 def _owned(store: Data, claim: str) -> list[str]:

@@ -16,6 +16,7 @@ from axiskg.ingest.candidates import EntityIndex
 from axiskg.ingest.cues import modality_of
 from axiskg.ingest.report_files import SentenceRow
 from axiskg.ingest.turtle import head, lit, namespaces, term
+from axiskg.vocab import AXIS, OA, PROV
 
 MADE_BY = "axiskg ingest"
 #: longest paraphrase (rdfs:label) of a draft, in characters
@@ -94,11 +95,11 @@ def _candidate(claim: str, n: int, ns: dict[str, str]) -> str:
 
 def quotes_ttl(drafts: list[Draft], report: str) -> str:
     """The quotes of ``drafts`` as the evidence step reads them (never written to a file)."""
-    out = ["@prefix axis: <https://w3id.org/axiskg/ontology#> .", "@prefix oa: <http://www.w3.org/ns/oa#> ."]
+    out = [f"@prefix axis: <{AXIS}> .", f"@prefix oa: <{OA}> ."]
     for d in drafts:
         out.append(
             f"<{d.claim}> axis:hasEvidence <{d.claim}/evidence> ; axis:isStatedInSentence <{d.sentence}> ;\n"
-            f"    axis:isStatedIn <{d.component}> ; <http://www.w3.org/ns/prov#wasDerivedFrom> <{report}> .\n"
+            f"    axis:isStatedIn <{d.component}> ; <{PROV}wasDerivedFrom> <{report}> .\n"
             f"<{d.claim}/evidence> oa:hasSelector <{d.claim}/evidence/quote> .\n"
             f"<{d.claim}/evidence/quote> oa:exact {lit(d.exact)} ."
         )

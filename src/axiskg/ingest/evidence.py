@@ -18,17 +18,14 @@ from typing import TYPE_CHECKING
 from axiskg.ingest.turtle import head, lit, namespaces, nni, term
 from axiskg.sparql.querying import solutions
 from axiskg.textspans import CONTEXT, Selection, occurrences
+from axiskg.vocab import sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
 MADE_BY = "axiskg evidence"
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+_PREFIXES = sparql_prefixes("axis", "oa", "prov", "dcterms") + """"""
 _SENTENCES = (
     _PREFIXES
     + """SELECT ?sentence ?parent ?start ?end WHERE {

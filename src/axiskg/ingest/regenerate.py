@@ -12,6 +12,7 @@ from axiskg.ingest.texts import locate_all, missing_message, parse_source_option
 from axiskg.ingest.turtle import namespaces
 from axiskg.sparql.querying import solutions
 from axiskg.textspans import read_text
+from axiskg.vocab import DISPLAY_PREFIXES, sparql_prefixes
 
 
 def regenerate(root: Path, report_ids: list[str], source_options: list[str]):
@@ -45,8 +46,10 @@ def regenerate(root: Path, report_ids: list[str], source_options: list[str]):
     return results
 
 
-_SHA = """PREFIX spdx: <http://spdx.org/rdf/terms#>
-SELECT ?sha WHERE { <%s> spdx:checksum/spdx:checksumValue ?sha }"""
+_SHA = (
+    sparql_prefixes("spdx", prefixes=DISPLAY_PREFIXES)
+    + """SELECT ?sha WHERE { <%s> spdx:checksum/spdx:checksumValue ?sha }"""
+)
 
 
 def _checked(store, report: str, path: Path) -> str:

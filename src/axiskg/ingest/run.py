@@ -12,7 +12,10 @@ check runs before the first file is written.
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from axiskg.ingest.source import location_of, read_report_text
 from axiskg.ingest.turtle import lit, namespaces
 from axiskg.rdfio.reading import load_file
 from axiskg.sparql.querying import solutions
-from axiskg.vocab import GRAPH_NS
+from axiskg.vocab import DISPLAY_PREFIXES, GRAPH_NS, sparql_prefixes
 
 #: a report ID: a safe path segment and IRI segment
 SAFE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
@@ -79,17 +82,21 @@ def check_request(req: Request) -> None:
         raise InputError(None, f"--url {req.url!r}: not an http(s) URL")
 
 
-_RECORDED = """PREFIX spdx: <http://spdx.org/rdf/terms#>
-SELECT ?sha WHERE { <%s> spdx:checksum/spdx:checksumValue ?sha }"""
-_SENTENCES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?s ?parent ?start ?end ?text WHERE {
+_RECORDED = (
+    sparql_prefixes("spdx", prefixes=DISPLAY_PREFIXES)
+    + """SELECT ?sha WHERE { <%s> spdx:checksum/spdx:checksumValue ?sha }"""
+)
+_SENTENCES = (
+    sparql_prefixes("axis", "dcterms")
+    + """SELECT ?s ?parent ?start ?end ?text WHERE {
   ?s a axis:Sentence ; dcterms:isPartOf ?parent ; axis:startIndex ?start ; axis:endIndex ?end ; axis:hasText ?text .
   ?parent dcterms:isPartOf* <%s> .
 } ORDER BY ?start"""
-_TAKEN = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?claim ?sentence WHERE { ?claim prov:wasDerivedFrom <%s> OPTIONAL { ?claim axis:isStatedInSentence ?sentence } }"""
+)
+_TAKEN = (
+    sparql_prefixes("axis", "prov")
+    + """SELECT ?claim ?sentence WHERE { ?claim prov:wasDerivedFrom <%s> OPTIONAL { ?claim axis:isStatedInSentence ?sentence } }"""
+)
 
 
 def ingest(root: Path, req: Request) -> Outcome:
@@ -148,10 +155,22 @@ def ingest(root: Path, req: Request) -> Outcome:
     if out.unchanged:
         return out
     files["evidence.ttl"], out.lost = _evidence(folder, req.report_id, report, text, files, out.drafts)
-    for name in ("report.ttl", "text.ttl", "drafts.ttl", "evidence.ttl"):
-        if name in files:
+    order: list[str] = [name for name in ("report.ttl", "text.ttl", "drafts.ttl", "evidence.ttl") if name in files]
+    if exists:
+        for name in order:
             atomic.atomic_write(folder / name, files[name].encode("utf-8"))
-            out.written.append(name)
+    else:  # a new report appears whole or not at all: written aside, then renamed into place
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{req.report_id}.", suffix=".partial", dir=folder.parent))
+        try:
+            for name in order:
+                (partial / name).write_bytes(files[name].encode("utf-8"))
+            partial.chmod(0o755)
+            os.rename(partial, folder)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+    out.written = order
     return out
 
 

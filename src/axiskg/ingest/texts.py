@@ -13,13 +13,15 @@ from axiskg.errors import InputError
 from axiskg.ingest.source import candidates_for
 from axiskg.sparql.querying import solutions
 from axiskg.textspans import read_text
-from axiskg.vocab import PROJECT_REPORT
+from axiskg.vocab import DISPLAY_PREFIXES, PROJECT_REPORT, sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
-_DECLARED = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-SELECT ?report ?location WHERE { ?report a axis:Report OPTIONAL { ?report axis:textLocation ?location } }"""
+_DECLARED = (
+    sparql_prefixes("axis")
+    + """SELECT ?report ?location WHERE { ?report a axis:Report OPTIONAL { ?report axis:textLocation ?location } }"""
+)
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,14 @@ def parse_source_options(given: list[str]) -> dict[str, Path]:
     return sources
 
 
-_REPORTS = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?report ?sha WHERE {
+_REPORTS = (
+    sparql_prefixes("axis", "oa", "spdx", "dcterms", prefixes=DISPLAY_PREFIXES)
+    + """SELECT DISTINCT ?report ?sha WHERE {
   { ?report a axis:Report } UNION { [] axis:hasEvidence/oa:hasSource ?report }
   UNION { [] a axis:Sentence ; dcterms:isPartOf+ ?report . ?report a axis:Report }
   OPTIONAL { ?report spdx:checksum/spdx:checksumValue ?sha }
 }"""
+)
 
 
 def load_sources(

@@ -3,7 +3,7 @@
 :func:`jsonld_context` derives it from the graph it will compact, so that every key a consumer
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
-* a **prefix** for every namespace of :data:`axiskg.rdfio.serialize.KNOWN_PREFIXES` (the project's
+* a **prefix** for every namespace of :data:`axiskg.vocab.PUBLISHED_PREFIXES` (the project's
   own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included), and for the
   folders of data IRIs they do not cover, derived from the data so that each report gets its own
   (:func:`data_prefixes`: ``agent:``, ``sentence-alliance-axis-2025:``);
@@ -30,9 +30,9 @@ from typing import Any
 
 import rdflib
 
-from axiskg.vocab import ID
+from axiskg.vocab import ID, RDF_TYPE, XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -82,12 +82,12 @@ def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     return _context(kinds, classes, prefixes, folders_of(iris))
 
 
-_STORE_SUMMARY = """
-SELECT DISTINCT ?p ?kind WHERE {
+_STORE_SUMMARY = f"""
+SELECT DISTINCT ?p ?kind WHERE {{
   ?s ?p ?o .
-  FILTER(?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || !isIRI(?o))
+  FILTER(?p != <{RDF_TYPE}> || !isIRI(?o))
   BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", IF(lang(?o) != "", "lang", STR(datatype(?o))))) AS ?kind)
-}"""
+}}"""
 _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
 #: the folders of the typed data IRIs (see :func:`folders_of`), from the rdf:type triples only
 _STORE_FOLDERS = """

@@ -70,9 +70,9 @@ def table(data: Data | None) -> AsWritten | None:
     _, record = parts(data)
     if record is None:
         return None
-    with record.lock:
-        pending, record.pending = record.pending, []
-        with _no_collection():
+    if record.pending or record.lock.locked():  # (asked once per result value: no lock when all is recorded)
+        with record.lock, _no_collection():
+            pending, record.pending = record.pending, []
             for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
                 _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None

@@ -55,10 +55,11 @@ GRAPH_FORMATS: dict[str, Format] = {
 
 
 def turtle_prefixes() -> dict[str, str]:
-    """Prefixes for Turtle output: the project's vocabularies and one per kind of entity."""
-    from axiskg.vocab import PREFIXES, PROJECT_PREFIXES
+    """Prefixes for Turtle output: the ones every published file declares
+    (:data:`axiskg.vocab.PUBLISHED_PREFIXES`), so served and released Turtle agree."""
+    from axiskg.vocab import PUBLISHED_PREFIXES
 
-    return {**{p: ns for p, ns in PREFIXES.items() if p not in ("sh", "id")}, **PROJECT_PREFIXES}
+    return dict(PUBLISHED_PREFIXES)
 
 
 def _parse_accept(header: str) -> list[tuple[str, float]]:

@@ -18,14 +18,16 @@ from axiskg.server import pages
 from axiskg.server.formats import GRAPH_FORMATS, by_name, negotiate
 from axiskg.server.protocol import HTTPProblem
 from axiskg.server.responder import Responder
+from axiskg.vocab import sparql_prefixes
 
-EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
-
+EXAMPLE_QUERY = (
+    sparql_prefixes("rdfs", "axis")
+    + """
 SELECT ?claim ?label WHERE {
   ?claim a axis:CausalLink ; rdfs:label ?label .
 } ORDER BY ?claim LIMIT 20
 """
+)
 
 #: the RDF formats a page links to
 ALTERNATES = {k: f.media_type for k, f in GRAPH_FORMATS.items() if k != "html"}

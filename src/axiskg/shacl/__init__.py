@@ -1,6 +1,6 @@
 """SHACL validation that scales: the shapes compiled to SPARQL over the embedded pyoxigraph store.
 
-:func:`validate_store` gives the same :class:`~axiskg.shacl.validation.Result` objects as
+:func:`validate_store` gives the same :class:`~axiskg.shacl.results.Result` objects as
 :func:`axiskg.shacl.validation.validate` (pyshacl) on the same data mixed with the ontology: same focus,
 path, component, severity, value, source shape and message (pyshacl's own wording for shapes
 without ``sh:message``), same multiplicity. The modules, in the order a run uses them:

@@ -19,7 +19,7 @@ from axiskg.rdfio.xml_safety import check_xml_safety
 from axiskg.shacl import execute, fallback, shape_queries
 from axiskg.shacl.compiler import compile_shapes
 from axiskg.shacl.report import Describe, Results, Stringify
-from axiskg.shacl.validation import Report, Result, report_graph_of
+from axiskg.shacl.results import Report, Result, report_graph_of
 
 
 @dataclass

@@ -10,7 +10,7 @@ from rdflib import RDF, SH
 from axiskg.rdfio.terms import to_rdflib, written_term
 from axiskg.shacl import shape_queries
 from axiskg.shacl.compiler import TARGETS
-from axiskg.shacl.validation import Result
+from axiskg.shacl.results import Result
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data

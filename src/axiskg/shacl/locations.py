@@ -1,7 +1,7 @@
 """Where a result is: the file that describes its focus node and the line there, for every output.
 
 A term is located in the graphs where it is a subject (else an object); a blank node by the
-named node that reaches it (the same walk :class:`axiskg.shacl.validation.Describer` names it by). A
+named node that reaches it (the same walk :class:`axiskg.shacl.results.Describer` names it by). A
 graph is mapped to its files (a user's file is its own graph; the project's ``ontology`` and
 ``data/<name>`` graphs to their files), and the line is the first where the term starts a
 description (``<iri>`` or a prefixed name at the start of a line, as Turtle, TriG and
@@ -102,18 +102,10 @@ class Locations:
             return ox.NamedNode(str(term))
         if not isinstance(term, rdflib.BNode):
             return None
-        node: Any = ox.BlankNode(str(term))
-        for _ in range(8):
-            incoming = sorted(
-                ((str(q.subject), q.subject) for q in self.store.quads_for_pattern(None, None, node)),
-                key=lambda t: t[0],
-            )
-            if not incoming:
-                return None
-            node = incoming[0][1]
-            if isinstance(node, ox.NamedNode):
-                return node
-        return None
+        from axiskg.shacl.results import reached_from, store_incoming
+
+        iri, _ = reached_from(ox.BlankNode(str(term)), store_incoming(self.store), steps=8)
+        return ox.NamedNode(iri) if iri is not None else None
 
     def _find(self, term: Any) -> tuple[str | None, int | None]:
         node = self._named(term)
@@ -167,7 +159,7 @@ def only_in(report: Any, files: list) -> None:
     """Keep the results of ``report`` whose focus node is described in one of ``files`` (the
     staged files of a commit, validated in the context of their project); ``conforms`` and the
     standard graph follow."""
-    from axiskg.shacl.validation import report_graph_of
+    from axiskg.shacl.results import report_graph_of
 
     wanted = {Path(f).resolve() for f in files}
     kept = [r for r in report.results if r.source is not None and Path(r.source).resolve() in wanted]

@@ -21,15 +21,15 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg.shacl.validation import NAMESPACES, Report, Result, add_results
-from axiskg.vocab import AXIS, AXSH, ONTOLOGY_GRAPH, compact, local_name
+from axiskg.shacl.results import NAMESPACES, Report, Result, add_results
+from axiskg.vocab import AXIS, AXSH, ONTOLOGY_GRAPH, VANN, compact, local_name, sparql_prefixes
 
 WELL_TYPED_SHAPE = AXSH + "WellTypedLiteralShape"
 WELL_TYPED_COMPONENT = AXSH + "WellTypedLiteralConstraintComponent"
 DECLARED_SHAPE = AXSH + "DeclaredTermShape"
 DECLARED_COMPONENT = AXSH + "DeclaredTermConstraintComponent"
 
-_VANN_NAMESPACE = "http://purl.org/vocab/vann/preferredNamespaceUri"
+_VANN_NAMESPACE = VANN + "preferredNamespaceUri"
 _DECLARATIONS = (
     "owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:NamedIndividual "
     "rdf:Property rdfs:Class rdfs:Datatype"
@@ -77,10 +77,10 @@ def add_undeclared_terms(report: Report, store) -> int:
     from axiskg.sparql.querying import solutions
 
     ontology = f"<{ONTOLOGY_GRAPH}>"
-    declared_query = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
-        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT DISTINCT ?t WHERE {{ GRAPH {ontology} {{ ?t a ?d VALUES ?d {{ {_DECLARATIONS} }} }} FILTER(isIRI(?t)) }}"""
+    declared_query = (
+        sparql_prefixes("owl", "rdf", "rdfs")
+        + f"""        SELECT DISTINCT ?t WHERE {{ GRAPH {ontology} {{ ?t a ?d VALUES ?d {{ {_DECLARATIONS} }} }} FILTER(isIRI(?t)) }}"""
+    )
     declared = {row[0].value for row in solutions(store, declared_query)}
     spaces = {
         row[0].value

@@ -1,6 +1,6 @@
 """The rows of the checks' queries as validation results, worded as pyshacl words them.
 
-Each :class:`~axiskg.shacl.validation.Result` has the same focus, path, component, severity, value,
+Each :class:`~axiskg.shacl.results.Result` has the same focus, path, component, severity, value,
 source shape and message (pyshacl's own wording for shapes without ``sh:message``) as
 :func:`axiskg.shacl.validation.validate` gives, read from the store instead of an rdflib copy of the data.
 """
@@ -16,8 +16,8 @@ import rdflib
 
 from axiskg.rdfio.terms import TermConverter, to_ox
 from axiskg.shacl.model import Check
-from axiskg.shacl.validation import NAMESPACES, Describer, Result
-from axiskg.vocab import compact, local_name
+from axiskg.shacl.results import NAMESPACES, Describer, Result, describe_blank, store_incoming
+from axiskg.vocab import local_name
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -27,7 +27,7 @@ _TRUE = ox.Literal(True)  # a per-value flag that is set
 
 
 class Describe:
-    """Results' strings exactly as :class:`axiskg.shacl.validation.Describer` makes them from
+    """Results' strings exactly as :class:`axiskg.shacl.results.Describer` makes them from
     pyshacl's report, read from the store."""
 
     def __init__(self, store: Data, shapes: rdflib.Graph, convert: TermConverter) -> None:
@@ -36,6 +36,7 @@ class Describe:
         self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
         self.convert = convert
         self._cache: dict = {}
+        self._incoming = store_incoming(store)
 
     def node(self, term: Any) -> str:
         if isinstance(term, ox.NamedNode):
@@ -48,23 +49,7 @@ class Describe:
         return hit
 
     def _bnode(self, term: Any) -> str:
-        steps = []
-        node: Any = term
-        for _ in range(4):
-            incoming = sorted(
-                {
-                    (str(q.subject), q.predicate.value, q.subject)
-                    for q in self.store.quads_for_pattern(None, None, node)
-                },
-                key=lambda t: (t[0], t[1]),
-            )
-            if not incoming:
-                break
-            _, pred, node = incoming[0]
-            steps.append(compact(pred))
-            if not isinstance(node, ox.BlankNode):
-                return f"[] via {compact(node.value)} " + " / ".join(reversed(steps))
-        return "[]"
+        return describe_blank(term, self._incoming)
 
     def edges(self, node: Any) -> list:
         """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""

@@ -1,7 +1,7 @@
 """Formatters for SHACL validation reports: text, JSON, Turtle, JUnit XML and GitHub annotations.
 
-All formatters take a :class:`axiskg.shacl.validation.Report` and are deterministic (results are
-sorted by :meth:`~axiskg.shacl.validation.Result.sort_key`). ``fail_on`` is the lowest severity that
+All formatters take a :class:`axiskg.shacl.results.Report` and are deterministic (results are
+sorted by :meth:`~axiskg.shacl.results.Result.sort_key`). ``fail_on`` is the lowest severity that
 fails the run (``"violation"``, ``"warning"`` or ``"info"``); see :func:`fails`.
 The JSON schema is documented in ``docs/validation.md`` and identified by :data:`JSON_SCHEMA`.
 """
@@ -12,12 +12,12 @@ import json
 from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
-from axiskg.vocab import SEVERITIES, compact
+from axiskg.vocab import BASE, SEVERITIES, compact
 
 if TYPE_CHECKING:  # reporting is imported by the CLI's option parsing: no rdflib at import time
-    from axiskg.shacl.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
-JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
+JSON_SCHEMA = BASE + "schema/validation-report/1"
 FAIL_LEVELS = ("violation", "warning", "info")
 OUTPUTS = ("text", "json", "turtle", "junit", "github")
 
@@ -121,7 +121,7 @@ def format_json(report: Report, fail_on: str = "violation") -> str:
 
 
 def format_turtle(report: Report, fail_on: str = "violation") -> str:
-    """The standard ``sh:ValidationReport`` of the results (:func:`axiskg.shacl.validation.report_graph_of`),
+    """The standard ``sh:ValidationReport`` of the results (:func:`axiskg.shacl.results.report_graph_of`),
     serialised canonically; the same from both engines."""
     from axiskg.rdfio.serialize import serialize
 

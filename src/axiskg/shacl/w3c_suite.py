@@ -26,13 +26,14 @@ from rdflib import RDF, SH
 from rdflib.collection import Collection
 
 import axiskg.shacl.validation  # noqa: F401  (quiets rdflib's log of ill-typed literals)
+from axiskg.vocab import BASE
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
 EARL = rdflib.Namespace("http://www.w3.org/ns/earl#")
 DOAP = rdflib.Namespace("http://usefulinc.com/ns/doap#")
 TEST_PREFIX = "urn:x-shacl-test:"  # the test IRIs the published EARL reports use
-AXISKG = rdflib.URIRef("https://w3id.org/axiskg/software/axiskg")
+AXISKG = rdflib.URIRef(BASE + "software/axiskg")
 
 #: the six things a result is compared by (messages are not)
 COMPARED = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape, SH.sourceConstraintComponent)

@@ -189,6 +189,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     JSON-LD (compacted with the context of :mod:`axiskg.rdfio.jsonld_context`), deterministically."""
     from axiskg.rdfio import serialize
     from axiskg.rdfio.terms import parse_ntriples, triples_to_rdflib
+    from axiskg.vocab import PUBLISHED_PREFIXES
 
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(
@@ -204,7 +205,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt == "jsonld":
         graph = triples_to_rdflib(parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
-    known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
+    known = {**PUBLISHED_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     return serialize.write(lines, "turtle", known).decode("utf-8")
 
 
