@@ -28,7 +28,7 @@ def test_build_writes_dist(project):
     proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == DIST_FILES
-    assert proc.stdout.strip().endswith("triples")
+    assert proc.stdout.strip().endswith(" inferred)")
 
 
 def test_build_is_byte_identical_across_processes(project, tmp_path):
@@ -73,7 +73,7 @@ def test_validate_exit_codes(project):
 
 def test_stats_json_and_table(project):
     """Every class in use, counted with subclasses, largest first; readable labels; the graph's size."""
-    proc = run_main("stats", "--json", root=project)
+    proc = run_main("stats", "-o", "json", root=project)
     result = json.loads(proc.stdout)
     assert result["classes"] == {
         "axis:Claim": 2,
@@ -88,7 +88,8 @@ def test_stats_json_and_table(project):
     }
     assert result["labels"]["axis:MilitaryCommand"] == "military command"
     assert result["labels"]["oa:SpecificResource"] == "specific resource"  # no label: its local name in words
-    assert result["graph"]["triples"] > 0 and result["graph"]["named graphs"] == 3
+    triples = result["graph"]["triples"]
+    assert triples["total"] == triples["asserted"] + triples["inferred"] > 0 and result["graph"]["named graphs"] == 4
     table = run_main("stats", root=project).stdout.splitlines()
     assert table[0].split() == ["class", "label", "instances"]
     assert table[1].split() == ["axis:Claim", "claim", "2"]
@@ -99,14 +100,14 @@ def test_stats_json_and_table(project):
 def test_stats_of_given_classes_and_of_an_extension(project):
     """--class counts the classes asked for (with subclasses); a class added by an extension is
     counted with no code change."""
-    proc = run_main("stats", "--json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
+    proc = run_main("stats", "-o", "json", "--class", "axis:Actor", "--class", "axis:Mechanism", root=project)
     assert json.loads(proc.stdout)["classes"] == {"axis:Actor": 2, "axis:Mechanism": 0}
     (project / "data" / "report" / "more.ttl").write_text(
         "@prefix axis: <https://w3id.org/axiskg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         '<https://w3id.org/axiskg/id/example/x> a axis:JointExercise ; rdfs:label "x"@en .\n'
     )
-    result = json.loads(run_main("stats", "--json", root=project).stdout)
+    result = json.loads(run_main("stats", "-o", "json", root=project).stdout)
     assert result["classes"]["axis:JointExercise"] == 1 and result["labels"]["axis:JointExercise"] == "joint exercise"
     bad = run_main("stats", "--class", "nope:Thing", root=project)
     assert bad.returncode == 2 and bad.stderr.startswith("axiskg: error: --class 'nope:Thing': not an IRI")
@@ -115,7 +116,7 @@ def test_stats_of_given_classes_and_of_an_extension(project):
 def test_root_from_env_and_cwd(project, monkeypatch, capsys):
     monkeypatch.setenv("AXISKG_ROOT", str(project))
     assert paths.project_root() == project.resolve()
-    assert main(["stats", "--json"]) == 0
+    assert main(["stats", "-o", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["classes"]["axis:State"] == 1
     monkeypatch.delenv("AXISKG_ROOT")
     assert paths.project_root(project / "data" / "report") == project.resolve()
@@ -160,9 +161,7 @@ def test_demo_output_fits_120_columns(tmp_path):
 
 
 def test_query_columns_chooses_and_orders_columns():
-    proc = run_main(
-        "query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "--format", "csv", root=ROOT
-    )
+    proc = run_main("query", "drivers-by-origin", "--columns", "polarityLabel,driverLabel", "-o", "csv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "polarityLabel,driverLabel" and len(lines) > 5

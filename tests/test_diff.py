@@ -79,7 +79,7 @@ def test_known_change_text(project, tmp_path):
 def test_known_change_markdown(project, tmp_path):
     new = changed_copy(project, tmp_path)
     out = tmp_path / "diff.md"
-    proc = run_main("diff", str(project), str(new), "--format", "markdown", "-o", str(out))
+    proc = run_main("diff", str(project), str(new), "-o", "markdown", "--out", str(out))
     assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     text = out.read_text()
     assert text.startswith(f"## axiskg diff: `{project}` → `{new}`\n\n- terms: 1 added, 0 removed, 1 deprecated\n")

@@ -212,3 +212,27 @@ def test_a_changed_graph_changes_the_digest(store, tmp_path):
     assert after.digest != before
     nodes, edges = parse(pictures.render_svg(after))
     assert "mechanism/quad--actor/philippines" in edges
+
+
+def test_the_causal_map_halves_share_out_its_edges(rendered):
+    """Each edge of the whole map is in exactly one half (drivers -> trend; trend -> impacts), and
+    each half is narrow enough for the README's column (the legibility is measured in Chromium by
+    tests/test_site_browser.py)."""
+    _, whole = parse(rendered["causal-map"])
+    _, drivers = parse(rendered["causal-map-drivers"])
+    _, impacts = parse(rendered["causal-map-impacts"])
+    assert not set(drivers) & set(impacts) and set(drivers) | set(impacts) == set(whole)
+    assert all(e.split("->")[1].startswith("impact/") for e in impacts)
+    assert "trend/axis-ization->impact/arms-race" in impacts
+    for name in ("causal-map-drivers", "causal-map-impacts"):
+        width = float(re.search(rb'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', rendered[name]).group(1))
+        assert width < 1100, (name, width)
+
+
+def test_network_counts_read_in_the_singular_and_rcep_says_why_it_stands_alone(rendered):
+    nodes, edges = parse(rendered["alliance-network"])
+    assert "1 claim: axis / hub" in texts(nodes["mechanism/us-japan-plus"])
+    assert "claims: axis / hub" in texts(nodes["mechanism/us-japan-alliance"])
+    assert not any("1 claims" in texts(g) or "1 mechanisms" in texts(g) for g in nodes.values())
+    assert not any("mechanism/rcep" in e for e in edges)
+    assert "no member states recorded" in texts(nodes["mechanism/rcep"])

@@ -237,7 +237,7 @@ def test_table_is_aligned(store):
 
 
 def test_cli_runs_a_stored_query_as_csv():
-    proc = run_main("query", "mechanisms-of-actor", "--param", "actor=actor:india", "--format", "csv", root=ROOT)
+    proc = run_main("query", "mechanisms-of-actor", "--param", "actor=actor:india", "-o", "csv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert csv_rows(proc.stdout) == [
         ["mechanism", "mechanismLabel", "kindLabel", "partners", "includedIn", "includedInLabel"],
@@ -258,7 +258,7 @@ def test_cli_list_and_markdown():
     lines = proc.stdout.splitlines()
     assert [line.split()[0] for line in lines[::2]] == NAMES
     assert lines[1].strip() == CATALOG[0].question
-    md = run_main("query", "--list", "--format", "markdown", root=ROOT)
+    md = run_main("query", "--list", "-o", "markdown", root=ROOT)
     assert md.stdout == catalog.markdown_table(CATALOG)
 
 
@@ -323,12 +323,12 @@ def test_cli_runs_a_users_query_file(tmp_path):
         "PREFIX axis: <https://w3id.org/axiskg/ontology#>\n"
         "SELECT (COUNT(?f) AS ?facts) WHERE { ?f a axis:CuratedFact }\n"
     )
-    proc = run_main("query", "--file", str(query), "--format", "tsv", root=ROOT)
+    proc = run_main("query", "--file", str(query), "-o", "tsv", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "?facts\n9\n"
     ask = tmp_path / "ask.rq"
     ask.write_text("ASK { ?s a <https://w3id.org/axiskg/ontology#CausalLink> }\n")
-    proc = run_main("query", "--file", str(ask), "--format", "json", root=ROOT)
+    proc = run_main("query", "--file", str(ask), "-o", "json", root=ROOT)
     assert json.loads(proc.stdout) == {"head": {}, "boolean": True}
     proc = run_main("query", "--file", str(query), "--param", "x=actor:japan", root=ROOT)
     assert proc.returncode == 2 and "has no '# param:' header" in proc.stderr
@@ -405,12 +405,12 @@ def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
         ("jsonld", ox.RdfFormat.JSON_LD),
         ("turtle", ox.RdfFormat.TURTLE),
     ):
-        proc = run_main("query", "--file", str(f), "--format", fmt, root=ROOT)
+        proc = run_main("query", "--file", str(f), "-o", fmt, root=ROOT)
         assert proc.returncode == 0, proc.stderr
         assert graph_of(proc.stdout, syntax) == expected, fmt
-    nt = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT).stdout.splitlines()
+    nt = run_main("query", "--file", str(f), "-o", "ntriples", root=ROOT).stdout.splitlines()
     assert nt == sorted(nt) and len(nt) == 14
-    doc = json.loads(run_main("query", "--file", str(f), "--format", "jsonld", root=ROOT).stdout)
+    doc = json.loads(run_main("query", "--file", str(f), "-o", "jsonld", root=ROOT).stdout)
     japan = next(n for n in doc["@graph"] if n["@id"] == "actor:japan")
     assert japan["label"] == {"en": "Japan"} and japan["@type"] == "State"
 
@@ -418,7 +418,7 @@ def test_construct_writes_turtle_ntriples_and_jsonld(tmp_path):
 def test_describe_returns_the_entity(tmp_path, store):
     f = tmp_path / "japan.rq"
     f.write_text(DESCRIBE)
-    proc = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    proc = run_main("query", "--file", str(f), "-o", "ntriples", root=ROOT)
     assert proc.returncode == 0, proc.stderr
     japan = ox.NamedNode("https://w3id.org/axiskg/id/actor/japan")
     triples = graph_of(proc.stdout, ox.RdfFormat.N_TRIPLES)
@@ -437,20 +437,20 @@ def test_construct_turtle_writes_names_with_slashes_as_full_iris():
 def test_graph_and_table_formats_are_not_mixed(tmp_path):
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
-    proc = run_main("query", "--file", str(f), "--format", "csv", root=ROOT)
+    proc = run_main("query", "--file", str(f), "-o", "csv", root=ROOT)
     assert proc.returncode == 2 and "a CONSTRUCT or DESCRIBE answer is written as turtle" in proc.stderr
-    proc = run_main("query", "axis-core-states", "--format", "turtle", root=ROOT)
-    assert proc.returncode == 2 and "--format turtle is for CONSTRUCT and DESCRIBE answers" in proc.stderr
+    proc = run_main("query", "axis-core-states", "-o", "turtle", root=ROOT)
+    assert proc.returncode == 2 and "-o turtle is for CONSTRUCT and DESCRIBE answers" in proc.stderr
     assert proc.stdout == "" and "Traceback" not in proc.stderr
 
 
 def test_unknown_parameter_iri_warns(store):
-    proc = run_main("query", "claims-about", "--param", "entity=actor:atlantis", "--format", "csv", root=ROOT)
+    proc = run_main("query", "claims-about", "--param", "entity=actor:atlantis", "-o", "csv", root=ROOT)
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[1:] == []
     assert proc.stderr == (
         "axiskg: warning: --param entity: <https://w3id.org/axiskg/id/actor/atlantis> is not in "
         "the graph (no triple mentions it), so the answer says nothing about it\n"
     )
-    known = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
+    known = run_main("query", "claims-about", "--param", "entity=actor:china", "-o", "csv", root=ROOT)
     assert known.returncode == 0 and known.stderr == "" and len(known.stdout.splitlines()) == 6

@@ -137,15 +137,15 @@ def test_same_results_from_named_graphs(endpoint, name):
 
 def test_cli_on_the_endpoint_with_a_parameter(endpoint):
     proc = run_main(
-        "query", "claims-about", "--param", "entity=actor:china", "--format", "csv", "--endpoint", endpoint, root=ROOT
+        "query", "claims-about", "--param", "entity=actor:china", "-o", "csv", "--endpoint", endpoint, root=ROOT
     )
     assert proc.returncode == 0, proc.stderr
-    local = run_main("query", "claims-about", "--param", "entity=actor:china", "--format", "csv", root=ROOT)
+    local = run_main("query", "claims-about", "--param", "entity=actor:china", "-o", "csv", root=ROOT)
     assert proc.stdout == local.stdout and len(proc.stdout.splitlines()) == 6
 
 
 def test_cli_on_the_endpoint_matches_the_expected_file(endpoint):
-    proc = run_main("query", "axis-core-states", "--format", "csv", "--endpoint", endpoint, root=ROOT)
+    proc = run_main("query", "axis-core-states", "-o", "csv", "--endpoint", endpoint, root=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (EXPECTED / "axis-core-states.csv").read_text(encoding="utf-8")
 
@@ -171,8 +171,8 @@ def test_construct_and_describe_on_the_endpoint(endpoint, tmp_path):
     for text in (CONSTRUCT, DESCRIBE):
         f = tmp_path / "q.rq"
         f.write_text(text)
-        local = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
-        remote = run_main("query", "--file", str(f), "--format", "ntriples", "--endpoint", endpoint, root=ROOT)
+        local = run_main("query", "--file", str(f), "-o", "ntriples", root=ROOT)
+        remote = run_main("query", "--file", str(f), "-o", "ntriples", "--endpoint", endpoint, root=ROOT)
         assert remote.returncode == 0, remote.stderr
         assert remote.stdout == local.stdout and len(local.stdout.splitlines()) >= 8
 

@@ -38,7 +38,7 @@ def reasoning_project(project):
 
 @needs_java
 def test_consistent_with_inferred_types_and_dates(reasoning_project):
-    proc = run_cli("reason", "--json", root=reasoning_project)
+    proc = run_cli("reason", "-o", "json", root=reasoning_project)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["consistent"] is True and doc["unsatisfiableClasses"] == []
@@ -70,14 +70,14 @@ def test_unsatisfiable_class(reasoning_project):
     (reasoning_project / "ontology" / "modules" / "unsat.ttl").write_text(
         PREFIXES + "axis:ArmedClaim a owl:Class ; rdfs:subClassOf axis:State , axis:Claim .\n"
     )
-    proc = run_cli("reason", "--json", root=reasoning_project)
+    proc = run_cli("reason", "-o", "json", root=reasoning_project)
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["unsatisfiableClasses"] == ["https://w3id.org/axiskg/ontology#ArmedClaim"]
 
 
 @needs_java
 def test_real_ontology_and_data_are_consistent():
-    proc = run_cli("reason", "--json", root=REPO)
+    proc = run_cli("reason", "-o", "json", root=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["consistent"] and doc["unsatisfiableClasses"] == []
@@ -136,9 +136,9 @@ def test_reason_path_adds_to_the_project_data_and_only_replaces_it(reasoning_pro
     extra = tmp_path / "extra.ttl"
     # hq2 leads a unit the project's data knows: the type comes from the property's domain
     extra.write_text(PREFIXES + "id:hq2 axis:leads id:hq .\n")
-    both = json.loads(run_cli("reason", "--json", "--examples", "10", str(extra), root=reasoning_project).stdout)
+    both = json.loads(run_cli("reason", "-o", "json", "--examples", "10", str(extra), root=reasoning_project).stdout)
     only = json.loads(
-        run_cli("reason", "--json", "--examples", "10", "--only", str(extra), root=reasoning_project).stdout
+        run_cli("reason", "-o", "json", "--examples", "10", "--only", str(extra), root=reasoning_project).stdout
     )
     inferred = {
         (e["individual"].rsplit("/", 1)[1], e["class"].rsplit("#", 1)[1]) for e in both["inferredTypes"]["examples"]

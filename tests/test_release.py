@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from rdflib import OWL, RDF, URIRef
 
 from axiskg import __version__, paths
 from axiskg.dataset import Dataset
+from axiskg.owl_datatypes import OWL2_DATATYPES, in_map
 from axiskg.rdfio.terms import to_rdflib
 from axiskg.release import ONTOLOGY_IRI, render_release
 from axiskg.vocab import GRAPH_NS
@@ -196,3 +198,44 @@ def test_bad_input_leaves_release_untouched(project, tmp_path):
         proc.returncode == 2 and proc.stderr.startswith(f"axiskg: error: {bad}:1:") and "Traceback" not in proc.stderr
     )
     assert snapshot(out) == before
+
+
+def test_owl_file_reasons_in_hermit_as_shipped(release_dir):
+    """The shipped OWL file is what owlready2 and HermiT read without error, and it is consistent:
+    every literal in it is inside the OWL 2 datatype map."""
+    owlready2 = pytest.importorskip("owlready2")
+    if shutil.which("java") is None:
+        pytest.skip("HermiT needs java")
+    world = owlready2.World()
+    onto = world.get_ontology((release_dir / "axiskg.owl").as_uri()).load()
+    with onto:
+        owlready2.sync_reasoner(world, infer_property_values=False, debug=0)  # raises if inconsistent
+    assert world["https://w3id.org/axiskg/id/actor/japan"] is not None
+    assert list(world.inconsistent_classes()) == []
+    owl = rdflib.Graph().parse(release_dir / "axiskg.owl", format="xml")
+    datatypes = {o.datatype for o in owl.objects() if isinstance(o, rdflib.Literal) and o.datatype}
+    assert datatypes <= OWL2_DATATYPES and rdflib.XSD.dateTime in datatypes
+    year = URIRef("https://w3id.org/axiskg/id/period/2023")
+    in_xsd_year = URIRef("http://www.w3.org/2006/time#inXSDgYear")
+    assert [o.n3() for o in owl.objects(year, in_xsd_year)] == [
+        '"2023-01-01T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+    ]
+    for name, fmt in (("axiskg.ttl", "turtle"), ("axiskg.rdf", "xml")):  # the exact value in the others
+        g = rdflib.Graph().parse(release_dir / name, format=fmt)
+        assert [o.n3() for o in g.objects(year, in_xsd_year)] == ['"2023"^^<http://www.w3.org/2001/XMLSchema#gYear>']
+
+
+def test_void_says_which_file_is_for_reasoners(release_dir):
+    void = rdflib.Graph().parse(release_dir / "void.ttl", format="turtle")
+    titles = {str(d).rsplit("/", 1)[1]: str(t) for d, t in void.subject_objects(rdflib.DCTERMS.title) if "release" in d}
+    assert "reasoners" in titles["axiskg.owl"] and "reasoners read axiskg.owl" in titles["axiskg.rdf"]
+
+
+def test_owl_datatype_mapping():
+    date = rdflib.Literal("2025-12-22+09:00", datatype=rdflib.XSD.date, normalize=False)
+    assert in_map(date) == rdflib.Literal("2025-12-22T00:00:00+09:00", datatype=rdflib.XSD.dateTime, normalize=False)
+    assert str(in_map(rdflib.Literal("2024-03", datatype=rdflib.XSD.gYearMonth))) == "2024-03-01T00:00:00"
+    duration = in_map(rdflib.Literal("P1Y", datatype=rdflib.XSD.duration))
+    assert duration.datatype == rdflib.XSD.string and str(duration) == "P1Y"
+    n = rdflib.Literal("01", datatype=rdflib.XSD.integer, normalize=False)
+    assert in_map(n) is n

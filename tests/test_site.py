@@ -32,7 +32,13 @@ PAGES = [
     "pictures.html",
     "queries.html",
 ]
-IMAGES = ["img/alliance-network.svg", "img/causal-map.svg", "img/class-hierarchy.svg"]
+IMAGES = [
+    "img/alliance-network.svg",
+    "img/causal-map.svg",
+    "img/causal-map-drivers.svg",
+    "img/causal-map-impacts.svg",
+    "img/class-hierarchy.svg",
+]
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["which", "dot"], capture_output=True).returncode != 0, reason="Graphviz (dot) is not installed"
@@ -297,3 +303,25 @@ def test_a_failed_run_keeps_the_previous_site(project, tmp_path):
     assert run_main("docs", "--out", str(out), root=project).returncode == 2
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert [p.name for p in out.parent.iterdir()] == ["site"]  # no staging folder left behind
+
+
+def test_literals_are_shown_as_written(site):
+    """Every literal an entity carries (comments, descriptions, dates; not its labels) appears on
+    the data and entities pages exactly as the data writes it, never passed through the
+    IRI-to-label function (which would give "u.s. forces japan")."""
+    store = Dataset.load(root=ROOT, inferred=False)
+    actors = {e.iri for e in graphdata.entities(store) if "state" in e.kinds or "military command" in e.kinds}
+    everyone = {e.iri for e in graphdata.entities(store)}
+    rows = graphdata.select(
+        store,
+        """SELECT ?e ?o WHERE { ?e ?p ?o FILTER(isLiteral(?o))
+             FILTER(?p NOT IN (rdfs:label, skos:altLabel)) }""",
+    )
+    text = lambda name: html.unescape(re.sub(r"<[^>]*>", "", (site / name).read_text(encoding="utf-8")))  # noqa: E731
+    data_page, entities_page = text("data.html"), text("entities.html")  # what a reader sees (no attributes)
+    shown = [(r["e"], r["o"]) for r in rows if r["e"] in everyone]
+    assert any(any(c.isupper() for c in o) for e, o in shown if e in actors)  # something a lowercasing breaks
+    for e, o in shown:
+        assert o in entities_page, (e, o)
+        if e in actors:
+            assert o in data_page, (e, o)

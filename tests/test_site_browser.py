@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -42,7 +43,9 @@ PAGES = [
     "ontology.html",
     "ontology-extras.html",
 ]
-PICTURES = ["alliance-network", "causal-map", "class-hierarchy"]
+PICTURES = ["alliance-network", "causal-map", "causal-map-drivers", "causal-map-impacts", "class-hierarchy"]
+#: the pictures embedded in the site's pages (the whole causal map is linked, shown in two parts)
+EMBEDDED = ["alliance-network", "causal-map-drivers", "causal-map-impacts", "class-hierarchy"]
 TIMEOUT_MS = 60_000
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -271,7 +274,8 @@ def test_every_page_and_every_link_of_the_site_works(browser, serve, site, shots
     "name, node, landing",
     [
         ("alliance-network", "actor/japan", "entities.html#actor-japan"),
-        ("causal-map", "trend/axis-ization", "entities.html#trend-axis-ization"),
+        ("causal-map-drivers", "trend/axis-ization", "entities.html#trend-axis-ization"),
+        ("causal-map-impacts", "impact/arms-race", "entities.html#impact-arms-race"),
         ("class-hierarchy", "axis.Actor", "ontology.html#Actor"),
     ],
 )
@@ -298,7 +302,7 @@ def test_pictures_are_legible_at_1400_px_and_are_screenshotted(browser, serve, s
     the text's bounding box. Screenshots of each picture are saved."""
     base = serve(site)
     with opened(browser, base + "pictures.html") as page:
-        for name in PICTURES:
+        for name in EMBEDDED:
             element = page.locator(f"#{name} object")
             box = element.bounding_box()
             assert box["width"] >= 1000, (name, box)  # the picture uses the window's width
@@ -365,3 +369,92 @@ def test_chromium_flags_are_the_required_ones():
         "--disable-component-update",
         "--disable-sync",
     }
+
+
+# --------------------------------------------------------------------------- layout and legibility
+
+
+def _small_labels(frame) -> list:
+    return [
+        (t, round(px, 1), round(h, 1))
+        for t, px, h in frame.evaluate(_TEXT_SIZES_JS)
+        if px < MIN_LABEL_PX or h < MIN_LABEL_PX
+    ]
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "pictures.html"])
+def test_pictures_are_legible_on_the_site_at_1280_px(browser, serve, site, page_name):
+    """At a 1,280 px window every label of every picture the page embeds is at least 11 px."""
+    base = serve(site)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        page.goto(base + page_name, wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        shown = [f for f in page.frames if f.url.endswith(".svg")]
+        assert len(shown) >= 2, [f.url for f in page.frames]
+        for frame in shown:
+            assert len(frame.evaluate(_TEXT_SIZES_JS)) >= 10, frame.url
+            assert _small_labels(frame) == [], frame.url
+    finally:
+        page.close()
+
+
+def test_readme_pictures_are_legible_in_an_830_px_column(browser, serve, tmp_path):
+    """The README's pictures (docs/img/, shown as images scaled to the README's 830 px column, as
+    GitHub shows them): each label, at the scale Chromium draws the image, is at least 11 px."""
+    from axiskg.docs.pictures import README_LEGIBLE
+
+    folder = tmp_path / "readme"
+    (folder / "docs").mkdir(parents=True)
+    shutil.copytree(ROOT / "docs" / "img", folder / "docs" / "img")
+    images = "".join(f'<p><img id="{n}" src="docs/img/{n}.svg" style="max-width:100%"></p>' for n in README_LEGIBLE)
+    (folder / "README.html").write_text(
+        f'<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body style="margin:0">'
+        f'<article style="width:830px">{images}</article></body></html>'
+    )
+    base = serve(folder)
+    with opened(browser, base + "README.html") as page:
+        for name in README_LEGIBLE:
+            shown = page.locator(f"img#{name}").bounding_box()
+            svg = (folder / "docs" / "img" / f"{name}.svg").read_text()
+            view_width = float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ', svg).group(1))
+            smallest = min(float(x) for x in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg))
+            px = smallest * shown["width"] / view_width
+            assert shown["width"] <= 830 and px >= MIN_LABEL_PX, (name, shown["width"], round(px, 1))
+
+
+def test_no_page_scrolls_sideways_at_1366_px(browser, serve, site):
+    base = serve(site)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    try:
+        for name in PAGES:
+            page.goto(base + name, wait_until="load", timeout=TIMEOUT_MS)
+            page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+            width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert width[0] <= width[1], (name, width)
+    finally:
+        page.close()
+
+
+def test_the_ontology_page_navigation_clears_its_table_of_contents(browser, serve, site):
+    """On pyLODE's page the site's navigation bar and pyLODE's fixed table of contents do not
+    overlap, and no two classes are listed under names that differ only in case."""
+    base = serve(site)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    try:
+        page.goto(base + "ontology.html", wait_until="load", timeout=TIMEOUT_MS)
+        nav, toc = page.locator("nav.axiskg").bounding_box(), page.locator("#toc").bounding_box()
+        assert nav["x"] + nav["width"] <= toc["x"], (nav, toc)
+        sections = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#toc ul.second')).map("
+            "ul => Array.from(ul.querySelectorAll('a')).map(a => a.textContent.trim()))"
+        )
+        assert any("nif:Sentence" in names and "sentence" in names for names in sections)
+        for names in sections:  # (a property may be listed in two sections, e.g. as object and annotation property)
+            folded = [n.casefold() for n in names if n]
+            assert len(folded) == len(set(folded)), sorted(n for n in folded if folded.count(n) > 1)
+    finally:
+        page.close()

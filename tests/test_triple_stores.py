@@ -152,10 +152,8 @@ def test_every_stored_query_answers_the_same(store, built, embedded):
 def test_query_command_on_the_store(store, built):
     nt, _ = built
     assert publish(store, "--file", str(nt)).returncode == 0
-    local = run_main("query", "causal-links", "--format", "csv", root=ROOT)
-    remote = run_main(
-        "query", "causal-links", "--format", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT
-    )
+    local = run_main("query", "causal-links", "-o", "csv", root=ROOT)
+    remote = run_main("query", "causal-links", "-o", "csv", "--endpoint", store.query, "--graph", GRAPH, root=ROOT)
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert len(local.stdout.splitlines()) == 32  # header + the 31 causal links
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
@@ -195,9 +193,9 @@ def test_construct_on_the_store(store, built, tmp_path):
     assert publish(store, "--file", str(nt)).returncode == 0
     f = tmp_path / "states.rq"
     f.write_text(CONSTRUCT)
-    local = run_main("query", "--file", str(f), "--format", "ntriples", root=ROOT)
+    local = run_main("query", "--file", str(f), "-o", "ntriples", root=ROOT)
     remote = run_main(
-        "query", "--file", str(f), "--format", "ntriples", "--endpoint", store.query, "--graph", GRAPH, root=ROOT
+        "query", "--file", str(f), "-o", "ntriples", "--endpoint", store.query, "--graph", GRAPH, root=ROOT
     )
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout and len(local.stdout.splitlines()) == 14

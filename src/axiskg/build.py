@@ -74,6 +74,7 @@ def render(
     progress: bool = False,
     version: str | None = None,
     while_writing=None,
+    counts: dict[str, int] | None = None,
     include_drafts: bool = False,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
@@ -81,13 +82,14 @@ def render(
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
     ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
-    are written (e.g. to write them to a file meanwhile)."""
+    are written (e.g. to write them to a file meanwhile). ``counts`` (if given) receives the
+    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total)."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    lines = _sorted_ntriples(published_store(root, version, progress, include_drafts))  # freed inside
+    lines = _sorted_ntriples(_counted(published_store(root, version, progress, include_drafts), counts))  # freed inside
     if lines is None:  # blank nodes that are not trees: RDFC-1.0
         lines = bnodes.canonical_lines(q.triple for q in published_store(root, version, include_drafts=include_drafts))
     if while_writing is not None and "ntriples" in formats:
@@ -99,11 +101,20 @@ def render(
     return outputs
 
 
+def _counted(store: Data, counts: dict[str, int] | None) -> Data:
+    if counts is not None:
+        from axiskg.inference import triple_counts
+
+        counts.update(triple_counts(store))
+    return store
+
+
 def build(
     root: Path | str | None = None,
     out_dir: Path | str | None = None,
     formats: tuple[str, ...] | None = None,
     progress: bool = False,
+    counts: dict[str, int] | None = None,
     include_drafts: bool = False,
 ) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
@@ -115,7 +126,8 @@ def build(
     with the others, or removed).
     ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdfio.formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
-    Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
+    Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``;
+    ``counts`` (if given) receives the graph's triple counts (:func:`render`).
 
     Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
     N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
@@ -128,6 +140,7 @@ def build(
             formats,
             progress,
             while_writing=lambda nt: early.setdefault("ntriples", _EarlyWrite(out / file_name("ntriples"), nt)),
+            counts=counts,
             include_drafts=include_drafts,
         )
         written = {}

@@ -2,11 +2,9 @@
 
 The graph handed to owlready2 is an *OWL view* of the merged graph (:func:`owl_view`):
 
-* ``xsd:date`` literals become ``xsd:dateTime`` at midnight (``"2025-12-22"^^xsd:date`` ->
-  ``"2025-12-22T00:00:00"^^xsd:dateTime``; a time zone is kept), and ``rdfs:range xsd:date``
-  becomes ``xsd:dateTime``: HermiT rejects ``xsd:date``, which is not in the OWL 2 datatype map.
-  ``xsd:gYear`` literals (OWL-Time's ``time:inXSDgYear``) become ``xsd:dateTime`` at the start of the
-  year (``"2023"^^xsd:gYear`` -> ``"2023-01-01T00:00:00"^^xsd:dateTime``) for the same reason.
+* literals outside the OWL 2 datatype map, which HermiT rejects, become the nearest type inside it
+  (:mod:`axiskg.owl_datatypes`: ``"2025-12-22"^^xsd:date`` -> ``"2025-12-22T00:00:00"^^xsd:dateTime``,
+  ``"2023"^^xsd:gYear`` -> ``"2023-01-01T00:00:00"^^xsd:dateTime``), and so do such ``rdfs:range`` values;
 * every IRI typed with a declared ``owl:Class``, or used as subject or object of a declared
   object or datatype property, is also declared ``owl:NamedIndividual``, because owlready2
   only lists named individuals.
@@ -31,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from rdflib import OWL, RDF, RDFS, XSD
+from rdflib import OWL, RDF, RDFS
 from rdflib.collection import Collection
 
 from axiskg.errors import InputError
+from axiskg.owl_datatypes import triple_in_map
 from axiskg.vocab import compact
 
 
@@ -76,16 +75,6 @@ class ReasoningResult:
 # --------------------------------------------------------------------------- the OWL view
 
 
-def _date_to_datetime(lexical: str) -> str:
-    date, zone = lexical[:10], lexical[10:]
-    return f"{date}T00:00:00{zone}"
-
-
-def _gyear_to_datetime(lexical: str) -> str:
-    year, zone = lexical[:4], lexical[4:]
-    return f"{year}-01-01T00:00:00{zone}"
-
-
 def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
     """A copy of ``graph`` that HermiT accepts and owlready2 lists fully (see module docs)."""
     out = rdflib.Graph()
@@ -103,15 +92,10 @@ def owl_view(graph: rdflib.Graph) -> rdflib.Graph:
         if isinstance(node, rdflib.URIRef) and node not in schema:
             out.add((node, RDF.type, OWL.NamedIndividual))
 
-    for s, p, o in graph:
-        if p == OWL.imports:
+    for triple in graph:
+        if triple[1] == OWL.imports:
             continue
-        if isinstance(o, rdflib.Literal) and o.datatype == XSD.date:
-            o = rdflib.Literal(_date_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
-        elif isinstance(o, rdflib.Literal) and o.datatype == XSD.gYear:
-            o = rdflib.Literal(_gyear_to_datetime(str(o)), datatype=XSD.dateTime, normalize=False)
-        elif p == RDFS.range and o in (XSD.date, XSD.gYear):
-            o = XSD.dateTime
+        s, p, o = triple_in_map(*triple)
         out.add((s, p, o))
         if (p == RDF.type and o in classes) or p in object_props or p in data_props:
             individual(s)

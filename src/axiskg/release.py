@@ -8,10 +8,12 @@ VoID + DCAT description of it all.
 ``axiskg.nt``       the same, N-Triples (sorted lines)
 ``axiskg.jsonld``   the same, JSON-LD, compacted with its context inline ...
 ``context.jsonld``  ... and published as a file of its own (the same ``@context``)
-``axiskg.rdf``      the same, RDF/XML (every individual declared ``owl:NamedIndividual``)
-``axiskg.owl``      the OWL view for Protégé and owlready2 (which do not read Turtle), RDF/XML:
-                    ontology, asserted data and the individual declarations, without the
-                    materialised type and property closure (a reasoner derives it)
+``axiskg.rdf``      the same, RDF/XML (every individual declared ``owl:NamedIndividual``), for
+                    RDF tools: values exactly as written, so ``xsd:date``/``xsd:gYear`` too
+``axiskg.owl``      the file for reasoners (HermiT, Protégé, owlready2), RDF/XML: ontology,
+                    asserted data and the individual declarations, without the materialised
+                    type and property closure (a reasoner derives it), every literal inside the
+                    OWL 2 datatype map (dates as ``xsd:dateTime``, :mod:`axiskg.owl_datatypes`)
 ``axiskg.trig``     TriG: one named graph per source (ontology, each ``data/<dir>/``, inferred)
 ``shapes.ttl``      the SHACL shapes
 ``void.ttl``        VoID + DCAT: counts, classes, licence, version, download links, checksums
@@ -37,13 +39,14 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import OWL, RDF, XSD, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 
 from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.deep_calls import call_deep
-from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
+from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE, describe_counts, triple_counts
+from axiskg.owl_datatypes import triple_in_map
 from axiskg.rdfio import literals
 from axiskg.rdfio.bnodes import canonical_lines
 from axiskg.rdfio.serialize import serialize, used_prefixes
@@ -65,15 +68,20 @@ SPDX = rdflib.Namespace(vocab.SPDX)
 
 #: file name -> (IANA media type, title)
 DISTRIBUTIONS = {
-    f"{BASENAME}.ttl": ("text/turtle", "ontology, data and inferred triples, Turtle"),
-    f"{BASENAME}.nt": ("application/n-triples", "ontology and data, N-Triples"),
-    f"{BASENAME}.jsonld": ("application/ld+json", "ontology and data, JSON-LD"),
-    f"{BASENAME}.rdf": ("application/rdf+xml", "ontology and data, RDF/XML"),
+    f"{BASENAME}.ttl": ("text/turtle", "ontology, data and inferred triples, Turtle, values as written"),
+    f"{BASENAME}.nt": ("application/n-triples", "ontology, data and inferred triples, N-Triples, values as written"),
+    f"{BASENAME}.jsonld": ("application/ld+json", "ontology, data and inferred triples, JSON-LD (context.jsonld)"),
+    f"{BASENAME}.rdf": (
+        "application/rdf+xml",
+        "ontology, data and inferred triples, RDF/XML, values as written (xsd:date, xsd:gYear), "
+        "for RDF tools; reasoners read axiskg.owl",
+    ),
     f"{BASENAME}.owl": (
         "application/rdf+xml",
-        "OWL view for Protégé: ontology, asserted data, individual declarations, RDF/XML",
+        "OWL 2 DL file for reasoners and Protégé (HermiT reads it as shipped): ontology, asserted data, "
+        "individual declarations, dates as xsd:dateTime (OWL 2 datatype map), RDF/XML",
     ),
-    f"{BASENAME}.trig": ("application/trig", "ontology and data, one named graph per source, TriG"),
+    f"{BASENAME}.trig": ("application/trig", "ontology, data and inferred triples, one named graph per source, TriG"),
     "shapes.ttl": ("text/turtle", "SHACL shapes, Turtle"),
     "context.jsonld": ("application/ld+json", "JSON-LD context"),
 }
@@ -119,8 +127,10 @@ def describe(
     files: dict[str, bytes],
     version: str,
     base_url: str,
+    counts: dict[str, int] | None = None,
 ) -> rdflib.Graph:
-    """The VoID + DCAT description of the release (counts from ``graph``, the merged graph)."""
+    """The VoID + DCAT description of the release (counts from ``graph``, the merged graph;
+    ``counts``: its :func:`axiskg.inference.triple_counts`, said in an ``rdfs:comment``)."""
     ontology = URIRef(ONTOLOGY_IRI)
     ds = URIRef(f"{DATASET_IRI}/{version}")
     g = rdflib.Graph()
@@ -150,6 +160,14 @@ def describe(
     ):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
     g.add((ds, VOID.triples, Literal(len(graph), datatype=integer)))
+    if counts is not None:  # what the total is made of (the inferred graph is a subset below)
+        g.add(
+            (
+                ds,
+                RDFS.comment,
+                Literal(describe_counts(counts) + ": the ontology and data, and what the build infers", lang="en"),
+            )
+        )
     g.add((ds, VOID.entities, Literal(len(subjects), datatype=integer)))
     g.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=integer)))
     g.add((ds, VOID.distinctObjects, Literal(len(set(graph.objects())), datatype=integer)))
@@ -198,9 +216,12 @@ def _namespace(iri: str) -> str:
 
 def owl_view(store: Data) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
-    ``owl:NamedIndividual`` declarations."""
+    ``owl:NamedIndividual`` declarations; every literal inside the OWL 2 datatype map
+    (:mod:`axiskg.owl_datatypes`), so HermiT and Protégé's reasoners read it as shipped."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
-    graph = to_rdflib(store, sorted(names))
+    graph = rdflib.Graph()
+    for triple in to_rdflib(store, sorted(names)):
+        graph.add(triple_in_map(*triple))
     for quad in store.quads_for_pattern(
         None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
     ):
@@ -233,7 +254,7 @@ def render_release(
     context = {"@context": call_deep("reading the JSON-LD", json.loads, files[f"{BASENAME}.jsonld"])["@context"]}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     merged = triples_to_rdflib(parse_ntriples(files[f"{BASENAME}.nt"]))
-    void = describe(merged, _graph_triples(store), files, version, base_url)
+    void = describe(merged, _graph_triples(store), files, version, base_url, triple_counts(store))
     files[VOID_FILE] = serialize(void, "turtle")
     return dict(sorted(files.items()))
 

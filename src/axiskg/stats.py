@@ -26,13 +26,12 @@ _IN_USE = (
     _PREFIXES
     + """
 SELECT DISTINCT ?class WHERE {{
-  {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && isIRI(?used)) }} }}
+  {{ SELECT DISTINCT ?used WHERE {{ GRAPH ?g {{ ?x a ?used }} FILTER(?g != <{ontology}> && ?g != <{inferred}> && isIRI(?used)) }} }}
   ?used rdfs:subClassOf* ?class .
   FILTER(isIRI(?class) && (?class = ?used || EXISTS {{ GRAPH <{ontology}> {{ ?class rdfs:isDefinedBy ?by }} }}))
 }}"""
 )
 _INSTANCES = _PREFIXES + "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}"
-_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _ONTOLOGY = (
     _PREFIXES
     + """
@@ -62,9 +61,10 @@ def _count(store: Data, query: str) -> int:
 
 
 def classes_in_use(store: Data) -> list[str]:
+    from axiskg.inference import INFERRED_GRAPH
     from axiskg.vocab import ONTOLOGY_GRAPH
 
-    rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH))
+    rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH, inferred=INFERRED_GRAPH))
     return sorted(r["class"].value for r in rows)
 
 
@@ -103,17 +103,30 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 120 else name[:120] + "...")
 
 
-def triples(store: Data) -> int:
-    """Distinct triples across all graphs."""
-    return _count(store, _TRIPLES)
+def published_triples(store: Data) -> dict[str, int]:
+    """:func:`axiskg.inference.triple_counts` of what ``build`` and ``release`` publish from
+    ``store`` (the project with its inferred graph): without the claims curation keeps out
+    (drafts, rejected ones; :func:`axiskg.ingest.curation.drop_unpublished`, on a copy)."""
+    from axiskg.inference import triple_counts
+    from axiskg.ingest.curation import drop_unpublished, statuses
+
+    if all(status == vocab.AXIS + "Curated" for status in statuses(store).values()):
+        return triple_counts(store)
+    copy = ox.Store()
+    copy.extend(store.quads_for_pattern(None, None, None, None))
+    drop_unpublished(copy)
+    return triple_counts(copy)
 
 
 def measure(store: Data, classes: list[str] | None = None) -> dict:
-    """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}``."""
+    """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}`` of the
+    project (``store`` with its inferred graph, as ``Dataset.load()`` gives it); the graph's
+    triples as :func:`published_triples` counts them (asserted, inferred, total), the same
+    figures as ``build``, the site and VoID."""
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     counts = class_counts(store, classes)
-    graph = {"triples": triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
+    graph: dict = {"triples": published_triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
     from axiskg.ingest.curation import progress
@@ -134,7 +147,11 @@ def format_table(result: dict) -> str:
     rows = [("class", "label", "instances")]
     rows += [(c, result["labels"][c], str(n)) for c, n in result["classes"].items()]
     rows.append(("", "", ""))
-    rows += [(name, "", str(n)) for name, n in result["graph"].items()]
+    for name, n in result["graph"].items():
+        if isinstance(n, dict):  # the triples: asserted, inferred, total
+            rows += [(f"{name}, {part}", "", str(m)) for part, m in n.items()]
+        else:
+            rows.append((name, "", str(n)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
     curation = result.get("curation") or {}

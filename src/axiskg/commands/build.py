@@ -34,16 +34,17 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg.build import build, triple_count
+    from axiskg.build import build
+    from axiskg.inference import describe_counts
 
     refused = validate_first(args, "build")
     if refused is not None:
         return refused
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
-    written = build(root_of(args), args.out, formats, progress=True, include_drafts=args.include_drafts)
+    counts: dict[str, int] = {}
+    written = build(root_of(args), args.out, formats, progress=True, include_drafts=args.include_drafts, counts=counts)
     for path in written.values():
         print(path)
-    if "ntriples" in written:
-        print(f"{triple_count(written['ntriples'])} triples")
+    print(describe_counts(counts))
     return 0

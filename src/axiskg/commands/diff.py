@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from axiskg.commands import root_of
+from axiskg.commands.options import add_out_path, add_output_format
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 
@@ -22,8 +23,8 @@ def register(subparsers) -> None:
     p.add_argument("old", nargs="?", type=Path, metavar="OLD", help="the old version")
     p.add_argument("new", nargs="?", type=Path, metavar="NEW", help="the new version")
     p.add_argument("--rev", metavar="REV", help="compare the project at git revision REV (e.g. HEAD~1, v0.1.0)")
-    p.add_argument("--format", choices=("text", "markdown"), default="text", help="output format (default: text)")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    add_output_format(p, ("text", "markdown"), old=("--format",), old_path=True, help="format of the report")
+    add_out_path(p, "write the report to PATH instead of printing it")
     p.set_defaults(func=run)
 
 
@@ -44,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(None, "give OLD and NEW (or --rev REV)")
         result = diff.diff_paths(args.old, args.new)
         old_name, new_name = str(args.old), str(args.new)
-    report = diff.format_diff(result, old_name, new_name, args.format)
-    if args.output is not None:
-        atomic_write(args.output, report.encode("utf-8"))
+    report = diff.format_diff(result, old_name, new_name, args.output)
+    if args.out is not None:
+        atomic_write(args.out, report.encode("utf-8"))
     else:
         print(report, end="")
     return EXIT_SAME if result.empty else EXIT_DIFFERENT

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from axiskg.commands import root_of
+from axiskg.commands.options import add_output_format
 from axiskg.errors import EXIT_INPUT, InputError
 from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
@@ -39,12 +40,14 @@ def register(subparsers) -> None:
         metavar="KEY=VALUE",
         help="set a parameter to an IRI or prefixed name (repeatable)",
     )
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="output: aligned table (default), SPARQL 1.1 csv/tsv/json results, or markdown; "
-        "a CONSTRUCT or DESCRIBE answer: turtle (default), ntriples or jsonld",
+    add_output_format(
+        p,
+        FORMATS,
+        "table",
+        old=("--format",),
+        dest="format",
+        help="format of what is printed: aligned table, SPARQL 1.1 csv/tsv/json results or markdown; "
+        "a CONSTRUCT or DESCRIBE answer: turtle (what table gives), ntriples or jsonld",
     )
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument(
@@ -212,7 +215,7 @@ def _list(catalog, fmt: str) -> int:
         sys.stdout.write(markdown_table(catalog))
         return 0
     if fmt != "table":
-        raise InputError(None, "--list prints a table or --format markdown")
+        raise InputError(None, "--list prints a table or -o markdown")
     width = max((len(q.name) for q in catalog), default=4)
     for q in catalog:
         params = " ".join(f"[{p.name}={p.default}]" if p.default else f"<{p.name}>" for p in q.params)

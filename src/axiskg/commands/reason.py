@@ -11,6 +11,7 @@ import os
 import sys
 
 from axiskg.commands import add_format_in, require, root_of
+from axiskg.commands.options import add_output_format
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("--only", action="store_true", help="reason over the ontology and the PATHs only, without data/")
     add_format_in(p, "the data PATHs")
     p.add_argument("--examples", type=int, default=5, metavar="N", help="inferred types to show (default: 5)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_output_format(p, ("text", "json"), old_json=True)
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     for iri in reasoning.outside_imports(graph):
         print(f"axiskg: note: owl:imports <{iri}> not followed: reason uses the project's files only", file=sys.stderr)
     result = reasoning.reason(graph)
-    if args.json:
+    if args.output == "json":
         print(json.dumps(result.to_json(args.examples), indent=2, ensure_ascii=False))
     else:
         print(result.format_text(args.examples), end="")

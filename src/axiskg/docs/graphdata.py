@@ -311,7 +311,7 @@ class Entity:
     labels: tuple[tuple[str, str], ...]  # (language, label), sorted
     alt_labels: tuple[str, ...]
     exact_match: tuple[str, ...]
-    facts: tuple[tuple[str, str], ...]  # (property label, value label) of its own triples
+    facts: tuple[tuple[str, str, bool], ...]  # (property label, value, is the value an IRI) of its own triples
     claims: tuple[str, ...]  # claims about it
 
 
@@ -345,9 +345,11 @@ def entities(store: Data) -> list[Entity]:
         matches[r["e"]].add(r["m"])
     skip = {RDF_TYPE, RDFS + "label", SKOS + "altLabel", SKOS + "exactMatch"}
     facts = defaultdict(set)
-    for r in select(store, "SELECT ?e ?p ?o WHERE { ?e ?p ?o FILTER(!isBlank(?o)) }"):
-        if r["e"] in kinds and r["p"] not in skip:
-            facts[r["e"]].add((readable(r["p"], labels), r["o"]))
+    for r in select(
+        store, 'SELECT ?e ?p ?o ?iri WHERE { ?e ?p ?o FILTER(!isBlank(?o)) BIND(IF(isIRI(?o), "y", "") AS ?iri) }'
+    ):
+        if r["e"] in kinds and r["p"] not in skip:  # a literal is shown as written, an IRI by its label
+            facts[r["e"]].add((readable(r["p"], labels), r["o"], bool(r["iri"])))
     about = defaultdict(set)
     for r in select(
         store,

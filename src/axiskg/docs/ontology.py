@@ -39,6 +39,8 @@ def pylode_html(ontology: rdflib.Graph) -> str:
     for triple in ontology:
         if not (triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme and triple[0] in schemes):
             seen_by_pylode.add(triple)
+    for term, name in same_names(ontology).items():
+        seen_by_pylode.add((term, RDFS.label, rdflib.Literal(name, lang="en")))
     page = _pylode(seen_by_pylode)
     return _add_section(
         page,
@@ -47,6 +49,31 @@ def pylode_html(ontology: rdflib.Graph) -> str:
         concept_schemes_html(ontology, schemes),
         [(frag, label) for frag, label, _ in _scheme_entries(ontology, schemes)],
     )
+
+
+_TERM_KINDS = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+
+
+def same_names(ontology: rdflib.Graph) -> dict[rdflib.URIRef, str]:
+    """Reused terms without a label of their own whose name pyLODE would show like one of ours
+    (``nif:Sentence`` as "Sentence" beside ``axis:Sentence``, "sentence"; ``nif:endIndex`` as
+    "end index" beside ``axis:endIndex``): term -> its compact IRI
+    as its name in the reference (``nif:Sentence``), so the two are told apart."""
+    shown: dict[str, set[rdflib.URIRef]] = defaultdict(set)
+    for kind in _TERM_KINDS:
+        for term in ontology.subjects(RDF.type, kind):
+            if isinstance(term, rdflib.URIRef):
+                name = _english(ontology, term, RDFS.label) or _fragment(str(term))
+                shown[re.sub(r"[\s_-]+", "", name).casefold()].add(term)  # pyLODE shows endIndex as "end index"
+    from axiskg.vocab import PUBLISHED_PREFIXES, compact
+
+    return {
+        term: compact(str(term), PUBLISHED_PREFIXES)
+        for terms in shown.values()
+        if len(terms) > 1
+        for term in terms
+        if not _english(ontology, term, RDFS.label)
+    }
 
 
 def _pylode(ontology: rdflib.Graph) -> str:

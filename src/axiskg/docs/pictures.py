@@ -27,9 +27,12 @@ from axiskg.docs import graphdata
 from axiskg.errors import InputError
 
 #: the pictures the site shows, by file stem
-PICTURES = ("alliance-network", "causal-map", "class-hierarchy")
-#: the pictures committed under docs/img/ for the README
-README_PICTURES = ("alliance-network", "causal-map")
+PICTURES = ("alliance-network", "causal-map", "causal-map-drivers", "causal-map-impacts", "class-hierarchy")
+#: the pictures committed under docs/img/ for the README, whose column is 830 px wide: the causal
+#: map in halves (the whole map is too wide to read there; it is kept for links to it)
+README_PICTURES = ("alliance-network", "causal-map", "causal-map-drivers", "causal-map-impacts")
+#: the README pictures legible in an 830 px column (tests/test_picture_legibility.py)
+README_LEGIBLE = ("alliance-network", "causal-map-drivers", "causal-map-impacts")
 
 FONT = "Helvetica"
 INCREASES = "#1b7837"
@@ -89,6 +92,11 @@ def _graph(cls, name: str, **graph_attr):
 # --------------------------------------------------------------------------- (a) alliance network
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 claim``, ``2 claims``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def alliance_network(net: graphdata.Network, href: Href | None = None) -> Picture:
     # overlap="vpsc" removes overlaps while keeping the layout compact (overlap="false" spreads
     # the nodes over four times the area, mostly whitespace)
@@ -106,11 +114,14 @@ def alliance_network(net: graphdata.Network, href: Href | None = None) -> Pictur
         labelloc="b",
         fontsize=str(TITLE_PT),
     )
+    included = {i for m in net.mechanisms for i in m.includes}
     for m in net.mechanisms:
         hub = bool(m.axis_claims)
         label = f"{_wrap(m.label, 24)}\n({m.kind})"
         if hub:
-            label += f"\n{len(m.axis_claims)} claims: axis / hub"
+            label += f"\n{_count(len(m.axis_claims), 'claim')}: axis / hub"
+        if not m.members and not m.includes and m.iri not in included:  # why it stands alone
+            label += "\nno member states recorded"
         g.node(
             node_id(m.iri),
             label,
@@ -124,7 +135,7 @@ def alliance_network(net: graphdata.Network, href: Href | None = None) -> Pictur
         degree = sum(s in m.members for m in net.mechanisms)
         g.node(
             node_id(s),
-            f"{label}\n({degree} mechanism{'s' if degree != 1 else ''})",
+            f"{label}\n({_count(degree, 'mechanism')})",
             shape="ellipse",
             style="filled",
             fillcolor=STATE,
@@ -156,27 +167,54 @@ def alliance_network(net: graphdata.Network, href: Href | None = None) -> Pictur
 _SIGN = {"Increases": "+", "Decreases": "\u2212"}
 
 
-def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
+#: the halves of the causal map (for narrow columns such as the README's): name -> (title, whether
+#: an edge belongs to it, given the roles of its cause and effect)
+CAUSAL_HALVES: dict[str, tuple[str, Callable[[str, str], bool]]] = {
+    "causal-map-drivers": (
+        "Causal map, part 1: drivers (by origin) \u2192 the central trend",
+        lambda c, e: e != "impact",
+    ),
+    "causal-map-impacts": (
+        "Causal map, part 2: the central trend \u2192 impacts (by what they bear on)",
+        lambda c, e: e == "impact",
+    ),
+}
+_LEGEND = "Edge label: polarity (+ increases, \u2212 decreases) and the claim's modality; green: increases, red dashed: decreases"
+
+
+def causal_map(cmap: graphdata.CausalMap, href: Href | None = None, half: str | None = None) -> Picture:
+    """The causal map, or with ``half`` (a key of :data:`CAUSAL_HALVES`) the part of it whose edges
+    lead to the trend (drivers) or away from it (impacts): each half is about half as wide, so
+    its labels stay legible in a column of 830 px."""
+    role = {f.iri: f.role for f in cmap.factors}
+    edges = list(cmap.edges)
+    factors = list(cmap.factors)
+    title = "Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they bear on)"
+    name = "causal-map"
+    if half is not None:
+        title, belongs = CAUSAL_HALVES[half]
+        name = half
+        edges = [e for e in edges if belongs(role.get(e.cause, "other"), role.get(e.effect, "other"))]
+        ends = {e.cause for e in edges} | {e.effect for e in edges}
+        kept = {"trend"} | ({"impact"} if half.endswith("impacts") else {"driver", "other"})
+        factors = [f for f in factors if f.role in kept or f.iri in ends]
     g = _graph(
         graphviz.Digraph,
-        "causal_map",
+        name.replace("-", "_"),
         rankdir="LR",
-        ranksep="0.4",
-        nodesep="0.15",
+        ranksep="0.3",
+        nodesep="0.12",
         newrank="true",
         compound="true",
         labelloc="b",
         fontsize=str(TITLE_PT),
-        label="Causal map: drivers (by origin) \u2192 the central trend \u2192 impacts (by what they "
-        "bear on)\nEdge label: polarity (+ increases, \u2212 decreases) and the claim's modality; "
-        "green: increases, red dashed: decreases",
+        label=_wrap(title, 70) + "\n" + _wrap(_LEGEND, 70),
     )
-    # the widest picture (about 1,650 pt): shown scaled to the window, so its edge labels are as
-    # large as its node labels
+    # shown scaled to the window or column, so its edge labels are as large as its node labels
     g.attr("edge", fontsize=str(NODE_PT))
     clusters: dict[tuple[int, str], list[graphdata.Factor]] = {}
     order = {"driver": 0, "other": 1, "trend": 2, "impact": 3}
-    for f in cmap.factors:
+    for f in factors:
         if f.role == "driver":
             title = "Drivers: " + " & ".join(f.groups or ("origin not given",))
         elif f.role == "impact":
@@ -208,7 +246,7 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
                     fontsize=str(NODE_PT + 4 if trend else NODE_PT),
                     **_node_attrs(f.iri, href),
                 )
-    for e in cmap.edges:
+    for e in edges:
         label = f"{_SIGN.get(e.polarity, '?')} {e.modality.lower()}"
         if len(e.claims) > 1:
             label += f" \u00d7{len(e.claims)}"
@@ -224,7 +262,7 @@ def causal_map(cmap: graphdata.CausalMap, href: Href | None = None) -> Picture:
             id="link--" + "--".join(node_id(c) for c in e.claims).replace("/", "-"),
             tooltip="; ".join(e.cues) or label,
         )
-    return Picture("causal-map", "Causal map", g.source, "dot")
+    return Picture(name, title.split(":")[0], g.source, "dot")
 
 
 # --------------------------------------------------------------------------- (c) class hierarchy
@@ -235,7 +273,7 @@ def class_hierarchy(h: graphdata.ClassHierarchy, href: Href | None = None) -> Pi
         graphviz.Digraph,
         "class_hierarchy",
         rankdir="RL",
-        ranksep="0.6",
+        ranksep="0.45",
         nodesep="0.12",
         label="Class hierarchy (arrows point to the superclass); grey dashed: reused vocabularies",
         labelloc="b",
@@ -306,9 +344,18 @@ def svg_source_digest(svg: bytes) -> str | None:
 
 def build_pictures(store, href: Href | None = None, names=PICTURES) -> dict[str, Picture]:
     """The named pictures (DOT, not yet rendered) for the graph in ``store``."""
-    makers = {
+    cmap: list[graphdata.CausalMap] = []  # read once, for the whole map and its halves
+
+    def causal(half: str | None = None) -> Picture:
+        if not cmap:
+            cmap.append(graphdata.causal_map(store))
+        return causal_map(cmap[0], href, half)
+
+    makers: dict[str, Callable[[], Picture]] = {
         "alliance-network": lambda: alliance_network(graphdata.alliance_network(store), href),
-        "causal-map": lambda: causal_map(graphdata.causal_map(store), href),
+        "causal-map": causal,
+        "causal-map-drivers": lambda: causal("causal-map-drivers"),
+        "causal-map-impacts": lambda: causal("causal-map-impacts"),
         "class-hierarchy": lambda: class_hierarchy(graphdata.class_hierarchy(store), href),
     }
     return {name: makers[name]() for name in names}

@@ -182,10 +182,11 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         }
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
+    published = Dataset.load(root=root)
+    queries, queries_missing = _query_catalog(root, published, link)  # queries see the published graph
     from axiskg import __version__
     from axiskg.ingest.curation import progress as curation_progress
-    from axiskg.stats import triples as measure_triples
+    from axiskg.stats import published_triples
 
     env = _environment()
     context = {
@@ -200,7 +201,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "reports": reports,
         "network": network,
         "counts": overview_counts(root, store),
-        "triples": measure_triples(store),
+        "triples": published_triples(published),
         "curation": curation_progress(store),
         "groups": groups,
         "classes": classes,

@@ -79,7 +79,7 @@ def by_name(name: str) -> RdfFormat | None:
 #: the formats axiskg writes a graph in (:mod:`axiskg.rdfio.serialize`; ``axiskg build`` writes them all)
 WRITTEN: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "rdfxml")
 
-#: ``axiskg query --format``: a SELECT or ASK answer as a table ...
+#: ``axiskg query -o/--output``: a SELECT or ASK answer as a table ...
 QUERY_TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "markdown")
 #: ... and a CONSTRUCT or DESCRIBE answer as RDF
 QUERY_GRAPH_FORMATS: tuple[str, ...] = ("turtle", "ntriples", "jsonld")

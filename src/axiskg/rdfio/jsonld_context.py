@@ -4,10 +4,14 @@
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
 * a **prefix** for every namespace of :data:`axiskg.vocab.PUBLISHED_PREFIXES` (the project's
-  own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included);
+  own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included), and for the
+  folders of data IRIs they do not cover, derived from the data so that each report gets its own
+  (:func:`data_prefixes`: ``agent:``, ``sentence-alliance-axis-2025:``);
 * a **term** for every property and class in use whose namespace has a prefix, named by its
-  local name; a local name that two IRIs share, or that is a prefix name or a JSON-LD keyword,
-  gets no term (the key stays a compact IRI such as ``dcterms:title``);
+  local name; where two IRIs share a local name (``axis:endIndex``, ``nif:endIndex``) the
+  project's own keeps it and the other is named with its prefix in front (``nifEndIndex``), and
+  so is one whose local name is a prefix name (``dcterms:source`` beside ``source:`` is
+  ``dctermsSource``): no key of the compacted graph stays a compact IRI;
 * the term's **coercion** from the values it has in the graph: ``"@type": "@id"`` when every
   value is an IRI (object properties; a property with blank-node values gets none, so the node
   is written nested in its place: rdflib's writer would drop it behind a coerced reference), ``"@container": "@language"`` when every
@@ -22,12 +26,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import rdflib
 from rdflib.plugins.serializers.jsonld import Converter
 
 from axiskg.deep_calls import call_deep
-from axiskg.vocab import RDF_TYPE, XSD
+from axiskg.vocab import ID, RDF_TYPE, XSD
 
 _XSD_STRING = XSD + "string"
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*$")
@@ -67,13 +72,16 @@ def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     """The ``@context`` (a dict of prefixes and terms) for compacting ``graph``."""
     kinds: dict[str, set[str]] = {}
     classes = set()
-    for _, p, o in graph:
+    iris: set[str] = set()
+    for s, p, o in graph:
         if p == rdflib.RDF.type:
+            if isinstance(s, rdflib.URIRef):
+                iris.add(str(s))
             if isinstance(o, rdflib.URIRef):
                 classes.add(str(o))
             continue
         kinds.setdefault(str(p), set()).add(_kind(o))
-    return _context(kinds, classes, prefixes)
+    return _context(kinds, classes, prefixes, folders_of(iris))
 
 
 _STORE_SUMMARY = f"""
@@ -83,6 +91,14 @@ SELECT DISTINCT ?p ?kind WHERE {{
   BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", IF(lang(?o) != "", "lang", STR(datatype(?o))))) AS ?kind)
 }}"""
 _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
+#: the folders of the typed data IRIs (see :func:`folders_of`), from the rdf:type triples only
+_STORE_FOLDERS = """
+SELECT DISTINCT ?f WHERE {
+  ?x a ?c FILTER(isIRI(?x) && STRSTARTS(STR(?x), "%(id)s"))
+  BIND(REPLACE(STR(?x), "[^/]*$", "") AS ?folder)
+  VALUES ?twice { 1 2 }
+  BIND(IF(?twice = 1, ?folder, IF(?folder = "%(id)sreport/", CONCAT(STR(?x), "/"), ?folder)) AS ?f)
+}"""
 
 
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
@@ -101,27 +117,90 @@ def context_of_store(store, prefixes: dict[str, str]) -> dict:
     rdf_type = str(rdflib.RDF.type)
     if rdf_type in kinds:  # rdf:type with a literal or blank-node value: no term either way
         kinds.pop(rdf_type)
-    return _context(kinds, classes, prefixes)
+    folders = {row["f"].value for row in store.query(_STORE_FOLDERS % {"id": ID}, use_default_graph_as_union=True)}
+    return _context(kinds, classes, prefixes, folders)
 
 
-def _context(kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, str]) -> dict:
+def _term_names(candidates: dict[str, list[tuple[str, str]]], taken: set[str]) -> dict[str, str]:
+    """``iri -> term``: the local name where only one IRI in use has it (and it is no prefix
+    name), else the project's own (``axis:``) IRI keeps it and every other one is named with its
+    prefix in front (``nif:endIndex`` -> ``nifEndIndex``, ``dcterms:source`` -> ``dctermsSource``
+    beside the ``source:`` prefix), so every property and class gets a term and no two share one."""
+    names: dict[str, str] = {}
+    for local, iris in sorted(candidates.items()):
+        for iri, prefix in iris:
+            if local not in taken and (len(iris) == 1 or prefix == "axis"):
+                names[iri] = local
+    used = taken | set(names.values())
+    for local, iris in sorted(candidates.items()):
+        for iri, prefix in iris:
+            if iri in names:
+                continue
+            name = prefix + local[0].upper() + local[1:]
+            if name in used or name in candidates:
+                name = f"{prefix}_{local}"
+            names[iri] = name
+            used.add(name)
+    return names
+
+
+def _context(
+    kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, str], folders: set[str] | None = None
+) -> dict:
+    prefixes = {**prefixes, **data_prefixes(folders or set(), prefixes)}
     by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
     candidates: dict[str, list] = {}
     for iri in sorted(set(kinds) | classes):
         split = _split(iri, by_namespace)
-        if split is not None:
+        if split is not None and not split[1].startswith("@"):
             candidates.setdefault(split[1], []).append((iri, split[0]))
     context: dict = dict(sorted(prefixes.items()))
-    for term, iris in sorted(candidates.items()):
-        if len(iris) != 1 or term in prefixes or term.startswith("@"):
-            continue
-        iri, prefix = iris[0]
-        if iri in kinds and iri in classes:
-            continue  # both a property and a class: keep it unambiguous as a compact IRI
+    by_iri = {iri: prefix for iris in candidates.values() for iri, prefix in iris}
+    for iri, term in sorted(_term_names(candidates, set(prefixes)).items(), key=lambda item: item[1]):
+        local = _split(iri, by_namespace)
+        compact = f"{by_iri[iri]}:{local[1] if local else iri}"
         coercion = _coercion(kinds[iri]) if iri in kinds else {}
-        compact = f"{prefix}:{term}"
         context[term] = {"@id": compact, **coercion} if coercion else compact
-    return context
+    return dict(sorted(context.items()))
+
+
+def data_prefixes(folders: set[str], prefixes: dict[str, str]) -> dict[str, str]:
+    """Prefixes for the folders of data IRIs (``folders``: each IRI up to its last ``/``) that
+    ``prefixes`` do not cover, derived from the data so that every report gets its own:
+    ``.../id/<kind>/`` as ``<kind>``, and ``.../id/<kind>/<report>/`` as ``<kind>-<report>``
+    (``sentence-alliance-axis-2025``) where ``.../id/report/<report>`` is an IRI of the data
+    (its folder is then in ``folders`` as ``.../id/report/<report>/`` too: see :func:`folders_of`)."""
+    covered = set(prefixes.values())
+    reports = {
+        f[len(ID) + 7 : -1] for f in folders if f.startswith(ID + "report/") and f.count("/") > ID.count("/") + 1
+    }
+    out: dict[str, str] = {}
+    for folder in sorted(folders):
+        if folder in covered or not folder.startswith(ID):
+            continue
+        parts = folder[len(ID) : -1].split("/")
+        if len(parts) == 1 and _LOCAL.match(parts[0]) and parts[0] != "report":
+            name = parts[0]
+        elif len(parts) == 2 and parts[0] != "report" and parts[1] in reports and _LOCAL.match(parts[0]):
+            name = f"{parts[0]}-{parts[1]}"
+        else:
+            continue
+        if name not in prefixes and name not in out:
+            out[name] = folder
+    return out
+
+
+def folders_of(iris) -> set[str]:
+    """The folders (up to the last ``/``) of the data IRIs among ``iris`` (the typed subjects:
+    every entity, claim, section and sentence is typed); a report's IRI
+    (``.../id/report/<id>``) also gives ``.../id/report/<id>/``, which marks ``<id>`` as a report."""
+    out: set[str] = set()
+    for iri in iris:
+        if iri.startswith(ID):
+            out.add(iri[: iri.rfind("/") + 1])
+            if iri.startswith(ID + "report/") and "/" not in iri[len(ID) + 7 :]:
+                out.add(iri + "/")
+    return out
 
 
 def compact(graph: rdflib.Graph, context: dict) -> bytes:
@@ -141,8 +220,52 @@ def _sort_jsonld(value, key: str | None = None):
     return value
 
 
+_XSD = XSD
+#: xsd:integer and the types derived from it: a value in canonical form is written as a JSON number
+INTEGER_TYPES = frozenset(
+    _XSD + t
+    for t in (
+        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _native_numbers(value: Any, context: dict, key: str | None = None) -> Any:
+    """Integers as JSON numbers wherever that reads back as the same literal: the value of a term
+    coerced to an integer type (``"start": 2338`` with ``"@type": "xsd:nonNegativeInteger"``), and
+    an ``xsd:integer`` value object under a key without coercion (a JSON integer is an
+    ``xsd:integer``). Only canonical lexical forms (``"2338"``, not ``"02338"``)."""
+
+    def full(name: Any) -> Any:
+        prefix, _, local = str(name).partition(":")
+        namespace = context.get(prefix)
+        return namespace + local if isinstance(namespace, str) and local else name
+
+    definition = context.get(key) if key else None
+    coerced = full(definition.get("@type")) if isinstance(definition, dict) else None
+    if isinstance(value, list):
+        return [_native_numbers(v, context, key) for v in value]
+    if isinstance(value, str):
+        return int(value) if coerced in INTEGER_TYPES and _CANONICAL_INTEGER.fullmatch(value) else value
+    if not isinstance(value, dict):
+        return value
+    if "@value" in value:
+        if (
+            coerced is None
+            and set(value) == {"@value", "@type"}
+            and full(value["@type"]) == _XSD + "integer"
+            and _CANONICAL_INTEGER.fullmatch(str(value["@value"]))
+        ):
+            return int(value["@value"])
+        return value
+    return {k: (v if k in ("@context", "@id", "@type") else _native_numbers(v, context, k)) for k, v in value.items()}
+
+
 def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted, integers
+    as JSON numbers (:func:`_native_numbers`)."""
     return call_deep("the JSON-LD writer", _jsonld_bytes, graph, context)  # lists nested 1,000 deep
 
 
@@ -155,7 +278,7 @@ def _jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
     if converter.context.active:
         tree = {converter.context.get_key("@graph"): tree} if isinstance(tree, list) else tree
         tree["@context"] = context
-    doc = _sort_jsonld(json.loads(json.dumps(tree, sort_keys=True, ensure_ascii=False)))
+    doc = _sort_jsonld(_native_numbers(json.loads(json.dumps(tree, sort_keys=True, ensure_ascii=False)), context))
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -194,7 +194,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(
             None,
-            f"--format {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
+            f"-o {fmt} is for SELECT and ASK answers; a CONSTRUCT or DESCRIBE answer "
             f"is written as {', '.join(GRAPH_FORMATS)}",
         )
     written = ox.serialize(table.triples or [], format=ox.RdfFormat.N_TRIPLES) or b""
@@ -218,7 +218,7 @@ def format_table(table: Table, fmt: str = "table", width: int = 0, columns: int 
     if fmt in GRAPH_FORMATS:
         raise InputError(
             None,
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
+            f"-o {fmt} is for CONSTRUCT and DESCRIBE answers; a SELECT or ASK answer "
             f"is written as {', '.join(FORMATS)}",
         )
     if fmt == "table":
