@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from axiskg import diff, loading, release
+from axiskg import diff, release
+from axiskg.dataset import Dataset
 from axiskg.docs import pictures, site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "docs.txt")
     args = parser.parse_args()
-    store = loading.load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     graphviz = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
     rows = []
 

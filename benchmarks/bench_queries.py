@@ -14,7 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,11 +26,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "queries.txt")
     args = parser.parse_args()
     start = time.perf_counter()
-    store = loading.load_store(ROOT, inferred=True)  # what query and serve load
+    store = Dataset.load(root=ROOT)  # what query and serve load
     load_ms = (time.perf_counter() - start) * 1000
     lines = [
         f"# {platform.python_version()} on {platform.machine()}, {len(store)} quads, "
-        f"load_store {load_ms:.0f} ms, {args.repeat} runs each",
+        f"Dataset.load {load_ms:.0f} ms, {args.repeat} runs each",
         f"{'query':<26}{'rows':>6}{'median ms':>12}{'best ms':>10}",
     ]
     for q in catalog.load_catalog(ROOT):

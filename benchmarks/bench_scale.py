@@ -91,11 +91,12 @@ def measure(task: str, root: Path, out: Path) -> dict:
         g.serialize(out / "rdflib.nt", format="nt")
         extra["triples"] = len(g)
     elif task == "axiskg-validate":
-        from axiskg import loading, shacl
+        from axiskg import shacl
+        from axiskg.dataset import Dataset, load_shapes
 
-        store = loading.load_store(root)
+        store = Dataset.load(root=root, inferred=False)
         extra["load_s"] = time.perf_counter() - started
-        report = shacl.validate_store(store, loading.load_shapes(root))
+        report = shacl.validate_store(store, load_shapes(root))
         extra["results"] = len(report.results)
         extra["violations"] = report.count("Violation")
         extra["fallback"] = report.fallback
@@ -110,9 +111,10 @@ def measure(task: str, root: Path, out: Path) -> dict:
         extra["results"] = len(list(report.subjects(rdflib.RDF.type, sh.ValidationResult)))
         extra["violations"] = len(list(report.subjects(sh.resultSeverity, sh.Violation)))
     elif task == "axiskg-queries":
-        from axiskg import catalog, loading, querying
+        from axiskg import catalog, querying
+        from axiskg.dataset import Dataset, load_shapes
 
-        store = loading.load_store(root)
+        store = Dataset.load(root=root, inferred=False)
         extra["load_s"] = time.perf_counter() - started
         extra["queries"] = {}
         for q in catalog.load_catalog(root):

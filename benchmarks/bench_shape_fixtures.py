@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import test_shapes as T  # noqa: E402
 
-from axiskg import loading  # noqa: E402
+from axiskg.dataset import Dataset  # noqa: E402
+from axiskg.rdfio.terms import data_graph  # noqa: E402
 from axiskg.validation import validate  # noqa: E402
 
 
@@ -46,8 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     shapes, ont = T.shapes(), T.ontology()
     fixtures = [T.fixture_data(fx) for fx in T.FIXTURES]
-    store = loading.load_store(ROOT)
-    project = loading.data_graph(store)
+    store = Dataset.load(root=ROOT, inferred=False)
+    project = data_graph(store)
     validate(fixtures[0], shapes, ont)  # warm-up: imports
     rows = []
     for name, datas in (("fixtures", fixtures), ("project data", [project])):

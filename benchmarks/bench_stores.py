@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, catalog, crosscheck, loading
+from axiskg import build, catalog, crosscheck
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
 from axiskg.querying import EndpointError, run_endpoint, run_local
+from axiskg.rdfio.reading import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -112,7 +113,7 @@ def main() -> None:
             nt.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
             started = time.perf_counter()
             embedded = ox.Store()
-            loading.load_file(embedded, nt, DEFAULT_GRAPH)
+            load_file(embedded, nt, DEFAULT_GRAPH)
             load_ms = (time.perf_counter() - started) * 1000
             lines += [f"## {copies} cop{'y' if copies == 1 else 'ies'}: {len(triples):,} triples", ""]
             publish_rows = [f"| embedded (in-process load) | {load_ms:,.0f} | - | - |"]

@@ -39,9 +39,10 @@ SIMPLE = (
 
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
-    from axiskg import catalog, loading, querying
+    from axiskg import catalog, querying
+    from axiskg.dataset import Dataset
 
-    store = loading.load_store(ROOT)
+    store = Dataset.load(root=ROOT, inferred=False)
     timings = []
     for q in catalog.load_catalog(ROOT):
         sparql = q.render()

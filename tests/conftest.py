@@ -90,7 +90,7 @@ def source_graphs(root: Path) -> list[str]:
     """The named graphs the loader makes for the project at ``root``, derived from its folders
     (``ontology`` and one per ``data/<source>/``; ``data`` for files directly in ``data/``), so
     that a new data folder needs no test edit."""
-    from axiskg import loading
+    from axiskg.vocab import GRAPH_NS
 
     data = Path(root) / "data"
     names = {"ontology"}
@@ -100,7 +100,7 @@ def source_graphs(root: Path) -> list[str]:
                 names.add(entry.name)
             elif entry.is_file():
                 names.add("data")
-    return sorted(loading.GRAPH_NS + n for n in names)
+    return sorted(GRAPH_NS + n for n in names)
 
 
 def canonical(graph) -> list[str]:
@@ -110,7 +110,7 @@ def canonical(graph) -> list[str]:
     triples."""
     import pyoxigraph as ox
 
-    from axiskg.loading import to_ox
+    from axiskg.rdfio.terms import to_ox
 
     dataset = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)

@@ -83,11 +83,11 @@ def test_external_entity_is_never_resolved(project, tmp_path):
         assert_refused(proc, f"{f}:2:", "external XML entity")
         assert SECRET not in proc.stdout + proc.stderr
     # and the loader itself never puts it in a graph
-    from axiskg import loading
+    from axiskg.dataset import Dataset
     from axiskg.errors import InputError
 
     with pytest.raises(InputError):
-        loading.load_files([f])
+        Dataset.load([f], inferred=False)
     # an external DTD is refused as well
     f.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{secret.as_uri()}">\n<rdf:RDF {RDF_NS}/>\n')
     assert_refused(validate(project, f), f"{f}:2:", "external")
@@ -102,12 +102,12 @@ def test_entity_expansion_bomb_is_refused_quickly(project, tmp_path):
         f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{entities}]>\n<rdf:RDF {RDF_NS}>\n'
         '<rdf:Description rdf:about="http://ex.org/a"><ex:p>&lol9;</ex:p></rdf:Description>\n</rdf:RDF>\n'
     )
-    from axiskg import loading
+    from axiskg.dataset import Dataset
     from axiskg.errors import InputError
 
     start = time.perf_counter()
     with pytest.raises(InputError, match="entity-expansion bomb"):
-        loading.load_files([f])
+        Dataset.load([f], inferred=False)
     assert time.perf_counter() - start < 0.5
     assert_refused(validate(project, f), f"{f}:4:", "refers to other entities")
 
@@ -129,9 +129,9 @@ def test_plain_prefix_entities_still_load(project, tmp_path):
         '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n  <!ENTITY ex "http://ex.org/" >\n]>\n'
         f'<rdf:RDF {RDF_NS}>\n  <rdf:Description rdf:about="&ex;a"><ex:p>v</ex:p></rdf:Description>\n</rdf:RDF>\n'
     )
-    from axiskg import loading
+    from axiskg.dataset import Dataset
 
-    store = loading.load_files([f])
+    store = Dataset.load([f], inferred=False)
     assert [q.subject.value for q in store] == ["http://ex.org/a"]
     assert validate(project, f).returncode == 0
 
@@ -144,7 +144,7 @@ def test_twenty_megabyte_literal_works(project, tmp_path):
     proc = run_cli("validate", "-o", "json", str(f), root=project)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["conforms"] is True
-    from axiskg import loading
+    from axiskg.dataset import Dataset
 
-    store = loading.load_files([f])
+    store = Dataset.load([f], inferred=False)
     assert len(next(iter(store)).object.value) == 20_000_000

@@ -1,11 +1,12 @@
-"""Deterministic blank-node labels (axiskg.bnodes) and the fast build that uses them."""
+"""Deterministic blank-node labels (axiskg.rdfio.bnodes) and the fast build that uses them."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 from conftest import run_main
 
-from axiskg import bnodes, build
+from axiskg import build
+from axiskg.rdfio import bnodes
 
 EX = "http://example.org/"
 

@@ -7,8 +7,11 @@ import pyoxigraph as ox
 import pytest
 from conftest import FIXTURES, run_main
 
-from axiskg import checks, loading
+from axiskg import checks
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.rdfio.reading import load_file
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 CHECKS = FIXTURES / "checks"
 REPO = Path(__file__).resolve().parents[1]
@@ -77,10 +80,10 @@ ALSO = {"unstructured_claim_without_reason": {"unstructured_claim"}}
 
 def store_with(fixture: Path | None = None) -> ox.Store:
     store = ox.Store()
-    loading.load_file(store, CHECKS / "base.ttl", loading.ONTOLOGY_GRAPH)
+    load_file(store, CHECKS / "base.ttl", ONTOLOGY_GRAPH)
     if fixture is not None:
-        graph = loading.GRAPH_NS + "data" if fixture.name.endswith(".data.ttl") else loading.ONTOLOGY_GRAPH
-        loading.load_file(store, fixture, graph)
+        graph = GRAPH_NS + "data" if fixture.name.endswith(".data.ttl") else ONTOLOGY_GRAPH
+        load_file(store, fixture, graph)
     return store
 
 
@@ -105,7 +108,7 @@ def test_rule_fires_on_its_fixture_only(rule):
 
 
 def test_real_ontology_and_data_have_no_error():
-    problems = checks.run_checks(loading.load_store(REPO))
+    problems = checks.run_checks(Dataset.load(root=REPO, inferred=False))
     errors = [p for p in problems if p.level == "ERROR"]
     assert errors == [], checks.format_text(errors)
 
@@ -178,7 +181,7 @@ def test_problems_in_project_files_name_file_and_line(project):
 
 
 def test_the_unstructured_claims_of_the_project_are_a_short_list_each_with_a_reason():
-    problems = [p for p in checks.run_checks(loading.load_store(REPO)) if p.rule == "unstructured_claim"]
+    problems = [p for p in checks.run_checks(Dataset.load(root=REPO, inferred=False)) if p.rule == "unstructured_claim"]
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
     assert sorted(p.entity[len(claim) :] for p in problems) == [
         "p1-s1-1",

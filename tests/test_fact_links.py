@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 
 FACT = "https://w3id.org/axiskg/id/fact/"
 CLAIM = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
 
 
 def outcomes():
-    store = loading.load_store()
+    store = Dataset.load(inferred=False)
     query = catalog.find(catalog.load_catalog(), "claim-outcomes")
     return [[None if t is None else t.value for t in row] for row in querying.run_local(store, query.render()).rows]
 
@@ -26,7 +27,7 @@ def test_every_link_is_the_curators_with_a_justification_and_facts_stay_facts():
     rows = outcomes()
     assert len(rows) == 9
     assert {r[9] for r in rows} == {"axiskg curators"} and all(r[8] for r in rows)
-    store = loading.load_store()
+    store = Dataset.load(inferred=False)
     merged = list(
         store.query(
             """

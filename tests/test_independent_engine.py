@@ -16,8 +16,12 @@ import pytest
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, paths, shacl, synth
-from axiskg.serialize import serialize
+from axiskg import paths, shacl, synth
+from axiskg.dataset import Dataset, load_shapes
+from axiskg.rdfio.reading import load_file
+from axiskg.rdfio.serialize import serialize
+from axiskg.rdfio.terms import graph_ntriples
+from axiskg.vocab import ONTOLOGY_GRAPH
 
 pyshacl_turbo = pytest.importorskip(
     "pyshacl_turbo", reason="pyshacl-turbo is in the test extra: pip install -e '.[test]'"
@@ -44,11 +48,11 @@ def _term(term, graph: rdflib.Graph | None = None):
 def corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
     manifest = synth.write_corpus(out / "data", reports=6, seed=11, violations=len(synth.KINDS) + 2, root=ROOT)
-    store = loading.load_files([out / "data"])
+    store = Dataset.load([out / "data"], inferred=False)
     for path in paths.ontology_files(ROOT):
-        loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
-    shapes = loading.load_shapes(ROOT)
-    (out / "all.nt").write_bytes(b"".join(loading.graph_ntriples(store, as_written=True)))  # the files as written
+        load_file(store, path, ONTOLOGY_GRAPH)
+    shapes = load_shapes(ROOT)
+    (out / "all.nt").write_bytes(b"".join(graph_ntriples(store, as_written=True)))  # the files as written
     (out / "shapes.ttl").write_bytes(serialize(shapes, "turtle"))
     return out, store, shapes, manifest
 

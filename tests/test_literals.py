@@ -13,7 +13,10 @@ from conftest import run_cli, run_main
 from rdflib import SH
 from test_report_turtle import _well_formed
 
-from axiskg import literals, loading
+from axiskg.dataset import Dataset
+from axiskg.rdfio import literals
+from axiskg.rdfio.literal_checks import bad_literals
+from axiskg.rdfio.terms import TermConverter, to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REWRITTEN = f"""@prefix xsd: <{XSD}> .
@@ -59,19 +62,17 @@ def test_the_store_rewrites_literals_and_the_loader_gives_them_back_as_written(t
     path.write_text(REWRITTEN)
     if suffix == ".nt":
         path.write_text(REWRITTEN_NT)
-    store = loading.load_files([path])
+    store = Dataset.load([path], inferred=False)
     stored = {
         q.object.value + "^" + q.object.datatype.value.split("#")[1] for q in store if isinstance(q.object, ox.Literal)
     }
     assert {"1^integer", "300^integer", "5^integer", "true^boolean", "7^integer", "1.5^decimal"} <= stored
-    assert "300^byte" not in stored  # (what the store does: the reason for axiskg.literals)
+    assert "300^byte" not in stored  # (what the store does: the reason for axiskg.rdfio.literals)
     written = _written(path, monkeypatch)
     assert len(written) == 9
-    assert _triples(loading.to_rdflib(store, as_written=True)) == written
-    assert _triples(loading.to_rdflib(store)) == written  # as written is the default
-    assert (
-        _triples(loading.to_rdflib(store, as_written=False)) != written
-    )  # (as the store holds them: what SPARQL sees)
+    assert _triples(to_rdflib(store, as_written=True)) == written
+    assert _triples(to_rdflib(store)) == written  # as written is the default
+    assert _triples(to_rdflib(store, as_written=False)) != written  # (as the store holds them: what SPARQL sees)
 
 
 def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_record(tmp_path):
@@ -79,17 +80,17 @@ def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_reco
     path.write_text(
         f'<http://e/a> <http://e/n> "1"^^<{XSD}integer> .\n<http://e/a> <http://e/d> "2024-01-01"^^<{XSD}date> .\n'
     )
-    store = loading.load_files([path])
+    store = Dataset.load([path], inferred=False)
     assert literals.table(store) is None and len(store) == 2
     path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
-    assert literals.table(loading.load_files([path])) is not None
+    assert literals.table(Dataset.load([path], inferred=False)) is not None
 
 
 def test_a_store_loaded_to_be_queried_records_its_literals_only_when_asked(tmp_path):
     path = tmp_path / "d.nt"
     path.write_text(REWRITTEN_NT)
-    store = loading.load_files([path])
-    record = literals._TABLES[id(store)][1]
+    store = Dataset.load([path], inferred=False)
+    record = store.written
     # recorded at once: only the blank-node line (added through Python, its label being the
     # store's); the other typed lines are set aside
     assert [k[0] for k in record.quads] == [next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))]
@@ -109,7 +110,7 @@ def test_a_blank_node_line_the_store_keeps_as_written_leaves_the_file_to_one_bul
         f'_:c <http://e/v> "0A1B"^^<{XSD}hexBinary> .\n<http://e/a> <http://e/c> _:c .\n'
         f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n'
     )
-    store = loading.load_files([path])
+    store = Dataset.load([path], inferred=False)
     assert len(store) == 3 and len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
     assert [(s.value, o.value) for s, _, o, _ in literals.written_quads(store, store) if o.value == "01"] == [
         ("http://e/a", "01")
@@ -122,7 +123,7 @@ def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):
 
     path = tmp_path / "many.nt"
     path.write_text("".join(f'<http://e/a{i}> <http://e/n> "0{i}"^^<{XSD}integer> .\n' for i in range(20_000)))
-    store = loading.load_files([path])
+    store = Dataset.load([path], inferred=False)
     seen: list[int] = []
 
     def ask() -> None:
@@ -140,40 +141,47 @@ def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):
 def test_a_turtle_file_with_no_typed_literal_nor_bare_number_is_bulk_loaded(tmp_path):
     path = tmp_path / "plain.ttl"
     path.write_text('<http://e/a1> <http://e/n> ( "01" "1.50" ) .\n')
-    assert literals.table(loading.load_files([path])) is None
+    assert literals.table(Dataset.load([path], inferred=False)) is None
     path.write_text("<http://e/a1> <http://e/n> ( 01 1.50 ) .\n")
-    store = loading.load_files([path])
-    assert {str(o) for _, _, o in loading.to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {
+    store = Dataset.load([path], inferred=False)
+    assert {str(o) for _, _, o in to_rdflib(store, as_written=True) if isinstance(o, rdflib.Literal)} == {
         "01",
         "1.50",
     }
 
 
-def test_the_record_is_kept_for_a_bounded_number_of_stores(tmp_path):
-    path = tmp_path / "d.nt"
-    path.write_text(f'<http://e/a> <http://e/n> "01"^^<{XSD}integer> .\n')
-    stores = [loading.load_files([path]) for _ in range(literals._KEPT + 3)]
-    assert len(literals._TABLES) == literals._KEPT
-    assert literals.table(stores[0]) is None and literals.table(stores[-1]) is not None
+def test_seventeen_datasets_alive_each_keep_their_own_literals_as_written(tmp_path):
+    """The record of literals as written belongs to its dataset: no registry shared by the
+    process forgets the oldest one, nor hands one dataset another's literals."""
+    datasets = []
+    for i in range(17):
+        path = tmp_path / f"d{i}.nt"
+        path.write_text(f'<http://e/a> <http://e/n> "0{i + 1}"^^<{XSD}integer> .\n')
+        datasets.append(Dataset.load([path], inferred=False))
+    for i, dataset in enumerate(datasets):
+        (value,) = set(to_rdflib(dataset).objects())
+        assert str(value) == f"0{i + 1}", i  # store 0 still says "01", not the store's "1"
+        (row,) = dataset.select("SELECT ?o WHERE { ?s ?p ?o }")
+        assert row[0].value == str(i + 1)  # (what the store holds)
 
 
 def test_a_stored_literal_is_given_as_written_only_when_one_form_became_it(tmp_path):
     path = tmp_path / "d.ttl"
     path.write_text(REWRITTEN)
-    store = loading.load_files([path])
-    convert = loading.TermConverter(store)
+    store = Dataset.load([path], inferred=False)
+    convert = TermConverter(store)
     integer = ox.Literal("300", datatype=ox.NamedNode(XSD + "integer"))
     assert convert(integer) == rdflib.Literal("300", datatype=rdflib.XSD.byte, normalize=False)
     one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))  # "01", "1" and "+1" became it
     assert convert(one) == rdflib.Literal("1", datatype=rdflib.XSD.integer)
-    assert loading.TermConverter()(integer) == rdflib.Literal("300", datatype=rdflib.XSD.integer)
+    assert TermConverter()(integer) == rdflib.Literal("300", datatype=rdflib.XSD.integer)
 
 
 def test_a_literal_written_two_ways_in_two_files_is_given_as_stored(tmp_path):
     a, b = tmp_path / "a.ttl", tmp_path / "b.nt"
     a.write_text(f'<http://e/r> <http://e/card> "1"^^<{XSD}nonNegativeInteger> .\n')
     b.write_text(f'<http://e/x> <http://e/n> "1"^^<{XSD}integer> .\n')
-    store = loading.load_files([a, b])
+    store = Dataset.load([a, b], inferred=False)
     one = ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
     assert literals.as_written(store, one) == one  # not the ontology's nonNegativeInteger
     store.remove(
@@ -188,8 +196,8 @@ def test_a_long_ntriples_line_keeps_its_literals_as_written(tmp_path):
     path.write_text(
         f'<http://e/a> <http://e/l> "{"x" * (17 << 20)}" .\n<http://e/a> <http://e/n> "0300"^^<{XSD}byte> .\n'
     )
-    store = loading.load_files([path])
-    (bad,) = loading.bad_literals(store)
+    store = Dataset.load([path], inferred=False)
+    (bad,) = bad_literals(store)
     assert (bad.literal.value, bad.literal.datatype.value, bad.line) == ("0300", XSD + "byte", 2)
 
 

@@ -3,15 +3,17 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from axiskg import loading
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.rdfio.terms import TermConverter, data_graph, ontology_graph, to_ox, to_rdflib
+from axiskg.vocab import GRAPH_NS
 
-GRAPH = loading.GRAPH_NS
+GRAPH = GRAPH_NS
 ID = "https://w3id.org/axiskg/id/"
 
 
 def test_store_has_one_named_graph_per_source(project):
-    store = loading.load_store(project)
+    store = Dataset.load(root=project, inferred=False)
     names = {g.value for g in store.named_graphs()}
     assert names == {GRAPH + "ontology", GRAPH + "report", GRAPH + "data"}
     q = "ASK { <https://w3id.org/axiskg/id/actor/japan> a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d }"
@@ -19,7 +21,7 @@ def test_store_has_one_named_graph_per_source(project):
 
 
 def test_to_rdflib_converts_literals_and_blank_nodes(project):
-    g = loading.to_rdflib(loading.load_store(project))
+    g = to_rdflib(Dataset.load(root=project, inferred=False))
     fact = rdflib.URIRef(ID + "fact/1")
     axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
     note = g.value(fact, axis.note)
@@ -45,22 +47,22 @@ def test_to_ox_is_the_inverse_of_the_rdflib_converter():
         ox.Literal("01", datatype=ox.NamedNode(str(rdflib.XSD.integer))),
         ox.Literal("plain"),
     ]
-    convert = loading.TermConverter()
-    assert [loading.to_ox(convert(t)) for t in terms] == terms
+    convert = TermConverter()
+    assert [to_ox(convert(t)) for t in terms] == terms
 
 
 def test_ontology_and_data_graphs_are_split(project):
-    store = loading.load_store(project)
-    ont, data = loading.ontology_graph(store), loading.data_graph(store)
+    store = Dataset.load(root=project, inferred=False)
+    ont, data = ontology_graph(store), data_graph(store)
     axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
     assert (axis.State, rdflib.RDFS.subClassOf, axis.Actor) in ont
     assert (axis.State, rdflib.RDFS.subClassOf, axis.Actor) not in data
     assert (rdflib.URIRef(ID + "actor/japan"), rdflib.RDF.type, axis.State) in data
-    assert len(ont) + len(data) == len(loading.to_rdflib(store))
+    assert len(ont) + len(data) == len(to_rdflib(store))
 
 
 def test_load_files_expands_folders(project):
-    store = loading.load_files([project / "data"])
+    store = Dataset.load([project / "data"], inferred=False)
     names = {g.value for g in store.named_graphs()}
     assert names == {p.resolve().as_uri() for p in (project / "data").rglob("*.ttl")}
 
@@ -69,10 +71,10 @@ def test_format_override(tmp_path):
     f = tmp_path / "triples.txt"
     f.write_text("<http://a> <http://b> <http://c> .\n")
     with pytest.raises(InputError, match="unknown RDF file extension"):
-        loading.load_files([f])
-    assert len(loading.load_files([f], format="nt")) == 1
+        Dataset.load([f], inferred=False)
+    assert len(Dataset.load([f], format="nt", inferred=False)) == 1
     with pytest.raises(InputError, match="unknown RDF format"):
-        loading.load_files([f], format="nope")
+        Dataset.load([f], format="nope", inferred=False)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,7 @@ def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, col
     f = tmp_path / name
     f.write_bytes(content)
     with pytest.raises(InputError) as info:
-        loading.load_files([f])
+        Dataset.load([f], inferred=False)
     err = info.value
     assert err.path == str(f)
     assert problem in err.problem and err.problem
@@ -108,12 +110,12 @@ def test_bad_files_raise_input_error(tmp_path, name, content, problem, line, col
 
 def test_missing_paths_and_empty_folders(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        loading.load_files([tmp_path / "nope.ttl"])
+        Dataset.load([tmp_path / "nope.ttl"], inferred=False)
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no RDF files"):
-        loading.load_files([tmp_path / "empty"])
+        Dataset.load([tmp_path / "empty"], inferred=False)
     with pytest.raises(InputError, match="no ontology files"):
-        loading.load_store(tmp_path)
+        Dataset.load(root=tmp_path, inferred=False)
 
 
 def test_input_error_rendering():
@@ -138,14 +140,14 @@ def test_load_shows_a_progress_bar_only_on_a_terminal(monkeypatch):
     files = len(paths.ontology_files(root)) + len(paths.data_files(root))
     tty = Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    loading.load_store(root, progress=True)
+    Dataset.load(root=root, progress=True, inferred=False)
     drawn = tty.getvalue()
     assert drawn.startswith("\rload [") and f" {files}/{files} files " in drawn and drawn.endswith("\n")
     quiet = Tty()
     monkeypatch.setattr(sys, "stderr", quiet)
-    loading.load_store(root)  # progress not asked for
+    Dataset.load(root=root, inferred=False)  # progress not asked for
     assert quiet.getvalue() == ""
     piped = io.StringIO()  # not a terminal
     monkeypatch.setattr(sys, "stderr", piped)
-    loading.load_store(root, progress=True)
+    Dataset.load(root=root, progress=True, inferred=False)
     assert piped.getvalue() == ""

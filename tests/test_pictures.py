@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from axiskg import loading, paths
+from axiskg import paths
+from axiskg.dataset import Dataset
 from axiskg.docs import pictures
+from axiskg.rdfio.terms import ontology_graph, to_rdflib
+from axiskg.vocab import GRAPH_NS
 
 ROOT = paths.project_root(Path(__file__).parent)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -38,7 +41,7 @@ MEMBERS = {
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT)
+    return Dataset.load(root=ROOT, inferred=False)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +91,7 @@ def test_network_makes_the_hub_visible(rendered):
 
 def _causal_links() -> tuple[set, set, set, list]:
     """Drivers, impacts and causal links read with rdflib's own SPARQL engine (an independent path)."""
-    g = loading.to_rdflib(loading.load_store(ROOT))
+    g = to_rdflib(Dataset.load(root=ROOT, inferred=False))
     q = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
            SELECT ?x WHERE { ?x a axis:%s }"""
     drivers = {str(r.x) for r in g.query(q % "Driver")}
@@ -159,7 +162,7 @@ def test_causal_map_groups_drivers_by_origin_and_impacts_by_domain(rendered):
 
 def test_class_hierarchy_shows_every_class_and_superclass(rendered, store):
     nodes, edges = parse(rendered["class-hierarchy"])
-    ontology = loading.ontology_graph(store)
+    ontology = ontology_graph(store)
     own = {
         str(c)
         for c in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class)
@@ -196,13 +199,13 @@ def test_a_changed_graph_changes_the_digest(store, tmp_path):
     import pyoxigraph as ox
 
     before = pictures.build_pictures(store, names=("alliance-network",))["alliance-network"].digest
-    changed = loading.load_store(ROOT)
+    changed = Dataset.load(root=ROOT, inferred=False)
     changed.add(
         ox.Quad(
             ox.NamedNode(ID + "mechanism/quad"),
             ox.NamedNode("http://www.w3.org/ns/org#hasMember"),
             ox.NamedNode(ID + "actor/philippines"),
-            ox.NamedNode(loading.GRAPH_NS + "alliance-axis-2025"),
+            ox.NamedNode(GRAPH_NS + "alliance-axis-2025"),
         )
     )
     after = pictures.build_pictures(changed, names=("alliance-network",))["alliance-network"]

@@ -17,8 +17,10 @@ import rdflib
 from conftest import canonical, run_main
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from axiskg import inference, loading, paths
-from axiskg.serialize import KNOWN_PREFIXES
+from axiskg import inference, paths
+from axiskg.dataset import Dataset
+from axiskg.rdfio.serialize import KNOWN_PREFIXES
+from axiskg.rdfio.terms import ontology_graph, to_rdflib
 
 ROOT = paths.project_root(Path(__file__).parent)
 AXIS = "https://w3id.org/axiskg/ontology#"
@@ -81,7 +83,7 @@ def test_naive_class_queries_on_the_release(dist):
     assert count(nt, naive % "Mechanism") == 8
     assert count(nt, naive % "Actor") == 13
     # the asserted graphs alone: the causal links are typed only as such
-    asserted = loading.load_store(ROOT)
+    asserted = Dataset.load(root=ROOT, inferred=False)
     assert int(next(iter(asserted.query(naive % "Claim", use_default_graph_as_union=True)))[0].value) == 35
 
 
@@ -109,15 +111,15 @@ def test_inferred_graph_is_sound_rdfs_and_complete_for_the_class_hierarchy(merge
     """Every inferred triple is RDFS-entailed (owlrl's RDFS closure of the asserted graphs, an
     independent implementation) or an individual declaration; and every type owlrl derives along
     the ontology's rdfs:subClassOf for an IRI is in the release."""
-    store = loading.load_store(ROOT)
-    asserted = loading.to_rdflib(store)  # literals as written (e.g. offsets as xsd:nonNegativeInteger)
+    store = Dataset.load(root=ROOT, inferred=False)
+    asserted = to_rdflib(store)  # literals as written (e.g. offsets as xsd:nonNegativeInteger)
     inference.add_inferred(store)
-    inferred = set(loading.to_rdflib(store, [inference.INFERRED_GRAPH]))  # their inferred copies as written too
+    inferred = set(to_rdflib(store, [inference.INFERRED_GRAPH]))  # their inferred copies as written too
     assert inferred and not any(t in asserted for t in inferred)
     closure = rdfs_closure(asserted)
     declarations = {t for t in inferred if t[1] == RDF.type and t[2] == OWL.NamedIndividual}
     assert {t for t in inferred - declarations if t not in closure} == set()
-    ontology = loading.ontology_graph(store)
+    ontology = ontology_graph(store)
     by_hierarchy = set()
     for s, cls in asserted.subject_objects(RDF.type):
         if isinstance(s, URIRef):
@@ -167,7 +169,7 @@ def test_owlready2_lists_every_individual(dist, merged, name):
 
 def test_owl_view_is_the_asserted_graph_and_the_declarations(dist, merged):
     owl = rdflib.Graph().parse(dist / "release" / "axiskg.owl", format="xml")
-    asserted = loading.to_rdflib(loading.load_store(ROOT))
+    asserted = to_rdflib(Dataset.load(root=ROOT, inferred=False))
     declared = set(owl.subjects(RDF.type, OWL.NamedIndividual))
     assert {str(s) for s in declared} == individuals_of(merged)
     ground = lambda g: {t for t in g if not any(isinstance(x, rdflib.BNode) for x in t)}  # noqa: E731

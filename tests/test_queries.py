@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import run_main
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ CATALOG_SECTION = re.compile(r"<!-- BEGIN query catalog[^>]*-->\n(?P<table>.*?)<
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT, inferred=True)
+    return Dataset.load(root=ROOT)
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -265,14 +266,6 @@ def test_docs_catalog_table_is_the_generated_one():
     doc = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
     m = CATALOG_SECTION.search(doc)
     assert m, "docs/queries.md has no generated catalog section"
-    assert m["table"] == catalog.markdown_table(CATALOG)
-
-
-def test_readme_catalog_table_is_the_generated_one():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8") if (ROOT / "README.md").exists() else ""
-    m = CATALOG_SECTION.search(readme)
-    if m is None:
-        pytest.skip("README.md has no '<!-- BEGIN query catalog -->' section yet")
     assert m["table"] == catalog.markdown_table(CATALOG)
 
 

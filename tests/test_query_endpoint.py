@@ -2,7 +2,7 @@
 process (the `oxigraph` package from PyPI) started on 127.0.0.1 and a free port, always stopped.
 
 The server holds the project's graph twice: merged in its default graph, and as the named graphs
-of loading.load_store(inferred=True) (ontology, alliance-axis-2025, facts, inferred), which `--graph`
+of Dataset.load() (ontology, alliance-axis-2025, facts, inferred), which `--graph`
 selects."""
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ import pytest
 from conftest import run_cli, run_main
 from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 from stores import oxigraph_binary
 
 GRAPHS = [
-    loading.ONTOLOGY_GRAPH,
-    loading.GRAPH_NS + "alliance-axis-2025",
-    loading.GRAPH_NS + "facts",
-    loading.GRAPH_NS + "inferred",
+    ONTOLOGY_GRAPH,
+    GRAPH_NS + "alliance-axis-2025",
+    GRAPH_NS + "facts",
+    GRAPH_NS + "inferred",
 ]
 STARTUP_TIMEOUT = 20
 
@@ -79,7 +81,7 @@ def project_oxigraph_db(work: Path, merged: bool = False) -> tuple[str, Path]:
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    store = loading.load_store(ROOT, inferred=True)
+    store = Dataset.load(root=ROOT)
     files = [work / "graphs.nq"]
     store.dump(str(files[0]), format=ox.RdfFormat.N_QUADS)
     if merged:

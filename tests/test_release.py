@@ -13,8 +13,11 @@ import rdflib
 from conftest import canonical, run_cli, run_main, snapshot, source_graphs
 from rdflib import OWL, RDF, URIRef
 
-from axiskg import __version__, loading, paths
+from axiskg import __version__, paths
+from axiskg.dataset import Dataset
+from axiskg.rdfio.terms import to_rdflib
 from axiskg.release import ONTOLOGY_IRI, render_release
+from axiskg.vocab import GRAPH_NS
 
 ROOT = paths.project_root(Path(__file__).parent)
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -77,7 +80,7 @@ def test_each_syntax_parses_to_the_same_graph(release_dir, merged, name):
 def test_merged_graph_is_the_project(merged):
     """The release holds the project's ontology, data and inferred graph, only the version
     triples set anew."""
-    project = loading.to_rdflib(loading.load_store(ROOT, inferred=True))
+    project = to_rdflib(Dataset.load(root=ROOT))
     released = rdflib.Graph()
     for t in merged:
         released.add(t)
@@ -92,8 +95,8 @@ def test_trig_has_one_named_graph_per_source(release_dir, merged):
     ds = rdflib.Dataset()
     ds.parse(release_dir / "axiskg.trig", format="trig")
     names = sorted(str(g.identifier) for g in ds.graphs() if len(g))
-    assert names == sorted(source_graphs(ROOT) + [loading.GRAPH_NS + "inferred"])
-    assert {loading.GRAPH_NS + n for n in ("alliance-axis-2025", "facts", "inferred", "ontology")} <= set(names)
+    assert names == sorted(source_graphs(ROOT) + [GRAPH_NS + "inferred"])
+    assert {GRAPH_NS + n for n in ("alliance-axis-2025", "facts", "inferred", "ontology")} <= set(names)
     union = rdflib.Graph()
     for g in ds.graphs():
         for t in g:
@@ -160,7 +163,7 @@ def test_void_counts_equal_the_actual_counts(release_dir, merged):
     assert partitions[URIRef("https://w3id.org/axiskg/ontology#CausalLink")] == 31
     props = {void.value(p, VOID.property): value(p, VOID.triples) for p in void.objects(ds, VOID.propertyPartition)}
     assert props == {p: len(list(merged.triples((None, p, None)))) for p in set(merged.predicates())}
-    store = loading.load_store(ROOT, inferred=True)
+    store = Dataset.load(root=ROOT)
     subsets = {str(s): value(s, VOID.triples) for s in void.objects(ds, VOID.subset)}
     assert subsets == {g.value: len(list(store.quads_for_pattern(None, None, None, g))) for g in store.named_graphs()}
     assert void.value(ds, rdflib.DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")

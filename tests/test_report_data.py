@@ -15,7 +15,7 @@ import sys
 import pytest
 from report_text import report_text_path  # tests/report_text.py
 
-from axiskg import loading
+from axiskg.dataset import Dataset
 
 AXIS = "https://w3id.org/axiskg/ontology#"
 REPORT = "https://w3id.org/axiskg/id/report/alliance-axis-2025"
@@ -45,7 +45,7 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store()
+    return Dataset.load(inferred=False)
 
 
 def select(store, query: str) -> list[tuple]:

@@ -8,16 +8,16 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from axiskg.atomic import atomic_write
-from axiskg.rdf_formats import WRITTEN as FORMATS
-from axiskg.serialize import serialize
+from axiskg.rdfio.formats import WRITTEN as FORMATS
+from axiskg.rdfio.serialize import serialize
 
 FIXTURE = Path(__file__).parent / "fixtures" / "blank-nodes.ttl"
 PARSERS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 SCRIPT = """
 import hashlib, sys, rdflib
-from axiskg.rdf_formats import WRITTEN as FORMATS
-from axiskg.serialize import serialize
+from axiskg.rdfio.formats import WRITTEN as FORMATS
+from axiskg.rdfio.serialize import serialize
 g = rdflib.Graph().parse(sys.argv[1])
 for fmt in FORMATS:
     print(fmt, hashlib.sha256(serialize(g, fmt)).hexdigest())
@@ -77,7 +77,7 @@ def test_atomic_write(tmp_path):
 def test_turtle_from_ntriples_as_bytes_or_chunks_is_the_same_bytes():
     import pyoxigraph as ox
 
-    from axiskg import serialize as ser
+    from axiskg.rdfio import serialize as ser
 
     triples = [
         ox.Triple(
@@ -125,7 +125,7 @@ def test_graphs_whose_blank_nodes_are_not_trees_are_canonicalised_by_rdfc():
 def test_turtle_writes_names_with_slashes_as_full_iris_and_leaves_literals_alone():
     import pyoxigraph as ox
 
-    from axiskg import serialize as ser
+    from axiskg.rdfio import serialize as ser
 
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
     axis = "https://w3id.org/axiskg/ontology#"

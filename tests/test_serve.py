@@ -13,7 +13,8 @@ import pytest
 from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from axiskg import catalog, loading, querying
+from axiskg import catalog, querying
+from axiskg.dataset import Dataset
 
 LIMIT = 1000
 TIMEOUT = 2.0
@@ -35,7 +36,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(REPO, inferred=True)  # what serve loads
+    return Dataset.load(root=REPO)  # what serve loads
 
 
 def get(server, query: str, accept: str | None = None, **extra):

@@ -14,12 +14,12 @@ import pytest
 from serve_helpers import Server, http
 from test_query_endpoint import project_oxigraph_db, serve_oxigraph
 
-from axiskg import loading
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
-ONTOLOGY = loading.ONTOLOGY_GRAPH
-REPORT = loading.GRAPH_NS + "alliance-axis-2025"
-FACTS = loading.GRAPH_NS + "facts"
-INFERRED = loading.GRAPH_NS + "inferred"
+ONTOLOGY = ONTOLOGY_GRAPH
+REPORT = GRAPH_NS + "alliance-axis-2025"
+FACTS = GRAPH_NS + "facts"
+INFERRED = GRAPH_NS + "inferred"
 # what the default graph and each named graph hold, in one answer
 PROBE = """SELECT ?g (COUNT(*) AS ?n) WHERE {
   { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } }

@@ -13,7 +13,8 @@ import rdflib
 import rdflib.compare
 from serve_helpers import REPO, Server, http
 
-from axiskg import loading
+from axiskg.dataset import Dataset
+from axiskg.rdfio.terms import to_rdflib
 from axiskg.sparql_safety import syntax_problem
 
 JAPAN = "https://w3id.org/axiskg/id/actor/japan"
@@ -119,7 +120,7 @@ def test_syntax_problem_names_what_was_found(message, query, expected):
 
 def _expected_entity_graph(iri: str) -> rdflib.Graph:
     """Outgoing triples, blank nodes below them, incoming triples from IRIs: from the project."""
-    g = loading.to_rdflib(loading.load_store(REPO, inferred=True))  # what serve loads
+    g = to_rdflib(Dataset.load(root=REPO))  # what serve loads
     node = rdflib.URIRef(iri)
     out = rdflib.Graph()
     todo = [node]

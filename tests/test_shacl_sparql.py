@@ -17,17 +17,22 @@ import rdflib
 from test_shapes import FIXTURES, fixture_data, report_for, shapes
 from test_shapes import project as validated_project
 
-from axiskg import loading, paths, shacl, synth
+from axiskg import paths, shacl, synth
+from axiskg.dataset import Dataset
+from axiskg.rdfio.reading import load_file
+from axiskg.rdfio.sources import source_locator
+from axiskg.rdfio.terms import to_ox, to_rdflib
 from axiskg.validation import compact, validate
+from axiskg.vocab import ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as test_shapes.py (its cache)
 
 
 def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
-    term = loading.to_ox
+    term = to_ox
     store = ox.Store()
     g = "urn:axiskg:test:fixture"
     literals.add(store, (ox.Quad(term(s), term(p), term(o), ox.NamedNode(g)) for s, p, o in graph), g)
@@ -36,7 +41,7 @@ def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
 
 def _with_ontology(store: ox.Store) -> ox.Store:
     for path in paths.ontology_files(ROOT):
-        loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
+        load_file(store, path, ONTOLOGY_GRAPH)
     return store
 
 
@@ -50,10 +55,10 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
 
 @cache
 def _engines_on(folder: str):
-    store = _with_ontology(loading.load_files([Path(folder)]))
-    locate = loading.source_locator(store)
+    store = _with_ontology(Dataset.load([Path(folder)], inferred=False))
+    locate = source_locator(store)
     fast = shacl.validate_store(store, shapes(), locate=locate)
-    slow = validate(loading.to_rdflib(store), shapes(), None, locate=locate)
+    slow = validate(to_rdflib(store), shapes(), None, locate=locate)
     return fast, slow
 
 
@@ -84,7 +89,7 @@ def test_sparql_engine_equals_pyshacl_on_the_corpus(corpus):
 
 
 def test_sparql_engine_equals_pyshacl_on_the_project():
-    fast = shacl.validate_store(loading.load_store(ROOT), shapes())
+    fast = shacl.validate_store(Dataset.load(root=ROOT, inferred=False), shapes())
     slow = validated_project()[0]  # pyshacl on the data with the ontology, as `axiskg validate` runs it
     assert fast.results == slow.results == []
 
@@ -122,7 +127,7 @@ def test_unsupported_shape_falls_back_to_pyshacl():
         ("http://example.org/S sh:property [ sh:path http://example.org/p ]", "HasValueConstraintComponent"),
         ("http://example.org/T sh:property [ sh:path http://example.org/p ]", "MinCountConstraintComponent"),
     ]
-    assert report.results == validate(loading.to_rdflib(store), g).results
+    assert report.results == validate(to_rdflib(store), g).results
 
 
 # --------------------------------------------------------------------------- NOT EXISTS -> MINUS

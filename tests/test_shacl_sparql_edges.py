@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from axiskg import loading, shacl
+from axiskg import shacl
 from axiskg.errors import InputError
+from axiskg.rdfio.terms import to_rdflib
 from axiskg.validation import validate
 
 PREFIXES = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .\n"
@@ -25,7 +26,7 @@ def _inputs(shapes: str, data: str):
 
 def _run(shapes: str, data: str):
     store, g = _inputs(shapes, data)
-    return shacl.validate_store(store, g), validate(loading.to_rdflib(store), g)
+    return shacl.validate_store(store, g), validate(to_rdflib(store), g)
 
 
 def _keys(report):
@@ -68,7 +69,7 @@ def test_message_templates_take_values_with_backslashes_literally():
     assert [r.message for r in fast.results] == [r"bad value C:\new\1 \d in http://ex.org/a"]
     # pyshacl 0.40 crashes on it (re.sub with the value as replacement): a clean InputError
     with pytest.raises(InputError, match="pyshacl cannot fill a message template"):
-        validate(loading.to_rdflib(store), g)
+        validate(to_rdflib(store), g)
 
 
 def test_a_shape_reached_from_a_fallen_back_shape_is_reported_once():

@@ -24,7 +24,9 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, SH
 
-from axiskg import loading
+from axiskg.dataset import Dataset, load_shapes
+from axiskg.rdfio.reading import load_file
+from axiskg.rdfio.terms import data_graph, ontology_graph, to_rdflib
 from axiskg.validation import Report, compact, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,29 +97,29 @@ def _param(fx: Fixture):
 
 @cache
 def ontology() -> rdflib.Graph:
-    return loading.ontology_graph(loading.load_store(ROOT, data=False))
+    return ontology_graph(Dataset.load(root=ROOT, data=False, inferred=False))
 
 
 @cache
 def shapes() -> rdflib.Graph:
-    return loading.load_shapes(ROOT)
+    return load_shapes(ROOT)
 
 
 def fixture_data(fx: Fixture | None) -> rdflib.Graph:
     """base.ttl, plus the fixture's triples, minus its removals (which base.ttl must have)."""
     store = ox.Store()
-    loading.load_file(store, BASE, _G_BASE)
+    load_file(store, BASE, _G_BASE)
     if fx is not None and fx.additions is not None:
-        loading.load_file(store, fx.additions, _G_ADD)
+        load_file(store, fx.additions, _G_ADD)
     if fx is not None and fx.removals is not None:
-        loading.load_file(store, fx.removals, _G_REMOVE)
+        load_file(store, fx.removals, _G_REMOVE)
         base = ox.NamedNode(_G_BASE)
         for q in list(store.quads_for_pattern(None, None, None, ox.NamedNode(_G_REMOVE))):
             triple = ox.Quad(q.subject, q.predicate, q.object, base)
             if triple not in store:
                 raise AssertionError(f"{fx.removals}: base.ttl has no triple {q.triple} to remove")
             store.remove(triple)
-    return loading.to_rdflib(store, [_G_BASE, _G_ADD])
+    return to_rdflib(store, [_G_BASE, _G_ADD])
 
 
 _PREPARED: dict = {}
@@ -343,8 +345,8 @@ def test_sparql_constraints_are_found():
 def project() -> tuple[Report, rdflib.Graph, rdflib.Graph]:
     """The project's data validated as ``axiskg validate`` does it (no prepared queries):
     the report, the data, and the data mixed with the ontology."""
-    store = loading.load_store(ROOT)
-    data, ont = loading.data_graph(store), loading.ontology_graph(store)
+    store = Dataset.load(root=ROOT, inferred=False)
+    data, ont = data_graph(store), ontology_graph(store)
     return validate(data, shapes(), ont), data, data + ont
 
 

@@ -16,8 +16,10 @@ from conftest import run_cli, run_main
 from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
 
-from axiskg import loading, paths
+from axiskg import paths
+from axiskg.dataset import Dataset
 from axiskg.docs import graphdata
+from axiskg.rdfio.terms import ontology_graph
 
 ROOT = paths.project_root(Path(__file__).parent)
 PAGES = [
@@ -76,7 +78,7 @@ def pages(site) -> dict[str, Page]:
 
 @pytest.fixture(scope="module")
 def store():
-    return loading.load_store(ROOT)
+    return Dataset.load(root=ROOT, inferred=False)
 
 
 def test_site_files(site):
@@ -121,7 +123,7 @@ def test_every_picture_link_resolves_from_img(site, pages):
 def test_ontology_page_header_is_the_ontologys(site, store):
     """pyLODE takes concept schemes for the document's subject too: the page's title, h1,
     metadata IRI and description must be the ontology's alone, the schemes in their own section."""
-    ontology = loading.ontology_graph(store)
+    ontology = ontology_graph(store)
     (ont,) = ontology.subjects(RDF.type, OWL.Ontology)
     title = str(ontology.value(ont, DCTERMS.title))
     description = str(ontology.value(ont, DCTERMS.description))
@@ -167,7 +169,7 @@ def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tm
         shutil.copytree(ROOT / part, root / part)
     before = {
         module: {c.curie: c.instances for c in classes}
-        for module, classes in overview_counts(root, loading.load_store(root))
+        for module, classes in overview_counts(root, Dataset.load(root=root, inferred=False))
     }
     assert before["causality"] == {
         "axis:CausalLink": 31,
@@ -183,7 +185,7 @@ def test_at_a_glance_shows_every_module_with_instances_and_picks_up_a_new_one(tm
     shutil.copytree(example / "data" / "examples", root / "data" / "examples")
     after = {
         module: {c.curie: c.instances for c in classes}
-        for module, classes in overview_counts(root, loading.load_store(root))
+        for module, classes in overview_counts(root, Dataset.load(root=root, inferred=False))
     }
     assert set(after) == set(before) | {"exercises"} and after["exercises"]["axis:JointExercise"] >= 1
 

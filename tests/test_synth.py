@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import run_main, source_graphs
 
-from axiskg import catalog, loading, querying, synth
+from axiskg import catalog, querying, synth
+from axiskg.dataset import Dataset
+from axiskg.vocab import GRAPH_NS
 
 ROOT = Path(__file__).resolve().parents[1]
-GRAPH = loading.GRAPH_NS
+GRAPH = GRAPH_NS
 
 
 def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
@@ -29,8 +31,8 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
 
 def test_each_report_has_the_real_reports_proportions_under_its_own_iris(tmp_path):
     synth.write_corpus(tmp_path, reports=2, seed=1, root=ROOT)
-    store = loading.load_files([tmp_path])
-    real = loading.load_store(ROOT)
+    store = Dataset.load([tmp_path], inferred=False)
+    real = Dataset.load(root=ROOT, inferred=False)
     count = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
         SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { VALUES ?c { axis:Claim axis:CausalLink axis:State
             axis:Impact axis:Driver } ?x a ?c . FILTER(STRSTARTS(STR(?x), "https://w3id.org/axiskg/id/")) %s } GROUP BY ?c"""
@@ -67,14 +69,14 @@ def two_reports(tmp_path) -> Path:
 
 
 def _run(root: Path, name: str, params: dict | None = None) -> list[dict]:
-    store = loading.load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     query = next(q for q in catalog.load_catalog(root) if q.name == name)
     table = querying.run_local(store, query.render(params))
     return [dict(zip(table.columns, (querying.short(v) if v is not None else None for v in row))) for row in table.rows]
 
 
 def test_each_report_folder_is_its_own_named_graph(two_reports):
-    store = loading.load_store(two_reports)
+    store = Dataset.load(root=two_reports, inferred=False)
     names = sorted(g.value for g in store.named_graphs())
     assert names == source_graphs(two_reports)
     assert GRAPH + "synth-0001" in names and names == sorted(source_graphs(ROOT) + [GRAPH + "synth-0001"])

@@ -19,7 +19,8 @@ import rdflib
 from conftest import run_main
 
 import stores  # tests/stores.py
-from axiskg import build, catalog, crosscheck, loading, paths
+from axiskg import build, catalog, crosscheck, paths
+from axiskg.dataset import Dataset
 from axiskg.publish import DEFAULT_GRAPH
 from axiskg.querying import run_endpoint, run_local
 
@@ -38,7 +39,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def embedded():
     """The published graph (asserted and inferred), as build writes it and serve/query load it."""
-    return loading.load_store(ROOT, inferred=True)
+    return Dataset.load(root=ROOT)
 
 
 def assert_all_the_same(outcomes, engine: str) -> None:
@@ -124,7 +125,7 @@ def test_store_holds_exactly_the_built_triples(store, built):
     assert publish(store, "--file", str(nt)).returncode == 0
     ground = "SELECT ?s ?p ?o WHERE { %s { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } %s }"
     remote = run_endpoint(store.query, ground % (f"GRAPH <{GRAPH}> {{", "}"))
-    local = run_local(loading.load_files([nt]), ground % ("", ""))
+    local = run_local(Dataset.load([nt], inferred=False), ground % ("", ""))
     assert 1000 < len(local.rows) < triples
     written = Counter(
         (str(t.subject), str(t.predicate), str(t.object))

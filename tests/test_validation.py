@@ -1,7 +1,8 @@
 import shutil
 from pathlib import Path
 
-from axiskg import loading
+from axiskg.dataset import Dataset, load_shapes
+from axiskg.rdfio.terms import data_graph, ontology_graph
 from axiskg.reporting import fails, format_text
 from axiskg.validation import validate
 
@@ -12,8 +13,8 @@ ID = "https://w3id.org/axiskg/id/"
 
 
 def run(root):
-    store = loading.load_store(root)
-    return validate(loading.data_graph(store), loading.load_shapes(root), loading.ontology_graph(store))
+    store = Dataset.load(root=root, inferred=False)
+    return validate(data_graph(store), load_shapes(root), ontology_graph(store))
 
 
 def test_conforming_fixture(project):

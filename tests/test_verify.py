@@ -17,7 +17,8 @@ import pytest
 from conftest import FIXTURES, run_cli, run_main
 from report_text import report_text_path  # tests/report_text.py
 
-from axiskg import loading, paths
+from axiskg import paths
+from axiskg.dataset import Dataset
 from axiskg.textspans import is_word_sequence, select, sentences
 from axiskg.verify import KINDS
 
@@ -199,7 +200,7 @@ def test_the_project_verifies(report_text):
 
 
 def test_every_line_of_prose_is_cut_into_sentence_resources_that_slice_the_text(report_text):
-    store = loading.load_store()
+    store = Dataset.load(inferred=False)
     rows = store.query(
         """
         PREFIX axis: <https://w3id.org/axiskg/ontology#>
@@ -228,7 +229,7 @@ def test_every_line_of_prose_is_cut_into_sentence_resources_that_slice_the_text(
 def test_every_claim_has_both_selectors_and_a_sentence():
     """Every claim minus the claims with both selectors and a sentence is nothing (two positive
     queries: pyoxigraph takes 8 s over the same test written as one FILTER NOT EXISTS)."""
-    store = loading.load_store()
+    store = Dataset.load(inferred=False)
     prefixes = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
         PREFIX oa: <http://www.w3.org/ns/oa#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

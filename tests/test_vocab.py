@@ -74,22 +74,24 @@ def test_vocab_imports_neither_rdflib_nor_pyoxigraph():
 
 
 def test_one_format_table_agrees_on_json():
-    from axiskg import loading, paths, rdf_formats
+    from axiskg import paths
+    from axiskg.rdfio import formats as rdf_formats
+    from axiskg.rdfio.reading import resolve_format
     from axiskg.server import formats
 
     assert rdf_formats.by_path("x.json").name == "jsonld"
     assert ".json" in paths.RDF_EXTENSIONS and ".json-ld" in paths.RDF_EXTENSIONS
-    assert loading.resolve_format(Path("x.json")) == rdf_formats.FORMATS["jsonld"].oxigraph
+    assert resolve_format(Path("x.json")) == rdf_formats.FORMATS["jsonld"].oxigraph
     assert formats.GRAPH_FORMATS["jsonld"].media_type == rdf_formats.FORMATS["jsonld"].media_type
     assert rdf_formats.by_name("N-Triples").name == "ntriples"
     assert rdf_formats.by_path("x.txt") is None
 
 
 def test_a_json_file_in_a_data_folder_is_loaded_as_json_ld(tmp_path):
-    from axiskg import loading
+    from axiskg.dataset import Dataset
 
     (tmp_path / "a.json").write_text('{"@id": "http://example.org/a", "http://example.org/p": "v"}')
-    store = loading.load_files([tmp_path])
+    store = Dataset.load([tmp_path], inferred=False)
     assert len(store) == 1
 
 

@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from axiskg import atomic, loading  # noqa: E402
+from axiskg import atomic  # noqa: E402
+from axiskg.dataset import Dataset  # noqa: E402
 from axiskg.textspans import Span, read_text, select, sentences  # noqa: E402
 from axiskg.verify import project_report_text  # noqa: E402
 
@@ -81,7 +82,7 @@ def layout(text: str):
     components[SEC + "abstract"] = abstract
     for n, span in enumerate(abstract_sentences, 1):
         found.append((f"abstract-s{n}", f"Abstract, sentence {n}", SEC + "abstract", n, span))
-    for slug, line in zip(CHAPTERS, lines[chapters_at:chapters_at + len(CHAPTERS)], strict=True):
+    for slug, line in zip(CHAPTERS, lines[chapters_at : chapters_at + len(CHAPTERS)], strict=True):
         if not line.text.startswith("- "):
             raise SystemExit(f"chapter title line {line.text!r} does not start with '- '")
         span = Span(line.start + 2, line.end, line.text[2:])
@@ -90,31 +91,46 @@ def layout(text: str):
         label = f"Title of {kind} {slug.removeprefix('part-').replace('-', '.')}"
         found.append((f"title-{slug}", label, SEC + slug, 1, span))
     paragraphs = [line for line in lines[intro_at:] if line.text.strip()]
-    components[SEC + "introduction"] = Span(paragraphs[0].start, paragraphs[-1].end,
-                                            text[paragraphs[0].start:paragraphs[-1].end])
+    components[SEC + "introduction"] = Span(
+        paragraphs[0].start, paragraphs[-1].end, text[paragraphs[0].start : paragraphs[-1].end]
+    )
     for p, line in enumerate(paragraphs, 1):
         components[SEC + f"introduction-p{p}"] = line
         for n, span in enumerate(sentences(text, line.start, line.end), 1):
-            found.append((f"p{p}-s{n}", f"Document Introduction, paragraph {p}, sentence {n}",
-                          SEC + f"introduction-p{p}", n, span))
+            found.append(
+                (
+                    f"p{p}-s{n}",
+                    f"Document Introduction, paragraph {p}, sentence {n}",
+                    SEC + f"introduction-p{p}",
+                    n,
+                    span,
+                )
+            )
     return found, components
 
 
 def text_ttl(found, components) -> str:
-    out = [HEAD.format(what="Every sentence of the report (title, abstract, chapter titles, Document Introduction) "
-                       "and the offsets of its paragraphs."), ""]
+    out = [
+        HEAD.format(
+            what="Every sentence of the report (title, abstract, chapter titles, Document Introduction) "
+            "and the offsets of its paragraphs."
+        ),
+        "",
+    ]
     for component, span in sorted(components.items()):
         if component.rsplit("/", 1)[1].startswith(("part-", "1-", "2-", "3-")):
             continue  # parts and sections: only their titles are in the text (the title sentences)
         out.append(f"<{component}> axis:startIndex {nni(span.start)} ; axis:endIndex {nni(span.end)} .")
     out.append("")
     for slug, label, parent, ordinal, span in found:
-        out.append(f"sent:{slug} a axis:Sentence ;\n"
-                   f"    rdfs:label {lit(label)}@en ;\n"
-                   f"    dcterms:isPartOf <{parent}> ;\n"
-                   f"    axis:hasOrdinal {ordinal} ;\n"
-                   f"    axis:startIndex {nni(span.start)} ; axis:endIndex {nni(span.end)} ;\n"
-                   f"    axis:hasText {lit(span.text)} .\n")
+        out.append(
+            f"sent:{slug} a axis:Sentence ;\n"
+            f"    rdfs:label {lit(label)}@en ;\n"
+            f"    dcterms:isPartOf <{parent}> ;\n"
+            f"    axis:hasOrdinal {ordinal} ;\n"
+            f"    axis:startIndex {nni(span.start)} ; axis:endIndex {nni(span.end)} ;\n"
+            f"    axis:hasText {lit(span.text)} .\n"
+        )
     return "\n".join(out)
 
 
@@ -128,9 +144,11 @@ SELECT ?claim ?exact ?component WHERE {
 
 
 def evidence_ttl(text: str, found, components) -> str:
-    store = loading.load_store(ROOT)
-    rows = [(s["claim"].value, s["exact"].value, s["component"].value)
-            for s in store.query(QUOTES, use_default_graph_as_union=True)]
+    store = Dataset.load(root=ROOT, inferred=False)
+    rows = [
+        (s["claim"].value, s["exact"].value, s["component"].value)
+        for s in store.query(QUOTES, use_default_graph_as_union=True)
+    ]
     claims = [r[0] for r in rows]
     duplicates = sorted({c for c in claims if claims.count(c) > 1})
     if duplicates:
@@ -146,18 +164,20 @@ def evidence_ttl(text: str, found, components) -> str:
             raise SystemExit(f"{claim}: {exc}") from None
         inside = [slug for slug, _, _, _, s in found if s.start < sel.end and sel.start < s.end]
         ev = f"{claim}/evidence"
-        out.append(f"<{claim}> axis:hasEvidence <{ev}> ;\n"
-                   f"    axis:isStatedInSentence {' , '.join('sent:' + s for s in inside)} .\n"
-                   f"<{ev}> a oa:SpecificResource ;\n"
-                   f"    oa:hasSource <{REPORT}> ;\n"
-                   f"    oa:hasSelector <{ev}/quote> , <{ev}/position> .\n"
-                   f"<{ev}/quote> a oa:TextQuoteSelector ;\n"
-                   f"    oa:exact {lit(sel.exact)} ;\n"
-                   f"    oa:prefix {lit(sel.prefix)} ;\n"
-                   f"    oa:suffix {lit(sel.suffix)} .\n"
-                   f"<{ev}/position> a oa:TextPositionSelector ;\n"
-                   f"    oa:start {nni(sel.start)} ;\n"
-                   f"    oa:end {nni(sel.end)} .\n")
+        out.append(
+            f"<{claim}> axis:hasEvidence <{ev}> ;\n"
+            f"    axis:isStatedInSentence {' , '.join('sent:' + s for s in inside)} .\n"
+            f"<{ev}> a oa:SpecificResource ;\n"
+            f"    oa:hasSource <{REPORT}> ;\n"
+            f"    oa:hasSelector <{ev}/quote> , <{ev}/position> .\n"
+            f"<{ev}/quote> a oa:TextQuoteSelector ;\n"
+            f"    oa:exact {lit(sel.exact)} ;\n"
+            f"    oa:prefix {lit(sel.prefix)} ;\n"
+            f"    oa:suffix {lit(sel.suffix)} .\n"
+            f"<{ev}/position> a oa:TextPositionSelector ;\n"
+            f"    oa:start {nni(sel.start)} ;\n"
+            f"    oa:end {nni(sel.end)} .\n"
+        )
     return "\n".join(out)
 
 

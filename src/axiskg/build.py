@@ -7,16 +7,17 @@ import logging
 import operator
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from axiskg import bnodes, loading, paths
+from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
+from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
-from axiskg.rdf_formats import FORMATS, WRITTEN
-from axiskg.serialize import serialize, write
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
+from axiskg.rdfio import bnodes
+from axiskg.rdfio.formats import FORMATS, WRITTEN
+from axiskg.rdfio.literal_checks import refuse_bad_literals
+from axiskg.rdfio.serialize import serialize, write
+from axiskg.rdfio.terms import graph_ntriples
+from axiskg.vocab import ONTOLOGY_GRAPH
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def stamp_version(store, version: str) -> None:
     import pyoxigraph as ox
 
     owl = "http://www.w3.org/2002/07/owl#"
-    graph = ox.NamedNode(loading.ONTOLOGY_GRAPH)
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
     subject = ox.NamedNode(ONTOLOGY_IRI)
     for prop in ("versionIRI", "versionInfo"):
         for quad in list(store.quads_for_pattern(subject, ox.NamedNode(owl + prop), None, graph)):
@@ -52,13 +53,12 @@ def published_store(root: Path | str | None = None, version: str | None = None, 
     source; ill-typed literals refused), the ontology's version set to ``version`` (default: the
     package version), and the inferred graph (:mod:`axiskg.inference`)."""
     from axiskg import __version__
-    from axiskg.inference import add_inferred
 
     root = Path(root) if root is not None else paths.project_root()
-    store = loading.load_store(root, progress=progress)
+    store = Dataset.load(root=root, progress=progress, inferred=False)
     # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
-    loading.refuse_bad_literals(store, root, xml=True)
-    add_inferred(store)
+    refuse_bad_literals(store, root, xml=True)
+    store.add_inferred()
     stamp_version(store, version or __version__)
     return store
 
@@ -71,7 +71,7 @@ def render(
     while_writing=None,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
-    (default all of :data:`axiskg.rdf_formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
+    (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
     ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
@@ -89,7 +89,7 @@ def render(
     outputs: dict[str, bytes | list[bytes]] = {
         fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats
     }
-    outputs["shapes"] = serialize(loading.load_shapes(root), "turtle")
+    outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
 
@@ -106,12 +106,12 @@ def build(
     only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
     N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
     with the others, or removed).
-    ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdf_formats.WRITTEN`); ``progress=True``
+    ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdfio.formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``.
 
-    Blank nodes get labels from :func:`axiskg.bnodes.stable_label_lines` (linear time, on
-    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.serialize.write`).
+    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
+    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     early: dict[str, _EarlyWrite] = {}
@@ -170,16 +170,16 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(store: ox.Store) -> list[bytes] | None:
+def _sorted_ntriples(store: Data) -> list[bytes] | None:
     """The union of ``store``'s graphs as sorted, de-duplicated N-Triples lines with stable
     blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
     one line (never joined into one: that would be a second copy).
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
     blank node are picked out of each graph's dump and relabelled by
-    :func:`axiskg.bnodes.stable_label_lines`. The caller must hold no other reference to
+    :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
-    dumps = loading.graph_ntriples(store, as_written=True)
+    dumps = graph_ntriples(store, as_written=True)
     del store
     blank: list[bytes] = []
     lines: list[bytes] = []

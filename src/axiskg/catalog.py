@@ -154,8 +154,8 @@ def parse_header(text: str, path: Path | str | None = None) -> dict[str, list[tu
 
 def read_query_text(path: Path) -> str:
     """The text of a query file; InputError for a missing, unreadable, not regular (FIFO,
-    device), oversized or non-UTF-8 file (see :func:`axiskg.inputs.read_input`)."""
-    from axiskg.inputs import read_input
+    device), oversized or non-UTF-8 file (see :func:`axiskg.rdfio.inputs.read_input`)."""
+    from axiskg.rdfio.inputs import read_input
 
     try:
         return read_input(Path(path)).decode("utf-8")

@@ -5,7 +5,7 @@ Each rule is a SPARQL SELECT in ``axiskg/check_rules/<rule>.rq`` returning ``?en
 ``SEVERITY<TAB>rule``, severities ``ERROR``, ``WARN``, ``INFO``; ``#`` starts a comment) says which
 rules run and how severe they are; the default is ``check_rules/profile.tsv``.
 
-The queries run on the store from :mod:`axiskg.loading` with the union of all graphs as default
+The queries run on the store from :mod:`axiskg.dataset` with the union of all graphs as default
 graph; the ontology is the named graph ``vocab.ONTOLOGY_GRAPH`` (written ``<{{ONTOLOGY_GRAPH}}>``
 in the rule files, filled in by :func:`axiskg.vocab.substitute`), every other
 named graph is data. While the rules run, the pinned term lists of the reused vocabularies
@@ -20,12 +20,16 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
 from axiskg.querying import solutions
 from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 LEVELS = ("ERROR", "WARN", "INFO")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -79,7 +83,7 @@ def load_profile(path: Path | str | None = None) -> dict[str, str]:
     if path is None:
         text, where = (_rules_dir() / "profile.tsv").read_text(encoding="utf-8"), "profile.tsv"
     else:
-        from axiskg.inputs import read_input
+        from axiskg.rdfio.inputs import read_input
 
         path = Path(path)
         try:  # a regular file only (a FIFO would hang, /dev/zero never end)
@@ -130,9 +134,9 @@ def _vocabulary_quads() -> list[ox.Quad]:
     return quads
 
 
-def run_checks(store: ox.Store, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
+def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
     """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems.
-    ``locate(iri)`` (e.g. :func:`axiskg.loading.definition_locator`) gives each problem's source.
+    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.sources.definition_locator`) gives each problem's source.
     Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to ``store``
     (removed again after them, so the other rules never see them)."""
     profile = load_profile() if profile is None else profile

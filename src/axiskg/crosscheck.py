@@ -17,11 +17,15 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.catalog import StoredQuery
 from axiskg.querying import Table, run_endpoint, run_local
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _KNOWN = re.compile(r"differs on (?P<engine>[A-Za-z][\w-]*)", re.I)
 
@@ -87,7 +91,7 @@ def _show(row: tuple[str, ...], width: int = 160) -> str:
 
 
 def crosscheck(
-    store: ox.Store,
+    store: Data,
     url: str,
     queries: list[StoredQuery],
     graph: str | None = None,
@@ -104,7 +108,7 @@ def crosscheck(
     )
 
 
-def compare(store: ox.Store, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
+def compare(store: Data, run_other, queries: list[StoredQuery], engine: str = "") -> list[Outcome]:
     """Each query (rendered with its defaults) on ``store`` and through ``run_other(sparql,
     source) -> Table`` (another engine); ``engine`` names it for :func:`known_differences`."""
     outcomes = []
@@ -135,8 +139,8 @@ def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
     pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.querying.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
-    from axiskg.loading import to_ox
     from axiskg.querying import check_query
+    from axiskg.rdfio.terms import to_ox
 
     check_query(sparql, source)
     result = graph.query(sparql)

@@ -31,8 +31,12 @@ import rdflib
 from rdflib import OWL, RDF, BNode, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from axiskg import loading, vocab
+from axiskg import vocab
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.rdfio.literal_checks import literal_problems
+from axiskg.rdfio.reading import count_triples, expand_path
+from axiskg.rdfio.terms import to_rdflib
 from axiskg.vocab import PREFIXES
 
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
@@ -283,17 +287,17 @@ def load_version(path: Path | str) -> rdflib.Graph:
 
     path = Path(path)
     project = path.is_dir() and (path / "ontology").is_dir()
-    files = paths.ontology_files(path) + paths.data_files(path) if project else loading.expand_path(path)
+    files = paths.ontology_files(path) + paths.data_files(path) if project else expand_path(path)
     # counted before anything is stored: a 2M-item list is refused in seconds, not after 4 GB
-    if loading.count_triples(files, MAX_TRIPLES) > MAX_TRIPLES:
+    if count_triples(files, MAX_TRIPLES) > MAX_TRIPLES:
         raise InputError(path, f"over {MAX_TRIPLES} triples: more than diff compares (AXISKG_DIFF_MAX_TRIPLES)")
     if project:
-        store, root = loading.load_store(path), path
+        store, root = Dataset.load(root=path, inferred=False), path
     else:
-        store, root = loading.load_files([path]), None
-    for problem in loading.literal_problems(store, root):
+        store, root = Dataset.load([path], inferred=False), None
+    for problem in literal_problems(store, root):
         print(f"axiskg: warning: {problem}", file=sys.stderr)
-    return loading.to_rdflib(store, as_written=True)
+    return to_rdflib(store, as_written=True)
 
 
 def checkout(root: Path, rev: str, into: Path) -> Path:

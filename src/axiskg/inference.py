@@ -20,9 +20,11 @@ some graph. The result is a pure function of the asserted graphs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
-from axiskg.loading import GRAPH_NS, ONTOLOGY_GRAPH
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
 
@@ -104,8 +106,11 @@ SELECT DISTINCT ?s WHERE {
 }"""
 )
 
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
-def inferred_quads(store: ox.Store) -> list[ox.Quad]:
+
+def inferred_quads(store: Data) -> list[ox.Quad]:
     """The inferred triples of ``store``'s asserted graphs, as quads in :data:`INFERRED_GRAPH`
     (each once: the three kinds cannot overlap, and each query is DISTINCT and skips what is
     asserted). ``store`` must not hold that graph yet."""
@@ -126,9 +131,9 @@ def inferred_quads(store: ox.Store) -> list[ox.Quad]:
     return quads
 
 
-def add_inferred(store: ox.Store) -> int:
+def add_inferred(store: Data) -> int:
     """Materialise :func:`inferred_quads` into ``store`` (in place); the number of triples added."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     quads = inferred_quads(store)
     store.extend(quads)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from axiskg.rdf_formats import EXTENSIONS as RDF_EXTENSIONS
+from axiskg.rdfio.formats import EXTENSIONS as RDF_EXTENSIONS
 
 
 def packaged_root() -> Path:
@@ -37,7 +37,7 @@ def _root(root: Path | str | None) -> Path:
 
 def is_rdf_file(path: Path) -> bool:
     """An RDF file name that is not a folder: FIFOs, devices and sockets count, so that loading
-    refuses them by name (exit 2) rather than skipping them (see axiskg.inputs)."""
+    refuses them by name (exit 2) rather than skipping them (see axiskg.rdfio.inputs)."""
     return path.name.lower().endswith(RDF_EXTENSIONS) and path.exists() and not path.is_dir()
 
 

@@ -15,7 +15,7 @@ Chunks never split the triples that share a blank node: a blank node label names
 only within one request, so each connected group of blank-node triples travels in one chunk,
 and the store's triple count matches the local one.
 
-The RDF file is read through :mod:`axiskg.loading` like everywhere else; HTTP goes through
+The RDF file is read through :mod:`axiskg.dataset` like everywhere else; HTTP goes through
 ``requests`` (Basic or Digest authentication, chosen from the server's challenge).
 """
 
@@ -136,19 +136,17 @@ def check_graph_iri(graph: str) -> str:
 
 
 def read_triples(path: Path):
-    """The triples of an RDF file (any syntax :mod:`axiskg.loading` reads), duplicates removed,
+    """The triples of an RDF file (any syntax :mod:`axiskg.dataset` reads), duplicates removed,
     in a stable order (sorted as N-Triples text), literals as written (the store would send
-    ``"5"^^xsd:int`` as ``"5"^^xsd:integer``: :mod:`axiskg.literals`)."""
+    ``"5"^^xsd:int`` as ``"5"^^xsd:integer``: :mod:`axiskg.rdfio.literals`)."""
     import pyoxigraph as ox
 
-    from axiskg import literals, loading
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio import literals
 
-    store = ox.Store()
-    loading.load_file(store, Path(path), "urn:x-axiskg:publish")
-    try:
-        return sorted({ox.Triple(s, p, o) for s, p, o, _ in literals.written_quads(store, store)}, key=str)
-    finally:
-        literals.forget(store)
+    dataset = Dataset()
+    dataset.add_file(Path(path), "urn:x-axiskg:publish")
+    return sorted({ox.Triple(s, p, o) for s, p, o, _ in literals.written_quads(dataset, dataset)}, key=str)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Both ways return a :class:`Table` whose ``rows`` hold pyoxigraph terms (``None`` for unbound),
 so local and remote answers are formatted, compared and tested the same way:
 
-* :func:`run_local` runs on a :class:`pyoxigraph.Store` (from :func:`axiskg.loading.load_store`)
+* :func:`run_local` runs on a dataset (:meth:`axiskg.dataset.Dataset.load`) or a :class:`pyoxigraph.Store`
   with the union of its named graphs as the default graph;
 * :func:`run_endpoint` sends the query through SPARQLWrapper (``graph``: the default graph(s) to
   ask for, for stores whose default graph is not ours).
@@ -23,12 +23,16 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg import sparql_safety, vocab
 from axiskg.errors import InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,7 @@ def query_form(sparql: str) -> str:
 def check_query(sparql: str, source: str | Path | None = None) -> None:
     """Refuse SERVICE (server-side request forgery) and Update before a query is executed
     anywhere, with the same lexer as the endpoint (:mod:`axiskg.sparql_safety`)."""
-    from axiskg.inputs import refuse_long_query
+    from axiskg.rdfio.inputs import refuse_long_query
 
     refuse_long_query(sparql, source)  # before the lexer, whose memory grows with the text
     try:
@@ -124,7 +128,7 @@ def syntax_check(sparql: str, source: str | Path | None = None) -> None:
         raise _syntax_error(exc, sparql, source) from None
 
 
-def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+def solutions(store: Data, sparql: str) -> ox.QuerySolutions:
     """The solutions of a SELECT ``sparql`` over the union of the graphs of ``store``."""
     result = store.query(sparql, use_default_graph_as_union=True)
     if not isinstance(result, ox.QuerySolutions):
@@ -132,7 +136,7 @@ def solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
     return result
 
 
-def run_local(store: ox.Store, sparql: str, source: str | Path | None = None) -> Table:
+def run_local(store: Data, sparql: str, source: str | Path | None = None) -> Table:
     """Run ``sparql`` on ``store``, the union of its named graphs being the default graph."""
     check_query(sparql, source)
     started = time.perf_counter()
@@ -323,8 +327,9 @@ def markdown(table: Table) -> str:
 
 def format_triples(table: Table, fmt: str = "turtle") -> str:
     """A CONSTRUCT/DESCRIBE answer as Turtle (``table`` too), N-Triples (sorted lines) or
-    JSON-LD (compacted with the context of :mod:`axiskg.jsonld_context`), deterministically."""
-    from axiskg import loading, serialize
+    JSON-LD (compacted with the context of :mod:`axiskg.rdfio.jsonld_context`), deterministically."""
+    from axiskg.rdfio import serialize
+    from axiskg.rdfio.terms import parse_ntriples, triples_to_rdflib
 
     if fmt not in ("table", *GRAPH_FORMATS):
         raise InputError(
@@ -338,7 +343,7 @@ def format_triples(table: Table, fmt: str = "turtle") -> str:
     if fmt == "ntriples":
         return ntriples.decode("utf-8")
     if fmt == "jsonld":
-        graph = loading.triples_to_rdflib(loading.parse_ntriples(ntriples))
+        graph = triples_to_rdflib(parse_ntriples(ntriples))
         return serialize.serialize(graph, "jsonld").decode("utf-8")
     known = {**serialize.KNOWN_PREFIXES, **{p: ns for p, ns in table.prefixes.items() if p}}
     return serialize.write(lines, "turtle", known).decode("utf-8")

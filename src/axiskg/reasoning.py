@@ -216,7 +216,7 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
         raise InputError(None, "HermiT needs Java: no 'java' found on the PATH")
     import owlready2
 
-    from axiskg.serialize import serialize
+    from axiskg.rdfio.serialize import serialize
 
     view = owl_view(graph)
     start = time.perf_counter()

@@ -33,18 +33,24 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal, URIRef
 
-from axiskg import build, literals, loading, paths, vocab
+from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
-from axiskg.bnodes import canonical_lines
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE
-from axiskg.serialize import serialize, used_prefixes
+from axiskg.rdfio import literals
+from axiskg.rdfio.bnodes import canonical_lines
+from axiskg.rdfio.serialize import serialize, used_prefixes
+from axiskg.rdfio.sources import describe_graph
+from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 DATASET_IRI = "https://w3id.org/axiskg/dataset"
 DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
@@ -72,10 +78,10 @@ DISTRIBUTIONS = {
 VOID_FILE = "void.ttl"
 
 
-def trig(store: ox.Store) -> bytes:
+def trig(store: Data) -> bytes:
     """TriG with one named graph per source graph of ``store``, deterministically.
 
-    Each graph's triples are canonical N-Triples lines (:func:`axiskg.bnodes.canonical_lines`),
+    Each graph's triples are canonical N-Triples lines (:func:`axiskg.rdfio.bnodes.canonical_lines`),
     their blank-node labels prefixed with the graph's position (TriG labels are document-wide,
     and two graphs must never share one), written by pyoxigraph's TriG writer in that order."""
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -98,7 +104,7 @@ def trig(store: ox.Store) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
 
 
-def _graph_triples(store: ox.Store) -> dict[str, int]:
+def _graph_triples(store: Data) -> dict[str, int]:
     out = {}
     for g in sorted(store.named_graphs(), key=lambda g: g.value):
         out[g.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
@@ -162,7 +168,7 @@ def describe(
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, VOID.triples, Literal(n, datatype=integer)))
-        g.add((sub, DCTERMS.title, Literal(f"named graph {loading.describe_graph(name)}", lang="en")))
+        g.add((sub, DCTERMS.title, Literal(f"named graph {describe_graph(name)}", lang="en")))
 
     for name, data in sorted(files.items()):
         media, title = DISTRIBUTIONS[name]
@@ -188,11 +194,11 @@ def _namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def owl_view(store: ox.Store) -> rdflib.Graph:
+def owl_view(store: Data) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
     ``owl:NamedIndividual`` declarations."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
-    graph = loading.to_rdflib(store, sorted(names))
+    graph = to_rdflib(store, sorted(names))
     for quad in store.quads_for_pattern(
         None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
     ):
@@ -221,7 +227,7 @@ def render_release(
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
     context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-    merged = loading.triples_to_rdflib(loading.parse_ntriples(files[f"{BASENAME}.nt"]))
+    merged = triples_to_rdflib(parse_ntriples(files[f"{BASENAME}.nt"]))
     void = describe(merged, _graph_triples(store), files, version, base_url)
     files[VOID_FILE] = serialize(void, "turtle")
     return dict(sorted(files.items()))

@@ -105,7 +105,7 @@ def format_json(report: Report, fail_on: str = "violation") -> str:
 def format_turtle(report: Report, fail_on: str = "violation") -> str:
     """The standard ``sh:ValidationReport`` of the results (:func:`axiskg.validation.report_graph_of`),
     serialised canonically; the same from both engines."""
-    from axiskg.serialize import serialize
+    from axiskg.rdfio.serialize import serialize
 
     return serialize(report.graph, "turtle").decode("utf-8")
 

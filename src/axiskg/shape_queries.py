@@ -113,7 +113,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$][A-Za-z0-9_]+|[{}()*]")
 def check_query(text: str, where: str, params: tuple[str, ...] = ()) -> None:
     """Refuse ``text`` (a shape's query with its prefixes) if the SPARQL safety gate refuses it
     or it breaks SHACL's rules for pre-binding; ``where`` names it in the message."""
-    from axiskg.inputs import refuse_long_query
+    from axiskg.rdfio.inputs import refuse_long_query
 
     refuse_long_query(text, f"shapes: {where}")  # before the lexer, whose memory grows with the text
     try:

@@ -11,8 +11,7 @@ classes appear with no code change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from axiskg import vocab
 from axiskg.errors import InputError
@@ -37,6 +36,9 @@ _ONTOLOGY = (
     + """
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a <{kind}> FILTER(isIRI(?x)) }} }}"""
 )
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 _KINDS = {
     "ontology classes": vocab.OWL + "Class",
     "object properties": vocab.OWL + "ObjectProperty",
@@ -53,18 +55,18 @@ class ClassCount:
     instances: int
 
 
-def _count(store: ox.Store, query: str) -> int:
+def _count(store: Data, query: str) -> int:
     return int(next(iter(solutions(store, query)))["n"].value)
 
 
-def classes_in_use(store: ox.Store) -> list[str]:
+def classes_in_use(store: Data) -> list[str]:
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     rows = solutions(store, _IN_USE.format(ontology=ONTOLOGY_GRAPH))
     return sorted(r["class"].value for r in rows)
 
 
-def class_counts(store: ox.Store, classes: list[str] | None = None) -> list[ClassCount]:
+def class_counts(store: Data, classes: list[str] | None = None) -> list[ClassCount]:
     """Instances (with subclasses) of ``classes`` (CURIEs or IRIs), else of every class in use;
     sorted by count (largest first), then by CURIE. An unknown CURIE prefix is bad input."""
     from axiskg.docs.graphdata import curie, english_labels, readable
@@ -90,12 +92,12 @@ def expand(name: str) -> str:
     raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
 
 
-def triples(store: ox.Store) -> int:
+def triples(store: Data) -> int:
     """Distinct triples across all graphs."""
     return _count(store, _TRIPLES)
 
 
-def measure(store: ox.Store, classes: list[str] | None = None) -> dict:
+def measure(store: Data, classes: list[str] | None = None) -> dict:
     """``{"classes": {curie: instances}, "labels": {curie: label}, "graph": {...}}``."""
     from axiskg.vocab import ONTOLOGY_GRAPH
 

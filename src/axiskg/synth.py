@@ -1,7 +1,7 @@
 """A seeded corpus of synthetic reports, shaped like the real one, for scale tests and benchmarks.
 
 Each synthetic report is the real report's graph (``data/alliance-axis-2025/``, loaded the one
-way, :func:`axiskg.loading.load_store`) with every data IRI renamed into its own namespace
+way, :meth:`axiskg.dataset.Dataset.load`) with every data IRI renamed into its own namespace
 (``.../id/report/synth-0001``, ``.../id/actor/synth-0001-japan``, ``.../id/claim/synth-0001/3``),
 its own blank nodes, a seeded issue date and a seeded permutation of the claims' modalities: the
 same classes, properties and proportions (actors, mechanisms, claims with quotes, causal links,
@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import bnodes, loading
 from axiskg.atomic import atomic_write
+from axiskg.dataset import Dataset
 from axiskg.errors import InputError
-from axiskg.vocab import AXIS, DCTERMS, ID, OA, RDFS, SKOS, XSD, compact
+from axiskg.rdfio import bnodes
+from axiskg.vocab import AXIS, DCTERMS, GRAPH_NS, ID, OA, RDFS, SKOS, XSD, compact
 from axiskg.vocab import RDF_TYPE as TYPE_IRI
 
 TEMPLATE_REPORT = "alliance-axis-2025"
@@ -58,9 +59,9 @@ class Injected:
 
 def template_triples(root: Path | str | None = None) -> list[ox.Triple]:
     """The real report's triples (its own named graph), sorted."""
-    store = loading.load_store(root)
-    graph = ox.NamedNode(loading.GRAPH_NS + TEMPLATE_REPORT)
-    from axiskg import literals
+    store = Dataset.load(root=root, inferred=False)
+    graph = ox.NamedNode(GRAPH_NS + TEMPLATE_REPORT)
+    from axiskg.rdfio import literals
 
     triples = [
         ox.Triple(s, p, o)  # literals as the report's files wrote them

@@ -32,7 +32,7 @@ class Span:
 
 def read_text(path: Path | str) -> tuple[str, str]:
     """``(text, sha256 hex of its bytes)``; a missing, unreadable or non-UTF-8 file is an InputError."""
-    from axiskg.inputs import read_input
+    from axiskg.rdfio.inputs import read_input
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():

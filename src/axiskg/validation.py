@@ -162,17 +162,19 @@ WELL_TYPED_COMPONENT = AXSH + "WellTypedLiteralConstraintComponent"
 
 
 def add_bad_literals(report: Report, store, root=None) -> int:
-    """The ill-typed literals of ``store`` (:func:`axiskg.loading.bad_literals`), as written,
+    """The ill-typed literals of ``store`` (:func:`axiskg.rdfio.literal_checks.bad_literals`), as written,
     added to ``report`` as violations: focus node the subject, path the predicate, value the
     literal, source and line where it is written, source shape :data:`WELL_TYPED_SHAPE`;
     ``sh:conforms`` turns false (``root``: the project whose files to find lines in).
     Returns how many were added."""
-    from axiskg import literals, loading
+    from axiskg.rdfio import literals
+    from axiskg.rdfio.literal_checks import bad_literals
+    from axiskg.rdfio.terms import TermConverter, to_ox
 
-    bad = loading.bad_literals(store, root)
+    bad = bad_literals(store, root)
     if not bad:
         return 0
-    convert = loading.TermConverter()
+    convert = TermConverter()
     new = [
         Result(
             severity="Violation",
@@ -196,7 +198,7 @@ def add_bad_literals(report: Report, store, root=None) -> int:
     def data_edges(node):
         return [
             (convert(p), convert(o))
-            for _, p, o, _ in literals.written_quads(store, store.quads_for_pattern(loading.to_ox(node), None, None))
+            for _, p, o, _ in literals.written_quads(store, store.quads_for_pattern(to_ox(node), None, None))
         ]
 
     (root,) = report.graph.subjects(RDF.type, SH.ValidationReport)
@@ -322,8 +324,8 @@ def validate(
     Shapes whose SPARQL the gate refuses (:mod:`axiskg.shape_queries`), or pyshacl cannot load,
     raise :class:`InputError`. ``locate(term)``,
     if given, names the file each focus node comes from (``Result.source``);
-    see :func:`axiskg.loading.source_locator`. ``written(term)``, if given, turns a value as the
-    store holds it into the value as written (:func:`axiskg.loading.written_term`).
+    see :func:`axiskg.rdfio.sources.source_locator`. ``written(term)``, if given, turns a value as the
+    store holds it into the value as written (:func:`axiskg.rdfio.terms.written_term`).
     """
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError

@@ -1,6 +1,6 @@
 """``axiskg verify``: check every claim's evidence and every sentence against the source text.
 
-The graph is read from the store of :mod:`axiskg.loading`; each report with evidence or sentences
+The graph is read from the store of :mod:`axiskg.dataset`; each report with evidence or sentences
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from axiskg.errors import InputError
 from axiskg.textspans import is_word_sequence, occurrences, read_text
@@ -99,6 +98,9 @@ _CLAIM_SENTENCES = (
 SELECT ?claim ?sentence WHERE { ?claim axis:isStatedInSentence ?sentence }"""
 )
 
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
+
 
 @dataclass
 class _Selector:
@@ -132,11 +134,11 @@ def _int(term) -> int | None:
         return -1  # not an integer: reported as out of range
 
 
-def _rows(store: ox.Store, query: str):
+def _rows(store: Data, query: str):
     return store.query(query, use_default_graph_as_union=True)
 
 
-def load_sources(store: ox.Store, sources: dict[str, Path]) -> dict[str, str]:
+def load_sources(store: Data, sources: dict[str, Path]) -> dict[str, str]:
     """``{report IRI: text}`` for every report the graph quotes or divides into sentences.
 
     A report without a given text, a missing or unreadable text, a report without a recorded
@@ -170,7 +172,7 @@ class _Findings:
     def add(self, kind: str, focus: str, path: str | None, value, message: str, severity: str = "Violation") -> None:
         import rdflib
 
-        from axiskg.loading import split_location
+        from axiskg.rdfio.sources import split_location
         from axiskg.validation import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))
@@ -189,7 +191,7 @@ class _Findings:
         )
 
 
-def verify(store: ox.Store, sources: dict[str, Path], locate=None):
+def verify(store: Data, sources: dict[str, Path], locate=None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
     :class:`axiskg.validation.Report` whose Violations are errors and whose Infos are coverage."""
     import rdflib

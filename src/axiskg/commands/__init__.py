@@ -54,8 +54,8 @@ def root_of(args: argparse.Namespace) -> Path:
 
 
 def add_format_in(parser: argparse.ArgumentParser, what: str = "the data PATHs") -> None:
-    """The ``--format-in`` option, naming the formats of :mod:`axiskg.rdf_formats`."""
-    from axiskg.rdf_formats import FORMATS
+    """The ``--format-in`` option, naming the formats of :mod:`axiskg.rdfio.formats`."""
+    from axiskg.rdfio.formats import FORMATS
 
     parser.add_argument(
         "--format-in", metavar="FMT", help=f"parse {what} as FMT ({', '.join(FORMATS)}) whatever their extension"

@@ -36,7 +36,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import checks, loading
+    from axiskg import checks
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio.sources import definition_locator
 
     profile = checks.load_profile(args.profile)
     if args.list_rules:
@@ -44,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{profile.get(name, 'off'):<5}  {name}  {rule.description}")
         return EXIT_OK
     root = root_of(args)
-    store = loading.load_store(root, format=args.format_in, data=not args.paths)
+    store = Dataset.load(root=root, format=args.format_in, data=not args.paths, inferred=False)
     for path in args.paths:
-        loading.load_into(store, path, args.format_in)
-    problems = checks.run_checks(store, profile, locate=loading.definition_locator(store, root))
+        store.add_files(path, args.format_in)
+    problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
     sys.stdout.write(checks.FORMATTERS[args.output](problems))
     return EXIT_VIOLATIONS if checks.count(problems, "ERROR") else EXIT_OK

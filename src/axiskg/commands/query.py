@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from axiskg.commands import root_of
 from axiskg.errors import EXIT_INPUT, InputError
-from axiskg.rdf_formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
+from axiskg.rdfio.formats import QUERY_GRAPH_FORMATS, QUERY_TABLE_FORMATS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    import pyoxigraph as ox
+    from axiskg.dataset import Data
 
 FORMATS = (*QUERY_TABLE_FORMATS, *QUERY_GRAPH_FORMATS)
 
@@ -93,7 +93,7 @@ class _Runner:
 
     def __init__(self, args: argparse.Namespace):
         self.args = args
-        self._store: ox.Store | None = None
+        self._store: Data | None = None
 
     def __call__(self, sparql: str, source):
         from axiskg import querying
@@ -104,9 +104,9 @@ class _Runner:
                 self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
             )
         if self._store is None:
-            from axiskg import loading
+            from axiskg.dataset import Dataset
 
-            self._store = loading.load_store(root_of(self.args), progress=True, inferred=True)
+            self._store = Dataset.load(root=root_of(self.args), progress=True)
         return querying.run_local(self._store, sparql, source)
 
     def mentions(self, iri: str) -> bool:

@@ -33,19 +33,22 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require("reason", "reason")
-    from axiskg import loading, reasoning
+    from axiskg import reasoning
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio.literal_checks import refuse_bad_literals
+    from axiskg.rdfio.terms import to_rdflib
 
     if args.only and not args.paths:
         raise InputError(
             None, "--only needs data PATHs to reason over (without them there is nothing but the ontology)"
         )
-    store = loading.load_store(root_of(args), data=not args.only)  # --format-in is for the PATHs
+    store = Dataset.load(root=root_of(args), data=not args.only, inferred=False)  # --format-in is for the PATHs
     for path in args.paths:
-        loading.load_into(store, path, args.format_in)
+        store.add_files(path, args.format_in)
     # HermiT cannot continue on them (and takes 28 s on a 4 MiB literal, minutes on 50 MB)
     longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
-    loading.refuse_bad_literals(store, root_of(args), xml=True, longest=longest)
-    result = reasoning.reason(loading.to_rdflib(store))
+    refuse_bad_literals(store, root_of(args), xml=True, longest=longest)
+    result = reasoning.reason(to_rdflib(store))
     if args.json:
         print(json.dumps(result.to_json(args.examples), indent=2, ensure_ascii=False))
     else:

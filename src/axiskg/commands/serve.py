@@ -176,9 +176,10 @@ def run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
     import uvicorn
 
-    from axiskg import catalog, loading
-    from axiskg.jsonld_context import context_of_store
-    from axiskg.serialize import KNOWN_PREFIXES
+    from axiskg import catalog
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio.jsonld_context import context_of_store
+    from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
 
@@ -186,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"--port {args.port}: not a TCP port")
     _check_sandbox()
     root = root_of(args)
-    store = loading.load_store(root, progress=True, inferred=True)
+    store = Dataset.load(root=root, progress=True)
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""

@@ -29,9 +29,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
+    from axiskg.dataset import Dataset
     from axiskg.stats import format_table, measure
 
-    result = measure(loading.load_store(root_of(args), progress=True), args.classes)
+    result = measure(Dataset.load(root=root_of(args), progress=True, inferred=False), args.classes)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_table(result))
     return 0

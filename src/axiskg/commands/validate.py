@@ -68,7 +68,8 @@ def use_color(stream=None) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
+    from axiskg.rdfio.sources import source_locator
+    from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.validation import add_bad_literals
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "sparql" and args.inference == "none":
         from axiskg.shacl import validate_store
 
-        report = validate_store(store, shapes, locate=loading.source_locator(store), progress=True)
+        report = validate_store(store, shapes, locate=source_locator(store), progress=True)
         if report.fallback:
             print(
                 f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
@@ -89,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
         from axiskg.validation import validate
 
         report = validate(
-            loading.data_graph(store),
+            data_graph(store),
             shapes,
-            loading.ontology_graph(store),
+            ontology_graph(store),
             args.inference,
-            locate=loading.source_locator(store),
-            written=loading.written_term(store),
+            locate=source_locator(store),
+            written=written_term(store),
         )
     # ill-typed literals are violations whatever the shapes say (file and line in each)
     add_bad_literals(report, store, None if args.paths else root)
@@ -107,22 +108,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace, root: Path):
     """The store to validate: the given PATHs plus the project's ontology, else the project."""
-    from axiskg import loading, paths
+    from axiskg import paths
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio.reading import load_file
+    from axiskg.vocab import ONTOLOGY_GRAPH
 
     if not args.paths:
-        return loading.load_store(root, format=args.format_in, progress=True)
-    store = loading.load_files(args.paths, format=args.format_in, progress=True)
+        return Dataset.load(root=root, format=args.format_in, progress=True, inferred=False)
+    store = Dataset.load(args.paths, format=args.format_in, progress=True, inferred=False)
     for path in paths.ontology_files(root):
-        loading.load_file(store, path, loading.ONTOLOGY_GRAPH)
+        load_file(store, path, ONTOLOGY_GRAPH)
     return store
 
 
 def _shapes(args: argparse.Namespace, root: Path):
     """``--shapes`` files (literals kept as written), else the project's shapes."""
-    from axiskg import loading
+    from axiskg.dataset import load_shapes
     from axiskg.shacl import read_shapes
 
-    return read_shapes(args.shapes) if args.shapes else loading.load_shapes(root)
+    return read_shapes(args.shapes) if args.shapes else load_shapes(root)
 
 
 # --------------------------------------------------------------------------- the gate of build and release
@@ -141,7 +145,8 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
     """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
     go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
     printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg import loading
+    from axiskg.dataset import Dataset, load_shapes
+    from axiskg.rdfio.sources import source_locator
     from axiskg.reporting import fails, format_text
     from axiskg.shacl import validate_store
 
@@ -149,8 +154,8 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
         print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
         return None
     root = root_of(args)
-    store = loading.load_store(root)
-    report = validate_store(store, loading.load_shapes(root), locate=loading.source_locator(store))
+    store = Dataset.load(root=root, inferred=False)
+    report = validate_store(store, load_shapes(root), locate=source_locator(store))
     if not fails(report, "violation"):
         return None
     sys.stdout.write(format_text(report, color=use_color()))

@@ -60,18 +60,19 @@ def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import loading
     from axiskg.commands.validate import use_color
+    from axiskg.dataset import Dataset
+    from axiskg.rdfio.sources import definition_locator
     from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
     root = root_of(args)
     sources = parse_sources(args.source, root)
     if args.paths:
-        store = loading.load_files(args.paths, format=args.format_in)
+        store = Dataset.load(args.paths, format=args.format_in, inferred=False)
     else:
-        store = loading.load_store(root, format=args.format_in)
-    report = verify(store, sources, locate=loading.definition_locator(store, root))  # file:line
+        store = Dataset.load(root=root, format=args.format_in, inferred=False)
+    report = verify(store, sources, locate=definition_locator(store, root))  # file:line
     options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
     if args.output in ("junit", "github"):
         options["tool"] = "axiskg verify"

@@ -1,6 +1,6 @@
 """What the site and the pictures show, read from the store with SPARQL.
 
-Every function takes a :class:`pyoxigraph.Store` from :func:`axiskg.loading.load_store` and
+Every function takes a :class:`pyoxigraph.Store` from :meth:`axiskg.dataset.Dataset.load` and
 returns plain, sorted Python records (no RDF terms), so the pictures and pages are pure
 functions of the graph and come out the same on every run.
 """
@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING, Any
 
 from axiskg.querying import solutions
 from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 PREFIXES = sparql_prefixes("axis", "rdf", "rdfs", "owl", "skos", "org", "oa", "prov", "dcterms")
 
@@ -31,14 +32,14 @@ def _value(term) -> str | None:
 Row = dict[str, Any]
 
 
-def select(store: ox.Store, query: str) -> list[Row]:
+def select(store: Data, query: str) -> list[Row]:
     """Rows of a SELECT over the union of all graphs, as ``{variable: str value}`` dicts."""
     result = solutions(store, PREFIXES + query)
     names = [v.value for v in result.variables]
     return [{n: _value(row[n]) for n in names} for row in result]
 
 
-def english_labels(store: ox.Store) -> dict[str, str]:
+def english_labels(store: Data) -> dict[str, str]:
     """IRI -> its English ``rdfs:label`` (else an untagged one, else ``skos:prefLabel``)."""
     rows = select(
         store,
@@ -91,7 +92,7 @@ CENTRE_RELATIONS_SUBJECT = ("isAxisOf", "isHubOf")
 CENTRE_RELATIONS_OBJECT = ("isCenteredOn",)
 
 
-def alliance_network(store: ox.Store) -> Network:
+def alliance_network(store: Data) -> Network:
     labels = english_labels(store)
     rows = select(
         store,
@@ -168,7 +169,7 @@ class CausalMap:
     edges: tuple[CausalEdge, ...]
 
 
-def causal_map(store: ox.Store) -> CausalMap:
+def causal_map(store: Data) -> CausalMap:
     labels = english_labels(store)
     rows = select(
         store,
@@ -220,7 +221,7 @@ class ClassHierarchy:
     edges: tuple[tuple[str, str], ...]  # (subclass, superclass), sorted
 
 
-def class_hierarchy(store: ox.Store) -> ClassHierarchy:
+def class_hierarchy(store: Data) -> ClassHierarchy:
     labels = english_labels(store)
     classes = {r["c"] for r in select(store, "SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }")}
     edges = sorted(
@@ -280,7 +281,7 @@ class Claim:
     polarity: str | None
 
 
-def claims(store: ox.Store) -> list[Claim]:
+def claims(store: Data) -> list[Claim]:
     """Every claim, with its quote(s), section, modality and the entities it is about."""
     labels = english_labels(store)
     base = select(
@@ -355,7 +356,7 @@ class Entity:
     claims: tuple[str, ...]  # claims about it
 
 
-def entities(store: ox.Store) -> list[Entity]:
+def entities(store: Data) -> list[Entity]:
     """Every typed individual under ``/id/`` except claims, report components and evidence."""
     labels = english_labels(store)
     rows = select(
@@ -430,7 +431,7 @@ class ReportInfo:
     components: tuple[Component, ...]  # depth-first, in reading order
 
 
-def reports(store: ox.Store) -> list[ReportInfo]:
+def reports(store: Data) -> list[ReportInfo]:
     labels = english_labels(store)
     out = []
     for r in select(

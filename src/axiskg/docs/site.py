@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiskg import loading, paths
+from axiskg import paths
 from axiskg.atomic import atomic_write
+from axiskg.dataset import Dataset, load_shapes
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
+from axiskg.rdfio.reading import load_file
+from axiskg.rdfio.terms import ontology_graph
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
@@ -144,9 +147,9 @@ def _cell(value, href) -> dict:
 def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     """Every file of the site, by relative path, rendered in memory."""
     root = Path(root) if root is not None else paths.project_root()
-    store = loading.load_store(root)
-    ontology = loading.ontology_graph(store)
-    shapes = loading.load_shapes(root)
+    store = Dataset.load(root=root, inferred=False)
+    ontology = ontology_graph(store)
+    shapes = load_shapes(root)
     labels = graphdata.english_labels(store)
 
     lode = ont_docs.pylode_html(ontology)
@@ -179,9 +182,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         }
         for c, label in sorted(hierarchy.classes.items(), key=lambda kv: (kv[0] not in hierarchy.own, kv[1].lower()))
     ]
-    queries, queries_missing = _query_catalog(
-        root, loading.load_store(root, inferred=True), link
-    )  # queries see the published graph
+    queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
     from axiskg import __version__
     from axiskg.stats import triples as measure_triples
 
@@ -228,7 +229,7 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
     out = []
     for path in paths.ontology_files(root):
         module = ox.Store()
-        loading.load_file(module, path, "urn:axiskg:module")
+        load_file(module, path, "urn:axiskg:module")
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
         classes = sorted(
             q.subject.value
@@ -275,6 +276,6 @@ def write_site(out_dir: Path | str, files: dict[str, bytes]) -> Path:
 
 def readme_pictures(root: Path | str | None = None) -> dict[str, bytes]:
     """The README's pictures (without site links), by file name."""
-    store = loading.load_store(root)
+    store = Dataset.load(root=root, inferred=False)
     built = pictures.build_pictures(store, href=None, names=pictures.README_PICTURES)
     return {f"{name}.svg": pictures.render_svg(p) for name, p in built.items()}

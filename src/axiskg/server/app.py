@@ -99,7 +99,7 @@ def create_app(
     """The application serving the N-Quads dataset ``nquads`` (whose named graphs are
     ``graphs``); ``catalog``: the stored queries (:func:`axiskg.catalog.load_catalog`);
     ``jsonld_context``: the ``@context`` that JSON-LD answers (``/sparql`` CONSTRUCT and DESCRIBE,
-    ``/id/...``, ``/ontology``) are compacted with, in the workers (:func:`axiskg.jsonld_context.context_of_store`; ``None``: expanded)."""
+    ``/id/...``, ``/ontology``) are compacted with, in the workers (:func:`axiskg.rdfio.jsonld_context.context_of_store`; ``None``: expanded)."""
     templates = Environment(
         loader=PackageLoader("axiskg.server", "templates"),
         autoescape=select_autoescape(("html",)),

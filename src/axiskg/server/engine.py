@@ -19,11 +19,15 @@ import socket
 import struct
 import tempfile
 import time
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
 from axiskg.sparql_safety import has_dataset_clause, syntax_problem
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _HEADER = struct.Struct(">I")
 DEFAULT_MAX_BYTES = 8 << 20  # an answer's size cap (see Settings.max_result_bytes)
@@ -123,12 +127,12 @@ def compacted_jsonld(body: bytes, context: dict) -> bytes:
     """pyoxigraph's (expanded) JSON-LD ``body`` compacted with ``context``, as the build's JSON-LD is."""
     import rdflib
 
-    from axiskg.jsonld_context import compact
+    from axiskg.rdfio.jsonld_context import compact
 
     return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
 
 
-def execute(store: ox.Store, request: dict, prefixes: dict | None = None, context: dict | None = None) -> dict:
+def execute(store: Data, request: dict, prefixes: dict | None = None, context: dict | None = None) -> dict:
     """Run one request on ``store``.
 
     ``request``: ``query``; ``results`` / ``graph``: the negotiated format key for a SELECT/ASK
@@ -237,7 +241,7 @@ def worker_main(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-    # the dataset the main process loaded through axiskg.loading, handed over as N-Quads
+    # the dataset the main process loaded (axiskg.dataset.Dataset), handed over as N-Quads
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
     del nquads

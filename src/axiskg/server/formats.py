@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from axiskg import rdf_formats
+from axiskg.rdfio import formats as rdf_formats
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,13 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading, shape_queries
+from axiskg import shape_queries
+from axiskg.dataset import Data, Dataset
+from axiskg.rdfio.inputs import read_rdf_bytes
+from axiskg.rdfio.reading import expand_path, resolve_format
+from axiskg.rdfio.sources import source_locator
+from axiskg.rdfio.terms import TermConverter, triples_to_rdflib
+from axiskg.rdfio.xml_safety import check_xml_safety
 from axiskg.shacl import execute, fallback
 from axiskg.shacl.compiler import compile_shapes
 from axiskg.shacl.report import Describe, Results, Stringify
@@ -24,15 +30,15 @@ class SparqlReport(Report):
 
 
 def validate_store(
-    store: ox.Store, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
+    store: Data, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
 ) -> SparqlReport:
     """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
 
     ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
     """
     shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
-    checks, fallen = compile_shapes(shapes, Stringify(store, loading.TermConverter()), execute.subclass_closure(store))
-    describe = Describe(store, shapes, loading.TermConverter(store))  # literals as written
+    checks, fallen = compile_shapes(shapes, Stringify(store, TermConverter()), execute.subclass_closure(store))
+    describe = Describe(store, shapes, TermConverter(store))  # literals as written
     results = Results(describe, locate)
     with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
         execute.run(store, checks, scope, results, progress)
@@ -50,8 +56,8 @@ def validate_files(data: list, shapes: list, format: str | None = None) -> Sparq
     """Validate RDF files or folders ``data`` against the shapes in ``shapes`` (files or
     folders), nothing else mixed in: the public entry point for a user's own data and shapes.
     Unreadable input or unusable shapes raise :class:`~axiskg.errors.InputError`."""
-    store = loading.load_files(data, format=format)
-    return validate_store(store, read_shapes(shapes), locate=loading.source_locator(store))
+    store = Dataset.load(data, format=format, inferred=False)
+    return validate_store(store, read_shapes(shapes), locate=source_locator(store))
 
 
 def read_shapes(given: list) -> rdflib.Graph:
@@ -59,14 +65,14 @@ def read_shapes(given: list) -> rdflib.Graph:
     parsed without a store, which would store ``"1"^^xsd:boolean`` as ``true`` (and to SHACL
     only the literal ``true`` turns ``sh:uniqueLang`` or ``sh:deactivated`` on)."""
     triples: list = []
-    for path in [p for g in given for p in loading.expand_path(Path(g))]:
-        fmt = loading.resolve_format(path)
-        data = loading.read_rdf_bytes(path)
+    for path in [p for g in given for p in expand_path(Path(g))]:
+        fmt = resolve_format(path)
+        data = read_rdf_bytes(path)
         if fmt == ox.RdfFormat.RDF_XML:
-            loading.check_xml_safety(path, data)
+            check_xml_safety(path, data)
         try:
             triples += list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
         except (SyntaxError, ValueError, MemoryError):
-            loading.load_files([path])  # raises the loader's own message for this file
+            Dataset.load([path], inferred=False)  # raises the loader's own message for this file
             raise
-    return loading.triples_to_rdflib(t.triple if isinstance(t, ox.Quad) else t for t in triples)
+    return triples_to_rdflib(t.triple if isinstance(t, ox.Quad) else t for t in triples)

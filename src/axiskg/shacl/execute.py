@@ -7,17 +7,20 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading
 from axiskg.errors import InputError
+from axiskg.rdfio.terms import to_ox
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting
 from axiskg.sparql_safety import mask
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 #: threads running the checks' queries (pyoxigraph evaluates without the GIL)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -25,7 +28,7 @@ _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _SHAPES_GRAPH = "urn:x-axiskg:shapes-graph"
 
 
-def run(store: ox.Store, checks: list[Check], scope: dict, results: Results, progress: bool) -> None:
+def run(store: Data, checks: list[Check], scope: dict, results: Results, progress: bool) -> None:
     """Run the checks' queries in threads and add their rows to ``results``, in the checks' order."""
     from axiskg.progress import bar
 
@@ -39,7 +42,7 @@ def run(store: ox.Store, checks: list[Check], scope: dict, results: Results, pro
             step(1)
 
 
-def fetch(store: ox.Store, check: Check, scope: dict, shape_name: Any) -> tuple[list[str], list]:
+def fetch(store: Data, check: Check, scope: dict, shape_name: Any) -> tuple[list[str], list]:
     """The check's query run on the data: its variable names and all its rows (for a
     :class:`~axiskg.shacl.model.Job`, rows of (focus, path, value, bindings)). Runs in a worker
     thread: whatever goes wrong becomes an InputError naming the shape (``shape_name(shape)``),
@@ -65,7 +68,7 @@ class ShapesGraph:
     when a query reads ``$shapesGraph``, the shapes graph added for the run as a named graph
     outside the default graph (and removed afterwards)."""
 
-    def __init__(self, store: ox.Store, shapes: rdflib.Graph, needed: bool) -> None:
+    def __init__(self, store: Data, shapes: rdflib.Graph, needed: bool) -> None:
         self.store, self.shapes, self.needed = store, shapes, needed
 
     def __enter__(self) -> dict:
@@ -73,9 +76,7 @@ class ShapesGraph:
             return {"use_default_graph_as_union": True}
         data: list = list(self.store.named_graphs()) + [ox.DefaultGraph()]
         name = ox.NamedNode(_SHAPES_GRAPH)
-        self.store.extend(
-            ox.Quad(loading.to_ox(s), loading.to_ox(p), loading.to_ox(o), name) for s, p, o in self.shapes
-        )
+        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in self.shapes)
         return {"default_graph": data, "named_graphs": [g for g in data if not isinstance(g, ox.DefaultGraph)] + [name]}
 
     def __exit__(self, *exc: object) -> None:
@@ -83,10 +84,10 @@ class ShapesGraph:
             self.store.remove_graph(ox.NamedNode(_SHAPES_GRAPH))
 
 
-def run_job(store: ox.Store, job: Job, scope: dict) -> list:
+def run_job(store: Data, job: Job, scope: dict) -> list:
     """(focus, path, value, bindings) for each violation the job's query reports."""
     foci = [row["this"] for row in _select(store, f"SELECT DISTINCT ?this WHERE {{ {job.targets} }}", **scope)]
-    fixed = {ox.Variable(k): loading.to_ox(v) for k, v in job.bindings.items()}
+    fixed = {ox.Variable(k): to_ox(v) for k, v in job.bindings.items()}
     if job.shapes_graph:
         fixed[ox.Variable("shapesGraph")] = ox.NamedNode(_SHAPES_GRAPH)
     names = sorted({v.value for v in fixed} | {"this"} | ({"value"} if job.kind == "ask" else set()))
@@ -125,14 +126,14 @@ def run_job(store: ox.Store, job: Job, scope: dict) -> list:
     return out
 
 
-def _select(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
+def _select(store: Data, query: str, **options: Any) -> ox.QuerySolutions:
     """The rows of a SELECT query (every query the engine writes is one)."""
     rows = store.query(query, **options)
     assert isinstance(rows, ox.QuerySolutions)
     return rows
 
 
-def subclass_closure(store: ox.Store):
+def subclass_closure(store: Data):
     """``subclasses(cls)``: the class IRI and the IRIs of its subclasses in the store (cached)."""
     cache: dict[str, list[str]] = {}
 

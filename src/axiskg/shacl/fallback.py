@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading, shape_queries
+from axiskg import shape_queries
+from axiskg.rdfio.terms import to_rdflib, written_term
 from axiskg.shacl.compiler import TARGETS
 from axiskg.validation import Result
 
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
-def validate(store: ox.Store, shapes: rdflib.Graph, fallback: list, locate: Any) -> list[Result]:
+
+def validate(store: Data, shapes: rdflib.Graph, fallback: list, locate: Any) -> list[Result]:
     """The results of the shapes ``fallback`` (with what they reference) on the whole store,
     by pyshacl on an rdflib copy of the data."""
     from axiskg.validation import validate as pyshacl_validate
 
-    data = loading.to_rdflib(store)
+    data = to_rdflib(store)
     return pyshacl_validate(
-        data, subgraph(shapes, fallback), None, "none", locate=locate, written=loading.written_term(store)
+        data, subgraph(shapes, fallback), None, "none", locate=locate, written=written_term(store)
     ).results
 
 

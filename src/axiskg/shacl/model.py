@@ -36,7 +36,7 @@ class Part:
     condition: str | None = None
     count: tuple[str, int] | None = None
     #: a violation only where this holds of the value's forms as the data wrote them (the store
-    #: rewrites typed literals, e.g. every integer-derived one to xsd:integer: :mod:`axiskg.literals`)
+    #: rewrites typed literals, e.g. every integer-derived one to xsd:integer: :mod:`axiskg.rdfio.literals`)
     as_written: Callable[[list], bool] | None = None
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import loading
+from axiskg.rdfio.terms import TermConverter, to_ox
 from axiskg.shacl.model import Check
 from axiskg.validation import NAMESPACES, Describer, Result
 from axiskg.vocab import compact, local_name
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _NO_PATH = object()  # Results.make(): the check's own path
 
@@ -26,7 +29,7 @@ class Describe:
     """Results' strings exactly as :class:`axiskg.validation.Describer` makes them from
     pyshacl's report, read from the store."""
 
-    def __init__(self, store: ox.Store, shapes: rdflib.Graph, convert: loading.TermConverter) -> None:
+    def __init__(self, store: Data, shapes: rdflib.Graph, convert: TermConverter) -> None:
         self.store = store
         self.shapes = shapes
         self.describer = Describer(rdflib.Graph(), shapes, rdflib.Graph())
@@ -66,7 +69,7 @@ class Describe:
         """The (predicate, object) pairs of a blank node of the data, as rdflib terms."""
         return [
             (self.convert(q.predicate), self.convert(q.object))
-            for q in self.store.quads_for_pattern(loading.to_ox(node), None, None)
+            for q in self.store.quads_for_pattern(to_ox(node), None, None)
         ]
 
 
@@ -74,7 +77,7 @@ class Stringify:
     """pyshacl's ``stringify_node`` for generic messages: shapes-graph terms with the shapes
     graph, data terms (``graph=None``) with a fresh graph holding the blank node's description."""
 
-    def __init__(self, store: ox.Store, convert: loading.TermConverter) -> None:
+    def __init__(self, store: Data, convert: TermConverter) -> None:
         self.store = store
         self.convert = convert
         self.fresh = rdflib.Graph()
@@ -167,9 +170,9 @@ class Results:
     def _written(self, focus: Any, path: Any, value: Any) -> list:
         """``value`` (a literal the store may have rewritten) as the data wrote it at ``focus``
         and ``path`` (any predicate when the path is not one)."""
-        from axiskg import literals
+        from axiskg.rdfio import literals
 
-        predicate = loading.to_ox(path) if isinstance(path, rdflib.URIRef) else None
+        predicate = to_ox(path) if isinstance(path, rdflib.URIRef) else None
         return literals.written_at(self.describe.store, focus, predicate, value)
 
     def _parts(self, check: Check, rows: list) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from rdflib import SH
 
-from axiskg import loading
+from axiskg.rdfio.terms import to_ox
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import sparql_term
 from axiskg.vocab import XSD
@@ -31,8 +31,8 @@ def in_(s: PropertyShape, component: str) -> None:
         shown = [stringify(g, x) for x in in_vals]
         generic = lambda f, v, shown=shown: f"Value {stringify(None, v)} not in list {shown}"  # noqa: E731
         # a typed literal is compared as the data wrote it: the store holds "01"^^xsd:integer as
-        # "1", and "1"^^xsd:nonNegativeInteger as "1"^^xsd:integer (axiskg.literals)
-        members = {loading.to_ox(x) for x in values}
+        # "1", and "1"^^xsd:nonNegativeInteger as "1"^^xsd:integer (axiskg.rdfio.literals)
+        members = {to_ox(x) for x in values}
         s.per_value(component, f"!({TYPED}) && !({cond})", generic)
         s.per_value(component, TYPED, generic, as_written=_outside(members))
 

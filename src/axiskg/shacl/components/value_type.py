@@ -7,7 +7,7 @@ from collections.abc import Callable
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import loading
+from axiskg.rdfio.terms import TermConverter
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
 from axiskg.vocab import XSD
@@ -63,7 +63,7 @@ def datatype(s: PropertyShape, component: str) -> None:
             continue
         if str(dt) in STORED_AS_INTEGER:
             # the store holds every literal of these datatypes as xsd:integer: those are checked
-            # as the data wrote them (axiskg.literals), the others by their datatype here
+            # as the data wrote them (axiskg.rdfio.literals), the others by their datatype here
             integer = iri(rdflib.URIRef(XSD + "integer"))
             s.per_value(component, f"!isLiteral(?v) || datatype(?v) != {iri(dt)} && datatype(?v) != {integer}", generic)
             s.per_value(
@@ -89,7 +89,7 @@ def _not_written_as(datatype: str) -> Callable[[list], bool]:
 
 def ill_typed(value) -> bool:
     """Whether the pyoxigraph literal ``value`` is not in its datatype's lexical space."""
-    lit = loading.TermConverter()(value)
+    lit = TermConverter()(value)
     return (
         lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(("anyURI", "string"))
     )

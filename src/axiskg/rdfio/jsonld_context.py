@@ -3,7 +3,7 @@
 :func:`jsonld_context` derives it from the graph it will compact, so that every key a consumer
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
-* a **prefix** for every namespace of :data:`axiskg.serialize.KNOWN_PREFIXES` (the project's
+* a **prefix** for every namespace of :data:`axiskg.rdfio.serialize.KNOWN_PREFIXES` (the project's
   own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included);
 * a **term** for every property and class in use whose namespace has a prefix, named by its
   local name; a local name that two IRIs share, or that is a prefix name or a JSON-LD keyword,
@@ -20,6 +20,7 @@ The result is a pure function of the graph (sorted keys when dumped).
 
 from __future__ import annotations
 
+import json
 import re
 
 import rdflib
@@ -83,7 +84,7 @@ _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
 def context_of_store(store, prefixes: dict[str, str]) -> dict:
     """:func:`jsonld_context` of the union of a :class:`pyoxigraph.Store`'s graphs, computed by
     two DISTINCT queries (no Python copy of the graph)."""
-    from axiskg import literals
+    from axiskg.rdfio import literals
 
     kinds: dict[str, set[str]] = {}
     for row in store.query(_STORE_SUMMARY, use_default_graph_as_union=True):
@@ -121,6 +122,22 @@ def _context(kinds: dict[str, set[str]], classes: set[str], prefixes: dict[str, 
 
 def compact(graph: rdflib.Graph, context: dict) -> bytes:
     """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
-    from axiskg.serialize import jsonld_bytes
-
     return jsonld_bytes(graph, context)
+
+
+def _sort_jsonld(value, key: str | None = None):
+    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_jsonld(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
+    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
+    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,13 +1,14 @@
 """Reading an input file safely: a regular file only, and at most a configurable size.
 
 Every command's input files come through :func:`read_input` (RDF through
-:func:`axiskg.loading.read_rdf_bytes`, query files through :func:`axiskg.catalog.read_query_text`),
+:func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.catalog.read_query_text`),
 so a FIFO, a device (``/dev/zero``, also behind a symlink) or a socket is refused at once with
 exit code 2, instead of hanging or filling the memory.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from axiskg.errors import InputError
@@ -90,3 +91,35 @@ def refuse_long_query(text: str, where, line: int | None = None) -> None:
             f"refused: a query of {len(text):,} characters, over the {limit:,} allowed (AXISKG_MAX_QUERY_KB)",
             line,
         )
+
+
+# "Parser error at line 3 column 11: ...", "... between line 3 column 11 and line 4 column 1: ..."
+_LOCATION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+
+
+def read_rdf_bytes(path: Path) -> bytes:
+    """The bytes of ``path`` (see :func:`read_input`), refusing empty files (UTF-8: see
+    :func:`load_file`)."""
+    data = read_input(path)
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
+        raise InputError(path, "file is empty")
+    return data
+
+
+def check_utf8_text(path: Path, data: bytes) -> None:
+    """Refuse ``data`` unless it is UTF-8, naming the line and column of the first bad byte."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+
+
+def syntax_problem(exc: SyntaxError) -> str:
+    message = exc.msg or str(exc)
+    return _LOCATION_PREFIX.sub("", message).strip() or "syntax error"
+
+
+def line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1

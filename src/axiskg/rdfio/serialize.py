@@ -1,7 +1,7 @@
 """The writers of every RDF file axiskg publishes: build, release, the validation report, the
 reasoner's view, query answers.
 
-Everything is written from **canonical N-Triples lines** (:func:`axiskg.bnodes.canonical_lines`:
+Everything is written from **canonical N-Triples lines** (:func:`axiskg.rdfio.bnodes.canonical_lines`:
 sorted, de-duplicated, blank nodes labelled from their content, or by RDFC-1.0 when they are not
 trees), so the same graph always gives the same bytes:
 
@@ -9,7 +9,7 @@ trees), so the same graph always gives the same bytes:
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
   :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
   :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
-* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.jsonld_context`, node
+* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.rdfio.jsonld_context`, node
   arrays and values sorted.
 
 :func:`write` takes the lines (the build's path, which never makes an rdflib graph);
@@ -19,15 +19,16 @@ trees), so the same graph always gives the same bytes:
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import bnodes, loading
-from axiskg.rdf_formats import WRITTEN
+from axiskg.rdfio import bnodes
+from axiskg.rdfio.formats import WRITTEN
+from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
+from axiskg.rdfio.terms import to_ox, triples_to_rdflib
 from axiskg.vocab import PREFIXES
 
 
@@ -71,20 +72,19 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
 
 
 def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
-    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdf_formats.WRITTEN`), deterministically.
+    """``graph`` as bytes in ``fmt`` (one of :data:`axiskg.rdfio.formats.WRITTEN`), deterministically.
 
     For the small graphs people read (the shapes, VoID, validation reports, the OWL view), Turtle
     is rdflib's: a blank node used once is nested as ``[ ... ]`` and a list is written ``( ... )``,
     where pyoxigraph's writer labels every blank node and spells lists as ``rdf:first`` chains."""
     check_format(fmt)
-    to_ox = loading.to_ox
     lines = bnodes.canonical_lines(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
     if fmt != "turtle":
         return write(lines, fmt)
     readable = rdflib.Graph(bind_namespaces="none")
     for prefix, ns in used_prefixes(lines).items():
         readable.bind(prefix, ns, override=True, replace=True)
-    for triple in loading.triples_to_rdflib(_parse(lines)):
+    for triple in triples_to_rdflib(_parse(lines)):
         readable.add(triple)
     return readable.serialize(format="turtle", encoding="utf-8")
 
@@ -95,16 +95,14 @@ def check_format(fmt: str) -> None:
 
 
 def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Canonical N-Triples ``lines`` (see :func:`axiskg.bnodes.canonical_lines`; an item may
+    """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
     hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
     those of ``prefixes`` (default :data:`KNOWN_PREFIXES`) in use."""
     check_format(fmt)
     if fmt == "ntriples":
         return b"".join(lines)
     if fmt == "jsonld":
-        from axiskg.jsonld_context import jsonld_context
-
-        graph = loading.triples_to_rdflib(_parse(lines))
+        graph = triples_to_rdflib(_parse(lines))
         return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
     prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":
@@ -143,24 +141,6 @@ class _ChunksReader(io.RawIOBase):
         buffer[:n] = self._block[:n]
         self._block = self._block[n:]
         return n
-
-
-def _sort_jsonld(value, key: str | None = None):
-    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        if key == "@list":
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted."""
-    doc = _sort_jsonld(json.loads(graph.serialize(format="json-ld", context=context)))
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 #: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash

@@ -1,6 +1,6 @@
 """The one table of RDF formats: names, file extensions, media types, pyoxigraph formats.
 
-Reading (:mod:`axiskg.loading`), finding files (:mod:`axiskg.paths`), content negotiation
+Reading (:mod:`axiskg.rdfio.reading`), finding files (:mod:`axiskg.paths`), content negotiation
 (:mod:`axiskg.server.formats`) and the CLI's ``--format-in`` choices all look formats up here,
 so they agree on what, say, ``.json`` means (JSON-LD, everywhere). Plain strings only: the
 pyoxigraph format is looked up by name when asked for, so importing this module is free.
@@ -76,7 +76,7 @@ def by_name(name: str) -> RdfFormat | None:
     return BY_NAME.get(name.lower())
 
 
-#: the formats axiskg writes a graph in (:mod:`axiskg.serialize`; ``axiskg build`` writes them all)
+#: the formats axiskg writes a graph in (:mod:`axiskg.rdfio.serialize`; ``axiskg build`` writes them all)
 WRITTEN: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "rdfxml")
 
 #: ``axiskg query --format``: a SELECT or ASK answer as a table ...

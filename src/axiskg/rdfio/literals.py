@@ -6,31 +6,31 @@ pyoxigraph's ``Store`` keeps typed literals in a normal form, with no switch to 
 ``xsd:integer``, so the ill-formed ``"300"^^xsd:byte`` comes back as the valid
 ``"300"^^xsd:integer``. The parser itself gives the literals as written.
 
-So :func:`load` adds a file's quads to the store and records, for this store, each quad
+So :func:`axiskg.rdfio.bulk_load.load` adds a file's quads to the store and records, in the
+dataset's own record (:class:`AsWritten`, ``dataset.written``), each quad
 whose literal the store rewrote: ``(subject, predicate, stored literal, graph) -> the literals
 written there``. :func:`written_quads` gives a store's quads back as written (the rdflib views
-of :mod:`axiskg.loading` use it), :func:`as_written` a single stored literal when every quad
+of :mod:`axiskg.rdfio.terms` use it), :func:`as_written` a single stored literal when every quad
 holding it was written with the same literal (the values of validation results),
 :func:`line_swaps` and :func:`written_ntriples` the lines ``build`` publishes.
 
-N-Triples and N-Quads are bulk-loaded inside pyoxigraph; their lines with an XSD-typed literal
-are kept aside and recorded only when the record is first read (:func:`table`), so a store
-loaded to be queried pays only for finding those lines (1M triples: load 3.3 s, recording
-0.8 s more when asked for). Turtle and TriG without ``^^`` or a bare number are bulk-loaded
-too; other files pass through Python once.
+:mod:`axiskg.rdfio.bulk_load` parses files into a store and fills the record.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from axiskg.vocab import XSD
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
 
 _STRING = XSD + "string"
 _SCRATCH_S, _SCRATCH_P = ox.NamedNode("urn:x-axiskg:s"), ox.NamedNode("urn:x-axiskg:p")
@@ -40,51 +40,40 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class AsWritten:
-    """One store's rewritten literals: per stored quad, the literals written there."""
+    """One dataset's rewritten literals: per stored quad, the literals written there. It lives
+    on its :class:`~axiskg.dataset.Dataset` (``dataset.written``), so two datasets never share
+    one, however many are alive."""
 
     quads: dict[tuple, list[ox.Literal]] = field(default_factory=dict)
     resolved: dict[ox.Literal, ox.Literal] = field(default_factory=dict)  # cache of as_written()
     #: N-Triples / N-Quads lines bulk-loaded but not yet recorded: (lines, format, base IRI,
-    #: graph); recorded when the record is first read (:func:`table`), so that a store loaded
+    #: graph); recorded when the record is first read (:func:`table`), so that a dataset loaded
     #: only to be queried never pays for it
     pending: list[tuple[bytes, ox.RdfFormat, str, str]] = field(default_factory=list)
+    #: held while the pending lines are recorded (a thread asking meanwhile waits for all of them)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
-#: per store (by id, with the store kept alive beside it: pyoxigraph stores take no weak
-#: references, nor attributes); only stores with rewritten literals, and only the
-#: :data:`_KEPT` most recent (a process loading stores over and over keeps a bounded number)
-_TABLES: dict[int, tuple[ox.Store, AsWritten]] = {}
-_KEPT = 16
-_RECORDING = threading.Lock()
+def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
+    """The store of ``data`` and its record (``None`` for a bare store)."""
+    if isinstance(data, ox.Store):
+        return data, None
+    return data.store, data.written
 
 
-def _record(store: ox.Store) -> AsWritten:
-    """``store``'s record, made if it has none."""
-    entry = _TABLES.get(id(store))
-    if entry is None or entry[0] is not store:
-        entry = _TABLES[id(store)] = (store, AsWritten())
-        while len(_TABLES) > _KEPT:  # the oldest goes (dicts keep insertion order)
-            del _TABLES[next(iter(_TABLES))]
-    return entry[1]
-
-
-def table(store: ox.Store) -> AsWritten | None:
-    """``store``'s record of rewritten literals (the lines still pending recorded first), or
-    None when the store rewrote none."""
-    entry = _TABLES.get(id(store))
-    if entry is None or entry[0] is not store:
+def table(data: Data | None) -> AsWritten | None:
+    """The record of rewritten literals of ``data`` (the lines still pending recorded first), or
+    None when it has none or none was rewritten."""
+    if data is None:
         return None
-    record = entry[1]
-    with _RECORDING:  # a thread asking while another records waits for the whole record
+    _, record = parts(data)
+    if record is None:
+        return None
+    with record.lock:
         pending, record.pending = record.pending, []
         for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-            add(store, ox.parse(lines, format=fmt, base_iri=base_iri), graph, insert=False)
+            _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None
-
-
-def forget(store: ox.Store) -> None:
-    """Drop ``store``'s record (when the store is thrown away)."""
-    _TABLES.pop(id(store), None)
 
 
 class _Stored:
@@ -114,7 +103,7 @@ class _Stored:
         return hit
 
 
-_stored = _Stored()
+stored_form = _Stored()
 
 
 _REWRITABLE: dict[ox.NamedNode, bool] = {}  # per datatype: may the store rewrite its literals?
@@ -131,12 +120,12 @@ def _rewritable(term) -> bool:
 
 
 class Recorder:
-    """Quads of one file on their way into ``store``: each ``quad(q)`` returns the quad to add
+    """Quads of one file on their way into a store: each ``quad(q)`` returns the quad to add
     (in ``graph`` unless it names its own) and notes its literal if the store will rewrite it;
-    :meth:`close` files the notes under the store."""
+    :meth:`close` files the notes in ``record`` (``None``: a bare store, nothing is noted)."""
 
-    def __init__(self, store: ox.Store, graph: str) -> None:
-        self.store = store
+    def __init__(self, record: AsWritten | None, graph: str) -> None:
+        self.record = record
         self.target = ox.NamedNode(graph)
         self.changed: dict[tuple, list[ox.Literal]] = {}
         self.kept: set[tuple] = set()
@@ -150,17 +139,17 @@ class Recorder:
 
     def note(self, s, p, o, graph) -> None:
         """Note ``o`` if the store rewrites it."""
-        if _rewritable(o):
-            stored = _stored(o)
+        if self.record is not None and _rewritable(o):
+            stored = stored_form(o)
             if stored != o:
                 self.changed.setdefault((s, p, stored, graph), []).append(o)
             else:
                 self.kept.add((s, p, stored, graph))
 
     def close(self) -> None:
-        if not self.changed:
+        record = self.record
+        if record is None or not self.changed:
             return
-        record = _record(self.store)
         record.resolved.clear()
         for key, written in self.changed.items():
             forms = record.quads.setdefault(key, [])
@@ -169,32 +158,7 @@ class Recorder:
             forms += [w for w in dict.fromkeys(written) if w not in forms]
 
 
-# "lexical"^^<http://www.w3.org/2001/XMLSchema#type> in an N-Triples / N-Quads line
-_NT_TYPED = re.compile(rb'"((?:[^"\\\n\r]|\\.)*)"\^\^<' + re.escape(XSD.encode()) + rb"([A-Za-z]+)>")
-_NT_MARK = b"^^<" + XSD.encode()
-
-
-def _nt_rewrites(data: bytes) -> bool:
-    """Whether an N-Triples / N-Quads file has an XSD-typed literal the store would rewrite
-    (only the lines holding one are looked at)."""
-    from axiskg.loading import _nt_unescape
-
-    seen: set[bytes] = set()
-    for start, end in _line_spans(data, _NT_MARK):
-        for lexical, name in _NT_TYPED.findall(data, start, end):
-            if name == b"string" or (lexical + b"^" + name) in seen:
-                continue
-            seen.add(lexical + b"^" + name)
-            try:
-                literal = ox.Literal(_nt_unescape(lexical.decode("utf-8")), datatype=ox.NamedNode(XSD + name.decode()))
-            except (ValueError, UnicodeDecodeError):
-                return True  # let the parser name the problem
-            if _stored(literal) != literal:
-                return True
-    return False
-
-
-def _line_spans(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
+def line_spans(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each line of ``data`` holding ``needle`` (once per line; ``end``
     past the line's newline, or the end of ``data``)."""
     at = data.find(needle)
@@ -205,106 +169,11 @@ def _line_spans(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
         at = data.find(needle, end)
 
 
-# a bare number in Turtle / TriG (``01``, ``1.50``, ``1e0``): after a space, "(", "," or "["
-_BARE_NUMBER = re.compile(rb"[\s(,\[][+-]?\.?[0-9]")
-
-
-def _may_rewrite(data: bytes, fmt: ox.RdfFormat) -> bool:
-    """False when Turtle / TriG ``data`` surely holds no literal the store rewrites (no ``^^``
-    and no bare number); True for the other formats but N-Triples / N-Quads (see
-    :func:`_load_ntriples`)."""
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return b"^^" in data or _BARE_NUMBER.search(data) is not None
-    return True
-
-
-def load(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
-    """Parse ``data`` into ``store`` (triples into named graph ``graph``), recording the
-    literals the store rewrites. Raises what ``Store.load`` raises."""
-    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        lines = _load_ntriples(store, data, fmt, base_iri, graph)
-    elif _may_rewrite(data, fmt):
-        lines = data
-    else:
-        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-        return
-    if not lines:
-        return
-    fresh: dict[str, ox.BlankNode] = {}  # a file's blank-node labels are its own (Store.load renames them too)
-
-    def own(term):
-        return fresh.setdefault(term.value, ox.BlankNode()) if type(term) is ox.BlankNode else term
-
-    try:
-        quads = ox.parse(lines, format=fmt, base_iri=base_iri)
-        add(store, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
-    except SyntaxError:
-        if lines is not data:
-            _raise_parse_error(data, fmt, base_iri)
-        raise
-
-
-def _load_ntriples(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> bytes:
-    """Bulk-load N-Triples / N-Quads ``data`` inside pyoxigraph; the lines with an XSD-typed
-    literal are kept to be recorded when the record is first read (:func:`table`). A blank
-    node's label is the store's own, so where a line with a blank node holds a literal the
-    store rewrites, the lines with a blank node are left out, and returned to be added through
-    Python."""
-    typed, blank_typed = _typed_lines(data)
-    if not (typed or blank_typed) or not _nt_rewrites(typed + blank_typed):
-        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-        return b""
-    bulk, rest = _split_blank_lines(data) if blank_typed and _nt_rewrites(blank_typed) else (data, b"")
-    try:
-        store.load(bulk, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-    except SyntaxError:
-        if bulk is not data:
-            _raise_parse_error(data, fmt, base_iri)
-        raise
-    if typed:
-        _record(store).pending.append((typed, fmt, base_iri, graph))
-    return rest
-
-
-def _split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
-    """N-Triples / N-Quads ``data`` as (the lines without ``_:``, the lines with it)."""
-    if b"_:" not in data:
-        return data, b""
-    plain: list[bytes] = []
-    rest: list[bytes] = []
-    done = 0  # data[:done] is sorted out
-    for start, end in _line_spans(data, b"_:"):
-        plain.append(data[done:start])
-        line = data[start:end]
-        rest.append(line if line.endswith(b"\n") else line + b"\n")
-        done = end
-    plain.append(data[done:])
-    return b"".join(plain), b"".join(rest)
-
-
-def _typed_lines(data: bytes) -> tuple[bytes, bytes]:
-    """The lines of N-Triples / N-Quads ``data`` that hold an XSD-typed literal: those without
-    a blank node, and those with one (``_:``)."""
-    out: list[bytes] = []
-    blank: list[bytes] = []
-    for start, end in _line_spans(data, _NT_MARK):
-        line = data[start:end]
-        (blank if b"_:" in line else out).append(line if line.endswith(b"\n") else line + b"\n")
-    return b"".join(out), b"".join(blank)
-
-
-def _raise_parse_error(data: bytes, fmt: ox.RdfFormat, base_iri: str) -> None:
-    """Parse the whole ``data`` to raise its first syntax error with the line of the whole file
-    (a part of the file gives lines of that part)."""
-    for _ in ox.parse(data, format=fmt, base_iri=base_iri):
-        pass
-
-
-def written_quads(store: ox.Store | None, quads: Iterable[ox.Quad]) -> Iterator[tuple]:
+def written_quads(data: Data | None, quads: Iterable[ox.Quad]) -> Iterator[tuple]:
     """``(subject, predicate, object, graph)`` of ``quads`` (of ``store``) with each rewritten
     literal given back as written (one stored quad may stand for several written ones); with
-    ``store`` None, as they are."""
-    record = table(store) if store is not None else None
+    ``data`` None, as they are."""
+    record = table(data)
     for q in quads:
         if record is not None and type(q.object) is ox.Literal:
             written = record.quads.get((q.subject, q.predicate, q.object, q.graph_name))
@@ -315,16 +184,16 @@ def written_quads(store: ox.Store | None, quads: Iterable[ox.Quad]) -> Iterator[
         yield q.subject, q.predicate, q.object, q.graph_name
 
 
-def as_written(store: ox.Store | None, term):
+def as_written(data: Data | None, term):
     """``term`` (a literal of ``store``) as written, when the store rewrote it and every quad of
     the store holding it was written with one and the same literal; otherwise ``term`` itself."""
-    record = table(store) if store is not None else None
-    if store is None or record is None or type(term) is not ox.Literal:
+    record = table(data)
+    if data is None or record is None or type(term) is not ox.Literal:
         return term
     hit = record.resolved.get(term)
     if hit is None:
         forms: set = set()
-        for q in store.quads_for_pattern(None, None, term):
+        for q in data.quads_for_pattern(None, None, term):
             written = record.quads.get((q.subject, q.predicate, term, q.graph_name))
             forms.update(written or (term,))
             if len(forms) > 1:
@@ -333,10 +202,10 @@ def as_written(store: ox.Store | None, term):
     return hit
 
 
-def line_swaps(store: ox.Store) -> dict:
+def line_swaps(data: Data) -> dict:
     """Per graph of ``store``: each N-Triples line (as pyoxigraph dumps it) whose literal the
     store rewrote -> the lines as the files wrote them (see :func:`written_ntriples`)."""
-    record = table(store)
+    record = table(data)
     swaps: dict = {}
     for (s, p, o, g), forms in record.quads.items() if record is not None else ():
         head = f"{s} {p} "  # (the terms' str() is their N-Triples form, as in pyoxigraph's dump)
@@ -358,7 +227,7 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     done = 0  # dump[:done] is in out
     spans: list[tuple[int, int]] = []
     for ending in {line[line.rfind(b'"^^<') :] for line in swaps}:
-        spans += _line_spans(dump, ending)
+        spans += line_spans(dump, ending)
     for start, end in sorted(spans):
         written = swaps.get(dump[start:end])
         if written is not None:
@@ -370,12 +239,12 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     return b"".join(out)
 
 
-def copy_written(store: ox.Store, inferred: Iterable[ox.Quad], sources: dict) -> None:
+def copy_written(data: Data, inferred: Iterable[ox.Quad], sources: dict) -> None:
     """Record, for each ``inferred`` quad (already in ``store``) whose literal the store rewrote
     where it was asserted, the literals as written there: ``sources[p]`` are the predicates an
     inferred ``?s p ?o`` comes from (its sub-properties). So ``nif:beginIndex``, inferred from
     ``axis:startIndex "5"^^xsd:nonNegativeInteger``, is published with that literal too."""
-    record = table(store)
+    record = table(data)
     if record is None:
         return
     rewritten = {key[2] for key in record.quads}  # the stored literals that stand for others
@@ -384,45 +253,49 @@ def copy_written(store: ox.Store, inferred: Iterable[ox.Quad], sources: dict) ->
             continue
         forms: list = []
         for sub in sources.get(q.predicate, ()):
-            for a in store.quads_for_pattern(q.subject, sub, q.object):
+            for a in data.quads_for_pattern(q.subject, sub, q.object):
                 forms += record.quads.get((a.subject, a.predicate, a.object, a.graph_name), [q.object])
         if any(f != q.object for f in forms):
             record.quads[(q.subject, q.predicate, q.object, q.graph_name)] = list(dict.fromkeys(forms))
     record.resolved.clear()
 
 
-def written_at(store: ox.Store, subject, predicate, value) -> list:
+def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
-    record = table(store)
+    record = table(data)
     if record is None or type(value) is not ox.Literal:
         return [value]
     forms: list = []
-    for q in store.quads_for_pattern(subject, predicate, value):
+    for q in data.quads_for_pattern(subject, predicate, value):
         forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])
     return forms or [value]
 
 
-def add(store: ox.Store, quads: Iterable[ox.Quad], graph: str, insert: bool = True) -> None:
-    """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``store``, triples into
-    named graph ``graph``, recording the literals the store rewrites; ``insert=False``: only
-    record them (the quads are in the store already)."""
-    recorder = Recorder(store, graph)
-    if insert:
-        store.extend(recorder.quad(q) for q in quads)
-    else:
-        note, target = recorder.note, recorder.target
-        for q in quads:
-            g = q.graph_name
-            note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+def add(data: Data, quads: Iterable[ox.Quad], graph: str) -> None:
+    """Add ``quads`` (parsed, or made elsewhere: from rdflib, say) to ``data``, triples into
+    named graph ``graph``, recording the literals the store rewrites."""
+    store, record = parts(data)
+    recorder = Recorder(record, graph)
+    store.extend(recorder.quad(q) for q in quads)
     recorder.close()
 
 
-def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
+def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
+    """Record the literals of ``quads`` (already in the store) that the store rewrote."""
+    recorder = Recorder(record, graph)
+    note, target = recorder.note, recorder.target
+    for q in quads:
+        g = q.graph_name
+        note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+    recorder.close()
+
+
+def written_datatypes(data: Data) -> dict[str, tuple[set[str], set[str]]]:
     """Per predicate with rewritten literals: the datatypes its rewritten literals were written
     with, and the stored datatypes that only rewritten literals have (so a summary of the store's
     datatypes can be turned into one of the data as written)."""
-    record = table(store)
+    record = table(data)
     if record is None:
         return {}
     written: dict[str, set[str]] = {}
@@ -434,7 +307,7 @@ def written_datatypes(store: ox.Store) -> dict[str, tuple[set[str], set[str]]]:
     for (p, datatype), quads in rewritten.items():
         held = sum(
             1
-            for q in store.quads_for_pattern(None, ox.NamedNode(p), None)
+            for q in data.quads_for_pattern(None, ox.NamedNode(p), None)
             if type(q.object) is ox.Literal and q.object.datatype.value == datatype
         )
         if held == len(quads):

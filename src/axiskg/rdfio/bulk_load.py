@@ -1,0 +1,141 @@
+"""Parsing RDF bytes into a store while recording the typed literals the store rewrites.
+
+N-Triples and N-Quads are bulk-loaded inside pyoxigraph; their lines with an XSD-typed literal
+are kept aside and recorded only when the record is first read (:func:`axiskg.rdfio.literals.table`),
+so a store loaded to be queried pays only for finding those lines. Turtle and TriG without ``^^``
+or a bare number are bulk-loaded too; other files pass through Python once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from axiskg.rdfio import literals
+from axiskg.rdfio.ntriples import nt_unescape
+from axiskg.vocab import XSD
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
+
+# "lexical"^^<http://www.w3.org/2001/XMLSchema#type> in an N-Triples / N-Quads line
+_NT_TYPED = re.compile(rb'"((?:[^"\\\n\r]|\\.)*)"\^\^<' + re.escape(XSD.encode()) + rb"([A-Za-z]+)>")
+_NT_MARK = b"^^<" + XSD.encode()
+
+
+def _nt_rewrites(data: bytes) -> bool:
+    """Whether an N-Triples / N-Quads file has an XSD-typed literal the store would rewrite
+    (only the lines holding one are looked at)."""
+    seen: set[bytes] = set()
+    for start, end in literals.line_spans(data, _NT_MARK):
+        for lexical, name in _NT_TYPED.findall(data, start, end):
+            if name == b"string" or (lexical + b"^" + name) in seen:
+                continue
+            seen.add(lexical + b"^" + name)
+            try:
+                literal = ox.Literal(nt_unescape(lexical.decode("utf-8")), datatype=ox.NamedNode(XSD + name.decode()))
+            except (ValueError, UnicodeDecodeError):
+                return True  # let the parser name the problem
+            if literals.stored_form(literal) != literal:
+                return True
+    return False
+
+
+# a bare number in Turtle / TriG (``01``, ``1.50``, ``1e0``): after a space, "(", "," or "["
+_BARE_NUMBER = re.compile(rb"[\s(,\[][+-]?\.?[0-9]")
+
+
+def _may_rewrite(data: bytes, fmt: ox.RdfFormat) -> bool:
+    """False when Turtle / TriG ``data`` surely holds no literal the store rewrites (no ``^^``
+    and no bare number); True for the other formats but N-Triples / N-Quads (see
+    :func:`_load_ntriples`)."""
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return b"^^" in data or _BARE_NUMBER.search(data) is not None
+    return True
+
+
+def load(target: Data, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
+    """Parse ``data`` into ``store`` (triples into named graph ``graph``), recording the
+    literals the store rewrites. Raises what ``Store.load`` raises."""
+    store, record = literals.parts(target)
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        lines = _load_ntriples(store, record, data, fmt, base_iri, graph)
+    elif _may_rewrite(data, fmt):
+        lines = data
+    else:
+        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        return
+    if not lines:
+        return
+    fresh: dict[str, ox.BlankNode] = {}  # a file's blank-node labels are its own (Store.load renames them too)
+
+    def own(term):
+        return fresh.setdefault(term.value, ox.BlankNode()) if type(term) is ox.BlankNode else term
+
+    try:
+        quads = ox.parse(lines, format=fmt, base_iri=base_iri)
+        literals.add(target, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
+    except SyntaxError:
+        if lines is not data:
+            _raise_parse_error(data, fmt, base_iri)
+        raise
+
+
+def _load_ntriples(
+    store: ox.Store, record: literals.AsWritten | None, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str
+) -> bytes:
+    """Bulk-load N-Triples / N-Quads ``data`` inside pyoxigraph; the lines with an XSD-typed
+    literal are kept to be recorded when the record is first read (:func:`table`). A blank
+    node's label is the store's own, so where a line with a blank node holds a literal the
+    store rewrites, the lines with a blank node are left out, and returned to be added through
+    Python."""
+    typed, blank_typed = _typed_lines(data)
+    if not (typed or blank_typed) or not _nt_rewrites(typed + blank_typed):
+        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        return b""
+    bulk, rest = _split_blank_lines(data) if blank_typed and _nt_rewrites(blank_typed) else (data, b"")
+    try:
+        store.load(bulk, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+    except SyntaxError:
+        if bulk is not data:
+            _raise_parse_error(data, fmt, base_iri)
+        raise
+    if typed and record is not None:
+        record.pending.append((typed, fmt, base_iri, graph))
+    return rest
+
+
+def _split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
+    """N-Triples / N-Quads ``data`` as (the lines without ``_:``, the lines with it)."""
+    if b"_:" not in data:
+        return data, b""
+    plain: list[bytes] = []
+    rest: list[bytes] = []
+    done = 0  # data[:done] is sorted out
+    for start, end in literals.line_spans(data, b"_:"):
+        plain.append(data[done:start])
+        line = data[start:end]
+        rest.append(line if line.endswith(b"\n") else line + b"\n")
+        done = end
+    plain.append(data[done:])
+    return b"".join(plain), b"".join(rest)
+
+
+def _typed_lines(data: bytes) -> tuple[bytes, bytes]:
+    """The lines of N-Triples / N-Quads ``data`` that hold an XSD-typed literal: those without
+    a blank node, and those with one (``_:``)."""
+    out: list[bytes] = []
+    blank: list[bytes] = []
+    for start, end in literals.line_spans(data, _NT_MARK):
+        line = data[start:end]
+        (blank if b"_:" in line else out).append(line if line.endswith(b"\n") else line + b"\n")
+    return b"".join(out), b"".join(blank)
+
+
+def _raise_parse_error(data: bytes, fmt: ox.RdfFormat, base_iri: str) -> None:
+    """Parse the whole ``data`` to raise its first syntax error with the line of the whole file
+    (a part of the file gives lines of that part)."""
+    for _ in ox.parse(data, format=fmt, base_iri=base_iri):
+        pass
