@@ -109,7 +109,7 @@ def test_the_checks_can_fail(dataset):
         ("30 of them asserted only as `axis:CausalLink`", 30, "?x a axis:CausalLink"),
     ]
     assert count(dataset, "?x a axis:Claim") != 65
-    block = 'claim:p2-s2-3 axis:hasModality axis:Asserted ;\n    axis:hasEvidence <…/claim/x/evidence> .\n'
+    block = "claim:p2-s2-3 axis:hasModality axis:Asserted ;\n    axis:hasEvidence <…/claim/x/evidence> .\n"
     assert missing_triples(dataset, parse_block(block)) == [
         f"<{PREFIXES['claim']}p2-s2-3> <{vocab.AXIS}hasModality> <{vocab.AXIS}Asserted>"
     ]
