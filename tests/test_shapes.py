@@ -107,7 +107,7 @@ def shapes() -> rdflib.Graph:
 
 def fixture_data(fx: Fixture | None) -> rdflib.Graph:
     """base.ttl, plus the fixture's triples, minus its removals (which base.ttl must have)."""
-    store = ox.Store()
+    store = Dataset()  # keeps the literals as the fixture wrote them ("0"^^xsd:nonNegativeInteger)
     load_file(store, BASE, _G_BASE)
     if fx is not None and fx.additions is not None:
         load_file(store, fx.additions, _G_ADD)
