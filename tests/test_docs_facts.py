@@ -4,7 +4,8 @@ item 6): they are read from the text wherever they stand, so a rewrite cannot le
 * every "N claims", "N causal links" / "N of them asserted only as `axis:CausalLink`", "the N
   mechanisms" and "the N actors" phrase gives the graph's count;
 * every triple of a ```turtle block whose terms are all written out is in the graph (asserted or
-  inferred); where the subject is elided (``<…/…>``), some node has that property and value.
+  inferred); an elided IRI (``<…/x>``) is ``id:x`` where the graph has that node, otherwise
+  some node with that property and value.
 """
 
 from __future__ import annotations
@@ -74,11 +75,18 @@ def to_ox(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or vocab.XSD + "string")))
 
 
+def resolve(dataset: Dataset, term):
+    """An elided IRI ``<…/x>`` is ``id:x`` when the graph has that node, else any node (None)."""
+    if not str(term).startswith(ELIDED):
+        return to_ox(term)
+    node = ox.NamedNode(vocab.ID + str(term)[len(ELIDED) :])
+    return node if any(True for _ in dataset.quads_for_pattern(node, None, None)) else None
+
+
 def missing_triples(dataset: Dataset, graph: rdflib.Graph) -> list[str]:
     missing = []
     for s, p, o in graph:
-        subject = None if str(s).startswith(ELIDED) else to_ox(s)
-        obj = None if str(o).startswith(ELIDED) else to_ox(o)
+        subject, obj = resolve(dataset, s), resolve(dataset, o)
         if subject is None and obj is None:
             continue
         if not any(True for _ in dataset.store.quads_for_pattern(subject, to_ox(p), obj)):
