@@ -123,7 +123,8 @@ def _select(query: str) -> list[dict[str, str]]:
 
 def test_meanings_out_of_labels_are_nodes_traced_to_their_quotes():
     """Issue 28 item 2: the support Japan seeks, the ally military resources, the U.S. goal and its
-    means are nodes, each restating the claim whose quote holds its words."""
+    means, and the U.S. design the trilateral reflects are nodes, each restating the claim whose
+    quote holds its words."""
     quotes: dict[str, list[str]] = {}
     for row in _select(QUOTE_OF):
         quotes.setdefault(row["node"].rsplit("/", 1)[-1], []).append(row["quote"])
@@ -132,6 +133,7 @@ def test_meanings_out_of_labels_are_nodes_traced_to_their_quotes():
         "ally-military-resources": "ally military resources",
         "maximal-use-of-ally-military-resources": "maximize the use of ally military resources",
         "potential-control-over-sdf": "potential control over Japan's Self-Defense Forces",
+        "leveraging-japan-influence": "reflects the U.S. strategic design of leveraging Japan's influence",
     }
     for node, words in expected.items():
         assert any(words in q for q in quotes.get(node, [])), (node, quotes.get(node))
@@ -140,6 +142,11 @@ def test_meanings_out_of_labels_are_nodes_traced_to_their_quotes():
         "{ <https://w3id.org/axiskg/id/aim/maximal-use-of-ally-military-resources> axis:isPursuedThrough ?m }"
     )
     assert [r["m"] for r in means] == ["https://w3id.org/axiskg/id/aim/potential-control-over-sdf"]
+    reflected = _select(
+        "PREFIX axis: <https://w3id.org/axiskg/ontology#> SELECT ?m WHERE "
+        "{ <https://w3id.org/axiskg/id/aim/leveraging-japan-influence> axis:isReflectedIn ?m }"
+    )
+    assert [r["m"] for r in reflected] == ["https://w3id.org/axiskg/id/mechanism/us-japan-philippines"]
 
 
 def test_every_example_list_rests_on_words_that_make_it_one():
