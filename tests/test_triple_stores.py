@@ -117,7 +117,8 @@ def test_chunked_sparql_update(store, built):
 
 def test_store_holds_exactly_the_built_triples(store, built):
     """Every IRI and literal arrives unchanged (lexical form, datatype, language) in Virtuoso:
-    the triples of the file as written (``"5"^^xsd:nonNegativeInteger`` stays that). Oxigraph's
+    the triples of the file as written (``"5"^^xsd:nonNegativeInteger`` stays that; only an
+    ``xsd:boolean`` is stored as its number, ``"true"`` as ``"1"``). Oxigraph's
     store keeps typed literals in a normal form (every integer-derived datatype as xsd:integer,
     oxigraph issue #526), so there they arrive as pyoxigraph's own store holds them. Triples with
     blank nodes are compared by their number (Virtuoso names blank nodes ``nodeID://b123``)."""
@@ -134,10 +135,22 @@ def test_store_holds_exactly_the_built_triples(store, built):
     )
     normalised = Counter(crosscheck.rows_of(local))
     assert written != normalised  # the release holds literals a store normalises (its offsets)
+    if store.name == "virtuoso":  # Virtuoso 7 keeps an xsd:boolean as its integer: "true" arrives as "1"
+        written = Counter({_virtuoso_boolean(t): n for t, n in written.items()})
     assert Counter(crosscheck.rows_of(remote)) == (normalised if store.name == "oxigraph" else written)
     blank = "SELECT (COUNT(*) AS ?n) WHERE { %s { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } %s }"
     remote_blank = run_endpoint(store.query, blank % (f"GRAPH <{GRAPH}> {{", "}"))
     assert int(remote_blank.rows[0][0].value) == triples - len(local.rows)
+
+
+def _virtuoso_boolean(triple: tuple[str, str, str]) -> tuple[str, str, str]:
+    s, p, o = triple
+    for word, number in (("true", "1"), ("false", "0")):
+        o = o.replace(
+            f'"{word}"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+            f'"{number}"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+        )
+    return s, p, o
 
 
 def test_every_stored_query_answers_the_same(store, built, embedded):
