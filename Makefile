@@ -33,8 +33,9 @@ bench: venv
 images: venv
 	$(AXISKG) docs --readme-images docs/img
 
-# The project's evidence is verified against the report's text first (needs ../shared/seed or
-# $$AXISKG_REPORT_TEXT; exit 2 without it), then the test suite runs on TEST_WORKERS processes
+# Every report's evidence is verified against its text first: each text is found from the report's
+# axis:textLocation (or $$AXISKG_SOURCES, $$AXISKG_REPORT_TEXT); an absent text is a named warning that
+# skips that report, an error (exit 2) when CI=true. Then the test suite runs on TEST_WORKERS processes
 # (pytest-xdist; one per core by default, TEST_WORKERS=0 runs them in this process; tests that share
 # an expensive in-process result carry the same xdist_group mark). Bytecode is cached even where the
 # environment says not to (PYTHONDONTWRITEBYTECODE): the suite starts ~200 Python processes, and each

@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from axiskg import catalog, querying
 from axiskg.dataset import Dataset
+from axiskg.sparql import catalog, querying
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -111,8 +111,8 @@ def measure(task: str, root: Path, out: Path) -> dict:
         extra["results"] = len(list(report.subjects(rdflib.RDF.type, sh.ValidationResult)))
         extra["violations"] = len(list(report.subjects(sh.resultSeverity, sh.Violation)))
     elif task == "axiskg-queries":
-        from axiskg import catalog, querying
         from axiskg.dataset import Dataset, load_shapes
+        from axiskg.sparql import catalog, querying
 
         store = Dataset.load(root=root, inferred=False)
         extra["load_s"] = time.perf_counter() - started
@@ -126,7 +126,7 @@ def measure(task: str, root: Path, out: Path) -> dict:
                 best = min(best, time.perf_counter() - t)
             extra["queries"][q.name] = {"s": best, "rows": rows}
     elif task == "rdflib-queries":
-        from axiskg import catalog
+        from axiskg.sparql import catalog
 
         g = _rdflib_graph(root)
         extra["load_s"] = time.perf_counter() - started

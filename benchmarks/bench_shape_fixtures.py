@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_shape_fixtures.py [--repeat N] [--out FILE]
 
 For every fixture of tests/shapes/ (and for the project data) validation runs as
-``axiskg.validation.validate`` does it ("plain") and with rdflib prepared queries
+``axiskg.shacl.validation.validate`` does it ("plain") and with rdflib prepared queries
 (``prepared_sparql()`` of tests/test_shapes.py, which the tests use); the best of N runs per
 input is kept. Writes totals and per-input means to benchmarks/results/shape_fixtures.txt.
 """
@@ -24,7 +24,7 @@ import test_shapes as T  # noqa: E402
 
 from axiskg.dataset import Dataset  # noqa: E402
 from axiskg.rdfio.terms import data_graph  # noqa: E402
-from axiskg.validation import validate  # noqa: E402
+from axiskg.shacl.validation import validate  # noqa: E402
 
 
 def best_of(repeat: int, data, shapes, ont, prepared: bool) -> float:

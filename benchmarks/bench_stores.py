@@ -27,10 +27,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, catalog, crosscheck
+from axiskg import build, crosscheck
 from axiskg.publish import DEFAULT_GRAPH, derive_endpoints, publish, read_triples
-from axiskg.querying import EndpointError, run_endpoint, run_local
 from axiskg.rdfio.reading import load_file
+from axiskg.sparql import catalog
+from axiskg.sparql.endpoint import EndpointError, run_endpoint
+from axiskg.sparql.querying import run_local
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

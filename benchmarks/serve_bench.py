@@ -10,7 +10,7 @@ lookup (Japan's English label), the heaviest stored query (the slowest one run l
 (issue 14) a hostile mix: ``--clients`` clients running the heaviest query, 4 runaway cross
 products, 10 slow readers of the biggest answer, while one client times the simple lookup and the
 server's total RSS (main process + workers, from /proc) is sampled.
-Also times the SERVICE/Update check (:func:`axiskg.sparql_safety.inspect`) per query.
+Also times the SERVICE/Update check (:func:`axiskg.sparql.safety.inspect`) per query.
 Results are printed and written as JSON to ``--out`` (default benchmarks/results/serve.json).
 The load generator runs on the same machine, so it competes with the server for the CPUs.
 """
@@ -39,8 +39,8 @@ SIMPLE = (
 
 def heaviest_stored_query() -> tuple[str, str, float]:
     """(name, SPARQL, median local seconds) of the slowest stored query on the embedded store."""
-    from axiskg import catalog, querying
     from axiskg.dataset import Dataset
+    from axiskg.sparql import catalog, querying
 
     store = Dataset.load(root=ROOT, inferred=False)
     timings = []
@@ -57,7 +57,7 @@ def heaviest_stored_query() -> tuple[str, str, float]:
 
 
 def time_safety_check(queries: list[str], rounds: int = 2000) -> float:
-    from axiskg.sparql_safety import inspect
+    from axiskg.sparql.safety import inspect
 
     started = time.perf_counter()
     for _ in range(rounds):

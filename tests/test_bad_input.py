@@ -78,10 +78,13 @@ def test_external_entity_is_never_resolved(project, tmp_path):
         f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY xxe SYSTEM "{secret.as_uri()}"> ]>\n'
         f'<rdf:RDF {RDF_NS}>\n  <rdf:Description rdf:about="http://ex.org/a"><ex:p>&xxe;</ex:p></rdf:Description>\n</rdf:RDF>\n'
     )
-    for output in ("text", "json", "turtle"):
+    for output in ("text", "turtle"):
         proc = run_cli("validate", "-o", output, str(f), root=project)
         assert_refused(proc, f"{f}:2:", "external XML entity")
         assert SECRET not in proc.stdout + proc.stderr
+    proc = run_cli("validate", "-o", "json", str(f), root=project)  # the error as a JSON report
+    assert proc.returncode == 2 and json.loads(proc.stdout)["error"]["line"] == 2
+    assert SECRET not in proc.stdout + proc.stderr
     # and the loader itself never puts it in a graph
     from axiskg.dataset import Dataset
     from axiskg.errors import InputError

@@ -25,8 +25,11 @@ def test_violating_data_is_refused_and_the_output_left_untouched(project, comman
     shutil.copy(FIXTURES / "violating.ttl", project / "data" / "report" / "bad.ttl")
     refused = run_main(command, root=project)
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no\n" in refused.stdout
-    assert "data/report\n  id:actor/nolabel\n    Violation" in refused.stdout  # where, what
+    assert (
+        "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no (2 violations, 1 warning); fails at --fail-on violation\n"
+        in refused.stdout
+    )
+    assert "data/report/bad.ttl\n  id:actor/nolabel  (line 5)\n    Violation" in refused.stdout  # where, what
     assert f"axiskg: error: {command} refused: the data has 2 SHACL violation(s)" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert _tree(project / out) == before  # byte-identical, nothing added or removed

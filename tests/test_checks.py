@@ -3,14 +3,12 @@
 import json
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from conftest import FIXTURES, run_main
 
 from axiskg import checks
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
-from axiskg.rdfio.reading import load_file
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 CHECKS = FIXTURES / "checks"
@@ -78,12 +76,12 @@ EXPECTED = {
 ALSO = {"unstructured_claim_without_reason": {"unstructured_claim"}}
 
 
-def store_with(fixture: Path | None = None) -> ox.Store:
-    store = ox.Store()
-    load_file(store, CHECKS / "base.ttl", ONTOLOGY_GRAPH)
+def store_with(fixture: Path | None = None) -> Dataset:
+    store = Dataset()
+    store.add_file(CHECKS / "base.ttl", ONTOLOGY_GRAPH)
     if fixture is not None:
         graph = GRAPH_NS + "data" if fixture.name.endswith(".data.ttl") else ONTOLOGY_GRAPH
-        load_file(store, fixture, graph)
+        store.add_file(fixture, graph)
     return store
 
 

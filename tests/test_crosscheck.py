@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg.catalog import parse_query
 from axiskg.crosscheck import difference, known_differences
-from axiskg.querying import Table
+from axiskg.sparql.catalog import parse_query
+from axiskg.sparql.tables import Table
 
 A, B = ox.NamedNode("urn:a"), ox.NamedNode("urn:b")
 ONE = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from axiskg import catalog, querying
 from axiskg.dataset import Dataset
+from axiskg.sparql import catalog, querying
 
 FACT = "https://w3id.org/axiskg/id/fact/"
 CLAIM = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"

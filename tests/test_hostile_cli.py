@@ -242,7 +242,11 @@ def test_ill_typed_literals_in_validate_are_findings(project, ill_typed):
     assert proc.returncode == 1
     assert f"message {ill_typed}:2: ill-typed literal: 'abc' is not a valid xsd:integer\n" in proc.stdout
     assert f"message {ill_typed}:3: ill-typed literal: '2024-13-45' is not a valid xsd:date\n" in proc.stdout
-    assert proc.stdout.endswith("Violations: 2\nWarnings: 0\nInfos: 0\nConforms: no\n")
+    # and axis:n, axis:d, which the ontology does not declare (axsh:DeclaredTermShape)
+    assert proc.stdout.count("DeclaredTermConstraintComponent") == 2
+    assert proc.stdout.endswith(
+        "Violations: 4\nWarnings: 0\nInfos: 0\nConforms: no (4 violations); fails at --fail-on violation\n"
+    )
 
 
 def test_ill_typed_literals_stop_the_build(project):
@@ -332,6 +336,36 @@ def test_deeply_nested_query_file_is_refused_before_parsing(project, tmp_path):
     query = _query(tmp_path, "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000)
     proc = cli("query", "--file", str(query), root=project, timeout=60)
     assert proc.returncode == 2 and "nests brackets 100000 deep; at most 100" in proc.stderr
+
+
+OPERATOR_NESTING = {
+    "not": "SELECT (" + "!" * 10_000 + "true AS ?x) WHERE {}",
+    "plus": "SELECT (" + "+".join(["1"] * 10_000) + " AS ?x) WHERE {}",
+    "path": "SELECT * WHERE { ?s " + "/".join(["<http://e/p>"] * 1_000) + " ?o }",
+}
+
+
+@pytest.mark.parametrize("case", OPERATOR_NESTING)
+def test_operator_nesting_in_a_query_file_is_refused_before_parsing(project, tmp_path, case):
+    """Nesting without brackets crashed the parser (exit 139): counted like brackets now."""
+    query = _query(tmp_path, OPERATOR_NESTING[case])
+    proc = cli("query", "--file", str(query), root=project, timeout=60)
+    assert proc.returncode == 2 and "the query nests operators and brackets" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_operator_nesting_in_a_shape_is_refused_before_parsing(project, tmp_path, command):
+    # validate reads a shapes file named on the command line, build the project's own shapes
+    shapes = tmp_path / "deep.ttl" if command == "validate" else project / "ontology" / "shapes" / "deep.ttl"
+    deep = "+".join(["1"] * 10_000)
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; "
+        'sh:targetNode <https://w3id.org/axiskg/id/actor/japan> ;\n  sh:sparql [ sh:message "x" ; '
+        f'sh:select """SELECT $this WHERE {{ FILTER(({deep}) < 0) }}""" ] .\n'
+    )
+    args = ["validate", "--shapes", str(shapes)] if command == "validate" else ["build"]
+    proc = cli(*args, root=project, timeout=120)
+    assert proc.returncode == 2 and "nests operators and brackets" in proc.stderr, proc.stderr[-500:]
 
 
 def test_a_50_mb_query_file_is_refused_before_the_lexer(project, tmp_path):
@@ -454,3 +488,112 @@ def test_no_sandbox_is_a_clear_refusal(monkeypatch):
     assert "AXISKG_NO_SANDBOX=1" in str(exc.value)
     monkeypatch.setenv(sandbox.ENV_ALLOW, "1")
     assert sandbox.enter() == "none (AXISKG_NO_SANDBOX)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://www.w3.org/2002/07/owl#Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #",
+        "<http://www.w3.org/2002/07/owl#Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #>",
+        "http://x/>}",
+        "owl:Class> . SERVICE <http://127.0.0.1:PORT/> { ?x ?y ?z } } #",
+    ],
+)
+def test_stats_class_is_checked_as_an_iri(project, listener, value):
+    """``stats --class`` once wrote its value into a query as is: it could close the IRI and
+    add a SERVICE clause (the listener got the connection) or end the query (a traceback)."""
+    before = listener.connections
+    proc = cli("stats", "--class", value.replace("PORT", str(listener.port)), root=project, timeout=60)
+    time.sleep(0.3)
+    assert proc.returncode == 2 and "--class" in proc.stderr and ("not an IRI" in proc.stderr), proc.stderr
+    assert listener.connections == before
+
+
+class _Untrusted:
+    """An HTTP endpoint on 127.0.0.1 that answers every request with ``body_chunks()`` after a
+    SPARQL JSON header, counting its connections."""
+
+    def __init__(self, body_chunks) -> None:
+        import threading
+
+        self.body_chunks = body_chunks
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            try:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(65536)
+                head, _, body = request.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(v)
+                        for k, _, v in (h.partition(b":") for h in head.split(b"\r\n"))
+                        if k.lower() == b"content-length"
+                    ),
+                    0,
+                )
+                while len(body) < length:
+                    body += conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n")
+                for chunk in self.body_chunks():
+                    conn.sendall(chunk)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _endless():
+    yield b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+    while True:
+        yield b'{"x": {"type": "literal", "value": "' + b"y" * 65000 + b'"}},'
+
+
+def _trickle():
+    for _ in range(60):
+        yield b" "
+        time.sleep(0.5)
+
+
+def _deep():
+    yield b"[" * 200_000 + b"]" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (_endless, "answer is over 1,048,576 bytes (--max-answer)"),
+        (_trickle, "no whole answer from the SPARQL endpoint within 3 s (--timeout)"),
+        (_deep, "nested too deeply"),
+    ],
+)
+def test_query_endpoint_bounds_what_it_reads(project, tmp_path, answer, message):
+    """An endpoint is not trusted: an endless answer stops at --max-answer, one trickling a byte
+    at a time at --timeout for the whole read, deeply nested JSON is a clear error."""
+    server = _Untrusted(answer)
+    query = _query(tmp_path, "SELECT ?x WHERE { ?x ?p ?o }")
+    started = time.monotonic()
+    try:
+        proc = cli(
+            "query", "--endpoint", server.url, "--file", str(query), "--timeout", "3", "--max-answer", "1", timeout=60
+        )
+    finally:
+        server.close()
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert server.connections == 1

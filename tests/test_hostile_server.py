@@ -141,6 +141,15 @@ def test_bad_dataset_iris_get_400(server, params):
     assert status == 400 and b"not an absolute IRI" in body and took < 5
 
 
+@pytest.mark.parametrize("deep", ["!" * 10_000 + "true", "+".join(["1"] * 10_000)])
+def test_operator_nesting_gets_400_before_parsing(server, deep):
+    """Nesting without brackets crashed the worker (163 crashes in 20 s): refused before any worker."""
+    query = f"SELECT ({deep} AS ?x) WHERE {{}}"
+    status, _, body = http("POST", server.url + "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"nests operators and brackets 10" in body
+    assert sparql(server, ASK)[0] == 200
+
+
 def test_deep_nesting_gets_400_before_parsing(server):
     query = "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000
     status, _, body = http("POST", server.url + "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})

@@ -35,7 +35,7 @@ def _term(term, graph: rdflib.Graph | None = None):
         return None
     if isinstance(term, rdflib.BNode):
         if graph is not None:  # a SHACL path or shape of the shapes graph: by structure
-            from axiskg.shacl_suite import term_key
+            from axiskg.shacl.w3c_suite import term_key
 
             return term_key(graph, term)
         return "_:"

@@ -14,7 +14,8 @@ from rdflib import SH
 from test_report_turtle import _well_formed
 
 from axiskg.dataset import Dataset
-from axiskg.rdfio import literals
+from axiskg.errors import InputError
+from axiskg.rdfio import bulk_load, literal_checks, literals
 from axiskg.rdfio.literal_checks import bad_literals
 from axiskg.rdfio.terms import TermConverter, to_rdflib
 
@@ -116,6 +117,52 @@ def test_a_blank_node_line_the_store_keeps_as_written_leaves_the_file_to_one_bul
         ("http://e/a", "01")
     ]
     assert all(not isinstance(key[0], ox.BlankNode) for key in literals.table(store).quads)
+
+
+@pytest.mark.parametrize("blank_rewritten", [False, True])
+def test_an_ntriples_file_read_in_pieces_loads_as_a_whole(tmp_path, monkeypatch, blank_rewritten):
+    """N-Triples is streamed into the store a piece at a time (a 1M-triple file is never held
+    whole): a blank node keeps one identity across pieces, literals are recorded as written, and
+    a syntax error names its line in the whole file."""
+    monkeypatch.setattr(bulk_load, "_PIECE", 64)  # many pieces, lines cut across them
+    typed = f'"07"^^<{XSD}long>' if blank_rewritten else f'"0A1B"^^<{XSD}hexBinary>'
+    lines = [f'<http://e/a{i}> <http://e/n> "0{i}"^^<{XSD}integer> .\n' for i in range(40)]
+    lines[5:5] = [f"_:b <http://e/v> {typed} .\n"]
+    lines += ["<http://e/z> <http://e/c> _:b .\n"]
+    path = tmp_path / "d.nt"
+    path.write_text("".join(lines))
+    store = Dataset.load([path], inferred=False)
+    assert len(store) == 42 and len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
+    blank = next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))
+    assert any(q.object == blank for q in store)
+    written = {(s.value, o.value) for s, _, o, _ in literals.written_quads(store, store) if isinstance(o, ox.Literal)}
+    assert ("http://e/a7", "07") in written and ("http://e/a39", "039") in written
+    path.write_text("".join(lines[:30]) + "<http://e/x> <http://e/n> oops .\n" + "".join(lines[30:]))
+    with pytest.raises(InputError) as err:
+        Dataset.load([path], inferred=False)
+    assert err.value.line == 31
+
+
+def test_a_whitespace_only_ntriples_file_is_refused_as_empty(tmp_path):
+    path = tmp_path / "blank.nt"
+    path.write_text(" \n" * 50_000)
+    with pytest.raises(InputError, match="empty"):
+        Dataset.load([path], inferred=False)
+
+
+def test_integers_are_judged_in_range_as_rdflib_judges_them():
+    """The cheap check of integer-derived literals agrees with rdflib's on every bound."""
+    values = ["0", "-0", "+0", "007", "+5", "-1", "1", "-129", "-128", "127", "128", "255", "256", "-32769"]
+    values += [
+        str(sign * (2**bits + delta)) for bits in (15, 16, 31, 32, 63, 64) for delta in (-1, 0) for sign in (1, -1)
+    ]
+    for datatype in literal_checks._INTEGER_RANGES:
+        for value in values:
+            literal = ox.Literal(value, datatype=ox.NamedNode(datatype))
+            expected = rdflib.Literal(value, datatype=rdflib.URIRef(datatype), normalize=False).ill_typed is True
+            assert literal_checks.integer_ill_typed(literal) is expected, (value, datatype)
+    assert literal_checks.integer_ill_typed(ox.Literal(" 5", datatype=ox.NamedNode(XSD + "int"))) is None
+    assert literal_checks.integer_ill_typed(ox.Literal("5", datatype=ox.NamedNode(XSD + "decimal"))) is None
 
 
 def test_threads_asking_at_once_all_get_the_whole_record(tmp_path):
@@ -239,7 +286,9 @@ def test_ill_typed_literals_are_violations_in_the_text_report(project, ill):
             f"      message {ill}:{line}: ill-typed literal: {problem}\n      shape   axsh:WellTypedLiteralShape\n"
         ) in out
     assert out.count("WellTypedLiteralConstraintComponent") == 3  # "5"^^xsd:int is well typed
-    assert out.endswith("Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no\n")
+    assert out.endswith(
+        "Violations: 3\nWarnings: 0\nInfos: 0\nConforms: no (3 violations); fails at --fail-on violation\n"
+    )
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
@@ -301,7 +350,9 @@ def test_ill_typed_literals_are_github_annotations_on_their_line(project, ill):
             f"Violation: WellTypedLiteralConstraintComponent; path {path}; value {value}; "
             f"message {ill}:{line}: ill-typed literal: {problem}"
         ) in lines
-    assert lines[-1] == "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no"
+    assert lines[-1] == (
+        "axiskg validate: 3 violation(s), 0 warning(s), 0 info(s); conforms: no; fails at --fail-on violation"
+    )
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])

@@ -20,6 +20,19 @@ def test_store_has_one_named_graph_per_source(project):
     assert store.query(q, use_default_graph_as_union=True)
 
 
+def test_a_dataset_knows_its_files_and_adds_the_inferred_graph_by_default(project):
+    asserted = Dataset.load(root=project, inferred=False)
+    assert {GRAPH + "ontology", GRAPH + "report", GRAPH + "data"} == set(asserted.files)
+    assert all(path.is_file() for files in asserted.files.values() for path in files)
+    where, _, line = asserted.locate(ID + "actor/japan").rpartition(":")  # the file and line describing it
+    assert Path(where).is_file() and Path(where).resolve() in asserted.files[GRAPH + "report"] and int(line) > 0
+    full = Dataset.load(root=project)
+    assert full.inferred and GRAPH + "inferred" in {g.value for g in full.named_graphs()}
+    assert len(full) > len(asserted)
+    ask = "ASK { <https://w3id.org/axiskg/id/actor/japan> a <http://www.w3.org/2002/07/owl#NamedIndividual> }"
+    assert full.select(ask) and not asserted.select(ask)
+
+
 def test_to_rdflib_converts_literals_and_blank_nodes(project):
     g = to_rdflib(Dataset.load(root=project, inferred=False))
     fact = rdflib.URIRef(ID + "fact/1")

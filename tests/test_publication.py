@@ -19,8 +19,8 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from axiskg import inference, paths
 from axiskg.dataset import Dataset
-from axiskg.rdfio.serialize import KNOWN_PREFIXES
 from axiskg.rdfio.terms import ontology_graph, to_rdflib
+from axiskg.vocab import PUBLISHED_PREFIXES
 
 ROOT = paths.project_root(Path(__file__).parent)
 AXIS = "https://w3id.org/axiskg/ontology#"
@@ -249,7 +249,7 @@ def test_pyld_round_trip_keeps_the_dataset(dist, merged, pyld):
 
 def test_context_declares_every_prefix(dist):
     context = json.loads((dist / "release" / "context.jsonld").read_text())["@context"]
-    assert {p: context[p] for p in KNOWN_PREFIXES} == KNOWN_PREFIXES
+    assert {p: context[p] for p in PUBLISHED_PREFIXES} == PUBLISHED_PREFIXES
     assert context["spdx"] == "http://spdx.org/rdf/terms#"
     assert context["label"] == {"@id": "rdfs:label", "@container": "@language"}
     assert context["hasCause"] == {"@id": "axis:hasCause", "@type": "@id"}
@@ -268,7 +268,7 @@ def test_build_and_release_turtle_are_one(dist):
 def test_turtle_declares_only_known_prefixes_it_uses(dist):
     text = (dist / "axiskg.ttl").read_text()
     declared = dict(re.findall(r"^@prefix (\w*): <([^>]*)> \.$", text, re.M))
-    assert declared and all(KNOWN_PREFIXES.get(p) == ns for p, ns in declared.items())
+    assert declared and all(PUBLISHED_PREFIXES.get(p) == ns for p, ns in declared.items())
     body = "\n".join(line for line in text.splitlines() if not line.startswith("@prefix"))
     unused = [p for p in declared if not re.search(rf"(?<![\w:/#-]){p}:", body)]
     assert unused == []

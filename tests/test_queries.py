@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import run_main
 
-from axiskg import catalog, querying
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.sparql import catalog, endpoint, querying, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).parent / "expected"
@@ -77,7 +77,7 @@ def test_expected_results_on_the_project_graph(store, name):
     else:
         assert table.rows, f"{name} returns nothing but its header does not say 'expect: empty'"
     assert not any(isinstance(t, ox.BlankNode) for row in table.rows for t in row)
-    assert_same_rows(q, querying.format_table(table, "csv"))
+    assert_same_rows(q, tables.format_table(table, "csv"))
 
 
 def test_portability_rules_hold_for_every_query():
@@ -201,16 +201,16 @@ def test_formats_follow_the_sparql_results_formats(store):
     q = catalog.find(CATALOG, "axis-core-states")
     table = querying.run_local(store, q.render())
     japan = "https://w3id.org/axiskg/id/actor/japan"
-    assert querying.format_table(table, "csv") == (
+    assert tables.format_table(table, "csv") == (
         "state,stateLabel,mechanisms\r\n"
         f"{japan},Japan,4\r\n"
         "https://w3id.org/axiskg/id/actor/united-states,United States,4\r\n"
     )
-    assert querying.format_table(table, "tsv").splitlines()[:2] == [
+    assert tables.format_table(table, "tsv").splitlines()[:2] == [
         "?state\t?stateLabel\t?mechanisms",
         f'<{japan}>\t"Japan"@en\t4',
     ]
-    doc = json.loads(querying.format_table(table, "json"))
+    doc = json.loads(tables.format_table(table, "json"))
     assert doc["head"] == {"vars": ["state", "stateLabel", "mechanisms"]}
     assert doc["results"]["bindings"][0] == {
         "state": {"type": "uri", "value": japan},
@@ -218,12 +218,12 @@ def test_formats_follow_the_sparql_results_formats(store):
         "mechanisms": {"type": "literal", "value": "4", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
     }
     # the JSON document reads back into the same table
-    assert querying.table_from_json(doc).rows == table.rows
+    assert endpoint.table_from_json(doc).rows == table.rows
 
 
 def test_table_is_aligned(store):
     q = catalog.find(CATALOG, "axis-core-states")
-    out = querying.format_table(querying.run_local(store, q.render(), q.path), "table")
+    out = tables.format_table(querying.run_local(store, q.render(), q.path), "table")
     assert out == (
         "state                stateLabel     mechanisms\n"
         "-------------------  -------------  ----------\n"
@@ -375,7 +375,7 @@ def test_blank_nodes_from_an_endpoint_answer_keep_their_identity():
             ]
         },
     }
-    ((a, b, c),) = querying.table_from_json(doc).rows
+    ((a, b, c),) = endpoint.table_from_json(doc).rows
     assert isinstance(a, ox.BlankNode) and a == b and a != c
 
 
@@ -428,8 +428,8 @@ def test_describe_returns_the_entity(tmp_path, store):
 def test_construct_turtle_writes_names_with_slashes_as_full_iris():
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
     quote = ox.NamedNode(claim + "p1/evidence/quote")
-    table = querying.Table([], [], triples=[ox.Triple(quote, ox.NamedNode(claim + "p1"), ox.NamedNode(claim + "p1"))])
-    assert querying.format_triples(table, "turtle") == (
+    table = tables.Table([], [], triples=[ox.Triple(quote, ox.NamedNode(claim + "p1"), ox.NamedNode(claim + "p1"))])
+    assert tables.format_triples(table, "turtle") == (
         f"@prefix claim: <{claim}> .\n<{claim}p1/evidence/quote> claim:p1 claim:p1 .\n"
     )
 

@@ -18,9 +18,10 @@ import pytest
 from conftest import run_cli, run_main
 from test_queries import CATALOG, EXPECTED, NAMES, ROOT, assert_same_rows
 
-from axiskg import catalog, querying
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.sparql import catalog, tables
+from axiskg.sparql.endpoint import run_endpoint
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 from stores import oxigraph_binary
 
@@ -105,19 +106,19 @@ def endpoint(tmp_path_factory):
 @pytest.mark.parametrize("name", NAMES)
 def test_same_results_on_the_endpoint(endpoint, name):
     q = catalog.find(CATALOG, name)
-    table = querying.run_endpoint(endpoint, q.render(), timeout=30)
+    table = run_endpoint(endpoint, q.render(), timeout=30)
     assert tuple(table.columns) == q.columns
     assert bool(table.rows) is not q.expect_empty
-    assert_same_rows(q, querying.format_table(table, "csv"))
+    assert_same_rows(q, tables.format_table(table, "csv"))
 
 
 @pytest.mark.parametrize("name", ["timeline", "claims-about", "causal-paths"])
 def test_same_results_from_named_graphs(endpoint, name):
     q = catalog.find(CATALOG, name)
-    table = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS)
-    assert_same_rows(q, querying.format_table(table, "csv"))
+    table = run_endpoint(endpoint, q.render(), graph=GRAPHS)
+    assert_same_rows(q, tables.format_table(table, "csv"))
     # only the facts graph: no ontology and no claims, so no claim matches
-    rows = querying.run_endpoint(endpoint, q.render(), graph=GRAPHS[2]).rows
+    rows = run_endpoint(endpoint, q.render(), graph=GRAPHS[2]).rows
     if name == "timeline":  # the nine facts, each without a claim beside it
         assert [(r[0].value, r[4]) for r in rows] == [
             ("2022-01-01", None),
@@ -160,7 +161,7 @@ def test_unreachable_endpoint_is_one_line_exit_2():
 def test_endpoint_refusing_the_query_is_an_input_error(endpoint):
     # valid SPARQL 1.1 that this endpoint refuses: a function it does not know
     with pytest.raises(InputError) as err:
-        querying.run_endpoint(endpoint, "SELECT * WHERE { BIND(<http://example.org/nosuchfunction>(1) AS ?x) }")
+        run_endpoint(endpoint, "SELECT * WHERE { BIND(<http://example.org/nosuchfunction>(1) AS ?x) }")
     assert str(err.value).startswith(f"{endpoint}: endpoint refused the query")
 
 

@@ -61,7 +61,7 @@ def test_prefixes_and_sorted_ntriples():
     g = graph()
     ttl = serialize(g, "turtle").decode()
     assert "@prefix axis: <https://w3id.org/axiskg/ontology#> ." in ttl
-    assert "@prefix id:" not in ttl  # data IRIs: one prefix per kind (KNOWN_PREFIXES), never id:actor\/x
+    assert "@prefix id:" not in ttl  # data IRIs: one prefix per kind (PUBLISHED_PREFIXES), never id:actor\/x
     lines = serialize(g, "ntriples").decode().splitlines()
     assert lines == sorted(lines) and len(lines) == len(g)
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import http.client as httpclient
 import json
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from conftest import run_main
 from serve_helpers import REPO, Listener, Server, http
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from axiskg import catalog, querying
 from axiskg.dataset import Dataset
+from axiskg.sparql import catalog, endpoint, querying
 
 LIMIT = 1000
 TIMEOUT = 2.0
@@ -148,7 +150,7 @@ def test_every_stored_query_equals_the_local_result(server, store):
     for q in stored:
         sparql = q.render()
         local = querying.run_local(store, sparql, q.path)
-        remote = querying.run_endpoint(server.url + "/sparql", sparql, source=q.path)
+        remote = endpoint.run_endpoint(server.url + "/sparql", sparql, source=q.path)
         assert remote.columns == local.columns, q.name
         assert remote.boolean == local.boolean, q.name
         if "ORDER BY" in sparql.upper():
@@ -311,14 +313,14 @@ def test_claim_page_shows_its_evidence(server):
 @pytest.mark.parametrize(
     ("accept", "media", "needle"),
     [
-        ("text/turtle", "text/turtle; charset=utf-8", 'rdfs:label "Japan"@en'),
+        ("text/turtle", "text/turtle; charset=utf-8", '"Japan"@en'),  # prefixed, in any order of triples
         ("application/ld+json", "application/ld+json", '"@id": "actor:japan"'),  # compacted with the release's context
         (
             "application/n-triples",
             "application/n-triples",
             f'<{JAPAN}> <http://www.w3.org/2000/01/rdf-schema#label> "日本"@ja .',
         ),
-        ("*/*", "text/turtle; charset=utf-8", "actor:japan a axis:State"),
+        ("*/*", "text/turtle; charset=utf-8", "a axis:State"),
     ],
 )
 def test_entity_content_negotiation(server, accept, media, needle):
@@ -378,3 +380,26 @@ def test_port_in_use_and_bad_options_are_clear_errors():
     assert proc.stderr == f"axiskg: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     proc = run_cli("serve", "--timeout", "0", root=REPO)
     assert proc.returncode == 2 and "--timeout: must be greater than 0: '0'" in proc.stderr
+
+
+BROKEN = [
+    "SELECT * WHERE { ?s ?p ?o",
+    "SELECT * WHERE { ?s ?p }",
+    "SELECT ?x WHERE {\n  ?x a <http://e/C> .\n  FILTER(?x = )\n}",
+    "SELEC * WHERE {}",
+    "PREFIX e: <http://e/>\nSELECT * WHERE { ?s ?p ?o }\nLIMIT x",
+]
+
+
+@pytest.mark.parametrize("query", BROKEN)
+def test_cli_and_endpoint_place_a_syntax_error_alike(server, tmp_path, query):
+    """One locator (axiskg.sparql.syntax.locate): `axiskg query --file` and /sparql name the same
+    line, column and problem for the same text."""
+    path = tmp_path / "broken.rq"
+    path.write_text(query)
+    proc = run_main("query", "--file", str(path), root=REPO)
+    cli = re.search(r"broken\.rq:(\d+):(\d+): SPARQL syntax error: (.*)", proc.stderr)
+    status, _, body = get(server, query)
+    web = re.search(r"SPARQL syntax error at line (\d+), column (\d+): (.*)", body.decode())
+    assert proc.returncode == 2 and status == 400 and cli and web, (proc.stderr, body)
+    assert cli.groups() == web.groups()

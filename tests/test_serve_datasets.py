@@ -79,3 +79,20 @@ def test_from_is_no_longer_ignored(ours):
     only = answer(ours, CASES[1][1], {})
     assert only == {"default": everything[ONTOLOGY]}  # no named graphs, the ontology as default
     assert everything["default"] == everything[ONTOLOGY] + everything[REPORT] + everything[FACTS] + everything[INFERRED]
+
+
+def test_from_hidden_from_a_lexer_is_applied(ours):
+    """FROM counts as the engine's parser reads it, even where a lexer's first reading takes
+    ``<'a>' AS ?q) FROM <`` for an IRI and a string (it once fell back to the union: 4,830)."""
+    hidden = f"SELECT (COUNT(*) AS ?n) (1<'a>' AS ?q) FROM <{FACTS}> WHERE {{ ?s ?p ?o BIND('b' AS ?r) }}"
+    plain = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{FACTS}> {{ ?s ?p ?o }} }}"
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def count(query):
+        status, _, body = http("GET", f"{ours}?{urlencode({'query': query})}", headers={"Accept": "application/json"})
+        assert status == 200, body
+        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+    facts, everything = count(plain), count(union)
+    assert 0 < facts < everything
+    assert count(hidden) == facts

@@ -9,7 +9,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from axiskg.sparql_safety import Refused, inspect
+from axiskg.sparql.safety import Refused, inspect
 
 E = "http://e/"
 

@@ -22,24 +22,25 @@ from axiskg.dataset import Dataset
 from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import to_ox, to_rdflib
-from axiskg.validation import compact, validate
+from axiskg.shacl.results import compact
+from axiskg.shacl.validation import validate
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("shape-fixtures")  # the same worker as test_shapes.py (its cache)
 
 
-def _store_from_rdflib(graph: rdflib.Graph) -> ox.Store:
+def _store_from_rdflib(graph: rdflib.Graph) -> Dataset:
     from axiskg.rdfio import literals
 
     term = to_ox
-    store = ox.Store()
+    store = Dataset()  # its record keeps the literals as written
     g = "urn:axiskg:test:fixture"
     literals.add(store, (ox.Quad(term(s), term(p), term(o), ox.NamedNode(g)) for s, p, o in graph), g)
     return store
 
 
-def _with_ontology(store: ox.Store) -> ox.Store:
+def _with_ontology(store: Dataset) -> Dataset:
     for path in paths.ontology_files(ROOT):
         load_file(store, path, ONTOLOGY_GRAPH)
     return store

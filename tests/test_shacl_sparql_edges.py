@@ -12,7 +12,7 @@ import rdflib
 from axiskg import shacl
 from axiskg.errors import InputError
 from axiskg.rdfio.terms import to_rdflib
-from axiskg.validation import validate
+from axiskg.shacl.validation import validate
 
 PREFIXES = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .\n"
 

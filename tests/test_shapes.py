@@ -25,9 +25,9 @@ import rdflib
 from rdflib import RDF, RDFS, SH
 
 from axiskg.dataset import Dataset, load_shapes
-from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import data_graph, ontology_graph, to_rdflib
-from axiskg.validation import Report, compact, validate
+from axiskg.shacl.results import Report, compact
+from axiskg.shacl.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 #: one pytest-xdist worker runs this module and test_shacl_sparql.py, which reuses its cached pyshacl reports
@@ -107,12 +107,12 @@ def shapes() -> rdflib.Graph:
 
 def fixture_data(fx: Fixture | None) -> rdflib.Graph:
     """base.ttl, plus the fixture's triples, minus its removals (which base.ttl must have)."""
-    store = Dataset()  # keeps the literals as the fixture wrote them ("0"^^xsd:nonNegativeInteger)
-    load_file(store, BASE, _G_BASE)
+    store = Dataset()  # its record keeps the fixtures' literals as written
+    store.add_file(BASE, _G_BASE)
     if fx is not None and fx.additions is not None:
-        load_file(store, fx.additions, _G_ADD)
+        store.add_file(fx.additions, _G_ADD)
     if fx is not None and fx.removals is not None:
-        load_file(store, fx.removals, _G_REMOVE)
+        store.add_file(fx.removals, _G_REMOVE)
         base = ox.NamedNode(_G_BASE)
         for q in list(store.quads_for_pattern(None, None, None, ox.NamedNode(_G_REMOVE))):
             triple = ox.Quad(q.subject, q.predicate, q.object, base)

@@ -266,7 +266,7 @@ def test_ontology_pages(site, pages):
 
 
 def test_queries_page_runs_each_stored_query(site):
-    from axiskg import catalog
+    from axiskg.sparql import catalog
 
     text = (site / "queries.html").read_text(encoding="utf-8")
     stored = catalog.load_catalog(ROOT)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import run_main, source_graphs
 
-from axiskg import catalog, querying, synth
+from axiskg import synth
 from axiskg.dataset import Dataset
+from axiskg.sparql import catalog, querying, tables
 from axiskg.vocab import GRAPH_NS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def _run(root: Path, name: str, params: dict | None = None) -> list[dict]:
     store = Dataset.load(root=root, inferred=False)
     query = next(q for q in catalog.load_catalog(root) if q.name == name)
     table = querying.run_local(store, query.render(params))
-    return [dict(zip(table.columns, (querying.short(v) if v is not None else None for v in row))) for row in table.rows]
+    return [dict(zip(table.columns, (tables.short(v) if v is not None else None for v in row))) for row in table.rows]
 
 
 def test_each_report_folder_is_its_own_named_graph(two_reports):

@@ -19,10 +19,12 @@ import rdflib
 from conftest import run_main
 
 import stores  # tests/stores.py
-from axiskg import build, catalog, crosscheck, paths
+from axiskg import build, crosscheck, paths
 from axiskg.dataset import Dataset
 from axiskg.publish import DEFAULT_GRAPH
-from axiskg.querying import run_endpoint, run_local
+from axiskg.sparql import catalog
+from axiskg.sparql.endpoint import run_endpoint
+from axiskg.sparql.querying import run_local
 
 ROOT = paths.project_root()
 GRAPH = DEFAULT_GRAPH

@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from conftest import FIXTURES, run_cli, run_main
 
-from axiskg.commands.validate import use_color
-from axiskg.reporting import format_text
+from axiskg.commands.reports import use_color
+from axiskg.shacl.reporting import format_text
 
 VIOLATING = FIXTURES / "violating.ttl"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -34,10 +34,12 @@ def test_text_grouped_by_file_and_focus(project, tmp_path):
     assert "\033[" not in out  # not a terminal: no colours
     # files are headings, focus nodes below them, severity first on each result line
     assert out.index(str(VIOLATING)) < out.index("  id:actor/nolabel") < out.index("  id:claim/test/9")
-    assert "\nother.ttl\n  id:actor/x\n    Violation SPARQLConstraintComponent\n" in out
+    assert "\nother.ttl\n  id:actor/x  (line 2)\n    Violation SPARQLConstraintComponent\n" in out
     assert "      message an actor needs an English label\n" in out
     assert "      path    axis:hasEvidence / oa:hasSelector / oa:exact\n" in out
-    assert out.endswith("Violations: 3\nWarnings: 1\nInfos: 0\nConforms: no\n")
+    assert out.endswith(
+        "Violations: 3\nWarnings: 1\nInfos: 0\nConforms: no (3 violations, 1 warning); fails at --fail-on violation\n"
+    )
 
 
 def test_no_path_validates_the_project_and_conforms(project):
@@ -81,7 +83,7 @@ def test_json_output_schema(project):
         ]
     )
     assert first["focusNode"] == ID + "actor/nolabel" and first["source"] == str(VIOLATING)
-    assert first["line"] is None  # (known for ill-typed literals only)
+    assert first["line"] == 5  # where the focus node is described
     assert [r["severity"] for r in doc["results"]] == ["Violation", "Violation", "Warning"]
 
 
@@ -116,10 +118,12 @@ def test_junit_output(project):
 def test_github_annotations(project):
     lines = validate(project, "--output", "github", str(VIOLATING)).stdout.splitlines()
     assert lines[0].startswith(
-        f"::error file={VIOLATING},title=SPARQLConstraintComponent on id%3Aactor/nolabel::Violation"
+        f"::error file={VIOLATING},line=5,title=SPARQLConstraintComponent on id%3Aactor/nolabel::Violation"
     )
     assert lines[2].startswith("::warning file=")
-    assert lines[3] == "axiskg validate: 2 violation(s), 1 warning(s), 0 info(s); conforms: no"
+    assert lines[3] == (
+        "axiskg validate: 2 violation(s), 1 warning(s), 0 info(s); conforms: no; fails at --fail-on violation"
+    )
 
 
 def test_custom_shapes_and_format_override(project, tmp_path):
@@ -165,7 +169,7 @@ def test_colours_only_on_a_terminal(monkeypatch):
 
 
 def test_colour_codes_in_text():
-    from axiskg.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
     r = Result("Violation", "urn:f", None, "http://www.w3.org/ns/shacl#X", "urn:s", None, "m", "f.ttl")
     report = Report(conforms=False, results=[r], graph=rdflib.Graph())

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.rdfio.terms import data_graph, ontology_graph
-from axiskg.reporting import fails, format_text
-from axiskg.validation import validate
+from axiskg.shacl.reporting import fails, format_text
+from axiskg.shacl.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AXIS = "https://w3id.org/axiskg/ontology#"
@@ -47,7 +47,10 @@ def test_violating_fixture_reports_exact_results(project):
     ]
     assert report.results[1].component == SH + "MinCountConstraintComponent"
     text = format_text(report)
-    assert "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no\n" in text
+    assert (
+        "Violations: 2\nWarnings: 1\nInfos: 0\nConforms: no (2 violations, 1 warning); fails at --fail-on violation\n"
+        in text
+    )
     assert text.index("id:actor/nolabel") < text.index("id:claim/test/9")
 
 

@@ -101,7 +101,7 @@ def test_a_json_file_in_a_data_folder_is_loaded_as_json_ld(tmp_path):
 def test_shacl_paths_render_readable_and_sparql():
     import rdflib
 
-    from axiskg import shacl_paths
+    from axiskg.shacl import property_paths
 
     g = rdflib.Graph().parse(
         data="""
@@ -113,9 +113,9 @@ def test_shacl_paths_render_readable_and_sparql():
         format="turtle",
     )
     path = {s.split("#")[1]: o for s, o in ((str(s), o) for s, o in g.subject_objects(rdflib.SH.path))}
-    assert shacl_paths.render(g, path["s"]) == "axis:a / ^axis:b / (axis:c)*"
-    assert shacl_paths.render(g, path["t"]) == "(axis:a | (axis:b)+)"
+    assert property_paths.render(g, path["s"]) == "axis:a / ^axis:b / (axis:c)*"
+    assert property_paths.render(g, path["t"]) == "(axis:a | (axis:b)+)"
     a, b, c = (vocab.AXIS + x for x in "abc")
-    assert shacl_paths.render(g, path["s"], sparql=True) == f"(<{a}>/^(<{b}>)/(<{c}>)*)"
-    assert shacl_paths.render(g, path["t"], sparql=True) == f"(<{a}>|(<{b}>)+)"
-    assert shacl_paths.render(g, path["u"]) is None
+    assert property_paths.render(g, path["s"], sparql=True) == f"(<{a}>/^(<{b}>)/(<{c}>)*)"
+    assert property_paths.render(g, path["t"], sparql=True) == f"(<{a}>|(<{b}>)+)"
+    assert property_paths.render(g, path["u"]) is None

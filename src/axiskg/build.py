@@ -17,12 +17,11 @@ from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
 from axiskg.rdfio.serialize import serialize, write
 from axiskg.rdfio.terms import graph_ntriples
-from axiskg.vocab import ONTOLOGY_GRAPH
+from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
 
 BASENAME = "axiskg"
-ONTOLOGY_IRI = "https://w3id.org/axiskg/ontology"
 
 
 def file_name(output: str) -> str:
@@ -38,7 +37,7 @@ def stamp_version(store, version: str) -> None:
     """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
     import pyoxigraph as ox
 
-    owl = "http://www.w3.org/2002/07/owl#"
+    owl = OWL
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     subject = ox.NamedNode(ONTOLOGY_IRI)
     for prop in ("versionIRI", "versionInfo"):
@@ -48,16 +47,22 @@ def stamp_version(store, version: str) -> None:
     store.add(ox.Quad(subject, ox.NamedNode(owl + "versionInfo"), ox.Literal(version), graph))
 
 
-def published_store(root: Path | str | None = None, version: str | None = None, progress: bool = False):
+def published_store(
+    root: Path | str | None = None, version: str | None = None, progress: bool = False, include_drafts: bool = False
+):
     """What ``build`` and ``release`` publish: the ontology and all data (one named graph per
-    source; ill-typed literals refused), the ontology's version set to ``version`` (default: the
-    package version), and the inferred graph (:mod:`axiskg.inference`)."""
+    source; ill-typed literals refused) less the claims not to publish (draft claims unless
+    ``include_drafts``, rejected ones always: :func:`axiskg.ingest.curation.drop_unpublished`), the
+    ontology's version set to ``version`` (default: the package version), and the inferred graph
+    (:mod:`axiskg.inference`)."""
     from axiskg import __version__
+    from axiskg.ingest.curation import drop_unpublished
 
     root = Path(root) if root is not None else paths.project_root()
     store = Dataset.load(root=root, progress=progress, inferred=False)
     # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
     refuse_bad_literals(store, root, xml=True)
+    drop_unpublished(store, include_drafts)
     store.add_inferred()
     stamp_version(store, version or __version__)
     return store
@@ -69,6 +74,7 @@ def render(
     progress: bool = False,
     version: str | None = None,
     while_writing=None,
+    include_drafts: bool = False,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
     (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
@@ -81,9 +87,9 @@ def render(
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    lines = _sorted_ntriples(published_store(root, version, progress))  # the store is freed inside
+    lines = _sorted_ntriples(published_store(root, version, progress, include_drafts))  # freed inside
     if lines is None:  # blank nodes that are not trees: RDFC-1.0
-        lines = bnodes.canonical_lines(q.triple for q in published_store(root, version))
+        lines = bnodes.canonical_lines(q.triple for q in published_store(root, version, include_drafts=include_drafts))
     if while_writing is not None and "ntriples" in formats:
         while_writing(lines)
     outputs: dict[str, bytes | list[bytes]] = {
@@ -98,6 +104,7 @@ def build(
     out_dir: Path | str | None = None,
     formats: tuple[str, ...] | None = None,
     progress: bool = False,
+    include_drafts: bool = False,
 ) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
     inferred graph) and ``shapes.ttl`` to ``out_dir``.
@@ -121,6 +128,7 @@ def build(
             formats,
             progress,
             while_writing=lambda nt: early.setdefault("ntriples", _EarlyWrite(out / file_name("ntriples"), nt)),
+            include_drafts=include_drafts,
         )
         written = {}
         for name, data in rendered.items():

@@ -17,7 +17,7 @@ the named graph :data:`VOCAB_GRAPH`: each namespace ``a check:PinnedNamespace``,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg.errors import InputError
-from axiskg.querying import solutions
-from axiskg.vocab import CHECK, VOCAB_GRAPH, compact, substitute
+from axiskg.sparql.querying import solutions
+from axiskg.vocab import CHECK, RDF_TYPE, VOCAB_GRAPH, compact, substitute
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -43,6 +43,8 @@ class Problem:
     property: str
     value: str | None
     source: str | None = None  # where the entity is described: "file:line", a file, or a project graph
+    #: the RDF terms of the row (pyoxigraph), for the one result model (:func:`as_report`)
+    terms: tuple = field(default=(), compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         return (_RANK[self.level], self.rule, self.entity, self.property, self.value or "")
@@ -126,7 +128,7 @@ def pinned_vocabularies() -> dict[str, frozenset[str]]:
 
 
 def _vocabulary_quads() -> list[ox.Quad]:
-    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    graph, kind = ox.NamedNode(VOCAB_GRAPH), ox.NamedNode(RDF_TYPE)
     quads = []
     for namespace, terms in pinned_vocabularies().items():
         quads.append(ox.Quad(ox.NamedNode(namespace), kind, ox.NamedNode(CHECK + "PinnedNamespace"), graph))
@@ -159,6 +161,7 @@ def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) 
                             _term(solution["property"]) or "",
                             _term(solution["value"]),
                             locate(entity) if locate is not None and entity else None,
+                            (solution["entity"], solution["property"], solution["value"]),
                         )
                     )
         finally:
@@ -172,11 +175,13 @@ def count(problems: list[Problem], level: str) -> int:
 
 
 def format_text(problems: list[Problem]) -> str:
+    from axiskg.terminal import escape  # values and file names from the data: printed inert
+
     lines = []
     for p in problems:
         value = f"  {compact(p.value)}" if p.value is not None else ""
         where = f"  ({p.source})" if p.source else ""
-        lines.append(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}")
+        lines.append(escape(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}"))
     if lines:
         lines.append("")
     lines.append("  ".join(f"{level}: {count(problems, level)}" for level in LEVELS))
@@ -216,3 +221,47 @@ def format_json(problems: list[Problem]) -> str:
 
 
 FORMATTERS = {"text": format_text, "tsv": format_tsv, "json": format_json}
+
+#: a rule's level as a SHACL severity: ERROR fails the run as a violation does
+SEVERITY_OF = {"ERROR": "Violation", "WARN": "Warning", "INFO": "Info"}
+
+
+def as_report(problems: list[Problem]):
+    """``problems`` in the one result model (:class:`axiskg.shacl.results.Report`), so that
+    ``check`` writes the outputs ``validate`` writes (JUnit, GitHub annotations): focus node the
+    entity, path the property, value the value, source shape and component the rule
+    (``check:<rule>``), message the rule's title, file and line where the entity is described."""
+    import rdflib
+    from rdflib import SH
+
+    from axiskg.rdfio.sources import split_location
+    from axiskg.rdfio.terms import TermConverter
+    from axiskg.shacl.results import Report, Result, report_graph_of
+
+    convert = TermConverter()
+    rules = available_rules()
+    results = []
+    for p in problems:
+        entity, prop, value = (convert(t) if t is not None else None for t in (p.terms or (None, None, None)))
+        source, line = split_location(p.source)
+        severity = SEVERITY_OF[p.level]
+        results.append(
+            Result(
+                severity=severity,
+                focus=p.entity,
+                path=p.property or None,
+                component=CHECK + p.rule,
+                source_shape=CHECK + p.rule,
+                value=p.value,
+                message=rules[p.rule].title if p.rule in rules else p.rule,
+                source=source,
+                line=line,
+                focus_node=entity,
+                path_node=prop,
+                value_node=value,
+                shape_node=rdflib.URIRef(CHECK + p.rule),
+                severity_node=SH[severity],
+            )
+        )
+    results.sort(key=Result.sort_key)
+    return Report(conforms=not results, results=results, graph=report_graph_of(results, rdflib.Graph(), lambda n: []))

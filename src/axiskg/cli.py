@@ -29,6 +29,8 @@ COMMANDS = (
     "diff",
     "serve",
     "synth",
+    "ingest",
+    "evidence",
 )
 
 
@@ -118,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"axiskg: error: {MissingExtra(extra, top, _requested_command(argv))}", file=sys.stderr)
         return EXIT_INPUT
     except InputError as exc:
-        print(f"axiskg: error: {exc}", file=sys.stderr)
+        from axiskg.terminal import escape  # file names and excerpts of inputs: printed inert
+
+        print(f"axiskg: error: {escape(str(exc), keep=chr(10))}", file=sys.stderr)
         return EXIT_INPUT
     except MemoryError as exc:  # pyoxigraph's writers refuse any value over 16 MiB (a 50 MB literal)
         print(

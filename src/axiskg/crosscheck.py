@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from axiskg.catalog import StoredQuery
-from axiskg.querying import Table, run_endpoint, run_local
+from axiskg.sparql.catalog import StoredQuery
+from axiskg.sparql.endpoint import run_endpoint
+from axiskg.sparql.querying import run_local
+from axiskg.sparql.tables import Table
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -137,10 +139,10 @@ def compare(store: Data, run_other, queries: list[StoredQuery], engine: str = ""
 
 def run_rdflib(graph, sparql: str, source=None) -> Table:
     """``sparql`` run by rdflib's own SPARQL engine (an implementation independent of
-    pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.querying.Table` of
+    pyoxigraph) on the rdflib Graph ``graph``, as a :class:`~axiskg.sparql.tables.Table` of
     pyoxigraph terms. SERVICE and Update are refused first, as everywhere."""
-    from axiskg.querying import check_query
     from axiskg.rdfio.terms import to_ox
+    from axiskg.sparql.querying import check_query
 
     check_query(sparql, source)
     result = graph.query(sparql)

@@ -31,8 +31,8 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import paths
 from axiskg.errors import InputError
+from axiskg.paths import data_files, ontology_files, project_root, shape_files
 from axiskg.rdfio.literals import AsWritten
 from axiskg.rdfio.reading import expand_path, load_file
 from axiskg.rdfio.sources import data_graph_name, definition_locator
@@ -59,7 +59,7 @@ class Dataset:
     @classmethod
     def load(
         cls,
-        paths_: Iterable[Path | str] | None = None,
+        paths: Iterable[Path | str] | None = None,
         *,
         root: Path | str | None = None,
         inferred: bool = True,
@@ -67,8 +67,8 @@ class Dataset:
         data: bool = True,
         progress: bool = False,
     ) -> Dataset:
-        """The dataset of ``paths_`` (files and folders of a user, each file into named graph
-        ``file://<absolute path>``), or with ``paths_`` None the project at ``root`` (default:
+        """The dataset of ``paths`` (files and folders of a user, each file into named graph
+        ``file://<absolute path>``), or with ``paths`` None the project at ``root`` (default:
         this checkout): its ontology and, unless ``data=False``, its data.
 
         ``inferred`` (the default) adds the inferred graph, as published and as queries see it;
@@ -76,11 +76,11 @@ class Dataset:
         ``progress=True`` shows a progress bar (files loaded) when stderr is a terminal. Every
         problem with an input file is an :class:`~axiskg.errors.InputError` naming it."""
         dataset = cls()
-        if paths_ is None:
-            dataset.root = Path(root) if root is not None else paths.project_root()
+        if paths is None:
+            dataset.root = Path(root) if root is not None else project_root()
             jobs = dataset._project_jobs(format, data)
         else:
-            given = [Path(p) for p in paths_]
+            given = [Path(p) for p in paths]
             if not given:
                 raise InputError(None, "no input files given")
             jobs = [job for path in given for job in _user_jobs(path, format)]
@@ -91,12 +91,12 @@ class Dataset:
 
     def _project_jobs(self, format: str | None, data: bool) -> list[tuple[Path, str, str | None]]:
         assert self.root is not None
-        ontology = paths.ontology_files(self.root)
+        ontology = ontology_files(self.root)
         if not ontology:
             raise InputError(self.root / "ontology", "no ontology files (*.ttl) found")
         jobs: list[tuple[Path, str, str | None]] = [(path, ONTOLOGY_GRAPH, None) for path in ontology]
         if data:
-            jobs += [(path, data_graph_name(self.root, path), format) for path in paths.data_files(self.root)]
+            jobs += [(path, data_graph_name(self.root, path), format) for path in data_files(self.root)]
         return jobs
 
     def _load(self, jobs: list[tuple[Path, str, str | None]], progress: bool) -> None:
@@ -179,8 +179,8 @@ def _user_jobs(given: Path, format: str | None) -> list[tuple[Path, str, str | N
 
 def load_shapes(root: Path | str | None = None) -> rdflib.Graph:
     """All shape files of the project (``ontology/shapes/``) as one rdflib Graph."""
-    root = Path(root) if root is not None else paths.project_root()
-    files = paths.shape_files(root)
+    root = Path(root) if root is not None else project_root()
+    files = shape_files(root)
     if not files:
         raise InputError(root / "ontology" / "shapes", "no shape files (*.ttl) found")
     return to_rdflib(Dataset.load(files, inferred=False))

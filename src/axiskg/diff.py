@@ -8,8 +8,8 @@
 
 Blank nodes are compared by content, so re-serialising a file or reordering it shows no change:
 blank-node trees (every blank node has at most one incoming triple, no cycles: all of ours) get
-labels from a hash of their content and owner, computed without recursion in linear time (a
-2,000-deep chain takes milliseconds, where full canonicalisation took 47 s); other blank nodes
+the labels the build gives them (:func:`axiskg.rdfio.bnodes.stable_labels`: a hash of their
+content and owner, without recursion, in linear time); other blank nodes
 go through :func:`rdflib.compare.to_canonical_graph`, at most :data:`MAX_CANONICAL_BNODES` of
 them. Inputs over :data:`MAX_TRIPLES` triples are refused, counted before anything is stored
 (rdflib holds about 1.3 KB per triple; measured in docs/validation.md). Ill-typed literals are noted on stderr, never as a traceback. Text and Markdown output.
@@ -17,7 +17,6 @@ them. Inputs over :data:`MAX_TRIPLES` triples are refused, counted before anythi
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import subprocess
@@ -34,9 +33,10 @@ from rdflib.compare import to_canonical_graph
 from axiskg import vocab
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.rdfio import bnodes
 from axiskg.rdfio.literal_checks import literal_problems
 from axiskg.rdfio.reading import count_triples, expand_path
-from axiskg.rdfio.terms import to_rdflib
+from axiskg.rdfio.terms import to_ox, to_rdflib
 from axiskg.vocab import PREFIXES
 
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
@@ -196,67 +196,15 @@ def compact_iri(iri: str) -> str:
     return vocab.compact(iri, brackets=True)
 
 
-def _tree_labels(graph: rdflib.Graph) -> dict[BNode, BNode] | None:
-    """Content labels for blank nodes that form trees, or ``None`` if some blank node has two
-    incoming triples or sits on a cycle. Iterative (no recursion limit), linear in the graph."""
-    children: dict[BNode, list] = defaultdict(list)
-    owner: dict[BNode, tuple] = {}
-    for s, p, o in graph:
-        if isinstance(s, BNode):
-            children[s].append((p, o))
-        if isinstance(o, BNode):
-            if o in owner:
-                return None
-            owner[o] = (s, p)
-    nodes = set(children) | set(owner)
-    content: dict[BNode, bytes] = {}  # hash of a node's content (its outgoing triples, nested)
-    for start in nodes:
-        if start in content:
-            continue
-        stack, on_path = [start], {start}
-        while stack:
-            node = stack[-1]
-            pending = [o for _, o in children.get(node, ()) if isinstance(o, BNode) and o not in content]
-            if pending:
-                if any(o in on_path for o in pending):
-                    return None  # a cycle
-                stack.extend(pending)
-                on_path.update(pending)
-                continue
-            stack.pop()
-            on_path.discard(node)
-            parts = sorted(
-                p.n3().encode() + b" " + (content[o] if isinstance(o, BNode) else o.n3().encode())
-                for p, o in children.get(node, ())
-            )
-            content[node] = hashlib.sha256(b"[" + b";".join(parts) + b"]").digest()
-    labels: dict[BNode, BNode] = {}
-    used: Counter = Counter()
-    for start in sorted(nodes, key=content.__getitem__):
-        chain = []  # the not yet labelled owners up from ``start``, each labelled parent first
-        node = start
-        while node not in labels:
-            chain.append(node)
-            up = owner.get(node)
-            if up is None or not isinstance(up[0], BNode):
-                break
-            node = up[0]
-        for node in reversed(chain):
-            up = owner.get(node)
-            where = (
-                b""
-                if up is None
-                else ((labels[up[0]] if isinstance(up[0], BNode) else up[0]).n3().encode() + b" " + up[1].n3().encode())
-            )
-            base = "c" + hashlib.sha256(where + b" " + content[node]).hexdigest()[:24]
-            used[base] += 1
-            labels[node] = BNode(base if used[base] == 1 else f"{base}n{used[base] - 1}")
-    return labels
-
-
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:
     """``graph`` with blank nodes labelled by content (see the module's docs)."""
-    labels = _tree_labels(graph)
+    # the build's content labels (trees), from the lines with a blank node, as pyoxigraph writes them
+    lines = [
+        f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n".encode()
+        for s, p, o in graph
+        if isinstance(s, BNode) or isinstance(o, BNode)
+    ]
+    labels = bnodes.stable_label_map(lines)
     if labels is None:
         count = len({t for triple in graph for t in triple if isinstance(t, BNode)})
         if count > MAX_CANONICAL_BNODES:
@@ -268,10 +216,13 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
         return to_canonical_graph(graph)
     if not labels:
         return graph
+
+    def relabel(term):
+        return BNode(labels[f"_:{term}".encode()][2:].decode()) if isinstance(term, BNode) else term
+
     out = rdflib.Graph()
-    get = labels.get
     for s, p, o in graph:
-        out.add((get(s, s), p, get(o, o)))
+        out.add((relabel(s), p, relabel(o)))
     return out
 
 

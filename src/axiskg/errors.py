@@ -30,6 +30,9 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        parts = [p for p in (self.path, self.line, self.column) if p is not None]
+        from axiskg.terminal import escape  # a file name holding a newline or ESC: one inert line
+
+        parts = [escape(str(self.path)) if self.path is not None else None, self.line, self.column]
+        parts = [p for p in parts if p is not None]
         location = ":".join(str(p) for p in parts)
         return f"{location}: {self.problem}" if location else self.problem

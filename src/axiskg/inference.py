@@ -28,12 +28,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg import generated_labels
-from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, OWL, RDF, RDF_TYPE, RDFS, sparql_prefixes
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL = "http://www.w3.org/2002/07/owl#"
 NAMED_INDIVIDUAL = OWL + "NamedIndividual"
 
 #: classes whose instances are terms of a vocabulary, not individuals
@@ -65,15 +63,13 @@ META_CLASSES = tuple(
         "DataRange",
     )
 ) + (
-    "http://www.w3.org/2000/01/rdf-schema#Class",
-    "http://www.w3.org/2000/01/rdf-schema#Datatype",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#List",
+    RDFS + "Class",
+    RDFS + "Datatype",
+    RDF + "Property",
+    RDF + "List",
 )
 
-_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
+_PREFIXES = sparql_prefixes("rdfs", "owl")
 
 _TYPES = (
     _PREFIXES

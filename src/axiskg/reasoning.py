@@ -32,7 +32,7 @@ from rdflib import OWL, RDF, RDFS, XSD
 from rdflib.collection import Collection
 
 from axiskg.errors import InputError
-from axiskg.validation import compact
+from axiskg.vocab import compact
 
 
 @dataclass
@@ -243,7 +243,7 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
             return ReasoningResult(False, explanations=explanations, seconds=time.perf_counter() - start)
         except owlready2.OwlReadyJavaError as exc:
             raise InputError(None, f"HermiT failed: {str(exc).strip().splitlines()[-1][:500]}") from None
-        nothing = {"http://www.w3.org/2002/07/owl#Nothing"}
+        nothing = {str(OWL.Nothing)}
         unsat = sorted({c.iri for c in world.inconsistent_classes() if hasattr(c, "iri")} - nothing)
         inferred = []
         for ind in world.individuals():

@@ -48,12 +48,13 @@ from axiskg.rdfio.bnodes import canonical_lines
 from axiskg.rdfio.serialize import serialize, used_prefixes
 from axiskg.rdfio.sources import describe_graph
 from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
+from axiskg.vocab import BASE
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
-DATASET_IRI = "https://w3id.org/axiskg/dataset"
-DEFAULT_BASE_URL = "https://w3id.org/axiskg/release/{version}/"
+DATASET_IRI = BASE + "dataset"
+DEFAULT_BASE_URL = BASE + "release/{version}/"
 BASENAME = "axiskg"
 
 VOID = rdflib.Namespace(vocab.VOID)
@@ -211,7 +212,10 @@ def owl_view(store: Data) -> rdflib.Graph:
 
 
 def render_release(
-    root: Path | str | None = None, version: str | None = None, base_url: str | None = None
+    root: Path | str | None = None,
+    version: str | None = None,
+    base_url: str | None = None,
+    include_drafts: bool = False,
 ) -> dict[str, bytes]:
     """Every release file, by name, rendered in memory."""
     from axiskg import __version__
@@ -223,9 +227,9 @@ def render_release(
     root = Path(root) if root is not None else paths.project_root()
     files: dict[str, bytes] = {
         build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
-        for output, data in build.render(root, version=version).items()
+        for output, data in build.render(root, version=version, include_drafts=include_drafts).items()
     }
-    store = build.published_store(root, version)
+    store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
     context = {"@context": json.loads(files[f"{BASENAME}.jsonld"])["@context"]}
@@ -241,11 +245,12 @@ def release(
     out_dir: Path | str | None = None,
     version: str | None = None,
     base_url: str | None = None,
+    include_drafts: bool = False,
 ) -> dict[str, Path]:
     """Write the release files to ``out_dir`` (default ``<root>/dist/release``)."""
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root) / "release"
-    files = render_release(root, version, base_url)
+    files = render_release(root, version, base_url, include_drafts)
     for name, data in sorted(files.items()):
         atomic_write(out / name, data)
     return {name: out / name for name in sorted(files)}

@@ -2,7 +2,7 @@
 
 Both pyoxigraph and rdflib execute ``SERVICE <url> {...}`` by opening a connection to ``url``,
 and no lexer can be proven to agree with the parser about where ``SERVICE`` is
-(:mod:`axiskg.sparql_safety` is the first, friendly line). So every process that runs SPARQL
+(:mod:`axiskg.sparql.safety` is the first, friendly line). So every process that runs SPARQL
 written by someone else (the server's query workers, ``axiskg query`` on the local graph,
 ``axiskg validate`` with user shapes holding ``sh:select``, ``axiskg check``) first moves into a
 new, empty *network namespace* (Linux ``unshare(CLONE_NEWNET)``): it has only a loopback
@@ -161,7 +161,7 @@ def enter(what: str = "query execution") -> str:
             None,
             f"cannot cut {what} off the network (unshare: {getattr(exc, 'strerror', None) or exc}); "
             "this system allows neither user/network namespaces nor a seccomp filter. "
-            f"Set {ENV_ALLOW}=1 to run anyway, with only the SERVICE check of axiskg.sparql_safety in the way",
+            f"Set {ENV_ALLOW}=1 to run anyway, with only the SERVICE check of axiskg.sparql.safety in the way",
         ) from None
     _entered = True
     return how

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from axiskg import vocab
 from axiskg.errors import InputError
-from axiskg.querying import solutions
+from axiskg.sparql.querying import solutions
 
 _PREFIXES = vocab.sparql_prefixes("rdfs", "owl")
 # the classes of typed data nodes, and their superclasses that an ontology defines (rdfs:isDefinedBy:
@@ -69,27 +71,36 @@ def classes_in_use(store: Data) -> list[str]:
 def class_counts(store: Data, classes: list[str] | None = None) -> list[ClassCount]:
     """Instances (with subclasses) of ``classes`` (CURIEs or IRIs), else of every class in use;
     sorted by count (largest first), then by CURIE. An unknown CURIE prefix is bad input."""
-    from axiskg.docs.graphdata import curie, english_labels, readable
-
     iris = [expand(c) for c in classes] if classes else classes_in_use(store)
-    labels = english_labels(store)
+    labels = vocab.english_labels(store)
     out = [
-        ClassCount(iri, curie(iri), readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
+        ClassCount(iri, vocab.curie(iri), vocab.readable(iri, labels), _count(store, _INSTANCES.format(cls=iri)))
         for iri in dict.fromkeys(iris)
     ]
     return out if classes else sorted(out, key=lambda c: (-c.instances, c.curie))
 
 
 def expand(name: str) -> str:
-    """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is."""
+    """``axis:Actor`` -> its IRI (the project's prefixes); an IRI (``<...>`` or ``http...``) as is.
+    Either way the result is checked to be an IRI by pyoxigraph's parser before it is written
+    into a query (``>``, ``{``, spaces and quotes cannot occur in one), so a value cannot close
+    the IRI and add SPARQL of its own."""
     name = name.strip()
     if name.startswith("<") and name.endswith(">") or name.startswith(("http://", "https://", "urn:")):
-        return vocab.expand(name)
-    iri = vocab.expand(name, vocab.DISPLAY_PREFIXES)
-    if iri != name:
-        return iri
-    known = ", ".join(sorted(vocab.DISPLAY_PREFIXES))
-    raise InputError(None, f"--class {name!r}: not an IRI nor a CURIE with a known prefix ({known})")
+        iri = vocab.expand(name)
+    else:
+        iri = vocab.expand(name, vocab.DISPLAY_PREFIXES)
+        if iri == name:
+            known = ", ".join(sorted(vocab.DISPLAY_PREFIXES))
+            raise InputError(None, f"--class {_shown(name)}: not an IRI nor a CURIE with a known prefix ({known})")
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError as exc:
+        raise InputError(None, f"--class {_shown(name)}: not an IRI ({exc})") from None
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 120 else name[:120] + "...")
 
 
 def triples(store: Data) -> int:
@@ -105,10 +116,16 @@ def measure(store: Data, classes: list[str] | None = None) -> dict:
     graph = {"triples": triples(store), "named graphs": sum(1 for _ in store.named_graphs())}
     for name, kind in _KINDS.items():
         graph[name] = _count(store, _ONTOLOGY.format(ontology=ONTOLOGY_GRAPH, kind=kind))
+    from axiskg.ingest.curation import progress
+
     return {
         "classes": {c.curie: c.instances for c in counts},
         "labels": {c.curie: c.label for c in counts},
         "graph": graph,
+        "curation": {
+            vocab.compact(p.report): {"curated": p.curated, "draft": p.draft, "rejected": p.rejected, "claims": p.total}
+            for p in progress(store)
+        },
     }
 
 
@@ -120,4 +137,13 @@ def format_table(result: dict) -> str:
     rows += [(name, "", str(n)) for name, n in result["graph"].items()]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
+    curation = result.get("curation") or {}
+    if curation:
+        lines += ["", "curation (claims per report)"]
+        for report, n in curation.items():
+            done = 100 * n["curated"] // n["claims"] if n["claims"] else 100
+            lines.append(
+                f"{report}: {n['curated']} curated, {n['draft']} draft, {n['rejected']} rejected "
+                f"of {n['claims']} ({done}% curated)"
+            )
     return "\n".join(lines)

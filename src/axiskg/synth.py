@@ -209,7 +209,7 @@ def _report_issued_not_date(r: _Report) -> Injected:
 def _quote_trailing_space(r: _Report) -> Injected:
     claim = r.pick(r.claims())
     evidence = r.objects(claim, _axis("hasEvidence"))[0]
-    selectors = r.objects(evidence, ox.NamedNode("http://www.w3.org/ns/oa#hasSelector"))
+    selectors = r.objects(evidence, ox.NamedNode(OA + "hasSelector"))
     selector = next(s for s in selectors if r.objects(s, OA_EXACT))  # the quote selector
     quote = r.objects(selector, OA_EXACT)[0]
     r.replace(selector, OA_EXACT, ox.Literal(quote.value + " "))

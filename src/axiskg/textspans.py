@@ -1,8 +1,9 @@
-"""Spans of a source text: reading it with its SHA-256, sentences, and Web Annotation selectors.
+"""Spans of a source text: reading it with its SHA-256, and Web Annotation selectors (sentences:
+:mod:`axiskg.ingest.layout`).
 
 Offsets everywhere are Unicode code points (Python ``str`` indices), 0-based, end exclusive, as
 ``oa:TextPositionSelector`` and the ontology's ``axis:startIndex``/``axis:endIndex`` define them.
-Used by the data generator (``data/<report>/make_text.py``) and by ``axiskg verify``.
+Used by ``axiskg verify`` and ``axiskg evidence`` (:mod:`axiskg.ingest.evidence`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,6 @@ from axiskg.errors import InputError
 
 #: the longest oa:prefix / oa:suffix written
 CONTEXT = 32
-
-# A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before white space
-# and an upper-case letter, a digit or an opening quote -- unless the word before is an abbreviation.
-_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
-ABBREVIATIONS = ("U.S.", "U.K.", "e.g.", "i.e.", "Mr.", "Ms.", "Dr.", "No.", "vs.", "etc.")
 
 
 @dataclass(frozen=True)
@@ -44,31 +40,6 @@ def read_text(path: Path | str) -> tuple[str, str]:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, f"the source text is not UTF-8 (byte {exc.start})", line) from None
     return text, hashlib.sha256(data).hexdigest()
-
-
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """The sentences of ``text[start:end]`` as spans of ``text`` (white space between them left out)."""
-    end = len(text) if end is None else end
-    block = text[start:end]
-    out: list[Span] = []
-    begin = 0
-    for match in _BOUNDARY.finditer(block):
-        stop = match.end()
-        if any(block[: match.start() + 1].endswith(a) for a in ABBREVIATIONS):
-            continue
-        out.append(_trimmed(text, start + begin, start + stop))
-        begin = stop
-    if block[begin:].strip():
-        out.append(_trimmed(text, start + begin, end))
-    return out
-
-
-def _trimmed(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end, text[start:end])
 
 
 def occurrences(text: str, needle: str) -> list[int]:

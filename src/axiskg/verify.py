@@ -4,8 +4,8 @@ The graph is read from the store of :mod:`axiskg.dataset`; each report with evid
 needs its text (``sources``: report IRI -> file). The text's SHA-256 must equal the report's
 ``spdx:checksum``; otherwise (or when the text cannot be read) :class:`~axiskg.errors.InputError`.
 
-Findings are :class:`axiskg.validation.Result` objects in a :class:`axiskg.validation.Report`, so the
-formatters of :mod:`axiskg.reporting` print them: ``Violation`` for an error, ``Info`` for coverage
+Findings are :class:`axiskg.shacl.results.Result` objects in a :class:`axiskg.shacl.results.Report`, so the
+formatters of :mod:`axiskg.shacl.reporting` print them: ``Violation`` for an error, ``Info`` for coverage
 (a sentence no claim rests on). The finding's kind is the local name of its ``component``
 (``https://w3id.org/axiskg/verify#<Kind>``), listed in :data:`KINDS`.
 """
@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from axiskg.errors import InputError
-from axiskg.textspans import is_word_sequence, occurrences, read_text
-from axiskg.vocab import AXIS, VERIFY
-
-OA = "http://www.w3.org/ns/oa#"
+from axiskg.ingest.texts import load_sources, missing_message
+from axiskg.textspans import is_word_sequence, occurrences
+from axiskg.vocab import AXIS, DISPLAY_PREFIXES, OA, VERIFY, sparql_prefixes
 
 #: every kind of finding, with what it means
 KINDS = {
@@ -37,24 +35,10 @@ KINDS = {
     "QuoteOutsideSentences": "the quote does not lie within the sentences the claim is linked to",
     "NoSentence": "the claim is linked to no sentence",
     "SentenceWithoutClaim": "no claim rests on this sentence (coverage; reported as info)",
+    "TextMissing": "the report's text is not where it says: its claims are skipped (a warning; an error when CI=true)",
 }
 
-_PREFIXES = """PREFIX axis: <https://w3id.org/axiskg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-
-_REPORTS = (
-    _PREFIXES
-    + """
-SELECT DISTINCT ?report ?sha WHERE {
-  { ?report a axis:Report } UNION { [] axis:hasEvidence/oa:hasSource ?report }
-  UNION { [] a axis:Sentence ; dcterms:isPartOf+ ?report . ?report a axis:Report }
-  OPTIONAL { ?report spdx:checksum/spdx:checksumValue ?sha }
-}"""
-)
+_PREFIXES = sparql_prefixes("axis", "oa", "spdx", "dcterms", "prov", prefixes=DISPLAY_PREFIXES)
 
 _EVIDENCE = (
     _PREFIXES
@@ -112,15 +96,6 @@ class _Selector:
     end: int | None = None
 
 
-def project_report_text(root: Path | str) -> Path:
-    """Where the project's report text is read from: ``$AXISKG_REPORT_TEXT``, else
-    ``<root>/../shared/seed/alliance-axis-report.txt`` (the text is never in the repository)."""
-    import os
-
-    env = os.environ.get("AXISKG_REPORT_TEXT")
-    return Path(env) if env else Path(root) / ".." / "shared" / "seed" / "alliance-axis-report.txt"
-
-
 def _value(term):
     return None if term is None else term.value
 
@@ -138,32 +113,6 @@ def _rows(store: Data, query: str):
     return store.query(query, use_default_graph_as_union=True)
 
 
-def load_sources(store: Data, sources: dict[str, Path]) -> dict[str, str]:
-    """``{report IRI: text}`` for every report the graph quotes or divides into sentences.
-
-    A report without a given text, a missing or unreadable text, a report without a recorded
-    SHA-256 or a text whose SHA-256 differs: :class:`InputError` (exit 2).
-    """
-    texts: dict[str, str] = {}
-    for row in _rows(store, _REPORTS):
-        report, sha = row["report"].value, _value(row["sha"])
-        if report not in sources:
-            raise InputError(None, f"no text given for report <{report}>: use --source {report}=FILE")
-        text, digest = read_text(sources[report])
-        if sha is None:
-            raise InputError(
-                sources[report], f"report <{report}> records no SHA-256 (spdx:checksum) to check the text against"
-            )
-        if digest != sha.lower():
-            raise InputError(
-                sources[report],
-                f"SHA-256 {digest} differs from the {sha} that report <{report}> records: "
-                "not the text the graph quotes",
-            )
-        texts[report] = text
-    return texts
-
-
 class _Findings:
     def __init__(self, locate) -> None:
         self.locate = locate
@@ -173,7 +122,7 @@ class _Findings:
         import rdflib
 
         from axiskg.rdfio.sources import split_location
-        from axiskg.validation import Result
+        from axiskg.shacl.results import Result
 
         source, line = split_location(self.locate(rdflib.URIRef(focus)))
         self.results.append(
@@ -191,15 +140,28 @@ class _Findings:
         )
 
 
-def verify(store: Data, sources: dict[str, Path], locate=None):
+def verify(store: Data, sources: dict[str, Path], locate=None, root: Path | str | None = None):
     """Check the evidence and sentences in ``store`` against the reports' texts; a
-    :class:`axiskg.validation.Report` whose Violations are errors and whose Infos are coverage."""
+    :class:`axiskg.shacl.results.Report` whose Violations are errors and whose Infos are coverage.
+
+    With ``root``, reports not in ``sources`` are found from their declaration; one whose text is
+    absent is a ``TextMissing`` warning naming it (outside CI) and its claims are not checked."""
     import rdflib
 
-    from axiskg.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
-    texts = load_sources(store, sources)
+    skipped: list = []
+    texts = load_sources(store, sources, root, skipped)
     found = _Findings(locate or (lambda iri: None))
+    for gone in skipped:
+        found.add(
+            "TextMissing",
+            gone.report,
+            AXIS + "textLocation",
+            None,
+            "skipped: " + missing_message(gone),
+            severity="Warning",
+        )
     quotes = _check_evidence(store, texts, found)
     _check_cues(store, quotes, found)
     _check_sentences(store, texts, quotes, found)
@@ -323,6 +285,8 @@ def _check_sentences(store, texts, quotes, found) -> None:
     sentences: dict[str, tuple[str, int, int]] = {}
     for row in _rows(store, _SENTENCES):
         sentence, report = row["sentence"].value, row["report"].value
+        if report not in texts:
+            continue  # its text is missing: skipped
         text = texts[report]
         start, end, said = _int(row["start"]), _int(row["end"]), _value(row["text"])
         if start is None or end is None or not 0 <= start <= end <= len(text):

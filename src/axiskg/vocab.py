@@ -27,6 +27,8 @@ SH = "http://www.w3.org/ns/shacl#"
 SPDX = "http://spdx.org/rdf/terms#"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 BASE = "https://w3id.org/axiskg/"
 ONTOLOGY_IRI = BASE + "ontology"
@@ -106,6 +108,24 @@ PROJECT_PREFIXES: dict[str, str] = {
     "sec": ID + "section/alliance-axis-2025/",
 }
 
+#: the one prefix map of everything published and served (released Turtle, TriG and RDF/XML, the
+#: JSON-LD context, the endpoint's Turtle answers): the vocabularies, and one prefix per kind of
+#: data IRI (``actor:``, ``claim:`` ...) instead of ``id:``, whose local names would hold slashes
+#: (escaped as ``id:actor\\/japan`` in Turtle)
+PUBLISHED_PREFIXES: dict[str, str] = dict(
+    sorted(
+        {
+            **{p: ns for p, ns in PREFIXES.items() if p != "id"},
+            **PROJECT_PREFIXES,
+            "void": VOID,
+            "dcat": DCAT,
+            "spdx": SPDX,
+            "foaf": FOAF,
+            "nif": NIF,
+        }.items()
+    )
+)
+
 # --------------------------------------------------------------------------- compact / expand
 
 _PN_LOCAL = re.compile(r"[\w.-]*")
@@ -135,8 +155,51 @@ def compact(
 
 
 def local_name(iri: str) -> str:
-    """The part of ``iri`` after its last ``#`` or ``/``."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    """The part of ``iri`` after its last ``#``, then after its last ``/`` (an empty part: the
+    IRI up to it is kept, so ``.../graph/`` stays ``.../graph/``, not ``""``)."""
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1] or iri
+    return iri
+
+
+def curie(iri: str) -> str:
+    """An IRI as people are shown it (site, stats): :func:`compact` by :data:`DISPLAY_PREFIXES`."""
+    return compact(iri, DISPLAY_PREFIXES)
+
+
+# --------------------------------------------------------------------------- labels
+
+_LABELS = f"""PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?s ?label ?lang ?rank WHERE {{
+  {{ ?s rdfs:label ?label . BIND(1 AS ?rank) }} UNION {{ ?s skos:prefLabel ?label . BIND(2 AS ?rank) }}
+  FILTER(isIRI(?s))
+  BIND(LANG(?label) AS ?lang)
+  FILTER(?lang = "en" || ?lang = "")
+}}"""
+
+
+def english_labels(store) -> dict[str, str]:
+    """IRI -> its English ``rdfs:label`` (else an untagged one, else ``skos:prefLabel``), over
+    the union of the graphs of ``store`` (a :class:`~axiskg.dataset.Dataset` or a pyoxigraph store)."""
+    best: dict[str, tuple] = {}
+    for s, label, lang, rank in store.query(_LABELS, use_default_graph_as_union=True):
+        key = (int(rank.value), 0 if lang.value == "en" else 1, label.value)
+        if s.value not in best or key < best[s.value]:
+            best[s.value] = key
+    return {s: key[2] for s, key in best.items()}
+
+
+def readable(iri: str, labels: Mapping[str, str]) -> str:
+    """The IRI's English label (``labels``: :func:`english_labels`); without one, its local name
+    in words (``prov:hadPrimarySource`` -> "had primary source", ``time:Instant`` -> "instant"),
+    never a bare CURIE."""
+    if iri in labels:
+        return labels[iri]
+    local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local).split()
+    return " ".join(w if w.isupper() else w.lower() for w in words) or iri
 
 
 def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str:

@@ -60,3 +60,39 @@ def add_format_in(parser: argparse.ArgumentParser, what: str = "the data PATHs")
     parser.add_argument(
         "--format-in", metavar="FMT", help=f"parse {what} as FMT ({', '.join(FORMATS)}) whatever their extension"
     )
+
+
+def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--no-validate`` for a command that validates the project before it writes anything."""
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help=f"{what} even if the project's data violates its shapes (not recommended; a note on stderr says so)",
+    )
+
+
+def validate_first(args: argparse.Namespace, what: str) -> int | None:
+    """Validate the project (default engine, :func:`axiskg.gate.violations`) before ``what``
+    writes anything: ``None`` when it may go on (no sh:Violation, or ``--no-validate``, which is
+    noted on stderr); else the report is printed, the refusal said on stderr, and the exit code
+    (1) returned."""
+    import sys
+
+    from axiskg.commands.reports import use_color
+    from axiskg.errors import EXIT_VIOLATIONS
+    from axiskg.gate import violations
+    from axiskg.shacl.reporting import format_text
+
+    if getattr(args, "no_validate", False):
+        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
+        return None
+    report = violations(root_of(args))
+    if report is None:
+        return None
+    sys.stdout.write(format_text(report, color=use_color()))
+    print(
+        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
+        "(see above; fix them, or pass --no-validate to override); nothing was written",
+        file=sys.stderr,
+    )
+    return EXIT_VIOLATIONS

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import root_of
-from axiskg.commands.validate import add_gate_argument, validate_first
+from axiskg.commands import add_gate_argument, root_of, validate_first
 
 
 def register(subparsers) -> None:
@@ -27,6 +26,9 @@ def register(subparsers) -> None:
         help="comma-separated graph formats to write: turtle,ntriples,jsonld,rdfxml (default: all; "
         "turtle and ntriples are the fast ones for large graphs)",
     )
+    p.add_argument(
+        "--include-drafts", action="store_true", help="publish draft claims too (default: curated claims only)"
+    )
     add_gate_argument(p, "build")
     p.set_defaults(func=run)
 
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         return refused
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
-    written = build(root_of(args), args.out, formats, progress=True)
+    written = build(root_of(args), args.out, formats, progress=True, include_drafts=args.include_drafts)
     for path in written.values():
         print(path)
     if "ntriples" in written:

@@ -29,7 +29,11 @@ def register(subparsers) -> None:
         "--profile", type=Path, metavar="FILE", help="TSV of 'SEVERITY<TAB>rule' lines (default: the shipped profile)"
     )
     p.add_argument(
-        "--output", "-o", choices=("text", "json", "tsv"), default="text", help="report format (default: text)"
+        "--output",
+        "-o",
+        choices=("text", "json", "tsv", "junit", "github"),
+        default="text",
+        help="report format (default: text); junit and github as axiskg validate writes them",
     )
     p.add_argument("--list-rules", action="store_true", help="list the rules and their severities, then exit")
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
@@ -37,6 +41,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from axiskg import checks
+    from axiskg.commands.reports import errors_as_reports, write_report
     from axiskg.dataset import Dataset
     from axiskg.rdfio.sources import definition_locator
 
@@ -45,10 +50,18 @@ def run(args: argparse.Namespace) -> int:
         for name, rule in checks.available_rules().items():
             print(f"{profile.get(name, 'off'):<5}  {name}  {rule.description}")
         return EXIT_OK
-    root = root_of(args)
-    store = Dataset.load(root=root, format=args.format_in, data=not args.paths, inferred=False)
-    for path in args.paths:
-        store.add_files(path, args.format_in)
-    problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
+    with errors_as_reports(args):
+        root = root_of(args)
+        store = Dataset.load(root=root, format=args.format_in, data=not args.paths, inferred=False)
+        for path in args.paths:
+            store.add_files(path, args.format_in)
+        problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
+    if args.output in ("junit", "github"):  # the outputs validate writes, through the one result model
+        from axiskg.shacl.locations import Locations, place
+        from axiskg.shacl.results import Result
+
+        report = checks.as_report(problems)
+        report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
+        return write_report(args, report)
     sys.stdout.write(checks.FORMATTERS[args.output](problems))
     return EXIT_VIOLATIONS if checks.count(problems, "ERROR") else EXIT_OK

@@ -54,9 +54,29 @@ def register(subparsers) -> None:
         metavar="IRI",
         help="with --endpoint: default graph to query (repeatable), for stores whose default graph is not ours",
     )
-    p.add_argument("--timeout", type=float, default=30, metavar="SECONDS", help="endpoint timeout (default 30)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="with --endpoint: time for the whole exchange, the answer's last byte included (default 30)",
+    )
+    p.add_argument(
+        "--max-answer",
+        type=int,
+        default=64,
+        metavar="MiB",
+        help="with --endpoint: the largest answer read; a bigger one is refused (default 64)",
+    )
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N rows per query (0: all)")
-    p.add_argument("--width", type=int, default=0, metavar="N", help="table format: clip cells to N characters")
+    p.add_argument(
+        "--width",
+        type=int,
+        default=0,
+        metavar="N",
+        help="table format: cut cells to N characters (two different values never to the same "
+        "text); without it, a table on a terminal wraps its cells to fit $COLUMNS",
+    )
     p.add_argument("--columns", metavar="NAME,...", help="print only these result columns, in this order")
     p.add_argument("--sparql", action="store_true", help="print the rendered SPARQL instead of running it")
     p.set_defaults(func=run, offline=lambda a: not a.endpoint)  # see axiskg.sandbox
@@ -74,8 +94,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def _user_query(path: Path, params: dict[str, str]):
     """``(sparql, query)``: the text of a user's query file, rendered if it has a catalog header
-    (``query`` is then its :class:`~axiskg.catalog.StoredQuery`, else ``None``)."""
-    from axiskg import catalog
+    (``query`` is then its :class:`~axiskg.sparql.catalog.StoredQuery`, else ``None``)."""
+    from axiskg.sparql import catalog
 
     text = catalog.read_query_text(path)
     if not text.strip():
@@ -96,12 +116,17 @@ class _Runner:
         self._store: Data | None = None
 
     def __call__(self, sparql: str, source):
-        from axiskg import querying
+        from axiskg.sparql import endpoint, querying
 
         if self.args.endpoint:
             querying.syntax_check(sparql, source)
-            return querying.run_endpoint(
-                self.args.endpoint, sparql, self.args.graph or None, timeout=self.args.timeout, source=source
+            return endpoint.run_endpoint(
+                self.args.endpoint,
+                sparql,
+                self.args.graph or None,
+                timeout=self.args.timeout,
+                source=source,
+                max_bytes=self.args.max_answer << 20,
             )
         if self._store is None:
             from axiskg.dataset import Dataset
@@ -132,7 +157,7 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
 
     engines = known_differences(query)
     if args.endpoint and engines:
-        from axiskg.querying import endpoint_server
+        from axiskg.sparql.endpoint import endpoint_server
 
         server = endpoint_server(args.endpoint, min(args.timeout, 10))
         for engine in sorted(e for e in engines if e in server.lower()):
@@ -142,11 +167,23 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
             )
 
 
+def _columns() -> int:
+    """The width tables must fit: ``$COLUMNS`` when set, else the terminal's, else none (a pipe
+    or a file gets whole lines)."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").strip().isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size((0, 0)).columns if sys.stdout.isatty() else 0
+
+
 def _print_table(table, args, limit: int) -> None:
-    from axiskg import querying
+    from axiskg.sparql import tables
+    from axiskg.terminal import for_stream
 
     if table.triples is not None:  # CONSTRUCT, DESCRIBE
-        sys.stdout.write(querying.format_table(table, args.format))
+        sys.stdout.write(for_stream(tables.format_table(table, args.format), sys.stdout))
         return
     shown = table
     if args.columns and table.boolean is None:
@@ -157,17 +194,19 @@ def _print_table(table, args, limit: int) -> None:
                 None, f"--columns: no column {unknown[0]!r} in the results (columns: {', '.join(table.columns)})"
             )
         picks = [table.columns.index(c) for c in wanted]
-        table = shown = querying.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
+        table = shown = tables.Table(wanted, [tuple(r[i] for i in picks) for r in table.rows], None, table.prefixes)
     if limit and len(table.rows) > limit:
-        shown = querying.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
-    sys.stdout.write(querying.format_table(shown, args.format, args.width))
+        shown = tables.Table(table.columns, table.rows[:limit], table.boolean, table.prefixes)
+    # CSV, TSV and JSON go to files exactly as written; on a terminal, control characters inert
+    text = tables.format_table(shown, args.format, args.width, _columns())
+    sys.stdout.write(for_stream(text, sys.stdout))
     if shown is not table:  # a note, kept out of csv/tsv/json so they stay valid
         note = f"... {len(table.rows) - limit} more rows (--limit {limit})"
         print(note, file=sys.stdout if args.format == "table" else sys.stderr)
 
 
 def _list(catalog, fmt: str) -> int:
-    from axiskg.catalog import markdown_table
+    from axiskg.sparql.catalog import markdown_table
 
     if fmt == "markdown":
         sys.stdout.write(markdown_table(catalog))
@@ -190,7 +229,7 @@ def _unknown(name: str, catalog) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from axiskg import catalog as cat
+    from axiskg.sparql import catalog as cat
 
     if args.graph and not args.endpoint:
         raise InputError(None, "--graph needs --endpoint (the local graph is always the union of ours)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import root_of
-from axiskg.commands.validate import add_gate_argument, validate_first
+from axiskg.commands import add_gate_argument, root_of, validate_first
+from axiskg.vocab import BASE
 
 
 def register(subparsers) -> None:
@@ -21,10 +21,12 @@ def register(subparsers) -> None:
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: <root>/dist/release)")
     p.add_argument(
+        "--include-drafts", action="store_true", help="publish draft claims too (default: curated claims only)"
+    )
+    p.add_argument(
         "--base-url",
         metavar="URL",
-        help="where the files will be published, for the download links "
-        "(default: https://w3id.org/axiskg/release/<version>/)",
+        help=f"where the files will be published, for the download links (default: {BASE}release/<version>/)",
     )
     add_gate_argument(p, "release")
     p.set_defaults(func=run)
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
 
-    written = release(root_of(args), args.out, base_url=args.base_url)
+    written = release(root_of(args), args.out, base_url=args.base_url, include_drafts=args.include_drafts)
     for path in written.values():
         print(path)
     return 0

@@ -22,6 +22,22 @@ def _positive(kind):
     return parse
 
 
+#: bytes a request line may hold besides a GET query string of --max-body (method, path, version)
+LINE_ALLOWANCE = 8192
+
+
+def _addresses(text: str) -> list[str]:
+    import ipaddress
+
+    addresses = [a.strip() for a in text.split(",") if a.strip()]
+    for address in addresses:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an IP address or network: {address!r}") from None
+    return addresses
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve",
@@ -116,7 +132,8 @@ def register(subparsers) -> None:
         type=_positive(int),
         default=16 * 1024,
         metavar="BYTES",
-        help="largest set of request headers (the request line may add --max-body); more gets 431 (default: 16384)",
+        help="largest set of request headers, the request line not counted (it may hold a query "
+        "of --max-body); more gets 431 (default: 16384)",
     )
     p.add_argument(
         "--header-timeout",
@@ -125,6 +142,15 @@ def register(subparsers) -> None:
         metavar="SECONDS",
         help="disconnect a client that has not sent its request head (or its body, or "
         "read a waiting answer) within this time (default: 10)",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        type=_addresses,
+        default=None,
+        metavar="ADDRESSES",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "headers are believed (the client address --per-client counts); default: none, the headers "
+        "are ignored",
     )
     p.add_argument(
         "--log-level",
@@ -176,12 +202,12 @@ def run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
     import uvicorn
 
-    from axiskg import catalog
     from axiskg.dataset import Dataset
     from axiskg.rdfio.jsonld_context import context_of_store
-    from axiskg.rdfio.serialize import KNOWN_PREFIXES
     from axiskg.server.app import Settings, create_app
     from axiskg.server.guard import guarded_http
+    from axiskg.sparql import catalog
+    from axiskg.vocab import PUBLISHED_PREFIXES
 
     if not 0 <= args.port <= 65535:
         raise InputError(None, f"--port {args.port}: not a TCP port")
@@ -191,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
     stored = catalog.load_catalog(root)
     graphs = sorted(g.value for g in store.named_graphs())
     nquads = store.dump(format=ox.RdfFormat.N_QUADS) or b""
-    context = context_of_store(store, KNOWN_PREFIXES)  # the release's JSON-LD context
+    context = context_of_store(store, PUBLISHED_PREFIXES)  # the release's JSON-LD context
     del store
     settings = Settings(
         timeout=args.timeout,
@@ -211,7 +237,9 @@ def run(args: argparse.Namespace) -> int:
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     # the request line may carry a GET query up to --max-body (answered 414 beyond it by the app)
-    http = guarded_http(args.max_header + args.max_body, args.header_timeout, send_timeout=args.header_timeout * 3)
+    http = guarded_http(
+        args.max_header, args.max_body + LINE_ALLOWANCE, args.header_timeout, send_timeout=args.header_timeout * 3
+    )
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -220,6 +248,11 @@ def run(args: argparse.Namespace) -> int:
             http=http,
             timeout_graceful_shutdown=5,
             timeout_keep_alive=5,
+            # X-Forwarded-For and -Proto are believed only from the proxies named (uvicorn's
+            # default trusts them from 127.0.0.1, so a local client could pose as many addresses
+            # and escape --per-client)
+            proxy_headers=bool(args.forwarded_allow_ips),
+            forwarded_allow_ips=args.forwarded_allow_ips or [],
         )
     )
     original_startup = server.startup

@@ -7,17 +7,16 @@ usage error (see docs/validation.md).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from axiskg.commands import add_format_in, root_of
-from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS
-from axiskg.reporting import FAIL_LEVELS, OUTPUTS
+from axiskg.commands.reports import errors_as_reports, write_report
+from axiskg.shacl.reporting import FAIL_LEVELS, OUTPUTS
 
 if TYPE_CHECKING:  # (no heavy imports at option-parsing time)
-    from axiskg.validation import Report
+    from axiskg.shacl.results import Report
 
 
 def register(subparsers) -> None:
@@ -35,7 +34,29 @@ def register(subparsers) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="shapes file or folder to use instead of the project's (repeatable)",
+        help="shapes file or folder to use instead of the project's (repeatable): standard SHACL, "
+        "the report holds these shapes' results only, on the PATHs alone (see docs/validation.md)",
+    )
+    p.add_argument(
+        "--in-project",
+        action="store_true",
+        help="validate the PATHs in the context of their project: the project's data/ (the nearest "
+        "folder from here holding data/ or ontology/) is loaded with them, so references across files "
+        "resolve, and results are reported for the PATHs only (what the pre-commit hook runs)",
+    )
+    p.add_argument(
+        "--context",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="with --in-project: more files or folders to load with the PATHs, instead of data/ (repeatable)",
+    )
+    p.add_argument(
+        "--well-typed",
+        action="store_true",
+        help="with --shapes: also report ill-typed literals (axsh:WellTypedLiteralShape), "
+        "which the project's own shapes always do",
     )
     p.add_argument(
         "--inference",
@@ -61,17 +82,22 @@ def register(subparsers) -> None:
     p.set_defaults(func=run, offline=lambda a: True)  # see axiskg.sandbox
 
 
-def use_color(stream=None) -> bool:
-    """ANSI colours only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
-    stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-
-
 def run(args: argparse.Namespace) -> int:
+    with errors_as_reports(args, _shape_files(args)):
+        report = _report(args)
+    return write_report(args, report)
+
+
+def _report(args: argparse.Namespace) -> Report:
+    """The report of the run: the shapes' results, the project's own checks unless ``--shapes``
+    (or ``--well-typed``), each result with the file and line of its focus node; a draft claim's
+    shortcomings are warnings (``axiskg.ingest.curation``)."""
+    from axiskg.ingest.curation import soften_drafts
     from axiskg.rdfio.sources import source_locator
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
-    from axiskg.reporting import FORMATTERS, fails
-    from axiskg.validation import add_bad_literals
+    from axiskg.shacl.locations import Locations, place
+    from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
+    from axiskg.shacl.results import Result
 
     root = root_of(args)
     store = _load(args, root)
@@ -87,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     else:
-        from axiskg.validation import validate
+        from axiskg.shacl.validation import validate
 
         report = validate(
             data_graph(store),
@@ -97,28 +123,63 @@ def run(args: argparse.Namespace) -> int:
             locate=source_locator(store),
             written=written_term(store),
         )
-    # ill-typed literals are violations whatever the shapes say (file and line in each)
-    add_bad_literals(report, store, None if args.paths else root)
-    options = {"fail_on": args.fail_on}
-    if args.output == "text":
-        options["color"] = use_color()
-    sys.stdout.write(FORMATTERS[args.output](report, **options))
-    return EXIT_VIOLATIONS if fails(report, args.fail_on) else EXIT_OK
+    if not args.shapes or args.well_typed:  # the project's own checks (see docs/validation.md)
+        add_bad_literals(report, store, None if args.paths else root)
+    if not args.shapes:
+        add_undeclared_terms(report, store)
+    report = soften_drafts(report, store)
+    report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
+    if args.in_project and args.paths:
+        from axiskg.shacl.locations import only_in
+
+        only_in(report, args.paths)
+    return report
+
+
+def _shape_files(args: argparse.Namespace) -> list[Path]:
+    """The shapes files of the run (for locating an error in them)."""
+    from axiskg import paths
+
+    try:
+        if args.shapes:
+            return [f for g in args.shapes for f in (paths.rdf_files_under(g) if g.is_dir() else [g])]
+        return paths.shape_files(root_of(args))
+    except OSError:
+        return []
 
 
 def _load(args: argparse.Namespace, root: Path):
-    """The store to validate: the given PATHs plus the project's ontology, else the project."""
+    """The dataset to validate: the given PATHs plus the project's ontology (only the PATHs with
+    ``--shapes``: someone else's shapes see their data graph alone), else the project."""
     from axiskg import paths
     from axiskg.dataset import Dataset
-    from axiskg.rdfio.reading import load_file
     from axiskg.vocab import ONTOLOGY_GRAPH
 
     if not args.paths:
         return Dataset.load(root=root, format=args.format_in, progress=True, inferred=False)
-    store = Dataset.load(args.paths, format=args.format_in, progress=True, inferred=False)
-    for path in paths.ontology_files(root):
-        load_file(store, path, ONTOLOGY_GRAPH)
+    given = list(args.paths)
+    if args.in_project:
+        given += _context(args)
+    store = Dataset.load(given, format=args.format_in, progress=True, inferred=False)
+    for path in [] if args.shapes else paths.ontology_files(root):
+        store.add_file(path, ONTOLOGY_GRAPH)
     return store
+
+
+def _context(args: argparse.Namespace) -> list[Path]:
+    """The files loaded beside the PATHs with ``--in-project``: the ``--context`` files and
+    folders, else the ``data/`` of the nearest folder (from the working folder up) holding
+    ``data/`` or ``ontology/``; the PATHs themselves left out (each file is loaded once)."""
+    from axiskg import paths
+
+    folders = args.context
+    if not folders:
+        here = Path.cwd().resolve()
+        home = next((f for f in (here, *here.parents) if (f / "data").is_dir() or (f / "ontology").is_dir()), None)
+        folders = [home / "data"] if home is not None and (home / "data").is_dir() else []
+    given = {p.resolve() for p in args.paths}
+    files = [f for c in folders for f in (paths.rdf_files_under(c) if c.is_dir() else [c])]
+    return sorted({f for f in files if f.resolve() not in given})
 
 
 def _shapes(args: argparse.Namespace, root: Path):
@@ -127,41 +188,3 @@ def _shapes(args: argparse.Namespace, root: Path):
     from axiskg.shacl import read_shapes
 
     return read_shapes(args.shapes) if args.shapes else load_shapes(root)
-
-
-# --------------------------------------------------------------------------- the gate of build and release
-
-
-def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    """``--no-validate`` for a command that validates the project before it writes anything."""
-    parser.add_argument(
-        "--no-validate",
-        action="store_true",
-        help=f"{what} even if the project's data violates its shapes (not recommended; a note on stderr says so)",
-    )
-
-
-def validate_first(args: argparse.Namespace, what: str) -> int | None:
-    """Validate the project (default engine) before ``what`` writes anything: ``None`` when it may
-    go on (no sh:Violation, or ``--no-validate``, which is noted on stderr); else the report is
-    printed, the refusal said on stderr, and the exit code (1) returned."""
-    from axiskg.dataset import Dataset, load_shapes
-    from axiskg.rdfio.sources import source_locator
-    from axiskg.reporting import fails, format_text
-    from axiskg.shacl import validate_store
-
-    if getattr(args, "no_validate", False):
-        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
-        return None
-    root = root_of(args)
-    store = Dataset.load(root=root, inferred=False)
-    report = validate_store(store, load_shapes(root), locate=source_locator(store))
-    if not fails(report, "violation"):
-        return None
-    sys.stdout.write(format_text(report, color=use_color()))
-    print(
-        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
-        "(see above; fix them, or pass --no-validate to override); nothing was written",
-        file=sys.stderr,
-    )
-    return EXIT_VIOLATIONS

@@ -7,11 +7,9 @@ a missing or unreadable source text, or a text whose SHA-256 is not the one the 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from axiskg.commands import root_of
-from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 
 
 def register(subparsers) -> None:
@@ -21,8 +19,10 @@ def register(subparsers) -> None:
         description="Check the evidence of every claim (oa:exact at oa:start/oa:end, prefix and suffix, "
         "uniqueness, modality and causal cues inside the quote, the sentences it lies in) and every "
         "sentence resource against the source text, after checking the text's SHA-256 against the one "
-        "the report records. Without PATH, the project's data. The project's report text is read from "
-        "$AXISKG_REPORT_TEXT or ../shared/seed/alliance-axis-report.txt. "
+        "the report records. Without PATH, the project's data. Each report's text is found from its "
+        "axis:textLocation (relative to the project root, else to $AXISKG_SOURCES); --source and, for the "
+        "project's report, $AXISKG_REPORT_TEXT override it. A text that is absent is a named warning "
+        "(its claims are skipped), an error when CI=true. "
         "Exit codes: 0 all checks pass, 1 errors, 2 bad input.",
     )
     p.add_argument(
@@ -46,35 +46,19 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def parse_sources(given: list[str], root: Path) -> dict[str, Path]:
-    from axiskg.verify import project_report_text
-    from axiskg.vocab import PROJECT_REPORT
-
-    sources = {PROJECT_REPORT: project_report_text(root)}
-    for item in given:
-        iri, sep, file = item.partition("=")
-        if not sep or not iri or not file:
-            raise InputError(None, f"--source {item!r}: expected REPORT_IRI=FILE")
-        sources[iri.strip("<>")] = Path(file)
-    return sources
-
-
 def run(args: argparse.Namespace) -> int:
-    from axiskg.commands.validate import use_color
+    from axiskg.commands.reports import errors_as_reports, write_report
     from axiskg.dataset import Dataset
+    from axiskg.ingest.texts import parse_source_options
     from axiskg.rdfio.sources import definition_locator
-    from axiskg.reporting import FORMATTERS, fails
     from axiskg.verify import verify
 
-    root = root_of(args)
-    sources = parse_sources(args.source, root)
-    if args.paths:
-        store = Dataset.load(args.paths, format=args.format_in, inferred=False)
-    else:
-        store = Dataset.load(root=root, format=args.format_in, inferred=False)
-    report = verify(store, sources, locate=definition_locator(store, root))  # file:line
-    options: dict[str, object] = {"color": use_color()} if args.output == "text" else {}
-    if args.output in ("junit", "github"):
-        options["tool"] = "axiskg verify"
-    sys.stdout.write(FORMATTERS[args.output](report, **options))  # type: ignore[arg-type]
-    return EXIT_VIOLATIONS if fails(report) else EXIT_OK
+    with errors_as_reports(args):
+        root = root_of(args)
+        sources = parse_source_options(args.source)
+        if args.paths:
+            store = Dataset.load(args.paths, format=args.format_in, inferred=False)
+        else:
+            store = Dataset.load(root=root, format=args.format_in, inferred=False)
+        report = verify(store, sources, locate=definition_locator(store, root), root=root)  # file:line
+    return write_report(args, report)

@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from axiskg.querying import solutions
-from axiskg.vocab import AXIS, DISPLAY_PREFIXES, ID, RDF_TYPE, RDFS, SKOS, compact, sparql_prefixes
+from axiskg.sparql.querying import solutions
+from axiskg.vocab import AXIS, ID, RDF_TYPE, RDFS, SKOS, curie, english_labels, local_name, readable, sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -37,33 +37,6 @@ def select(store: Data, query: str) -> list[Row]:
     result = solutions(store, PREFIXES + query)
     names = [v.value for v in result.variables]
     return [{n: _value(row[n]) for n in names} for row in result]
-
-
-def english_labels(store: Data) -> dict[str, str]:
-    """IRI -> its English ``rdfs:label`` (else an untagged one, else ``skos:prefLabel``)."""
-    rows = select(
-        store,
-        """
-        SELECT ?s ?label ?lang ?rank WHERE {
-          { ?s rdfs:label ?label . BIND(1 AS ?rank) } UNION { ?s skos:prefLabel ?label . BIND(2 AS ?rank) }
-          FILTER(isIRI(?s))
-          BIND(LANG(?label) AS ?lang)
-          FILTER(?lang = "en" || ?lang = "")
-        }""",
-    )
-    best: dict[str, tuple] = {}
-    for r in rows:
-        key = (int(r["rank"]), 0 if r["lang"] == "en" else 1, r["label"])
-        if r["s"] not in best or key < best[r["s"]]:
-            best[r["s"]] = key
-    return {s: key[2] for s, key in best.items()}
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri:
-            iri = iri.rsplit(sep, 1)[1] or iri
-    return iri
 
 
 # --------------------------------------------------------------------------- alliance network
@@ -245,20 +218,6 @@ def class_hierarchy(store: Data) -> ClassHierarchy:
         frozenset(c for c in classes if c.startswith(AXIS)),
         tuple(edges),
     )
-
-
-def readable(iri: str, labels: dict[str, str]) -> str:
-    """The IRI's English label; without one, its local name in words (``prov:hadPrimarySource``
-    -> "had primary source", ``time:Instant`` -> "instant"), never a bare CURIE."""
-    if iri in labels:
-        return labels[iri]
-    local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local).split()
-    return " ".join(w if w.isupper() else w.lower() for w in words) or iri
-
-
-def curie(iri: str) -> str:
-    return compact(iri, DISPLAY_PREFIXES)
 
 
 # --------------------------------------------------------------------------- claims, entities, structure

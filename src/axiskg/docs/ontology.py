@@ -19,8 +19,8 @@ from rdflib import OWL, RDF, RDFS
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
-from axiskg import shacl_paths
 from axiskg.docs.graphdata import curie
+from axiskg.shacl import property_paths
 
 
 def pylode_html(ontology: rdflib.Graph) -> str:
@@ -285,7 +285,7 @@ def _term(graph: rdflib.Graph, node) -> str:
 def _path(graph: rdflib.Graph, node) -> str:
     if node is None:
         return ""
-    return shacl_paths.render(graph, node, curie) or curie(str(node))
+    return property_paths.render(graph, node, curie) or curie(str(node))
 
 
 def _english(graph: rdflib.Graph, node, prop) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import graphviz
 
+from axiskg import vocab
 from axiskg.docs import graphdata
 from axiskg.errors import InputError
 
@@ -62,7 +63,7 @@ def node_id(iri: str) -> str:
     (``axis.Actor``: a colon would make DOT read ``node:port``)."""
     if iri.startswith(graphdata.ID):
         return iri[len(graphdata.ID) :]
-    return graphdata.curie(iri).replace(":", ".")
+    return vocab.curie(iri).replace(":", ".")
 
 
 def _wrap(text: str, width: int = 30) -> str:

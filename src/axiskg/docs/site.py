@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiskg import paths
+from axiskg import paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.dataset import Dataset, load_shapes
 from axiskg.docs import graphdata, pictures
 from axiskg.docs import ontology as ont_docs
-from axiskg.rdfio.reading import load_file
 from axiskg.rdfio.terms import ontology_graph
+from axiskg.vocab import BASE
 
 PAGES = ("index", "ontology", "ontology-extras", "data", "claims", "entities", "queries", "pictures")
 NAV = (
@@ -51,7 +51,7 @@ def slug(iri: str) -> str:
     if iri.startswith(graphdata.ID):
         iri = iri[len(graphdata.ID) :]
     else:
-        iri = graphdata.curie(iri)
+        iri = vocab.curie(iri)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in iri)
 
 
@@ -100,14 +100,14 @@ def _environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters["slug"] = slug
-    env.filters["curie"] = graphdata.curie
+    env.filters["curie"] = vocab.curie
     return env
 
 
 def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
     """Each stored query with its text and current results; or why there are none."""
     try:
-        from axiskg import catalog, querying
+        from axiskg.sparql import catalog, querying
     except ImportError as exc:
         return [], f"the query catalog is not available in this version ({exc.name} is missing)"
     from axiskg.errors import InputError
@@ -141,7 +141,7 @@ def _query_catalog(root: Path, store, href) -> tuple[list[dict], str | None]:
 
 def _cell(value, href) -> dict:
     text = "" if value is None else str(getattr(value, "value", value))
-    return {"text": text, "href": href(text) if text.startswith("https://w3id.org/axiskg/") else None}
+    return {"text": text, "href": href(text) if text.startswith(BASE) else None}
 
 
 def render_site(root: Path | str | None = None) -> dict[str, bytes]:
@@ -150,7 +150,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     store = Dataset.load(root=root, inferred=False)
     ontology = ontology_graph(store)
     shapes = load_shapes(root)
-    labels = graphdata.english_labels(store)
+    labels = vocab.english_labels(store)
 
     lode = ont_docs.pylode_html(ontology)
     claims = graphdata.claims(store)
@@ -184,6 +184,7 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     ]
     queries, queries_missing = _query_catalog(root, Dataset.load(root=root), link)  # queries see the published graph
     from axiskg import __version__
+    from axiskg.ingest.curation import progress as curation_progress
     from axiskg.stats import triples as measure_triples
 
     env = _environment()
@@ -193,13 +194,14 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
         "version": __version__,
         "labels": labels,
         "link": link,
-        "label": lambda iri: graphdata.readable(iri, labels),
+        "label": lambda iri: vocab.readable(iri, labels),
         "claims": claims,
         "entities": entities,
         "reports": reports,
         "network": network,
         "counts": overview_counts(root, store),
         "triples": measure_triples(store),
+        "curation": curation_progress(store),
         "groups": groups,
         "classes": classes,
         "queries": queries,
@@ -228,8 +230,7 @@ def overview_counts(root: Path, store) -> list[tuple[str, list]]:
 
     out = []
     for path in paths.ontology_files(root):
-        module = ox.Store()
-        load_file(module, path, "urn:axiskg:module")
+        module = Dataset.load([path], inferred=False)
         labelled = {q.subject for q in module.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)}
         classes = sorted(
             q.subject.value

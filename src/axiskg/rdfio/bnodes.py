@@ -55,6 +55,22 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
     trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
     triples = list(dict.fromkeys(_LINE.findall(b"".join(lines))))
+    new = _relabelling(triples)
+    if new is None:
+        return None
+    get = new.get
+    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
+
+
+def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
+    """The relabelling :func:`stable_label_lines` applies to ``lines``: each blank node's token
+    (``_:x``) -> its new one, or ``None`` if the blank nodes are not trees. Only the lines with a
+    blank node matter, so a caller with other lines too (a huge literal) may leave those out."""
+    return _relabelling(list(dict.fromkeys(_LINE.findall(b"".join(lines)))))
+
+
+def _relabelling(triples: list) -> dict[bytes, bytes] | None:
+    """Blank-node token -> content label for the ``(subject, predicate, object)`` tokens."""
     with_blank_object = [t for t in triples if t[2][0] == _BLANK]
     owner = {t[2]: t for t in with_blank_object}
     if len(owner) != len(with_blank_object):
@@ -69,58 +85,61 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
         else:
             edges.extend(group)
     if not out_edges and not owner:
-        return [b"%s %s %s .\n" % t for t in triples]
-    content: dict = {}
-    visiting: set = set()
-
-    def describe(node: bytes) -> bytes:
-        found = content.get(node)
-        if found is None:
-            if node in visiting:
-                raise _Cycle
-            visiting.add(node)
-            found = content[node] = (
-                b"["
-                + b" ; ".join(
-                    sorted(
-                        t[1] + b" " + (describe(t[2]) if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ())
-                    )
-                )
-                + b"]"
-            )
-            visiting.discard(node)
-        return found
-
+        return {}
+    nodes = set(out_edges) | owner.keys()
+    content = _contents(out_edges, nodes)
+    if content is None:
+        return None  # a cycle: not a tree
     labels: dict = {}
     used: dict = {}
     sha256 = hashlib.sha256
-
-    def label(node: bytes) -> bytes:
-        found = labels.get(node)
-        if found is None:
+    # the same order as stable_labels (UTF-8 bytes sort like the strings they encode)
+    for start in sorted(nodes, key=content.__getitem__):
+        chain = []  # ``start`` and its owners up to the first labelled one (or the root)
+        node = start
+        while node not in labels:
+            chain.append(node)
+            via = owner.get(node)
+            if via is None or via[0][0] != _BLANK:
+                break
+            node = via[0]
+        for node in reversed(chain):  # each owner is labelled before what it owns
             via = owner.get(node)
             if via is None:
                 where = b""
             else:
                 subject = via[0]
-                where = (label(subject) if subject[0] == _BLANK else subject) + b" " + via[1]
+                where = (labels[subject] if subject[0] == _BLANK else subject) + b" " + via[1]
             base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
             n = used.get(base, 0)
             used[base] = n + 1  # identical twins: numbered (they are interchangeable)
-            found = labels[node] = base if n == 0 else base + b"n%d" % n
-        return found
+            labels[node] = base if n == 0 else base + b"n%d" % n
 
-    try:
-        # the same order as stable_labels (UTF-8 bytes sort like the strings they encode)
-        for node in sorted(set(out_edges) | owner.keys(), key=describe):
-            label(node)
-    except (_Cycle, RecursionError):
-        return None
-
-    new = {node: b"_:" + name for node, name in labels.items()}
-    get = new.get
-    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
+    return {node: b"_:" + name for node, name in labels.items()}
 
 
-class _Cycle(Exception):
-    pass
+def _contents(out_edges: dict, nodes: set) -> dict | None:
+    """Each blank node's content, ``[p o ; ...]`` with its outgoing edges sorted and nested blank
+    nodes described in place; ``None`` on a cycle. Iterative (no recursion limit: a list of a
+    million items is a chain a million deep), linear in the edges."""
+    content: dict = {}
+    for root in nodes:
+        if root in content:
+            continue
+        stack, on_path = [root], {root}
+        while stack:
+            node = stack[-1]
+            pending = [t[2] for t in out_edges.get(node, ()) if t[2][0] == _BLANK and t[2] not in content]
+            if pending:
+                if any(o in on_path for o in pending):
+                    return None
+                stack.extend(pending)
+                on_path.update(pending)
+                continue
+            stack.pop()
+            on_path.discard(node)
+            parts = sorted(
+                t[1] + b" " + (content[t[2]] if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ())
+            )
+            content[node] = b"[" + b" ; ".join(parts) + b"]"
+    return content

@@ -8,8 +8,10 @@ or a bare number are bulk-loaded too; other files pass through Python once.
 
 from __future__ import annotations
 
+import io
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -50,7 +52,7 @@ _BARE_NUMBER = re.compile(rb"[\s(,\[][+-]?\.?[0-9]")
 def _may_rewrite(data: bytes, fmt: ox.RdfFormat) -> bool:
     """False when Turtle / TriG ``data`` surely holds no literal the store rewrites (no ``^^``
     and no bare number); True for the other formats but N-Triples / N-Quads (see
-    :func:`_load_ntriples`)."""
+    :func:`load_ntriples_file`)."""
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return b"^^" in data or _BARE_NUMBER.search(data) is not None
     return True
@@ -59,14 +61,28 @@ def _may_rewrite(data: bytes, fmt: ox.RdfFormat) -> bool:
 def load(target: Data, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
     """Parse ``data`` into ``store`` (triples into named graph ``graph``), recording the
     literals the store rewrites. Raises what ``Store.load`` raises."""
-    store, record = literals.parts(target)
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        lines = _load_ntriples(store, record, data, fmt, base_iri, graph)
+        try:
+            _add_lines(target, load_ntriples_file(target, io.BytesIO(data), fmt, base_iri, graph), fmt, base_iri, graph)
+        except SyntaxError:
+            _raise_parse_error(data, fmt, base_iri)  # with the line in the whole file (a part's lines differ)
+            raise
     elif _may_rewrite(data, fmt):
-        lines = data
+        _add_lines(target, data, fmt, base_iri, graph)
     else:
-        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-        return
+        literals.parts(target)[0].load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+
+
+def load_stream(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
+    """:func:`load` for an N-Triples / N-Quads file ``fh``, read a piece at a time (a syntax
+    error's line may be that of a part of the file: :func:`load` on the file's bytes names
+    the line in the whole file)."""
+    _add_lines(target, load_ntriples_file(target, fh, fmt, base_iri, graph), fmt, base_iri, graph)
+
+
+def _add_lines(target: Data, lines: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str) -> None:
+    """Add the quads of ``lines`` (a file, or the lines of one) through Python, recording the
+    literals the store rewrites."""
     if not lines:
         return
     fresh: dict[str, ox.BlankNode] = {}  # a file's blank-node labels are its own (Store.load renames them too)
@@ -74,37 +90,84 @@ def load(target: Data, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str
     def own(term):
         return fresh.setdefault(term.value, ox.BlankNode()) if type(term) is ox.BlankNode else term
 
-    try:
-        quads = ox.parse(lines, format=fmt, base_iri=base_iri)
-        literals.add(target, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
-    except SyntaxError:
-        if lines is not data:
-            _raise_parse_error(data, fmt, base_iri)
-        raise
+    quads = ox.parse(lines, format=fmt, base_iri=base_iri)
+    literals.add(target, (ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads), graph)
 
 
-def _load_ntriples(
-    store: ox.Store, record: literals.AsWritten | None, data: bytes, fmt: ox.RdfFormat, base_iri: str, graph: str
-) -> bytes:
-    """Bulk-load N-Triples / N-Quads ``data`` inside pyoxigraph; the lines with an XSD-typed
-    literal are kept to be recorded when the record is first read (:func:`table`). A blank
-    node's label is the store's own, so where a line with a blank node holds a literal the
-    store rewrites, the lines with a blank node are left out, and returned to be added through
-    Python."""
-    typed, blank_typed = _typed_lines(data)
+def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: str, graph: str) -> bytes:
+    """Bulk-load the N-Triples / N-Quads file ``fh`` (read twice, a piece at a time: never held
+    whole) inside pyoxigraph; the lines with an XSD-typed literal are kept to be recorded when
+    the record is first read (:func:`axiskg.rdfio.literals.table`). A blank node's label is the
+    store's own, so where a line with a blank node holds a literal the store rewrites, the lines
+    with a blank node are left out, and returned to be added through Python (:func:`load`)."""
+    store, record = literals.parts(target)
+    typed_parts: list[bytes] = []
+    blank_parts: list[bytes] = []
+    for piece in _pieces(fh):
+        typed_piece, blank_piece = _typed_lines(piece)
+        typed_parts.append(typed_piece)
+        blank_parts.append(blank_piece)
+    typed, blank_typed = b"".join(typed_parts), b"".join(blank_parts)
+    del typed_parts, blank_parts
+    fh.seek(0)
     if not (typed or blank_typed) or not _nt_rewrites(typed + blank_typed):
-        store.load(data, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        store.load(fh, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
         return b""
-    bulk, rest = _split_blank_lines(data) if blank_typed and _nt_rewrites(blank_typed) else (data, b"")
-    try:
-        store.load(bulk, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-    except SyntaxError:
-        if bulk is not data:
-            _raise_parse_error(data, fmt, base_iri)
-        raise
+    rest = b""
+    if blank_typed and _nt_rewrites(blank_typed):
+        source = _WithoutBlankLines(fh)
+        store.load(source, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))  # type: ignore[arg-type]  # a file-like reader
+        rest = b"".join(source.rest)
+    else:
+        store.load(fh, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
     if typed and record is not None:
         record.pending.append((typed, fmt, base_iri, graph))
     return rest
+
+
+#: how much of an N-Triples / N-Quads file is read at a time
+_PIECE = 8 << 20
+
+
+def _pieces(fh: BinaryIO) -> Iterator[bytes]:
+    """``fh`` read in pieces of whole lines (the last one may lack its newline)."""
+    carry = b""
+    while True:
+        block = fh.read(_PIECE)
+        if not block:
+            if carry:
+                yield carry
+            return
+        if carry:
+            block = carry + block
+        cut = block.rfind(b"\n") + 1
+        carry = block[cut:]
+        if cut:
+            yield block[:cut]
+
+
+class _WithoutBlankLines:
+    """A file for ``Store.load``: the lines of ``fh`` without ``_:``; those are kept in
+    :attr:`rest`."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.pieces = _pieces(fh)
+        self.buffer = b""
+        self.at = 0
+        self.rest: list[bytes] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        while self.at >= len(self.buffer):
+            piece = next(self.pieces, None)
+            if piece is None:
+                return b""
+            self.buffer, rest = _split_blank_lines(piece)
+            self.at = 0
+            self.rest.append(rest)
+        end = len(self.buffer) if size is None or size < 0 else self.at + size
+        out = self.buffer[self.at : end]
+        self.at += len(out)
+        return out
 
 
 def _split_blank_lines(data: bytes) -> tuple[bytes, bytes]:

@@ -1,7 +1,7 @@
 """Reading an input file safely: a regular file only, and at most a configurable size.
 
 Every command's input files come through :func:`read_input` (RDF through
-:func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.catalog.read_query_text`),
+:func:`axiskg.rdfio.inputs.read_rdf_bytes`, query files through :func:`axiskg.sparql.catalog.read_query_text`),
 so a FIFO, a device (``/dev/zero``, also behind a symlink) or a socket is refused at once with
 exit code 2, instead of hanging or filling the memory.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from axiskg.errors import InputError
 
@@ -31,6 +32,20 @@ def max_input_bytes() -> int:
 def read_input(path: Path) -> bytes:
     """The bytes of the input file ``path``: only a regular file (a FIFO, device or socket, also
     behind a symlink, would hang or never end), at most :func:`max_input_bytes` long."""
+    limit = max_input_bytes()
+    with open_input(path) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(path, f"refused: over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
+    return data
+
+
+def open_input(path: Path) -> BinaryIO:
+    """The input file ``path`` opened for reading (binary), with the checks of :func:`read_input`
+    made on what was opened: for a reader that streams a large file instead of holding it whole."""
     import os
     import stat
 
@@ -58,16 +73,21 @@ def read_input(path: Path) -> bytes:
     if info.st_size > limit:
         raise InputError(path, f"refused: {info.st_size} bytes, over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat above
-                raise InputError(path, "refused: not a regular file")
-            data = fh.read(limit + 1)
+        fh = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise InputError(path, f"refused: over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
-    return data
+    try:
+        info = os.fstat(fh.fileno())
+    except OSError as exc:
+        fh.close()
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):  # swapped since the stat above
+        fh.close()
+        raise InputError(path, "refused: not a regular file")
+    if info.st_size > limit:
+        fh.close()
+        raise InputError(path, f"refused: {info.st_size} bytes, over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
+    return fh
 
 
 #: the longest SPARQL query text (a query file, a shape's sh:select) the safety lexer is given, in

@@ -3,7 +3,7 @@
 :func:`jsonld_context` derives it from the graph it will compact, so that every key a consumer
 sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is unambiguous:
 
-* a **prefix** for every namespace of :data:`axiskg.rdfio.serialize.KNOWN_PREFIXES` (the project's
+* a **prefix** for every namespace of :data:`axiskg.vocab.PUBLISHED_PREFIXES` (the project's
   own ``actor:``, ``claim:`` ... and every reused vocabulary, ``spdx:`` included);
 * a **term** for every property and class in use whose namespace has a prefix, named by its
   local name; a local name that two IRIs share, or that is a prefix name or a JSON-LD keyword,
@@ -25,7 +25,9 @@ import re
 
 import rdflib
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from axiskg.vocab import RDF_TYPE, XSD
+
+_XSD_STRING = XSD + "string"
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -72,12 +74,12 @@ def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     return _context(kinds, classes, prefixes)
 
 
-_STORE_SUMMARY = """
-SELECT DISTINCT ?p ?kind WHERE {
+_STORE_SUMMARY = f"""
+SELECT DISTINCT ?p ?kind WHERE {{
   ?s ?p ?o .
-  FILTER(?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || !isIRI(?o))
+  FILTER(?p != <{RDF_TYPE}> || !isIRI(?o))
   BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", IF(lang(?o) != "", "lang", STR(datatype(?o))))) AS ?kind)
-}"""
+}}"""
 _STORE_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }"
 
 

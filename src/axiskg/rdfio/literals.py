@@ -7,8 +7,7 @@ pyoxigraph's ``Store`` keeps typed literals in a normal form, with no switch to 
 ``"300"^^xsd:integer``. The parser itself gives the literals as written.
 
 So :func:`axiskg.rdfio.bulk_load.load` adds a file's quads to the store and records, in the
-dataset's own record (:class:`AsWritten`, ``dataset.written``), each quad
-whose literal the store rewrote: ``(subject, predicate, stored literal, graph) -> the literals
+dataset's own record (:class:`AsWritten`, ``dataset.written``), each quad whose literal the store rewrote: ``(subject, predicate, stored literal, graph) -> the literals
 written there``. :func:`written_quads` gives a store's quads back as written (the rdflib views
 of :mod:`axiskg.rdfio.terms` use it), :func:`as_written` a single stored literal when every quad
 holding it was written with the same literal (the values of validation results),
@@ -19,11 +18,13 @@ holding it was written with the same literal (the values of validation results),
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -69,11 +70,25 @@ def table(data: Data | None) -> AsWritten | None:
     _, record = parts(data)
     if record is None:
         return None
-    with record.lock:
-        pending, record.pending = record.pending, []
-        for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-            _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
+    if record.pending or record.lock.locked():  # (asked once per result value: no lock when all is recorded)
+        with record.lock, _no_collection():
+            pending, record.pending = record.pending, []
+            for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
+                _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
     return record if record.quads else None
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector paused: recording makes a tuple and a list per typed literal,
+    none in a cycle, and the collections they would set off cost a third of the recording."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Stored:
@@ -146,14 +161,46 @@ class Recorder:
             else:
                 self.kept.add((s, p, stored, graph))
 
+    def note_all(self, quads: Iterable[ox.Quad]) -> None:
+        """:meth:`note` each of ``quads`` (already in the store), in one loop: the many typed
+        literals of a large file are recorded at a few microseconds each."""
+        if self.record is None:
+            return
+        changed, kept, target = self.changed, self.kept, self.target
+        cache, rewritable = stored_form.cache, _REWRITABLE
+        for s, p, o, g in quads:
+            if type(o) is not ox.Literal:
+                continue
+            may = rewritable.get(o.datatype)
+            if may is None:
+                may = _rewritable(o)
+            if not may:
+                continue
+            stored = cache.get(o) or stored_form(o)
+            key = (s, p, stored, target if type(g) is ox.DefaultGraph else g)
+            if stored != o:
+                written = changed.get(key)
+                if written is None:
+                    changed[key] = [o]
+                else:
+                    written.append(o)
+            else:
+                kept.add(key)
+
     def close(self) -> None:
         record = self.record
         if record is None or not self.changed:
             return
         record.resolved.clear()
+        quads, kept = record.quads, self.kept
         for key, written in self.changed.items():
-            forms = record.quads.setdefault(key, [])
-            if key in self.kept and key[2] not in forms:
+            forms = quads.get(key)
+            if forms is None and len(written) == 1 and key not in kept:
+                quads[key] = written  # (the common case: one literal written there, rewritten)
+                continue
+            if forms is None:
+                forms = quads[key] = []
+            if key in kept and key[2] not in forms:
                 forms.append(key[2])
             forms += [w for w in dict.fromkeys(written) if w not in forms]
 
@@ -264,8 +311,8 @@ def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
     record = table(data)
-    if record is None or type(value) is not ox.Literal:
-        return [value]
+    if record is None or type(value) is not ox.Literal or type(subject) is ox.Literal:
+        return [value]  # (a literal focus node is the subject of no triple)
     forms: list = []
     for q in data.quads_for_pattern(subject, predicate, value):
         forms += record.quads.get((q.subject, q.predicate, q.object, q.graph_name), [value])
@@ -284,11 +331,49 @@ def add(data: Data, quads: Iterable[ox.Quad], graph: str) -> None:
 def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
     """Record the literals of ``quads`` (already in the store) that the store rewrote."""
     recorder = Recorder(record, graph)
-    note, target = recorder.note, recorder.target
-    for q in quads:
-        g = q.graph_name
-        note(q.subject, q.predicate, q.object, target if type(g) is ox.DefaultGraph else g)
+    recorder.note_all(quads)
     recorder.close()
+
+
+def written_lookup(data: Data, predicate: ox.NamedNode | None) -> Callable[[Any, Any], list]:
+    """``lookup(subject, value)``: :func:`written_at` ``(data, subject, predicate, value)`` for
+    the many values of one predicate, looked up in the record under each graph holding the
+    predicate (the store is asked only where a triple is in several graphs)."""
+    record = table(data)
+    if record is None or predicate is None:
+        return lambda subject, value: written_at(data, subject, predicate, value)
+    store, _ = parts(data)
+    graphs = [
+        g
+        for g in [*store.named_graphs(), ox.DefaultGraph()]
+        if next(iter(store.quads_for_pattern(None, predicate, None, g)), None) is not None
+    ]
+    shared = _in_several_graphs(store, predicate) if len(graphs) > 1 else set()
+    quads = record.quads
+
+    def lookup(subject, value) -> list:
+        if type(value) is not ox.Literal or (subject, value) in shared:
+            return written_at(data, subject, predicate, value)
+        for graph in graphs:
+            forms = quads.get((subject, predicate, value, graph))
+            if forms:
+                return forms
+        return [value]
+
+    return lookup
+
+
+def _in_several_graphs(store: ox.Store, predicate: ox.NamedNode) -> set[tuple]:
+    """(subject, object) of the triples with ``predicate`` held in several graphs of ``store``."""
+    p = str(predicate)
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?a {{ ?s {p} ?o }} GRAPH ?b {{ ?s {p} ?o }} FILTER (?a != ?b) }}"
+    )
+    shared = {(r[0], r[1]) for r in rows}  # type: ignore[union-attr]
+    for q in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
+        if sum(1 for _ in store.quads_for_pattern(q.subject, predicate, q.object)) > 1:
+            shared.add((q.subject, q.object))
+    return shared
 
 
 def written_datatypes(data: Data) -> dict[str, tuple[set[str], set[str]]]:

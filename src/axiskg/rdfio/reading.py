@@ -17,7 +17,7 @@ from axiskg import paths
 from axiskg.errors import InputError
 from axiskg.rdfio import bulk_load
 from axiskg.rdfio import formats as rdf_formats
-from axiskg.rdfio.inputs import check_utf8_text, read_rdf_bytes, syntax_problem
+from axiskg.rdfio.inputs import check_utf8_text, open_input, read_rdf_bytes, syntax_problem
 from axiskg.rdfio.ntriples import load_long_lines
 from axiskg.rdfio.rdflib_fallback import RDFLIB_FALLBACK, load_with_rdflib
 from axiskg.rdfio.xml_safety import check_xml_safety
@@ -55,6 +55,8 @@ def load_file(
     if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
         raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) and _load_stream(target, path, fmt, graph):
+        return
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
     # (a tenth of the parse time) only to name the bad byte's place when the parse fails
     data = read_rdf_bytes(path)
@@ -79,6 +81,26 @@ def load_file(
         else:
             load_with_rdflib(target, path, data, fmt, graph)
     log.debug("loaded %s into <%s>", path, graph)
+
+
+def _load_stream(target: Data, path: Path, fmt: ox.RdfFormat, graph: str) -> bool:
+    """Load the N-Triples / N-Quads file ``path`` a piece at a time (a large file is never held
+    whole beside the store): True when loaded; False when it cannot be, so that the whole
+    file read into memory names the problem (the line of a syntax error in the whole file, a
+    byte that is not UTF-8, an empty file) or takes the way round pyoxigraph's token cap."""
+    with open_input(path) as fh:
+        while block := fh.read(1 << 16):
+            if not block.isspace():
+                break
+        else:
+            return False  # empty
+        fh.seek(0)
+        try:
+            bulk_load.load_stream(target, fh, fmt, path.resolve().as_uri(), graph)
+        except (SyntaxError, ValueError, MemoryError):
+            return False
+    log.debug("loaded %s into <%s>", path, graph)
+    return True
 
 
 def expand_path(path: Path) -> list[Path]:

@@ -7,7 +7,7 @@ trees), so the same graph always gives the same bytes:
 
 * N-Triples: the lines themselves;
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
-  :data:`KNOWN_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
+  :data:`PUBLISHED_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
   :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
 * JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.rdfio.jsonld_context`, node
   arrays and values sorted.
@@ -29,37 +29,14 @@ from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import WRITTEN
 from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
 from axiskg.rdfio.terms import to_ox, triples_to_rdflib
-from axiskg.vocab import PREFIXES
-
-
-def _known_prefixes() -> dict[str, str]:
-    from axiskg.catalog import PROJECT_PREFIXES
-
-    known = {p: ns for p, ns in PREFIXES.items() if p != "id"}
-    known.update(PROJECT_PREFIXES)
-    known.update(
-        {
-            "void": "http://rdfs.org/ns/void#",
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "spdx": "http://spdx.org/rdf/terms#",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-        }
-    )
-    return dict(sorted(known.items()))
-
-
-#: every prefix a published file may declare (Turtle, TriG, RDF/XML, the JSON-LD context): the
-#: vocabularies, and one prefix per kind of data IRI (``actor:``, ``claim:`` ...) instead of
-#: ``id:``, whose local names would hold slashes (escaped as ``id:actor\/japan`` in Turtle)
-KNOWN_PREFIXES: dict[str, str] = _known_prefixes()
+from axiskg.vocab import PUBLISHED_PREFIXES
 
 
 def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None = None) -> dict[str, str]:
-    """The prefixes of ``prefixes`` (default :data:`KNOWN_PREFIXES`) whose namespace starts an
+    """The prefixes of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) whose namespace starts an
     IRI of the N-Triples ``ntriples`` (one bytes, or a list of them): what a Turtle or TriG
     writer should declare, and no more."""
-    prefixes = KNOWN_PREFIXES if prefixes is None else prefixes
+    prefixes = PUBLISHED_PREFIXES if prefixes is None else prefixes
     wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
     found: set[str] = set()
     lines = ntriples if isinstance(ntriples, list) else [ntriples]
@@ -85,6 +62,10 @@ def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
     for prefix, ns in used_prefixes(lines).items():
         readable.bind(prefix, ns, override=True, replace=True)
     for triple in triples_to_rdflib(_parse(lines)):
+        if getattr(triple[2], "ill_typed", False):
+            # rdflib writes an ill-typed literal in its short form from its (missing) value:
+            # "aldi"^^xsd:boolean as ``false``; pyoxigraph writes every literal as it is
+            return write(lines, "turtle")
         readable.add(triple)
     return readable.serialize(format="turtle", encoding="utf-8")
 
@@ -97,13 +78,13 @@ def check_format(fmt: str) -> None:
 def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
     hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
-    those of ``prefixes`` (default :data:`KNOWN_PREFIXES`) in use."""
+    those of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) in use."""
     check_format(fmt)
     if fmt == "ntriples":
         return b"".join(lines)
     if fmt == "jsonld":
         graph = triples_to_rdflib(_parse(lines))
-        return jsonld_bytes(graph, jsonld_context(graph, KNOWN_PREFIXES))
+        return jsonld_bytes(graph, jsonld_context(graph, PUBLISHED_PREFIXES))
     prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":
         # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed

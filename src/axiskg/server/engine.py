@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from axiskg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
-from axiskg.sparql_safety import has_dataset_clause, syntax_problem
+from axiskg.sparql.syntax import locate
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -108,19 +108,27 @@ def _memory_error(message: str) -> dict:
     return {**_error(503, message), "memory": True}
 
 
-def dataset_options(query: str, default_graphs: list[str], named_graphs: list[str]) -> dict:
+def dataset_options(default_graphs: list[str], named_graphs: list[str]) -> dict:
     """``Store.query`` options choosing the dataset as the SPARQL 1.1 Protocol says (and as the
     Oxigraph server does): the protocol's ``default-graph-uri``/``named-graph-uri`` when given
-    (exactly those graphs), else the query's own ``FROM``/``FROM NAMED``, else the union of
-    all graphs as the default graph with every named graph available."""
+    (exactly those graphs), else none, so that pyoxigraph applies the query's own ``FROM``/
+    ``FROM NAMED`` as its parser reads them, and else the store's default graph, which
+    :func:`union_default_graph` made the union of all graphs (every named graph available)."""
     if default_graphs or named_graphs:
         return {
             "default_graph": [ox.NamedNode(g) for g in default_graphs],
             "named_graphs": [ox.NamedNode(g) for g in named_graphs],
         }
-    if has_dataset_clause(query):
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {}
+
+
+def union_default_graph(store: ox.Store) -> None:
+    """Copy every named graph's triples into the default graph of ``store``. Then a query without
+    a dataset sees the union, and a query with ``FROM`` sees exactly what its ``FROM`` names as
+    the engine's own parser reads it: ``use_default_graph_as_union`` would override ``FROM``,
+    and telling whether a query has one from outside the parser can be fooled (``(1<'a>' AS ?q)
+    FROM <g>`` reads as an IRI and a string to a lexer)."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def compacted_jsonld(body: bytes, context: dict) -> bytes:
@@ -145,9 +153,7 @@ def execute(store: Data, request: dict, prefixes: dict | None = None, context: d
     """
     cap, max_bytes = request["limit"], request.get("max_bytes", DEFAULT_MAX_BYTES)
     try:
-        options = dataset_options(
-            request["query"], request.get("default_graphs") or [], request.get("named_graphs") or []
-        )
+        options = dataset_options(request.get("default_graphs") or [], request.get("named_graphs") or [])
     except ValueError as exc:
         return _error(400, f"not a graph IRI in default-graph-uri/named-graph-uri: {exc}")
     try:
@@ -170,7 +176,7 @@ def execute(store: Data, request: dict, prefixes: dict | None = None, context: d
             if fmt == "jsonld" and context is not None:  # the release's context, term keys
                 body = compacted_jsonld(body, context)
     except SyntaxError as exc:
-        problem, line, column = syntax_problem(exc.msg or str(exc), request["query"])
+        problem, line, column = locate(exc, request["query"])
         where = f" at line {line}, column {column}" if line else ""
         return {**_error(400, f"SPARQL syntax error{where}: {problem}"), "line": line, "column": column}
     except MemoryError as exc:
@@ -245,6 +251,7 @@ def worker_main(
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
     del nquads
+    union_default_graph(store)
     # a first query costs a fresh process several times what the same query costs next (code
     # paths and memory touched for the first time): paid here, it does not make the pool's cost
     # book take the first lookup for a costlier query than it is

@@ -1,4 +1,7 @@
-"""Media types the endpoint speaks, and content negotiation on the ``Accept`` header."""
+"""Media types the endpoint speaks, and the choice of an answer's format: the protocol's
+``format``/``output``/``results`` parameters (the names SPARQLWrapper, Virtuoso and Joseki clients
+send, or a media type) first, where one names a format for the query's kind of answer, else
+content negotiation on the ``Accept`` header."""
 
 from __future__ import annotations
 
@@ -14,33 +17,49 @@ from axiskg.rdfio import formats as rdf_formats
 class Format:
     media_type: str
     oxigraph: Any  # a QueryResultsFormat or RdfFormat (None: rendered as HTML by the app)
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other media types that ask for it
+    names: tuple[str, ...] = ()  # short names a ``format=`` parameter may give (besides the key)
 
 
 #: SELECT and ASK results (server preference first: JSON answers */*)
 RESULT_FORMATS: dict[str, Format] = {
-    "json": Format("application/sparql-results+json", ox.QueryResultsFormat.JSON, ("application/json",)),
+    "json": Format(
+        "application/sparql-results+json",
+        ox.QueryResultsFormat.JSON,
+        ("application/json", "text/javascript", "application/javascript"),
+    ),
     "xml": Format("application/sparql-results+xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml")),
     "csv": Format("text/csv", ox.QueryResultsFormat.CSV),
     "tsv": Format("text/tab-separated-values", ox.QueryResultsFormat.TSV),
     "html": Format("text/html", ox.QueryResultsFormat.JSON, ("application/xhtml+xml",)),
 }
 
+#: what else asks for each RDF format: Turtle for N3 (Turtle is N3's subset), ``json`` and ``xml``
+#: (SPARQLWrapper's names, sent for every query form) for JSON-LD and RDF/XML
+_GRAPH_EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "turtle": (("application/turtle", "text/n3", "text/rdf+n3", "application/n3"), ("n3",)),
+    "ntriples": ((), ()),
+    "jsonld": (("application/x-json+ld",), ("json",)),
+    "rdfxml": ((), ("rdf", "rdf+xml")),
+}
+
 #: CONSTRUCT and DESCRIBE results, entity and ontology descriptions (Turtle answers */*)
 GRAPH_FORMATS: dict[str, Format] = {
     **{
-        name: Format(f.media_type, f.oxigraph, f.media_aliases)
-        for name, f in ((n, rdf_formats.FORMATS[n]) for n in ("turtle", "ntriples", "jsonld", "rdfxml"))
+        name: Format(f.media_type, f.oxigraph, f.media_aliases + media, f.aliases + names)
+        for name, (media, names) in _GRAPH_EXTRA.items()
+        for f in (rdf_formats.FORMATS[name],)
     },
     "html": Format("text/html", None, ("application/xhtml+xml",)),
 }
 
 
 def turtle_prefixes() -> dict[str, str]:
-    """Prefixes for Turtle output: the project's vocabularies and one per kind of entity."""
-    from axiskg.vocab import PREFIXES, PROJECT_PREFIXES
+    """Prefixes for Turtle output: the ones every published file declares
+    (:data:`axiskg.vocab.PUBLISHED_PREFIXES`), so served and released Turtle agree."""
+    from axiskg.vocab import PUBLISHED_PREFIXES
 
-    return {**{p: ns for p, ns in PREFIXES.items() if p not in ("sh", "id")}, **PROJECT_PREFIXES}
+    return dict(PUBLISHED_PREFIXES)
 
 
 def _parse_accept(header: str) -> list[tuple[str, float]]:
@@ -88,11 +107,34 @@ def negotiate(accept: str | None, formats: dict[str, Format]) -> str | None:
 
 
 def by_name(name: str, formats: dict[str, Format]) -> str | None:
-    """A ``format=`` parameter (a key such as ``csv`` or a media type) as a key of ``formats``."""
+    """A ``format=`` value (a key such as ``csv``, a short name such as ``rdf+xml``, or a media
+    type) as a key of ``formats``."""
     name = name.strip().lower()
     if name in formats:
         return name
     for key, fmt in formats.items():
-        if name == fmt.media_type or name in fmt.aliases:
+        if name in fmt.names or name == fmt.media_type or name in fmt.aliases:
             return key
     return None
+
+
+#: the parameters a client may name an answer's format with (SPARQLWrapper sends all three)
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def choose(accept: str | None, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """The (SELECT/ASK, CONSTRUCT/DESCRIBE) format keys for a request: for each kind, the first
+    ``format``/``output``/``results`` value naming one of its formats, else the ``Accept``
+    header's choice (``None``: nothing acceptable, 406). A value naming no format at all is an
+    error (``ValueError``); one naming only the other kind's format (``csv`` for a CONSTRUCT)
+    leaves the choice to ``Accept``, as a client sending one format for every query does expect."""
+    # a value may list media types, as SPARQLWrapper sends its Accept header for JSON-LD
+    values = [v for p in FORMAT_PARAMETERS for given in params.get(p, []) for v in given.split(",") if v.strip()]
+    chosen: list[str | None] = []
+    for formats in (RESULT_FORMATS, GRAPH_FORMATS):
+        named = [k for k in (by_name(v, formats) for v in values) if k is not None]
+        chosen.append(named[0] if named else negotiate(accept, formats))
+    unknown = [v for v in values if by_name(v, RESULT_FORMATS) is None and by_name(v, GRAPH_FORMATS) is None]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0][:100]!r}")
+    return chosen[0], chosen[1]

@@ -17,7 +17,7 @@ with only "the next free worker" two runaways starve every cheap lookup. The wor
   ``time_slice`` of CPU time and a smaller memory cap (``light_memory``) there.
 
 The cost of a query (its text, formats and dataset) is learnt from the worker's CPU time
-(:class:`CostBook`): at most ``quick`` seconds makes it *quick*, at most ``cheap`` seconds *cheap*;
+(:class:`~axiskg.server.costs.CostBook`): at most ``quick`` seconds makes it *quick*, at most ``cheap`` seconds *cheap*;
 more, a slice used up, a memory
 cap hit or a timeout makes it *costly*. A query that uses up its slice on a light worker (or its
 memory) is stopped there (the worker killed and replaced) and run again on a heavy worker, as
@@ -42,11 +42,11 @@ import shutil
 import socket
 import struct
 import tempfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from axiskg.server import engine
+from axiskg.server.costs import CHEAP, COSTLY, QUICKEST, UNKNOWN, CostBook, cost_key
 
 _HEADER = struct.Struct(">I")
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -60,6 +60,10 @@ class WorkerCrashed(Exception):
     pass
 
 
+class WorkerGone(WorkerCrashed):
+    """The worker had stopped before the request reached it: the request is not to blame."""
+
+
 class Busy(Exception):
     """No worker became free within the pool's ``wait`` seconds."""
 
@@ -69,48 +73,11 @@ class WorkerStartFailed(Exception):
 
 
 HEAVY, QUICK, PROBE = "heavy", "quick", "probe"
-QUICKEST, CHEAP, UNKNOWN, COSTLY = 0, 1, 2, 3
 PATIENCE = 100.0  # a waiting request is due at its arrival plus this many times its estimated cost
 #: the ranks each lane takes: always a prefix of the ranks in serving order (see _release)
 _TAKES = {QUICK: QUICKEST, PROBE: UNKNOWN, HEAVY: COSTLY}
 #: where a request of each rank goes when several workers are free, most specific first
 _PREFERS = {QUICKEST: (QUICK, PROBE, HEAVY), CHEAP: (PROBE, HEAVY), UNKNOWN: (PROBE, HEAVY), COSTLY: (HEAVY,)}
-
-
-class CostBook:
-    """The CPU seconds each query takes (the mean of its last run and the previous estimate; once
-    costly, always costly), for the ``size`` most recent queries."""
-
-    def __init__(self, cheap: float, quick: float = 0.0, size: int = 4096) -> None:
-        self.cheap = cheap
-        self.quick = quick
-        self.size = size
-        self._costs: OrderedDict[tuple, float] = OrderedDict()
-
-    def rank(self, key: tuple) -> tuple[int, float]:
-        """(rank, estimated seconds) of the query ``key``."""
-        cost = self._costs.get(key)
-        if cost is None:
-            return UNKNOWN, 0.0
-        self._costs.move_to_end(key)
-        return (QUICKEST if cost <= self.quick else CHEAP if cost <= self.cheap else COSTLY), cost
-
-    def record(self, key: tuple, seconds: float) -> None:
-        before = self._costs.get(key)
-        self._costs[key] = seconds if before is None else (before + seconds) / 2
-        self._costs.move_to_end(key)
-        while len(self._costs) > self.size:
-            self._costs.popitem(last=False)
-
-
-def cost_key(request: dict) -> tuple:
-    return (
-        request["query"],
-        request.get("results"),
-        request.get("graph"),
-        tuple(request.get("default_graphs") or ()),
-        tuple(request.get("named_graphs") or ()),
-    )
 
 
 class _Worker:
@@ -123,8 +90,15 @@ class _Worker:
 
     async def call(self, message: dict) -> dict:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.writer.write(_HEADER.pack(len(data)) + data)
-        await self.writer.drain()
+        # a worker that died while idle (killed, or out of memory): its end of the socket is
+        # closed, so the request never reached it and may go to another worker
+        if self.reader.at_eof() or self.writer.is_closing() or not self.process.is_alive():
+            raise WorkerGone("the query worker had stopped before it got the query")
+        try:
+            self.writer.write(_HEADER.pack(len(data)) + data)
+            await self.writer.drain()
+        except ConnectionError:
+            raise WorkerGone("the query worker had stopped before it got the query") from None
         return await self.read()
 
     async def read(self) -> dict:
@@ -331,6 +305,7 @@ class WorkerPool:
             request = {**request, "spool": self.spool_dir}
         key = cost_key(request)
         rank, cost = self.costs.rank(key) if self.light else (COSTLY, 0.0)
+        gone = 0  # workers found dead before they got this request
         while True:
             worker = await self._acquire(rank, cost)
             light = worker.lane != HEAVY
@@ -346,6 +321,12 @@ class WorkerPool:
                     rank, cost, self.moved = COSTLY, float("inf"), self.moved + 1
                     continue
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped") from None
+            except WorkerGone:
+                self._replace(worker)
+                gone += 1
+                if gone <= self.size + 2 * self.light:  # on another worker (or its replacement)
+                    continue
+                raise
             except WorkerCrashed:
                 self._replace(worker)  # joins it
                 self.costs.record(key, float("inf"))

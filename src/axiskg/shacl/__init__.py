@@ -1,7 +1,7 @@
 """SHACL validation that scales: the shapes compiled to SPARQL over the embedded pyoxigraph store.
 
-:func:`validate_store` gives the same :class:`~axiskg.validation.Result` objects as
-:func:`axiskg.validation.validate` (pyshacl) on the same data mixed with the ontology: same focus,
+:func:`validate_store` gives the same :class:`~axiskg.shacl.results.Result` objects as
+:func:`axiskg.shacl.validation.validate` (pyshacl) on the same data mixed with the ontology: same focus,
 path, component, severity, value, source shape and message (pyshacl's own wording for shapes
 without ``sh:message``), same multiplicity. The modules, in the order a run uses them:
 
@@ -19,14 +19,28 @@ without ``sh:message``), same multiplicity. The modules, in the order a run uses
 - :mod:`.fallback`: a shape using anything the compiler does not handle is validated, whole, by
   pyshacl (:attr:`SparqlReport.fallback` names it): correct before fast.
 
-Every query a shape carries first passes :func:`axiskg.shape_queries.check_shapes`. Where pyshacl
+Every query a shape carries first passes :func:`axiskg.shacl.shape_queries.check_shapes`. Where pyshacl
 departs from the spec (``sh:languageIn`` by first subtag, message templates filled with
 ``re.sub``) this engine follows the spec; the W3C suite is the oracle (tests/test_w3c_shacl.py).
 """
 
 from __future__ import annotations
 
-from axiskg.shacl.engine import SparqlReport, read_shapes, validate_files, validate_store
-from axiskg.shacl.rewrite import not_exists_as_minus
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from axiskg.shacl.engine import SparqlReport, read_shapes, validate_files, validate_store
+    from axiskg.shacl.rewrite import not_exists_as_minus
 
 __all__ = ["SparqlReport", "not_exists_as_minus", "read_shapes", "validate_files", "validate_store"]
+
+_HOMES = {name: "axiskg.shacl.engine" for name in __all__} | {"not_exists_as_minus": "axiskg.shacl.rewrite"}
+
+
+def __getattr__(name: str) -> Any:
+    """The entry points, imported when first used: the CLI reads the output formats
+    (:mod:`axiskg.shacl.reporting`) while parsing options, before rdflib or pyoxigraph load."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

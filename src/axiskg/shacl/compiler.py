@@ -18,13 +18,13 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-from axiskg import shacl_paths, shape_queries
-from axiskg.shacl import components
+from axiskg.shacl import components, property_paths, shape_queries
 from axiskg.shacl.components import sparql
 from axiskg.shacl.components.base import PropertyShape
 from axiskg.shacl.model import Check, Unsupported, deactivated, iri, severity_of, sparql_term
+from axiskg.vocab import RDF_TYPE, RDFS
 
-_TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+_TYPE_PATH = f"<{RDF_TYPE}>/<{RDFS}subClassOf>*"
 
 #: the target predicates (https://www.w3.org/TR/shacl/#targets)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -77,7 +77,7 @@ class Compiler:
 
     # ---- paths
     def path(self, node: Any) -> str:
-        text = shacl_paths.render(self.g, node, sparql=True)
+        text = property_paths.render(self.g, node, sparql=True)
         if text is None:
             raise Unsupported(f"path {node}")
         return text

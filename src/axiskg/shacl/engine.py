@@ -10,17 +10,16 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from axiskg import shape_queries
 from axiskg.dataset import Data, Dataset
 from axiskg.rdfio.inputs import read_rdf_bytes
 from axiskg.rdfio.reading import expand_path, resolve_format
 from axiskg.rdfio.sources import source_locator
 from axiskg.rdfio.terms import TermConverter, triples_to_rdflib
 from axiskg.rdfio.xml_safety import check_xml_safety
-from axiskg.shacl import execute, fallback
+from axiskg.shacl import execute, fallback, shape_queries
 from axiskg.shacl.compiler import compile_shapes
 from axiskg.shacl.report import Describe, Results, Stringify
-from axiskg.validation import Report, Result, report_graph_of
+from axiskg.shacl.results import Report, Result, report_graph_of
 
 
 @dataclass

@@ -17,7 +17,8 @@ from axiskg.rdfio.terms import to_ox
 from axiskg.shacl.model import Check, Job
 from axiskg.shacl.report import Results
 from axiskg.shacl.rewrite import bound_as_true, projecting
-from axiskg.sparql_safety import mask
+from axiskg.sparql.safety import mask
+from axiskg.vocab import RDFS
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -141,7 +142,7 @@ def subclass_closure(store: Data):
         if cls not in cache:
             rows = _select(
                 store,
-                f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}",
+                f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}",
                 use_default_graph_as_union=True,
             )
             cache[cls] = sorted({cls} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)})

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 import rdflib
 from rdflib import RDF, SH
 
-from axiskg import shape_queries
 from axiskg.rdfio.terms import to_rdflib, written_term
+from axiskg.shacl import shape_queries
 from axiskg.shacl.compiler import TARGETS
-from axiskg.validation import Result
+from axiskg.shacl.results import Result
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def validate(store: Data, shapes: rdflib.Graph, fallback: list, locate: Any) -> list[Result]:
     """The results of the shapes ``fallback`` (with what they reference) on the whole store,
     by pyshacl on an rdflib copy of the data."""
-    from axiskg.validation import validate as pyshacl_validate
+    from axiskg.shacl.validation import validate as pyshacl_validate
 
     data = to_rdflib(store)
     return pyshacl_validate(

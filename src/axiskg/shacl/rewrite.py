@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from axiskg.sparql_safety import mask
+from axiskg.sparql.safety import mask
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)

@@ -1,10 +1,10 @@
 """SPARQL-based constraints (SHACL §5, https://www.w3.org/TR/shacl/#sparql-constraints) and
 SPARQL-based constraint components (SHACL §6, https://www.w3.org/TR/shacl/#sparql-constraint-components).
 
-A query whose ``$this`` can be joined (:func:`axiskg.shape_queries.this_by_join`) runs once with
+A query whose ``$this`` can be joined (:func:`axiskg.shacl.shape_queries.this_by_join`) runs once with
 the targets joined in; any other runs per focus node with the pre-bound variables substituted
 (:class:`~axiskg.shacl.model.Job`). Every query a shape carries has first passed
-:func:`axiskg.shape_queries.check_shapes`."""
+:func:`axiskg.shacl.shape_queries.check_shapes`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import SH
 
-from axiskg import shape_queries
+from axiskg.shacl import shape_queries
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Check, Job, Unsupported, deactivated, severity_of
 from axiskg.shacl.rewrite import WHERE, not_exists_as_minus
@@ -39,7 +39,7 @@ def sparql_constraint(s: PropertyShape, component: str) -> None:
 def compile_sparql(c: Compiler, owner: Any, constraint: Any, targets: str, shape: Any = None) -> Check:
     """A SHACL-SPARQL constraint (``sh:sparql``, §5.1 https://www.w3.org/TR/shacl/#sparql-constraints-syntax)
     of ``shape`` (a node shape, or a property shape of ``owner``). When ``$this`` can be joined
-    (:func:`axiskg.shape_queries.this_by_join`) it runs once with the targets joined in; otherwise
+    (:func:`axiskg.shacl.shape_queries.this_by_join`) it runs once with the targets joined in; otherwise
     once per focus node with the pre-bound variables substituted (:class:`~axiskg.shacl.model.Job`)."""
     g = c.g
     shape = owner if shape is None else shape

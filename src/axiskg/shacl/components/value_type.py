@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, SH
 
+from axiskg.rdfio.literal_checks import integer_ill_typed
 from axiskg.rdfio.terms import TermConverter
 from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported, iri
@@ -83,12 +85,30 @@ def datatype(s: PropertyShape, component: str) -> None:
 
 
 def _not_written_as(datatype: str) -> Callable[[list], bool]:
-    """Whether some form of a value, as written, is not a well-typed literal of ``datatype``."""
-    return lambda forms: any(w.datatype.value != datatype or ill_typed(w) for w in forms)
+    """Whether some form of a value, as written, is not a well-typed literal of ``datatype`` (each
+    distinct literal judged once: a large dataset repeats its numbers)."""
+    node = ox.NamedNode(datatype)
+    verdicts: dict[ox.Literal, bool] = {}
+
+    def bad(forms: list) -> bool:
+        for written in forms:
+            verdict = verdicts.get(written)
+            if verdict is None:
+                if len(verdicts) >= 100_000:
+                    verdicts.clear()
+                verdict = verdicts[written] = written.datatype != node or ill_typed(written)
+            if verdict:
+                return True
+        return False
+
+    return bad
 
 
 def ill_typed(value) -> bool:
     """Whether the pyoxigraph literal ``value`` is not in its datatype's lexical space."""
+    integer = integer_ill_typed(value)
+    if integer is not None:
+        return integer
     lit = TermConverter()(value)
     return (
         lit.ill_typed is True or isinstance(lit.value, str) and not value.datatype.value.endswith(("anyURI", "string"))

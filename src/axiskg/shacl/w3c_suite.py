@@ -7,7 +7,7 @@ conformance, and the multiset of results by focus node, result path, value, seve
 shape and constraint component, blank nodes compared by their structure (messages are not
 compared). A ``sht:Failure`` entry passes when validation raises :class:`axiskg.errors.InputError`.
 
-``python -m axiskg.shacl_suite --suite DIR --earl FILE`` writes the EARL report (``earl:Assertion``
+``python -m axiskg.shacl.w3c_suite --suite DIR --earl FILE`` writes the EARL report (``earl:Assertion``
 per test, as in the implementation reports of the suite's repository) and prints the count per area
 (``--suite`` may be left out when ``$AXISKG_SHACL_TESTS`` names the folder).
 """
@@ -25,14 +25,15 @@ import rdflib
 from rdflib import RDF, SH
 from rdflib.collection import Collection
 
-import axiskg.validation  # noqa: F401  (quiets rdflib's log of ill-typed literals)
+import axiskg.shacl.validation  # noqa: F401  (quiets rdflib's log of ill-typed literals)
+from axiskg.vocab import BASE
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
 EARL = rdflib.Namespace("http://www.w3.org/ns/earl#")
 DOAP = rdflib.Namespace("http://usefulinc.com/ns/doap#")
 TEST_PREFIX = "urn:x-shacl-test:"  # the test IRIs the published EARL reports use
-AXISKG = rdflib.URIRef("https://w3id.org/axiskg/software/axiskg")
+AXISKG = rdflib.URIRef(BASE + "software/axiskg")
 
 #: the six things a result is compared by (messages are not)
 COMPARED = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape, SH.sourceConstraintComponent)
@@ -141,6 +142,41 @@ class Outcome:
     detail: str  # why it failed ("" when passed)
 
 
+def run_case_cli(case: Case) -> Outcome:
+    """Run one case as a user does, ``axiskg validate DATA --shapes SHAPES -o turtle`` (the CLI's
+    entry function), and compare the Turtle it prints, read by rdflib with every literal as
+    written, with the expected report; a ``sht:Failure`` entry must exit 2 with a message."""
+    import contextlib
+    import io
+
+    from axiskg import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["validate", str(case.data), "--shapes", str(case.shapes), "-o", "turtle"])
+    except Exception as exc:  # a crash is a failed test, reported with its type
+        return Outcome(case, False, f"crashed: {type(exc).__name__}: {exc}")
+    if "Traceback" in err.getvalue():
+        return Outcome(case, False, f"traceback on stderr: {err.getvalue()}")
+    if case.failure:
+        refused = code == 2 and err.getvalue().startswith("axiskg: error:")
+        return Outcome(case, refused, "" if refused else f"exit {code}, expected 2 with a message")
+    if code not in (0, 1):
+        return Outcome(case, False, f"exit {code}: {err.getvalue()}")
+    keep, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # literals as written
+    try:
+        graph = rdflib.Graph().parse(data=out.getvalue(), format="turtle")
+    finally:
+        rdflib.NORMALIZE_LITERALS = keep
+    outcome = compare(case, graph)
+    assert case.expected is not None  # not a failure case
+    violated = any(key[3] == str(SH.Violation) for key, _ in case.expected)
+    if outcome.passed and code != int(violated):
+        return Outcome(case, False, f"exit {code}, expected {int(violated)} (--fail-on violation)")
+    return outcome
+
+
 def run_case(case: Case) -> Outcome:
     """Validate one case with the default engine and compare with the expected report."""
     from axiskg.errors import InputError
@@ -156,7 +192,11 @@ def run_case(case: Case) -> Outcome:
         return Outcome(case, False, f"crashed: {type(exc).__name__}: {exc}")
     if case.failure:
         return Outcome(case, False, "accepted an input the suite says must be refused")
-    graph = report.standard_graph()
+    return compare(case, report.standard_graph())
+
+
+def compare(case: Case, graph: rdflib.Graph) -> Outcome:
+    """The report ``graph`` against the case's expected report, as the suite prescribes."""
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)
     conforms = bool(graph.value(node, SH.conforms).toPython())
     got = expected_results(graph, node)
@@ -215,7 +255,7 @@ def counts(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m axiskg.shacl_suite", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m axiskg.shacl.w3c_suite", description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--suite",
         type=Path,

@@ -50,22 +50,13 @@ _HIDING = re.compile(
 )
 # the first keyword once the prologue (BASE <iri>, PREFIX p: <iri>) is taken out
 _FIRST_KEYWORD = re.compile(r"\s*(?:(?:base|prefix(?:\s+[A-Za-z][A-Za-z0-9_-]*)?)\s+)*([A-Za-z]+)", re.I)
-_BRACKET = re.compile(r"[(){}\[\]]")
-_FROM = re.compile(r"(?<![A-Za-z0-9_-])from(?![A-Za-z0-9_-])", re.I)
+_NESTING = re.compile(r"[(){}\[\]!+\-*/|&=<>^]")
 #: the deepest nesting of brackets a query may have (pyoxigraph's parser recurses on them)
 MAX_DEPTH = 100
+#: the deepest nesting of brackets and operators together (see :func:`_nesting`): pyoxigraph's
+#: parser crashes the process past about 1,000 steps of a property path and 10,000 ``!`` or ``+``
+MAX_NESTING = 256
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _code_part(m: re.Match) -> str:
-    kind = m.lastgroup
-    if kind == "pname":
-        # the local part cannot hide a keyword (the parser reads it greedily); the prefix
-        # label can: "SERVICE:x" and "SERVICEx:" are both a SERVICE clause to pyoxigraph
-        return (m.group("prefix") or "") + " "
-    if kind in ("escape", "word"):  # words are kept whole, so no match starts inside one
-        return m.group()
-    return " "
 
 
 class Refused(Exception):
@@ -148,7 +139,7 @@ def _code(text: str) -> str:
             kind = m.lastgroup
             if pos < quiet:
                 pass
-            elif kind == "pname":  # the prefix label is code (see _code_part)
+            elif kind == "pname":  # the prefix label is code: "SERVICE:x" is a SERVICE clause
                 end = pos + len(m.group("prefix") or "")
                 marked[pos:end] = b"\x01" * (end - pos)
             elif kind in ("escape", "word"):
@@ -164,26 +155,33 @@ def _code(text: str) -> str:
 
 def nesting_depth(code: str) -> int:
     """The deepest nesting of ``(``, ``{`` and ``[`` in ``code`` (from :func:`_code`)."""
-    depth = deepest = 0
-    for m in _BRACKET.finditer(code):
-        if m.group() in "({[":
+    return _nesting(code)[0]
+
+
+def _nesting(code: str) -> tuple[int, int]:
+    """(bracket depth, operator nesting) of ``code``. The parser recurses on operators as on
+    brackets: ``!!!x`` is three nested negations, ``1+1+1`` and ``a/b/c`` chains are trees as
+    deep as they are long. So an operator counts one level inside the bracket that holds it,
+    until that bracket closes; the operator nesting is the deepest sum of open brackets and
+    their operators. Each character of ``&&``, ``!=`` ... counts, which can only refuse more."""
+    frames = [0]  # operators seen in each open bracket (the first: outside any)
+    depth = deepest = nested = deepest_nested = 0
+    for m in _NESTING.finditer(code):
+        char = m.group()
+        if char in "({[":
+            frames.append(0)
             depth += 1
+            nested += 1
             deepest = max(deepest, depth)
+        elif char in ")}]":
+            if len(frames) > 1:
+                nested -= 1 + frames.pop()
+                depth -= 1
         else:
-            depth = max(depth - 1, 0)
-    return deepest
-
-
-@lru_cache(maxsize=4096)
-def has_dataset_clause(query: str) -> bool:
-    """Whether ``query`` names its own dataset (``FROM`` or ``FROM NAMED``)."""
-    return _FROM.search(_code_primary(query)) is not None
-
-
-def _code_primary(text: str) -> str:
-    """``text`` with strings, IRIs, comments, variables and local names blanked out, in this
-    lexer's own (first) reading only."""
-    return _HIDING.sub(_code_part, text)
+            frames[-1] += 1
+            nested += 1
+        deepest_nested = max(deepest_nested, nested)
+    return deepest, deepest_nested
 
 
 def mask(text: str) -> str:
@@ -196,74 +194,23 @@ def mask(text: str) -> str:
     return _HIDING.sub(blank, text)
 
 
-_ERROR_AT = re.compile(r"error at (?P<line>\d+):(?P<column>\d+):\s*")
-_TOKEN = re.compile(r"<[^>\s]*>?|\"[^\"\n]*\"?|[?$]?[\w:.-]+|\S")
-# parser alternatives that only confuse a reader: character classes, RDF 1.2 and extension keywords
-_NOISE = re.compile(r"""^\[.*\]$|^'.*'$|^"\{\|"$|^"~"$|^LATERAL$|^SERVICE$""", re.S)
-_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s][^,]*')
-
-
-def syntax_problem(message: str, query: str) -> tuple[str, int | None, int | None]:
-    """(a readable problem, line, column) from a SPARQL parser error such as pyoxigraph's
-    ``error at 1:25: expected one of LATERAL, SERVICE, [_]``: names what was found there
-    ("unexpected '}'") and what could come instead, without character classes and keywords
-    of extensions."""
-    m = _ERROR_AT.match(message)
-    if not m:
-        return message.strip(), None, None
-    line, column = int(m["line"]), int(m["column"])
-    lines = query.split("\n")
-    offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
-    if query != query.rstrip() and offset >= len(query.rstrip()):
-        # pyoxigraph reports trailing whitespace as the place, with a misleading "expected
-        # OPTIONAL": parse the query without it (on an empty store) for its real complaint
-        import pyoxigraph as ox
-
-        try:
-            ox.Store().query(query.rstrip())
-        except SyntaxError as exc:
-            return syntax_problem(exc.msg or str(exc), query.rstrip())
-    rest = message[m.end() :].strip()
-    expected = []
-    if rest.startswith("expected "):
-        body = rest[len("expected ") :]
-        body = body[len("one of ") :] if body.startswith("one of ") else body
-        for item in _ITEM.findall(body):
-            item = item.strip()
-            if item and not _NOISE.match(item):
-                expected.append(f"'{item[1:-1]}'" if item.startswith('"') else item)
-    # pyoxigraph points just after the token it could not use, or at the end of the query when
-    # it ran out of input (then "}" is among what it expected)
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    index = max(column - 1, 0)
-    at_end = line >= len(lines) and not text[index:].strip()
-    if at_end and ("'}'" in expected or not text[:index].strip()):
-        found = "the end of the query"
-    else:
-        starting = _TOKEN.match(text, index) if text[index : index + 1].strip() else None
-        before = list(_TOKEN.finditer(text[:index]))
-        token = starting or (before[-1] if before else None)
-        found = f"'{token.group(0)}'" if token else "the end of the line"
-    problem = "the query ends too early" if found == "the end of the query" else f"unexpected {found}"
-    if found in ("'}'", "'.'") and all(e.isupper() for e in expected):
-        expected = []  # keywords (BIND, OPTIONAL, ...) where an object is missing: no help
-    if expected:
-        problem += f"; expected {', '.join(expected[:8])}{' ...' if len(expected) > 8 else ''}"
-    elif found.strip("'") in ("}", "."):
-        problem += " (is a triple pattern missing its object?)"
-    return problem, line, column
-
-
 @lru_cache(maxsize=4096)
 def inspect(query: str) -> Inspection:
     """Check ``query`` before execution; raise :class:`Refused` for Update or SERVICE.
     (Answers are cached by query text; a refusal is raised again each time.)"""
     code = _code(query)
-    depth = nesting_depth(code)
+    depth, nested = _nesting(code)
     if depth > MAX_DEPTH:
         raise Refused(
             400,
             f"the query nests brackets {depth} deep; at most {MAX_DEPTH} are allowed "
+            "(checked before parsing: deeper nesting could crash the parser)",
+        )
+    if nested > MAX_NESTING:
+        raise Refused(
+            400,
+            f"the query nests operators and brackets {nested} deep (each operator such as ! + - / || "
+            f"counts as one level inside its brackets); at most {MAX_NESTING} are allowed "
             "(checked before parsing: deeper nesting could crash the parser)",
         )
     m = _FIRST_KEYWORD.match(code)

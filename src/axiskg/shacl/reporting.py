@@ -1,7 +1,7 @@
 """Formatters for SHACL validation reports: text, JSON, Turtle, JUnit XML and GitHub annotations.
 
-All formatters take a :class:`axiskg.validation.Report` and are deterministic (results are
-sorted by :meth:`~axiskg.validation.Result.sort_key`). ``fail_on`` is the lowest severity that
+All formatters take a :class:`axiskg.shacl.results.Report` and are deterministic (results are
+sorted by :meth:`~axiskg.shacl.results.Result.sort_key`). ``fail_on`` is the lowest severity that
 fails the run (``"violation"``, ``"warning"`` or ``"info"``); see :func:`fails`.
 The JSON schema is documented in ``docs/validation.md`` and identified by :data:`JSON_SCHEMA`.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from axiskg.vocab import SEVERITIES, compact
+from axiskg.errors import InputError
+from axiskg.vocab import BASE, SEVERITIES, compact
 
 if TYPE_CHECKING:  # reporting is imported by the CLI's option parsing: no rdflib at import time
-    from axiskg.validation import Report, Result
+    from axiskg.shacl.results import Report, Result
 
-JSON_SCHEMA = "https://w3id.org/axiskg/schema/validation-report/1"
+JSON_SCHEMA = BASE + "schema/validation-report/1"
 FAIL_LEVELS = ("violation", "warning", "info")
 OUTPUTS = ("text", "json", "turtle", "junit", "github")
 
@@ -51,26 +52,41 @@ def format_text(report: Report, fail_on: str = "violation", color: bool = False)
 
     ``color`` adds ANSI colours (the CLI turns them on only for a terminal without ``NO_COLOR``).
     """
+    from axiskg.terminal import escape  # file names, values and messages from the inputs: printed inert
+
     lines: list[str] = []
     for source, focuses in _groups(report).items():
-        lines.append(_paint(source, "1", color))
+        lines.append(_paint(escape(source), "1", color))
         for focus, results in focuses.items():
             where = min((r.line for r in results if r.line is not None), default=None)
-            lines.append(f"  {compact(focus)}" + (f"  (line {where})" if where is not None else ""))
+            lines.append(f"  {escape(compact(focus))}" + (f"  (line {where})" if where is not None else ""))
             for r in results:
                 severity = _paint(f"{r.severity:<9}", _COLORS.get(r.severity, "0"), color)
-                lines.append(f"    {severity} {r.component_name}")
-                lines += [f"      {name:<7} {text}" for name, text in _fields(r)]
-                lines.append(f"      shape   {compact(r.source_shape)}")
+                lines.append(f"    {severity} {escape(r.component_name)}")
+                lines += [f"      {name:<7} {escape(text)}" for name, text in _fields(r)]
+                lines.append(f"      shape   {escape(compact(r.source_shape))}")
         lines.append("")
     for severity in SEVERITIES:
         n = report.count(severity)
         line = f"{severity}s: {n}"
         lines.append(_paint(line, _COLORS[severity], color) if n else line)
-    lines.append("Conforms: " + ("yes" if report.conforms else "no"))
-    if fail_on != "violation":
-        lines.append(f"Passes at --fail-on {fail_on}: " + ("no" if fails(report, fail_on) else "yes"))
+    lines.append(summary(report, fail_on))
     return "\n".join(lines) + "\n"
+
+
+def summary(report: Report, fail_on: str = "violation") -> str:
+    """One line a person reads right: ``Conforms: yes``, or ``Conforms: no (5 infos); passes at
+    --fail-on violation`` (SHACL's ``sh:conforms`` is false with any result, while the run
+    fails only at or above ``fail_on``)."""
+    if report.conforms:
+        return "Conforms: yes"
+    counts = []
+    for severity in SEVERITIES:
+        n = report.count(severity)
+        if n:
+            counts.append(f"{n} {severity.lower()}{'s' if n != 1 else ''}")
+    verdict = "fails" if fails(report, fail_on) else "passes"
+    return f"Conforms: no ({', '.join(counts) or 'no results'}); {verdict} at --fail-on {fail_on}"
 
 
 def to_json(report: Report, fail_on: str = "violation") -> dict:
@@ -80,6 +96,8 @@ def to_json(report: Report, fail_on: str = "violation") -> dict:
         "conforms": report.conforms,
         "failOn": fail_on,
         "failed": fails(report, fail_on),
+        "summary": summary(report, fail_on),
+        "error": None,
         "counts": {s.lower(): report.count(s) for s in SEVERITIES},
         "results": [
             {
@@ -103,7 +121,7 @@ def format_json(report: Report, fail_on: str = "violation") -> str:
 
 
 def format_turtle(report: Report, fail_on: str = "violation") -> str:
-    """The standard ``sh:ValidationReport`` of the results (:func:`axiskg.validation.report_graph_of`),
+    """The standard ``sh:ValidationReport`` of the results (:func:`axiskg.shacl.results.report_graph_of`),
     serialised canonically; the same from both engines."""
     from axiskg.rdfio.serialize import serialize
 
@@ -182,7 +200,8 @@ def format_github(report: Report, fail_on: str = "violation", tool: str = "axisk
         props.append(f"title={_gh_property(f'{r.component_name} on {compact(r.focus)}')}")
         lines.append(f"::{_GH_LEVEL.get(r.severity, 'notice')} {','.join(props)}::{_gh_data(_describe(r))}")
     counts = ", ".join(f"{report.count(s)} {s.lower()}(s)" for s in SEVERITIES)
-    lines.append(f"{tool}: {counts}; conforms: {'yes' if report.conforms else 'no'}")
+    verdict = "fails" if fails(report, fail_on) else "passes"
+    lines.append(f"{tool}: {counts}; conforms: {'yes' if report.conforms else 'no'}; {verdict} at --fail-on {fail_on}")
     return "\n".join(lines) + "\n"
 
 
@@ -193,3 +212,50 @@ FORMATTERS = {
     "junit": format_junit,
     "github": format_github,
 }
+
+
+# --------------------------------------------------------------------------- errors as reports
+
+
+def format_error(error: InputError, output: str, tool: str = "axiskg validate", fail_on: str = "violation") -> str:
+    """The report of a run that could not validate (unreadable input, a syntax error, refused
+    shapes) in ``output``: a JSON document with the error, a JUnit ``<error>``, a GitHub
+    ``::error``; nothing for ``text`` and ``turtle`` (the message goes to stderr, and a SHACL
+    report cannot say that validation failed)."""
+    where = {"file": error.path, "line": error.line, "column": error.column, "message": error.problem}
+    if output == "json":
+        doc: dict[str, object] = {
+            "schema": JSON_SCHEMA,
+            "conforms": None,
+            "failOn": fail_on,
+            "failed": True,
+            "summary": f"error: {error}",
+            "error": where,
+            "counts": {s.lower(): 0 for s in SEVERITIES},
+            "results": [],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output == "junit":
+        from xml.sax.saxutils import escape, quoteattr
+
+        return (
+            "\n".join(
+                [
+                    '<?xml version="1.0" encoding="UTF-8"?>',
+                    f'<testsuites name={quoteattr(tool)} tests="1" failures="0" errors="1">',
+                    f'  <testsuite name={quoteattr(tool)} tests="1" failures="0" errors="1" skipped="0">',
+                    f"    <testcase classname={quoteattr(error.path or tool)} name={quoteattr('input')}>",
+                    f'      <error type="InputError" message={quoteattr(error.problem)}>{escape(str(error))}</error>',
+                    "    </testcase>",
+                    "  </testsuite>",
+                    "</testsuites>",
+                ]
+            )
+            + "\n"
+        )
+    if output == "github":
+        props = [f"file={_gh_property(error.path)}"] if error.path else []
+        props += [f"{k}={v}" for k, v in (("line", error.line), ("col", error.column)) if v is not None]
+        props.append(f"title={_gh_property(tool + ': error')}")
+        return f"::error {','.join(props)}::{_gh_data(error.problem)}\n{tool}: error: {_gh_data(str(error))}\n"
+    return ""

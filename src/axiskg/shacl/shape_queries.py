@@ -3,7 +3,7 @@ its prefixes, the safety gate every such query passes before any engine runs it,
 SPARQL-based constraint components a shapes graph declares.
 
 Shapes are untrusted input (a shapes file may come from a pull request): every ``sh:select`` and
-``sh:ask`` of a shapes graph goes through :func:`axiskg.sparql_safety.inspect`, the gate of
+``sh:ask`` of a shapes graph goes through :func:`axiskg.sparql.safety.inspect`, the gate of
 ``axiskg query`` (no SERVICE, no Update), and through the rules of SHACL's pre-binding
 (https://www.w3.org/TR/shacl/#pre-binding): no ``MINUS``, no ``VALUES``, no ``SERVICE``, no
 ``AS`` of a pre-bound variable, and every sub-select projects the pre-bound variables it could
@@ -20,7 +20,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SH
 
 from axiskg.errors import InputError
-from axiskg.sparql_safety import Refused, inspect, mask
+from axiskg.sparql.safety import Refused, inspect, mask
 
 #: pre-bound variables besides the parameters (https://www.w3.org/TR/shacl/#pre-binding)
 PRE_BOUND = ("this", "value", "shapesGraph", "currentShape")
@@ -157,13 +157,25 @@ def check_query(text: str, where: str, params: tuple[str, ...] = ()) -> None:
             )
 
 
+class RefusedShape(InputError):
+    """A shape's query refused by :func:`check_shapes`: ``node`` holds it as its ``key``
+    (``sh:select`` ...), so that a report can say in which file and line."""
+
+    def __init__(self, refused: InputError, node, key) -> None:
+        super().__init__(refused.path, refused.problem, refused.line, refused.column)
+        self.node, self.key = node, key
+
+
 def check_shapes(g: rdflib.Graph) -> None:
-    """Every query of the shapes graph through :func:`check_query` (raises InputError)."""
+    """Every query of the shapes graph through :func:`check_query` (raises :class:`RefusedShape`)."""
     params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
     for key in _QUERY_KEYS:
         for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
             where = f"the sh:{_local(key)} of {node}"
-            check_query(prefixes(g, node) + str(text), where, params)
+            try:
+                check_query(prefixes(g, node) + str(text), where, params)
+            except InputError as exc:
+                raise RefusedShape(exc, node, key) from None
 
 
 # --------------------------------------------------------------------------- $this by join
