@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from axiskg import catalog
+from axiskg.sparql import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = catalog.load_catalog(ROOT)
