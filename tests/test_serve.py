@@ -299,7 +299,7 @@ def test_entity_page_html(server):
     assert '<a href="/ontology#State"' in page  # type, linked locally
     assert "“Japan is establishing a permanent Joint Headquarters”" in page  # a quote
     assert "Document Introduction, paragraph 2" in page  # its section
-    assert ">asserted</a>" in page  # its modality
+    assert ">unhedged</a>" in page  # its modality
     assert 'href="/id/claim/alliance-axis-2025/p2-s2-4"' in page
     assert "http://www.wikidata.org/entity/Q17" in page
 

@@ -330,8 +330,11 @@ def test_sparql_constraints_are_found():
         "CuratedFactShape: The fact bears on claim {?value} with no claim link saying who judged so and why.",
         "DriverReachesTrendShape: The driver leads to no central trend through causal links.",
         "ImpactReachedShape: No causal path leads from a central trend to this impact.",
+        "InitiativeShape: An initiative a report speaks of has a status (planned, under way, carried out) at the report's date, derived from a claim of the report.",
         "ReportComponentShape: Two components of the same kind in the same parent share ordinal {?ordinal} (the other is {?value}).",
+        "RestatedStructureShape: {?value} restates this claim as structure ({?property}) without axis:restatesClaim to the claim or a curated fact showing it carried out.",
         "SentenceShape: The sentence ends ({?value}) before it starts, or lies outside the component it is part of.",
+        "StatusAssessmentShape: The status assessment is dated {?value}, not the date of what it rests on (the report's publication date or the fact's date).",
         "TextPositionSelectorShape: The position selector ends ({?value}) before it starts.",
     ]
 

@@ -1,7 +1,7 @@
 """What the build infers: the entailments a consumer's plain SPARQL needs, materialised into
 their own named graph, :data:`INFERRED_GRAPH` (``https://w3id.org/axiskg/graph/inferred``).
 
-Three kinds of triple, each computed from the ontology's own axioms only (its named graph):
+Four kinds of triple, the first three computed from the ontology's own axioms only (its named graph):
 
 * **type closure** (RDFS rule rdfs9): ``?x rdf:type ?super`` for every ``?x rdf:type ?c`` and
   every named superclass ``?super`` of ``?c`` along ``rdfs:subClassOf`` (transitively), so that
@@ -11,7 +11,10 @@ Three kinds of triple, each computed from the ontology's own axioms only (its na
   ``axis:isAbout``, ``axis:initiatedBy`` -> ``prov:wasAssociatedWith``);
 * **individual declarations**: ``?x rdf:type owl:NamedIndividual`` for every IRI typed with a
   class that is not an OWL/RDFS meta-class (a class, property, ontology or restriction), so
-  that OWL tools (owlready2, Protégé) list every individual.
+  that OWL tools (owlready2, Protégé) list every individual;
+* **generated labels**: an English ``rdfs:label`` for each claim's evidence, its selectors and
+  each claim link that has none, derived from what it stands for
+  (:mod:`axiskg.generated_labels`), so that no individual shows up unnamed in Protégé.
 
 Only triples whose subject and object are IRIs or literals are inferred (never blank nodes:
 their labels are local to one named graph in TriG), and only triples not already asserted in
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from axiskg import generated_labels
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, OWL, RDF, RDF_TYPE, RDFS, sparql_prefixes
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
@@ -108,7 +112,7 @@ if TYPE_CHECKING:
 
 def inferred_quads(store: Data) -> list[ox.Quad]:
     """The inferred triples of ``store``'s asserted graphs, as quads in :data:`INFERRED_GRAPH`
-    (each once: the three kinds cannot overlap, and each query is DISTINCT and skips what is
+    (each once: the four kinds cannot overlap, and each query is DISTINCT and skips what is
     asserted). ``store`` must not hold that graph yet."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     if graph in set(store.named_graphs()):
@@ -124,6 +128,7 @@ def inferred_quads(store: Data) -> list[ox.Quad]:
     quads += [ox.Quad(s, p, o, graph) for s, p, o in run(_PROPERTIES)]
     # declarations: every IRI typed with a class that is not a meta-class
     quads += [ox.Quad(s, rdf_type, individual, graph) for (s,) in run(_INDIVIDUALS)]
+    quads += generated_labels.label_quads(store, graph)
     return quads
 
 

@@ -216,17 +216,20 @@ def _namespace(iri: str) -> str:
 
 def owl_view(store: Data) -> rdflib.Graph:
     """The OWL view: every asserted graph, and of the inferred graph only the
-    ``owl:NamedIndividual`` declarations; every literal inside the OWL 2 datatype map
+    ``owl:NamedIndividual`` declarations and the generated labels (a reasoner derives the rest,
+    but cannot name the evidence nodes Protégé lists); every literal inside the OWL 2 datatype map
     (:mod:`axiskg.owl_datatypes`), so HermiT and Protégé's reasoners read it as shipped."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != INFERRED_GRAPH]
     graph = rdflib.Graph()
     for triple in to_rdflib(store, sorted(names)):
         graph.add(triple_in_map(*triple))
-    for quad in store.quads_for_pattern(
-        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), ox.NamedNode(INFERRED_GRAPH)
-    ):
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NAMED_INDIVIDUAL), inferred):
         if isinstance(quad.subject, ox.NamedNode):  # (individuals are IRIs)
             graph.add((URIRef(quad.subject.value), RDF.type, OWL.NamedIndividual))
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.label)), None, inferred):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            graph.add((URIRef(quad.subject.value), RDFS.label, Literal(quad.object.value, lang=quad.object.language)))
     return graph
 
 

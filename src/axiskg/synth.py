@@ -133,8 +133,14 @@ class _Report:
     def _vary(self) -> None:
         """A seeded issue date, and the claims' modalities permuted (same proportions)."""
         report = self.subjects(RDF_TYPE, _axis("Report"))[0]
+        old_issued = self.objects(report, ISSUED)
         year, month, day = self.rng.randint(2015, 2025), self.rng.randint(1, 12), self.rng.randint(1, 28)
-        self.replace(report, ISSUED, ox.Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD_DATE))
+        issued = ox.Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD_DATE)
+        self.replace(report, ISSUED, issued)
+        date = ox.NamedNode(DCTERMS + "date")
+        for status in self.subjects(RDF_TYPE, _axis("StatusAssessment")):  # the status at the report's date
+            if self.objects(status, date) == old_issued:
+                self.replace(status, date, issued)
         modality = _axis("hasModality")
         pairs = sorted(((t.subject, t.object) for t in self.triples if t.predicate == modality), key=str)
         shuffled = [o for _, o in pairs]

@@ -1,0 +1,61 @@
+"""Labels for the nodes people see in Protégé but no one names by hand: each claim's evidence, its
+quote and position selectors, and each curated fact's claim link. They are derived from what the
+node stands for ("evidence of claim p2-s2-3 (alliance-axis-2025)", "quote selector of claim …",
+"jjoc-launched-2025 overtakes claim p2-s2-4 (alliance-axis-2025)"), so a new claim or a new report
+gets them without anyone writing them, and a node that has a label keeps its own.
+
+:mod:`axiskg.inference` adds them to the inferred graph; the release's OWL view keeps them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from axiskg.dataset import Data
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+# ?node gets "?text" unless it has an rdfs:label; the claim is named by the last segment of its IRI
+# and the report it is derived from, so labels stay distinct across reports
+_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX axis: <https://w3id.org/axiskg/ontology#>
+SELECT DISTINCT ?node ?text WHERE {
+  {
+    ?claim axis:hasEvidence ?node . BIND("evidence of " AS ?what)
+  } UNION {
+    ?claim axis:hasEvidence/oa:hasSelector ?node . ?node a oa:TextQuoteSelector .
+    BIND("quote selector of " AS ?what)
+  } UNION {
+    ?claim axis:hasEvidence/oa:hasSelector ?node . ?node a oa:TextPositionSelector .
+    BIND("position selector of " AS ?what)
+  } UNION {
+    ?fact axis:hasClaimLink ?node .
+    ?node axis:linksToClaim ?claim ; axis:linkRelation ?relation .
+    BIND(CONCAT(REPLACE(STR(?fact), "^.*/", ""), " ", REPLACE(STR(?relation), "^.*[#/]", ""), " ") AS ?what)
+  }
+  FILTER(isIRI(?node))
+  FILTER NOT EXISTS { ?node rdfs:label ?any }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?report . ?report a axis:Report }
+  BIND(CONCAT(?what, "claim ", REPLACE(STR(?claim), "^.*/", ""),
+              IF(BOUND(?report), CONCAT(" (", REPLACE(STR(?report), "^.*/", ""), ")"), "")) AS ?text)
+}"""
+
+
+def label_quads(store: Data, graph: ox.NamedNode) -> list[ox.Quad]:
+    """An English ``rdfs:label`` in ``graph`` for each evidence, selector and claim link of
+    ``store`` (union of its graphs) that has none."""
+    label = ox.NamedNode(RDFS_LABEL)
+    solutions = store.query(_LABELS, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    found = sorted((str(node), text.value, node) for node, text in solutions)
+    quads, seen = [], set()
+    for key, text, node in found:
+        if key not in seen:  # a node reached twice (evidence shared by two claims) keeps the first label
+            seen.add(key)
+            quads.append(ox.Quad(node, label, ox.Literal(text, language="en"), graph))
+    return quads
