@@ -13,18 +13,17 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from axiskg.vocab import RDFS, sparql_prefixes
+
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 # ?node gets "?text" unless it has an rdfs:label; the claim is named by the last segment of its IRI
 # and the report it is derived from, so labels stay distinct across reports
-_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX axis: <https://w3id.org/axiskg/ontology#>
-SELECT DISTINCT ?node ?text WHERE {
+_LABELS = (
+    sparql_prefixes("rdfs", "prov", "oa", "axis")
+    + """SELECT DISTINCT ?node ?text WHERE {
   {
     ?claim axis:hasEvidence ?node . BIND("evidence of " AS ?what)
   } UNION {
@@ -44,12 +43,13 @@ SELECT DISTINCT ?node ?text WHERE {
   BIND(CONCAT(?what, "claim ", REPLACE(STR(?claim), "^.*/", ""),
               IF(BOUND(?report), CONCAT(" (", REPLACE(STR(?report), "^.*/", ""), ")"), "")) AS ?text)
 }"""
+)
 
 
 def label_quads(store: Data, graph: ox.NamedNode) -> list[ox.Quad]:
     """An English ``rdfs:label`` in ``graph`` for each evidence, selector and claim link of
     ``store`` (union of its graphs) that has none."""
-    label = ox.NamedNode(RDFS_LABEL)
+    label = ox.NamedNode(RDFS + "label")
     solutions = store.query(_LABELS, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     found = sorted((str(node), text.value, node) for node, text in solutions)
