@@ -16,9 +16,9 @@ from conftest import run_cli, run_main
 from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS, SKOS
 
-from axiskg import paths
+from axiskg import paths, vocab
 from axiskg.dataset import Dataset
-from axiskg.docs import graphdata
+from axiskg.docs import graphdata, pagedata
 from axiskg.rdfio.terms import ontology_graph
 
 ROOT = paths.project_root(Path(__file__).parent)
@@ -208,11 +208,11 @@ def test_nothing_is_loaded_from_elsewhere(site, pages):
 
 def test_claims_page_has_every_claim_with_quote_section_and_modality(site, store):
     text = (site / "claims.html").read_text(encoding="utf-8")
-    claims = graphdata.claims(store)
+    claims = pagedata.claims(store)
     assert len(claims) >= 63
     assert f"<h1>Claims ({len(claims)})</h1>" in text
     for c in claims:
-        start = text.index(f'id="{c.iri[len(graphdata.ID) :].replace("/", "-")}"')
+        start = text.index(f'id="{c.iri[len(vocab.ID) :].replace("/", "-")}"')
         card = html.unescape(text[start : text.index("</div>", start)])
         assert f"<blockquote>\u201c{c.quotes[0]}\u201d</blockquote>" in card
         assert f'<span class="tag">{c.modality}</span>' in card
@@ -310,8 +310,8 @@ def test_literals_are_shown_as_written(site):
     the data and entities pages exactly as the data writes it, never passed through the
     IRI-to-label function (which would give "u.s. forces japan")."""
     store = Dataset.load(root=ROOT, inferred=False)
-    actors = {e.iri for e in graphdata.entities(store) if "state" in e.kinds or "military command" in e.kinds}
-    everyone = {e.iri for e in graphdata.entities(store)}
+    actors = {e.iri for e in pagedata.entities(store) if "state" in e.kinds or "military command" in e.kinds}
+    everyone = {e.iri for e in pagedata.entities(store)}
     rows = graphdata.select(
         store,
         """SELECT ?e ?o WHERE { ?e ?p ?o FILTER(isLiteral(?o))

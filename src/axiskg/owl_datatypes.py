@@ -21,6 +21,8 @@ import re
 import rdflib
 from rdflib import RDF, RDFS, XSD
 
+from axiskg.vocab import OWL
+
 _XSD = str(XSD)
 
 #: the OWL 2 datatype map (OWL 2 Structural Specification, section 4)
@@ -34,8 +36,8 @@ OWL2_DATATYPES = frozenset(
         ).split()
     }
     | {
-        rdflib.URIRef("http://www.w3.org/2002/07/owl#real"),
-        rdflib.URIRef("http://www.w3.org/2002/07/owl#rational"),
+        rdflib.URIRef(OWL + "real"),
+        rdflib.URIRef(OWL + "rational"),
         RDF.PlainLiteral,
         RDF.XMLLiteral,
         RDF.langString,

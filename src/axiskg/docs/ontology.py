@@ -19,8 +19,8 @@ from rdflib import OWL, RDF, RDFS
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
-from axiskg.docs.graphdata import curie
 from axiskg.shacl import property_paths
+from axiskg.vocab import curie
 
 
 def pylode_html(ontology: rdflib.Graph) -> str:

@@ -64,8 +64,8 @@ class Picture:
 def node_id(iri: str) -> str:
     """A stable, readable node name: the IRI's path below ``/id/``, else its CURIE with a dot
     (``axis.Actor``: a colon would make DOT read ``node:port``)."""
-    if iri.startswith(graphdata.ID):
-        return iri[len(graphdata.ID) :]
+    if iri.startswith(vocab.ID):
+        return iri[len(vocab.ID) :]
     return vocab.curie(iri).replace(":", ".")
 
 

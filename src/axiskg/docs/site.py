@@ -28,7 +28,7 @@ from typing import Any
 from axiskg import paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.dataset import Dataset, load_shapes
-from axiskg.docs import graphdata, pictures
+from axiskg.docs import graphdata, pagedata, pictures
 from axiskg.docs import ontology as ont_docs
 from axiskg.rdfio.terms import ontology_graph
 from axiskg.vocab import BASE
@@ -48,8 +48,8 @@ NAV = (
 
 def slug(iri: str) -> str:
     """The fragment id of an entity or claim on its page."""
-    if iri.startswith(graphdata.ID):
-        iri = iri[len(graphdata.ID) :]
+    if iri.startswith(vocab.ID):
+        iri = iri[len(vocab.ID) :]
     else:
         iri = vocab.curie(iri)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in iri)
@@ -153,9 +153,9 @@ def render_site(root: Path | str | None = None) -> dict[str, bytes]:
     labels = vocab.english_labels(store)
 
     lode = ont_docs.pylode_html(ontology)
-    claims = graphdata.claims(store)
-    entities = graphdata.entities(store)
-    reports = graphdata.reports(store)
+    claims = pagedata.claims(store)
+    entities = pagedata.entities(store)
+    reports = pagedata.reports(store)
     link = Linker(
         claims={c.iri for c in claims},
         entities={e.iri for e in entities},
