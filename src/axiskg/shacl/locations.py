@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 _PREFIX = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([\w.-]*):[ \t]*<([^>]*)>", re.I | re.M)
 _AFTER = b" \t\r\n;,.)]"
+#: the first token of every line: where Turtle, TriG and N-Triples write a subject
+_LINE_START = re.compile(rb"^[ \t]*([^ \t\r\n;,)\]]+)", re.M)
 
 
 def shown(path: Path | str) -> str:
@@ -41,10 +43,27 @@ def shown(path: Path | str) -> str:
 
 
 class LineFinder:
-    """Lines of IRIs in files, each file read once."""
+    """Lines of IRIs in files, each file read once and its line starts indexed once, so placing
+    many results costs one pass over each file, not one per result."""
 
     def __init__(self) -> None:
         self._texts: dict[Path, tuple[bytes, dict[bytes, bytes]]] = {}
+        self._starts: dict[Path, dict[bytes, int]] = {}
+
+    def _line_starts(self, path: Path, text: bytes) -> dict[bytes, int]:
+        """The first token of each line -> the first line it starts (1-based)."""
+        if path not in self._starts:
+            starts: dict[bytes, int] = {}
+            line, last = 1, 0
+            for m in _LINE_START.finditer(text):
+                line += text.count(b"\n", last, m.start())
+                last = m.start()
+                token = m.group(1)
+                starts.setdefault(token, line)
+                if token.endswith(b"."):  # "ex:a." ends a statement: the name is "ex:a"
+                    starts.setdefault(token[:-1], line)
+            self._starts[path] = starts
+        return self._starts[path]
 
     def _text(self, path: Path) -> tuple[bytes, dict[bytes, bytes]]:
         if path not in self._texts:
@@ -62,6 +81,10 @@ class LineFinder:
         raw = iri.encode("utf-8")
         forms = [b"<" + raw + b">"]
         forms += [p + b":" + raw[len(ns) :] for ns, p in prefixes.items() if ns and raw.startswith(ns)]
+        starts = self._line_starts(path, text)
+        lines = [starts[form] for form in forms if form in starts]
+        if lines:
+            return min(lines)
         found = [at for form in forms if (at := _subject_at(text, form)) is not None]
         found += [at for at in (text.find(b'about="' + raw + b'"'), text.find(b'"@id": "' + raw + b'"')) if at >= 0]
         if not found:
