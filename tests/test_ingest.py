@@ -27,6 +27,16 @@ CLAIM = f"https://w3id.org/axiskg/id/claim/{FICTION_ID}/"
 FIRST = "alliance-axis-2025"
 
 
+@pytest.fixture(autouse=True)
+def _first_report_text(monkeypatch):
+    """Copies of the project sit in temporary folders, where the first report's declared text
+    location (``../shared/seed/...``, relative to the project) does not reach: they are given its
+    text the way a user outside the checkout would, by ``$AXISKG_REPORT_TEXT`` (when it exists)."""
+    path = report_text_path()
+    if path.is_file():
+        monkeypatch.setenv("AXISKG_REPORT_TEXT", str(path.resolve()))
+
+
 def copy_project(tmp_path: Path) -> Path:
     """The project's ontology, data and queries, and the fictional text at its place, in ``tmp_path``."""
     root = tmp_path / "repo"
