@@ -133,3 +133,12 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "ci_may_skip(reason): a skip that is legitimate even under CI")
+
+
+@pytest.fixture(scope="module")
+def release_dir(tmp_path_factory) -> Path:
+    """``axiskg release`` of this checkout, run once per test module, as a user runs it."""
+    out = tmp_path_factory.mktemp("release")
+    proc = run_cli("release", "--out", str(out), root=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 0, proc.stderr
+    return out

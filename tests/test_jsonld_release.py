@@ -10,7 +10,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_cli
 
 from axiskg import paths
 from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
@@ -21,14 +20,6 @@ from pyld import jsonld  # noqa: E402
 
 ROOT = paths.project_root(Path(__file__).parent)
 ID = "https://w3id.org/axiskg/id/"
-
-
-@pytest.fixture(scope="module")
-def release_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("release")
-    proc = run_cli("release", "--out", str(out), root=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 def _problems(doc) -> list[str]:

@@ -8,17 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def release_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("release")
-    proc = run_cli("release", "--out", str(out), root=ROOT)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 @pytest.mark.parametrize("name", ["axiskg.owl", "axiskg.rdf"])
