@@ -240,6 +240,10 @@ def worker_main(
     except SandboxUnavailable as exc:
         send(sock, {"ready": False, "message": str(exc)})
         return
+    # the parser that places a syntax error (axiskg.sparql.syntax) is imported before the cap, so a
+    # worker whose heap has grown still answers a syntax error with the same place as the CLI
+    import rdflib.plugins.sparql.parser  # noqa: F401
+
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         # past the cap, the engine aborts with a Rust allocation message on stderr; the client
