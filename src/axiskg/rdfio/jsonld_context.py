@@ -220,10 +220,9 @@ def _sort_jsonld(value, key: str | None = None):
     return value
 
 
-_XSD = XSD
 #: xsd:integer and the types derived from it: a value in canonical form is written as a JSON number
 INTEGER_TYPES = frozenset(
-    _XSD + t
+    XSD + t
     for t in (
         "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
         "unsignedLong unsignedInt unsignedShort unsignedByte"
@@ -255,7 +254,7 @@ def _native_numbers(value: Any, context: dict, key: str | None = None) -> Any:
         if (
             coerced is None
             and set(value) == {"@value", "@type"}
-            and full(value["@type"]) == _XSD + "integer"
+            and full(value["@type"]) == XSD + "integer"
             and _CANONICAL_INTEGER.fullmatch(str(value["@value"]))
         ):
             return int(value["@value"])
