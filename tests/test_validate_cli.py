@@ -184,3 +184,28 @@ def test_project_conforms_under_owl_rl_inference():
     proc = run_cli("validate", "--inference", "owlrl", root=root)  # owlrl: see test_inference
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert proc.stdout.endswith("Violations: 0\nWarnings: 0\nInfos: 0\nConforms: yes\n")
+
+
+def test_a_value_is_judged_as_each_file_wrote_it(tmp_path):
+    """The store holds ``"5"^^xsd:nonNegativeInteger`` and ``"5"^^xsd:integer`` as one literal:
+    written as an integer in one file, it breaks ``sh:datatype xsd:nonNegativeInteger`` even when
+    another file writes the same triple as a non-negative integer."""
+    head = "@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        head + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; "
+        "sh:property [ sh:path ex:p ; sh:datatype xsd:nonNegativeInteger ] .\n"
+    )
+    files = {}
+    for name, datatype in (("a", "nonNegativeInteger"), ("b", "integer"), ("c", "nonNegativeInteger")):
+        files[name] = tmp_path / f"{name}.ttl"
+        files[name].write_text(head + f'ex:s ex:p "5"^^xsd:{datatype} .\n')
+
+    def outcome(*names):
+        proc = run_main("validate", "--shapes", str(shapes), "-o", "json", *(str(files[n]) for n in names))
+        return proc.returncode, [r["value"] for r in json.loads(proc.stdout)["results"]]
+
+    assert outcome("a", "c") == (0, [])
+    assert outcome("b") == (1, ['"5"^^xsd:integer'])
+    assert outcome("a", "b") == (1, ['"5"^^xsd:integer'])
