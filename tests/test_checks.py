@@ -71,6 +71,10 @@ EXPECTED = {
     "deprecated_resource_reference": {
         (ID + "claim/r/1", A + "hasAlly", ID + "section/r/introduction-p1"),
     },  # an old component IRI the data deprecates; the claim that uses the new one is fine
+    "component_iri_kind": {
+        (ID + "section/r/introduction-p1", RDF_TYPE, A + "Paragraph"),
+        (ID + "paragraph/r/part-1", RDF_TYPE, A + "Part"),
+    },
     "definition_contains_label": {(A + "Region", SKOS + "definition", "A region of the world.")},
 }
 
