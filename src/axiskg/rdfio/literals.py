@@ -337,8 +337,8 @@ def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
 
 def written_lookup(data: Data, predicate: ox.NamedNode | None) -> Callable[[Any, Any], list]:
     """``lookup(subject, value)``: :func:`written_at` ``(data, subject, predicate, value)`` for
-    the many values of one predicate, looked up in the record under each graph holding the
-    predicate (the store is asked only where a triple is in several graphs)."""
+    the many values of one predicate, from an index of the record's entries for the predicate
+    (the store is asked only where a triple is in several graphs)."""
     record = table(data)
     if record is None or predicate is None:
         return lambda subject, value: written_at(data, subject, predicate, value)
@@ -349,16 +349,12 @@ def written_lookup(data: Data, predicate: ox.NamedNode | None) -> Callable[[Any,
         if next(iter(store.quads_for_pattern(None, predicate, None, g)), None) is not None
     ]
     shared = _in_several_graphs(store, predicate) if len(graphs) > 1 else set()
-    quads = record.quads
+    index = {(s, o): forms for (s, p, o, _), forms in record.quads.items() if p == predicate}
 
     def lookup(subject, value) -> list:
         if type(value) is not ox.Literal or (subject, value) in shared:
             return written_at(data, subject, predicate, value)
-        for graph in graphs:
-            forms = quads.get((subject, predicate, value, graph))
-            if forms:
-                return forms
-        return [value]
+        return index.get((subject, value)) or [value]
 
     return lookup
 
