@@ -68,6 +68,13 @@ EXPECTED = {
         (A + "commands", RDFS + "range", A + "Force"),
     },
     "deprecated_reference": {(A + "Nation", RDFS + "subClassOf", A + "Country")},
+    "deprecated_resource_reference": {
+        (ID + "claim/r/1", A + "hasAlly", ID + "section/r/introduction-p1"),
+    },  # an old component IRI the data deprecates; the claim that uses the new one is fine
+    "component_iri_kind": {
+        (ID + "section/r/introduction-p1", RDF_TYPE, A + "Paragraph"),
+        (ID + "paragraph/r/part-1", RDF_TYPE, A + "Part"),
+    },
     "definition_contains_label": {(A + "Region", SKOS + "definition", "A region of the world.")},
 }
 
@@ -103,6 +110,20 @@ def test_rule_fires_on_its_fixture_only(rule):
     got = {(p.focus, p.path or "", p.value) for p in problems}
     assert got == EXPECTED[rule]
     assert {checks.level_of(p) for p in problems} == {checks.load_profile()[rule]}
+
+
+def test_real_data_uses_no_deprecated_resource():
+    """The old IRIs of the report's components (under /section/) are kept, deprecated, and nothing uses them."""
+    store = Dataset.load(root=REPO, inferred=False)
+    problems = checks.run_checks(store, {"deprecated_resource_reference": "WARN"})
+    assert problems == [], checks.format_text(problems)
+    kept = store.query(
+        "SELECT (COUNT(DISTINCT ?old) AS ?n) WHERE { ?old <http://www.w3.org/2002/07/owl#deprecated> true ; "
+        "<http://purl.org/dc/terms/isReplacedBy> ?new . ?new ?p ?o . "
+        'FILTER(CONTAINS(STR(?old), "/id/section/") && !CONTAINS(STR(?new), "/id/section/")) }',
+        use_default_graph_as_union=True,
+    )
+    assert int(next(iter(kept))[0].value) == 10  # abstract, introduction, its 5 paragraphs, 3 parts
 
 
 def test_real_ontology_and_data_have_no_error():
