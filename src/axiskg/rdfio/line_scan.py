@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import re2
 
@@ -29,23 +30,26 @@ _NO_PREFIXES = (".nt", ".nq")
 
 
 def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
-    """The bytes of ``path`` in blocks of whole lines (the last one as the file ends), ``size``
-    (default :data:`BLOCK`) bytes read at a time."""
-    size = size or BLOCK
+    """The bytes of ``path`` in blocks of whole lines (:func:`line_blocks`), ``size`` (default
+    :data:`BLOCK`) bytes read at a time."""
     with path.open("rb") as f:
-        rest = b""
-        while True:
-            data = f.read(size)
-            if not data:
-                if rest:
-                    yield rest
-                return
-            data = rest + data
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:  # a line longer than the block: read on
-                rest = data
-                continue
-            rest = data[cut:]
+        yield from line_blocks(f, size or BLOCK)
+
+
+def line_blocks(fh: BinaryIO, size: int) -> Iterator[bytes]:
+    """``fh`` read ``size`` bytes at a time, given in blocks of whole lines (a block ends after a
+    newline; a longer line makes a longer block; the last block may lack its newline)."""
+    rest = b""
+    while True:
+        data = fh.read(size)
+        if not data:
+            if rest:
+                yield rest
+            return
+        data = rest + data if rest else data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if cut:
             yield data[:cut]
 
 
