@@ -209,3 +209,30 @@ def test_a_value_is_judged_as_each_file_wrote_it(tmp_path):
     assert outcome("a", "c") == (0, [])
     assert outcome("b") == (1, ['"5"^^xsd:integer'])
     assert outcome("a", "b") == (1, ['"5"^^xsd:integer'])
+
+
+def test_own_checks_never_see_the_shapes_graph_a_query_reads(tmp_path):
+    """A constraint reading ``$shapesGraph`` has the shapes added to the store for the run; the
+    ill-typed-literal check (``--well-typed``), which otherwise runs beside the shapes' queries,
+    then runs after them and reports the data's literal, not the shapes file's."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a a ex:Allowed .\nex:c ex:q "y"^^xsd:integer .\n'
+        'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql [ sh:message "not allowed" ; sh:select """\n'
+        "  SELECT $this ?value WHERE { $this <http://example.org/p> ?value .\n"
+        '    FILTER NOT EXISTS { GRAPH $shapesGraph { ?value a <http://example.org/Allowed> } } }""" ] .\n'
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        "@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:s ex:p ex:a , ex:b .\nex:t ex:r "x"^^xsd:integer .\n'
+    )
+    proc = run_main("validate", "--well-typed", "--shapes", str(shapes), "-o", "json", str(data))
+    found = [(r["focusNode"], r["value"], r["line"]) for r in json.loads(proc.stdout)["results"]]
+    assert proc.returncode == 1
+    assert found == [
+        ("http://example.org/s", "http://example.org/b", 2),
+        ("http://example.org/t", '"x"^^xsd:integer', 3),
+    ]
