@@ -211,8 +211,7 @@ def _sorted_ntriples(store: Data) -> list[bytes] | None:
     # are de-duplicated by stable_label_lines, and never equal a line without one)
     if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
         lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-    relabelled = bnodes.stable_label_lines(blank)
-    del blank
+    relabelled = bnodes.relabel_chunks(blank)  # empties ``blank`` as it reads it
     if relabelled is None:
         return None
     lines += relabelled
