@@ -80,11 +80,18 @@ def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) 
     """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
     hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
     those of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) in use."""
+    data = write_parts(lines, fmt, prefixes)
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def write_parts(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes | list[bytes]:
+    """:func:`write`, where N-Triples and JSON-LD come as a list of parts (to be written one
+    after another; never joined into a second copy)."""
     check_format(fmt)
     if fmt == "ntriples":
-        return b"".join(lines)
+        return lines
     if fmt == "jsonld":
-        return b"".join(jsonld_lines(lines, context_of_lines(lines, PUBLISHED_PREFIXES)))
+        return list(jsonld_lines(lines, context_of_lines(lines, PUBLISHED_PREFIXES)))
     prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":
         # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed
