@@ -12,6 +12,7 @@ from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
+from axiskg.memory import release_freed_memory
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
@@ -206,6 +207,7 @@ def _sorted_ntriples(store: Data) -> list[bytes] | None:
     ``store``: it is freed as soon as it is dumped."""
     dumps = graph_ntriples(store, as_written=True)
     del store
+    release_freed_memory()  # the store's pages, before the lines are made
     blank: list[bytes] = []
     lines: list[bytes] = []
     while dumps:
