@@ -13,8 +13,9 @@ compaction of :mod:`axiskg.rdfio.jsonld_context` (``@context`` given by the call
   a datatype, ``@container: @language``), else the property as a compact or full IRI;
   ``rdf:type`` as ``@type`` with class terms;
 * an RDF list whose cells are blank nodes holding only ``rdf:first`` and ``rdf:rest`` and each
-  referred to once is written in place as ``{"@list": [...]}`` (lists in lists too); any other
-  list stays its cells' triples;
+  referred to once is written in place as ``{"@list": [...]}`` (lists in lists too, up to
+  :data:`MAX_LIST_NESTING` deep, deeper ones as their cells); any other list stays its cells'
+  triples;
 * literals: a string as a JSON string, a language-tagged one as ``{"@language", "@value"}`` (or
   in its term's language map), ``xsd:integer`` values and those of terms coerced to an integer
   type in canonical form as JSON numbers, ``"true"``/``"false"`` booleans as JSON booleans,
@@ -22,7 +23,8 @@ compaction of :mod:`axiskg.rdfio.jsonld_context` (``@context`` given by the call
 * multi-valued properties sorted by their compact JSON, keys sorted, two-space indentation.
 
 Nothing recurses with the data's depth: lists are walked and JSON is encoded with explicit
-stacks, so a list nested 100,000 deep is written like a flat one.
+stacks, and lists nested over :data:`MAX_LIST_NESTING` deep are written as their cells, so a
+list nested 100,000 deep is written in linear time and size, and read back by any JSON parser.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 
 from rdflib.plugins.shared.jsonld.context import UNDEF
 
+from axiskg.rdfio.json_text import encode
 from axiskg.rdfio.jsonld_context import (
     INTEGER_TYPES,
     XSD_STRING,
@@ -53,6 +56,8 @@ _TYPE = RDF + "type"
 _BOOLEAN = XSD + "boolean"
 _INTEGER = XSD + "integer"
 _ID, _VOCAB, _LANGUAGE = "@id", "@vocab", "@language"
+#: the deepest a list is written in place inside other lists (see :meth:`_Writer.limit_nesting`)
+MAX_LIST_NESTING = 100
 
 
 def compact(graph, context: dict) -> bytes:
@@ -152,6 +157,37 @@ class _Writer:
                 inline[at] = verdict
             if not path:
                 inline[i] = 2
+
+    def limit_nesting(self) -> None:
+        """Lists nested in lists deeper than :data:`MAX_LIST_NESTING` are written as their cells
+        (top-level nodes with ``rdf:first`` and ``rdf:rest``), and the lists in those cells count
+        from one again: the JSON stays as deep as a reader can take, and its size linear (each
+        level of nesting indents every line below it)."""
+        lines = self.lines
+        todo: list[tuple[int, int, bool]] = []  # (first cell, depth, written as cells)
+        i = 0
+        while i < self.n:
+            subject = split_line(lines[i])[0]
+            j = i + 1
+            while j < self.n and lines[j].startswith(subject + b" "):
+                j += 1
+            if self.inline[i] != 1:  # a top-level node: the lists it holds are at depth 1
+                for line in lines[i:j]:
+                    o = split_line(line)[2]
+                    head = self.in_place(o) if o[:2] == b"_:" else -1
+                    if head >= 0:
+                        todo.append((head, 1, False))
+            i = j
+        while todo:
+            at, depth, as_cells = todo.pop()
+            while at >= 0:
+                if as_cells:
+                    self.inline[at] = 2
+                first, rest = split_line(lines[at])[2], split_line(lines[at + 1])[2]
+                inner = self.in_place(first) if first[:2] == b"_:" else -1
+                if inner >= 0:
+                    todo.append((inner, 1, False) if as_cells else (inner, depth + 1, depth + 1 > MAX_LIST_NESTING))
+                at = -1 if rest == _NIL else self.start(rest)
 
     def in_place(self, token: bytes) -> int:
         """The first line of the list cell ``token`` when it is written in place, else -1."""
@@ -295,6 +331,7 @@ class _Writer:
     def chunks(self) -> Iterator[bytes]:
         self.count_references()
         self.mark_lists()
+        self.limit_nesting()
         iris, starts, ends = self.subjects()
         total = len(iris) + len(starts) + len(self.childless)
         nodes = self.ordered(iris, starts, ends)
@@ -336,46 +373,3 @@ def _finish(node: dict) -> dict:
         else:
             node[key] = sorted(values, key=lambda v: encode(v, pretty=False))
     return node
-
-
-_END = object()
-
-
-def encode(value: Any, pretty: bool) -> str:
-    """``value`` as ``json.dumps(value, sort_keys=True, ensure_ascii=False)`` writes it (with
-    ``indent=2`` when ``pretty``), by an explicit stack: any depth."""
-    out: list[str] = []
-    stack: list[list] = []
-
-    def start(item: Any, level: int) -> None:
-        if isinstance(item, dict) and item:
-            out.append("{")
-            stack.append([iter(sorted(item.items())), True, level, True])
-        elif isinstance(item, list) and item:
-            out.append("[")
-            stack.append([iter(item), False, level, True])
-        else:
-            out.append(json.dumps(item, ensure_ascii=False))
-
-    start(value, 0)
-    while stack:
-        frame = stack[-1]
-        item = next(frame[0], _END)
-        level = frame[2]
-        if item is _END:
-            stack.pop()
-            if pretty:
-                out.append("\n" + "  " * level)
-            out.append("}" if frame[1] else "]")
-            continue
-        if not frame[3]:
-            out.append("," if pretty else ", ")
-        frame[3] = False
-        if pretty:
-            out.append("\n" + "  " * (level + 1))
-        if frame[1]:
-            out.append(json.dumps(item[0], ensure_ascii=False) + ": ")
-            start(item[1], level + 1)
-        else:
-            start(item, level + 1)
-    return "".join(out)
