@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_END = object()
+_END: Any = object()
 
 
 def encode(value: Any, pretty: bool) -> str:
@@ -29,7 +29,7 @@ def encode(value: Any, pretty: bool) -> str:
     start(value, 0)
     while stack:
         frame = stack[-1]
-        item = next(frame[0], _END)
+        item: Any = next(frame[0], _END)
         level = frame[2]
         if item is _END:
             stack.pop()

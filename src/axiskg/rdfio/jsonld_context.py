@@ -13,8 +13,8 @@ sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is un
   so is one whose local name is a prefix name (``dcterms:source`` beside ``source:`` is
   ``dctermsSource``): no key of the compacted graph stays a compact IRI;
 * the term's **coercion** from the values it has in the graph: ``"@type": "@id"`` when every
-  value is an IRI (object properties; a property with blank-node values gets none, so the node
-  is written nested in its place: rdflib's writer would drop it behind a coerced reference), ``"@container": "@language"`` when every
+  value is an IRI (object properties; a property with blank-node values gets none: its values are
+  node references or lists, see :mod:`axiskg.rdfio.jsonld_writer`), ``"@container": "@language"`` when every
   value has a language tag (labels, definitions), ``"@type": <datatype>`` when every value has
   the same datatype other than ``xsd:string``; otherwise none. A coercion is only given when
   all values fit it, so compacting never has to fall back to a full IRI key.
