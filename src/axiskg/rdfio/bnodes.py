@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from axiskg.rdfio.ntriples import split_line
 from axiskg.rdfio.rdfc import rdfc_lines
 
 
@@ -90,12 +91,6 @@ def _drop_repeats(lines: list[bytes]) -> None:
     del lines[kept:]
 
 
-def _split(line: bytes) -> tuple[bytes, bytes, bytes]:
-    a = line.index(b" ")
-    b = line.index(b" ", a + 1)
-    return line[:a], line[a + 1 : b], line[b + 1 : -3]
-
-
 class _Trees:
     """Content labels of the blank nodes of sorted, distinct N-Triples ``lines``, in memory that
     is a few arrays of the lines' count: a blank node is known by the index of its first line
@@ -147,7 +142,7 @@ class _Trees:
         roots = array("q")
         previous = b""
         for i, line in enumerate(lines):
-            s, _, o = _split(line)
+            s, _, o = split_line(line)
             if s[0] == _BLANK and s != previous:
                 roots.append(i)  # every subject node, for now
             previous = s
@@ -180,7 +175,7 @@ class _Trees:
         for k in reversed(order):
             parts = []
             for j in self.span(k):
-                _, p, o = _split(lines[j])
+                _, p, o = split_line(lines[j])
                 parts.append(p + b" " + (hex_of(child[j]) if child[j] >= 0 else o))
             parts.sort()
             content[32 * k : 32 * k + 32] = sha256(b"[" + b" ; ".join(parts) + b"]").digest()
@@ -192,7 +187,7 @@ class _Trees:
             if j == -1:
                 where = b""
             else:
-                s, p, _ = _split(lines[j])
+                s, p, _ = split_line(lines[j])
                 where = (labels[self.node(s)] if s[0] == _BLANK else s) + b" " + p
             base = b"b" + sha256(where + b" " + hex_of(k)).hexdigest()[:20].encode()
             if base in seen:  # identical twins: numbered, interchangeable
@@ -211,7 +206,7 @@ class _Trees:
         subject_id = -1
         previous = b""
         for i, line in enumerate(lines):
-            s, p, o = _split(line)
+            s, p, o = split_line(line)
             if s[0] == _BLANK:
                 if s != previous:
                     subject_id = i

@@ -29,7 +29,7 @@ import re
 import pyoxigraph as ox
 import rdflib
 
-from axiskg.rdfio.ntriples import nt_unescape
+from axiskg.rdfio.ntriples import nt_unescape, split_line
 from axiskg.rdfio.terms import to_ox
 from axiskg.vocab import ID, RDF_TYPE, XSD
 
@@ -62,14 +62,6 @@ def graph_lines(graph: rdflib.Graph) -> list[bytes]:
     """An rdflib ``graph`` as sorted, de-duplicated N-Triples lines (blank-node labels kept)."""
     triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
     return sorted(set((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
-
-
-def split_line(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """The subject, predicate and object tokens of one N-Triples line as pyoxigraph writes it
-    (``S P O .`` and a newline; neither subject nor predicate holds a space)."""
-    a = line.index(b" ")
-    b = line.index(b" ", a + 1)
-    return line[:a], line[a + 1 : b], line[b + 1 : -3]
 
 
 def object_term(token: bytes) -> tuple[str, str, str | None]:

@@ -45,8 +45,8 @@ from axiskg.rdfio.jsonld_context import (
     graph_lines,
     jsonld_context,
     object_term,
-    split_line,
 )
+from axiskg.rdfio.ntriples import split_line
 from axiskg.vocab import RDF, XSD
 
 _FIRST = f"<{RDF}first>".encode()
