@@ -36,7 +36,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from rdflib.plugins.shared.jsonld.context import UNDEF
+from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 
 from axiskg.rdfio.json_text import encode
 from axiskg.rdfio.jsonld_context import (
@@ -82,9 +82,10 @@ def jsonld_lines(lines: list[bytes], context: dict) -> Iterator[bytes]:
 
 
 class _Writer:
-    def __init__(self, lines: list[bytes], context: dict) -> None:
-        from rdflib.plugins.shared.jsonld.context import Context
+    """One writing of ``lines``: marks kept per line (references to a blank node, whether a list
+    cell is written in place) in byte arrays, node objects made one at a time."""
 
+    def __init__(self, lines: list[bytes], context: dict) -> None:
         self.lines = lines
         self.context = context
         self.ctx = Context(context)
@@ -101,6 +102,7 @@ class _Writer:
         return i if i < self.n and self.lines[i].startswith(key) else -1
 
     def count_references(self) -> None:
+        """How often each blank node is an object (0, 1, more), and which have no line of their own."""
         for line in self.lines:
             if b" _:" not in line:
                 continue
