@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import build, crosscheck
+from axiskg import build
 from axiskg.publishing.chunks import read_triples
 from axiskg.publishing.endpoints import derive_endpoints
 from axiskg.publishing.publish import DEFAULT_GRAPH, publish
 from axiskg.rdfio.reading import load_file
-from axiskg.sparql import catalog
+from axiskg.sparql import catalog, crosscheck
 from axiskg.sparql.endpoint import EndpointError, run_endpoint
 from axiskg.sparql.querying import run_local
 

@@ -68,6 +68,13 @@ EXPECTED = {
         (A + "commands", RDFS + "range", A + "Force"),
     },
     "deprecated_reference": {(A + "Nation", RDFS + "subClassOf", A + "Country")},
+    "deprecated_resource_reference": {
+        (ID + "claim/r/1", A + "hasAlly", ID + "section/r/introduction-p1"),
+    },  # an old component IRI the data deprecates; the claim that uses the new one is fine
+    "component_iri_kind": {
+        (ID + "section/r/introduction-p1", RDF_TYPE, A + "Paragraph"),
+        (ID + "paragraph/r/part-1", RDF_TYPE, A + "Part"),
+    },
     "definition_contains_label": {(A + "Region", SKOS + "definition", "A region of the world.")},
 }
 
@@ -98,16 +105,30 @@ def test_base_fixture_is_clean():
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
 def test_rule_fires_on_its_fixture_only(rule):
     fixture = next(CHECKS.glob(f"{rule}.*ttl"))
-    problems = [p for p in checks.run_checks(store_with(fixture)) if p.rule not in ALSO.get(rule, ())]
-    assert {p.rule for p in problems} == {rule}, problems
-    got = {(p.entity, p.property, p.value) for p in problems}
+    problems = [p for p in checks.run_checks(store_with(fixture)) if checks.rule_of(p) not in ALSO.get(rule, ())]
+    assert {checks.rule_of(p) for p in problems} == {rule}, problems
+    got = {(p.focus, p.path or "", p.value) for p in problems}
     assert got == EXPECTED[rule]
-    assert {p.level for p in problems} == {checks.load_profile()[rule]}
+    assert {checks.level_of(p) for p in problems} == {checks.load_profile()[rule]}
+
+
+def test_real_data_uses_no_deprecated_resource():
+    """The old IRIs of the report's components (under /section/) are kept, deprecated, and nothing uses them."""
+    store = Dataset.load(root=REPO, inferred=False)
+    problems = checks.run_checks(store, {"deprecated_resource_reference": "WARN"})
+    assert problems == [], checks.format_text(problems)
+    kept = store.query(
+        "SELECT (COUNT(DISTINCT ?old) AS ?n) WHERE { ?old <http://www.w3.org/2002/07/owl#deprecated> true ; "
+        "<http://purl.org/dc/terms/isReplacedBy> ?new . ?new ?p ?o . "
+        'FILTER(CONTAINS(STR(?old), "/id/section/") && !CONTAINS(STR(?new), "/id/section/")) }',
+        use_default_graph_as_union=True,
+    )
+    assert int(next(iter(kept))[0].value) == 10  # abstract, introduction, its 5 paragraphs, 3 parts
 
 
 def test_real_ontology_and_data_have_no_error():
     problems = checks.run_checks(Dataset.load(root=REPO, inferred=False))
-    errors = [p for p in problems if p.level == "ERROR"]
+    errors = [p for p in problems if checks.level_of(p) == "ERROR"]
     assert errors == [], checks.format_text(errors)
 
 
@@ -115,9 +136,9 @@ def test_profile_file(tmp_path):
     profile = tmp_path / "profile.tsv"
     profile.write_text("# only one rule, downgraded\nINFO\tmissing_label\n")
     store = store_with(CHECKS / "missing_label.ttl")
-    assert [(p.level, p.rule) for p in checks.run_checks(store, checks.load_profile(profile))] == [
-        ("INFO", "missing_label")
-    ]
+    assert [
+        (checks.level_of(p), checks.rule_of(p)) for p in checks.run_checks(store, checks.load_profile(profile))
+    ] == [("INFO", "missing_label")]
     profile.write_text("ERROR\tno_such_rule\n")
     with pytest.raises(InputError, match="unknown rule 'no_such_rule'") as info:
         checks.load_profile(profile)
@@ -179,9 +200,13 @@ def test_problems_in_project_files_name_file_and_line(project):
 
 
 def test_the_unstructured_claims_of_the_project_are_a_short_list_each_with_a_reason():
-    problems = [p for p in checks.run_checks(Dataset.load(root=REPO, inferred=False)) if p.rule == "unstructured_claim"]
+    problems = [
+        p
+        for p in checks.run_checks(Dataset.load(root=REPO, inferred=False))
+        if checks.rule_of(p) == "unstructured_claim"
+    ]
     claim = "https://w3id.org/axiskg/id/claim/alliance-axis-2025/"
-    assert sorted(p.entity[len(claim) :] for p in problems) == [
+    assert sorted(p.focus[len(claim) :] for p in problems) == [
         "p1-s1-1",
         "p1-s1-2",
         "p1-s3-1",

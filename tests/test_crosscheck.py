@@ -1,11 +1,11 @@
-"""Comparing answers of two engines (axiskg.crosscheck), without a store."""
+"""Comparing answers of two engines (axiskg.sparql.crosscheck), without a store."""
 
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg.crosscheck import difference, known_differences
 from axiskg.sparql.catalog import parse_query
+from axiskg.sparql.crosscheck import difference, known_differences
 from axiskg.sparql.tables import Table
 
 A, B = ox.NamedNode("urn:a"), ox.NamedNode("urn:b")

@@ -113,6 +113,29 @@ def test_ingest_writes_the_report_folder(curated):
     assert "claim:p4-s2 a axis:Claim" in drafts
 
 
+def test_ingest_mints_component_iris_that_say_what_they_are(curated):
+    """Headings become parts under /part/<report>/N, paragraphs /paragraph/<report>/N; nothing is
+    minted under /section/ (the report's text has no sections), and drafts are stated in paragraphs."""
+    import rdflib
+
+    folder = curated / "data" / FICTION_ID
+    graph = rdflib.Graph()
+    for name in ("text.ttl", "drafts.ttl"):
+        graph.parse(folder / name, format="turtle")
+    axis = rdflib.Namespace("https://w3id.org/axiskg/ontology#")
+    id_ = "https://w3id.org/axiskg/id/"
+    parts = sorted(str(s) for s in graph.subjects(rdflib.RDF.type, axis.Part))
+    paragraphs = {str(s) for s in graph.subjects(rdflib.RDF.type, axis.Paragraph)}
+    assert parts == [f"{id_}part/{FICTION_ID}/{n}" for n in (1, 2, 3, 4)]
+    assert paragraphs == {f"{id_}paragraph/{FICTION_ID}/{n}" for n in range(1, len(paragraphs) + 1)}
+    assert len(paragraphs) == 4
+    stated = {str(o) for o in graph.objects(None, axis.isStatedIn)}
+    assert stated and stated <= paragraphs
+    every_iri = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    assert not [iri for iri in every_iri if "/id/section/" in iri]
+    assert "para:2 a axis:Paragraph" in (folder / "text.ttl").read_text(encoding="utf-8")
+
+
 def test_sentences_offsets_and_headings():
     text = FICTION.read_text(encoding="utf-8")
     blocks = layout(text)

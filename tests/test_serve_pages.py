@@ -182,3 +182,23 @@ def test_file_suffixes_choose_the_format_whatever_the_accept_header(server, path
 def test_unknown_suffix_and_unknown_entity(server):
     assert http("GET", server.url + "/ontology.xyz")[0] == 404
     assert http("GET", server.url + "/id/actor/nobody.ttl")[0] == 404
+
+
+def test_an_old_component_iri_resolves_and_names_its_replacement(server):
+    """The Document Introduction's paragraphs were published under /section/; the old IRI still
+    answers, deprecated, with dcterms:isReplacedBy its IRI under /paragraph/, which answers too."""
+    old = "https://w3id.org/axiskg/id/section/alliance-axis-2025/introduction-p5"
+    new = "https://w3id.org/axiskg/id/paragraph/alliance-axis-2025/introduction-5"
+    status, _, body = http("GET", server.url + "/id/section/alliance-axis-2025/introduction-p5.ttl")
+    assert status == 200, body[:300]
+    got = rdflib.Graph().parse(data=body.decode(), format="turtle")
+    owl, dcterms = rdflib.OWL, rdflib.DCTERMS
+    assert (rdflib.URIRef(old), owl.deprecated, rdflib.Literal(True)) in got
+    assert (rdflib.URIRef(old), dcterms.isReplacedBy, rdflib.URIRef(new)) in got
+    page = http("GET", server.url + "/id/section/alliance-axis-2025/introduction-p5.html")
+    assert page[0] == 200 and "/id/paragraph/alliance-axis-2025/introduction-5" in page[2].decode()
+    status, _, body = http("GET", server.url + "/id/paragraph/alliance-axis-2025/introduction-5.ttl")
+    assert status == 200
+    assert (rdflib.URIRef(new), rdflib.RDF.type, rdflib.URIRef("https://w3id.org/axiskg/ontology#Paragraph")) in (
+        rdflib.Graph().parse(data=body.decode(), format="turtle")
+    )

@@ -322,6 +322,7 @@ def test_sparql_constraints_are_found():
     """Guards the meta-test above: it must see every sh:sparql constraint of the shapes file."""
     assert sorted(sparql_constraints().values()) == [
         "CausalLinkShape: A causal link's cause is its own effect ({?value}).",
+        "CausalLinkShape: A causal link's kind of change ({?value}) is not in its words: none of the concept's cue words (skos:hiddenLabel) occurs in the link's causal cue.",
         "ClaimLinkShape: The claim link's relation is not asserted from its fact to its claim ({?value}).",
         "ClaimShape: A claim with structured slots needs all three: claimSubject, claimRelation and claimObject.",
         "ClaimShape: The claim is stated in a component ({?value}) that is not part of the report it is derived from.",

@@ -208,6 +208,7 @@ def test_nothing_is_loaded_from_elsewhere(site, pages):
 
 def test_claims_page_has_every_claim_with_quote_section_and_modality(site, store):
     text = (site / "claims.html").read_text(encoding="utf-8")
+    data = (site / "data.html").read_text(encoding="utf-8")
     claims = pagedata.claims(store)
     assert len(claims) >= 63
     assert f"<h1>Claims ({len(claims)})</h1>" in text
@@ -216,7 +217,8 @@ def test_claims_page_has_every_claim_with_quote_section_and_modality(site, store
         card = html.unescape(text[start : text.index("</div>", start)])
         assert f"<blockquote>\u201c{c.quotes[0]}\u201d</blockquote>" in card
         assert f'<span class="tag">{c.modality}</span>' in card
-        assert 'href="data.html#section-alliance-axis-2025-' in card  # its section
+        anchor = c.section[len(vocab.ID) :].replace("/", "-")  # the component it is stated in
+        assert f'href="data.html#{anchor}"' in card and f'id="{anchor}"' in data
         assert 'href="entities.html#' in card  # the entities it is about
 
 

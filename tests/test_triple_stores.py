@@ -19,10 +19,10 @@ import rdflib
 from conftest import run_main
 
 import stores  # tests/stores.py
-from axiskg import build, crosscheck, paths
+from axiskg import build, paths
 from axiskg.dataset import Dataset
 from axiskg.publishing.publish import DEFAULT_GRAPH
-from axiskg.sparql import catalog
+from axiskg.sparql import catalog, crosscheck
 from axiskg.sparql.endpoint import run_endpoint
 from axiskg.sparql.querying import run_local
 

@@ -184,3 +184,55 @@ def test_project_conforms_under_owl_rl_inference():
     proc = run_cli("validate", "--inference", "owlrl", root=root)  # owlrl: see test_inference
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert proc.stdout.endswith("Violations: 0\nWarnings: 0\nInfos: 0\nConforms: yes\n")
+
+
+def test_a_value_is_judged_as_each_file_wrote_it(tmp_path):
+    """The store holds ``"5"^^xsd:nonNegativeInteger`` and ``"5"^^xsd:integer`` as one literal:
+    written as an integer in one file, it breaks ``sh:datatype xsd:nonNegativeInteger`` even when
+    another file writes the same triple as a non-negative integer."""
+    head = "@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        head + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; "
+        "sh:property [ sh:path ex:p ; sh:datatype xsd:nonNegativeInteger ] .\n"
+    )
+    files = {}
+    for name, datatype in (("a", "nonNegativeInteger"), ("b", "integer"), ("c", "nonNegativeInteger")):
+        files[name] = tmp_path / f"{name}.ttl"
+        files[name].write_text(head + f'ex:s ex:p "5"^^xsd:{datatype} .\n')
+
+    def outcome(*names):
+        proc = run_main("validate", "--shapes", str(shapes), "-o", "json", *(str(files[n]) for n in names))
+        return proc.returncode, [r["value"] for r in json.loads(proc.stdout)["results"]]
+
+    assert outcome("a", "c") == (0, [])
+    assert outcome("b") == (1, ['"5"^^xsd:integer'])
+    assert outcome("a", "b") == (1, ['"5"^^xsd:integer'])
+
+
+def test_own_checks_never_see_the_shapes_graph_a_query_reads(tmp_path):
+    """A constraint reading ``$shapesGraph`` has the shapes added to the store for the run; the
+    ill-typed-literal check (``--well-typed``), which otherwise runs beside the shapes' queries,
+    then runs after them and reports the data's literal, not the shapes file's."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a a ex:Allowed .\nex:c ex:q "y"^^xsd:integer .\n'
+        'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql [ sh:message "not allowed" ; sh:select """\n'
+        "  SELECT $this ?value WHERE { $this <http://example.org/p> ?value .\n"
+        '    FILTER NOT EXISTS { GRAPH $shapesGraph { ?value a <http://example.org/Allowed> } } }""" ] .\n'
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        "@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:s ex:p ex:a , ex:b .\nex:t ex:r "x"^^xsd:integer .\n'
+    )
+    proc = run_main("validate", "--well-typed", "--shapes", str(shapes), "-o", "json", str(data))
+    found = [(r["focusNode"], r["value"], r["line"]) for r in json.loads(proc.stdout)["results"]]
+    assert proc.returncode == 1
+    assert found == [
+        ("http://example.org/s", "http://example.org/b", 2),
+        ("http://example.org/t", '"x"^^xsd:integer', 3),
+    ]

@@ -17,14 +17,19 @@ the named graph :data:`VOCAB_GRAPH`: each namespace ``a check:PinnedNamespace``,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+import rdflib
+from rdflib import SH
 
 from axiskg.errors import InputError
+from axiskg.rdfio.sources import split_location
+from axiskg.rdfio.terms import TermConverter
+from axiskg.shacl.results import Report, Result, report_graph_of
 from axiskg.sparql.querying import solutions
 from axiskg.vocab import CHECK, RDF_TYPE, VOCAB_GRAPH, compact, substitute
 
@@ -33,21 +38,10 @@ if TYPE_CHECKING:
 
 LEVELS = ("ERROR", "WARN", "INFO")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
-
-
-@dataclass(frozen=True)
-class Problem:
-    level: str  # ERROR | WARN | INFO
-    rule: str
-    entity: str
-    property: str
-    value: str | None
-    source: str | None = None  # where the entity is described: "file:line", a file, or a project graph
-    #: the RDF terms of the row (pyoxigraph), for the one result model (:func:`as_report`)
-    terms: tuple = field(default=(), compare=False, repr=False)
-
-    def sort_key(self) -> tuple:
-        return (_RANK[self.level], self.rule, self.entity, self.property, self.value or "")
+#: a rule's level as a SHACL severity: ERROR fails the run as a violation does
+SEVERITY_OF = {"ERROR": "Violation", "WARN": "Warning", "INFO": "Info"}
+LEVEL_OF = {severity: level for level, severity in SEVERITY_OF.items()}
+_CONVERT = TermConverter()  # (IRIs, blank nodes and plain values of rule rows: no literal as written needed)
 
 
 @dataclass(frozen=True)
@@ -136,14 +130,18 @@ def _vocabulary_quads() -> list[ox.Quad]:
     return quads
 
 
-def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) -> list[Problem]:
-    """Run every rule of ``profile`` (default profile if None) on ``store``; sorted problems.
-    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.sources.definition_locator`) gives each problem's source.
-    Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to ``store``
-    (removed again after them, so the other rules never see them)."""
+def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) -> list[Result]:
+    """Run every rule of ``profile`` (default profile if None) on ``store``: one result (the
+    model ``validate`` reports in, :class:`axiskg.shacl.results.Result`) per row, focus node the
+    entity, path the property, value the value, source shape and component the rule
+    (``check:<rule>``), severity the rule's level (ERROR a violation, WARN a warning, INFO an
+    info), message the rule's title; sorted by level, rule, entity, property and value.
+    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.sources.definition_locator`) gives each result's
+    file and line. Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to
+    ``store`` (removed again after them, so the other rules never see them)."""
     profile = load_profile() if profile is None else profile
     rules = available_rules()
-    problems = set()
+    found: dict[tuple, Result] = {}
     plain = [(n, lv) for n, lv in profile.items() if VOCAB_GRAPH not in rules[n].query]
     with_vocab = [(n, lv) for n, lv in profile.items() if VOCAB_GRAPH in rules[n].query]
     for group in (plain, with_vocab):
@@ -152,43 +150,78 @@ def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) 
         try:
             for name, level in group:
                 for solution in solutions(store, rules[name].query):
-                    entity = _term(solution["entity"]) or ""
-                    problems.add(
-                        Problem(
-                            level,
-                            name,
-                            entity,
-                            _term(solution["property"]) or "",
-                            _term(solution["value"]),
-                            locate(entity) if locate is not None and entity else None,
-                            (solution["entity"], solution["property"], solution["value"]),
-                        )
-                    )
+                    result = _result(rules[name], level, solution, locate)
+                    found.setdefault((level, name, result.focus, result.path, result.value), result)
         finally:
             if group is with_vocab and group:
                 store.remove_graph(ox.NamedNode(VOCAB_GRAPH))
-    return sorted(problems, key=Problem.sort_key)
+    return sorted(found.values(), key=_order)
 
 
-def count(problems: list[Problem], level: str) -> int:
-    return sum(1 for p in problems if p.level == level)
+def _result(rule: Rule, level: str, solution, locate) -> Result:
+    entity, prop, value = (solution[n] for n in ("entity", "property", "value"))
+    focus = _term(entity) or ""
+    source, line = split_location(locate(focus) if locate is not None and focus else None)
+    severity = SEVERITY_OF[level]
+    convert = _CONVERT
+    return Result(
+        severity=severity,
+        focus=focus,
+        path=_term(prop) or None,
+        component=CHECK + rule.name,
+        source_shape=CHECK + rule.name,
+        value=_term(value),
+        message=rule.title,
+        source=source,
+        line=line,
+        focus_node=convert(entity) if entity is not None else None,
+        path_node=convert(prop) if prop is not None else None,
+        value_node=convert(value) if value is not None else None,
+        shape_node=rdflib.URIRef(CHECK + rule.name),
+        severity_node=SH[severity],
+    )
 
 
-def format_text(problems: list[Problem]) -> str:
+def level_of(result: Result) -> str:
+    """The profile level of a result of :func:`run_checks`: ERROR, WARN or INFO."""
+    return LEVEL_OF[result.severity]
+
+
+def rule_of(result: Result) -> str:
+    """The rule a result of :func:`run_checks` comes from."""
+    return result.source_shape.removeprefix(CHECK)
+
+
+def _order(r: Result) -> tuple:
+    return (_RANK[level_of(r)], rule_of(r), r.focus, r.path or "", r.value or "")
+
+
+def _where(r: Result) -> str | None:
+    """``file:line``, a file, or a project graph: where the result's entity is described."""
+    return f"{r.source}:{r.line}" if r.source and r.line is not None else r.source
+
+
+def count(results: list[Result], level: str) -> int:
+    return sum(1 for r in results if level_of(r) == level)
+
+
+def format_text(results: list[Result]) -> str:
     from axiskg.terminal import escape  # values and file names from the data: printed inert
 
     lines = []
-    for p in problems:
-        value = f"  {compact(p.value)}" if p.value is not None else ""
-        where = f"  ({p.source})" if p.source else ""
-        lines.append(escape(f"{p.level:<5}  {p.rule}  {compact(p.entity)}  {compact(p.property)}{value}{where}"))
+    for r in results:
+        value = f"  {compact(r.value)}" if r.value is not None else ""
+        where = f"  ({_where(r)})" if r.source else ""
+        lines.append(
+            escape(f"{level_of(r):<5}  {rule_of(r)}  {compact(r.focus)}  {compact(r.path or '')}{value}{where}")
+        )
     if lines:
         lines.append("")
-    lines.append("  ".join(f"{level}: {count(problems, level)}" for level in LEVELS))
+    lines.append("  ".join(f"{level}: {count(results, level)}" for level in LEVELS))
     return "\n".join(lines) + "\n"
 
 
-def format_tsv(problems: list[Problem]) -> str:
+def format_tsv(results: list[Result]) -> str:
     """ROBOT's report TSV: Level, Rule Name, Subject, Property, Value."""
 
     def cell(text: str | None) -> str:
@@ -196,25 +229,25 @@ def format_tsv(problems: list[Problem]) -> str:
 
     rows = ["Level\tRule Name\tSubject\tProperty\tValue"]
     rows += [
-        f"{p.level}\t{p.rule}\t{cell(compact(p.entity))}\t{cell(compact(p.property))}\t{cell(compact(p.value))}"
-        for p in problems
+        f"{level_of(r)}\t{rule_of(r)}\t{cell(compact(r.focus))}\t{cell(compact(r.path or ''))}\t{cell(compact(r.value))}"
+        for r in results
     ]
     return "\n".join(rows) + "\n"
 
 
-def format_json(problems: list[Problem]) -> str:
+def format_json(results: list[Result]) -> str:
     doc = {
-        "counts": {level.lower(): count(problems, level) for level in LEVELS},
+        "counts": {level.lower(): count(results, level) for level in LEVELS},
         "problems": [
             {
-                "level": p.level,
-                "rule": p.rule,
-                "entity": p.entity,
-                "property": p.property,
-                "value": p.value,
-                "source": p.source,
+                "level": level_of(r),
+                "rule": rule_of(r),
+                "entity": r.focus,
+                "property": r.path or "",
+                "value": r.value,
+                "source": _where(r),
             }
-            for p in problems
+            for r in results
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -222,46 +255,9 @@ def format_json(problems: list[Problem]) -> str:
 
 FORMATTERS = {"text": format_text, "tsv": format_tsv, "json": format_json}
 
-#: a rule's level as a SHACL severity: ERROR fails the run as a violation does
-SEVERITY_OF = {"ERROR": "Violation", "WARN": "Warning", "INFO": "Info"}
 
-
-def as_report(problems: list[Problem]):
-    """``problems`` in the one result model (:class:`axiskg.shacl.results.Report`), so that
-    ``check`` writes the outputs ``validate`` writes (JUnit, GitHub annotations): focus node the
-    entity, path the property, value the value, source shape and component the rule
-    (``check:<rule>``), message the rule's title, file and line where the entity is described."""
-    import rdflib
-    from rdflib import SH
-
-    from axiskg.rdfio.sources import split_location
-    from axiskg.rdfio.terms import TermConverter
-    from axiskg.shacl.results import Report, Result, report_graph_of
-
-    convert = TermConverter()
-    rules = available_rules()
-    results = []
-    for p in problems:
-        entity, prop, value = (convert(t) if t is not None else None for t in (p.terms or (None, None, None)))
-        source, line = split_location(p.source)
-        severity = SEVERITY_OF[p.level]
-        results.append(
-            Result(
-                severity=severity,
-                focus=p.entity,
-                path=p.property or None,
-                component=CHECK + p.rule,
-                source_shape=CHECK + p.rule,
-                value=p.value,
-                message=rules[p.rule].title if p.rule in rules else p.rule,
-                source=source,
-                line=line,
-                focus_node=entity,
-                path_node=prop,
-                value_node=value,
-                shape_node=rdflib.URIRef(CHECK + p.rule),
-                severity_node=SH[severity],
-            )
-        )
-    results.sort(key=Result.sort_key)
-    return Report(conforms=not results, results=results, graph=report_graph_of(results, rdflib.Graph(), lambda n: []))
+def as_report(results: list[Result]) -> Report:
+    """``results`` as a :class:`axiskg.shacl.results.Report`, for the outputs ``validate`` writes
+    (JUnit, GitHub annotations)."""
+    ordered = sorted(results, key=Result.sort_key)
+    return Report(conforms=not ordered, results=ordered, graph=report_graph_of(ordered, rdflib.Graph(), lambda n: []))

@@ -106,6 +106,8 @@ PROJECT_PREFIXES: dict[str, str] = {
     "init": ID + "initiative/",
     "claim": ID + "claim/alliance-axis-2025/",
     "sec": ID + "section/alliance-axis-2025/",
+    "part": ID + "part/alliance-axis-2025/",
+    "para": ID + "paragraph/alliance-axis-2025/",
 }
 
 #: the one prefix map of everything published and served (released Turtle, TriG and RDF/XML, the

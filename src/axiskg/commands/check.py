@@ -55,13 +55,13 @@ def run(args: argparse.Namespace) -> int:
         store = Dataset.load(root=root, format=args.format_in, data=not args.paths, inferred=False)
         for path in args.paths:
             store.add_files(path, args.format_in)
-        problems = checks.run_checks(store, profile, locate=definition_locator(store, root))
+        results = checks.run_checks(store, profile, locate=definition_locator(store, root))
     if args.output in ("junit", "github"):  # the outputs validate writes, through the one result model
         from axiskg.shacl.locations import Locations, place
         from axiskg.shacl.results import Result
 
-        report = checks.as_report(problems)
+        report = checks.as_report(results)
         report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
         return write_report(args, report)
-    sys.stdout.write(checks.FORMATTERS[args.output](problems))
-    return EXIT_VIOLATIONS if checks.count(problems, "ERROR") else EXIT_OK
+    sys.stdout.write(checks.FORMATTERS[args.output](results))
+    return EXIT_VIOLATIONS if checks.count(results, "ERROR") else EXIT_OK

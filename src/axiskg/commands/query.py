@@ -156,7 +156,7 @@ def _check(query, params: dict[str, str], runner: _Runner, args) -> None:
                 f"--param {name}: <{iri}> is not in the graph (no triple mentions it), "
                 "so the answer says nothing about it"
             )
-    from axiskg.crosscheck import known_differences
+    from axiskg.sparql.crosscheck import known_differences
 
     engines = known_differences(query)
     if args.endpoint and engines:

@@ -59,7 +59,7 @@ def errors_as_reports(args: argparse.Namespace, shape_files=()):
 def _located(exc: InputError, shape_files=()) -> InputError:
     """``exc`` naming its file as given; a shapes error names the shapes file (and, for a
     refused query, the line of the shape that holds it)."""
-    from axiskg.shacl.locations import LineFinder
+    from axiskg.shacl.locations import lines_in
     from axiskg.shacl.shape_queries import RefusedShape
 
     path, line = exc.path, exc.line
@@ -69,8 +69,7 @@ def _located(exc: InputError, shape_files=()) -> InputError:
             from rdflib import BNode
 
             target = str(exc.key if isinstance(exc.node, BNode) else exc.node)
-            finder = LineFinder()
-            found = [(str(f), n) for f in shape_files if (n := finder.line(f, target)) is not None]
+            found = [(str(f), n) for f in shape_files if (n := lines_in(f, {target}).get(target)) is not None]
             if found:
                 path, line = found[0]
     return InputError(path, exc.problem, line, exc.column)

@@ -95,18 +95,24 @@ def _report(args: argparse.Namespace) -> Report:
     from axiskg.ingest.curation import soften_drafts
     from axiskg.rdfio.sources import source_locator
     from axiskg.rdfio.terms import data_graph, ontology_graph, written_term
+    from axiskg.shacl import project_checks
     from axiskg.shacl.locations import Locations, place
-    from axiskg.shacl.project_checks import add_bad_literals, add_undeclared_terms
     from axiskg.shacl.results import Result
 
     root = root_of(args)
     store = _load(args, root)
     report: Report
     shapes = _shapes(args, root)
+    own = []  # the project's own checks (see docs/validation.md)
+    if not args.shapes or args.well_typed:
+        own.append(lambda: project_checks.bad_literal_results(store, None if args.paths else root))
+    if not args.shapes:
+        own.append(lambda: project_checks.undeclared_term_results(store))
     if args.engine == "sparql" and args.inference == "none":
         from axiskg.shacl import validate_store
 
-        report = validate_store(store, shapes, locate=source_locator(store), progress=True)
+        report = validate_store(store, shapes, locate=source_locator(store), progress=True, beside=own)
+        own_results = report.beside_results
         if report.fallback:
             print(
                 f"axiskg: note: validated by pyshacl (not compiled to SPARQL): {', '.join(report.fallback)}",
@@ -123,10 +129,8 @@ def _report(args: argparse.Namespace) -> Report:
             locate=source_locator(store),
             written=written_term(store),
         )
-    if not args.shapes or args.well_typed:  # the project's own checks (see docs/validation.md)
-        add_bad_literals(report, store, None if args.paths else root)
-    if not args.shapes:
-        add_undeclared_terms(report, store)
+        own_results = [r for check in own for r in check()]
+    project_checks.add(report, store, own_results)
     report = soften_drafts(report, store)
     report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
     if args.in_project and args.paths:

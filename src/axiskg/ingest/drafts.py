@@ -67,7 +67,7 @@ def drafts_ttl(
             "    axis:curationStatus axis:Draft ;",
             f"    prov:wasAttributedTo agent:{report_id}-authors ;",
             f"    prov:wasDerivedFrom report:{report_id} ;",
-            f"    axis:isStatedIn {term(row.parent, ns['sec'], 'sec')} ;",
+            f"    axis:isStatedIn {term(row.parent, ns['para'], 'para')} ;",
             f"    axis:hasModality axis:{cue.modality} ;",
             f"    axis:modalityCue {lit(cue.words)} ;",
         ]

@@ -98,13 +98,13 @@ def text_ttl(report_id: str, blocks: list[Block], language: str) -> tuple[str, l
             sentences.append(SentenceRow(ns["sent"] + "title", report, span.start, span.end, span.text))
         elif block.kind == "heading":
             parts.append((len(parts) + 1, block, block.span.end))
-            parent = ns["sec"] + f"h{len(parts)}"
+            parent = ns["part"] + str(len(parts))
         else:
             paragraph += 1
             ordinals[parent] = ordinals.get(parent, 0) + 1
             where = "the report" if parent == report else f"Part {len(parts)}"
             components.append(
-                f"sec:p{paragraph} a axis:Paragraph ;\n"
+                f"para:{paragraph} a axis:Paragraph ;\n"
                 f"    rdfs:label {lit(f'Paragraph {paragraph} ({where}, paragraph {ordinals[parent]})')}@en ;\n"
                 f"    dcterms:isPartOf <{parent}> ;\n"
                 f"    axis:hasOrdinal {ordinals[parent]} ;\n"
@@ -115,10 +115,10 @@ def text_ttl(report_id: str, blocks: list[Block], language: str) -> tuple[str, l
                 parts[-1] = (number, heading, block.span.end)
             for n, span in enumerate(block.sentences, 1):
                 iri = ns["sent"] + f"p{paragraph}-s{n}"
-                sentences.append(SentenceRow(iri, ns["sec"] + f"p{paragraph}", span.start, span.end, span.text))
+                sentences.append(SentenceRow(iri, ns["para"] + str(paragraph), span.start, span.end, span.text))
     for number, heading, end in parts:
         out.append(
-            f"sec:h{number} a axis:Part ;\n"
+            f"part:{number} a axis:Part ;\n"
             f"    rdfs:label {lit(f'Part {number}')}@en ;\n"
             f"    dcterms:title {lit(heading.span.text)}@{language} ;\n"
             f"    dcterms:isPartOf report:{report_id} ;\n"

@@ -28,10 +28,13 @@ def nni(n: int) -> str:
 
 
 def namespaces(report_id: str) -> dict[str, str]:
-    """The per-report namespaces: ``report:``, ``sec:``, ``sent:``, ``claim:``, ``agent:``."""
+    """The per-report namespaces: ``report:``, ``part:`` (one per heading), ``para:`` (paragraphs),
+    ``sent:``, ``claim:``, ``agent:``. Each kind of component has its own, so an IRI says what it
+    names (``…/part/<report>/2``, ``…/paragraph/<report>/3``)."""
     return {
         "report": ID + "report/",
-        "sec": f"{ID}section/{report_id}/",
+        "part": f"{ID}part/{report_id}/",
+        "para": f"{ID}paragraph/{report_id}/",
         "sent": f"{ID}sentence/{report_id}/",
         "claim": f"{ID}claim/{report_id}/",
         "agent": ID + "agent/",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from axiskg.rdfio import literals
+from axiskg.rdfio.line_scan import line_blocks
 from axiskg.rdfio.ntriples import nt_unescape
 from axiskg.vocab import XSD
 
@@ -131,19 +132,7 @@ _PIECE = 8 << 20
 
 def _pieces(fh: BinaryIO) -> Iterator[bytes]:
     """``fh`` read in pieces of whole lines (the last one may lack its newline)."""
-    carry = b""
-    while True:
-        block = fh.read(_PIECE)
-        if not block:
-            if carry:
-                yield carry
-            return
-        if carry:
-            block = carry + block
-        cut = block.rfind(b"\n") + 1
-        carry = block[cut:]
-        if cut:
-            yield block[:cut]
+    return line_blocks(fh, _PIECE)
 
 
 class _WithoutBlankLines:

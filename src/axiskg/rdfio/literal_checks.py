@@ -142,7 +142,9 @@ def bad_literals(
     condition = f"({typed}) || ({control})" if xml else typed
     if longest is not None:
         condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
-    query = f"SELECT DISTINCT ?g ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    # (the distinct literals, not the distinct (graph, literal) pairs: a project of many files
+    # repeats its numbers in each; the graphs of the few bad ones are looked up after)
+    query = f"SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
     from axiskg.sparql.querying import solutions
 
     problems: dict[ox.Literal, str | None] = {}  # each distinct literal is checked once
@@ -154,12 +156,12 @@ def bad_literals(
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
     record = literals.table(store)
-    for row in solutions(literals.parts(store)[0], query):
-        graph, stored = row[0], row[1]
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        for q in store.quads_for_pattern(None, None, stored, graph) if problem_of(stored) else ():
-            if record is None or (q.subject, q.predicate, stored, graph) not in record.quads:
+    for (stored,) in solutions(literals.parts(store)[0], query):
+        for q in store.quads_for_pattern(None, None, stored) if problem_of(stored) else ():
+            graph = q.graph_name
+            if isinstance(graph, ox.NamedNode) and (
+                record is None or (q.subject, q.predicate, stored, graph) not in record.quads
+            ):
                 found.append((q.subject, q.predicate, stored, graph, problem_of(stored)))
     # the distinct literals as written are judged first (a large dataset repeats its numbers);
     # the record is gone through again only to find where the ill-typed ones are

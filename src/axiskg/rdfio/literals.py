@@ -47,6 +47,9 @@ class AsWritten:
 
     quads: dict[tuple, list[ox.Literal]] = field(default_factory=dict)
     resolved: dict[ox.Literal, ox.Literal] = field(default_factory=dict)  # cache of as_written()
+    #: cache of :func:`written_lookup`: per predicate, ``(subject, stored literal) -> (the
+    #: literals written there in every graph, how many graphs have them recorded)``
+    by_predicate: dict[ox.NamedNode, dict[tuple, tuple[list, int]]] = field(default_factory=dict)
     #: N-Triples / N-Quads lines bulk-loaded but not yet recorded: (lines, format, base IRI,
     #: graph); recorded when the record is first read (:func:`table`), so that a dataset loaded
     #: only to be queried never pays for it
@@ -192,6 +195,7 @@ class Recorder:
         if record is None or not self.changed:
             return
         record.resolved.clear()
+        record.by_predicate.clear()
         quads, kept = record.quads, self.kept
         for key, written in self.changed.items():
             forms = quads.get(key)
@@ -305,6 +309,7 @@ def copy_written(data: Data, inferred: Iterable[ox.Quad], sources: dict) -> None
         if any(f != q.object for f in forms):
             record.quads[(q.subject, q.predicate, q.object, q.graph_name)] = list(dict.fromkeys(forms))
     record.resolved.clear()
+    record.by_predicate.clear()
 
 
 def written_at(data: Data, subject, predicate, value) -> list:
@@ -337,43 +342,36 @@ def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
 
 def written_lookup(data: Data, predicate: ox.NamedNode | None) -> Callable[[Any, Any], list]:
     """``lookup(subject, value)``: :func:`written_at` ``(data, subject, predicate, value)`` for
-    the many values of one predicate, looked up in the record under each graph holding the
-    predicate (the store is asked only where a triple is in several graphs)."""
+    the many values of one predicate, from an index of the record's entries
+    (the store is asked only for a value the record holds, and only when the predicate is in
+    several graphs: whether some graph holds the value as stored)."""
     record = table(data)
     if record is None or predicate is None:
         return lambda subject, value: written_at(data, subject, predicate, value)
     store, _ = parts(data)
+    if not record.by_predicate:
+        for (s, p, o, _), forms in record.quads.items():
+            entry = record.by_predicate.setdefault(p, {}).get((s, o))
+            record.by_predicate[p][(s, o)] = (forms, 1) if entry is None else (entry[0] + forms, entry[1] + 1)
+    index = record.by_predicate.get(predicate, {})
     graphs = [
         g
         for g in [*store.named_graphs(), ox.DefaultGraph()]
         if next(iter(store.quads_for_pattern(None, predicate, None, g)), None) is not None
     ]
-    shared = _in_several_graphs(store, predicate) if len(graphs) > 1 else set()
-    quads = record.quads
 
     def lookup(subject, value) -> list:
-        if type(value) is not ox.Literal or (subject, value) in shared:
-            return written_at(data, subject, predicate, value)
-        for graph in graphs:
-            forms = quads.get((subject, predicate, value, graph))
-            if forms:
-                return forms
-        return [value]
+        if type(value) is not ox.Literal:
+            return [value]
+        entry = index.get((subject, value))
+        if entry is None:
+            return [value]
+        forms, recorded = entry
+        if len(graphs) > 1 and sum(1 for _ in store.quads_for_pattern(subject, predicate, value)) > recorded:
+            return [*forms, value]  # (a graph holds it as stored: written so there)
+        return forms
 
     return lookup
-
-
-def _in_several_graphs(store: ox.Store, predicate: ox.NamedNode) -> set[tuple]:
-    """(subject, object) of the triples with ``predicate`` held in several graphs of ``store``."""
-    p = str(predicate)
-    rows = store.query(
-        f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?a {{ ?s {p} ?o }} GRAPH ?b {{ ?s {p} ?o }} FILTER (?a != ?b) }}"
-    )
-    shared = {(r[0], r[1]) for r in rows}  # type: ignore[union-attr]
-    for q in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
-        if sum(1 for _ in store.quads_for_pattern(q.subject, predicate, q.object)) > 1:
-            shared.add((q.subject, q.object))
-    return shared
 
 
 def written_datatypes(data: Data) -> dict[str, tuple[set[str], set[str]]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,28 +27,46 @@ from axiskg.shacl.results import Report, Result, report_graph_of
 class SparqlReport(Report):
     fallback: list[str] = field(default_factory=list)  # node shapes validated by pyshacl instead
     queries: int = 0  # SPARQL queries run
+    beside_results: list[Result] = field(default_factory=list)  # of the ``beside`` checks
 
 
 def validate_store(
-    store: Data, shapes: rdflib.Graph, locate: Callable[[Any], str | None] | None = None, progress: bool = False
+    store: Data,
+    shapes: rdflib.Graph,
+    locate: Callable[[Any], str | None] | None = None,
+    progress: bool = False,
+    beside: Sequence[Callable[[], list[Result]]] = (),
 ) -> SparqlReport:
     """Validate the union of ``store``'s graphs (data and ontology) against ``shapes``.
 
     ``progress=True`` shows a progress bar (one step per compiled check) when stderr is a terminal.
+    ``beside``: more checks that only read the data (the project's own, say); they run in
+    threads beside the shapes' queries (pyoxigraph evaluates without the GIL), or after them
+    when a shape's query reads ``$shapesGraph`` (that adds the shapes graph to the store for the
+    run). Their results are in ``beside_results``, outside ``results`` and ``graph``.
     """
     shape_queries.check_shapes(shapes)  # untrusted SPARQL: refused before anything runs
     checks, fallen = compile_shapes(shapes, Stringify(store, TermConverter()), execute.subclass_closure(store))
     describe = Describe(store, shapes, TermConverter(store))  # literals as written
     results = Results(describe, locate)
-    with execute.ShapesGraph(store, shapes, any(ch.job is not None and ch.job.shapes_graph for ch in checks)) as scope:
-        execute.run(store, checks, scope, results, progress)
-    found = results.out
-    if fallen:
-        found += fallback.validate(store, shapes, fallen, locate)
+    adds_shapes = any(ch.job is not None and ch.job.shapes_graph for ch in checks)
+    with ThreadPoolExecutor(max_workers=max(1, len(beside))) as side:
+        early = [side.submit(job) for job in beside] if not adds_shapes else []
+        with execute.ShapesGraph(store, shapes, adds_shapes) as scope:
+            execute.run(store, checks, scope, results, progress)
+        found = results.out
+        if fallen:
+            found += fallback.validate(store, shapes, fallen, locate)
+        extra = [r for job in early for r in job.result()] if early else [r for job in beside for r in job()]
     found.sort(key=Result.sort_key)
     graph = report_graph_of(found, shapes, describe.edges)
     return SparqlReport(
-        conforms=not found, results=found, graph=graph, fallback=[str(s) for s in fallen], queries=len(checks)
+        conforms=not found,
+        results=found,
+        graph=graph,
+        fallback=[str(s) for s in fallen],
+        queries=len(checks),
+        beside_results=extra,
     )
 
 

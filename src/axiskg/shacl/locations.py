@@ -12,7 +12,6 @@ below it, else absolute (:func:`shown`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,16 +20,12 @@ import pyoxigraph as ox
 import rdflib
 
 from axiskg import paths
+from axiskg.rdfio.line_scan import declared_prefixes, first_lines
 from axiskg.rdfio.sources import data_graph_name, describe_graph
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
-
-_PREFIX = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([\w.-]*):[ \t]*<([^>]*)>", re.I | re.M)
-_AFTER = b" \t\r\n;,.)]"
-#: the first token of every line: where Turtle, TriG and N-Triples write a subject
-_LINE_START = re.compile(rb"^[ \t]*([^ \t\r\n;,)\]]+)", re.M)
 
 
 def shown(path: Path | str) -> str:
@@ -42,67 +37,30 @@ def shown(path: Path | str) -> str:
         return str(p.resolve()) if p.is_absolute() or p.exists() else str(p)
 
 
-class LineFinder:
-    """Lines of IRIs in files, each file read once and its line starts indexed once, so placing
-    many results costs one pass over each file, not one per result."""
-
-    def __init__(self) -> None:
-        self._texts: dict[Path, tuple[bytes, dict[bytes, bytes]]] = {}
-        self._starts: dict[Path, dict[bytes, int]] = {}
-
-    def _line_starts(self, path: Path, text: bytes) -> dict[bytes, int]:
-        """The first token of each line -> the first line it starts (1-based)."""
-        if path not in self._starts:
-            starts: dict[bytes, int] = {}
-            line, last = 1, 0
-            for m in _LINE_START.finditer(text):
-                line += text.count(b"\n", last, m.start())
-                last = m.start()
-                token = m.group(1)
-                starts.setdefault(token, line)
-                if token.endswith(b"."):  # "ex:a." ends a statement: the name is "ex:a"
-                    starts.setdefault(token[:-1], line)
-            self._starts[path] = starts
-        return self._starts[path]
-
-    def _text(self, path: Path) -> tuple[bytes, dict[bytes, bytes]]:
-        if path not in self._texts:
-            try:
-                text = path.read_bytes()
-            except OSError:
-                text = b""
-            self._texts[path] = (text, {ns: prefix for prefix, ns in _PREFIX.findall(text)})
-        return self._texts[path]
-
-    def line(self, path: Path, iri: str) -> int | None:
-        """The line of ``path`` where ``iri`` starts a description, else where it is first
-        mentioned; ``None`` when the file does not hold it."""
-        text, prefixes = self._text(path)
+def lines_in(path: Path, iris: set[str]) -> dict[str, int]:
+    """``iri -> line`` for the ``iris`` that ``path`` holds: the line where the IRI starts a
+    description (written ``<iri>`` or with a prefix the file declares, first on its line), else
+    where RDF/XML (``about="iri"``) or JSON-LD (``"@id": "iri"``) describes it, else where it is
+    first mentioned. A few passes over the file in bounded memory (:mod:`axiskg.rdfio.line_scan`)."""
+    prefixes = declared_prefixes(path)
+    forms: dict[bytes, str] = {}
+    for iri in iris:
         raw = iri.encode("utf-8")
-        forms = [b"<" + raw + b">"]
-        forms += [p + b":" + raw[len(ns) :] for ns, p in prefixes.items() if ns and raw.startswith(ns)]
-        starts = self._line_starts(path, text)
-        lines = [starts[form] for form in forms if form in starts]
-        if lines:
-            return min(lines)
-        found = [at for form in forms if (at := _subject_at(text, form)) is not None]
-        found += [at for at in (text.find(b'about="' + raw + b'"'), text.find(b'"@id": "' + raw + b'"')) if at >= 0]
-        if not found:
-            found = [at for form in forms + [b'"' + raw + b'"'] if (at := text.find(form)) >= 0]
-        return text.count(b"\n", 0, min(found)) + 1 if found else None
-
-
-def _subject_at(text: bytes, form: bytes) -> int | None:
-    """The offset of the first ``form`` at the start of a line (after blanks) and followed by
-    a separator: where Turtle or N-Triples writes it as a subject."""
-    at = text.find(form)
-    while at >= 0:
-        start = text.rfind(b"\n", 0, at) + 1
-        end = at + len(form)
-        if not text[start:at].strip(b" \t") and (end == len(text) or text[end : end + 1] in _AFTER):
-            return at
-        at = text.find(form, end)
-    return None
+        forms[b"<" + raw + b">"] = iri
+        for ns, prefix in prefixes.items():
+            if ns and raw.startswith(ns):
+                forms[prefix + b":" + raw[len(ns) :]] = iri
+    found = first_lines(path, forms, at_line_start=True)
+    rest = {iri.encode("utf-8"): iri for iri in iris if iri not in found}
+    if rest:
+        described = {b'about="' + raw + b'"': iri for raw, iri in rest.items()}
+        described.update({b'"@id": "' + raw + b'"': iri for raw, iri in rest.items()})
+        found.update(first_lines(path, described))
+    mentioned = {form: iri for form, iri in forms.items() if iri not in found}
+    mentioned.update({b'"' + raw + b'"': iri for raw, iri in rest.items() if iri not in found})
+    if mentioned:
+        found.update(first_lines(path, mentioned))
+    return found
 
 
 class Locations:
@@ -111,13 +69,35 @@ class Locations:
 
     def __init__(self, store: Data, root: Path | None = None) -> None:
         self.store, self.root = store, root
-        self.lines = LineFinder()
         self._cache: dict[Any, tuple[str | None, int | None]] = {}
 
     def of(self, term: Any) -> tuple[str | None, int | None]:
-        if term not in self._cache:
-            self._cache[term] = self._find(term)
+        self.find_all([term])
         return self._cache[term]
+
+    def find_all(self, terms: list) -> None:
+        """Locate ``terms`` together: each file searched once for all the terms it may hold."""
+        plans: dict[Any, tuple[str, list[str], list[Path]]] = {}
+        wanted: dict[Path, set[str]] = {}
+        for term in dict.fromkeys(t for t in terms if t not in self._cache):
+            node = self._named(term)
+            if node is None:
+                self._cache[term] = (None, None)
+                continue
+            graphs = _graphs(self.store.quads_for_pattern(node, None, None)) or _graphs(
+                self.store.quads_for_pattern(None, None, node)
+            )
+            files = [path for graph in graphs for path in self.files(graph)]
+            plans[term] = (node.value, graphs, files)
+            for path in files:
+                wanted.setdefault(path, set()).add(node.value)
+        lines = {path: lines_in(path, iris) for path, iris in wanted.items()}
+        for term, (iri, graphs, files) in plans.items():
+            at = next(((path, lines[path][iri]) for path in files if iri in lines[path]), None)
+            if at is not None:
+                self._cache[term] = (shown(at[0]), at[1])
+            else:
+                self._cache[term] = (describe_graph(graphs[0]), None) if graphs else (None, None)
 
     def _named(self, term: Any) -> ox.NamedNode | None:
         """The term as a named node of the store: itself, or the named node a blank one hangs from."""
@@ -129,20 +109,6 @@ class Locations:
 
         iri, _ = reached_from(ox.BlankNode(str(term)), store_incoming(self.store), steps=8)
         return ox.NamedNode(iri) if iri is not None else None
-
-    def _find(self, term: Any) -> tuple[str | None, int | None]:
-        node = self._named(term)
-        if node is None:
-            return None, None
-        graphs = _graphs(self.store.quads_for_pattern(node, None, None)) or _graphs(
-            self.store.quads_for_pattern(None, None, node)
-        )
-        for graph in graphs:
-            for path in self.files(graph):
-                line = self.lines.line(path, node.value)
-                if line is not None:
-                    return shown(path), line
-        return (describe_graph(graphs[0]), None) if graphs else (None, None)
 
     def files(self, graph: str) -> list[Path]:
         """The files a graph of the store was loaded from (as the dataset recorded them)."""
@@ -168,6 +134,7 @@ def _graphs(quads) -> list[str]:
 def place(results: list, locations: Locations) -> list:
     """``results`` each with the file and line of its focus node (those that have a line keep
     theirs, their file spelled as :func:`shown` spells it)."""
+    locations.find_all([r.focus_node for r in results if r.line is None or r.source is None])
     out = []
     for r in results:
         if r.line is not None and r.source is not None:

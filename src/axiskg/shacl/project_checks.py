@@ -36,17 +36,17 @@ _DECLARATIONS = (
 )
 
 
-def add_bad_literals(report: Report, store, root=None) -> int:
+def bad_literal_results(store, root=None) -> list[Result]:
     """The ill-typed literals of ``store`` (:func:`axiskg.rdfio.literal_checks.bad_literals`), as written,
-    added to ``report`` as violations: focus node the subject, path the predicate, value the
-    literal, source and line where it is written, source shape :data:`WELL_TYPED_SHAPE`
-    (``root``: the project whose files to find lines in). Returns how many were added."""
+    as violations: focus node the subject, path the predicate, value the literal, source and
+    line where it is written, source shape :data:`WELL_TYPED_SHAPE` (``root``: the project whose
+    files to find lines in)."""
     from axiskg.rdfio.literal_checks import bad_literals
     from axiskg.rdfio.terms import TermConverter
 
     bad = bad_literals(store, root)
     convert = TermConverter()
-    new = [
+    return [
         Result(
             severity="Violation",
             focus=b.subject.value if isinstance(convert(b.subject), rdflib.URIRef) else "[]",
@@ -65,14 +65,13 @@ def add_bad_literals(report: Report, store, root=None) -> int:
         )
         for b in bad
     ]
-    return _add(report, store, new)
 
 
-def add_undeclared_terms(report: Report, store) -> int:
+def undeclared_term_results(store) -> list[Result]:
     """Terms of the project's namespaces that the ontology (the store's ontology graph) does
     not declare, as violations of :data:`DECLARED_SHAPE`: focus node the subject that uses
     one, path the predicate (``rdf:type`` for a class), value the term when it is an object;
-    the message names the closest declared term. Returns how many were added."""
+    the message names the closest declared term."""
     from axiskg.rdfio.terms import TermConverter
     from axiskg.sparql.querying import solutions
 
@@ -116,7 +115,7 @@ def add_undeclared_terms(report: Report, store) -> int:
                     severity_node=SH.Violation,
                 )
             )
-    return _add(report, store, new)
+    return new
 
 
 def _nearest(iri: str, declared: set[str]) -> str:
@@ -128,7 +127,7 @@ def _nearest(iri: str, declared: set[str]) -> str:
     return f" (did you mean {compact(names[near[0]])}?)" if near else ""
 
 
-def _add(report: Report, store, new: list[Result]) -> int:
+def add(report: Report, store, new: list[Result]) -> int:
     """``new`` results added to ``report`` (its standard graph too, ``sh:conforms`` false)."""
     from axiskg.rdfio import literals
     from axiskg.rdfio.terms import TermConverter, to_ox
