@@ -6,6 +6,7 @@ import itertools
 import logging
 import operator
 import os
+import tempfile
 from pathlib import Path
 
 from axiskg import paths
@@ -17,7 +18,7 @@ from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
 from axiskg.rdfio.serialize import serialize, write, write_parts
-from axiskg.rdfio.terms import graph_ntriples
+from axiskg.rdfio.terms import spilled_graph_ntriples
 from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
@@ -201,17 +202,20 @@ def _sorted_ntriples(store: Data) -> list[bytes] | None:
     blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
     one line (never joined into one: that would be a second copy).
 
-    Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
+    Works on N-Triples lines written by pyoxigraph (no Python term objects), each graph dumped
+    to a temp file first (:func:`~axiskg.rdfio.terms.spilled_graph_ntriples`: no copy in memory
+    beside the store), read back once the store is freed: the lines with a
     blank node are picked out of each graph's dump and relabelled by
     :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
-    dumps = graph_ntriples(store, as_written=True)
-    del store
-    release_freed_memory()  # the store's pages, before the lines are made
     blank: list[bytes] = []
     lines: list[bytes] = []
-    while dumps:
-        lines += _take_blank_lines(dumps.pop(), blank).splitlines(keepends=True)
+    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
+        dumps = spilled_graph_ntriples(store, Path(folder))
+        del store
+        release_freed_memory()  # the store's pages, before the lines are made
+        while dumps:
+            lines += _take_blank_lines(dumps.pop()(), blank).splitlines(keepends=True)
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
     # are de-duplicated by stable_label_lines, and never equal a line without one)
