@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import run_main, source_graphs
 
-from axiskg import synth
+from axiskg import paths, synth
 from axiskg.dataset import Dataset
 from axiskg.sparql import catalog, querying, tables
-from axiskg.vocab import GRAPH_NS
+from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = GRAPH_NS
@@ -96,3 +96,23 @@ def test_stored_queries_see_both_reports(two_reports):
     assert len(about_real) == len(about_synth) > 0
     assert all("synth-0001" in str(r["claim"]) for r in about_synth)
     assert not any("synth-0001" in str(r["claim"]) for r in about_real)
+
+
+def test_answers_grow_with_the_reports_not_with_their_square(tmp_path):
+    """The real report says which state holds a shared code-list concept (``axis:OriginJapanCalculus
+    axis:isHeldBy actor:japan``); a synthetic report does not restate it for its own copy of the
+    state, or ``drivers-by-origin`` would give every driver once per report's state (5.8M rows at
+    1M triples)."""
+    drivers = catalog.find(catalog.load_catalog(ROOT), "drivers-by-origin").text
+
+    def rows(reports: int) -> int:
+        out = tmp_path / f"r{reports}"
+        run_main("synth", "--reports", str(reports), "--out", str(out))
+        (out / "manifest.json").unlink()
+        store = Dataset.load([out], inferred=False)
+        for path in paths.ontology_files(ROOT):  # (the origins' labels)
+            store.add_file(path, ONTOLOGY_GRAPH)
+        return len(querying.run_local(store, drivers).rows)
+
+    one, three = rows(1), rows(3)
+    assert one > 0 and three == 3 * one
