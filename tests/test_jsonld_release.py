@@ -12,7 +12,8 @@ import pytest
 import rdflib
 
 from axiskg import paths
-from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
+from axiskg.rdfio.jsonld_context import jsonld_context
+from axiskg.rdfio.jsonld_writer import jsonld_bytes
 from axiskg.vocab import PUBLISHED_PREFIXES as KNOWN_PREFIXES
 
 pyld = pytest.importorskip("pyld")

@@ -6,17 +6,19 @@ import itertools
 import logging
 import operator
 import os
+import tempfile
 from pathlib import Path
 
 from axiskg import paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
+from axiskg.memory import release_freed_memory
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
-from axiskg.rdfio.serialize import serialize, write
-from axiskg.rdfio.terms import graph_ntriples
+from axiskg.rdfio.serialize import serialize, write, write_parts
+from axiskg.rdfio.terms import spilled_graph_ntriples
 from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
@@ -81,8 +83,10 @@ def render(
     (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
     or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
 
-    ``while_writing(ntriples)`` (if given) is called with the N-Triples before the other formats
-    are written (e.g. to write them to a file meanwhile). ``counts`` (if given) receives the
+    ``while_writing(format, data)`` (if given) takes each graph output as soon as it is made,
+    ``data`` being bytes or a list of bytes to write one after another (e.g. to a temp file,
+    meanwhile), and the result keeps none of them (their values are empty): so that only one
+    output at a time is held besides the lines. ``counts`` (if given) receives the
     graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total)."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
@@ -92,11 +96,13 @@ def render(
     lines = _sorted_ntriples(_counted(published_store(root, version, progress, include_drafts), counts))  # freed inside
     if lines is None:  # blank nodes that are not trees: RDFC-1.0
         lines = bnodes.canonical_lines(q.triple for q in published_store(root, version, include_drafts=include_drafts))
-    if while_writing is not None and "ntriples" in formats:
-        while_writing(lines)
-    outputs: dict[str, bytes | list[bytes]] = {
-        fmt: lines if fmt == "ntriples" else write(lines, fmt) for fmt in formats
-    }
+    outputs: dict[str, bytes | list[bytes]] = dict.fromkeys(formats, b"")
+    for fmt in sorted(formats, key=lambda f: f != "ntriples"):  # the N-Triples first: nothing to make
+        if while_writing is None:
+            outputs[fmt] = lines if fmt == "ntriples" else write(lines, fmt)
+        else:
+            while_writing(fmt, write_parts(lines, fmt))
+    del lines
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
@@ -120,10 +126,10 @@ def build(
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
     inferred graph) and ``shapes.ttl`` to ``out_dir``.
 
-    Everything is loaded and serialised in memory first; files are written (each atomically)
-    only when all outputs are ready, so a bad input leaves ``out_dir`` untouched (the
-    N-Triples may go to a hidden temp file while the Turtle is made; it is moved into place
-    with the others, or removed).
+    Everything is loaded and serialised first; each graph output goes to a hidden temp file as
+    soon as it is made (so that one at a time is held in memory), and all are moved into place
+    only when all are ready, so a bad input leaves ``out_dir`` untouched (the temp files are
+    removed).
     ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdfio.formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``;
@@ -139,7 +145,7 @@ def build(
             root,
             formats,
             progress,
-            while_writing=lambda nt: early.setdefault("ntriples", _EarlyWrite(out / file_name("ntriples"), nt)),
+            while_writing=lambda fmt, data: early.setdefault(fmt, _EarlyWrite(out / file_name(fmt), data)),
             counts=counts,
             include_drafts=include_drafts,
         )
@@ -196,23 +202,26 @@ def _sorted_ntriples(store: Data) -> list[bytes] | None:
     blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
     one line (never joined into one: that would be a second copy).
 
-    Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
+    Works on N-Triples lines written by pyoxigraph (no Python term objects), each graph dumped
+    to a temp file first (:func:`~axiskg.rdfio.terms.spilled_graph_ntriples`: no copy in memory
+    beside the store), read back once the store is freed: the lines with a
     blank node are picked out of each graph's dump and relabelled by
     :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
     ``store``: it is freed as soon as it is dumped."""
-    dumps = graph_ntriples(store, as_written=True)
-    del store
     blank: list[bytes] = []
     lines: list[bytes] = []
-    while dumps:
-        lines += _take_blank_lines(dumps.pop(), blank).splitlines(keepends=True)
+    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
+        dumps = spilled_graph_ntriples(store, Path(folder))
+        del store
+        release_freed_memory()  # the store's pages, before the lines are made
+        while dumps:
+            lines += _take_blank_lines(dumps.pop()(), blank).splitlines(keepends=True)
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
     # are de-duplicated by stable_label_lines, and never equal a line without one)
     if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
         lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-    relabelled = bnodes.stable_label_lines(blank)
-    del blank
+    relabelled = bnodes.relabel_chunks(blank)  # empties ``blank`` as it reads it
     if relabelled is None:
         return None
     lines += relabelled

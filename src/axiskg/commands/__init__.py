@@ -88,6 +88,9 @@ def validate_first(args: argparse.Namespace, what: str) -> int | None:
         return None
     report = violations(root_of(args))
     if report is None:
+        from axiskg.memory import release_freed_memory
+
+        release_freed_memory()  # the validation's store, before the command loads its own
         return None
     sys.stdout.write(format_text(report, color=use_color()))
     print(

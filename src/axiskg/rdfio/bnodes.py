@@ -13,13 +13,13 @@ blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import operator
-import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from axiskg.rdfio.ntriples import split_line
 from axiskg.rdfio.rdfc import rdfc_lines
 
 
@@ -44,8 +44,6 @@ def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
     return [q.triple for q in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)]
 
 
-#: one N-Triples line as pyoxigraph writes it: subject, predicate, object, `` .``
-_LINE = re.compile(rb"([^ \n]+) ([^ \n]+) ([^\n]+) \.\n")
 _BLANK = 95  # ord("_"): a subject or object token starting with it is a blank node (``_:x``)
 
 
@@ -54,62 +52,167 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     several whole lines; repeated lines count once) with blank nodes relabelled exactly as
     :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
     trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
-    triples = list(dict.fromkeys(_LINE.findall(b"".join(lines))))
-    new = _relabelling(triples)
-    if new is None:
+    return relabel_chunks(list(lines))
+
+
+def relabel_chunks(chunks: list[bytes]) -> list[bytes] | None:
+    """:func:`stable_label_lines` of ``chunks``, emptying that list as it reads it (so that a
+    caller's copy of the lines is freed while the labels are made): sorted lines come back."""
+    lines: list[bytes] = []
+    while chunks:
+        lines += chunks.pop().splitlines(keepends=True)
+    lines.sort()
+    _drop_repeats(lines)
+    trees = _Trees(lines)
+    if not trees.label():
         return None
-    get = new.get
-    return [b"%s %s %s .\n" % (get(s, s), p, get(o, o)) for s, p, o in triples]
+    trees.relabel()
+    return lines
 
 
 def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     """The relabelling :func:`stable_label_lines` applies to ``lines``: each blank node's token
     (``_:x``) -> its new one, or ``None`` if the blank nodes are not trees. Only the lines with a
     blank node matter, so a caller with other lines too (a huge literal) may leave those out."""
-    return _relabelling(list(dict.fromkeys(_LINE.findall(b"".join(lines)))))
+    sorted_lines = sorted(set(b"".join(lines).splitlines(keepends=True)))
+    trees = _Trees(sorted_lines)
+    if not trees.label():
+        return None
+    return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
 
 
-def _relabelling(triples: list) -> dict[bytes, bytes] | None:
-    """Blank-node token -> content label for the ``(subject, predicate, object)`` tokens."""
-    with_blank_object = [t for t in triples if t[2][0] == _BLANK]
-    owner = {t[2]: t for t in with_blank_object}
-    if len(owner) != len(with_blank_object):
-        return None  # shared blank node: not a tree
-    del with_blank_object
-    out_edges: dict = {}
-    # a subject's lines mostly come together (pyoxigraph writes a graph subject by subject)
-    for subject, group in itertools.groupby([t for t in triples if t[0][0] == _BLANK], key=operator.itemgetter(0)):
-        edges = out_edges.get(subject)
-        if edges is None:
-            out_edges[subject] = list(group)
-        else:
-            edges.extend(group)
-    if not out_edges and not owner:
-        return {}
-    # each node after its owner, from the roots (no owner, or an IRI's); a node never reached is
-    # on a cycle. No recursion: a chain a million deep is a loop a million long.
-    nodes = out_edges.keys() | owner.keys()
-    order = [n for n in nodes if n not in owner or owner[n][0][0] != _BLANK]
-    i = 0
-    while i < len(order):
-        order += [t[2] for t in out_edges.get(order[i], ()) if t[2][0] == _BLANK]
-        i += 1
-    if len(order) != len(nodes):
-        return None  # a cycle: not a tree
-    del nodes
-    sha256 = hashlib.sha256
-    # content, leaves first: the outgoing triples, a nested blank node by its content's hash
-    content: dict = {}
-    for node in reversed(order):
-        parts = sorted(t[1] + b" " + (content[t[2]] if t[2][0] == _BLANK else t[2]) for t in out_edges.get(node, ()))
-        content[node] = sha256(b"[" + b" ; ".join(parts) + b"]").hexdigest().encode()
-    labels: dict = {}
-    used: dict = {}
-    for node in order:  # owners first: a label hashes the owner's label, predicate and content
-        via = owner.get(node)
-        where = b"" if via is None else (labels[via[0]] if via[0][0] == _BLANK else via[0]) + b" " + via[1]
-        base = b"b" + sha256(where + b" " + content[node]).hexdigest()[:20].encode()
-        n = used.get(base, 0)
-        used[base] = n + 1  # identical twins (same owner, predicate, content): numbered, interchangeable
-        labels[node] = base if n == 0 else base + b"n%d" % n
-    return {node: b"_:" + name for node, name in labels.items()}
+def _drop_repeats(lines: list[bytes]) -> None:
+    """Remove repeated items of the sorted list ``lines``, in place."""
+    kept = 0
+    for line in lines:
+        if kept == 0 or line != lines[kept - 1]:
+            lines[kept] = line
+            kept += 1
+    del lines[kept:]
+
+
+class _Trees:
+    """Content labels of the blank nodes of sorted, distinct N-Triples ``lines``, in memory that
+    is a few arrays of the lines' count: a blank node is known by the index of its first line
+    as a subject (found by bisection: the lines are sorted), or past the end for one that is
+    only an object; no recursion (a chain a million deep is a loop a million long).
+
+    A node's content is a hash of its outgoing triples, a nested blank node by its own content's
+    hash; its label hashes the triple that owns it (the owner's label or IRI, and the predicate)
+    and its content. Identical twins (same owner, predicate and content) are numbered."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+        self.n = len(lines)
+        self.only_objects: dict[bytes, int] = {}  # blank nodes with no line as a subject -> id
+        self.labels: list = []
+
+    def node(self, token: bytes) -> int:
+        """The id of the blank node ``token``."""
+        key = token + b" "
+        i = bisect_left(self.lines, key)
+        if i < self.n and self.lines[i].startswith(key):
+            return i
+        return self.only_objects.setdefault(token, self.n + len(self.only_objects))
+
+    def span(self, node: int) -> range:
+        """The lines of ``node`` as a subject."""
+        if node >= self.n:
+            return range(0)
+        end, prefix = node + 1, self.lines[node][: self.lines[node].index(b" ") + 1]
+        while end < self.n and self.lines[end].startswith(prefix):
+            end += 1
+        return range(node, end)
+
+    def tokens(self) -> Iterable[tuple[bytes, int]]:
+        """``(token, id)`` of every blank node."""
+        previous = b""
+        for i, line in enumerate(self.lines):
+            subject = line[: line.index(b" ")]
+            if subject[0] == _BLANK and subject != previous:
+                yield subject, i
+            previous = subject
+        yield from self.only_objects.items()
+
+    def label(self) -> bool:
+        """Label every blank node (:attr:`labels`, by id, without ``_:``); False when they are not trees."""
+        lines, n = self.lines, self.n
+        owner = array("q", [-1]) * n  # by id: the line whose object it is
+        child = array("q", [-1]) * n  # by line: the id of its blank object
+        roots = array("q")
+        previous = b""
+        for i, line in enumerate(lines):
+            s, _, o = split_line(line)
+            if s[0] == _BLANK and s != previous:
+                roots.append(i)  # every subject node, for now
+            previous = s
+            if o[0] == _BLANK:
+                k = self.node(o)
+                if k >= len(owner):
+                    owner.extend([-1] * (k + 1 - len(owner)))
+                if owner[k] != -1:
+                    return False  # shared blank node: not a tree
+                owner[k], child[i] = i, k
+        total = len(roots) + len(self.only_objects)
+        # each node after its owner, from the roots (no owner, or an IRI's); a node never reached
+        # is on a cycle
+        order = array("q", (k for k in roots if owner[k] == -1 or lines[owner[k]][0] != _BLANK))
+        order.extend(k for k in range(n, n + len(self.only_objects)) if lines[owner[k]][0] != _BLANK)
+        del roots
+        i = 0
+        while i < len(order):
+            order.extend(child[j] for j in self.span(order[i]) if child[j] >= 0)
+            i += 1
+        if len(order) != total:
+            return False  # a cycle: not a tree
+        sha256 = hashlib.sha256
+        size = n + len(self.only_objects)
+        content = bytearray(32 * size)  # leaves first: the outgoing triples, a nested node by its hash
+
+        def hex_of(k: int) -> bytes:
+            return content[32 * k : 32 * k + 32].hex().encode()
+
+        for k in reversed(order):
+            parts = []
+            for j in self.span(k):
+                _, p, o = split_line(lines[j])
+                parts.append(p + b" " + (hex_of(child[j]) if child[j] >= 0 else o))
+            parts.sort()
+            content[32 * k : 32 * k + 32] = sha256(b"[" + b" ; ".join(parts) + b"]").digest()
+        labels: list = [None] * size
+        seen: set[bytes] = set()
+        twins: dict[bytes, int] = {}
+        for k in order:  # owners first: a label hashes the owner's label, predicate and content
+            j = owner[k]
+            if j == -1:
+                where = b""
+            else:
+                s, p, _ = split_line(lines[j])
+                where = (labels[self.node(s)] if s[0] == _BLANK else s) + b" " + p
+            base = b"b" + sha256(where + b" " + hex_of(k)).hexdigest()[:20].encode()
+            if base in seen:  # identical twins: numbered, interchangeable
+                twins[base] = twins.get(base, 0) + 1
+                labels[k] = base + b"n%d" % twins[base]
+            else:
+                seen.add(base)
+                labels[k] = base
+        self.labels = labels
+        self.child = child
+        return True
+
+    def relabel(self) -> None:
+        """Replace every blank token of :attr:`lines` by its label, in place, the lines kept sorted."""
+        lines, labels, child = self.lines, self.labels, self.child
+        subject_id = -1
+        previous = b""
+        for i, line in enumerate(lines):
+            s, p, o = split_line(line)
+            if s[0] == _BLANK:
+                if s != previous:
+                    subject_id = i
+                    previous = s
+                s = b"_:" + labels[subject_id]
+            if child[i] >= 0:
+                o = b"_:" + labels[child[i]]
+            lines[i] = b"%s %s %s .\n" % (s, p, o)
+        lines.sort()

@@ -13,8 +13,8 @@ sees is a plain term (``label``, ``hasModality``, ``Claim``) wherever that is un
   so is one whose local name is a prefix name (``dcterms:source`` beside ``source:`` is
   ``dctermsSource``): no key of the compacted graph stays a compact IRI;
 * the term's **coercion** from the values it has in the graph: ``"@type": "@id"`` when every
-  value is an IRI (object properties; a property with blank-node values gets none, so the node
-  is written nested in its place: rdflib's writer would drop it behind a coerced reference), ``"@container": "@language"`` when every
+  value is an IRI (object properties; a property with blank-node values gets none: its values are
+  node references or lists, see :mod:`axiskg.rdfio.jsonld_writer`), ``"@container": "@language"`` when every
   value has a language tag (labels, definitions), ``"@type": <datatype>`` when every value has
   the same datatype other than ``xsd:string``; otherwise none. A coercion is only given when
   all values fit it, so compacting never has to fall back to a full IRI key.
@@ -24,17 +24,17 @@ The result is a pure function of the graph (sorted keys when dumped).
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
+import pyoxigraph as ox
 import rdflib
-from rdflib.plugins.serializers.jsonld import Converter
 
-from axiskg.deep_calls import call_deep
+from axiskg.rdfio.ntriples import nt_unescape, split_line
+from axiskg.rdfio.terms import to_ox
 from axiskg.vocab import ID, RDF_TYPE, XSD
 
-_XSD_STRING = XSD + "string"
+XSD_STRING = XSD + "string"
+_XSD_STRING = XSD_STRING
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -58,30 +58,68 @@ def _coercion(kinds: set[str]) -> dict:
     return {}
 
 
-def _kind(term) -> str:
-    if isinstance(term, rdflib.URIRef):
+def graph_lines(graph: rdflib.Graph) -> list[bytes]:
+    """An rdflib ``graph`` as sorted, de-duplicated N-Triples lines (blank-node labels kept)."""
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    return sorted(set((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
+
+
+def object_term(token: bytes) -> tuple[str, str, str | None]:
+    """An N-Triples term token as ``(kind, value, extra)``: ``("iri", iri, None)``,
+    ``("bnode", "_:x", None)``, ``("lang", lexical form, language)`` or ``("literal", lexical
+    form, datatype IRI)`` (``xsd:string`` for a plain literal)."""
+    first = token[:1]
+    if first == b"<":
+        return "iri", token[1:-1].decode("utf-8"), None
+    if first == b"_":
+        return "bnode", token.decode("utf-8"), None
+    close = token.rindex(b'"')
+    lexical = nt_unescape(token[1:close].decode("utf-8"))
+    suffix = token[close + 1 :]
+    if suffix.startswith(b"@"):
+        return "lang", lexical, suffix[1:].decode("utf-8")
+    if suffix.startswith(b"^^<"):
+        return "literal", lexical, suffix[3:-1].decode("utf-8")
+    return "literal", lexical, XSD_STRING
+
+
+def _kind(token: bytes) -> str:
+    """``iri``, ``bnode``, ``lang`` or the datatype IRI of an N-Triples object token."""
+    if token[:1] == b"<":
         return "iri"
-    if isinstance(term, rdflib.BNode):
+    if token[:1] == b"_":
         return "bnode"
-    if term.language:
-        return "lang"
-    return str(term.datatype) if term.datatype is not None else _XSD_STRING
+    kind, _, extra = object_term(token)
+    return "lang" if kind == "lang" else str(extra)
 
 
 def jsonld_context(graph: rdflib.Graph, prefixes: dict[str, str]) -> dict:
     """The ``@context`` (a dict of prefixes and terms) for compacting ``graph``."""
+    return context_of_lines(graph_lines(graph), prefixes)
+
+
+def context_of_lines(lines: list[bytes], prefixes: dict[str, str]) -> dict:
+    """:func:`jsonld_context` of the graph of N-Triples ``lines`` (one triple each), read a line
+    at a time."""
     kinds: dict[str, set[str]] = {}
-    classes = set()
-    iris: set[str] = set()
-    for s, p, o in graph:
-        if p == rdflib.RDF.type:
-            if isinstance(s, rdflib.URIRef):
-                iris.add(str(s))
-            if isinstance(o, rdflib.URIRef):
-                classes.add(str(o))
+    classes: set[str] = set()
+    folders: set[str] = set()
+    rdf_type = b"<" + RDF_TYPE.encode() + b">"
+    typed: list[str] = []
+    for line in lines:
+        s, p, o = split_line(line)
+        if p == rdf_type:
+            if s[:1] == b"<":
+                typed.append(s[1:-1].decode("utf-8"))
+                if len(typed) >= 4096:
+                    folders |= folders_of(typed)
+                    typed.clear()
+            if o[:1] == b"<":
+                classes.add(o[1:-1].decode("utf-8"))
             continue
-        kinds.setdefault(str(p), set()).add(_kind(o))
-    return _context(kinds, classes, prefixes, folders_of(iris))
+        kinds.setdefault(p[1:-1].decode("utf-8"), set()).add(_kind(o))
+    folders |= folders_of(typed)
+    return _context(kinds, classes, prefixes, folders)
 
 
 _STORE_SUMMARY = f"""
@@ -203,23 +241,6 @@ def folders_of(iris) -> set[str]:
     return out
 
 
-def compact(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context`` (e.g. the published one), deterministically."""
-    return jsonld_bytes(graph, context)
-
-
-def _sort_jsonld(value, key: str | None = None):
-    """Sort node arrays and multi-valued properties (not ``@list`` / ``@context``)."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@context" else _sort_jsonld(v, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        if key == "@list":
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
 #: xsd:integer and the types derived from it: a value in canonical form is written as a JSON number
 INTEGER_TYPES = frozenset(
     XSD + t
@@ -228,94 +249,3 @@ INTEGER_TYPES = frozenset(
         "unsignedLong unsignedInt unsignedShort unsignedByte"
     ).split()
 )
-_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
-
-
-def _native_numbers(value: Any, context: dict, key: str | None = None) -> Any:
-    """Integers as JSON numbers wherever that reads back as the same literal: the value of a term
-    coerced to an integer type (``"start": 2338`` with ``"@type": "xsd:nonNegativeInteger"``), and
-    an ``xsd:integer`` value object under a key without coercion (a JSON integer is an
-    ``xsd:integer``). Only canonical lexical forms (``"2338"``, not ``"02338"``)."""
-
-    def full(name: Any) -> Any:
-        prefix, _, local = str(name).partition(":")
-        namespace = context.get(prefix)
-        return namespace + local if isinstance(namespace, str) and local else name
-
-    definition = context.get(key) if key else None
-    coerced = full(definition.get("@type")) if isinstance(definition, dict) else None
-    if isinstance(value, list):
-        return [_native_numbers(v, context, key) for v in value]
-    if isinstance(value, str):
-        return int(value) if coerced in INTEGER_TYPES and _CANONICAL_INTEGER.fullmatch(value) else value
-    if not isinstance(value, dict):
-        return value
-    if "@value" in value:
-        if (
-            coerced is None
-            and set(value) == {"@value", "@type"}
-            and full(value["@type"]) == XSD + "integer"
-            and _CANONICAL_INTEGER.fullmatch(str(value["@value"]))
-        ):
-            return int(value["@value"])
-        return value
-    return {k: (v if k in ("@context", "@id", "@type") else _native_numbers(v, context, k)) for k, v in value.items()}
-
-
-def jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    """``graph`` as JSON-LD compacted with ``context``, node arrays and values sorted, integers
-    as JSON numbers (:func:`_native_numbers`)."""
-    return call_deep("the JSON-LD writer", _jsonld_bytes, graph, context)  # lists nested 1,000 deep
-
-
-def _jsonld_bytes(graph: rdflib.Graph, context: dict) -> bytes:
-    from rdflib.plugins.shared.jsonld.context import Context
-
-    # as rdflib's serializer calls it (use_native_types is a one-item tuple there, so true)
-    converter = _DeepestFirst(Context(context), (False,), False)
-    tree = converter.convert(graph)
-    if converter.context.active:
-        tree = {converter.context.get_key("@graph"): tree} if isinstance(tree, list) else tree
-        tree["@context"] = context
-    doc = _sort_jsonld(_native_numbers(json.loads(json.dumps(tree, sort_keys=True, ensure_ascii=False)), context))
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-class _DeepestFirst(Converter):
-    """rdflib's JSON-LD converter, visiting the blank nodes that other nodes refer to deepest
-    first: its own walk recurses from each subject into every blank node it refers to, once per
-    level, so a chain of a million blank nodes was a million nested calls. Visited first, a node
-    is only referred to by the time the walk reaches it; the node objects are the same (the
-    blank-node cells of a list are left to the list's writer, as rdflib does)."""
-
-    def from_graph(self, graph: rdflib.Graph):
-        nodemap: dict = {}
-        for node in _deepest_first(graph):
-            if self.to_collection(graph, node) is None:
-                self.process_subject(graph, node, nodemap)
-        for s in set(graph.subjects()):
-            if isinstance(s, rdflib.URIRef) or (isinstance(s, rdflib.BNode) and not any(graph.subjects(None, s))):
-                self.process_subject(graph, s, nodemap)
-        return list(nodemap.values())
-
-
-def _deepest_first(graph: rdflib.Graph) -> list:
-    """The blank nodes that are objects of a triple, each after every blank node it refers to
-    (an iterative depth-first walk; on a cycle, in the order first met)."""
-    done: set = set()
-    order: list = []
-    for start in {o for o in graph.objects() if isinstance(o, rdflib.BNode)}:
-        if start in done:
-            continue
-        done.add(start)
-        stack = [(start, iter([o for o in graph.objects(start) if isinstance(o, rdflib.BNode)]))]
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                order.append(node)
-            elif child not in done:
-                done.add(child)
-                stack.append((child, iter([o for o in graph.objects(child) if isinstance(o, rdflib.BNode)])))
-    return order

@@ -44,6 +44,14 @@ _NT_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'
 LONG_LINE = 1 << 20  # lines at least this long are parsed by _NT_STATEMENT, the rest by pyoxigraph
 
 
+def split_line(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """The subject, predicate and object tokens of one N-Triples line as pyoxigraph writes it
+    (``S P O .`` and a newline; neither subject nor predicate holds a space)."""
+    a = line.index(b" ")
+    b = line.index(b" ", a + 1)
+    return line[:a], line[a + 1 : b], line[b + 1 : -3]
+
+
 def nt_unescape(text: str) -> str:
     def one(m: re.Match) -> str:
         if m.group(3) is not None:

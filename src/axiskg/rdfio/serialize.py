@@ -9,8 +9,8 @@ trees), so the same graph always gives the same bytes:
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
   :data:`PUBLISHED_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
   :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
-* JSON-LD: rdflib's writer, compacted with the context of :mod:`axiskg.rdfio.jsonld_context`, node
-  arrays and values sorted.
+* JSON-LD: :mod:`axiskg.rdfio.jsonld_writer`, compacted with the context of
+  :mod:`axiskg.rdfio.jsonld_context`, node arrays and values sorted.
 
 :func:`write` takes the lines (the build's path, which never makes an rdflib graph);
 :func:`serialize` takes an rdflib graph. Atomic file writes are in :mod:`axiskg.atomic`.
@@ -27,7 +27,8 @@ import rdflib
 
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.formats import WRITTEN
-from axiskg.rdfio.jsonld_context import jsonld_bytes, jsonld_context
+from axiskg.rdfio.jsonld_context import context_of_lines
+from axiskg.rdfio.jsonld_writer import jsonld_lines
 from axiskg.rdfio.terms import to_ox, triples_to_rdflib
 from axiskg.vocab import PUBLISHED_PREFIXES
 
@@ -79,12 +80,18 @@ def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) 
     """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
     hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
     those of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) in use."""
+    data = write_parts(lines, fmt, prefixes)
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def write_parts(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes | list[bytes]:
+    """:func:`write`, where N-Triples and JSON-LD come as a list of parts (to be written one
+    after another; never joined into a second copy)."""
     check_format(fmt)
     if fmt == "ntriples":
-        return b"".join(lines)
+        return lines
     if fmt == "jsonld":
-        graph = triples_to_rdflib(_parse(lines))
-        return jsonld_bytes(graph, jsonld_context(graph, PUBLISHED_PREFIXES))
+        return list(jsonld_lines(lines, context_of_lines(lines, PUBLISHED_PREFIXES)))
     prefixes = used_prefixes(lines, prefixes)
     if fmt == "rdfxml":
         # pyoxigraph writes a carriage return as it is, which an XML parser reads as a line feed

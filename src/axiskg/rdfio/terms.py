@@ -5,8 +5,10 @@ Commands that need rdflib (pyshacl, serialisation) convert with :func:`to_rdflib
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -108,12 +110,36 @@ def graph_ntriples(store: Data, as_written: bool = False) -> list[bytes]:
     of the graphs is the set of all these lines (a triple in several graphs appears in several
     of them); blank nodes keep the store's labels, which are the same in every graph."""
 
-    graphs = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
+    graphs = _graphs(store)
     dumps = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
     if as_written:
         swaps = literals.line_swaps(store)
         dumps = [literals.written_ntriples(d, swaps.get(g)) for g, d in zip(graphs, dumps)]
     return dumps
+
+
+def _graphs(store: Data) -> list:
+    return sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
+
+
+def spilled_graph_ntriples(store: Data, folder: Path) -> list[Callable[[], bytes]]:
+    """:func:`graph_ntriples` of ``store`` (``as_written``) by way of files in ``folder``: each
+    graph is dumped by pyoxigraph straight to a file (no copy in memory while the store is
+    alive); each function returned reads one graph's lines back, so that the store can be freed
+    before they are."""
+    swaps = literals.line_swaps(store)
+    readers: list[Callable[[], bytes]] = []
+    for n, graph in enumerate(_graphs(store)):
+        path = folder / f"graph-{n}.nt"
+        store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        readers.append(functools.partial(_read_spilled, path, swaps.get(graph)))
+    return readers
+
+
+def _read_spilled(path: Path, swaps: dict[bytes, bytes] | None) -> bytes:
+    data = path.read_bytes()
+    path.unlink()
+    return literals.written_ntriples(data, swaps)
 
 
 def parse_ntriples(data: bytes):

@@ -160,7 +160,7 @@ def compacted_jsonld(body: bytes, context: dict) -> bytes:
     """pyoxigraph's (expanded) JSON-LD ``body`` compacted with ``context``, as the build's JSON-LD is."""
     import rdflib
 
-    from axiskg.rdfio.jsonld_context import compact
+    from axiskg.rdfio.jsonld_writer import compact
 
     return compact(rdflib.Graph().parse(data=body, format="json-ld"), context)
 
