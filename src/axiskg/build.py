@@ -87,15 +87,20 @@ def render(
     ``data`` being bytes or a list of bytes to write one after another (e.g. to a temp file,
     meanwhile), and the result keeps none of them (their values are empty): so that only one
     output at a time is held besides the lines. ``counts`` (if given) receives the
-    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total)."""
+    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total), from the lines."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    lines = _sorted_ntriples(_counted(published_store(root, version, progress, include_drafts), counts))  # freed inside
+    inferred: list[int] = []  # the inferred graph's size, taken before the store is freed
+    lines = _sorted_ntriples(
+        _counted(published_store(root, version, progress, include_drafts), inferred)
+    )  # freed inside
     if lines is None:  # blank nodes that are not trees: RDFC-1.0
         lines = bnodes.canonical_lines(q.triple for q in published_store(root, version, include_drafts=include_drafts))
+    if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
+        counts.update(total=len(lines), inferred=inferred[0], asserted=len(lines) - inferred[0])
     outputs: dict[str, bytes | list[bytes]] = dict.fromkeys(formats, b"")
     for fmt in sorted(formats, key=lambda f: f != "ntriples"):  # the N-Triples first: nothing to make
         if while_writing is None:
@@ -107,11 +112,10 @@ def render(
     return outputs
 
 
-def _counted(store: Data, counts: dict[str, int] | None) -> Data:
-    if counts is not None:
-        from axiskg.inference import triple_counts
+def _counted(store: Data, inferred: list[int]) -> Data:
+    from axiskg.inference import inferred_count
 
-        counts.update(triple_counts(store))
+    inferred.append(inferred_count(store))
     return store
 
 
