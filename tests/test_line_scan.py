@@ -56,3 +56,12 @@ def test_rdfxml_and_jsonld_descriptions(tmp_path):
 
 def test_an_unreadable_file_finds_nothing(tmp_path):
     assert lines_in(tmp_path / "missing.ttl", {"http://example.org/a"}) == {}
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    """Files are opened as every input is: only a regular file (a FIFO would block the read)."""
+    import os
+
+    fifo = tmp_path / "data.ttl"
+    os.mkfifo(fifo)
+    assert lines_in(fifo, {"http://example.org/a"}) == {}

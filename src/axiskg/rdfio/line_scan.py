@@ -17,6 +17,9 @@ from typing import BinaryIO
 
 import re2
 
+from axiskg.errors import InputError
+from axiskg.rdfio.inputs import open_input
+
 #: bytes read at a time (a block ends at a line's end, so a longer line makes it longer)
 BLOCK = 8 << 20
 #: strings looked for in one pass: more make an automaton past RE2's fast (DFA) budget
@@ -31,8 +34,9 @@ _NO_PREFIXES = (".nt", ".nq")
 
 def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
     """The bytes of ``path`` in blocks of whole lines (:func:`line_blocks`), ``size`` (default
-    :data:`BLOCK`) bytes read at a time."""
-    with path.open("rb") as f:
+    :data:`BLOCK`) bytes read at a time; the file opened as every input is
+    (:func:`axiskg.rdfio.inputs.open_input`: a regular file, else :class:`InputError`)."""
+    with open_input(path) as f:
         yield from line_blocks(f, size or BLOCK)
 
 
@@ -60,7 +64,7 @@ def declared_prefixes(path: Path) -> dict[bytes, bytes]:
         return {}
     try:
         return {m.group(2): m.group(1) for block in blocks(path) for m in _PREFIX.finditer(block)}
-    except OSError:
+    except (OSError, InputError):
         return {}
 
 
@@ -102,5 +106,5 @@ def _scan(path: Path, needles: dict[bytes, str], at_line_start: bool, found: dic
                 if not wanted:
                     return
             line += block.count(b"\n", last)
-    except OSError:
+    except (OSError, InputError):
         return

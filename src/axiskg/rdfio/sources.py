@@ -10,8 +10,7 @@ import pyoxigraph as ox
 import rdflib
 
 from axiskg import paths
-from axiskg.errors import InputError
-from axiskg.rdfio.inputs import line_of, read_input
+from axiskg.rdfio.line_scan import first_lines
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:
@@ -156,14 +155,12 @@ def graph_files(root: Path | None, graph: str) -> list[Path]:
 
 
 def find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
-    """The file of ``files`` and the line where the literal ``text`` is first written."""
-    for needle in (f'"{text[:200]}'.encode(), text[:200].encode("utf-8")):
-        for path in files:
-            try:
-                data = read_input(path)
-            except InputError:
-                continue
-            at = data.find(needle) if needle else -1
-            if at >= 0:
-                return path, line_of(data, at)
+    """The file of ``files`` and the line where the literal ``text`` is first written (its
+    first line's first 200 characters looked for, after a quote, else alone)."""
+    start = text[:200].split("\n")[0]
+    for needle in (f'"{start}'.encode(), start.encode("utf-8")):
+        for path in files if needle else ():
+            line = first_lines(path, {needle: "found"}).get("found")
+            if line is not None:
+                return path, line
     return (files[0] if len(files) == 1 else None), None
