@@ -1,7 +1,15 @@
-"""``axiskg validate FILE`` from the command line against the bare pyoxigraph parse, before/after.
+"""``axiskg validate FILE`` or ``axiskg build`` from the command line against the bare pyoxigraph
+parse, before/after.
 
     .venv/bin/python benchmarks/bench_validate_cli.py --before ../before --corpus /tmp/corpus1m.nt
         [--after .] [--runs 3] [--out benchmarks/results/validate-1m.md]
+    .venv/bin/python benchmarks/bench_validate_cli.py --task build --project DIR --before ../before
+        --corpus /tmp/corpus1m.nt [--out benchmarks/results/build-1m.md]
+
+``--task build`` runs ``axiskg --root DIR build --no-validate --formats turtle,ntriples`` on a
+project whose ``ontology/`` is the ontology and whose ``data/`` holds the corpus, into a temp
+folder; memory is then the peak of the *summed* PSS of the command's process tree
+(``measure_tree``), since the build's Turtle is written by worker processes.
 
 The corpus is an N-Triples file (e.g. the ontology plus ``axiskg synth --triples 1000000
 --violations 40``). Each round runs, each in its own process and measured by ``/usr/bin/time``
@@ -14,10 +22,12 @@ the median of the runs, and the ratios of the best runs to the best bare parse (
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,8 +38,15 @@ BARE = (
 )
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in MB, exit code) of ``cmd`` run in ``cwd``."""
+def timed(cmd: list[str], cwd: Path, tree: bool = False) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in MB, exit code) of ``cmd`` run in ``cwd``; ``tree``: the peak of
+    the summed PSS of its process tree instead."""
+    if tree:
+        figures = subprocess.run(
+            [sys.executable, str(HERE / "measure_tree.py"), "run", *cmd], cwd=cwd, capture_output=True, text=True
+        )
+        told = json.loads(figures.stdout.strip().splitlines()[-1])
+        return told["wall_s"], told["peak_tree_pss_mb"], told["rc"]
     proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True, check=False)
     wall, kb = proc.stderr.strip().splitlines()[-1].split()
     return float(wall), int(kb) // 1024, proc.returncode
@@ -46,25 +63,51 @@ def main() -> None:
     parser.add_argument("--after", type=Path, default=HERE.parent)
     parser.add_argument("--corpus", type=Path, required=True, help="an N-Triples file")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--task", choices=("validate", "build"), default="validate")
+    parser.add_argument("--project", type=Path, help="for --task build: the project to build")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "validate-1m.md")
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     corpus = str(args.corpus.resolve())
     runs: dict[str, list[tuple[float, int]]] = {"bare parse": [], "before": [], "after": []}
     load_start = os.getloadavg()[0]
+    build = args.task == "build"
+    if build and args.project is None:
+        parser.error("--task build needs --project")
+    out_dir = tempfile.mkdtemp(prefix="bench-build-")
+
+    def command(tree: Path) -> list[str]:
+        axiskg = str(tree / ".venv" / "bin" / "axiskg")
+        if not build:
+            return [axiskg, "validate", corpus]
+        return [
+            axiskg,
+            "--root",
+            str(args.project.resolve()),
+            "build",
+            "--no-validate",
+            "--formats",
+            "turtle,ntriples",
+            "--out",
+            out_dir,
+        ]
+
     for i in range(args.runs):
-        wall, mb, _ = timed([str(trees["after"] / ".venv" / "bin" / "python"), "-c", BARE, corpus], HERE)
+        wall, mb, _ = timed([str(trees["after"] / ".venv" / "bin" / "python"), "-c", BARE, corpus], HERE, build)
         runs["bare parse"].append((wall, mb))
         print(f"run {i + 1} bare parse: {wall:.2f} s {mb} MB", file=sys.stderr)
         for side in ("before", "after") if i % 2 == 0 else ("after", "before"):
             tree = trees[side]
-            wall, mb, rc = timed([str(tree / ".venv" / "bin" / "axiskg"), "validate", corpus], tree)
+            wall, mb, rc = timed(command(tree), tree, build)
             runs[side].append((wall, mb))
-            print(f"run {i + 1} validate {side}: {wall:.2f} s {mb} MB (exit {rc})", file=sys.stderr)
+            print(f"run {i + 1} {args.task} {side}: {wall:.2f} s {mb} MB (exit {rc})", file=sys.stderr)
     bare_s = min(w for w, _ in runs["bare parse"])
     bare_mb = min(m for _, m in runs["bare parse"])
     lines = [
-        f"# `axiskg validate` of {args.corpus.name}: before/after against the bare parse",
+        f"# `axiskg {args.task}` of {args.corpus.name}: before/after against the bare parse",
+        "",
+        f"Command: `{' '.join(command(Path('<checkout>')))}`"
+        + ("; memory: peak summed PSS of the process tree" if build else "; memory: peak RSS"),
         "",
         f"before: `{trees['before']}` at {commit(trees['before'])}; after: `{trees['after']}` at "
         f"{commit(trees['after'])}; {os.cpu_count()} cores; load average at start {load_start:.1f}, at end "

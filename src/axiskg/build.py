@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
 import logging
 import operator
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from axiskg import paths
+import pyoxigraph as ox
+
+from axiskg import inference, paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
 from axiskg.memory import release_freed_memory
-from axiskg.rdfio import bnodes
+from axiskg.rdfio import bnodes, literals, turtle
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
-from axiskg.rdfio.serialize import serialize, write, write_parts
-from axiskg.rdfio.terms import spilled_graph_ntriples
+from axiskg.rdfio.serialize import serialize, write_parts
+from axiskg.rdfio.terms import read_spilled, spill_graphs
 from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
@@ -37,8 +43,6 @@ def version_iri(version: str) -> str:
 
 def stamp_version(store, version: str) -> None:
     """Set the ontology's ``owl:versionIRI`` / ``owl:versionInfo`` to ``version`` (in place)."""
-    import pyoxigraph as ox
-
     owl = OWL
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     subject = ox.NamedNode(ONTOLOGY_IRI)
@@ -93,30 +97,80 @@ def render(
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    inferred: list[int] = []  # the inferred graph's size, taken before the store is freed
-    lines = _sorted_ntriples(
-        _counted(published_store(root, version, progress, include_drafts), inferred)
-    )  # freed inside
-    if lines is None:  # blank nodes that are not trees: RDFC-1.0
-        lines = bnodes.canonical_lines(q.triple for q in published_store(root, version, include_drafts=include_drafts))
-    if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
-        counts.update(total=len(lines), inferred=inferred[0], asserted=len(lines) - inferred[0])
     outputs: dict[str, bytes | list[bytes]] = dict.fromkeys(formats, b"")
-    for fmt in sorted(formats, key=lambda f: f != "ntriples"):  # the N-Triples first: nothing to make
+
+    def give(fmt: str, data: bytes | list[bytes]) -> None:
         if while_writing is None:
-            outputs[fmt] = lines if fmt == "ntriples" else write(lines, fmt)
+            outputs[fmt] = data if isinstance(data, bytes) or fmt == "ntriples" else b"".join(data)
         else:
-            while_writing(fmt, write_parts(lines, fmt))
-    del lines
+            while_writing(fmt, data)
+
+    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
+        readers, inferred = _published_ntriples(root, version, progress, include_drafts, Path(folder))
+        lines = _sorted_ntriples(readers)
+        if lines is None:  # blank nodes that are not trees: RDFC-1.0
+            lines = bnodes.canonical_lines(
+                q.triple for q in published_store(root, version, include_drafts=include_drafts)
+            )
+        if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
+            counts.update(total=len(lines), inferred=inferred, asserted=len(lines) - inferred)
+        sorted_lines = Path(folder) / "sorted.nt"
+        if "turtle" in formats:  # written by other processes from a file, meanwhile
+            with open(sorted_lines, "wb") as fh:
+                fh.writelines(lines)
+        with turtle.FileWriting(sorted_lines) if "turtle" in formats else contextlib.nullcontext() as writing:
+            for fmt in sorted(formats, key=lambda f: f != "ntriples"):  # the N-Triples first: nothing to make
+                if fmt != "turtle":
+                    give(fmt, lines if fmt == "ntriples" else write_parts(lines, fmt))
+            del lines
+            if writing is not None:
+                give("turtle", writing.parts())
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
 
-def _counted(store: Data, inferred: list[int]) -> Data:
-    from axiskg.inference import inferred_count
+def _published_ntriples(
+    root: Path, version: str | None, progress: bool, include_drafts: bool, folder: Path
+) -> tuple[list[Callable[[], Iterator[bytes]]], int]:
+    """What :func:`published_store` holds, as N-Triples: functions that each give one graph's
+    lines (literals as written) in blocks, read from a file in ``folder`` (to be called once
+    the store is freed), and the number of inferred triples.
 
-    inferred.append(inferred_count(store))
-    return store
+    The inferred graph is never added to the store (it would add half the store's memory): its
+    lines are the answers of the inference queries, written by pyoxigraph to a file. Those
+    queries run on one thread while the check of the literals and the dump of the graphs run on
+    another (pyoxigraph releases the GIL; running two queries at once would hold both answers'
+    working memory), and this one records the literals of the inferred copies as written."""
+    from axiskg import __version__
+    from axiskg.ingest.curation import drop_unpublished
+
+    store = Dataset.load(root=root, progress=progress, inferred=False)
+    drop_unpublished(store, include_drafts)
+    stamp_version(store, version or __version__)
+    graph = ox.NamedNode(inference.INFERRED_GRAPH)
+    inferred = folder / "inferred.nt"
+    with ThreadPoolExecutor(1) as pool:
+        answered = pool.submit(_write_answers, store, inference.queries(store), inferred)
+        # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
+        refuse_bad_literals(store, root, xml=True)
+        literals.copy_written(store, inference.super_properties(store), graph)
+        swaps = literals.line_swaps(store)
+        dumps = spill_graphs(store, folder) + [(graph, inferred)]
+        count = answered.result()
+    del store
+    return [functools.partial(read_spilled, path, swaps.get(g)) for g, path in dumps], count
+
+
+def _write_answers(store: Data, queries: list[str], path: Path) -> int:
+    """The answers of ``queries`` (:func:`axiskg.inference.answer`) one after the other into
+    ``path``; the number of lines."""
+    count = 0
+    with open(path, "wb") as out:
+        for query in queries:
+            data = inference.answer(store, query)
+            count += data.count(b"\n")
+            out.write(data)
+    return count
 
 
 def build(
@@ -201,25 +255,21 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(store: Data) -> list[bytes] | None:
-    """The union of ``store``'s graphs as sorted, de-duplicated N-Triples lines with stable
-    blank-node labels (``None`` if its blank nodes are not trees), a list of bytes each holding
-    one line (never joined into one: that would be a second copy).
+def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes] | None:
+    """The union of the graphs ``readers`` read (:func:`_published_ntriples`) as sorted,
+    de-duplicated N-Triples lines with stable blank-node labels (``None`` if its blank nodes
+    are not trees), a list of bytes each holding one line (never joined into one: that would be
+    a second copy).
 
-    Works on N-Triples lines written by pyoxigraph (no Python term objects), each graph dumped
-    to a temp file first (:func:`~axiskg.rdfio.terms.spilled_graph_ntriples`: no copy in memory
-    beside the store), read back once the store is freed: the lines with a
-    blank node are picked out of each graph's dump and relabelled by
-    :func:`axiskg.rdfio.bnodes.stable_label_lines`. The caller must hold no other reference to
-    ``store``: it is freed as soon as it is dumped."""
+    Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
+    blank node are picked out of each graph's lines and relabelled by
+    :func:`axiskg.rdfio.bnodes.stable_label_lines`."""
     blank: list[bytes] = []
     lines: list[bytes] = []
-    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
-        dumps = spilled_graph_ntriples(store, Path(folder))
-        del store
-        release_freed_memory()  # the store's pages, before the lines are made
-        while dumps:
-            lines += _take_blank_lines(dumps.pop()(), blank).splitlines(keepends=True)
+    release_freed_memory()  # the store's pages, before the lines are made
+    while readers:
+        for block in readers.pop()():
+            lines += _take_blank_lines(block, blank).splitlines(keepends=True)
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
     # are de-duplicated by stable_label_lines, and never equal a line without one)

@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from axiskg.vocab import RDFS, sparql_prefixes
+from axiskg.vocab import sparql_prefixes
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
 
 
 # ?node gets "?text" unless it has an rdfs:label; the claim is named by the last segment of its IRI
-# and the report it is derived from, so labels stay distinct across reports
-_LABELS = (
+# and the report it is derived from, so labels stay distinct across reports; a node reached twice
+# (evidence shared by two claims) gets the least of its texts
+LABELS = (
     sparql_prefixes("rdfs", "prov", "oa", "axis")
-    + """SELECT DISTINCT ?node ?text WHERE {
+    + """CONSTRUCT { ?node rdfs:label ?label } WHERE {
+SELECT ?node (STRLANG(MIN(?text), "en") AS ?label) WHERE {
   {
     ?claim axis:hasEvidence ?node . BIND("evidence of " AS ?what)
   } UNION {
@@ -42,20 +44,14 @@ _LABELS = (
   OPTIONAL { ?claim prov:wasDerivedFrom ?report . ?report a axis:Report }
   BIND(CONCAT(?what, "claim ", REPLACE(STR(?claim), "^.*/", ""),
               IF(BOUND(?report), CONCAT(" (", REPLACE(STR(?report), "^.*/", ""), ")"), "")) AS ?text)
+} GROUP BY ?node
 }"""
 )
 
 
 def label_quads(store: Data, graph: ox.NamedNode) -> list[ox.Quad]:
     """An English ``rdfs:label`` in ``graph`` for each evidence, selector and claim link of
-    ``store`` (union of its graphs) that has none."""
-    label = ox.NamedNode(RDFS + "label")
-    solutions = store.query(_LABELS, use_default_graph_as_union=True)
-    assert isinstance(solutions, ox.QuerySolutions)
-    found = sorted((str(node), text.value, node) for node, text in solutions)
-    quads, seen = [], set()
-    for key, text, node in found:
-        if key not in seen:  # a node reached twice (evidence shared by two claims) keeps the first label
-            seen.add(key)
-            quads.append(ox.Quad(node, label, ox.Literal(text, language="en"), graph))
-    return quads
+    ``store`` (union of its graphs) that has none (:data:`LABELS`), sorted."""
+    triples = store.query(LABELS, use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
+    return sorted((ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), key=str)

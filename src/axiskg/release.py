@@ -45,14 +45,15 @@ from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
 from axiskg.deep_calls import call_deep
-from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, RDF_TYPE, describe_counts, triple_counts
+from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, describe_counts, triple_counts
 from axiskg.owl_datatypes import triple_in_map
 from axiskg.rdfio import literals
 from axiskg.rdfio.bnodes import canonical_lines
-from axiskg.rdfio.serialize import serialize, used_prefixes
+from axiskg.rdfio.serialize import serialize
 from axiskg.rdfio.sources import describe_graph
 from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
-from axiskg.vocab import BASE
+from axiskg.rdfio.turtle import used_prefixes
+from axiskg.vocab import BASE, RDF_TYPE
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data

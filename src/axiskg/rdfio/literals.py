@@ -290,24 +290,36 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     return b"".join(out)
 
 
-def copy_written(data: Data, inferred: Iterable[ox.Quad], sources: dict) -> None:
-    """Record, for each ``inferred`` quad (already in ``store``) whose literal the store rewrote
-    where it was asserted, the literals as written there: ``sources[p]`` are the predicates an
-    inferred ``?s p ?o`` comes from (its sub-properties). So ``nif:beginIndex``, inferred from
-    ``axis:startIndex "5"^^xsd:nonNegativeInteger``, is published with that literal too."""
+def copy_written(data: Data, supers: dict, graph: ox.NamedNode) -> None:
+    """Record the literals as written for the inferred copies ``?s sup ?o`` (in ``graph``) of
+    asserted triples ``?s sub ?o`` whose literal the store rewrote, ``supers[sub]`` being the
+    super-properties of ``sub`` (as :mod:`axiskg.inference` infers them: ``?s`` an IRI, and no
+    copy where ``?s sup ?o`` is asserted). So ``nif:beginIndex``, inferred from ``axis:startIndex
+    "5"^^xsd:nonNegativeInteger``, is published with that literal too. The copies need not be in
+    the store: ``build`` writes them without adding them."""
     record = table(data)
     if record is None:
         return
-    rewritten = {key[2] for key in record.quads}  # the stored literals that stand for others
-    for q in inferred:
-        if type(q.object) is not ox.Literal or q.object not in rewritten:
+    store = parts(data)[0]
+    copies: dict[tuple, list] = {}
+    for s, p, o, g in list(record.quads):
+        if g == graph or type(s) is not ox.NamedNode:
             continue
-        forms: list = []
-        for sub in sources.get(q.predicate, ()):
-            for a in data.quads_for_pattern(q.subject, sub, q.object):
-                forms += record.quads.get((a.subject, a.predicate, a.object, a.graph_name), [q.object])
-        if any(f != q.object for f in forms):
-            record.quads[(q.subject, q.predicate, q.object, q.graph_name)] = list(dict.fromkeys(forms))
+        for sup in supers.get(p, ()):
+            if (s, sup, o, graph) in copies:
+                continue
+            forms: list = []
+            for q in store.quads_for_pattern(s, None, o):
+                if q.graph_name == graph:
+                    continue
+                if q.predicate == sup:  # asserted: not inferred
+                    forms = []
+                    break
+                if sup in supers.get(q.predicate, ()):
+                    forms += record.quads.get((s, q.predicate, o, q.graph_name), [o])
+            if any(f != o for f in forms):
+                copies[(s, sup, o, graph)] = list(dict.fromkeys(forms))
+    record.quads.update(copies)
     record.resolved.clear()
     record.by_predicate.clear()
 

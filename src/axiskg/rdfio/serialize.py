@@ -7,7 +7,7 @@ trees), so the same graph always gives the same bytes:
 
 * N-Triples: the lines themselves;
 * Turtle and RDF/XML: pyoxigraph's writers, reading the lines in order, declaring the
-  :data:`PUBLISHED_PREFIXES` in use (:func:`used_prefixes`); except the Turtle of the small graphs
+  :data:`PUBLISHED_PREFIXES` in use (:mod:`axiskg.rdfio.turtle`); except the Turtle of the small graphs
   :func:`serialize` takes, written by rdflib with nested blank nodes and lists for readers;
 * JSON-LD: :mod:`axiskg.rdfio.jsonld_writer`, compacted with the context of
   :mod:`axiskg.rdfio.jsonld_context`, node arrays and values sorted.
@@ -19,34 +19,18 @@ trees), so the same graph always gives the same bytes:
 from __future__ import annotations
 
 import io
-import re
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 import rdflib
 
-from axiskg.rdfio import bnodes
+from axiskg.rdfio import bnodes, turtle
 from axiskg.rdfio.formats import WRITTEN
 from axiskg.rdfio.jsonld_context import context_of_lines
 from axiskg.rdfio.jsonld_writer import jsonld_lines
 from axiskg.rdfio.terms import to_ox, triples_to_rdflib
+from axiskg.rdfio.turtle import used_prefixes
 from axiskg.vocab import PUBLISHED_PREFIXES
-
-
-def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None = None) -> dict[str, str]:
-    """The prefixes of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) whose namespace starts an
-    IRI of the N-Triples ``ntriples`` (one bytes, or a list of them): what a Turtle or TriG
-    writer should declare, and no more."""
-    prefixes = PUBLISHED_PREFIXES if prefixes is None else prefixes
-    wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
-    found: set[str] = set()
-    lines = ntriples if isinstance(ntriples, list) else [ntriples]
-    for i in range(0, len(lines), 8192):  # a list holds many short items: search them in blocks
-        block = b"".join(lines[i : i + 8192])
-        found.update(p for p, needle in wanted.items() if p not in found and needle in block)
-        if len(found) == len(wanted):
-            break
-    return {p: ns for p, ns in prefixes.items() if p in found}
 
 
 def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
@@ -98,8 +82,7 @@ def write_parts(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = 
         return (ox.serialize(_parse(lines), format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").replace(
             b"\r", b"&#13;"
         )
-    turtle = ox.serialize(_parse(lines), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return _unescape_slashes(turtle, prefixes)
+    return turtle.write(_parse(lines), prefixes)
 
 
 def _parse(lines: list[bytes]) -> Any:
@@ -129,41 +112,3 @@ class _ChunksReader(io.RawIOBase):
         buffer[:n] = self._block[:n]
         self._block = self._block[n:]
         return n
-
-
-#: a string literal (left as it is) or a prefixed name whose local part holds an escaped slash
-_LITERAL_OR_SLASHED_NAME = re.compile(
-    rb'("(?:[^"\\\n]|\\.)*")'
-    rb"|(?<![\w.:-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\.(?=[\w%\\-])|\\\S)*\\/(?:[\w%-]|\.(?=[\w%\\-])|\\\S)*)"
-)
-_ESCAPE = re.compile(rb"\\(.)")
-
-
-def _unescape_slashes(turtle: bytes, prefixes: dict[str, str]) -> bytes:
-    """pyoxigraph writes a name whose local part holds ``/`` as ``claim:p1\\/evidence\\/quote``
-    (valid, but no reader wants it): such names become full IRIs (``<...p1/evidence/quote>``)."""
-
-    def full(match: re.Match) -> bytes:
-        if match.group(1) is not None:
-            return match.group(0)
-        namespace = prefixes.get((match.group(2) or b"").decode("utf-8"))
-        if namespace is None:
-            return match.group(0)
-        return b"<" + namespace.encode("utf-8") + _ESCAPE.sub(rb"\1", match.group(3)) + b">"
-
-    # only the few lines holding ``\/`` go through the regular expression (pyoxigraph writes
-    # no line break inside a literal, so a line is a unit)
-    out: list[bytes] = []
-    done = 0
-    at = turtle.find(b"\\/")
-    while at >= 0:
-        start = turtle.rfind(b"\n", 0, at) + 1
-        end = turtle.find(b"\n", at)
-        end = len(turtle) if end < 0 else end
-        out += (turtle[done:start], _LITERAL_OR_SLASHED_NAME.sub(full, turtle[start:end]))
-        done = end
-        at = turtle.find(b"\\/", end)
-    if not out:
-        return turtle
-    out.append(turtle[done:])
-    return b"".join(out)

@@ -5,9 +5,8 @@ Commands that need rdflib (pyshacl, serialisation) convert with :func:`to_rdflib
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from rdflib import XSD
 
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
+from axiskg.rdfio.line_scan import line_blocks
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:
@@ -122,24 +122,30 @@ def _graphs(store: Data) -> list:
     return sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
 
 
-def spilled_graph_ntriples(store: Data, folder: Path) -> list[Callable[[], bytes]]:
-    """:func:`graph_ntriples` of ``store`` (``as_written``) by way of files in ``folder``: each
-    graph is dumped by pyoxigraph straight to a file (no copy in memory while the store is
-    alive); each function returned reads one graph's lines back, so that the store can be freed
-    before they are."""
-    swaps = literals.line_swaps(store)
-    readers: list[Callable[[], bytes]] = []
+#: bytes read at a time from a spilled graph
+SPILL_BLOCK = 1 << 23
+
+
+def spill_graphs(store: Data, folder: Path) -> list[tuple[ox.NamedNode | ox.DefaultGraph, Path]]:
+    """Dump every graph of ``store`` (as :func:`graph_ntriples` orders them) by pyoxigraph straight
+    to a file in ``folder`` (no copy in memory while the store is alive): ``(graph, file)`` pairs,
+    to be read back by :func:`read_spilled` once the store is freed."""
+    spilled = []
     for n, graph in enumerate(_graphs(store)):
         path = folder / f"graph-{n}.nt"
         store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        readers.append(functools.partial(_read_spilled, path, swaps.get(graph)))
-    return readers
+        spilled.append((graph, path))
+    return spilled
 
 
-def _read_spilled(path: Path, swaps: dict[bytes, bytes] | None) -> bytes:
-    data = path.read_bytes()
+def read_spilled(path: Path, swaps: dict[bytes, bytes] | None) -> Iterator[bytes]:
+    """A graph dumped by :func:`spill_graphs` with the literals as written (``swaps``: its entry of
+    :func:`axiskg.rdfio.literals.line_swaps`), in blocks of whole lines (never all of it in
+    memory at once); the file is removed once read."""
+    with open(path, "rb") as fh:
+        for block in line_blocks(fh, SPILL_BLOCK):
+            yield literals.written_ntriples(block, swaps)
     path.unlink()
-    return literals.written_ntriples(data, swaps)
 
 
 def parse_ntriples(data: bytes):
