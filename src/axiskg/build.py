@@ -153,7 +153,7 @@ def _published_ntriples(
         answered = pool.submit(_write_answers, store, inference.queries(store), inferred)
         # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
         refuse_bad_literals(store, root, xml=True)
-        literals.copy_written(store, inference.super_properties(store), graph)
+        inference.record_copies(store, graph)
         swaps = literals.line_swaps(store)
         dumps = spill_graphs(store, folder) + [(graph, inferred)]
         count = answered.result()

@@ -176,8 +176,43 @@ def add_inferred(store: Data) -> int:
     with the record of the literals they copy as written; the number of triples added."""
     data = inferred_ntriples(store)
     literals.parts(store)[0].load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
-    literals.copy_written(store, super_properties(store), ox.NamedNode(INFERRED_GRAPH))
+    record_copies(store, ox.NamedNode(INFERRED_GRAPH))
     return data.count(b"\n")
+
+
+def record_copies(data: Data, graph: ox.NamedNode) -> None:
+    """Record the literals as written (:mod:`axiskg.rdfio.literals`) for the inferred copies
+    ``?s sup ?o`` (in ``graph``) of asserted triples ``?s sub ?o`` whose literal the store
+    rewrote, ``sup`` a super-property of ``sub`` (as :func:`queries` infer them: ``?s`` an IRI,
+    and no copy where ``?s sup ?o`` is asserted). So ``nif:beginIndex``, inferred from ``axis:startIndex
+    "5"^^xsd:nonNegativeInteger``, is published with that literal too. The copies need not be in
+    the store: ``build`` writes them without adding them."""
+    record = literals.table(data)
+    if record is None:
+        return
+    store = literals.parts(data)[0]
+    supers = super_properties(data)
+    copies: dict[tuple, list] = {}
+    for s, p, o, g in list(record.quads):
+        if g == graph or type(s) is not ox.NamedNode:
+            continue
+        for sup in supers.get(p, ()):
+            if (s, sup, o, graph) in copies:
+                continue
+            forms: list = []
+            for q in store.quads_for_pattern(s, None, o):
+                if q.graph_name == graph:
+                    continue
+                if q.predicate == sup:  # asserted: not inferred
+                    forms = []
+                    break
+                if sup in supers.get(q.predicate, ()):
+                    forms += record.quads.get((s, q.predicate, o, q.graph_name), [o])
+            if any(f != o for f in forms):
+                copies[(s, sup, o, graph)] = list(dict.fromkeys(forms))
+    record.quads.update(copies)
+    record.resolved.clear()
+    record.by_predicate.clear()
 
 
 _DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } %s } }"

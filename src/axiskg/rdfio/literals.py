@@ -290,40 +290,6 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     return b"".join(out)
 
 
-def copy_written(data: Data, supers: dict, graph: ox.NamedNode) -> None:
-    """Record the literals as written for the inferred copies ``?s sup ?o`` (in ``graph``) of
-    asserted triples ``?s sub ?o`` whose literal the store rewrote, ``supers[sub]`` being the
-    super-properties of ``sub`` (as :mod:`axiskg.inference` infers them: ``?s`` an IRI, and no
-    copy where ``?s sup ?o`` is asserted). So ``nif:beginIndex``, inferred from ``axis:startIndex
-    "5"^^xsd:nonNegativeInteger``, is published with that literal too. The copies need not be in
-    the store: ``build`` writes them without adding them."""
-    record = table(data)
-    if record is None:
-        return
-    store = parts(data)[0]
-    copies: dict[tuple, list] = {}
-    for s, p, o, g in list(record.quads):
-        if g == graph or type(s) is not ox.NamedNode:
-            continue
-        for sup in supers.get(p, ()):
-            if (s, sup, o, graph) in copies:
-                continue
-            forms: list = []
-            for q in store.quads_for_pattern(s, None, o):
-                if q.graph_name == graph:
-                    continue
-                if q.predicate == sup:  # asserted: not inferred
-                    forms = []
-                    break
-                if sup in supers.get(q.predicate, ()):
-                    forms += record.quads.get((s, q.predicate, o, q.graph_name), [o])
-            if any(f != o for f in forms):
-                copies[(s, sup, o, graph)] = list(dict.fromkeys(forms))
-    record.quads.update(copies)
-    record.resolved.clear()
-    record.by_predicate.clear()
-
-
 def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""
