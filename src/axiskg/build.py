@@ -56,20 +56,26 @@ def stamp_version(store, version: str) -> None:
 def published_store(
     root: Path | str | None = None, version: str | None = None, progress: bool = False, include_drafts: bool = False
 ):
-    """What ``build`` and ``release`` publish: the ontology and all data (one named graph per
-    source; ill-typed literals refused) less the claims not to publish (draft claims unless
-    ``include_drafts``, rejected ones always: :func:`axiskg.ingest.curation.drop_unpublished`), the
-    ontology's version set to ``version`` (default: the package version), and the inferred graph
-    (:mod:`axiskg.inference`)."""
+    """What ``build`` and ``release`` publish (:func:`_asserted`), with the inferred graph
+    (:mod:`axiskg.inference`) added to the store."""
+    root = Path(root) if root is not None else paths.project_root()
+    store = _asserted(root, version, progress, include_drafts)
+    # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
+    refuse_bad_literals(store, root, xml=True)
+    store.add_inferred()
+    return store
+
+
+def _asserted(root: Path, version: str | None, progress: bool, include_drafts: bool) -> Dataset:
+    """The ontology and all data (one named graph per source) less the claims not to publish
+    (draft claims unless ``include_drafts``, rejected ones always:
+    :func:`axiskg.ingest.curation.drop_unpublished`), the ontology's version set to ``version``
+    (default: the package version). Its literals are still to be checked."""
     from axiskg import __version__
     from axiskg.ingest.curation import drop_unpublished
 
-    root = Path(root) if root is not None else paths.project_root()
     store = Dataset.load(root=root, progress=progress, inferred=False)
-    # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
-    refuse_bad_literals(store, root, xml=True)
     drop_unpublished(store, include_drafts)
-    store.add_inferred()
     stamp_version(store, version or __version__)
     return store
 
@@ -141,16 +147,11 @@ def _published_ntriples(
     queries run on one thread while the check of the literals and the dump of the graphs run on
     another (pyoxigraph releases the GIL; running two queries at once would hold both answers'
     working memory), and this one records the literals of the inferred copies as written."""
-    from axiskg import __version__
-    from axiskg.ingest.curation import drop_unpublished
-
-    store = Dataset.load(root=root, progress=progress, inferred=False)
-    drop_unpublished(store, include_drafts)
-    stamp_version(store, version or __version__)
+    store = _asserted(root, version, progress, include_drafts)
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
     inferred = folder / "inferred.nt"
     with ThreadPoolExecutor(1) as pool:
-        answered = pool.submit(_write_answers, store, inference.queries(store), inferred)
+        answered = pool.submit(_infer_into, store, inferred)
         # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
         refuse_bad_literals(store, root, xml=True)
         inference.record_copies(store, graph)
@@ -161,16 +162,9 @@ def _published_ntriples(
     return [functools.partial(read_spilled, path, swaps.get(g)) for g, path in dumps], count
 
 
-def _write_answers(store: Data, queries: list[str], path: Path) -> int:
-    """The answers of ``queries`` (:func:`axiskg.inference.answer`) one after the other into
-    ``path``; the number of lines."""
-    count = 0
+def _infer_into(store: Data, path: Path) -> int:
     with open(path, "wb") as out:
-        for query in queries:
-            data = inference.answer(store, query)
-            count += data.count(b"\n")
-            out.write(data)
-    return count
+        return inference.write_inferred(store, out)
 
 
 def build(
