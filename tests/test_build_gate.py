@@ -49,3 +49,23 @@ def test_warnings_alone_do_not_stop_a_build(project):
     proc = run_main("build", root=project)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (project / "dist" / "axiskg.ttl").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_the_gate_validates_the_dataset_the_command_publishes(project, monkeypatch, command):
+    """``axiskg build`` validates and publishes one loading of the project (release loads it once
+    more for the views the store gives: TriG, OWL, VoID)."""
+    from axiskg.dataset import Dataset
+
+    loads = []
+    load = Dataset.load.__func__
+
+    def counted(cls, *args, **kwargs):
+        if not args and kwargs.get("paths") is None:  # the project (not a file of shapes)
+            loads.append(kwargs.get("root"))
+        return load(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Dataset, "load", classmethod(counted))
+    proc = run_main(command, root=project)
+    assert proc.returncode == 0, proc.stderr
+    assert len(loads) == (1 if command == "build" else 2)

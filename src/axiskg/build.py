@@ -19,6 +19,7 @@ from axiskg import inference, paths
 from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
+from axiskg.gate import refuse_violations
 from axiskg.memory import release_freed_memory
 from axiskg.rdfio import bnodes, literals, turtle
 from axiskg.rdfio.formats import FORMATS, WRITTEN
@@ -54,27 +55,35 @@ def stamp_version(store, version: str) -> None:
 
 
 def published_store(
-    root: Path | str | None = None, version: str | None = None, progress: bool = False, include_drafts: bool = False
+    root: Path | str | None = None,
+    version: str | None = None,
+    progress: bool = False,
+    include_drafts: bool = False,
+    validate: bool = False,
 ):
     """What ``build`` and ``release`` publish (:func:`_asserted`), with the inferred graph
     (:mod:`axiskg.inference`) added to the store."""
     root = Path(root) if root is not None else paths.project_root()
-    store = _asserted(root, version, progress, include_drafts)
+    store = _asserted(root, version, progress, include_drafts, validate)
     # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
     refuse_bad_literals(store, root, xml=True)
     store.add_inferred()
     return store
 
 
-def _asserted(root: Path, version: str | None, progress: bool, include_drafts: bool) -> Dataset:
+def _asserted(root: Path, version: str | None, progress: bool, include_drafts: bool, validate: bool) -> Dataset:
     """The ontology and all data (one named graph per source) less the claims not to publish
     (draft claims unless ``include_drafts``, rejected ones always:
     :func:`axiskg.ingest.curation.drop_unpublished`), the ontology's version set to ``version``
-    (default: the package version). Its literals are still to be checked."""
+    (default: the package version). With ``validate``, the project as loaded must pass the gate
+    (:func:`axiskg.gate.refuse_violations`: :class:`~axiskg.gate.Refused` otherwise). Its
+    literals are still to be checked."""
     from axiskg import __version__
     from axiskg.ingest.curation import drop_unpublished
 
     store = Dataset.load(root=root, progress=progress, inferred=False)
+    if validate:
+        refuse_violations(store, root)
     drop_unpublished(store, include_drafts)
     stamp_version(store, version or __version__)
     return store
@@ -88,6 +97,7 @@ def render(
     while_writing=None,
     counts: dict[str, int] | None = None,
     include_drafts: bool = False,
+    validate: bool = False,
 ) -> dict[str, bytes | list[bytes]]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
     (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
@@ -97,7 +107,9 @@ def render(
     ``data`` being bytes or a list of bytes to write one after another (e.g. to a temp file,
     meanwhile), and the result keeps none of them (their values are empty): so that only one
     output at a time is held besides the lines. ``counts`` (if given) receives the
-    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total), from the lines."""
+    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total), from the lines.
+    ``validate``: refuse (:class:`~axiskg.gate.Refused`) a project with an ``sh:Violation``,
+    validating the dataset loaded to be published."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
@@ -112,7 +124,7 @@ def render(
             while_writing(fmt, data)
 
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
-        readers, inferred = _published_ntriples(root, version, progress, include_drafts, Path(folder))
+        readers, inferred = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
         lines = _sorted_ntriples(readers)
         if lines is None:  # blank nodes that are not trees: RDFC-1.0
             lines = bnodes.canonical_lines(
@@ -136,7 +148,7 @@ def render(
 
 
 def _published_ntriples(
-    root: Path, version: str | None, progress: bool, include_drafts: bool, folder: Path
+    root: Path, version: str | None, progress: bool, include_drafts: bool, validate: bool, folder: Path
 ) -> tuple[list[Callable[[], Iterator[bytes]]], int]:
     """What :func:`published_store` holds, as N-Triples: functions that each give one graph's
     lines (literals as written) in blocks, read from a file in ``folder`` (to be called once
@@ -147,7 +159,7 @@ def _published_ntriples(
     queries run on one thread while the check of the literals and the dump of the graphs run on
     another (pyoxigraph releases the GIL; running two queries at once would hold both answers'
     working memory), and this one records the literals of the inferred copies as written."""
-    store = _asserted(root, version, progress, include_drafts)
+    store = _asserted(root, version, progress, include_drafts, validate)
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
     inferred = folder / "inferred.nt"
     with ThreadPoolExecutor(1) as pool:
@@ -174,6 +186,7 @@ def build(
     progress: bool = False,
     counts: dict[str, int] | None = None,
     include_drafts: bool = False,
+    validate: bool = False,
 ) -> dict[str, Path]:
     """Write ``axiskg.{ttl,nt,jsonld,rdf}`` (:func:`published_store`: ontology, all data and the
     inferred graph) and ``shapes.ttl`` to ``out_dir``.
@@ -185,7 +198,8 @@ def build(
     ``formats`` limits the graph outputs (default: all of :data:`axiskg.rdfio.formats.WRITTEN`); ``progress=True``
     shows the load's progress bar on a terminal.
     Returns ``{"turtle": path, "ntriples": ..., "jsonld": ..., "rdfxml": ..., "shapes": ...}``;
-    ``counts`` (if given) receives the graph's triple counts (:func:`render`).
+    ``counts`` (if given) receives the graph's triple counts (:func:`render`); ``validate``:
+    nothing is written for a project with an ``sh:Violation`` (:class:`~axiskg.gate.Refused`).
 
     Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
     N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
@@ -200,6 +214,7 @@ def build(
             while_writing=lambda fmt, data: early.setdefault(fmt, _EarlyWrite(out / file_name(fmt), data)),
             counts=counts,
             include_drafts=include_drafts,
+            validate=validate,
         )
         written = {}
         for name, data in rendered.items():

@@ -239,8 +239,10 @@ def render_release(
     version: str | None = None,
     base_url: str | None = None,
     include_drafts: bool = False,
+    validate: bool = False,
 ) -> dict[str, bytes]:
-    """Every release file, by name, rendered in memory."""
+    """Every release file, by name, rendered in memory; ``validate``: refused
+    (:class:`~axiskg.gate.Refused`) for a project with an ``sh:Violation``."""
     from axiskg import __version__
 
     version = version or __version__
@@ -250,7 +252,9 @@ def render_release(
     root = Path(root) if root is not None else paths.project_root()
     files: dict[str, bytes] = {
         build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
-        for output, data in build.render(root, version=version, include_drafts=include_drafts).items()
+        for output, data in build.render(
+            root, version=version, include_drafts=include_drafts, validate=validate
+        ).items()
     }
     store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
@@ -269,11 +273,13 @@ def release(
     version: str | None = None,
     base_url: str | None = None,
     include_drafts: bool = False,
+    validate: bool = False,
 ) -> dict[str, Path]:
-    """Write the release files to ``out_dir`` (default ``<root>/dist/release``)."""
+    """Write the release files to ``out_dir`` (default ``<root>/dist/release``); ``validate``:
+    nothing is written for a project with an ``sh:Violation`` (:class:`~axiskg.gate.Refused`)."""
     root = Path(root) if root is not None else paths.project_root()
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root) / "release"
-    files = render_release(root, version, base_url, include_drafts)
+    files = render_release(root, version, base_url, include_drafts, validate)
     for name, data in sorted(files.items()):
         atomic_write(out / name, data)
     return {name: out / name for name in sorted(files)}

@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from axiskg.errors import InputError
+from axiskg.gate import Refused
 
 #: optional extra -> the top-level modules it installs (``pip install 'axiskg[EXTRA]'``)
 EXTRAS: dict[str, tuple[str, ...]] = {
@@ -71,31 +72,29 @@ def add_gate_argument(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
-def validate_first(args: argparse.Namespace, what: str) -> int | None:
-    """Validate the project (default engine, :func:`axiskg.gate.violations`) before ``what``
-    writes anything: ``None`` when it may go on (no sh:Violation, or ``--no-validate``, which is
-    noted on stderr); else the report is printed, the refusal said on stderr, and the exit code
-    (1) returned."""
+def gate_wanted(args: argparse.Namespace, what: str) -> bool:
+    """Whether ``what`` validates the project before it writes anything
+    (:func:`axiskg.gate.refuse_violations`): yes, unless ``--no-validate``, which is noted on stderr."""
+    import sys
+
+    if getattr(args, "no_validate", False):
+        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
+        return False
+    return True
+
+
+def refused(refusal: Refused, what: str) -> int:
+    """Print the report of a gate's refusal of ``what`` and say so on stderr; the exit code (1)."""
     import sys
 
     from axiskg.commands.reports import use_color
     from axiskg.errors import EXIT_VIOLATIONS
-    from axiskg.gate import violations
     from axiskg.shacl.reporting import format_text
 
-    if getattr(args, "no_validate", False):
-        print(f"axiskg: note: --no-validate: {what} without validating the data against the shapes", file=sys.stderr)
-        return None
-    report = violations(root_of(args))
-    if report is None:
-        from axiskg.memory import release_freed_memory
-
-        release_freed_memory()  # the validation's store, before the command loads its own
-        return None
-    sys.stdout.write(format_text(report, color=use_color()))
+    sys.stdout.write(format_text(refusal.report, color=use_color()))
     print(
-        f"axiskg: error: {what} refused: the data has {report.count('Violation')} SHACL violation(s) "
-        "(see above; fix them, or pass --no-validate to override); nothing was written",
+        f"axiskg: error: {what} refused: {refusal} (see above; fix them, or pass --no-validate to override); "
+        "nothing was written",
         file=sys.stderr,
     )
     return EXIT_VIOLATIONS

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import add_gate_argument, root_of, validate_first
+from axiskg.commands import add_gate_argument, gate_wanted, refused, root_of
+from axiskg.gate import Refused
 
 
 def register(subparsers) -> None:
@@ -37,13 +38,15 @@ def run(args: argparse.Namespace) -> int:
     from axiskg.build import build
     from axiskg.inference import describe_counts
 
-    refused = validate_first(args, "build")
-    if refused is not None:
-        return refused
-
+    validate = gate_wanted(args, "build")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip()) if args.formats else None
     counts: dict[str, int] = {}
-    written = build(root_of(args), args.out, formats, progress=True, include_drafts=args.include_drafts, counts=counts)
+    try:
+        written = build(
+            root_of(args), args.out, formats, True, counts, include_drafts=args.include_drafts, validate=validate
+        )
+    except Refused as refusal:
+        return refused(refusal, "build")
     for path in written.values():
         print(path)
     print(describe_counts(counts))

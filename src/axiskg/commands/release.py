@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from axiskg.commands import add_gate_argument, root_of, validate_first
+from axiskg.commands import add_gate_argument, gate_wanted, refused, root_of
+from axiskg.gate import Refused
 from axiskg.vocab import BASE
 
 
@@ -35,11 +36,13 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from axiskg.release import release
 
-    refused = validate_first(args, "release")
-    if refused is not None:
-        return refused
-
-    written = release(root_of(args), args.out, base_url=args.base_url, include_drafts=args.include_drafts)
+    validate = gate_wanted(args, "release")
+    try:
+        written = release(
+            root_of(args), args.out, base_url=args.base_url, include_drafts=args.include_drafts, validate=validate
+        )
+    except Refused as refusal:
+        return refused(refusal, "release")
     for path in written.values():
         print(path)
     return 0
