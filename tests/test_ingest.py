@@ -14,11 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
 from conftest import run_cli, run_main
 from report_text import report_text_path  # tests/report_text.py
 
 from axiskg import paths
 from axiskg.ingest.layout import layout
+from axiskg.vocab import AXIS
 
 REPO = paths.project_root()
 FICTION = Path(__file__).parent / "fixtures" / "reports" / "harbour-lights-2026.txt"
@@ -318,6 +320,29 @@ def test_rerun_keeps_curated_work_and_adds_only_new(curated, tmp_path):
     assert "1 new draft claims" in done.stdout
     assert drafts.read_text(encoding="utf-8").startswith(kept)
     assert (folder / "report.ttl").read_bytes() == before["report.ttl"]
+
+
+def test_drafts_appended_under_an_older_head_declare_their_prefixes(curated, tmp_path):
+    """A drafts.ttl written before paragraphs had their own ``para:`` namespace declares ``sec:``
+    in its head, not ``para:``: the drafts ``ingest --update`` appends to it still parse (they
+    declare the prefixes they use), and every later command reads the file."""
+    root = tmp_path / "old-head"
+    shutil.copytree(curated, root)
+    drafts = root / "data" / FICTION_ID / "drafts.ttl"
+    text = drafts.read_text(encoding="utf-8")
+    assert "@prefix para:" in text
+    text = text.replace("@prefix para:", "@prefix sec:").replace(" para:", " sec:")
+    start = text.index("claim:p4-s1 a axis:Claim")
+    text = text[:start] + text[text.index("\n\n", start) + 2 :]  # a draft to propose anew
+    drafts.write_text(text, encoding="utf-8")
+    assert run_main("verify", root=root).returncode == 0
+    done = ingest_fiction(root, "--update")
+    assert done.returncode == 0, done.stderr
+    assert "1 new draft claims" in done.stdout
+    graph = rdflib.Graph().parse(drafts, format="turtle")
+    assert (rdflib.URIRef(CLAIM + "p4-s1"), rdflib.RDF.type, rdflib.URIRef(str(AXIS) + "Claim")) in graph
+    done = run_main("verify", root=root)
+    assert done.returncode == 0, done.stderr
 
 
 def test_changed_text_is_refused_then_realigned_with_update(curated, tmp_path):

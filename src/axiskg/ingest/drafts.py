@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from axiskg.ingest.candidates import EntityIndex
 from axiskg.ingest.cues import modality_of
 from axiskg.ingest.report_files import SentenceRow
-from axiskg.ingest.turtle import head, lit, namespaces, term
+from axiskg.ingest.turtle import head, lit, namespaces, prefix_lines, term
 from axiskg.vocab import AXIS, OA, PROV
 
 MADE_BY = "axiskg ingest"
@@ -42,7 +42,7 @@ def drafts_ttl(
     report_id: str, sentences: list[SentenceRow], index: EntityIndex, taken: set[str], first: bool
 ) -> tuple[str, list[Draft]]:
     """Turtle for the drafts of ``sentences`` whose claim IRI is not in ``taken`` (with the file's
-    head when ``first``), and the drafts written."""
+    head when ``first``, else with the prefix lines they use), and the drafts written."""
     ns = namespaces(report_id)
     report = ns["report"] + report_id
     what = (
@@ -50,7 +50,9 @@ def drafts_ttl(
         "# entities, then set axis:curationStatus axis:Curated (or axis:Rejected to keep it from being drafted again).\n"
         "# Running axiskg ingest again only appends drafts for sentences no claim rests on."
     )
-    out = [head(report_id, MADE_BY, what, generated=False)] if first else []
+    # an appended part declares its prefixes again (valid mid-file): the file's head may be older
+    again = f"# Drafts added by {MADE_BY}; the prefixes they use:\n" + prefix_lines(report_id)
+    out = [head(report_id, MADE_BY, what, generated=False) if first else again]
     written: list[Draft] = []
     for row in sentences:
         if row.parent == report:
