@@ -329,6 +329,35 @@ def test_diff_refuses_more_triples_than_its_limit(tmp_path):
     assert proc.returncode == 2 and "list.ttl: over 5000 triples: more than diff compares" in proc.stderr
 
 
+#: each limit set by an environment variable: the command that reads it, and a bad value that
+#: used to end in a traceback (``reason``'s and ``diff``'s were not checked at all; ``int(nan)``,
+#: ``int(inf)`` and ``int("²")``, a digit to str.isdigit, raised in the others)
+BAD_LIMITS = {
+    "AXISKG_REASON_MAX_LITERAL_MB": (["reason"], "1MB"),
+    "AXISKG_DIFF_MAX_TRIPLES": (["diff", "{f}", "{f}"], "lots"),
+    "AXISKG_MAX_INPUT_MB": (["validate"], "nan"),
+    "AXISKG_MAX_QUERY_KB": (["query", "--file", "{q}"], "inf"),
+    "AXISKG_MAX_TEXT_MB": (["ingest", "{t}", "--id", "new-one", "--published", "2026-01-01"], "-2"),
+    "AXISKG_MAX_XML_DEPTH": (["validate", "{x}"], "\u00b2"),
+    "AXISKG_SYNTH_MAX_REPORTS": (["synth", "--reports", "1", "--out", "{o}"], "\u00b2"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_LIMITS))
+def test_a_bad_limit_in_the_environment_is_refused_by_name(project, tmp_path, name):
+    args, value = BAD_LIMITS[name]
+    files = {"f": tmp_path / "a.ttl", "q": tmp_path / "q.rq", "t": tmp_path / "report.txt", "x": tmp_path / "a.rdf"}
+    files["f"].write_text("<http://e/s> <http://e/p> <http://e/o> .\n")
+    files["q"].write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    files["t"].write_text("Title\n\nJapan will open a cell.\n")
+    files["x"].write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    argv = [a.format(**files, o=tmp_path / "out") for a in args]
+    proc = cli(*argv, root=project, env={name: value}, timeout=120)  # (cli: no traceback)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{name}={value!r}: expected a" in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists() and not (project / "data" / "new-one").exists()
+
+
 # --------------------------------------------------------------------------- queries
 
 

@@ -18,7 +18,6 @@ them. Inputs over :data:`MAX_TRIPLES` triples are refused, counted before anythi
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -33,6 +32,7 @@ from rdflib.compare import to_canonical_graph
 from axiskg import vocab
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.limits import env_limit
 from axiskg.rdfio import bnodes
 from axiskg.rdfio.literal_checks import literal_problems
 from axiskg.rdfio.rdfc import refuse_poison
@@ -43,7 +43,7 @@ from axiskg.vocab import PREFIXES
 DCTERMS_REPLACED_BY = URIRef(vocab.DCTERMS + "isReplacedBy")
 FORMATS = ("text", "markdown")
 #: the most triples in one version (``AXISKG_DIFF_MAX_TRIPLES`` to change)
-MAX_TRIPLES = int(os.environ.get("AXISKG_DIFF_MAX_TRIPLES", "100000"))
+MAX_TRIPLES = 100_000
 #: the most blank nodes outside trees (shared or in cycles) that full canonicalisation may take
 MAX_CANONICAL_BNODES = 2_000
 #: blank-node paths are shown up to this many steps, then "/…"
@@ -242,8 +242,9 @@ def load_version(path: Path | str) -> rdflib.Graph:
     project = path.is_dir() and (path / "ontology").is_dir()
     files = paths.ontology_files(path) + paths.data_files(path) if project else expand_path(path)
     # counted before anything is stored: a 2M-item list is refused in seconds, not after 4 GB
-    if count_triples(files, MAX_TRIPLES) > MAX_TRIPLES:
-        raise InputError(path, f"over {MAX_TRIPLES} triples: more than diff compares (AXISKG_DIFF_MAX_TRIPLES)")
+    most = env_limit("AXISKG_DIFF_MAX_TRIPLES", MAX_TRIPLES)
+    if count_triples(files, most) > most:
+        raise InputError(path, f"over {most} triples: more than diff compares (AXISKG_DIFF_MAX_TRIPLES)")
     if project:
         store, root = Dataset.load(root=path, inferred=False), path
     else:

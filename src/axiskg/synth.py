@@ -16,7 +16,6 @@ its own named graph) and ``OUT/manifest.json``. The same seed gives byte-identic
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ import pyoxigraph as ox
 from axiskg.atomic import atomic_write
 from axiskg.dataset import Dataset
 from axiskg.errors import InputError
+from axiskg.limits import env_limit
 from axiskg.rdfio import bnodes
 from axiskg.vocab import AXIS, DCTERMS, GRAPH_NS, ID, OA, RDFS, SKOS, XSD, compact
 from axiskg.vocab import RDF_TYPE as TYPE_IRI
@@ -265,10 +265,7 @@ def reports_for_triples(triples: int, root: Path | str | None = None) -> int:
 
 def check_count(reports: int) -> None:
     """Refuse more reports than AXISKG_SYNTH_MAX_REPORTS (default :data:`MAX_REPORTS`)."""
-    setting = os.environ.get("AXISKG_SYNTH_MAX_REPORTS", "").strip()
-    if setting and not setting.isdigit():
-        raise InputError(None, f"AXISKG_SYNTH_MAX_REPORTS={setting!r}: expected a whole number")
-    limit = int(setting) if setting else MAX_REPORTS
+    limit = env_limit("AXISKG_SYNTH_MAX_REPORTS", MAX_REPORTS)
     if reports > limit:
         raise InputError(None, f"--reports {reports:,}: over the {limit:,} one run writes (AXISKG_SYNTH_MAX_REPORTS)")
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from axiskg.commands import add_format_in, require, root_of
 from axiskg.commands.options import add_output_format
 from axiskg.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
+from axiskg.limits import env_limit
 
 
 def register(subparsers) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         store.add_files(path, args.format_in)
     # HermiT cannot continue on them (and its time grows quickly with a literal's length)
-    longest = int(float(os.environ.get("AXISKG_REASON_MAX_LITERAL_MB", "1")) * (1 << 20))
+    longest = env_limit("AXISKG_REASON_MAX_LITERAL_MB", 1, whole=False, unit=1 << 20)
     refuse_bad_literals(store, root_of(args), xml=True, longest=longest)
     graph = to_rdflib(store)
     for iri in reasoning.outside_imports(graph):

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from axiskg.errors import InputError
+from axiskg.limits import env_limit
 from axiskg.rdfio.inputs import read_input
 
 #: the longest text ingest accepts, in MB; ``AXISKG_MAX_TEXT_MB`` to change it
@@ -22,11 +23,7 @@ SOURCES_ENV = "AXISKG_SOURCES"
 
 
 def max_text_bytes() -> int:
-    text = os.environ.get("AXISKG_MAX_TEXT_MB", "").strip()
-    try:
-        return int(float(text) * (1 << 20)) if text else DEFAULT_MAX_TEXT_MB << 20
-    except ValueError:
-        raise InputError(None, f"AXISKG_MAX_TEXT_MB={text!r}: not a number of megabytes") from None
+    return env_limit("AXISKG_MAX_TEXT_MB", DEFAULT_MAX_TEXT_MB, whole=False, unit=1 << 20)
 
 
 def read_report_text(path: Path) -> tuple[str, str]:

@@ -14,20 +14,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from axiskg.errors import InputError, parser_message
+from axiskg.limits import env_limit
 
 #: the largest input file read, in bytes; set ``AXISKG_MAX_INPUT_MB`` to change it
 DEFAULT_MAX_INPUT_MB = 1024
 
 
 def max_input_bytes() -> int:
-    import os
-
-    text = os.environ.get("AXISKG_MAX_INPUT_MB", "").strip()
-    try:
-        mb = float(text) if text else DEFAULT_MAX_INPUT_MB
-    except ValueError:
-        raise InputError(None, f"AXISKG_MAX_INPUT_MB={text!r}: not a number of megabytes") from None
-    return int(mb * (1 << 20))
+    return env_limit("AXISKG_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB, whole=False, unit=1 << 20)
 
 
 def read_input(path: Path) -> bytes:
@@ -120,13 +114,7 @@ DEFAULT_MAX_QUERY_KB = 1024
 
 def refuse_long_query(text: str, where, line: int | None = None) -> None:
     """InputError (exit 2) when the SPARQL ``text`` is over ``AXISKG_MAX_QUERY_KB``."""
-    import os
-
-    raw = os.environ.get("AXISKG_MAX_QUERY_KB", "").strip()
-    try:
-        limit = int(float(raw) * 1024) if raw else DEFAULT_MAX_QUERY_KB * 1024
-    except ValueError:
-        raise InputError(None, f"AXISKG_MAX_QUERY_KB={raw!r}: not a number of KiB") from None
+    limit = env_limit("AXISKG_MAX_QUERY_KB", DEFAULT_MAX_QUERY_KB, whole=False, unit=1024)
     if len(text) > limit:
         raise InputError(
             where,

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from axiskg.errors import InputError
+from axiskg.limits import env_limit
 from axiskg.rdfio.inputs import line_of
 
 #: most characters that expanding internal XML entities may add to an RDF/XML file
@@ -79,13 +80,9 @@ def check_depth(path: Path, data: bytes) -> None:
     """Refuse XML whose elements nest deeper than :data:`MAX_XML_DEPTH` (exit 2, naming the line
     where that depth is passed). A file with no more tags than that cannot be too deep and is
     not scanned; one that expat cannot read is left to the RDF/XML parser to report."""
-    import os
     from xml.parsers import expat
 
-    text = os.environ.get("AXISKG_MAX_XML_DEPTH", "").strip()
-    if text and not text.isdigit():
-        raise InputError(None, f"AXISKG_MAX_XML_DEPTH={text!r}: expected a whole number")
-    limit = int(text) if text else MAX_XML_DEPTH
+    limit = env_limit("AXISKG_MAX_XML_DEPTH", MAX_XML_DEPTH)
     if data.count(b"<") <= limit:
         return
     parser = expat.ParserCreate()
