@@ -84,3 +84,18 @@ def test_validate_and_check_print_values_and_file_names_inert(project, tmp_path)
     broken.write_text("<a> <b> .\n")
     code, out, err = run("check", str(broken), root=project)
     assert code == 2 and "\x1b" not in err and "broken\\x1b]52;c;SGk=\\x07.ttl" in err, err
+
+
+@pytest.mark.parametrize("output", ["json", "junit", "github"])
+def test_a_parser_message_in_a_report_is_inert(project, tmp_path, output):
+    """A parser's message quoting the input (here a right-to-left override, U+202E, that would
+    show the rest of a line reversed) reaches a JSON, JUnit or GitHub report escaped, as it does
+    the terminal."""
+    from conftest import run_main
+
+    bad = tmp_path / "bidi.ttl"
+    bad.write_text('<http://e/a> <http://e/p> "x" ;\n  \u202ebad "y" .\n', encoding="utf-8")
+    proc = run_main("validate", "-o", output, str(bad), root=project, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "\u202e" not in proc.stdout + proc.stderr
+    assert "'\\u202e' is not allowed at the beginning of a prefix name" in proc.stdout.replace("\\\\", "\\")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from axiskg.terminal import escape
+
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_INPUT = 2  # unreadable input or usage error
@@ -31,8 +33,7 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        from axiskg.terminal import escape  # a file name holding a newline or ESC: one inert line
-
+        # a file name holding a newline or ESC: one inert line
         parts = [escape(str(self.path)) if self.path is not None else None, self.line, self.column]
         parts = [p for p in parts if p is not None]
         location = ":".join(str(p) for p in parts)
@@ -42,20 +43,21 @@ class InputError(Exception):
 #: the most characters of the input a parser's message may quote (a token, a text event)
 EXCERPT = 24
 _QUOTED = re.compile(rf"'[^']*'|\"[^\"]*\"|\S{{{EXCERPT + 1},}}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def excerpt(text: str, longest: int = EXCERPT) -> str:
-    """``text`` cut to ``longest`` characters (``…`` marks the cut), control characters escaped
-    (``\\x00``), so that no message shows a file's content or moves the terminal's cursor."""
-    cut = text if len(text) <= longest else text[:longest] + "…"
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cut)
+    """``text`` cut to ``longest`` characters (``…`` marks the cut), control characters and
+    bidirectional overrides escaped (:func:`axiskg.terminal.escape`: ``\\x00``, ``\\u202e``), so
+    that no message, on a terminal or in a JSON, JUnit or GitHub report, shows a file's content,
+    moves the terminal's cursor or reverses the text shown."""
+    return escape(text if len(text) <= longest else text[:longest] + "…")
 
 
 def parser_message(message: str) -> str:
     """A parser's error message as shown to the user: every quoted part and every long run
     without spaces (both usually the input itself: a secret in a file that is not RDF, such as
-    ``/etc/passwd``) cut to a short :func:`excerpt`, control characters escaped."""
+    ``/etc/passwd``) cut to a short :func:`excerpt`, control characters and bidirectional
+    overrides escaped."""
 
     def shorten(m: re.Match) -> str:
         part = m.group()
