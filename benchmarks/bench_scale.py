@@ -181,8 +181,8 @@ def make_project(tmp: Path, triples: int, seed: int) -> tuple[Path, dict]:
     root = tmp / f"project-{triples}"
     for name in ("ontology", "queries", "data"):
         shutil.copytree(ROOT / name, root / name)
-    reports = synth.reports_for_triples(triples, ROOT)
-    manifest = synth.write_corpus(root / "data", reports, seed, violations=len(synth.KINDS), root=ROOT)
+    reports, template = synth.plan(triples=triples, violations=len(synth.KINDS), root=ROOT)
+    manifest = synth.write_corpus(root / "data", reports, seed, len(synth.KINDS), ROOT, template=template)
     (root / "data" / "manifest.json").unlink()
     return root, manifest
 

@@ -116,3 +116,19 @@ def test_answers_grow_with_the_reports_not_with_their_square(tmp_path):
 
     one, three = rows(1), rows(3)
     assert one > 0 and three == 3 * one
+
+
+@pytest.mark.parametrize("size", [["--triples", "6000"], ["--reports", "2"]])
+def test_synth_loads_the_template_once(tmp_path, monkeypatch, size):
+    """``synth`` loads the project (to copy its report) once, whether it is given a number of
+    reports or of triples, and writes what the Python API writes for the same count."""
+    loads = []
+    real = synth.template_triples
+    monkeypatch.setattr(synth, "template_triples", lambda root=None: loads.append(root) or real(root))
+    done = run_main("synth", *size, "--seed", "5", "--violations", "3", "--out", str(tmp_path / "cli"), root=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert len(loads) == 1
+    monkeypatch.setattr(synth, "template_triples", real)
+    synth.write_corpus(tmp_path / "api", reports=2, seed=5, violations=3, root=ROOT)
+    files = ["manifest.json", "synth-0001/report.nt", "synth-0002/report.nt"]
+    assert [(tmp_path / "cli" / f).read_bytes() for f in files] == [(tmp_path / "api" / f).read_bytes() for f in files]

@@ -256,18 +256,25 @@ KINDS = tuple(_INJECTORS)
 MAX_REPORTS = 10_000
 
 
-def reports_for_triples(triples: int, root: Path | str | None = None) -> int:
-    """How many synthetic reports make about ``triples`` triples (at least one)."""
-    if triples < 1:
+def plan(
+    reports: int | None = None, triples: int | None = None, violations: int = 0, root: Path | str | None = None
+) -> tuple[int, list[ox.Triple]]:
+    """How many reports a run writes (``reports``, or as many as make about ``triples`` triples)
+    and the template they copy (:func:`template_triples`, loaded once). Every count is checked
+    here: at least one report (or triple) and no negative ``violations`` before the template is
+    loaded, then at most AXISKG_SYNTH_MAX_REPORTS (default :data:`MAX_REPORTS`) reports."""
+    if triples is not None and triples < 1:
         raise InputError(None, f"--triples must be at least 1 (got {triples})")
-    return max(1, round(triples / len(template_triples(root))))
-
-
-def check_count(reports: int) -> None:
-    """Refuse more reports than AXISKG_SYNTH_MAX_REPORTS (default :data:`MAX_REPORTS`)."""
+    if reports is not None and reports < 1:
+        raise InputError(None, f"--reports must be at least 1 (got {reports})")
+    if violations < 0:
+        raise InputError(None, f"--violations must not be negative (got {violations})")
     limit = env_limit("AXISKG_SYNTH_MAX_REPORTS", MAX_REPORTS)
-    if reports > limit:
-        raise InputError(None, f"--reports {reports:,}: over the {limit:,} one run writes (AXISKG_SYNTH_MAX_REPORTS)")
+    template = template_triples(root)
+    count = reports if reports is not None else max(1, round((triples or 1) / len(template)))
+    if count > limit:
+        raise InputError(None, f"--reports {count:,}: over the {limit:,} one run writes (AXISKG_SYNTH_MAX_REPORTS)")
+    return count, template
 
 
 def check_disk(out: Path, reports: int, template: list[ox.Triple]) -> None:
@@ -283,16 +290,9 @@ def check_disk(out: Path, reports: int, template: list[ox.Triple]) -> None:
         )
 
 
-def generate(
-    reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None, template: list | None = None
-):
+def generate(reports: int, seed: int, violations: int, template: list[ox.Triple]):
     """Yield ``(slug, sorted triples, [Injected])`` for each of ``reports`` synthetic reports
-    (``template``: :func:`template_triples`, if the caller has it already)."""
-    if reports < 1:
-        raise InputError(None, f"--reports must be at least 1 (got {reports})")
-    if violations < 0:
-        raise InputError(None, f"--violations must not be negative (got {violations})")
-    template = template if template is not None else template_triples(root)
+    copied from ``template`` (counts and template as :func:`plan` gives them)."""
     for k in range(1, reports + 1):
         report = _Report(template, k, seed)
         injected = []
@@ -303,18 +303,23 @@ def generate(
 
 
 def write_corpus(
-    out: Path | str, reports: int, seed: int = 1, violations: int = 0, root: Path | str | None = None, progress=None
+    out: Path | str,
+    reports: int,
+    seed: int = 1,
+    violations: int = 0,
+    root: Path | str | None = None,
+    progress=None,
+    template: list[ox.Triple] | None = None,
 ) -> dict:
-    """Write the corpus to ``out`` (see the module doc); returns the manifest."""
+    """Write the corpus to ``out`` (see the module doc); returns the manifest. ``template``: what
+    :func:`plan` gave with ``reports`` (else :func:`plan` checks the counts and loads it here)."""
     out = Path(out)
-    template = None
-    if reports >= 1:
-        check_count(reports)
-        template = template_triples(root)
-        check_disk(out, reports, template)
+    if template is None:
+        reports, template = plan(reports, None, violations, root)
+    check_disk(out, reports, template)
     total = 0
     injected: list[Injected] = []
-    for slug, triples, faults in generate(reports, seed, violations, root, template):
+    for slug, triples, faults in generate(reports, seed, violations, template):
         atomic_write(out / slug / "report.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         total += len(triples)
         injected += faults

@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from axiskg.progress import bar
 
     root = root_of(args)
-    reports = args.reports if args.reports is not None else synth.reports_for_triples(args.triples, root)
+    reports, template = synth.plan(args.reports, args.triples, args.violations, root)
     with bar(reports, "synth", "reports") as progress:
-        manifest = synth.write_corpus(args.out, reports, args.seed, args.violations, root, progress=progress)
+        manifest = synth.write_corpus(args.out, reports, args.seed, args.violations, root, progress, template)
     print(json.dumps({k: v for k, v in manifest.items() if k != "injected"}))
     return 0
