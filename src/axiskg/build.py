@@ -152,13 +152,13 @@ def _published_ntriples(
 ) -> tuple[list[Callable[[], Iterator[bytes]]], int]:
     """What :func:`published_store` holds, as N-Triples: functions that each give one graph's
     lines (literals as written) in blocks, read from a file in ``folder`` (to be called once
-    the store is freed), and the number of inferred triples.
+    the store is freed), and the number of inferred triples as published (literals as written).
 
     The inferred graph is never added to the store (it would add half the store's memory): its
-    lines are the answers of the inference queries, written by pyoxigraph to a file. Those
-    queries run on one thread while the check of the literals and the dump of the graphs run on
-    another (pyoxigraph releases the GIL; running two queries at once would hold both answers'
-    working memory), and this one records the literals of the inferred copies as written."""
+    lines are the answers of the inference queries, written by pyoxigraph to a file on another
+    thread, while this one checks the literals, records those of the inferred copies as written
+    and dumps the graphs (pyoxigraph releases the GIL while it answers; running two queries at
+    once would hold both answers' working memory)."""
     store = _asserted(root, version, progress, include_drafts, validate)
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
     inferred = folder / "inferred.nt"
@@ -171,7 +171,20 @@ def _published_ntriples(
         dumps = spill_graphs(store, folder) + [(graph, inferred)]
         count = answered.result()
     del store
+    if swaps.get(graph):  # an inferred copy of a literal written two ways is two lines
+        count = _put_written(inferred, swaps.pop(graph))
     return [functools.partial(read_spilled, path, swaps.get(g)) for g, path in dumps], count
+
+
+def _put_written(path: Path, swaps: dict[bytes, bytes]) -> int:
+    """Put the literals as written (``swaps``) into the N-Triples file ``path``, in place; its lines."""
+    count = 0
+    with open(path.with_suffix(".written"), "wb") as out:
+        for block in read_spilled(path, swaps):  # (removes path once read)
+            count += block.count(b"\n")
+            out.write(block)
+    os.replace(out.name, path)
+    return count
 
 
 def _infer_into(store: Data, path: Path) -> int:
