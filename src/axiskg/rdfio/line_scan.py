@@ -85,7 +85,9 @@ def _scan(path: Path, needles: dict[bytes, str], at_line_start: bool, found: dic
     wanted = {key for key in needles.values() if key not in found}
     if not wanted:
         return
-    alternatives = b"|".join(re2.escape(n) for n in needles)
+    # longest first: where one needle starts another (``ex:a``, ``ex:ab``), the alternation takes
+    # the first that matches, and the longer one must not be hidden by the shorter
+    alternatives = b"|".join(re2.escape(n) for n in sorted(needles, key=len, reverse=True))
     pattern = rb"(?m)^[ \t]*(" + alternatives + rb")" + _AFTER if at_line_start else b"(" + alternatives + b")"
     options = re2.Options()
     options.max_mem = 64 << 20
