@@ -126,10 +126,6 @@ def render(
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
         readers, inferred = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
         lines = _sorted_ntriples(readers)
-        if lines is None:  # blank nodes that are not trees: RDFC-1.0
-            lines = bnodes.canonical_lines(
-                q.triple for q in published_store(root, version, include_drafts=include_drafts)
-            )
         if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
             counts.update(total=len(lines), inferred=inferred, asserted=len(lines) - inferred)
         sorted_lines = Path(folder) / "sorted.nt"
@@ -214,8 +210,8 @@ def build(
     ``counts`` (if given) receives the graph's triple counts (:func:`render`); ``validate``:
     nothing is written for a project with an ``sh:Violation`` (:class:`~axiskg.gate.Refused`).
 
-    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
-    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
+    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.canonical_blank_lines` (linear time
+    for trees, on N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     early: dict[str, _EarlyWrite] = {}
@@ -277,75 +273,30 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes] | None:
+def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes]:
     """The union of the graphs ``readers`` read (:func:`_published_ntriples`) as sorted,
-    de-duplicated N-Triples lines with stable blank-node labels (``None`` if its blank nodes
-    are not trees), a list of bytes each holding one line (never joined into one: that would be
-    a second copy).
+    de-duplicated N-Triples lines with canonical blank-node labels, a list of bytes each holding
+    one line (never joined into one: that would be a second copy).
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
-    blank node are picked out of each graph's lines and relabelled by
-    :func:`axiskg.rdfio.bnodes.stable_label_lines`."""
+    blank node are picked out of each graph's lines and labelled by
+    :func:`axiskg.rdfio.bnodes.canonical_blank_lines`."""
     blank: list[bytes] = []
     lines: list[bytes] = []
     release_freed_memory()  # the store's pages, before the lines are made
     while readers:
         for block in readers.pop()():
-            lines += _take_blank_lines(block, blank).splitlines(keepends=True)
+            lines += bnodes.take_blank_lines(block, blank).splitlines(keepends=True)
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
-    # are de-duplicated by stable_label_lines, and never equal a line without one)
+    # are de-duplicated by canonical_blank_lines, and never equal a line without one)
     if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
         lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-    relabelled = bnodes.relabel_chunks(blank)  # empties ``blank`` as it reads it
-    if relabelled is None:
-        return None
+    relabelled = bnodes.canonical_blank_lines(blank)  # empties ``blank`` as it reads it
     lines += relabelled
     del relabelled
     lines.sort()
     return lines
-
-
-def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
-    """Append the lines of N-Triples ``data`` that have a blank node to ``blank`` (as chunks of
-    whole lines); return the other lines.
-
-    Subjects are IRIs (``<``) or blank nodes (``_:``), so a line starting with ``_:`` starts a
-    run of such lines that ends where a line starts with ``<``. A blank-node object is the last
-    token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
-    end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
-    find = data.find
-    runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
-    size = len(data)
-    i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
-    while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):
-        end = find(b"\n<", i) + 1 or size
-        runs.append((i, end))
-        i = find(b"\n_:", end - 1) + 1 if end < size else -1
-    spans = []
-    previous = 0
-    for start, end in runs + [(size, size)]:
-        i = find(b" _:", previous, start)
-        while i >= 0:
-            line_end = find(b"\n", i) + 1
-            token = data[i + 1 : line_end - 3]
-            if b" " not in token and b'"' not in token:
-                spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
-            i = find(b" _:", line_end, start)
-        spans.append((start, end))
-        previous = end
-    kept = []
-    previous = 0
-    for start, end in spans:
-        if start == end:
-            continue
-        kept.append(data[previous:start])
-        blank.append(data[start:end])
-        previous = end
-    if previous == 0:
-        return data
-    kept.append(data[previous:])
-    return b"".join(kept)
 
 
 def triple_count(path: Path) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import re2
 
@@ -40,7 +40,7 @@ def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
         yield from line_blocks(f, size or BLOCK)
 
 
-def line_blocks(fh: BinaryIO, size: int) -> Iterator[bytes]:
+def line_blocks(fh: IO[bytes], size: int) -> Iterator[bytes]:
     """``fh`` read ``size`` bytes at a time, given in blocks of whole lines (a block ends after a
     newline; a longer line makes a longer block; the last block may lack its newline)."""
     rest = b""

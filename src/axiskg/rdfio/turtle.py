@@ -82,7 +82,7 @@ class FileWriting:
         """The Turtle, as parts to be written one after another."""
         if not self._running:
             with open(self._path, "rb") as fh:
-                prefixes = _used(line_blocks(_Range(fh, 0, self._size), _BLOCK))
+                prefixes = _used(line_blocks(_range(fh, 0, self._size), _BLOCK))
                 return [write(_parse(fh, 0, self._size), prefixes)]
         used: set[str] = set()
         for worker in self._running:
@@ -156,15 +156,19 @@ class _Range(io.RawIOBase):
         return len(data)
 
 
+def _range(fh: IO[bytes], start: int, end: int) -> IO[bytes]:
+    return cast(IO[bytes], _Range(fh, start, end))
+
+
 def _parse(fh: IO[bytes], start: int, end: int) -> Iterator[ox.Triple]:
-    return ox.parse(cast(IO[bytes], _Range(fh, start, end)), format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse(_range(fh, start, end), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _work(ntriples: Path, start: int, end: int, out: Path) -> list[str]:
     """A worker of :class:`FileWriting`: the Turtle of bytes ``start`` to ``end`` of ``ntriples``
     into ``out``, without the ``@prefix`` lines; the names of the prefixes it uses."""
     with open(ntriples, "rb") as fh:
-        prefixes = _used(line_blocks(_Range(fh, start, end), _BLOCK))
+        prefixes = _used(line_blocks(_range(fh, start, end), _BLOCK))
         out.write_bytes(_without_header(write(_parse(fh, start, end), prefixes)))
     return list(prefixes)
 
