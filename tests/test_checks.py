@@ -218,3 +218,20 @@ def test_the_unstructured_claims_of_the_project_are_a_short_list_each_with_a_rea
         "p5-s1-1",
     ]
     assert all(p.value and p.value != "(no reason given)" for p in problems)
+
+
+def test_every_output_locates_a_blank_node_entity(project, tmp_path):
+    """Each output places its problems the one way validate does (shacl.locations.place): a
+    problem about a blank node names the file and line of the named node it hangs from, in the
+    text and JSON reports as in the JUnit and GitHub ones."""
+    data = tmp_path / "anon.ttl"
+    data.write_text(
+        f"@prefix axis: <https://w3id.org/axiskg/ontology#> .\n\n<{JAPAN}> axis:hasAlly [\n    a axis:Actr\n] .\n"
+    )
+    problems = json.loads(run_main("check", "-o", "json", str(data), root=project, cwd=tmp_path).stdout)["problems"]
+    anon = [p for p in problems if p["entity"].startswith("_:")]
+    assert anon and {p["source"] for p in anon} == {"anon.ttl:3"}, problems
+    text = run_main("check", str(data), root=project, cwd=tmp_path).stdout
+    assert "undeclared_term  _:" in text and "axis:Actr  (anon.ttl:3)" in text, text
+    github = run_main("check", "-o", "github", str(data), root=project, cwd=tmp_path).stdout
+    assert "::error file=anon.ttl,line=3," in github, github

@@ -27,7 +27,6 @@ import rdflib
 from rdflib import SH
 
 from axiskg.errors import InputError
-from axiskg.rdfio.sources import split_location
 from axiskg.rdfio.terms import TermConverter
 from axiskg.shacl.results import Report, Result, report_graph_of
 from axiskg.sparql.querying import solutions
@@ -130,14 +129,14 @@ def _vocabulary_quads() -> list[ox.Quad]:
     return quads
 
 
-def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) -> list[Result]:
+def run_checks(store: Data, profile: dict[str, str] | None = None) -> list[Result]:
     """Run every rule of ``profile`` (default profile if None) on ``store``: one result (the
     model ``validate`` reports in, :class:`axiskg.shacl.results.Result`) per row, focus node the
     entity, path the property, value the value, source shape and component the rule
     (``check:<rule>``), severity the rule's level (ERROR a violation, WARN a warning, INFO an
-    info), message the rule's title; sorted by level, rule, entity, property and value.
-    ``locate(iri)`` (e.g. :func:`axiskg.rdfio.sources.definition_locator`) gives each result's
-    file and line. Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to
+    info), message the rule's title; sorted by level, rule, entity, property and value. Where
+    each entity is described (file and line) is what :func:`axiskg.shacl.locations.place` adds,
+    as for ``validate``'s results. Rules that read :data:`VOCAB_GRAPH` run with the pinned vocabularies added to
     ``store`` (removed again after them, so the other rules never see them)."""
     profile = load_profile() if profile is None else profile
     rules = available_rules()
@@ -150,7 +149,7 @@ def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) 
         try:
             for name, level in group:
                 for solution in solutions(store, rules[name].query):
-                    result = _result(rules[name], level, solution, locate)
+                    result = _result(rules[name], level, solution)
                     found.setdefault((level, name, result.focus, result.path, result.value), result)
         finally:
             if group is with_vocab and group:
@@ -158,10 +157,9 @@ def run_checks(store: Data, profile: dict[str, str] | None = None, locate=None) 
     return sorted(found.values(), key=_order)
 
 
-def _result(rule: Rule, level: str, solution, locate) -> Result:
+def _result(rule: Rule, level: str, solution) -> Result:
     entity, prop, value = (solution[n] for n in ("entity", "property", "value"))
     focus = _term(entity) or ""
-    source, line = split_location(locate(focus) if locate is not None and focus else None)
     severity = SEVERITY_OF[level]
     convert = _CONVERT
     return Result(
@@ -172,8 +170,6 @@ def _result(rule: Rule, level: str, solution, locate) -> Result:
         source_shape=CHECK + rule.name,
         value=_term(value),
         message=rule.title,
-        source=source,
-        line=line,
         focus_node=convert(entity) if entity is not None else None,
         path_node=convert(prop) if prop is not None else None,
         value_node=convert(value) if value is not None else None,

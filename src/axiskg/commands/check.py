@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from axiskg import checks
     from axiskg.commands.reports import errors_as_reports, write_report
     from axiskg.dataset import Dataset
-    from axiskg.rdfio.sources import definition_locator
+    from axiskg.shacl.locations import Locations, place
 
     profile = checks.load_profile(args.profile)
     if args.list_rules:
@@ -55,13 +55,9 @@ def run(args: argparse.Namespace) -> int:
         store = Dataset.load(root=root, format=args.format_in, data=not args.paths, inferred=False)
         for path in args.paths:
             store.add_files(path, args.format_in)
-        results = checks.run_checks(store, profile, locate=definition_locator(store, root))
+        # each entity's file and line, found once for every output (as validate finds them)
+        results = place(checks.run_checks(store, profile), Locations(store, root))
     if args.output in ("junit", "github"):  # the outputs validate writes, through the one result model
-        from axiskg.shacl.locations import Locations, place
-        from axiskg.shacl.results import Result
-
-        report = checks.as_report(results)
-        report.results = sorted(place(report.results, Locations(store, root)), key=Result.sort_key)
-        return write_report(args, report)
+        return write_report(args, checks.as_report(results))
     sys.stdout.write(checks.FORMATTERS[args.output](results))
     return EXIT_VIOLATIONS if checks.count(results, "ERROR") else EXIT_OK

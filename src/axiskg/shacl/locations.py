@@ -37,11 +37,12 @@ def shown(path: Path | str) -> str:
         return str(p.resolve()) if p.is_absolute() or p.exists() else str(p)
 
 
-def lines_in(path: Path, iris: set[str]) -> dict[str, int]:
+def lines_in(path: Path, iris: set[str], mentions: bool = True) -> dict[str, int]:
     """``iri -> line`` for the ``iris`` that ``path`` holds: the line where the IRI starts a
     description (written ``<iri>`` or with a prefix the file declares, first on its line), else
-    where RDF/XML (``about="iri"``) or JSON-LD (``"@id": "iri"``) describes it, else where it is
-    first mentioned. A few passes over the file in bounded memory (:mod:`axiskg.rdfio.line_scan`)."""
+    where RDF/XML (``about="iri"``) or JSON-LD (``"@id": "iri"``) describes it, else (when
+    ``mentions``) where it is first mentioned. A few passes over the file in bounded memory
+    (:mod:`axiskg.rdfio.line_scan`)."""
     prefixes = declared_prefixes(path)
     forms: dict[bytes, str] = {}
     for iri in iris:
@@ -56,6 +57,8 @@ def lines_in(path: Path, iris: set[str]) -> dict[str, int]:
         described = {b'about="' + raw + b'"': iri for raw, iri in rest.items()}
         described.update({b'"@id": "' + raw + b'"': iri for raw, iri in rest.items()})
         found.update(first_lines(path, described))
+    if not mentions:
+        return found
     mentioned = {form: iri for form, iri in forms.items() if iri not in found}
     mentioned.update({b'"' + raw + b'"': iri for raw, iri in rest.items() if iri not in found})
     if mentioned:
@@ -91,7 +94,16 @@ class Locations:
             plans[term] = (node.value, graphs, files)
             for path in files:
                 wanted.setdefault(path, set()).add(node.value)
-        lines = {path: lines_in(path, iris) for path, iris in wanted.items()}
+        # a file that describes the term comes before one that only mentions it (a graph's
+        # files: an impact described in entities.ttl, mentioned earlier in claims.ttl)
+        lines = {path: lines_in(path, iris, mentions=False) for path, iris in wanted.items()}
+        vague: dict[Path, set[str]] = {}
+        for iri, _, files in plans.values():
+            if not any(iri in lines[path] for path in files):
+                for path in files:
+                    vague.setdefault(path, set()).add(iri)
+        for path, iris in vague.items():
+            lines[path] = {**lines_in(path, iris), **lines[path]}
         for term, (iri, graphs, files) in plans.items():
             at = next(((path, lines[path][iri]) for path in files if iri in lines[path]), None)
             if at is not None:
