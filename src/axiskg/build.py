@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import logging
-import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -290,8 +288,7 @@ def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
     # are de-duplicated by canonical_blank_lines, and never equal a line without one)
-    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-        lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+    bnodes.drop_repeats(lines)
     relabelled = bnodes.canonical_blank_lines(blank)  # empties ``blank`` as it reads it
     lines += relabelled
     del relabelled

@@ -13,6 +13,8 @@ blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -76,7 +78,7 @@ def _sorted_distinct(chunks: list[bytes]) -> list[bytes]:
     while chunks:
         lines += chunks.pop().splitlines(keepends=True)
     lines.sort()
-    _drop_repeats(lines)
+    drop_repeats(lines)
     return lines
 
 
@@ -133,14 +135,13 @@ def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
 
 
-def _drop_repeats(lines: list[bytes]) -> None:
-    """Remove repeated items of the sorted list ``lines``, in place."""
-    kept = 0
-    for line in lines:
-        if kept == 0 or line != lines[kept - 1]:
-            lines[kept] = line
-            kept += 1
-    del lines[kept:]
+def drop_repeats(lines: list[bytes]) -> None:
+    """Remove repeated items of the sorted list ``lines``, in place (in C loops: a build's
+    million lines)."""
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        lines[:] = (
+            list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+        )
 
 
 class _Trees:
