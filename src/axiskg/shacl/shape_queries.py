@@ -242,17 +242,51 @@ class RefusedShape(InputError):
 def check_shapes(g: rdflib.Graph) -> None:
     """Every prefix declaration of the shapes graph (:func:`check_declarations`), then every
     query through :func:`check_query` with the prefixes our engine gives it and with those
-    pyshacl gives it (raises :class:`RefusedShape`, or InputError for a declaration)."""
+    pyshacl gives it, then through the SPARQL parser (:func:`check_syntax`), so that both
+    engines refuse a faulty query alike (raises :class:`RefusedShape`, or InputError for a
+    declaration)."""
     check_declarations(g)
     params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
     for key in _QUERY_KEYS:
         for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
             where = f"the sh:{_local(key)} of {node}"
+            head = prefixes(g, node)
             try:
-                for head in dict.fromkeys((prefixes(g, node), pyshacl_prefixes(g, node) + "\n")):
-                    check_query(head + str(text), where, params)
+                for each in dict.fromkeys((head, pyshacl_prefixes(g, node) + "\n")):
+                    check_query(each + str(text), where, params)
             except InputError as exc:
                 raise RefusedShape(exc, node, key) from None
+            check_syntax(g, node, key, head, str(text))
+
+
+#: ``$PATH`` (https://www.w3.org/TR/shacl/#sparql-constraints-prebound) stands where the shape's
+#: path goes; an IRI of the same length takes its place for the parser, columns unchanged
+_PATH_VAR = re.compile(r"\$PATH\b")
+#: what holds a query node: the shape of a constraint, the component of a validator, ...
+_HOLDERS = (SH.sparql, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.rule)
+
+
+def check_syntax(g: rdflib.Graph, node, key, head: str, text: str) -> None:
+    """Parse ``node``'s query ``text`` with its ``PREFIX`` lines ``head`` (as the engines run
+    it); a syntax error raises :class:`RefusedShape` naming the shape that holds the query and
+    the line and column within the query text (:func:`axiskg.sparql.syntax.locate`)."""
+    import pyoxigraph as ox
+
+    from axiskg.sparql.syntax import locate
+
+    query = head + _PATH_VAR.sub("<p:p>", text)
+    try:
+        ox.Store().query(query)  # an empty store: parsed (and evaluated on nothing), never run
+    except SyntaxError as exc:
+        problem, line, column = locate(exc, query)
+        skipped = head.count("\n")
+        owner = node
+        if not isinstance(node, rdflib.URIRef):
+            owner = min((s for p in _HOLDERS for s in g.subjects(p, node)), key=str, default=node)
+        name = f"the sh:{_local(key)} of {owner}" if isinstance(owner, rdflib.URIRef) else "a shape's query"
+        at = f" at line {line - skipped}, column {column} of the query" if line and line > skipped else ""
+        refused = InputError("shapes", f"{name}: SPARQL syntax error{at}: {problem}")
+        raise RefusedShape(refused, owner, key) from None
 
 
 # --------------------------------------------------------------------------- $this by join
