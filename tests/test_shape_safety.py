@@ -203,3 +203,27 @@ def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_pa
     with pytest.raises(InputError) as err:
         shacl.validate_files([data], [shapes])
     assert str(err.value) == ("shapes: cannot run the query of http://ex.org/S: RuntimeError: evaluation failed")
+
+
+def test_each_prefix_declaration_is_checked_once(monkeypatch):
+    """check_shapes checks every declaration once (check_declarations) and builds each query's
+    PREFIX lines from that, for our engine's and for pyshacl's prefixes alike."""
+    g = rdflib.Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        ex:ont a owl:Ontology ; sh:declare [ sh:prefix "ex" ; sh:namespace "http://ex.org/" ] ,
+            [ sh:prefix "e2" ; sh:namespace "http://ex.org/2/" ] .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:sparql [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this ex:p ?o }" ] ,
+                [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this e2:p ?o }" ] ,
+                [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this ex:q ?o }" ] .""",
+        format="turtle",
+    )
+    seen = []
+    check = shape_queries._declaration
+    monkeypatch.setattr(shape_queries, "_declaration", lambda g, d: seen.append(d) or check(g, d))
+    shape_queries.check_shapes(g)
+    assert len(seen) == len(set(seen)) == 2
+    assert shape_queries.prefixes(g, next(g.subjects(shape_queries.SH.select, None))) == (
+        "PREFIX e2: <http://ex.org/2/>\nPREFIX ex: <http://ex.org/>\n"
+    )
