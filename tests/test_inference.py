@@ -48,3 +48,33 @@ def test_build_publishes_what_the_loaded_dataset_infers(project, tmp_path):
     }
     got = inferred(Dataset.load(root=project))
     assert got and got <= published
+
+
+def test_builds_counts_are_its_published_lines_when_a_literal_is_written_two_ways(project):
+    """``"05"`` and ``"5"`` are one value but two literals: both are published, and so are their
+    two inferred ``nif:beginIndex`` copies, and the build's counts say so."""
+    from axiskg.build import build
+
+    (project / "ontology" / "positions.ttl").write_text(
+        """@prefix axis: <https://w3id.org/axiskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+axis:startIndex rdfs:subPropertyOf nif:beginIndex .""",
+        encoding="utf-8",
+    )
+    before: dict[str, int] = {}
+    build(project, project / "a", ("ntriples",), counts=before)
+    (project / "data" / "twice.ttl").write_text(
+        """@prefix axis: <https://w3id.org/axiskg/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/axiskg/id/x> axis:startIndex "05"^^xsd:integer, "5"^^xsd:integer .""",
+        encoding="utf-8",
+    )
+    after: dict[str, int] = {}
+    written = build(project, project / "b", ("ntriples",), counts=after)
+    lines = written["ntriples"].read_bytes().splitlines()
+    assert after["total"] == len(lines)
+    assert [line for line in lines if b"beginIndex" in line and b"/id/x>" in line] == [
+        b'<https://w3id.org/axiskg/id/x> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "05"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        b'<https://w3id.org/axiskg/id/x> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ]
+    assert (after["asserted"] - before["asserted"], after["inferred"] - before["inferred"]) == (2, 2)

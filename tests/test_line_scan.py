@@ -65,3 +65,9 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "data.ttl"
     os.mkfifo(fifo)
     assert lines_in(fifo, {"http://example.org/a"}) == {}
+
+
+def test_a_name_that_starts_another_does_not_hide_it(tmp_path):
+    path = tmp_path / "d.ttl"
+    path.write_text("@prefix ex: <http://ex/> .\nex:s ex:p ex:ab .\nex:t ex:p ex:a .\n", encoding="utf-8")
+    assert lines_in(path, {"http://ex/a", "http://ex/ab"}) == {"http://ex/a": 3, "http://ex/ab": 2}

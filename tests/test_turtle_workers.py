@@ -58,3 +58,16 @@ def test_a_failing_worker_is_an_error_in_the_parent_and_its_files_are_removed(tm
     with pytest.raises(RuntimeError), turtle.FileWriting(nt, workers=2) as writing:
         writing.parts()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_prefix_used_only_across_a_block_boundary_is_declared(tmp_path, monkeypatch, workers):
+    nt = tmp_path / "g.nt"
+    lines = [f"<urn:x:{i:04d}> <urn:x:p> <urn:x:o> .\n" for i in range(60)]
+    lines.insert(30, '<urn:x:0029z> <http://purl.org/dc/terms/title> "t" .\n')
+    nt.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(turtle, "_BLOCK", len("".join(lines[:30])) + 20)  # cuts inside the dcterms IRI
+    monkeypatch.setattr(turtle, "PARALLEL_FROM", 0)
+    with turtle.FileWriting(nt, workers=workers) as writing:
+        ttl = b"".join(writing.parts())
+    assert b"@prefix dcterms: <http://purl.org/dc/terms/> ." in ttl and b"dcterms:title" in ttl

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import logging
-import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -126,10 +124,6 @@ def render(
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
         readers, inferred = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
         lines = _sorted_ntriples(readers)
-        if lines is None:  # blank nodes that are not trees: RDFC-1.0
-            lines = bnodes.canonical_lines(
-                q.triple for q in published_store(root, version, include_drafts=include_drafts)
-            )
         if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
             counts.update(total=len(lines), inferred=inferred, asserted=len(lines) - inferred)
         sorted_lines = Path(folder) / "sorted.nt"
@@ -152,13 +146,13 @@ def _published_ntriples(
 ) -> tuple[list[Callable[[], Iterator[bytes]]], int]:
     """What :func:`published_store` holds, as N-Triples: functions that each give one graph's
     lines (literals as written) in blocks, read from a file in ``folder`` (to be called once
-    the store is freed), and the number of inferred triples.
+    the store is freed), and the number of inferred triples as published (literals as written).
 
     The inferred graph is never added to the store (it would add half the store's memory): its
-    lines are the answers of the inference queries, written by pyoxigraph to a file. Those
-    queries run on one thread while the check of the literals and the dump of the graphs run on
-    another (pyoxigraph releases the GIL; running two queries at once would hold both answers'
-    working memory), and this one records the literals of the inferred copies as written."""
+    lines are the answers of the inference queries, written by pyoxigraph to a file on another
+    thread, while this one checks the literals, records those of the inferred copies as written
+    and dumps the graphs (pyoxigraph releases the GIL while it answers; running two queries at
+    once would hold both answers' working memory)."""
     store = _asserted(root, version, progress, include_drafts, validate)
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
     inferred = folder / "inferred.nt"
@@ -171,7 +165,20 @@ def _published_ntriples(
         dumps = spill_graphs(store, folder) + [(graph, inferred)]
         count = answered.result()
     del store
+    if swaps.get(graph):  # an inferred copy of a literal written two ways is two lines
+        count = _put_written(inferred, swaps.pop(graph))
     return [functools.partial(read_spilled, path, swaps.get(g)) for g, path in dumps], count
+
+
+def _put_written(path: Path, swaps: dict[bytes, bytes]) -> int:
+    """Put the literals as written (``swaps``) into the N-Triples file ``path``, in place; its lines."""
+    count = 0
+    with open(path.with_suffix(".written"), "wb") as out:
+        for block in read_spilled(path, swaps):  # (removes path once read)
+            count += block.count(b"\n")
+            out.write(block)
+    os.replace(out.name, path)
+    return count
 
 
 def _infer_into(store: Data, path: Path) -> int:
@@ -201,8 +208,8 @@ def build(
     ``counts`` (if given) receives the graph's triple counts (:func:`render`); ``validate``:
     nothing is written for a project with an ``sh:Violation`` (:class:`~axiskg.gate.Refused`).
 
-    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.stable_label_lines` (linear time, on
-    N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
+    Blank nodes get labels from :func:`axiskg.rdfio.bnodes.canonical_blank_lines` (linear time
+    for trees, on N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     early: dict[str, _EarlyWrite] = {}
@@ -264,75 +271,29 @@ class _EarlyWrite:
             remove_quietly(self._tmp)
 
 
-def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes] | None:
+def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes]:
     """The union of the graphs ``readers`` read (:func:`_published_ntriples`) as sorted,
-    de-duplicated N-Triples lines with stable blank-node labels (``None`` if its blank nodes
-    are not trees), a list of bytes each holding one line (never joined into one: that would be
-    a second copy).
+    de-duplicated N-Triples lines with canonical blank-node labels, a list of bytes each holding
+    one line (never joined into one: that would be a second copy).
 
     Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
-    blank node are picked out of each graph's lines and relabelled by
-    :func:`axiskg.rdfio.bnodes.stable_label_lines`."""
+    blank node are picked out of each graph's lines and labelled by
+    :func:`axiskg.rdfio.bnodes.canonical_blank_lines`."""
     blank: list[bytes] = []
     lines: list[bytes] = []
     release_freed_memory()  # the store's pages, before the lines are made
     while readers:
         for block in readers.pop()():
-            lines += _take_blank_lines(block, blank).splitlines(keepends=True)
+            lines += bnodes.take_blank_lines(block, blank).splitlines(keepends=True)
     lines.sort()
     # union of graphs: a triple in several graphs is written once (lines with a blank node
-    # are de-duplicated by stable_label_lines, and never equal a line without one)
-    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
-        lines = list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
-    relabelled = bnodes.relabel_chunks(blank)  # empties ``blank`` as it reads it
-    if relabelled is None:
-        return None
+    # are de-duplicated by canonical_blank_lines, and never equal a line without one)
+    bnodes.drop_repeats(lines)
+    relabelled = bnodes.canonical_blank_lines(blank)  # empties ``blank`` as it reads it
     lines += relabelled
     del relabelled
     lines.sort()
     return lines
-
-
-def _take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
-    """Append the lines of N-Triples ``data`` that have a blank node to ``blank`` (as chunks of
-    whole lines); return the other lines.
-
-    Subjects are IRIs (``<``) or blank nodes (``_:``), so a line starting with ``_:`` starts a
-    run of such lines that ends where a line starts with ``<``. A blank-node object is the last
-    token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
-    end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
-    find = data.find
-    runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
-    size = len(data)
-    i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
-    while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):
-        end = find(b"\n<", i) + 1 or size
-        runs.append((i, end))
-        i = find(b"\n_:", end - 1) + 1 if end < size else -1
-    spans = []
-    previous = 0
-    for start, end in runs + [(size, size)]:
-        i = find(b" _:", previous, start)
-        while i >= 0:
-            line_end = find(b"\n", i) + 1
-            token = data[i + 1 : line_end - 3]
-            if b" " not in token and b'"' not in token:
-                spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
-            i = find(b" _:", line_end, start)
-        spans.append((start, end))
-        previous = end
-    kept = []
-    previous = 0
-    for start, end in spans:
-        if start == end:
-            continue
-        kept.append(data[previous:start])
-        blank.append(data[start:end])
-        previous = end
-    if previous == 0:
-        return data
-    kept.append(data[previous:])
-    return b"".join(kept)
 
 
 def triple_count(path: Path) -> int:

@@ -4,20 +4,12 @@ node stands for ("evidence of claim p2-s2-3 (alliance-axis-2025)", "quote select
 "jjoc-launched-2025 overtakes claim p2-s2-4 (alliance-axis-2025)"), so a new claim or a new report
 gets them without anyone writing them, and a node that has a label keeps its own.
 
-:mod:`axiskg.inference` adds them to the inferred graph; the release's OWL view keeps them.
+:mod:`axiskg.inference` answers :data:`LABELS` into the inferred graph; the release's OWL view keeps them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import pyoxigraph as ox
-
 from axiskg.vocab import sparql_prefixes
-
-if TYPE_CHECKING:
-    from axiskg.dataset import Data
-
 
 # ?node gets "?text" unless it has an rdfs:label; the claim is named by the last segment of its IRI
 # and the report it is derived from, so labels stay distinct across reports; a node reached twice
@@ -47,11 +39,3 @@ SELECT ?node (STRLANG(MIN(?text), "en") AS ?label) WHERE {
 } GROUP BY ?node
 }"""
 )
-
-
-def label_quads(store: Data, graph: ox.NamedNode) -> list[ox.Quad]:
-    """An English ``rdfs:label`` in ``graph`` for each evidence, selector and claim link of
-    ``store`` (union of its graphs) that has none (:data:`LABELS`), sorted."""
-    triples = store.query(LABELS, use_default_graph_as_union=True)
-    assert isinstance(triples, ox.QueryTriples)
-    return sorted((ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), key=str)

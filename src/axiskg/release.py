@@ -44,16 +44,16 @@ from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 from axiskg import build, paths, vocab
 from axiskg.atomic import atomic_write
 from axiskg.build import ONTOLOGY_IRI, stamp_version, version_iri  # noqa: F401 (part of this API)
-from axiskg.deep_calls import call_deep
 from axiskg.inference import INFERRED_GRAPH, NAMED_INDIVIDUAL, describe_counts, triple_counts
 from axiskg.owl_datatypes import triple_in_map
 from axiskg.rdfio import literals
 from axiskg.rdfio.bnodes import canonical_lines
+from axiskg.rdfio.jsonld_context import context_of_lines
 from axiskg.rdfio.serialize import serialize
 from axiskg.rdfio.sources import describe_graph
 from axiskg.rdfio.terms import parse_ntriples, to_rdflib, triples_to_rdflib
 from axiskg.rdfio.turtle import used_prefixes
-from axiskg.vocab import BASE, RDF_TYPE
+from axiskg.vocab import BASE, PUBLISHED_PREFIXES, RDF_TYPE
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
@@ -259,7 +259,8 @@ def render_release(
     store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
-    context = {"@context": call_deep("reading the JSON-LD", json.loads, files[f"{BASENAME}.jsonld"])["@context"]}
+    # the context the JSON-LD was written with (from the same lines)
+    context = {"@context": context_of_lines(files[f"{BASENAME}.nt"].splitlines(keepends=True), PUBLISHED_PREFIXES)}
     files["context.jsonld"] = (json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     merged = triples_to_rdflib(parse_ntriples(files[f"{BASENAME}.nt"]))
     void = describe(merged, _graph_triples(store), files, version, base_url, triple_counts(store))

@@ -125,11 +125,10 @@ def entities(store: Data) -> list[Entity]:
     kinds = defaultdict(set)
     for r in rows:
         kinds[r["e"]].add(readable(r["kind"], labels))
-    names: defaultdict[str, set[str]] = defaultdict(set)
     alts: defaultdict[str, set[str]] = defaultdict(set)
-    for r in select(store, "SELECT ?e ?l ?p WHERE { VALUES ?p { rdfs:label skos:altLabel } ?e ?p ?l }"):
+    for r in select(store, "SELECT ?e ?l WHERE { ?e skos:altLabel ?l }"):
         if r["e"] in kinds:
-            (names if r["p"].endswith("label") and "rdf-schema" in r["p"] else alts)[r["e"]].add(r["l"])
+            alts[r["e"]].add(r["l"])
     lang_rows = select(store, "SELECT ?e ?l (LANG(?l) AS ?lang) WHERE { ?e rdfs:label ?l }")
     by_lang = defaultdict(set)
     for r in lang_rows:
@@ -189,6 +188,19 @@ class ReportInfo:
 
 def reports(store: Data) -> list[ReportInfo]:
     labels = english_labels(store)
+    comps = select(
+        store,
+        """SELECT ?c ?kind ?parent ?ord ?title WHERE {
+        ?c dcterms:isPartOf ?parent ; a ?kind . ?kind rdfs:subClassOf* axis:ReportComponent .
+        FILTER(?kind != axis:ReportComponent)
+        OPTIONAL { ?c axis:hasOrdinal ?ord } OPTIONAL { ?c dcterms:title ?title } }""",
+    )
+    stated = defaultdict(set)
+    for s in select(store, "SELECT ?c ?s WHERE { ?c axis:isStatedIn ?s }"):
+        stated[s["s"]].add(s["c"])
+    children = defaultdict(list)  # every report's components, by parent
+    for c in comps:
+        children[c["parent"]].append(c)
     out = []
     for r in select(
         store,
@@ -196,19 +208,6 @@ def reports(store: Data) -> list[ReportInfo]:
             OPTIONAL { ?r dcterms:title ?title } OPTIONAL { ?r dcterms:issued ?issued }
             OPTIONAL { ?r dcterms:abstract ?abstract } } ORDER BY ?r""",
     ):
-        comps = select(
-            store,
-            """SELECT ?c ?kind ?parent ?ord ?title WHERE {
-            ?c dcterms:isPartOf ?parent ; a ?kind . ?kind rdfs:subClassOf* axis:ReportComponent .
-            FILTER(?kind != axis:ReportComponent)
-            OPTIONAL { ?c axis:hasOrdinal ?ord } OPTIONAL { ?c dcterms:title ?title } }""",
-        )
-        stated = defaultdict(set)
-        for s in select(store, "SELECT ?c ?s WHERE { ?c axis:isStatedIn ?s }"):
-            stated[s["s"]].add(s["c"])
-        children = defaultdict(list)
-        for c in comps:
-            children[c["parent"]].append(c)
         order = {"Abstract": 0, "DocumentIntroduction": 1, "Paragraph": 1, "Part": 2, "Section": 2}
         flat: list[Component] = []
 

@@ -13,6 +13,8 @@ blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -24,15 +26,25 @@ from axiskg.rdfio.rdfc import rdfc_lines
 
 
 def canonical_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
-    """``triples`` as sorted, de-duplicated N-Triples lines with canonical blank-node labels:
-    the content-hash labels of :func:`stable_label_lines` when the blank nodes are trees, else
-    W3C RDFC-1.0 (:func:`rdfc_lines`, under a work limit). Every canonical output is made from
-    these lines."""
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-    lines = stable_label_lines([data])
-    if lines is None:
-        lines = rdfc_lines(data)
-    return sorted(set(lines))
+    """``triples`` as sorted, de-duplicated N-Triples lines with canonical blank-node labels
+    (:func:`canonical_blank_lines`). Every canonical output is made from these lines."""
+    blank: list[bytes] = []
+    plain = take_blank_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"", blank)
+    return sorted(set(plain.splitlines(keepends=True)).union(canonical_blank_lines(blank)))
+
+
+def canonical_blank_lines(chunks: list[bytes]) -> list[bytes]:
+    """N-Triples lines that each hold a blank node (``chunks`` of whole lines, emptied as they
+    are read, so that a caller's copy is freed meanwhile) as sorted, distinct lines with
+    canonical labels: the content-hash labels of :func:`stable_label_lines` when the blank nodes
+    are trees, else W3C RDFC-1.0 (:func:`rdfc_lines`, under a work limit) on these lines alone:
+    the lines without a blank node cannot change its labels."""
+    lines = _sorted_distinct(chunks)
+    trees = _Trees(lines)
+    if trees.label():
+        trees.relabel()
+        return lines
+    return sorted(set(rdfc_lines(b"".join(lines))))
 
 
 def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
@@ -51,23 +63,65 @@ def stable_label_lines(lines: Iterable[bytes]) -> list[bytes] | None:
     """N-Triples lines (``S P O .`` and a newline, as pyoxigraph writes them; an item may hold
     several whole lines; repeated lines count once) with blank nodes relabelled exactly as
     :func:`stable_labels` relabels the same triples, or ``None`` if the blank nodes are not
-    trees. Lines without a blank node come back unchanged. The order of the result is not fixed."""
-    return relabel_chunks(list(lines))
-
-
-def relabel_chunks(chunks: list[bytes]) -> list[bytes] | None:
-    """:func:`stable_label_lines` of ``chunks``, emptying that list as it reads it (so that a
-    caller's copy of the lines is freed while the labels are made): sorted lines come back."""
-    lines: list[bytes] = []
-    while chunks:
-        lines += chunks.pop().splitlines(keepends=True)
-    lines.sort()
-    _drop_repeats(lines)
+    trees. Lines without a blank node come back unchanged; the lines come back sorted."""
+    lines = _sorted_distinct(list(lines))
     trees = _Trees(lines)
     if not trees.label():
         return None
     trees.relabel()
     return lines
+
+
+def _sorted_distinct(chunks: list[bytes]) -> list[bytes]:
+    """The lines of ``chunks`` (each whole lines; the list is emptied as it is read), sorted, each once."""
+    lines: list[bytes] = []
+    while chunks:
+        lines += chunks.pop().splitlines(keepends=True)
+    lines.sort()
+    drop_repeats(lines)
+    return lines
+
+
+def take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
+    """Append the lines of N-Triples ``data`` that have a blank node to ``blank`` (as chunks of
+    whole lines); return the other lines.
+
+    Subjects are IRIs (``<``) or blank nodes (``_:``), so a line starting with ``_:`` starts a
+    run of such lines that ends where a line starts with ``<``. A blank-node object is the last
+    token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
+    end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
+    find = data.find
+    runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
+    size = len(data)
+    i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
+    while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):
+        end = find(b"\n<", i) + 1 or size
+        runs.append((i, end))
+        i = find(b"\n_:", end - 1) + 1 if end < size else -1
+    spans = []
+    previous = 0
+    for start, end in runs + [(size, size)]:
+        i = find(b" _:", previous, start)
+        while i >= 0:
+            line_end = find(b"\n", i) + 1
+            token = data[i + 1 : line_end - 3]
+            if b" " not in token and b'"' not in token:
+                spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
+            i = find(b" _:", line_end, start)
+        spans.append((start, end))
+        previous = end
+    kept = []
+    previous = 0
+    for start, end in spans:
+        if start == end:
+            continue
+        kept.append(data[previous:start])
+        blank.append(data[start:end])
+        previous = end
+    if previous == 0:
+        return data
+    kept.append(data[previous:])
+    return b"".join(kept)
 
 
 def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
@@ -81,14 +135,13 @@ def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
 
 
-def _drop_repeats(lines: list[bytes]) -> None:
-    """Remove repeated items of the sorted list ``lines``, in place."""
-    kept = 0
-    for line in lines:
-        if kept == 0 or line != lines[kept - 1]:
-            lines[kept] = line
-            kept += 1
-    del lines[kept:]
+def drop_repeats(lines: list[bytes]) -> None:
+    """Remove repeated items of the sorted list ``lines``, in place (in C loops: a build's
+    million lines)."""
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        lines[:] = (
+            list(itertools.compress(lines, map(operator.ne, lines, itertools.islice(lines, 1, None)))) + lines[-1:]
+        )
 
 
 class _Trees:

@@ -22,9 +22,10 @@ compaction of :mod:`axiskg.rdfio.jsonld_context` (``@context`` given by the call
   everything else as ``{"@type", "@value"}`` with the lexical form as written;
 * multi-valued properties sorted by their compact JSON, keys sorted, two-space indentation.
 
-Nothing recurses with the data's depth: lists are walked and JSON is encoded with explicit
-stacks, and lists nested over :data:`MAX_LIST_NESTING` deep are written as their cells, so a
-list nested 100,000 deep is written in linear time and size, and read back by any JSON parser.
+Nothing recurses with the data's depth: lists are walked with explicit stacks, and lists nested
+over :data:`MAX_LIST_NESTING` deep are written as their cells, so the JSON is at most about
+twice that deep (``json`` writes it), and a list nested 100,000 deep is written in linear time
+and size, and read back by any JSON parser.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from typing import Any
 
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 
-from axiskg.rdfio.json_text import encode
 from axiskg.rdfio.jsonld_context import (
     INTEGER_TYPES,
     XSD_STRING,
@@ -339,15 +339,15 @@ class _Writer:
         nodes = self.ordered(iris, starts, ends)
         if total == 1:
             doc = {"@context": self.context, **next(nodes)}
-            yield (encode(doc, pretty=True) + "\n").encode("utf-8")
+            yield (_pretty(doc) + "\n").encode("utf-8")
             return
-        head = encode({"@context": self.context, "@graph": []}, pretty=True)
+        head = _pretty({"@context": self.context, "@graph": []})
         yield (head[: -len("[]\n}")] + "[").encode("utf-8") if total else (head + "\n").encode("utf-8")
         if not total:
             return
         first = True
         for node in nodes:
-            text = encode(node, pretty=True).replace("\n", "\n    ")
+            text = _pretty(node).replace("\n", "\n    ")
             yield (("\n    " if first else ",\n    ") + text).encode("utf-8")
             first = False
         yield b"\n  ]\n}\n"
@@ -373,5 +373,13 @@ def _finish(node: dict) -> dict:
         elif len(values) == 1:
             node[key] = values[0]
         else:
-            node[key] = sorted(values, key=lambda v: encode(v, pretty=False))
+            node[key] = sorted(values, key=lambda v: _compact(v))
     return node
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)

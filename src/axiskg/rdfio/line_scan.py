@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import re2
 
@@ -40,7 +40,7 @@ def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
         yield from line_blocks(f, size or BLOCK)
 
 
-def line_blocks(fh: BinaryIO, size: int) -> Iterator[bytes]:
+def line_blocks(fh: IO[bytes], size: int) -> Iterator[bytes]:
     """``fh`` read ``size`` bytes at a time, given in blocks of whole lines (a block ends after a
     newline; a longer line makes a longer block; the last block may lack its newline)."""
     rest = b""
@@ -85,7 +85,9 @@ def _scan(path: Path, needles: dict[bytes, str], at_line_start: bool, found: dic
     wanted = {key for key in needles.values() if key not in found}
     if not wanted:
         return
-    alternatives = b"|".join(re2.escape(n) for n in needles)
+    # longest first: where one needle starts another (``ex:a``, ``ex:ab``), the alternation takes
+    # the first that matches, and the longer one must not be hidden by the shorter
+    alternatives = b"|".join(re2.escape(n) for n in sorted(needles, key=len, reverse=True))
     pattern = rb"(?m)^[ \t]*(" + alternatives + rb")" + _AFTER if at_line_start else b"(" + alternatives + b")"
     options = re2.Options()
     options.max_mem = 64 << 20

@@ -61,8 +61,8 @@ def check_format(fmt: str) -> None:
 
 
 def write(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; an item may
-    hold several whole lines) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
+    """Canonical N-Triples ``lines`` (see :func:`axiskg.rdfio.bnodes.canonical_lines`; one line
+    per item, as the JSON-LD writer reads them) as bytes in ``fmt``, in their order; Turtle and RDF/XML declare
     those of ``prefixes`` (default :data:`PUBLISHED_PREFIXES`) in use."""
     data = write_parts(lines, fmt, prefixes)
     return data if isinstance(data, bytes) else b"".join(data)

@@ -25,6 +25,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
+from axiskg.rdfio.line_scan import line_blocks
 from axiskg.vocab import PUBLISHED_PREFIXES
 
 #: an N-Triples file smaller than this is written as Turtle by this process, without workers
@@ -65,7 +66,7 @@ class FileWriting:
 
     def __init__(self, ntriples: Path, workers: int | None = None) -> None:
         self._path = ntriples
-        size = ntriples.stat().st_size
+        self._size = size = ntriples.stat().st_size
         workers = workers or min(2, os.cpu_count() or 1)
         self._outputs: list[Path] = []
         self._running: list[subprocess.Popen] = []
@@ -81,8 +82,8 @@ class FileWriting:
         """The Turtle, as parts to be written one after another."""
         if not self._running:
             with open(self._path, "rb") as fh:
-                prefixes = _used(_blocks(fh, 0, self._path.stat().st_size))
-                return [write(_parse(fh, 0, self._path.stat().st_size), prefixes)]
+                prefixes = _used(line_blocks(_range(fh, 0, self._size), _BLOCK))
+                return [write(_parse(fh, 0, self._size), prefixes)]
         used: set[str] = set()
         for worker in self._running:
             answer, _ = worker.communicate()
@@ -138,17 +139,6 @@ def _subject_start(path: Path, position: int) -> int:
         return fh.tell()
 
 
-def _blocks(fh: IO[bytes], start: int, end: int) -> Iterator[bytes]:
-    fh.seek(start)
-    left = end - start
-    while left > 0:
-        data = fh.read(min(_BLOCK, left))
-        if not data:
-            return
-        left -= len(data)
-        yield data
-
-
 class _Range(io.RawIOBase):
     """Bytes ``start`` to ``end`` of a file, read as a stream (for pyoxigraph's parser)."""
 
@@ -166,15 +156,19 @@ class _Range(io.RawIOBase):
         return len(data)
 
 
+def _range(fh: IO[bytes], start: int, end: int) -> IO[bytes]:
+    return cast(IO[bytes], _Range(fh, start, end))
+
+
 def _parse(fh: IO[bytes], start: int, end: int) -> Iterator[ox.Triple]:
-    return ox.parse(cast(IO[bytes], _Range(fh, start, end)), format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse(_range(fh, start, end), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _work(ntriples: Path, start: int, end: int, out: Path) -> list[str]:
     """A worker of :class:`FileWriting`: the Turtle of bytes ``start`` to ``end`` of ``ntriples``
     into ``out``, without the ``@prefix`` lines; the names of the prefixes it uses."""
     with open(ntriples, "rb") as fh:
-        prefixes = _used(_blocks(fh, start, end))
+        prefixes = _used(line_blocks(_range(fh, start, end), _BLOCK))
         out.write_bytes(_without_header(write(_parse(fh, start, end), prefixes)))
     return list(prefixes)
 
