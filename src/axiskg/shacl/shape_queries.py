@@ -268,8 +268,8 @@ def check_shapes(g: rdflib.Graph) -> None:
 
 
 #: ``$PATH`` (https://www.w3.org/TR/shacl/#sparql-constraints-prebound) stands where the shape's
-#: path goes; an IRI of the same length takes its place for the parser, columns unchanged
-_PATH_VAR = re.compile(r"\$PATH\b")
+#: path goes (the compiler puts the path there); for the parser, an IRI of the same length, columns unchanged
+PATH_VAR = re.compile(r"\$PATH\b")
 #: what holds a query node: the shape of a constraint, the component of a validator, ...
 _HOLDERS = (SH.sparql, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.rule)
 
@@ -282,7 +282,7 @@ def check_syntax(g: rdflib.Graph, node, key, head: str, text: str) -> None:
 
     from axiskg.sparql.syntax import locate
 
-    query = head + _PATH_VAR.sub("<p:p>", text)
+    query = head + PATH_VAR.sub("<p:p>", text)
     try:
         ox.Store().query(query)  # an empty store: parsed (and evaluated on nothing), never run
     except SyntaxError as exc:
