@@ -403,3 +403,30 @@ def test_cli_and_endpoint_place_a_syntax_error_alike(server, tmp_path, query):
     web = re.search(r"SPARQL syntax error at line (\d+), column (\d+): (.*)", body.decode())
     assert proc.returncode == 2 and status == 400 and cli and web, (proc.stderr, body)
     assert cli.groups() == web.groups()
+
+
+def test_a_jsonld_answer_is_capped_by_its_compacted_size(server, store):
+    """The answer-size cap (``--max-result-bytes``) measures the JSON-LD as sent, compacted with
+    the release's context (which can make it larger than the expanded form pyoxigraph writes):
+    an answer over the cap is cut to whole triples that fit, and reads back as those triples."""
+    import pyoxigraph as ox
+    import rdflib
+    from pyld import jsonld as pyld
+
+    query = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o FILTER isIRI(?s) } ORDER BY ?s ?o LIMIT 40"
+    triples = list(store.query(query, use_default_graph_as_union=True))
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    expanded = len(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
+    whole = get(server, query, "application/ld+json")[2]  # under the default cap of 8 MiB
+    cap = len(whole) - 1000
+    assert max(len(nt), expanded) < cap  # only the compacted form is over the cap
+    srv = Server("--workers", "1", "--max-result-bytes", str(cap))
+    try:
+        status, headers, body = get(srv, query, "application/ld+json")
+    finally:
+        srv.stop()
+    assert status == 200 and headers["X-Result-Truncated"] == "true", dict(headers)
+    assert len(body) <= cap
+    got = rdflib.Graph().parse(data=pyld.to_rdf(json.loads(body), {"format": "application/n-quads"}), format="nt")
+    every = rdflib.Graph().parse(data=nt, format="nt")
+    assert 0 < len(got) < len(every) and set(got) <= set(every)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 from axiskg import shacl
 from axiskg.errors import InputError
@@ -134,7 +134,7 @@ def test_a_join_safe_query_is_not_refused():
     g = rdflib.Graph().parse(
         data='''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """
-            SELECT $this ?value WHERE { $this ex:p ?value . FILTER NOT EXISTS { $this ex:q ?value } }""" ] .''',
+            SELECT $this ?value WHERE { $this <http://ex.org/p> ?value . FILTER NOT EXISTS { $this <http://ex.org/q> ?value } }""" ] .''',
         format="turtle",
     )
     shape_queries.check_shapes(g)  # no exception
@@ -149,8 +149,42 @@ def test_syntax_error_in_a_shape_query_is_a_clean_exit_2(tmp_path):
     )
     proc = run_cli("validate", "--shapes", str(shapes), str(data), cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
-    assert re.match(r"axiskg: error: \S+\.ttl: cannot compile http://ex.org/S", proc.stderr), proc.stderr
+    assert re.match(
+        r"axiskg: error: \S+\.ttl: the sh:select of http://ex.org/S: SPARQL syntax error at line 1, column 22 of the query",
+        proc.stderr,
+    ), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+_BROKEN = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://ex.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:prefixes ex:ont ; sh:select \"\"\"
+        SELECT $this
+        WHERE {
+          $this ex:p ?o .
+          FILTER (?o > ) }\"\"\" ] .
+ex:ont sh:declare [ sh:prefix "ex" ; sh:namespace "http://ex.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .
+"""
+
+
+def test_a_syntax_error_in_a_shape_query_reads_the_same_from_either_engine(tmp_path):
+    """Both engines meet the query's syntax error in the same place, before either runs: the
+    shapes file and the shape's line, then the line and column within the query text (not
+    within the query an engine makes of it, with its PREFIX lines)."""
+    data, shapes = _files(tmp_path, "")
+    shapes.write_text(_BROKEN)
+    errors = []
+    for engine in ([], ["--engine", "pyshacl"]):
+        proc = run_main("validate", *engine, "--shapes", str(shapes), str(data), cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        errors.append(proc.stderr)
+    assert errors[0] == errors[1]
+    assert errors[0] == (
+        f"axiskg: error: {shapes}:3: the sh:select of http://ex.org/S: SPARQL syntax error at line 5, "
+        "column 11 of the query: unexpected '}'; expected ABS, AVG, DAY, IRI, MAX, MD5, MIN, NOT ...\n"
+    ), errors[0]
 
 
 def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_path):
@@ -159,7 +193,7 @@ def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_pa
     data, shapes = _files(
         tmp_path,
         '''ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-        sh:sparql [ sh:select """SELECT $this WHERE { FILTER (bound($currentShape)) $this ex:p ?o }""" ] .''',
+        sh:sparql [ sh:select """SELECT $this WHERE { FILTER (bound($currentShape)) $this <http://ex.org/p> ?o }""" ] .''',
     )
 
     def boom(*args, **kwargs):
@@ -169,3 +203,27 @@ def test_an_error_inside_a_worker_thread_becomes_input_error(monkeypatch, tmp_pa
     with pytest.raises(InputError) as err:
         shacl.validate_files([data], [shapes])
     assert str(err.value) == ("shapes: cannot run the query of http://ex.org/S: RuntimeError: evaluation failed")
+
+
+def test_each_prefix_declaration_is_checked_once(monkeypatch):
+    """check_shapes checks every declaration once (check_declarations) and builds each query's
+    PREFIX lines from that, for our engine's and for pyshacl's prefixes alike."""
+    g = rdflib.Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex.org/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        ex:ont a owl:Ontology ; sh:declare [ sh:prefix "ex" ; sh:namespace "http://ex.org/" ] ,
+            [ sh:prefix "e2" ; sh:namespace "http://ex.org/2/" ] .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:sparql [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this ex:p ?o }" ] ,
+                [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this e2:p ?o }" ] ,
+                [ sh:prefixes ex:ont ; sh:select "SELECT $this WHERE { $this ex:q ?o }" ] .""",
+        format="turtle",
+    )
+    seen = []
+    check = shape_queries._declaration
+    monkeypatch.setattr(shape_queries, "_declaration", lambda g, d: seen.append(d) or check(g, d))
+    shape_queries.check_shapes(g)
+    assert len(seen) == len(set(seen)) == 2
+    assert shape_queries.prefixes(g, next(g.subjects(shape_queries.SH.select, None))) == (
+        "PREFIX e2: <http://ex.org/2/>\nPREFIX ex: <http://ex.org/>\n"
+    )

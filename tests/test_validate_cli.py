@@ -236,3 +236,22 @@ def test_own_checks_never_see_the_shapes_graph_a_query_reads(tmp_path):
         ("http://example.org/s", "http://example.org/b", 2),
         ("http://example.org/t", '"x"^^xsd:integer', 3),
     ]
+
+
+def test_flag_x_keeps_the_spaces_of_escaped_brackets_out(tmp_path):
+    """With ``sh:flags "x"``, whitespace goes except inside a character class (XPath's
+    ``fn:matches``): ``\\[ a \\]`` holds escaped brackets, no class, so it matches ``[a]``
+    (pyshacl ignores the flag ``x``: the default engine only)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; "
+        'sh:pattern "^\\\\[ a \\\\] [ ]b$" ; sh:flags "x" ] .\n'
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix ex: <http://example.org/> .\nex:s ex:p "[a] b" .\nex:t ex:p "[ a ] b" .\n')
+    proc = run_main("validate", "--shapes", str(shapes), "-o", "json", str(data))
+    assert proc.returncode == 1, proc.stderr
+    assert [(r["focusNode"], r["value"]) for r in json.loads(proc.stdout)["results"]] == [
+        ("http://example.org/t", '"[ a ] b"')
+    ]

@@ -60,7 +60,12 @@ def _coercion(kinds: set[str]) -> dict:
 
 def graph_lines(graph: rdflib.Graph) -> list[bytes]:
     """An rdflib ``graph`` as sorted, de-duplicated N-Triples lines (blank-node labels kept)."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    return triple_lines([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph])
+
+
+def triple_lines(triples: list[ox.Triple]) -> list[bytes]:
+    """pyoxigraph ``triples`` as sorted, de-duplicated N-Triples lines (blank-node labels kept),
+    what :func:`axiskg.rdfio.jsonld_writer.jsonld_lines` takes."""
     return sorted(set((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
 
 

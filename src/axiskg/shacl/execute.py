@@ -56,8 +56,6 @@ def fetch(store: Data, check: Check, scope: dict, shape_name: Any) -> tuple[list
         return [v.value for v in rows.variables], list(rows)
     except InputError:
         raise
-    except SyntaxError as exc:  # a bug in the compiler or in a shape's query
-        raise InputError("shapes", f"cannot compile {shape_name(check.shape)}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - reported to the user as bad input
         raise InputError(
             "shapes", f"cannot run the query of {shape_name(check.shape)}: {type(exc).__name__}: {exc}"

@@ -49,17 +49,13 @@ def _declaration(g: rdflib.Graph, decl) -> tuple[str, str] | None:
         )
     else:
         return str(prefix), str(namespace)
-    owners = sorted((o for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef)), key=str)
-    refused = InputError("shapes", f"{_owner(g, decl)}: {problem}")
-    raise RefusedShape(refused, owners[0] if owners else decl, SH.declare)
-
-
-def _owner(g: rdflib.Graph, decl) -> str:
-    """Names a declaration in a message: by the node that declares it, where that has an IRI."""
-    owners = sorted(str(o) for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef))
-    if owners:
-        return f"a sh:declare of <{owners[0]}>"
-    return f"the prefix declaration <{decl}>" if isinstance(decl, rdflib.URIRef) else "a prefix declaration"
+    # named by the first node with an IRI that declares it, where there is one
+    owner = min((o for o in g.subjects(SH.declare, decl) if isinstance(o, rdflib.URIRef)), key=str, default=None)
+    if owner is not None:
+        name = f"a sh:declare of <{owner}>"
+    else:
+        name = f"the prefix declaration <{decl}>" if isinstance(decl, rdflib.URIRef) else "a prefix declaration"
+    raise RefusedShape(InputError("shapes", f"{name}: {problem}"), decl if owner is None else owner, SH.declare)
 
 
 def _excerpt(value, longest: int = 60) -> str:
@@ -67,18 +63,30 @@ def _excerpt(value, longest: int = 60) -> str:
     return repr(text[:longest] + ("…" if len(text) > longest else ""))
 
 
-def check_declarations(g: rdflib.Graph) -> None:
+def check_declarations(g: rdflib.Graph) -> dict:
     """Every prefix declaration anywhere in ``g`` checked (:func:`_declaration`), not only those
     reached through ``sh:prefixes``: pyshacl also adds the ``sh:declare`` of every
-    ``owl:Ontology`` and of the graph's name to each query it runs."""
+    ``owl:Ontology`` and of the graph's name to each query it runs. Returns ``declaration ->
+    (prefix, namespace)`` for those that have both, for :func:`prefixes` to read, not check again."""
     nodes = set(g.objects(None, SH.declare)) | set(g.subjects(SH.prefix, None)) | set(g.subjects(SH.namespace, None))
+    checked = {}
     for decl in sorted(nodes, key=str):
-        _declaration(g, decl)
+        pair = _declaration(g, decl)
+        if pair is not None:
+            checked[decl] = pair
+    return checked
 
 
-def prefixes(g: rdflib.Graph, node) -> str:
+def _pair(g: rdflib.Graph, decl, checked: dict | None) -> tuple[str, str] | None:
+    """``decl``'s (prefix, namespace): from ``checked`` (:func:`check_declarations`) when given,
+    else checked here."""
+    return checked.get(decl) if checked is not None else _declaration(g, decl)
+
+
+def prefixes(g: rdflib.Graph, node, checked: dict | None = None) -> str:
     """The ``PREFIX`` lines declared for ``node``'s query: the ``sh:declare`` of each of its
-    ``sh:prefixes``, following ``owl:imports`` of those (https://www.w3.org/TR/shacl/#sparql-prefixes)."""
+    ``sh:prefixes``, following ``owl:imports`` of those (https://www.w3.org/TR/shacl/#sparql-prefixes).
+    ``checked``: the declarations :func:`check_declarations` returned (else each is checked here)."""
     found: dict[str, str] = {}
     todo, seen = list(g.objects(node, SH.prefixes)), set()
     while todo:
@@ -87,7 +95,7 @@ def prefixes(g: rdflib.Graph, node) -> str:
             continue
         seen.add(owner)
         for decl in g.objects(owner, SH.declare):
-            pair = _declaration(g, decl)
+            pair = _pair(g, decl, checked)
             if pair is not None:
                 found.setdefault(*pair)
         todo += list(g.objects(owner, OWL.imports))
@@ -98,7 +106,7 @@ def _prefix_lines(found: dict[str, str]) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(found.items()))
 
 
-def pyshacl_prefixes(g: rdflib.Graph, node) -> str:
+def pyshacl_prefixes(g: rdflib.Graph, node, checked: dict | None = None) -> str:
     """The ``PREFIX`` lines pyshacl 0.40 puts before ``node``'s query when it runs it: besides
     the ``sh:declare`` of its ``sh:prefixes``, those of every ``owl:Ontology`` of ``g`` (unless
     the ``sh:prefixes`` value is itself an ontology with declarations), so that the gate checks
@@ -112,7 +120,7 @@ def pyshacl_prefixes(g: rdflib.Graph, node) -> str:
     for value in values:
         own = set(g.objects(value, SH.declare))
         for decl in own if own and value in ontologies else own | everywhere:
-            pair = _declaration(g, decl)
+            pair = _pair(g, decl, checked)
             if pair is not None:
                 found[pair[0]] = pair[1]
     return _prefix_lines(found)
@@ -242,17 +250,51 @@ class RefusedShape(InputError):
 def check_shapes(g: rdflib.Graph) -> None:
     """Every prefix declaration of the shapes graph (:func:`check_declarations`), then every
     query through :func:`check_query` with the prefixes our engine gives it and with those
-    pyshacl gives it (raises :class:`RefusedShape`, or InputError for a declaration)."""
-    check_declarations(g)
+    pyshacl gives it, then through the SPARQL parser (:func:`check_syntax`), so that both
+    engines refuse a faulty query alike (raises :class:`RefusedShape`, or InputError for a
+    declaration)."""
+    checked = check_declarations(g)
     params = tuple(sorted({p.name for c in components(g) for p in c.parameters}))
     for key in _QUERY_KEYS:
         for node, text in sorted(g.subject_objects(key), key=lambda so: (str(so[0]), str(so[1]))):
             where = f"the sh:{_local(key)} of {node}"
+            head = prefixes(g, node, checked)
             try:
-                for head in dict.fromkeys((prefixes(g, node), pyshacl_prefixes(g, node) + "\n")):
-                    check_query(head + str(text), where, params)
+                for each in dict.fromkeys((head, pyshacl_prefixes(g, node, checked) + "\n")):
+                    check_query(each + str(text), where, params)
             except InputError as exc:
                 raise RefusedShape(exc, node, key) from None
+            check_syntax(g, node, key, head, str(text))
+
+
+#: ``$PATH`` (https://www.w3.org/TR/shacl/#sparql-constraints-prebound) stands where the shape's
+#: path goes (the compiler puts the path there); for the parser, an IRI of the same length, columns unchanged
+PATH_VAR = re.compile(r"\$PATH\b")
+#: what holds a query node: the shape of a constraint, the component of a validator, ...
+_HOLDERS = (SH.sparql, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.rule)
+
+
+def check_syntax(g: rdflib.Graph, node, key, head: str, text: str) -> None:
+    """Parse ``node``'s query ``text`` with its ``PREFIX`` lines ``head`` (as the engines run
+    it); a syntax error raises :class:`RefusedShape` naming the shape that holds the query and
+    the line and column within the query text (:func:`axiskg.sparql.syntax.locate`)."""
+    import pyoxigraph as ox
+
+    from axiskg.sparql.syntax import locate
+
+    query = head + PATH_VAR.sub("<p:p>", text)
+    try:
+        ox.Store().query(query)  # an empty store: parsed (and evaluated on nothing), never run
+    except SyntaxError as exc:
+        problem, line, column = locate(exc, query)
+        skipped = head.count("\n")
+        owner = node
+        if not isinstance(node, rdflib.URIRef):
+            owner = min((s for p in _HOLDERS for s in g.subjects(p, node)), key=str, default=node)
+        name = f"the sh:{_local(key)} of {owner}" if isinstance(owner, rdflib.URIRef) else "a shape's query"
+        at = f" at line {line - skipped}, column {column} of the query" if line and line > skipped else ""
+        refused = InputError("shapes", f"{name}: SPARQL syntax error{at}: {problem}")
+        raise RefusedShape(refused, owner, key) from None
 
 
 # --------------------------------------------------------------------------- $this by join

@@ -100,10 +100,9 @@ def validate(
             # (a clone costs a noticeable share of the validation)
             inplace=merged_here and inference == "none",
         )
-    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError) as exc:
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError, NotImplementedError, ParseException) as exc:
+        # (ParseException: rdflib's parser refusing what pyoxigraph's, in check_shapes, took)
         raise InputError("shapes", f"cannot use the shapes: {getattr(exc, 'message', exc)}") from None
-    except ParseException as exc:  # rdflib's SPARQL parser (pyparsing) on a shape's query
-        raise _syntax_error(shapes_graph, exc) from None
     except re.error as exc:  # pyshacl 0.40 fills message templates with re.sub: a value with "\\1" breaks it
         raise InputError(
             "shapes",
@@ -113,24 +112,3 @@ def validate(
     results = _results(raw, shapes_graph, data_graph, locate, written)
     standard = report_graph_of(results, shapes_graph, data_graph.predicate_objects)
     return Report(conforms=not results, results=results, graph=standard)
-
-
-def _syntax_error(shapes: rdflib.Graph, exc) -> InputError:
-    """pyparsing's error in a shape's query, placed in that query as the shapes file holds it
-    (pyshacl parses it with prefixes and bindings added): which node's query, line and column
-    (a :class:`RefusedShape` of the shape, so that the command names the file and line)."""
-    from axiskg.shacl.shape_queries import RefusedShape
-
-    for key in (SH.select, SH.ask, SH.construct):
-        for node, query in sorted(shapes.subject_objects(key), key=str):
-            text = str(query)
-            start = exc.pstr.find(text) if text.strip() else -1
-            if start < 0 or not start <= exc.loc <= start + len(text):
-                continue
-            before = text[: exc.loc - start]
-            line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
-            owner = next(iter(shapes.subjects(SH.sparql, node)), node)
-            name = f"the sh:{key.split('#')[-1]} of {owner}" if isinstance(owner, rdflib.URIRef) else "a shape's query"
-            problem = f"{name}: SPARQL syntax error at line {line}, column {column} of the query: {exc.msg}"
-            return RefusedShape(InputError("shapes", problem), owner, key)
-    return InputError("shapes", f"a shape's query: SPARQL syntax error: {exc.msg}")

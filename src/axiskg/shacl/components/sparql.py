@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from axiskg.shacl.compiler import Compiler
 
 _THIS = re.compile(r"\$this\b")
-_PATH_VAR = re.compile(r"\$PATH\b")
 _SHAPES_GRAPH_VAR = re.compile(r"[?$]shapesGraph\b")
 
 
@@ -61,7 +60,7 @@ def compile_sparql(c: Compiler, owner: Any, constraint: Any, targets: str, shape
             query = not_exists_as_minus(query)
             return Check(owner, shape, component, query, severity_of(g, shape), messages, None, sparql=constraint)
     if path is not None:
-        text = _PATH_VAR.sub(lambda _: c.path(path), text)
+        text = shape_queries.PATH_VAR.sub(lambda _: c.path(path), text)
     job = Job("select", head + text, targets, {"currentShape": shape}, _SHAPES_GRAPH_VAR.search(text) is not None)
     return Check(owner, shape, component, "", severity_of(g, shape), messages, path, job=job, sparql=constraint)
 
@@ -87,7 +86,7 @@ def compile_component(c: Compiler, owner: Any, shape: Any, comp: shape_queries.C
         raise Unsupported(f"validator of {comp.iri}")
     text = str(select if select is not None else ask)
     if path is not None:
-        text = _PATH_VAR.sub(lambda _: c.path(path), text)
+        text = shape_queries.PATH_VAR.sub(lambda _: c.path(path), text)
     messages = (
         sorted(str(m) for m in g.objects(shape, SH.message))
         or sorted(str(m) for m in g.objects(validator, SH.message))

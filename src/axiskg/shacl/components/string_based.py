@@ -14,6 +14,8 @@ from axiskg.shacl.components.base import PropertyShape, unit
 from axiskg.shacl.model import Unsupported
 
 _FLAGS = {"i": re.I, "s": re.S, "m": re.M}
+#: flag ``x``'s tokens: an escape (``\\[`` is no class), a character class, or bare whitespace
+_VERBOSE_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\s+", re.S)
 
 
 def regex(pattern: Any, flags: Any) -> Any:
@@ -24,7 +26,7 @@ def regex(pattern: Any, flags: Any) -> Any:
         bits |= _FLAGS.get(f, 0)
     text = str(pattern)
     if "x" in str(flags or ""):
-        text = re.sub(r"\[[^\]]*\]|\s+", lambda m: m.group() if m.group().startswith("[") else "", text)
+        text = _VERBOSE_TOKEN.sub(lambda m: "" if m.group().isspace() else m.group(), text)
     return linear_regex.compile(text, bits)
 
 
