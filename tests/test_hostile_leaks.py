@@ -209,3 +209,21 @@ def test_a_parser_quotes_no_more_than_a_short_excerpt(project, tmp_path, command
     assert proc.returncode == 2 and f"named.{ext}" in proc.stderr
     if ext == "rdf":
         assert "Unexpected text event: 'HOME=/root\\x00PATH=/usr/bin…'" in proc.stderr
+
+
+def test_a_kernel_folder_that_is_not_a_mount_point_refuses_only_its_own_files(tmp_path, monkeypatch):
+    """The device of /proc, /sys or /dev says "a kernel file" only where that folder is a file
+    system of its own; otherwise every ordinary file shares its device and would be refused."""
+    from axiskg.errors import InputError
+    from axiskg.rdfio import inputs
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    monkeypatch.setattr(inputs, "KERNEL_FILE_SYSTEMS", (str(plain),))
+    with inputs.open_input(data) as fh:
+        assert fh.read()
+    (plain / "inside.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    with pytest.raises(InputError, match="is a file of the kernel"):
+        inputs.open_input(plain / "inside.ttl")

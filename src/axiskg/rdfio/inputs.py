@@ -80,6 +80,11 @@ def open_input(path: Path) -> BinaryIO:
     if not stat.S_ISREG(info.st_mode):  # swapped since the stat above
         fh.close()
         raise InputError(path, "refused: not a regular file")
+    try:
+        _refuse_kernel_file(path, info)  # (the file opened, whatever the path points at now)
+    except InputError:
+        fh.close()
+        raise
     if info.st_size > limit:
         fh.close()
         raise InputError(path, f"refused: {info.st_size} bytes, over the {limit >> 20} MB limit (AXISKG_MAX_INPUT_MB)")
@@ -92,16 +97,17 @@ KERNEL_FILE_SYSTEMS = ("/proc", "/sys", "/dev")
 
 
 def _refuse_kernel_file(path: Path, info) -> None:
-    """InputError when ``path`` (after symbolic links) is under /proc, /sys or /dev, or on one of
-    their file systems mounted elsewhere."""
+    """InputError when ``path`` (after symbolic links) is under /proc, /sys or /dev, or when the
+    file ``info`` describes is on one of their file systems (where that folder is a mount point:
+    otherwise it shares its device with ordinary files)."""
     import os
 
     target = path.resolve()
     for top in KERNEL_FILE_SYSTEMS:
         try:
-            device = os.stat(top).st_dev
+            device = os.stat(top).st_dev if os.path.ismount(top) else None
         except OSError:
-            continue
+            device = None
         if str(target) == top or str(target).startswith(top + "/") or info.st_dev == device:
             raise InputError(path, f"refused: {target} is a file of the kernel ({top}), not an input")
 
