@@ -43,7 +43,6 @@ from axiskg.rdfio.jsonld_context import (
     INTEGER_TYPES,
     XSD_STRING,
     graph_lines,
-    jsonld_context,
     object_term,
 )
 from axiskg.rdfio.ntriples import split_line
@@ -60,19 +59,10 @@ _ID, _VOCAB, _LANGUAGE = "@id", "@vocab", "@language"
 MAX_LIST_NESTING = 100
 
 
-def compact(graph, context: dict) -> bytes:
-    """An rdflib ``graph`` as JSON-LD compacted with ``context`` (e.g. the published one)."""
-    return jsonld_bytes(graph, context)
-
-
-def jsonld_bytes(graph, context: dict | None = None, prefixes: dict[str, str] | None = None) -> bytes:
-    """An rdflib ``graph`` as JSON-LD: :func:`jsonld_lines` of its sorted N-Triples lines, with
-    ``context`` (default: :func:`~axiskg.rdfio.jsonld_context.jsonld_context` of ``graph`` and
-    ``prefixes``)."""
-    lines = graph_lines(graph)
-    if context is None:
-        context = jsonld_context(graph, prefixes or {})
-    return b"".join(jsonld_lines(lines, context))
+def jsonld_bytes(graph, context: dict) -> bytes:
+    """An rdflib ``graph`` as JSON-LD compacted with ``context``: :func:`jsonld_lines` of its
+    sorted N-Triples lines."""
+    return b"".join(jsonld_lines(graph_lines(graph), context))
 
 
 def jsonld_lines(lines: list[bytes], context: dict) -> Iterator[bytes]:
