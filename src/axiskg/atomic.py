@@ -10,8 +10,10 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,10 @@ def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
     log.info("wrote %s", path)
 
 
-def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
-    """``data`` (as for :func:`atomic_write`) written and synced to a new temp file next to
-    ``path`` (mode 644); its name. A list is written in chunks of about a megabyte (the GIL is
-    free while each is written)."""
+def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
+    """``data`` (as for :func:`atomic_write`, or an open file to copy from its position to its
+    end, then close) written and synced to a new temp file next to ``path`` (mode 644); its name. A list is written in chunks of
+    about a megabyte (the GIL is free while each is written)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(path)
@@ -42,6 +44,9 @@ def write_temp(path: Path | str, data: bytes | list[bytes]) -> str:
             if isinstance(data, list):
                 for i in range(0, len(data), 8192):
                     fh.write(b"".join(data[i : i + 8192]))
+            elif not isinstance(data, bytes):
+                with data:
+                    shutil.copyfileobj(data, fh, 1 << 20)
             else:
                 fh.write(data)
             fh.flush()

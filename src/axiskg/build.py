@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
@@ -10,6 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -96,16 +96,17 @@ def render(
     counts: dict[str, int] | None = None,
     include_drafts: bool = False,
     validate: bool = False,
-) -> dict[str, bytes | list[bytes]]:
+) -> dict[str, bytes]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
-    (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``. ``data`` is bytes,
-    or for N-Triples a list of bytes each holding one line. ``release`` writes the same bytes.
+    (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``, as bytes.
+    ``release`` writes the same bytes.
 
     ``while_writing(format, data)`` (if given) takes each graph output as soon as it is made,
-    ``data`` being bytes or a list of bytes to write one after another (e.g. to a temp file,
-    meanwhile), and the result keeps none of them (their values are empty): so that only one
-    output at a time is held besides the lines. ``counts`` (if given) receives the
-    graph's :func:`axiskg.inference.triple_counts` (asserted, inferred, total), from the lines.
+    ``data`` being bytes, a list of bytes to write one after another, or an open file to copy
+    (:func:`~axiskg.atomic.write_temp`; e.g. to a temp file, meanwhile), and the result keeps
+    none of them (their values are empty): so that only one output at a time is held besides
+    the lines. ``counts`` (if given) receives the graph's triple counts (asserted, inferred,
+    total) as published, from the lines.
     ``validate``: refuse (:class:`~axiskg.gate.Refused`) a project with an ``sh:Violation``,
     validating the dataset loaded to be published."""
     root = Path(root) if root is not None else paths.project_root()
@@ -113,11 +114,14 @@ def render(
     unknown = [f for f in formats if f not in WRITTEN]
     if unknown:
         raise InputError(None, f"unknown output format {unknown[0]!r}; choose from {', '.join(WRITTEN)}")
-    outputs: dict[str, bytes | list[bytes]] = dict.fromkeys(formats, b"")
+    outputs: dict[str, bytes] = dict.fromkeys(formats, b"")
 
-    def give(fmt: str, data: bytes | list[bytes]) -> None:
+    def give(fmt: str, data: bytes | list[bytes] | BinaryIO) -> None:
         if while_writing is None:
-            outputs[fmt] = data if isinstance(data, bytes) or fmt == "ntriples" else b"".join(data)
+            if not isinstance(data, (bytes, list)):
+                with data:
+                    data = data.read()
+            outputs[fmt] = data if isinstance(data, bytes) else b"".join(data)
         else:
             while_writing(fmt, data)
 
@@ -126,16 +130,20 @@ def render(
         lines = _sorted_ntriples(readers)
         if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
             counts.update(total=len(lines), inferred=inferred, asserted=len(lines) - inferred)
+        # the N-Triples go to a file first: the N-Triples output is a copy of it, and the Turtle
+        # is written from it by other processes once the lines are freed
         sorted_lines = Path(folder) / "sorted.nt"
-        if "turtle" in formats:  # written by other processes from a file, meanwhile
-            with open(sorted_lines, "wb") as fh:
-                fh.writelines(lines)
-        with turtle.FileWriting(sorted_lines) if "turtle" in formats else contextlib.nullcontext() as writing:
-            for fmt in sorted(formats, key=lambda f: f != "ntriples"):  # the N-Triples first: nothing to make
-                if fmt != "turtle":
-                    give(fmt, lines if fmt == "ntriples" else write_parts(lines, fmt))
-            del lines
-            if writing is not None:
+        with open(sorted_lines, "wb") as fh:
+            fh.writelines(lines)
+        for fmt in formats:
+            if fmt in ("jsonld", "rdfxml"):
+                give(fmt, write_parts(lines, fmt))
+        del lines
+        release_freed_memory()
+        if "ntriples" in formats:
+            give("ntriples", open(sorted_lines, "rb"))  # (opened now: the folder goes at the end)
+        if "turtle" in formats:
+            with turtle.FileWriting(sorted_lines) as writing:
                 give("turtle", writing.parts())
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
@@ -242,7 +250,7 @@ class _EarlyWrite:
     """``data`` written to a temp file next to ``path`` by a thread; :meth:`commit` moves it
     into place (as :func:`~axiskg.atomic.atomic_write` would), :meth:`abort` removes it."""
 
-    def __init__(self, path: Path, data: bytes | list[bytes]) -> None:
+    def __init__(self, path: Path, data: bytes | list[bytes] | BinaryIO) -> None:
         import threading
 
         self._path = path
@@ -251,7 +259,7 @@ class _EarlyWrite:
         self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
         self._thread.start()
 
-    def _write(self, data: bytes | list[bytes]) -> None:
+    def _write(self, data: bytes | list[bytes] | BinaryIO) -> None:
         try:
             self._tmp = write_temp(self._path, data)
         except BaseException as exc:  # re-raised by commit()

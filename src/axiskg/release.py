@@ -250,12 +250,8 @@ def render_release(
     if not base_url.endswith("/"):
         base_url += "/"
     root = Path(root) if root is not None else paths.project_root()
-    files: dict[str, bytes] = {
-        build.file_name(output): data if isinstance(data, bytes) else b"".join(data)
-        for output, data in build.render(
-            root, version=version, include_drafts=include_drafts, validate=validate
-        ).items()
-    }
+    rendered = build.render(root, version=version, include_drafts=include_drafts, validate=validate)
+    files: dict[str, bytes] = {build.file_name(output): data for output, data in rendered.items()}
     store = build.published_store(root, version, include_drafts=include_drafts)
     files[f"{BASENAME}.trig"] = trig(store)
     files[f"{BASENAME}.owl"] = serialize(owl_view(store), "rdfxml")
