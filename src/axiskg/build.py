@@ -169,9 +169,9 @@ def _published_ntriples(
         # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
         refuse_bad_literals(store, root, xml=True)
         inference.record_copies(store, graph)
-        swaps = literals.line_swaps(store)
         dumps = spill_graphs(store, folder) + [(graph, inferred)]
         count = answered.result()
+    swaps = literals.line_swaps(store)  # (after the queries: not beside their working memory)
     del store
     if swaps.get(graph):  # an inferred copy of a literal written two ways is two lines
         count = _put_written(inferred, swaps.pop(graph))
