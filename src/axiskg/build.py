@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
@@ -18,12 +16,12 @@ from axiskg.atomic import atomic_write, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
 from axiskg.gate import refuse_violations
-from axiskg.memory import release_freed_memory
-from axiskg.rdfio import bnodes, literals, turtle
+from axiskg.memory import release_freed_memory, return_big_blocks
+from axiskg.rdfio import literals, sorted_union
 from axiskg.rdfio.formats import FORMATS, WRITTEN
 from axiskg.rdfio.literal_checks import refuse_bad_literals
 from axiskg.rdfio.serialize import serialize, write_parts
-from axiskg.rdfio.terms import read_spilled, spill_graphs
+from axiskg.rdfio.terms import spill_graphs
 from axiskg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL
 
 log = logging.getLogger(__name__)
@@ -104,9 +102,9 @@ def render(
     ``while_writing(format, data)`` (if given) takes each graph output as soon as it is made,
     ``data`` being bytes, a list of bytes to write one after another, or an open file to copy
     (:func:`~axiskg.atomic.write_temp`; e.g. to a temp file, meanwhile), and the result keeps
-    none of them (their values are empty): so that only one output at a time is held besides
-    the lines. ``counts`` (if given) receives the graph's triple counts (asserted, inferred,
-    total) as published, from the lines.
+    none of them (their values are empty): so that only one output at a time is held in memory.
+    ``counts`` (if given) receives the graph's triple counts (asserted, inferred, total) as
+    published, from the lines.
     ``validate``: refuse (:class:`~axiskg.gate.Refused`) a project with an ``sh:Violation``,
     validating the dataset loaded to be published."""
     root = Path(root) if root is not None else paths.project_root()
@@ -126,42 +124,43 @@ def render(
             while_writing(fmt, data)
 
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
-        readers, inferred = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
-        lines = _sorted_ntriples(readers)
-        if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
-            counts.update(total=len(lines), inferred=inferred, asserted=len(lines) - inferred)
-        # the N-Triples go to a file first: the N-Triples output is a copy of it, and the Turtle
-        # is written from it by other processes once the lines are freed
-        sorted_lines = Path(folder) / "sorted.nt"
-        with open(sorted_lines, "wb") as fh:
-            fh.writelines(lines)
-        for fmt in formats:
-            if fmt in ("jsonld", "rdfxml"):
-                give(fmt, write_parts(lines, fmt))
-        del lines
-        release_freed_memory()
-        if "ntriples" in formats:
-            give("ntriples", open(sorted_lines, "rb"))  # (opened now: the folder goes at the end)
-        if "turtle" in formats:
-            with turtle.FileWriting(sorted_lines) as writing:
-                give("turtle", writing.parts())
+        graphs = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
+        release_freed_memory()  # the store's pages, before the lines are made
+        union = sorted_union.Union(graphs, Path(folder), turtle="turtle" in formats)
+        del graphs  # (their lines to swap: the workers have them)
+        with union:
+            told = union.counts()
+            if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
+                counts.update(total=told.lines, inferred=told.inferred, asserted=told.lines - told.inferred)
+            if "jsonld" in formats or "rdfxml" in formats:
+                lines = union.lines()
+                for fmt in formats:
+                    if fmt in ("jsonld", "rdfxml"):
+                        give(fmt, write_parts(lines, fmt))
+                del lines
+                release_freed_memory()
+            if "ntriples" in formats:
+                give("ntriples", union.ntriples())
+            if "turtle" in formats:
+                give("turtle", union.turtle())
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
 
 def _published_ntriples(
     root: Path, version: str | None, progress: bool, include_drafts: bool, validate: bool, folder: Path
-) -> tuple[list[Callable[[], Iterator[bytes]]], int]:
-    """What :func:`published_store` holds, as N-Triples: functions that each give one graph's
-    lines (literals as written) in blocks, read from a file in ``folder`` (to be called once
-    the store is freed), and the number of inferred triples as published (literals as written).
+) -> list[sorted_union.Graph]:
+    """What :func:`published_store` holds, as N-Triples: one file in ``folder`` per graph, with
+    the lines to put back as its literals were written, for :class:`~axiskg.rdfio.sorted_union.Union`
+    (the store is freed on return).
 
     The inferred graph is never added to the store (it would add half the store's memory): its
     lines are the answers of the inference queries, written by pyoxigraph to a file on another
     thread, while this one checks the literals, records those of the inferred copies as written
-    and dumps the graphs (pyoxigraph releases the GIL while it answers; running two queries at
-    once would hold both answers' working memory)."""
+    and dumps the graphs (pyoxigraph releases the GIL while it answers; two queries at once were
+    no faster on two processors, the main thread sharing the queries once done with its work)."""
     store = _asserted(root, version, progress, include_drafts, validate)
+    return_big_blocks()  # the answers', once freed, are not kept in the query thread's heap
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
     inferred = folder / "inferred.nt"
     with ThreadPoolExecutor(1) as pool:
@@ -169,29 +168,17 @@ def _published_ntriples(
         # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
         refuse_bad_literals(store, root, xml=True)
         inference.record_copies(store, graph)
-        dumps = spill_graphs(store, folder) + [(graph, inferred)]
-        count = answered.result()
+        dumps = spill_graphs(store, folder)
+        answered.result()
     swaps = literals.line_swaps(store)  # (after the queries: not beside their working memory)
-    del store
-    if swaps.get(graph):  # an inferred copy of a literal written two ways is two lines
-        count = _put_written(inferred, swaps.pop(graph))
-    return [functools.partial(read_spilled, path, swaps.get(g)) for g, path in dumps], count
+    return [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps] + [
+        sorted_union.Graph(inferred, swaps.get(graph), inferred=True)
+    ]
 
 
-def _put_written(path: Path, swaps: dict[bytes, bytes]) -> int:
-    """Put the literals as written (``swaps``) into the N-Triples file ``path``, in place; its lines."""
-    count = 0
-    with open(path.with_suffix(".written"), "wb") as out:
-        for block in read_spilled(path, swaps):  # (removes path once read)
-            count += block.count(b"\n")
-            out.write(block)
-    os.replace(out.name, path)
-    return count
-
-
-def _infer_into(store: Data, path: Path) -> int:
+def _infer_into(store: Data, path: Path) -> None:
     with open(path, "wb") as out:
-        return inference.write_inferred(store, out)
+        inference.write_inferred(store, out)
 
 
 def build(
@@ -277,31 +264,6 @@ class _EarlyWrite:
         self._thread.join()
         if self._tmp is not None:
             remove_quietly(self._tmp)
-
-
-def _sorted_ntriples(readers: list[Callable[[], Iterator[bytes]]]) -> list[bytes]:
-    """The union of the graphs ``readers`` read (:func:`_published_ntriples`) as sorted,
-    de-duplicated N-Triples lines with canonical blank-node labels, a list of bytes each holding
-    one line (never joined into one: that would be a second copy).
-
-    Works on N-Triples lines written by pyoxigraph (no Python term objects): the lines with a
-    blank node are picked out of each graph's lines and labelled by
-    :func:`axiskg.rdfio.bnodes.canonical_blank_lines`."""
-    blank: list[bytes] = []
-    lines: list[bytes] = []
-    release_freed_memory()  # the store's pages, before the lines are made
-    while readers:
-        for block in readers.pop()():
-            lines += bnodes.take_blank_lines(block, blank).splitlines(keepends=True)
-    lines.sort()
-    # union of graphs: a triple in several graphs is written once (lines with a blank node
-    # are de-duplicated by canonical_blank_lines, and never equal a line without one)
-    bnodes.drop_repeats(lines)
-    relabelled = bnodes.canonical_blank_lines(blank)  # empties ``blank`` as it reads it
-    lines += relabelled
-    del relabelled
-    lines.sort()
-    return lines
 
 
 def triple_count(path: Path) -> int:

@@ -1,0 +1,111 @@
+"""The published union of a large graph is made by worker processes, each on a range of subjects
+(:class:`axiskg.rdfio.sorted_union.Union`): the N-Triples must be the sorted, distinct lines, and
+the Turtle byte for byte what one writer makes of them, whatever the number of workers."""
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from conftest import run_cli
+
+from axiskg import paths, synth
+from axiskg.rdfio import sorted_union, turtle
+from axiskg.rdfio.sorted_union import Graph, Union
+
+ROOT = paths.project_root()
+EX = "https://w3id.org/axiskg/id/"
+
+
+def one_writer(nt: bytes) -> bytes:
+    return turtle.write(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), turtle.used_prefixes(nt))
+
+
+def test_axiskg_build_writes_a_large_graph_with_workers_as_one_writer_would(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "data", root / "data")
+    synth.write_corpus(root / "data", reports=30, seed=2, root=ROOT)
+    out = tmp_path / "dist"
+    done = run_cli("build", "--no-validate", "--out", str(out), "--formats", "turtle,ntriples", root=root)
+    assert done.returncode == 0, done.stderr
+    nt = (out / "axiskg.nt").read_bytes()
+    assert len(nt) >= sorted_union.PARALLEL_FROM  # so the workers made it
+    lines = nt.splitlines(keepends=True)
+    assert lines == sorted(set(lines))
+    ttl = (out / "axiskg.ttl").read_bytes()
+    assert ttl == one_writer(nt)
+    assert sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE)) == len(lines)
+    assert f"{len(lines)} triples".encode() in done.stdout.encode()
+
+
+def graphs(folder):
+    """Three graphs: repeats across them, one subject holding most lines (so every cut falls
+    inside it at first), blank-node trees in several ranges, a literal to put back as written,
+    and an inferred graph."""
+    a = [f'<{EX}a> <{EX}p> "{i:05d}" .\n' for i in range(40)]
+    a += [f'<{EX}big> <{EX}p> "{i:05d}" .\n' for i in range(400)]
+    a += [f'<{EX}z{i:03d}> <{EX}q> _:n{i} .\n_:n{i} <{EX}v> "{i}" .\n' for i in range(0, 30, 3)]
+    a.append(f'<{EX}w> <{EX}n> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    b = [f"<{EX}z{i:03d}> <{EX}q> <{EX}big> .\n" for i in range(30)] + a[::7]
+    inferred = [f"<{EX}z{i:03d}> <{EX}r> <{EX}big> .\n" for i in range(30)]
+    out = []
+    for name, lines, is_inferred in (("a", a, False), ("b", b, False), ("i", inferred, True)):
+        path = folder / f"{name}.nt"
+        path.write_text("".join(reversed(lines)), encoding="utf-8")
+        swap = {a[-1].encode(): a[-1].replace('"5"', '"05"').encode()} if name == "a" else None
+        out.append(Graph(path, swap, is_inferred))
+    return out
+
+
+def made(tmp_path, workers):
+    folder = tmp_path / f"w{workers}"
+    folder.mkdir()
+    with Union(graphs(folder), folder, turtle=True, workers=workers) as union:
+        counts = union.counts()
+        with union.ntriples() as fh:
+            nt = fh.read()
+        ttl = b"".join(union.turtle())
+        lines = union.lines()
+    assert sorted(p.name for p in folder.iterdir()) == ["a.nt", "b.nt", "i.nt"]  # its files are removed
+    return counts, nt, ttl, lines
+
+
+@pytest.mark.parametrize("workers", [2, 3, 7])
+def test_workers_make_what_one_process_makes(tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(sorted_union, "PARALLEL_FROM", 0)
+    alone = made(tmp_path, 1)
+    counts, nt, ttl, lines = made(tmp_path, workers)
+    assert (counts, nt, ttl, lines) == alone
+    assert lines == sorted(set(lines)) and b"".join(lines) == nt
+    assert counts.lines == len(lines) and counts.inferred == 30
+    assert ttl == one_writer(nt)
+    assert b'"05"^^' in nt and b'"5"^^' not in nt  # put back as written, by whichever worker has it
+    assert nt.count(b"_:") == 20  # 10 trees, each a subject once and an object once, labelled once
+    assert sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE)) == len(lines)
+
+
+@pytest.mark.parametrize("broken", ["turtle", "reading"])
+def test_a_failing_worker_is_an_error_in_the_parent_and_its_files_are_removed(tmp_path, monkeypatch, broken):
+    monkeypatch.setattr(sorted_union, "PARALLEL_FROM", 0)
+    nt = tmp_path / "g.nt"
+    nt.write_text("<urn:a> <urn:p> <urn:b> .\nthis is not N-Triples\n<urn:c> <urn:p> <urn:d> .\n", encoding="utf-8")
+    graphs = [Graph(nt)] if broken == "turtle" else [Graph(nt), Graph(tmp_path / "gone.nt")]
+    if broken == "reading":
+        (tmp_path / "gone.nt").write_text("<urn:e> <urn:p> <urn:f> .\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), Union(graphs, tmp_path, turtle=True, workers=2) as union:
+        if broken == "reading":
+            (tmp_path / "gone.nt").unlink()  # before the workers read it (they start in a new interpreter)
+        union.counts()  # the N-Triples are made, or an error raised
+        union.turtle()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt"]
+
+
+def test_a_prefix_used_only_across_a_block_boundary_is_declared(tmp_path, monkeypatch):
+    nt = tmp_path / "g.nt"
+    lines = [f"<urn:x:{i:04d}> <urn:x:p> <urn:x:o> .\n" for i in range(60)]
+    lines.insert(30, '<urn:x:0029z> <http://purl.org/dc/terms/title> "t" .\n')
+    nt.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(sorted_union, "BLOCK", len("".join(lines[:30])) + 20)  # cuts inside the dcterms IRI
+    with Union([Graph(nt)], tmp_path, turtle=True, workers=1) as union:
+        ttl = b"".join(union.turtle())
+    assert b"@prefix dcterms: <http://purl.org/dc/terms/> ." in ttl and b"dcterms:title" in ttl
