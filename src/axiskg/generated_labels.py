@@ -21,10 +21,10 @@ SELECT ?node (STRLANG(MIN(?text), "en") AS ?label) WHERE {
   {
     ?claim axis:hasEvidence ?node . BIND("evidence of " AS ?what)
   } UNION {
-    ?claim axis:hasEvidence/oa:hasSelector ?node . ?node a oa:TextQuoteSelector .
+    ?claim axis:hasEvidence ?evidence . ?evidence oa:hasSelector ?node . ?node a oa:TextQuoteSelector .
     BIND("quote selector of " AS ?what)
   } UNION {
-    ?claim axis:hasEvidence/oa:hasSelector ?node . ?node a oa:TextPositionSelector .
+    ?claim axis:hasEvidence ?evidence . ?evidence oa:hasSelector ?node . ?node a oa:TextPositionSelector .
     BIND("position selector of " AS ?what)
   } UNION {
     ?fact axis:hasClaimLink ?node .

@@ -107,21 +107,22 @@ CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
 } }"""
 )
 
+# (MINUS, not FILTER NOT EXISTS: twice as fast in pyoxigraph, the same answers here, since each
+# MINUS shares a variable that is always bound)
 _INDIVIDUALS = (
     _PREFIXES
     + """
-CONSTRUCT { ?s a owl:NamedIndividual } WHERE { SELECT DISTINCT ?s WHERE {
-  ?s a ?c .
-  FILTER(isIRI(?s) && isIRI(?c) && ?c NOT IN (%(meta)s))
-  FILTER NOT EXISTS { ?s a owl:NamedIndividual }
-  FILTER NOT EXISTS { ?s a ?meta . FILTER(?meta IN (%(meta)s)) }
-} }"""
+CONSTRUCT { ?s a owl:NamedIndividual } WHERE {
+  { SELECT DISTINCT ?s WHERE { ?s a ?c . FILTER(isIRI(?s) && isIRI(?c)) MINUS { VALUES ?c { %(meta)s } } } }
+  MINUS { ?s a owl:NamedIndividual }
+  MINUS { VALUES ?meta { %(meta)s } ?s a ?meta }
+}"""
 )
 
 _BLANK_SUBCLASSES = """
   UNION { GRAPH <%(ontology)s> { ?c rdfs:subClassOf+ ?o } FILTER(isBlank(?c) && isIRI(?o)) }"""
 
-_ARGS = {"ontology": ONTOLOGY_GRAPH, "meta": ", ".join(f"<{c}>" for c in META_CLASSES)}
+_ARGS = {"ontology": ONTOLOGY_GRAPH, "meta": " ".join(f"<{c}>" for c in META_CLASSES)}
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data

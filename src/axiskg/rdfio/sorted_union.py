@@ -21,6 +21,7 @@ import io
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -131,7 +132,7 @@ class Union:
         if "error" in told:
             worker.wait()
             message = told["error"] or f"a worker making the sorted union failed (exit code {worker.returncode})"
-            if told.get("memory"):
+            if told.get("memory") or worker.returncode == -signal.SIGKILL:  # (what the OOM killer sends)
                 raise MemoryError(message)
             if told.get("input"):
                 raise InputError(told.get("path"), message)
@@ -312,6 +313,8 @@ def _main() -> int:
 
     try:
         _work(job, tell, sys.stdin.read)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the parent reports it
+        return 130
     except InputError as exc:
         tell({"error": exc.problem, "input": True, "path": exc.path})
         return 1
