@@ -1,4 +1,5 @@
 import json
+import os
 import re
 import shlex
 import shutil
@@ -181,3 +182,21 @@ def test_every_command_has_a_description_in_its_help():
             f"axiskg {name} --help has no description"
         )
         assert len(description.split()) >= 8, (name, description)
+
+
+def test_a_reader_that_goes_away_is_not_an_error_but_a_broken_pipe_inside_is(monkeypatch, capsys):
+    """``axiskg query ... | head`` exits 0 quietly; a pipe to one of the command's own processes
+    that breaks (a worker that died) is an error, never a silent success."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    with open(writer, "w") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        assert main(["query", "claims-by-modality"]) == 0
+    monkeypatch.undo()
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("axiskg.commands.query.run", broken)
+    assert main(["query", "claims-by-modality"]) == 2
+    assert "axiskg: error: cannot continue: Broken pipe" in capsys.readouterr().err

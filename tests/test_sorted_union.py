@@ -2,7 +2,13 @@
 (:class:`axiskg.rdfio.sorted_union.Union`): the N-Triples must be the sorted, distinct lines, and
 the Turtle byte for byte what one writer makes of them, whatever the number of workers."""
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -20,11 +26,18 @@ def one_writer(nt: bytes) -> bytes:
     return turtle.write(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), turtle.used_prefixes(nt))
 
 
-def test_axiskg_build_writes_a_large_graph_with_workers_as_one_writer_would(tmp_path):
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A project whose published union is large enough for the workers."""
+    root = tmp_path_factory.mktemp("large") / "project"
     shutil.copytree(ROOT / "ontology", root / "ontology")
     shutil.copytree(ROOT / "data", root / "data")
     synth.write_corpus(root / "data", reports=30, seed=2, root=ROOT)
+    return root
+
+
+def test_axiskg_build_writes_a_large_graph_with_workers_as_one_writer_would(tmp_path, large):
+    root = large
     out = tmp_path / "dist"
     done = run_cli("build", "--no-validate", "--out", str(out), "--formats", "turtle,ntriples", root=root)
     assert done.returncode == 0, done.stderr
@@ -109,3 +122,71 @@ def test_a_prefix_used_only_across_a_block_boundary_is_declared(tmp_path, monkey
     with Union([Graph(nt)], tmp_path, turtle=True, workers=1) as union:
         ttl = b"".join(union.turtle())
     assert b"@prefix dcterms: <http://purl.org/dc/terms/> ." in ttl and b"dcterms:title" in ttl
+
+
+def workers_of(pid: int) -> list[int]:
+    """The union's worker processes among ``pid``'s children (``python -m axiskg.rdfio.sorted_union``)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # a thread that has ended
+            continue
+        for child in children:
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"axiskg.rdfio.sorted_union" in command:
+                found.append(int(child))
+    return found
+
+
+def build_until_a_worker_starts(root: Path, out: Path) -> tuple[subprocess.Popen, int]:
+    """``axiskg build`` of ``root``, and the first union worker seen, as it starts (its
+    interpreter takes far longer to start than this loop takes to see it)."""
+    command = [sys.executable, "-m", "axiskg", "--root", str(root), "build", "--no-validate", "--out", str(out)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = workers_of(proc.pid)
+        if found:
+            return proc, found[0]
+    proc.kill()
+    pytest.fail(f"no union worker seen (exit code {proc.poll()})")
+
+
+def gone(pid: int) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z":
+                return True  # dead, not yet reaped by init
+        except OSError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("how", ["ctrl-c", "worker killed"])
+def test_an_interrupted_or_killed_union_leaves_no_traceback_no_worker_and_no_output(tmp_path, large, how):
+    """Ctrl-C reaches the command's process group; the OOM killer sends SIGKILL to a worker alone.
+    Either way: a one-line message, the matching exit code, no worker left, nothing written."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "axiskg.nt").write_bytes(b"kept\n")
+    proc, worker = build_until_a_worker_starts(large, out)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(worker, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=120)
+    err = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    if how == "ctrl-c":
+        assert proc.returncode == 130 and "interrupted" in err, err
+    else:
+        assert proc.returncode == 2 and "out of memory" in err and "SIGKILL" in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["axiskg.nt"] and (out / "axiskg.nt").read_bytes() == b"kept\n"
+    assert gone(worker)

@@ -124,11 +124,9 @@ def render(
             while_writing(fmt, data)
 
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
-        graphs = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
-        release_freed_memory()  # the store's pages, before the lines are made
-        union = sorted_union.Union(graphs, Path(folder), turtle="turtle" in formats)
-        del graphs  # (their lines to swap: the workers have them)
-        with union:
+        published = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
+        with sorted_union.Union(published, Path(folder), turtle="turtle" in formats) as union:
+            del published  # (their lines to swap: the workers have them)
             told = union.counts()
             if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
                 counts.update(total=told.lines, inferred=told.inferred, asserted=told.lines - told.inferred)
@@ -171,6 +169,8 @@ def _published_ntriples(
         dumps = spill_graphs(store, folder)
         answered.result()
     swaps = literals.line_swaps(store)  # (after the queries: not beside their working memory)
+    del store
+    release_freed_memory()  # the store's pages, before the lines are made
     return [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps] + [
         sorted_union.Graph(inferred, swaps.get(graph), inferred=True)
     ]

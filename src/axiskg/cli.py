@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import select
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -146,14 +147,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("axiskg: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError as exc:
+        if _stdout_closed():  # the reader went away (``axiskg query ... | head``): not an error
+            return 0
+        print(f"axiskg: error: cannot continue: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"axiskg: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
     finally:
         undo_logging()
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reader has gone, as opposed to a broken pipe
+    inside the command (the kernel flags the write end of a pipe without a reader with POLLERR)."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no file descriptor, or no poll()
+        return False
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pyoxigraph as ox
 
@@ -89,12 +89,19 @@ class Union:
         if len(ranges) == 1:
             _work(dict(job, index=0), self._told[0].append, lambda: None)
             return
-        for k in range(len(ranges)):
-            worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            self._running.append(worker)
-            assert worker.stdin is not None
-            worker.stdin.write(json.dumps(dict(job, index=k)).encode("utf-8") + b"\n")
-            worker.stdin.flush()
+        try:
+            for k in range(len(ranges)):
+                self._running.append(_start())
+                stdin = self._running[-1].stdin
+                assert stdin is not None
+                try:
+                    stdin.write(json.dumps(dict(job, index=k)).encode("utf-8") + b"\n")
+                    stdin.flush()
+                except BrokenPipeError:  # it died as it started: reading what it told says how
+                    pass
+        except BaseException:  # (Ctrl-C as they start) no worker outlives this object
+            self.__exit__()
+            raise
 
     def counts(self) -> Counts:
         """Wait for the N-Triples: the union's counts."""
@@ -102,8 +109,7 @@ class Union:
             if self._running:
                 self._next(0)  # the first has handed out the blank-node lines
                 for worker in self._running[1:]:
-                    assert worker.stdin is not None
-                    worker.stdin.close()  # which the others wait for
+                    _close(worker.stdin)  # which the others wait for
             told = [self._next(k) for k in range(len(self._parts))]
             self._counts = Counts(sum(t["lines"] for t in told), sum(t["inferred"] for t in told))
         return self._counts
@@ -132,7 +138,9 @@ class Union:
         if "error" in told:
             worker.wait()
             message = told["error"] or f"a worker making the sorted union failed (exit code {worker.returncode})"
-            if told.get("memory") or worker.returncode == -signal.SIGKILL:  # (what the OOM killer sends)
+            if worker.returncode == -signal.SIGKILL:  # what the kernel's out-of-memory killer sends
+                message = "a worker making the sorted union was killed (SIGKILL), most likely out of memory"
+            if told.get("memory") or worker.returncode == -signal.SIGKILL:
                 raise MemoryError(message)
             if told.get("input"):
                 raise InputError(told.get("path"), message)
@@ -155,9 +163,8 @@ class Union:
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
-            for pipe in (worker.stdin, worker.stdout):
-                if pipe is not None and not pipe.closed:
-                    pipe.close()
+            _close(worker.stdin)
+            _close(worker.stdout)
         for part in self._parts:
             for suffix in (".nt", ".ttl", ".blank", ".swaps"):
                 part.with_suffix(suffix).unlink(missing_ok=True)
@@ -184,6 +191,28 @@ class _Chain(io.RawIOBase):
         while self._files:
             self._files.pop().close()
         super().close()
+
+
+def _close(pipe: IO[bytes] | None) -> None:
+    """Close a pipe to or from a worker, which may have died (what it told says how)."""
+    if pipe is not None and not pipe.closed:
+        try:
+            pipe.close()
+        except BrokenPipeError:  # the job, not sent: close() tried once more
+            pass
+
+
+def _start() -> subprocess.Popen:
+    """A worker process (:func:`_main`), to be given its job. It has a session of its own, so
+    Ctrl-C interrupts only the parent, which stops it (an interrupt reaching a worker as its
+    interpreter starts would print a traceback), and no stderr: it tells its errors on stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-m", __name__],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _bounds(graphs: list[Graph], workers: int) -> list[bytes]:
@@ -313,8 +342,6 @@ def _main() -> int:
 
     try:
         _work(job, tell, sys.stdin.read)
-    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the parent reports it
-        return 130
     except InputError as exc:
         tell({"error": exc.problem, "input": True, "path": exc.path})
         return 1
