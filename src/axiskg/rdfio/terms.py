@@ -6,7 +6,7 @@ Commands that need rdflib (pyshacl, serialisation) convert with :func:`to_rdflib
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,6 @@ from rdflib import XSD
 
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
-from axiskg.rdfio.line_scan import line_blocks
 from axiskg.vocab import ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:
@@ -122,30 +121,16 @@ def _graphs(store: Data) -> list:
     return sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
 
 
-#: bytes read at a time from a spilled graph
-SPILL_BLOCK = 1 << 23
-
-
 def spill_graphs(store: Data, folder: Path) -> list[tuple[ox.NamedNode | ox.DefaultGraph, Path]]:
     """Dump every graph of ``store`` (as :func:`graph_ntriples` orders them) by pyoxigraph straight
     to a file in ``folder`` (no copy in memory while the store is alive): ``(graph, file)`` pairs,
-    to be read back by :func:`read_spilled` once the store is freed."""
+    to be read back once the store is freed (:mod:`axiskg.rdfio.sorted_union`)."""
     spilled = []
     for n, graph in enumerate(_graphs(store)):
         path = folder / f"graph-{n}.nt"
         store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         spilled.append((graph, path))
     return spilled
-
-
-def read_spilled(path: Path, swaps: dict[bytes, bytes] | None) -> Iterator[bytes]:
-    """A graph dumped by :func:`spill_graphs` with the literals as written (``swaps``: its entry of
-    :func:`axiskg.rdfio.literals.line_swaps`), in blocks of whole lines (never all of it in
-    memory at once); the file is removed once read."""
-    with open(path, "rb") as fh:
-        for block in line_blocks(fh, SPILL_BLOCK):
-            yield literals.written_ntriples(block, swaps)
-    path.unlink()
 
 
 def parse_ntriples(data: bytes):
