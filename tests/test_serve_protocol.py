@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from axiskg.server import protocol
+from axiskg.server import formats, protocol
 from axiskg.server.protocol import HTTPProblem
 from axiskg.sparql.safety import Refused
 
@@ -52,6 +52,16 @@ def test_bad_requests_get_their_status(call, status):
 )
 def test_answer_formats_from_parameters_then_accept(accept, params, expected):
     assert protocol.answer_formats(accept, params) == expected
+
+
+def test_the_choice_for_an_accept_header_is_remembered_but_not_for_a_huge_one():
+    formats._by_accept.cache_clear()
+    first = protocol.answer_formats("text/csv;q=0.9, application/n-triples", {})
+    assert protocol.answer_formats("text/csv;q=0.9, application/n-triples", {}) == first == ("csv", "ntriples")
+    assert formats._by_accept.cache_info().hits == 1
+    huge = "text/tab-separated-values;q=0.5, " + "x/y;q=0.1, " * 200  # 2 KB, as no client sends
+    assert protocol.answer_formats(huge, {}) == ("tsv", None)
+    assert formats._by_accept.cache_info().currsize == 1
 
 
 def test_truncation_says_why_in_words_and_headers():

@@ -6,6 +6,7 @@ content negotiation on the ``Accept`` header."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -130,6 +131,8 @@ def choose(accept: str | None, params: dict[str, list[str]]) -> tuple[str | None
     leaves the choice to ``Accept``, as a client sending one format for every query does expect."""
     # a value may list media types, as SPARQLWrapper sends its Accept header for JSON-LD
     values = [v for p in FORMAT_PARAMETERS for given in params.get(p, []) for v in given.split(",") if v.strip()]
+    if not values:  # (a header longer than a real client's is not kept)
+        return _by_accept(accept) if len(accept or "") <= 1024 else _by_accept.__wrapped__(accept)
     chosen: list[str | None] = []
     for formats in (RESULT_FORMATS, GRAPH_FORMATS):
         named = [k for k in (by_name(v, formats) for v in values) if k is not None]
@@ -138,3 +141,11 @@ def choose(accept: str | None, params: dict[str, list[str]]) -> tuple[str | None
     if unknown:
         raise ValueError(f"unknown format {unknown[0][:100]!r}")
     return chosen[0], chosen[1]
+
+
+@lru_cache(maxsize=512)
+def _by_accept(accept: str | None) -> tuple[str | None, str | None]:
+    """The (SELECT/ASK, CONSTRUCT/DESCRIBE) format keys an ``Accept`` header asks for: a client
+    sends the same header with every request, and weighing it against every format is most of
+    the endpoint's own work for a quick query."""
+    return negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS)
