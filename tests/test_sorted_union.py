@@ -61,12 +61,19 @@ def graphs(folder):
     a.append(f'<{EX}w> <{EX}n> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
     b = [f"<{EX}z{i:03d}> <{EX}q> <{EX}big> .\n" for i in range(30)] + a[::7]
     inferred = [f"<{EX}z{i:03d}> <{EX}r> <{EX}big> .\n" for i in range(30)]
+    # an inferred copy of a literal the files wrote two ways is two lines
+    inferred.append(f'<{EX}w> <{EX}m> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    swaps = {
+        "a": {a[-1].encode(): a[-1].replace('"5"', '"05"').encode()},
+        "i": {
+            inferred[-1].encode(): (inferred[-1].replace('"7"', '"07"') + inferred[-1].replace('"7"', '"007"')).encode()
+        },
+    }
     out = []
     for name, lines, is_inferred in (("a", a, False), ("b", b, False), ("i", inferred, True)):
         path = folder / f"{name}.nt"
         path.write_text("".join(reversed(lines)), encoding="utf-8")
-        swap = {a[-1].encode(): a[-1].replace('"5"', '"05"').encode()} if name == "a" else None
-        out.append(Graph(path, swap, is_inferred))
+        out.append(Graph(path, swaps.get(name), is_inferred))
     return out
 
 
@@ -90,9 +97,10 @@ def test_workers_make_what_one_process_makes(tmp_path, monkeypatch, workers):
     counts, nt, ttl, lines = made(tmp_path, workers)
     assert (counts, nt, ttl, lines) == alone
     assert lines == sorted(set(lines)) and b"".join(lines) == nt
-    assert counts.lines == len(lines) and counts.inferred == 30
+    assert counts.lines == len(lines) and counts.inferred == 32
     assert ttl == one_writer(nt)
     assert b'"05"^^' in nt and b'"5"^^' not in nt  # put back as written, by whichever worker has it
+    assert b'"07"^^' in nt and b'"007"^^' in nt and b'"7"^^' not in nt
     assert nt.count(b"_:") == 20  # 10 trees, each a subject once and an object once, labelled once
     assert sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE)) == len(lines)
 

@@ -135,6 +135,17 @@ def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
 
 
+def without_blank_lines(lines: list[bytes], blank: list[bytes]) -> list[bytes]:
+    """:func:`take_blank_lines` for a list of lines (one line per item): the lines without a
+    blank node (in no particular order); the others are appended to ``blank`` as chunks. Only
+    the lines holding ``_:`` at all are looked at closely."""
+    maybe = [line for line in lines if b"_:" in line]
+    if not maybe:
+        return lines
+    plain = [line for line in lines if b"_:" not in line]
+    return plain + take_blank_lines(b"".join(maybe), blank).splitlines(keepends=True)
+
+
 def drop_repeats(lines: list[bytes]) -> None:
     """Remove repeated items of the sorted list ``lines``, in place (in C loops: a build's
     million lines)."""

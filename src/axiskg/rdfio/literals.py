@@ -290,6 +290,19 @@ def written_ntriples(dump: bytes, swaps: dict[bytes, bytes] | None) -> bytes:
     return b"".join(out)
 
 
+def line_swapper(swaps: dict[bytes, bytes] | None) -> Callable[[list[bytes]], list[bytes]]:
+    """:func:`written_ntriples` for lists of lines (one line per item, as given and as returned),
+    set up once per graph: a lookup per line, for a caller that already holds the lines."""
+    if not swaps:
+        return lambda lines: lines
+    get = swaps.get
+    if all(written.count(b"\n") == 1 for written in swaps.values()):
+        return lambda lines: [get(line, line) for line in lines]
+    return lambda lines: [
+        out for line in lines for out in (swaps[line].splitlines(keepends=True) if line in swaps else (line,))
+    ]
+
+
 def written_at(data: Data, subject, predicate, value) -> list:
     """``value`` (a literal of ``store``) as written where ``subject`` has it for ``predicate``
     (in any graph; ``predicate`` None: for any predicate)."""

@@ -274,21 +274,22 @@ def _work(job: dict, tell: Callable[[dict], None], wait: Callable[[], object]) -
     blank: list[bytes] = []
     inferred = 0
     for (path, is_inferred), graph_swaps in zip(job["graphs"], swaps):
+        written = literals.line_swapper(graph_swaps)
         with open(path, "rb") as fh:
             for block in line_blocks(fh, BLOCK):
-                taken: list[bytes] = []
-                kept = _in_range(
-                    bnodes.take_blank_lines(literals.written_ntriples(block, graph_swaps), taken).splitlines(
-                        keepends=True
-                    ),
-                    low,
-                    high,
-                )
+                every = block.splitlines(keepends=True)
+                if index == 0:  # the first takes the lines with a blank node, of every range
+                    taken: list[bytes] = []
+                    kept = _in_range(bnodes.without_blank_lines(every, taken), low, high)
+                    if taken:
+                        blank.append(literals.written_ntriples(b"".join(taken), graph_swaps))
+                        inferred += blank[-1].count(b"\n") if is_inferred else 0
+                else:
+                    kept = bnodes.without_blank_lines(_in_range(every, low, high), [])
+                # (a line and its literal as written have the same subject: the same range)
+                kept = written(kept)
                 lines += kept
-                if is_inferred:
-                    inferred += len(kept) + (sum(c.count(b"\n") for c in taken) if index == 0 else 0)
-                if index == 0:
-                    blank += taken
+                inferred += len(kept) if is_inferred else 0
     lines.sort()
     bnodes.drop_repeats(lines)
     if index == 0:
