@@ -84,7 +84,7 @@ def made(tmp_path, workers):
         counts = union.counts()
         with union.ntriples() as fh:
             nt = fh.read()
-        ttl = b"".join(union.turtle())
+        ttl = union.turtle().read()
         lines = union.lines()
     assert sorted(p.name for p in folder.iterdir()) == ["a.nt", "b.nt", "i.nt"]  # its files are removed
     return counts, nt, ttl, lines
@@ -128,7 +128,7 @@ def test_a_prefix_used_only_across_a_block_boundary_is_declared(tmp_path, monkey
     nt.write_text("".join(lines), encoding="utf-8")
     monkeypatch.setattr(sorted_union, "BLOCK", len("".join(lines[:30])) + 20)  # cuts inside the dcterms IRI
     with Union([Graph(nt)], tmp_path, turtle=True, workers=1) as union:
-        ttl = b"".join(union.turtle())
+        ttl = union.turtle().read()
     assert b"@prefix dcterms: <http://purl.org/dc/terms/> ." in ttl and b"dcterms:title" in ttl
 
 

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from axiskg.slices import SLICE, write_in_slices
+
 log = logging.getLogger(__name__)
 
 
@@ -33,8 +35,8 @@ def atomic_write(path: Path | str, data: bytes | list[bytes]) -> None:
 
 def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
     """``data`` (as for :func:`atomic_write`, or an open file to copy from its position to its
-    end, then close) written and synced to a new temp file next to ``path`` (mode 644); its name. A list is written in chunks of
-    about a megabyte (the GIL is free while each is written)."""
+    end, then close) written and synced to a new temp file next to ``path`` (mode 644); its name.
+    Written in slices (:mod:`axiskg.slices`; the GIL is free while each is written)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(path)
@@ -42,13 +44,14 @@ def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, list):
-                for i in range(0, len(data), 8192):
-                    fh.write(b"".join(data[i : i + 8192]))
+                for i in range(0, len(data), 8192):  # (many lines joined a group at a time)
+                    group = data[i : i + 8192]
+                    write_in_slices(fh, group[0] if len(group) == 1 else b"".join(group))
             elif not isinstance(data, bytes):
                 with data:
-                    shutil.copyfileobj(data, fh, 1 << 20)
+                    shutil.copyfileobj(data, fh, SLICE)
             else:
-                fh.write(data)
+                write_in_slices(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)

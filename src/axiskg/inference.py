@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from axiskg import generated_labels
 from axiskg.rdfio import literals
+from axiskg.slices import write_in_slices
 from axiskg.vocab import GRAPH_NS, ONTOLOGY_GRAPH, OWL, RDF, RDFS, sparql_prefixes
 
 INFERRED_GRAPH = GRAPH_NS + "inferred"
@@ -185,7 +186,7 @@ def write_inferred(store: Data, out: BinaryIO) -> int:
     for query in queries(store):
         data = answer(store, query)
         count += data.count(b"\n")
-        out.write(data)
+        write_in_slices(out, data)
     return count
 
 

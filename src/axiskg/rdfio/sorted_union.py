@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from axiskg.errors import InputError
 from axiskg.rdfio import bnodes, literals, turtle
 from axiskg.rdfio.line_scan import line_blocks
+from axiskg.slices import write_in_slices
 from axiskg.vocab import PUBLISHED_PREFIXES
 
 #: a union whose graphs take fewer bytes than this is made by this process, without workers
@@ -120,13 +121,15 @@ class Union:
         self.counts()
         return io.BufferedReader(_Chain([p.with_suffix(".nt") for p in self._parts]))
 
-    def turtle(self) -> list[bytes]:
-        """The Turtle (if asked for), as parts to write one after another: the ``@prefix`` lines
-        of the published prefixes in use, then each range's part."""
+    def turtle(self) -> io.BufferedReader:
+        """The Turtle (if asked for), as one open file to read (and close) as :meth:`ntriples`:
+        the ``@prefix`` lines of the published prefixes in use, then each range's part."""
         self.counts()
         used = {p for k in range(len(self._parts)) for p in self._next(k)["prefixes"]}
         prefixes = {p: ns for p, ns in PUBLISHED_PREFIXES.items() if p in used}
-        return [turtle.header(prefixes)] + [p.with_suffix(".ttl").read_bytes() for p in self._parts]
+        head = self._parts[0].with_suffix(".head")
+        head.write_bytes(turtle.header(prefixes))
+        return io.BufferedReader(_Chain([head] + [p.with_suffix(".ttl") for p in self._parts]))
 
     def _next(self, k: int) -> dict:
         """What worker ``k`` tells next (waiting for it); its error raised here."""
@@ -166,7 +169,7 @@ class Union:
             _close(worker.stdin)
             _close(worker.stdout)
         for part in self._parts:
-            for suffix in (".nt", ".ttl", ".blank", ".swaps"):
+            for suffix in (".nt", ".ttl", ".blank", ".swaps", ".head"):
                 part.with_suffix(suffix).unlink(missing_ok=True)
 
 
@@ -295,7 +298,8 @@ def _work(job: dict, tell: Callable[[dict], None], wait: Callable[[], object]) -
     if index == 0:
         labelled = bnodes.canonical_blank_lines(blank)  # sorted, distinct
         for other, (start, end) in enumerate(ranges[1:], 1):
-            Path(job["parts"][other]).with_suffix(".blank").write_bytes(b"".join(_in_range(labelled, start, end)))
+            with open(Path(job["parts"][other]).with_suffix(".blank"), "wb") as out:
+                write_in_slices(out, b"".join(_in_range(labelled, start, end)))
         mine = _in_range(labelled, low, high)
         if len(ranges) > 1:
             tell({"blank": True})
@@ -311,7 +315,7 @@ def _work(job: dict, tell: Callable[[dict], None], wait: Callable[[], object]) -
         # the Turtle's prefixes are looked for in the chunks as they are written
         prefixes = turtle.prefixes_in(_written(chunks, out)) if job["turtle"] else {}
         for chunk in chunks:  # those the search did not need
-            out.write(chunk)
+            write_in_slices(out, chunk)
     del lines, mine, chunks
     tell({"lines": count, "inferred": inferred})
     if job["turtle"]:
@@ -329,7 +333,9 @@ def _write_turtle(ntriples: Path, out: Path, prefixes: dict[str, str]) -> None:
     """The Turtle of the N-Triples file ``ntriples`` into ``out``, declaring ``prefixes``, without
     the ``@prefix`` lines (:meth:`Union.turtle` writes them once)."""
     with open(ntriples, "rb") as fh:
-        out.write_bytes(turtle.without_header(turtle.write(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), prefixes)))
+        data = turtle.without_header(turtle.write(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), prefixes))
+    with open(out, "wb") as written:
+        write_in_slices(written, data)
 
 
 def _main() -> int:
