@@ -131,6 +131,16 @@ def test_take_blank_lines_splits_by_blank_node():
     assert bnodes.take_blank_lines(b"", []) == b""
 
 
+def test_take_blank_lines_at_the_edges_of_a_block():
+    """A block may end without its last newline, and ``_`` and ``_:`` turn up in IRIs and literals."""
+    blank: list[bytes] = []
+    data = b'_:x <p> <o_:r> .\n<s_> <p> "a _: b" .\n<s> <p_> _:q .\n<a> <p> _:b .'
+    assert bnodes.take_blank_lines(data, blank) == b'<s_> <p> "a _: b" .\n'
+    assert b"".join(blank) == b"_:x <p> <o_:r> .\n<s> <p_> _:q .\n<a> <p> _:b ."
+    blank = []
+    assert bnodes.take_blank_lines(b'<a> <p> "x _:b y" .', blank) == b'<a> <p> "x _:b y" .' and not blank
+
+
 def test_a_chain_deeper_than_the_recursion_limit_gets_content_labels():
     """A long rdf:List is a chain of blank nodes as deep as the list is long: labelled like any
     tree (no recursion), the same labels whatever the input's labels, by diff too."""

@@ -89,11 +89,22 @@ def take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
     Subjects are IRIs (``<``) or blank nodes (``_:``), so a line starting with ``_:`` starts a
     run of such lines that ends where a line starts with ``<``. A blank-node object is the last
     token of its line (``... _:x .``); a `` _:`` inside a literal is followed, before the line's
-    end, by the literal's closing quote or a space, which a blank-node label cannot contain."""
-    find = data.find
+    end, by the literal's closing quote or a space, which a blank-node label cannot contain.
+    (``_:`` is found through its ``_``, a rare byte: a search for one byte is many times faster
+    than one for ``\n_:``, whose first byte starts every line.)"""
+
+    def find(needle: bytes, start: int, end: int | None = None) -> int:
+        if not needle.endswith(b"_:"):
+            return data.find(needle, start)
+        last = len(data) if end is None else max(end - 1, 0)  # (the ``:`` too must be before ``end``)
+        at = data.find(b"_", start + 1, last)
+        while at >= 0 and (data[at - 1] != needle[0] or data[at + 1 : at + 2] != b":"):
+            at = data.find(b"_", at + 1, last)
+        return -1 if at < 0 else at - 1
+
     runs: list[tuple[int, int]] = []  # (start, end) of the runs of lines with a blank-node subject
     size = len(data)
-    i = 0 if data.startswith(b"_:") else find(b"\n_:") + 1
+    i = 0 if data.startswith(b"_:") else find(b"\n_:", 0) + 1
     while i > 0 or (i == 0 and not runs and data.startswith(b"_:")):
         end = find(b"\n<", i) + 1 or size
         runs.append((i, end))
@@ -103,8 +114,8 @@ def take_blank_lines(data: bytes, blank: list[bytes]) -> bytes:
     for start, end in runs + [(size, size)]:
         i = find(b" _:", previous, start)
         while i >= 0:
-            line_end = find(b"\n", i) + 1
-            token = data[i + 1 : line_end - 3]
+            line_end = find(b"\n", i) + 1 or size  # (the last line may lack its newline)
+            token = data[i + 1 : line_end].rstrip(b"\n").removesuffix(b" .")
             if b" " not in token and b'"' not in token:
                 spans.append((data.rfind(b"\n", 0, i) + 1, line_end))
             i = find(b" _:", line_end, start)
@@ -133,17 +144,6 @@ def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     if not trees.label():
         return None
     return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
-
-
-def without_blank_lines(lines: list[bytes], blank: list[bytes]) -> list[bytes]:
-    """:func:`take_blank_lines` for a list of lines (one line per item): the lines without a
-    blank node (in no particular order); the others are appended to ``blank`` as chunks. Only
-    the lines holding ``_:`` at all are looked at closely."""
-    maybe = [line for line in lines if b"_:" in line]
-    if not maybe:
-        return lines
-    plain = [line for line in lines if b"_:" not in line]
-    return plain + take_blank_lines(b"".join(maybe), blank).splitlines(keepends=True)
 
 
 def drop_repeats(lines: list[bytes]) -> None:

@@ -280,15 +280,12 @@ def _work(job: dict, tell: Callable[[dict], None], wait: Callable[[], object]) -
         written = literals.line_swapper(graph_swaps)
         with open(path, "rb") as fh:
             for block in line_blocks(fh, BLOCK):
-                every = block.splitlines(keepends=True)
-                if index == 0:  # the first takes the lines with a blank node, of every range
-                    taken: list[bytes] = []
-                    kept = _in_range(bnodes.without_blank_lines(every, taken), low, high)
-                    if taken:
-                        blank.append(literals.written_ntriples(b"".join(taken), graph_swaps))
-                        inferred += blank[-1].count(b"\n") if is_inferred else 0
-                else:
-                    kept = bnodes.without_blank_lines(_in_range(every, low, high), [])
+                # the first takes the lines with a blank node, of every range; the others drop them
+                taken: list[bytes] = []
+                kept = _in_range(bnodes.take_blank_lines(block, taken).splitlines(keepends=True), low, high)
+                if taken and index == 0:
+                    blank.append(literals.written_ntriples(b"".join(taken), graph_swaps))
+                    inferred += blank[-1].count(b"\n") if is_inferred else 0
                 # (a line and its literal as written have the same subject: the same range)
                 kept = written(kept)
                 lines += kept
