@@ -78,7 +78,7 @@ def graphs(folder):
 
 
 def made(tmp_path, workers):
-    folder = tmp_path / f"w{workers}"
+    folder = tmp_path / f"w{workers if isinstance(workers, int) else 'ahead'}"
     folder.mkdir()
     with Union(graphs(folder), folder, turtle=True, workers=workers) as union:
         counts = union.counts()
@@ -103,6 +103,23 @@ def test_workers_make_what_one_process_makes(tmp_path, monkeypatch, workers):
     assert b'"07"^^' in nt and b'"007"^^' in nt and b'"7"^^' not in nt
     assert nt.count(b"_:") == 20  # 10 trees, each a subject once and an object once, labelled once
     assert sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE)) == len(lines)
+
+
+def test_workers_started_ahead_are_taken_by_a_large_union_and_stopped_by_a_small_one(tmp_path, monkeypatch):
+    """``build`` starts the workers before its load (:class:`sorted_union.Workers`)."""
+    alone = made(tmp_path, 1)
+    monkeypatch.setattr(sorted_union, "PARALLEL_FROM", 0)
+    with sorted_union.Workers(2) as workers:
+        ahead = list(workers.processes)
+        assert made(tmp_path, workers) == alone
+        assert workers.processes == [] and all(p.poll() is not None for p in ahead)  # taken, and done
+    monkeypatch.setattr(sorted_union, "PARALLEL_FROM", 1 << 40)
+    with sorted_union.Workers(2) as workers:
+        ahead = list(workers.processes)
+        (tmp_path / "small").mkdir()
+        with Union(graphs(tmp_path / "small"), tmp_path / "small", turtle=True, workers=workers) as union:
+            assert union.counts() == alone[0]  # made in this process
+        assert all(p.poll() is not None for p in ahead)  # not needed: stopped
 
 
 @pytest.mark.parametrize("broken", ["turtle", "reading"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -123,10 +124,9 @@ def render(
         else:
             while_writing(fmt, data)
 
-    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder:
-        published = _published_ntriples(root, version, progress, include_drafts, validate, Path(folder))
-        with sorted_union.Union(published, Path(folder), turtle="turtle" in formats) as union:
-            del published  # (their lines to swap: the workers have them)
+    with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder, _workers(root) as workers:
+        published = _published_union(root, version, progress, include_drafts, validate, Path(folder), formats, workers)
+        with published as union:
             told = union.counts()
             if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
                 counts.update(total=told.lines, inferred=told.inferred, asserted=told.lines - told.inferred)
@@ -145,12 +145,26 @@ def render(
     return outputs
 
 
-def _published_ntriples(
-    root: Path, version: str | None, progress: bool, include_drafts: bool, validate: bool, folder: Path
-) -> list[sorted_union.Graph]:
-    """What :func:`published_store` holds, as N-Triples: one file in ``folder`` per graph, with
-    the lines to put back as its literals were written, for :class:`~axiskg.rdfio.sorted_union.Union`
-    (the store is freed on return).
+def _workers(root: Path) -> sorted_union.Workers | contextlib.nullcontext:
+    """The workers of the sorted union, started before the load (on the processor it leaves
+    idle) when the project's files are large enough for them to be needed."""
+    size = sum(p.stat().st_size for p in paths.ontology_files(root) + paths.data_files(root))
+    return sorted_union.Workers() if size >= sorted_union.PARALLEL_FROM // 4 else contextlib.nullcontext()
+
+
+def _published_union(
+    root: Path,
+    version: str | None,
+    progress: bool,
+    include_drafts: bool,
+    validate: bool,
+    folder: Path,
+    formats: tuple[str, ...],
+    workers: sorted_union.Workers | None,
+) -> sorted_union.Union:
+    """The :class:`~axiskg.rdfio.sorted_union.Union` of what :func:`published_store` holds,
+    begun (by ``workers``, if given) once the store is freed: each graph dumped to N-Triples in
+    ``folder``, with the lines to put back as its literals were written.
 
     The inferred graph is never added to the store (it would add half the store's memory): its
     lines are the answers of the inference queries, written by pyoxigraph to a file on another
@@ -171,9 +185,9 @@ def _published_ntriples(
     swaps = literals.line_swaps(store)  # (after the queries: not beside their working memory)
     del store
     release_freed_memory()  # the store's pages, before the lines are made
-    return [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps] + [
-        sorted_union.Graph(inferred, swaps.get(graph), inferred=True)
-    ]
+    graphs = [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps]
+    graphs.append(sorted_union.Graph(inferred, swaps.get(graph), inferred=True))
+    return sorted_union.Union(graphs, folder, turtle="turtle" in formats, workers=workers)
 
 
 def _infer_into(store: Data, path: Path) -> None:

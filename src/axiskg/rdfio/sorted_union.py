@@ -62,16 +62,41 @@ class Counts:
     inferred: int  #: lines of the inferred graph
 
 
+class Workers:
+    """Worker processes (:func:`_main`) started ahead of their :class:`Union`, which takes them:
+    their interpreters start while the caller still loads its data, on the processor the load
+    leaves idle. Use it as a context manager: leaving it stops those not taken."""
+
+    def __init__(self, count: int | None = None) -> None:
+        self.processes: list[subprocess.Popen] = []
+        count = count or min(2, os.cpu_count() or 1)
+        try:
+            for _ in range(count if count > 1 else 0):  # (one worker: the union is made in-process)
+                self.processes.append(_start())
+        except BaseException:  # (Ctrl-C as they start) none outlives this object
+            self.__exit__()
+            raise
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stop(self.processes)
+        self.processes = []
+
+
 class Union:
     """The union of ``graphs`` (see the module), begun at once in ``folder``: by ``workers``
-    processes (default: up to two, one per processor), or, for a small union, by this process.
-    :meth:`counts` waits for it; :meth:`ntriples`, :meth:`turtle` and :meth:`lines` then give
-    it. Use it as a context manager: leaving it stops the workers and removes their files."""
+    processes (default: up to two, one per processor; or those of a :class:`Workers`, taken
+    from it), or, for a small union, by this process. :meth:`counts` waits for it;
+    :meth:`ntriples`, :meth:`turtle` and :meth:`lines` then give it. Use it as a context
+    manager: leaving it stops the workers and removes their files."""
 
-    def __init__(self, graphs: list[Graph], folder: Path, turtle: bool, workers: int | None = None) -> None:
-        workers = workers or min(2, os.cpu_count() or 1)
+    def __init__(self, graphs: list[Graph], folder: Path, turtle: bool, workers: int | Workers | None = None) -> None:
+        started = workers.processes if isinstance(workers, Workers) else []
+        count = len(started) if isinstance(workers, Workers) else workers or min(2, os.cpu_count() or 1)
         size = sum(g.path.stat().st_size for g in graphs)
-        bounds = _bounds(graphs, workers) if workers > 1 and size >= PARALLEL_FROM else []
+        bounds = _bounds(graphs, count) if count > 1 and size >= PARALLEL_FROM else []
         ranges = [[_text(low), _text(high)] for low, high in zip([None, *bounds], [*bounds, None])]
         self._parts = [folder / f"union-{k}" for k in range(len(ranges))]
         for k, part in enumerate(self._parts):  # each worker's share of the lines to swap
@@ -88,11 +113,13 @@ class Union:
         self._told: list[list[dict]] = [[]]  # what each worker told and was not yet read
         self._counts: Counts | None = None
         if len(ranges) == 1:
+            if isinstance(workers, Workers):
+                workers.__exit__()  # (not needed)
             _work(dict(job, index=0), self._told[0].append, lambda: None)
             return
         try:
             for k in range(len(ranges)):
-                self._running.append(_start())
+                self._running.append(started.pop(0) if started else _start())
                 stdin = self._running[-1].stdin
                 assert stdin is not None
                 try:
@@ -162,12 +189,7 @@ class Union:
         return self
 
     def __exit__(self, *exc) -> None:
-        for worker in self._running:
-            if worker.poll() is None:
-                worker.kill()
-            worker.wait()
-            _close(worker.stdin)
-            _close(worker.stdout)
+        _stop(self._running)
         for part in self._parts:
             for suffix in (".nt", ".ttl", ".blank", ".swaps", ".head"):
                 part.with_suffix(suffix).unlink(missing_ok=True)
@@ -194,6 +216,16 @@ class _Chain(io.RawIOBase):
         while self._files:
             self._files.pop().close()
         super().close()
+
+
+def _stop(workers: list[subprocess.Popen]) -> None:
+    """Stop ``workers`` (those still running are killed) and close their pipes."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        _close(worker.stdin)
+        _close(worker.stdout)
 
 
 def _close(pipe: IO[bytes] | None) -> None:
