@@ -196,7 +196,7 @@ def add_inferred(store: Data) -> int:
     buffer = io.BytesIO()
     count = write_inferred(store, buffer)
     literals.parts(store)[0].load(
-        buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH)
+        buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH), lenient=True
     )
     record_copies(store, ox.NamedNode(INFERRED_GRAPH))
     return count

@@ -109,7 +109,7 @@ def trig(store: Data) -> bytes:
                 store, store.quads_for_pattern(None, None, None, graph)
             )
         )
-        for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
+        for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=True):
             quads.append(ox.Quad(apart(t.subject), t.predicate, apart(t.object), graph))
     prefixes = used_prefixes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""

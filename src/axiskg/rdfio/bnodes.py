@@ -53,7 +53,7 @@ def stable_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple] | None:
     lines = stable_label_lines([ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""])
     if lines is None:
         return None
-    return [q.triple for q in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)]
+    return [q.triple for q in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=True)]
 
 
 _BLANK = 95  # ord("_"): a subject or object token starting with it is a blank node (``_:x``)

@@ -77,7 +77,7 @@ def table(data: Data | None) -> AsWritten | None:
         with record.lock, _no_collection():
             pending, record.pending = record.pending, []
             for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-                _note(record, ox.parse(lines, format=fmt, base_iri=base_iri), graph)
+                _note(record, ox.parse(lines, format=fmt, base_iri=base_iri, lenient=True), graph)
     return record if record.quads else None
 
 

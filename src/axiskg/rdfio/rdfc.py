@@ -34,7 +34,7 @@ CANON_MB = 1024
 _LINE = re.compile(rb"([^ \n]+) ([^ \n]+) ([^\n]+) \.\n")
 _BLANK = 95  # ord("_")
 _RDFC = """import sys, pyoxigraph as ox
-d = ox.Dataset(ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.N_TRIPLES))
+d = ox.Dataset(ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.N_TRIPLES, lenient=True))
 d.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
 sys.stdout.buffer.write(ox.serialize((q.triple for q in d), format=ox.RdfFormat.N_TRIPLES) or b"")
 """

@@ -88,7 +88,7 @@ def write_parts(lines: list[bytes], fmt: str, prefixes: dict[str, str] | None = 
 def _parse(lines: list[bytes]) -> Any:
     """The triples of ``lines``, parsed as pyoxigraph reads them: a block at a time (the lines
     are never joined into a second copy)."""
-    return ox.parse(cast(IO[bytes], _ChunksReader(lines)), format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse(cast(IO[bytes], _ChunksReader(lines)), format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 class _ChunksReader(io.RawIOBase):

@@ -362,7 +362,7 @@ def _write_turtle(ntriples: Path, out: Path, prefixes: dict[str, str]) -> None:
     """The Turtle of the N-Triples file ``ntriples`` into ``out``, declaring ``prefixes``, without
     the ``@prefix`` lines (:meth:`Union.turtle` writes them once)."""
     with open(ntriples, "rb") as fh:
-        data = turtle.without_header(turtle.write(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES), prefixes))
+        data = turtle.without_header(turtle.write(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES, lenient=True), prefixes))
     with open(out, "wb") as written:
         write_in_slices(written, data)
 

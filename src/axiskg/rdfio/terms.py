@@ -135,7 +135,7 @@ def spill_graphs(store: Data, folder: Path) -> list[tuple[ox.NamedNode | ox.Defa
 
 def parse_ntriples(data: bytes):
     """Triples of N-Triples bytes this program wrote (no error handling needed)."""
-    return ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    return ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def triples_to_rdflib(triples: Iterable) -> rdflib.Graph:
