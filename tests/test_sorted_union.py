@@ -15,7 +15,7 @@ import pytest
 from conftest import run_cli
 
 from axiskg import paths, synth
-from axiskg.rdfio import sorted_union, turtle
+from axiskg.rdfio import sorted_union, turtle, union_worker
 from axiskg.rdfio.sorted_union import Graph, Union
 
 ROOT = paths.project_root()
@@ -82,9 +82,8 @@ def made(tmp_path, workers):
     folder.mkdir()
     with Union(graphs(folder), folder, turtle=True, workers=workers) as union:
         counts = union.counts()
-        with union.ntriples() as fh:
-            nt = fh.read()
-        ttl = union.turtle().read()
+        nt = union.ntriples().read_bytes()
+        ttl = union.turtle().read_bytes()
         lines = union.lines()
     assert sorted(p.name for p in folder.iterdir()) == ["a.nt", "b.nt", "i.nt"]  # its files are removed
     return counts, nt, ttl, lines
@@ -143,14 +142,14 @@ def test_a_prefix_used_only_across_a_block_boundary_is_declared(tmp_path, monkey
     lines = [f"<urn:x:{i:04d}> <urn:x:p> <urn:x:o> .\n" for i in range(60)]
     lines.insert(30, '<urn:x:0029z> <http://purl.org/dc/terms/title> "t" .\n')
     nt.write_text("".join(lines), encoding="utf-8")
-    monkeypatch.setattr(sorted_union, "BLOCK", len("".join(lines[:30])) + 20)  # cuts inside the dcterms IRI
+    monkeypatch.setattr(union_worker, "BLOCK", len("".join(lines[:30])) + 20)  # cuts inside the dcterms IRI
     with Union([Graph(nt)], tmp_path, turtle=True, workers=1) as union:
-        ttl = union.turtle().read()
+        ttl = union.turtle().read_bytes()
     assert b"@prefix dcterms: <http://purl.org/dc/terms/> ." in ttl and b"dcterms:title" in ttl
 
 
 def workers_of(pid: int) -> list[int]:
-    """The union's worker processes among ``pid``'s children (``python -m axiskg.rdfio.sorted_union``)."""
+    """The union's worker processes among ``pid``'s children (``python -m axiskg.rdfio.union_worker``)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
@@ -162,7 +161,7 @@ def workers_of(pid: int) -> list[int]:
                 command = Path(f"/proc/{child}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"axiskg.rdfio.sorted_union" in command:
+            if b"axiskg.rdfio.union_worker" in command:
                 found.append(int(child))
     return found
 

@@ -37,12 +37,9 @@ def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
     """``data`` (as for :func:`atomic_write`, or an open file to copy from its position to its
     end, then close) written and synced to a new temp file next to ``path`` (mode 644); its name.
     Written in slices (:mod:`axiskg.slices`; the GIL is free while each is written)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    tmp = new_temp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "wb") as fh:
             if isinstance(data, list):
                 for i in range(0, len(data), 8192):  # (many lines joined a group at a time)
                     group = data[i : i + 8192]
@@ -59,6 +56,30 @@ def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
         remove_quietly(tmp)
         raise
     return tmp
+
+
+def new_temp(path: Path | str) -> str:
+    """A new, empty temp file next to ``path`` (its folder made if missing; the abandoned temp
+    files of ``path`` removed first): its name, for a writer that writes it in place before
+    :func:`commit_temp` moves it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return tmp
+
+
+def commit_temp(tmp: str, path: Path | str) -> None:
+    """Sync the temp file ``tmp`` (:func:`new_temp`), written in place, and move it to ``path``
+    (mode 644)."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def remove_abandoned(path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from axiskg import inference, paths
-from axiskg.atomic import atomic_write, remove_quietly, write_temp
+from axiskg.atomic import atomic_write, commit_temp, new_temp, remove_quietly, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
 from axiskg.gate import refuse_violations
@@ -95,6 +95,7 @@ def render(
     counts: dict[str, int] | None = None,
     include_drafts: bool = False,
     validate: bool = False,
+    temp_for=None,
 ) -> dict[str, bytes]:
     """The graph files of :func:`build` in memory: ``{format: data}`` for each of ``formats``
     (default all of :data:`axiskg.rdfio.formats.WRITTEN`), plus ``"shapes"``, as bytes.
@@ -107,7 +108,10 @@ def render(
     ``counts`` (if given) receives the graph's triple counts (asserted, inferred, total) as
     published, from the lines.
     ``validate``: refuse (:class:`~axiskg.gate.Refused`) a project with an ``sh:Violation``,
-    validating the dataset loaded to be published."""
+    validating the dataset loaded to be published.
+    ``temp_for(format)`` (if given) gives a new temp file for the N-Triples and for the Turtle:
+    they are written in place there (and are not in the result), for the caller to move into
+    place (:func:`build`: next to their targets, so that nothing is copied)."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
@@ -124,8 +128,11 @@ def render(
         else:
             while_writing(fmt, data)
 
+    in_place: dict[str, Path] = {}  # (made once the inputs passed: a bad one leaves no file)
     with tempfile.TemporaryDirectory(prefix="axiskg-build-") as folder, _workers(root) as workers:
-        published = _published_union(root, version, progress, include_drafts, validate, Path(folder), formats, workers)
+        published = _published_union(
+            root, version, progress, include_drafts, validate, Path(folder), formats, workers, in_place, temp_for
+        )
         with published as union:
             told = union.counts()
             if counts is not None:  # the lines are the distinct triples; none of the inferred ones is asserted
@@ -137,10 +144,11 @@ def render(
                         give(fmt, write_parts(lines, fmt))
                 del lines
                 release_freed_memory()
-            if "ntriples" in formats:
-                give("ntriples", union.ntriples())
-            if "turtle" in formats:
-                give("turtle", union.turtle())
+            for fmt, made in (("ntriples", union.ntriples), ("turtle", union.turtle)):
+                if fmt in formats:
+                    path = made()
+                    if fmt not in in_place:
+                        give(fmt, open(path, "rb"))
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
@@ -161,10 +169,14 @@ def _published_union(
     folder: Path,
     formats: tuple[str, ...],
     workers: sorted_union.Workers | None,
+    in_place: dict[str, Path],
+    temp_for,
 ) -> sorted_union.Union:
     """The :class:`~axiskg.rdfio.sorted_union.Union` of what :func:`published_store` holds,
     begun (by ``workers``, if given) once the store is freed: each graph dumped to N-Triples in
-    ``folder``, with the lines to put back as its literals were written.
+    ``folder``, with the lines to put back as its literals were written. With ``temp_for`` (see
+    :func:`render`), the N-Triples and Turtle are written in place, in the files it gives, which
+    are put in ``in_place``.
 
     The inferred graph is never added to the store (it would add half the store's memory): its
     lines are the answers of the inference queries, written by pyoxigraph to a file on another
@@ -187,7 +199,11 @@ def _published_union(
     release_freed_memory()  # the store's pages, before the lines are made
     graphs = [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps]
     graphs.append(sorted_union.Graph(inferred, swaps.get(graph), inferred=True))
-    return sorted_union.Union(graphs, folder, turtle="turtle" in formats, workers=workers)
+    if temp_for is not None:  # (the outputs written in place, into ``in_place``)
+        in_place.update({fmt: Path(temp_for(fmt)) for fmt in ("ntriples", "turtle") if fmt in formats})
+    return sorted_union.Union(
+        graphs, folder, turtle="turtle" in formats, workers=workers, outputs=in_place, remove_read=True
+    )
 
 
 def _infer_into(store: Data, path: Path) -> None:
@@ -221,7 +237,14 @@ def build(
     for trees, on N-Triples lines); every format is written from the sorted lines (:func:`axiskg.rdfio.serialize.write`).
     """
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
+    made_out = not out.exists()
     early: dict[str, _EarlyWrite] = {}
+    temps: dict[str, str] = {}  # the outputs written in place
+
+    def temp_for(fmt: str) -> str:
+        temps[fmt] = new_temp(out / file_name(fmt))
+        return temps[fmt]
+
     try:
         rendered = render(
             root,
@@ -231,11 +254,15 @@ def build(
             counts=counts,
             include_drafts=include_drafts,
             validate=validate,
+            temp_for=temp_for,
         )
         written = {}
         for name, data in rendered.items():
             path = out / file_name(name)
-            if name in early:
+            if name in temps:
+                commit_temp(temps.pop(name), path)
+                log.info("wrote %s", path)
+            elif name in early:
                 early.pop(name).commit()
                 log.info("wrote %s", path)
             else:
@@ -244,6 +271,11 @@ def build(
     finally:
         for pending in early.values():
             pending.abort()
+        for tmp in temps.values():
+            remove_quietly(tmp)
+        if made_out and temps:  # a failed build leaves no empty output folder either
+            with contextlib.suppress(OSError):
+                out.rmdir()
     return written
 
 

@@ -34,6 +34,7 @@ from rdflib.collection import Collection
 
 from axiskg.errors import InputError
 from axiskg.owl_datatypes import triple_in_map
+from axiskg.slices import write_in_slices
 from axiskg.vocab import compact
 
 
@@ -218,7 +219,8 @@ def reason(graph: rdflib.Graph) -> ReasoningResult:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="axiskg-reason-") as tmp:
         path = Path(tmp) / "axiskg.owl"
-        path.write_bytes(serialize(view, "rdfxml"))
+        with open(path, "wb") as fh:
+            write_in_slices(fh, serialize(view, "rdfxml"))
         world = owlready2.World()
         try:
             onto = world.get_ontology(path.as_uri()).load()

@@ -1,46 +1,40 @@
 """The union of a store's dumped graphs as ``build`` publishes it: sorted, distinct N-Triples
-lines with canonical blank-node labels, and their Turtle, made by worker processes, each on a
-range of subjects.
+lines with canonical blank-node labels, and their Turtle, made by worker processes
+(:mod:`axiskg.rdfio.union_worker`), each on a range of subjects.
 
 Every worker reads every graph and keeps the lines whose subject falls in its range. A subject's
 lines are never split between ranges, so a triple repeated in several graphs meets its repeats
 in one worker, and the Turtle of each range is byte for byte the part one writer would make of
 it. The first worker also takes every line that holds a blank node, labels them
 (:func:`axiskg.rdfio.bnodes.canonical_blank_lines` needs them all together) and hands each
-worker those in its range. Each worker then sorts its lines and writes its part of the
-N-Triples and of the Turtle; the parts, one after another, are the outputs. No process holds
-more than its range's lines, and the parent holds none. A small union is made by this process
-alone, by the same code.
-
-This module imports nothing heavy: each worker starts it with ``python -m``.
+worker those in its range. Each worker then sorts its lines and writes them, and then their
+Turtle, where they belong in the output files (the union tells it where, once it knows the
+sizes of the parts before). No process holds more than its range's lines, the parent holds
+none, and nothing is copied. A small union is made by this process alone (a thread), by the
+same code.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
-
-import pyoxigraph as ox
+from typing import IO
 
 from axiskg.errors import InputError
-from axiskg.rdfio import bnodes, literals, turtle
+from axiskg.rdfio import turtle, union_worker
 from axiskg.rdfio.line_scan import line_blocks
-from axiskg.slices import write_in_slices
 from axiskg.vocab import PUBLISHED_PREFIXES
 
 #: a union whose graphs take fewer bytes than this is made by this process, without workers
 PARALLEL_FROM = 16 << 20
-#: bytes read at a time
-BLOCK = 1 << 23
 #: subjects sampled, over all graphs, to choose the ranges
 _SAMPLES = 512
 
@@ -63,7 +57,7 @@ class Counts:
 
 
 class Workers:
-    """Worker processes (:func:`_main`) started ahead of their :class:`Union`, which takes them:
+    """Worker processes (:func:`axiskg.rdfio.union_worker.main`) started ahead of their :class:`Union`, which takes them:
     their interpreters start while the caller still loads its data, on the processor the load
     leaves idle. Use it as a context manager: leaving it stops those not taken."""
 
@@ -88,45 +82,59 @@ class Workers:
 class Union:
     """The union of ``graphs`` (see the module), begun at once in ``folder``: by ``workers``
     processes (default: up to two, one per processor; or those of a :class:`Workers`, taken
-    from it), or, for a small union, by this process. :meth:`counts` waits for it;
-    :meth:`ntriples`, :meth:`turtle` and :meth:`lines` then give it. Use it as a context
+    from it), or, for a small union, by this process. The N-Triples go to ``outputs["ntriples"]``
+    and the Turtle (with ``turtle``) to ``outputs["turtle"]`` when given (files the caller
+    moves into place), else to files in ``folder``. With ``remove_read``, the graphs' files are
+    removed as soon as every worker has read them. :meth:`counts` waits for the N-Triples;
+    :meth:`ntriples`, :meth:`turtle` and :meth:`lines` then give the union. Use it as a context
     manager: leaving it stops the workers and removes their files."""
 
-    def __init__(self, graphs: list[Graph], folder: Path, turtle: bool, workers: int | Workers | None = None) -> None:
+    def __init__(
+        self,
+        graphs: list[Graph],
+        folder: Path,
+        turtle: bool,
+        workers: int | Workers | None = None,
+        outputs: dict[str, Path] | None = None,
+        remove_read: bool = False,
+    ) -> None:
         started = workers.processes if isinstance(workers, Workers) else []
         count = len(started) if isinstance(workers, Workers) else workers or min(2, os.cpu_count() or 1)
         size = sum(g.path.stat().st_size for g in graphs)
         bounds = _bounds(graphs, count) if count > 1 and size >= PARALLEL_FROM else []
+        if not bounds and isinstance(workers, Workers):
+            workers.__exit__()  # (not needed)
         ranges = [[_text(low), _text(high)] for low, high in zip([None, *bounds], [*bounds, None])]
-        self._parts = [folder / f"union-{k}" for k in range(len(ranges))]
-        for k, part in enumerate(self._parts):  # each worker's share of the lines to swap
+        self._graphs = [g.path for g in graphs] if remove_read else []
+        self._outputs = {"ntriples": folder / "union.nt", **({"turtle": folder / "union.ttl"} if turtle else {})}
+        self._outputs.update({k: Path(v) for k, v in (outputs or {}).items() if k in self._outputs})
+        self._own = [p for k, p in self._outputs.items() if not (outputs and k in outputs)]
+        swaps = [folder / f"union-{k}.swaps" for k in range(len(ranges))]
+        blank = [folder / f"union-{k}.blank" for k in range(len(ranges))]
+        self._own += swaps + blank
+        for path in self._outputs.values():
+            path.write_bytes(b"")
+        for k, path in enumerate(swaps):  # each worker's share of the lines to swap
             low, high = bounds[k - 1] if k else None, bounds[k] if k < len(bounds) else None
-            with open(part.with_suffix(".swaps"), "wb") as fh:
+            with open(path, "wb") as fh:
                 pickle.dump([_swaps_for(g.swaps, low, high, first=k == 0) for g in graphs], fh)
         job = {
             "graphs": [[str(g.path), g.inferred] for g in graphs],
             "ranges": ranges,
-            "parts": [str(p) for p in self._parts],
-            "turtle": turtle,
+            "blank": [str(p) for p in blank],
+            "ntriples": str(self._outputs["ntriples"]),
+            "turtle": str(self._outputs["turtle"]) if turtle else None,
         }
-        self._running: list[subprocess.Popen] = []
-        self._told: list[list[dict]] = [[]]  # what each worker told and was not yet read
+        self._workers: list[_Process | _Thread] = []
         self._counts: Counts | None = None
+        self._prefixes: dict[str, str] = {}
         if len(ranges) == 1:
-            if isinstance(workers, Workers):
-                workers.__exit__()  # (not needed)
-            _work(dict(job, index=0), self._told[0].append, lambda: None)
+            self._workers.append(_Thread(dict(job, index=0, swaps=str(swaps[0]))))
             return
         try:
             for k in range(len(ranges)):
-                self._running.append(started.pop(0) if started else _start())
-                stdin = self._running[-1].stdin
-                assert stdin is not None
-                try:
-                    stdin.write(json.dumps(dict(job, index=k)).encode("utf-8") + b"\n")
-                    stdin.flush()
-                except BrokenPipeError:  # it died as it started: reading what it told says how
-                    pass
+                self._workers.append(_Process(started.pop(0) if started else _start()))
+                self._workers[-1].send(dict(job, index=k, swaps=str(swaps[k])))
         except BaseException:  # (Ctrl-C as they start) no worker outlives this object
             self.__exit__()
             raise
@@ -134,35 +142,79 @@ class Union:
     def counts(self) -> Counts:
         """Wait for the N-Triples: the union's counts."""
         if self._counts is None:
-            if self._running:
-                self._next(0)  # the first has handed out the blank-node lines
-                for worker in self._running[1:]:
-                    _close(worker.stdin)  # which the others wait for
-            told = [self._next(k) for k in range(len(self._parts))]
+            for worker in self._workers:
+                worker.take("read")
+            for path in self._graphs:  # (their pages serve the outputs)
+                path.unlink(missing_ok=True)
+            if len(self._workers) > 1:
+                self._workers[0].take("blank")  # the first has handed out the blank-node lines
+                for worker in self._workers[1:]:
+                    worker.send({"blank": True})
+            self._place()
+            told = [worker.take("lines") for worker in self._workers]
             self._counts = Counts(sum(t["lines"] for t in told), sum(t["inferred"] for t in told))
+            used = {p for t in told for p in t["prefixes"]}
+            self._prefixes = {p: ns for p, ns in PUBLISHED_PREFIXES.items() if p in used}
         return self._counts
 
-    def ntriples(self) -> io.BufferedReader:
-        """The sorted N-Triples, as one open file to read (and close; it stays readable after
-        the context ends), while the workers go on with the Turtle."""
-        self.counts()
-        return io.BufferedReader(_Chain([p.with_suffix(".nt") for p in self._parts]))
+    def _place(self, start: int = 0) -> None:
+        """Tell each worker where its part goes, once all have told its size."""
+        sizes = [worker.take("size") for worker in self._workers]
+        for worker, at in zip(self._workers, [start + sum(sizes[:k]) for k in range(len(sizes))]):
+            worker.send({"offset": at})
 
-    def turtle(self) -> io.BufferedReader:
-        """The Turtle (if asked for), as one open file to read (and close) as :meth:`ntriples`:
-        the ``@prefix`` lines of the published prefixes in use, then each range's part."""
+    def ntriples(self) -> Path:
+        """The file of the sorted N-Triples (the workers may still be making the Turtle)."""
         self.counts()
-        used = {p for k in range(len(self._parts)) for p in self._next(k)["prefixes"]}
-        prefixes = {p: ns for p, ns in PUBLISHED_PREFIXES.items() if p in used}
-        head = self._parts[0].with_suffix(".head")
-        head.write_bytes(turtle.header(prefixes))
-        return io.BufferedReader(_Chain([head] + [p.with_suffix(".ttl") for p in self._parts]))
+        return self._outputs["ntriples"]
 
-    def _next(self, k: int) -> dict:
-        """What worker ``k`` tells next (waiting for it); its error raised here."""
-        if not self._running:
-            return self._told[k].pop(0)
-        worker = self._running[k]
+    def turtle(self) -> Path:
+        """The file of the Turtle (if asked for): the ``@prefix`` lines of the published prefixes
+        in use, then each range's part."""
+        self.counts()
+        header = turtle.header(self._prefixes)
+        union_worker.write_at(self._outputs["turtle"], 0, header)
+        self._place(len(header))
+        for worker in self._workers:
+            worker.take("done")
+        return self._outputs["turtle"]
+
+    def lines(self) -> list[bytes]:
+        """The sorted N-Triples lines, each line one item."""
+        lines: list[bytes] = []
+        with open(self.ntriples(), "rb") as fh:
+            for block in line_blocks(fh, union_worker.BLOCK):
+                lines += block.splitlines(keepends=True)
+        return lines
+
+    def __enter__(self) -> Union:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self._workers:
+            worker.stop()
+        for path in self._own:
+            path.unlink(missing_ok=True)
+
+
+class _Process:
+    """A worker process, talked to over its pipes."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def send(self, message: dict) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+            stdin.flush()
+        except BrokenPipeError:  # it died: reading what it told says how
+            pass
+
+    def take(self, key: str):
+        """What the worker tells next, under ``key`` (waiting for it); its error raised here."""
+        worker = self.process
         assert worker.stdout is not None
         told = json.loads(worker.stdout.readline() or b'{"error": null}')
         if "error" in told:
@@ -175,47 +227,45 @@ class Union:
             if told.get("input"):
                 raise InputError(told.get("path"), message)
             raise RuntimeError(message)
-        return told
+        return _told(told, key)
 
-    def lines(self) -> list[bytes]:
-        """The sorted N-Triples lines, each line one item."""
-        lines: list[bytes] = []
-        with self.ntriples() as fh:
-            for block in line_blocks(fh, BLOCK):
-                lines += block.splitlines(keepends=True)
-        return lines
-
-    def __enter__(self) -> Union:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        _stop(self._running)
-        for part in self._parts:
-            for suffix in (".nt", ".ttl", ".blank", ".swaps", ".head"):
-                part.with_suffix(suffix).unlink(missing_ok=True)
+    def stop(self) -> None:
+        _stop([self.process])
 
 
-class _Chain(io.RawIOBase):
-    """Files read one after another, as one."""
+class _Thread:
+    """The one worker of a small union: a thread of this process, talked to over queues."""
 
-    def __init__(self, paths: list[Path]) -> None:
-        self._files = [open(p, "rb") for p in paths]
+    def __init__(self, job: dict) -> None:
+        self._to: queue.SimpleQueue = queue.SimpleQueue()
+        self._from: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, args=(job,), daemon=True)
+        self._thread.start()
 
-    def readable(self) -> bool:
-        return True
+    def _run(self, job: dict) -> None:
+        try:
+            union_worker.work(job, self._from.put, self._to.get)
+        except BaseException as exc:  # raised by take()
+            self._from.put({"raise": exc})
 
-    def readinto(self, buffer) -> int:
-        while self._files:
-            n = self._files[0].readinto(buffer)
-            if n:
-                return n
-            self._files.pop(0).close()
-        return 0
+    def send(self, message: dict) -> None:
+        self._to.put(message)
 
-    def close(self) -> None:
-        while self._files:
-            self._files.pop().close()
-        super().close()
+    def take(self, key: str):
+        told = self._from.get()
+        if "raise" in told:
+            raise told["raise"]
+        return _told(told, key)
+
+    def stop(self) -> None:
+        self._to.put({"stop": True})  # (ends a wait to be told)
+        self._thread.join()
+
+
+def _told(told: dict, key: str):
+    if key not in told:
+        raise RuntimeError(f"a worker of the sorted union told {told!r}, not {key!r}")
+    return told if key == "lines" else told[key]
 
 
 def _stop(workers: list[subprocess.Popen]) -> None:
@@ -238,11 +288,11 @@ def _close(pipe: IO[bytes] | None) -> None:
 
 
 def _start() -> subprocess.Popen:
-    """A worker process (:func:`_main`), to be given its job. It has a session of its own, so
+    """A worker process (:func:`axiskg.rdfio.union_worker.main`), to be given its job. It has a session of its own, so
     Ctrl-C interrupts only the parent, which stops it (an interrupt reaching a worker as its
     interpreter starts would print a traceback), and no stderr: it tells its errors on stdout."""
     return subprocess.Popen(
-        [sys.executable, "-m", __name__],
+        [sys.executable, "-m", union_worker.__name__],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -285,107 +335,3 @@ def _in(line: bytes, low: bytes | None, high: bytes | None) -> bool:
 
 def _text(bound: bytes | None) -> str | None:
     return None if bound is None else bound.decode("latin-1")
-
-
-def _in_range(lines: list[bytes], low: bytes | None, high: bytes | None) -> list[bytes]:
-    if low is None:
-        return lines if high is None else [line for line in lines if line < high]
-    return [line for line in lines if line >= low] if high is None else [line for line in lines if low <= line < high]
-
-
-def _work(job: dict, tell: Callable[[dict], None], wait: Callable[[], object]) -> None:
-    """One worker's range of the union (``job`` as :class:`Union` writes it), its parts written.
-    The first hands the blank-node lines of the other ranges to their ``.blank`` files and then
-    tells ``{"blank": true}``; the others ``wait`` until then. Each then tells its counts
-    once its N-Triples are written (``{"lines": .., "inferred": ..}``), and, if asked for the
-    Turtle, the prefixes that uses once it is written (``{"prefixes": [...]}``)."""
-    index = job["index"]
-    ranges = [[None if b is None else b.encode("latin-1") for b in pair] for pair in job["ranges"]]
-    low, high = ranges[index]
-    part = Path(job["parts"][index])
-    with open(part.with_suffix(".swaps"), "rb") as fh:
-        swaps = pickle.load(fh)  # written by Union, in its own temp folder
-    lines: list[bytes] = []
-    blank: list[bytes] = []
-    inferred = 0
-    for (path, is_inferred), graph_swaps in zip(job["graphs"], swaps):
-        written = literals.line_swapper(graph_swaps)
-        with open(path, "rb") as fh:
-            for block in line_blocks(fh, BLOCK):
-                # the first takes the lines with a blank node, of every range; the others drop them
-                taken: list[bytes] = []
-                kept = _in_range(bnodes.take_blank_lines(block, taken).splitlines(keepends=True), low, high)
-                if taken and index == 0:
-                    blank.append(literals.written_ntriples(b"".join(taken), graph_swaps))
-                    inferred += blank[-1].count(b"\n") if is_inferred else 0
-                # (a line and its literal as written have the same subject: the same range)
-                kept = written(kept)
-                lines += kept
-                inferred += len(kept) if is_inferred else 0
-    lines.sort()
-    bnodes.drop_repeats(lines)
-    if index == 0:
-        labelled = bnodes.canonical_blank_lines(blank)  # sorted, distinct
-        for other, (start, end) in enumerate(ranges[1:], 1):
-            with open(Path(job["parts"][other]).with_suffix(".blank"), "wb") as out:
-                write_in_slices(out, b"".join(_in_range(labelled, start, end)))
-        mine = _in_range(labelled, low, high)
-        if len(ranges) > 1:
-            tell({"blank": True})
-    else:
-        wait()
-        mine = part.with_suffix(".blank").read_bytes().splitlines(keepends=True)
-    if mine:
-        lines += mine
-        lines.sort()  # two sorted runs: merged in linear time
-    count = len(lines)
-    chunks = (b"".join(lines[i : i + 8192]) for i in range(0, len(lines), 8192))
-    with open(part.with_suffix(".nt"), "wb") as out:
-        # the Turtle's prefixes are looked for in the chunks as they are written
-        prefixes = turtle.prefixes_in(_written(chunks, out)) if job["turtle"] else {}
-        for chunk in chunks:  # those the search did not need
-            write_in_slices(out, chunk)
-    del lines, mine, chunks
-    tell({"lines": count, "inferred": inferred})
-    if job["turtle"]:
-        _write_turtle(part.with_suffix(".nt"), part.with_suffix(".ttl"), prefixes)
-        tell({"prefixes": list(prefixes)})
-
-
-def _written(chunks: Iterator[bytes], out: BinaryIO) -> Iterator[bytes]:
-    for chunk in chunks:
-        out.write(chunk)
-        yield chunk
-
-
-def _write_turtle(ntriples: Path, out: Path, prefixes: dict[str, str]) -> None:
-    """The Turtle of the N-Triples file ``ntriples`` into ``out``, declaring ``prefixes``, without
-    the ``@prefix`` lines (:meth:`Union.turtle` writes them once)."""
-    with open(ntriples, "rb") as fh:
-        data = turtle.without_header(turtle.write(ox.parse(fh, format=ox.RdfFormat.N_TRIPLES, lenient=True), prefixes))
-    with open(out, "wb") as written:
-        write_in_slices(written, data)
-
-
-def _main() -> int:
-    """A worker: its job (a JSON line) on stdin, what it tells (:func:`_work`), or its error
-    (pyoxigraph's writer refuses a value over 16 MiB with a MemoryError), as JSON lines on
-    stdout; a worker other than the first waits for its stdin to close."""
-    job = json.loads(sys.stdin.readline())
-
-    def tell(message: dict) -> None:
-        print(json.dumps(message), flush=True)
-
-    try:
-        _work(job, tell, sys.stdin.read)
-    except InputError as exc:
-        tell({"error": exc.problem, "input": True, "path": exc.path})
-        return 1
-    except Exception as exc:  # told to the parent, which raises it
-        tell({"error": str(exc), "memory": isinstance(exc, MemoryError)})
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main())
