@@ -61,7 +61,7 @@ def write_temp(path: Path | str, data: bytes | list[bytes] | BinaryIO) -> str:
 def new_temp(path: Path | str) -> str:
     """A new, empty temp file next to ``path`` (its folder made if missing; the abandoned temp
     files of ``path`` removed first): its name, for a writer that writes it in place before
-    :func:`commit_temp` moves it."""
+    :func:`sync_temp` readies it to be moved."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(path)
@@ -70,16 +70,16 @@ def new_temp(path: Path | str) -> str:
     return tmp
 
 
-def commit_temp(tmp: str, path: Path | str) -> None:
-    """Sync the temp file ``tmp`` (:func:`new_temp`), written in place, and move it to ``path``
-    (mode 644)."""
+def sync_temp(tmp: Path | str) -> str:
+    """Sync the temp file ``tmp`` (:func:`new_temp`), written in place, and give it mode 644,
+    ready to be moved into place; its name."""
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
     os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    return str(tmp)
 
 
 def remove_abandoned(path: Path) -> None:

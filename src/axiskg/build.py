@@ -13,7 +13,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from axiskg import inference, paths
-from axiskg.atomic import atomic_write, commit_temp, new_temp, remove_quietly, write_temp
+from axiskg.atomic import atomic_write, new_temp, remove_quietly, sync_temp, write_temp
 from axiskg.dataset import Data, Dataset, load_shapes
 from axiskg.errors import InputError
 from axiskg.gate import refuse_violations
@@ -111,7 +111,8 @@ def render(
     validating the dataset loaded to be published.
     ``temp_for(format)`` (if given) gives a new temp file for the N-Triples and for the Turtle:
     they are written in place there (and are not in the result), for the caller to move into
-    place (:func:`build`: next to their targets, so that nothing is copied)."""
+    place (:func:`build`: next to their targets, so that nothing is copied); ``while_writing``
+    is given that file's path as soon as it is complete."""
     root = Path(root) if root is not None else paths.project_root()
     formats = tuple(formats) if formats else WRITTEN
     unknown = [f for f in formats if f not in WRITTEN]
@@ -149,6 +150,8 @@ def render(
                     path = made()
                     if fmt not in in_place:
                         give(fmt, open(path, "rb"))
+                    elif while_writing is not None:
+                        while_writing(fmt, path)  # (complete: to be synced meanwhile)
     outputs["shapes"] = serialize(load_shapes(root), "turtle")
     return outputs
 
@@ -239,11 +242,11 @@ def build(
     out = Path(out_dir) if out_dir is not None else paths.dist_dir(root)
     made_out = not out.exists()
     early: dict[str, _EarlyWrite] = {}
-    temps: dict[str, str] = {}  # the outputs written in place
+    temps: list[str] = []  # the outputs written in place (moved into place by early's commit)
 
     def temp_for(fmt: str) -> str:
-        temps[fmt] = new_temp(out / file_name(fmt))
-        return temps[fmt]
+        temps.append(new_temp(out / file_name(fmt)))
+        return temps[-1]
 
     try:
         rendered = render(
@@ -259,19 +262,17 @@ def build(
         written = {}
         for name, data in rendered.items():
             path = out / file_name(name)
-            if name in temps:
-                commit_temp(temps.pop(name), path)
-                log.info("wrote %s", path)
-            elif name in early:
+            if name in early:
                 early.pop(name).commit()
                 log.info("wrote %s", path)
             else:
                 atomic_write(path, data)
             written[name] = path
+        temps.clear()
     finally:
         for pending in early.values():
             pending.abort()
-        for tmp in temps.values():
+        for tmp in temps:
             remove_quietly(tmp)
         if made_out and temps:  # a failed build leaves no empty output folder either
             with contextlib.suppress(OSError):
@@ -280,10 +281,11 @@ def build(
 
 
 class _EarlyWrite:
-    """``data`` written to a temp file next to ``path`` by a thread; :meth:`commit` moves it
+    """``data`` written to a temp file next to ``path`` (or, a temp file already written in place,
+    synced) by a thread; :meth:`commit` moves it
     into place (as :func:`~axiskg.atomic.atomic_write` would), :meth:`abort` removes it."""
 
-    def __init__(self, path: Path, data: bytes | list[bytes] | BinaryIO) -> None:
+    def __init__(self, path: Path, data: bytes | list[bytes] | BinaryIO | Path) -> None:
         import threading
 
         self._path = path
@@ -292,9 +294,9 @@ class _EarlyWrite:
         self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
         self._thread.start()
 
-    def _write(self, data: bytes | list[bytes] | BinaryIO) -> None:
-        try:
-            self._tmp = write_temp(self._path, data)
+    def _write(self, data: bytes | list[bytes] | BinaryIO | Path) -> None:
+        try:  # (a Path: a temp file next to ``path``, written in place)
+            self._tmp = sync_temp(data) if isinstance(data, Path) else write_temp(self._path, data)
         except BaseException as exc:  # re-raised by commit()
             self._error = exc
 

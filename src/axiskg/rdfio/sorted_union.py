@@ -144,12 +144,12 @@ class Union:
         if self._counts is None:
             for worker in self._workers:
                 worker.take("read")
-            for path in self._graphs:  # (their pages serve the outputs)
-                path.unlink(missing_ok=True)
             if len(self._workers) > 1:
                 self._workers[0].take("blank")  # the first has handed out the blank-node lines
                 for worker in self._workers[1:]:
                     worker.send({"blank": True})
+            for path in self._graphs:  # (their pages serve the outputs)
+                path.unlink(missing_ok=True)
             self._place()
             told = [worker.take("lines") for worker in self._workers]
             self._counts = Counts(sum(t["lines"] for t in told), sum(t["inferred"] for t in told))
@@ -158,10 +158,11 @@ class Union:
         return self._counts
 
     def _place(self, start: int = 0) -> None:
-        """Tell each worker where its part goes, once all have told its size."""
-        sizes = [worker.take("size") for worker in self._workers]
-        for worker, at in zip(self._workers, [start + sum(sizes[:k]) for k in range(len(sizes))]):
-            worker.send({"offset": at})
+        """Tell each worker where its part goes (from ``start``), as soon as the sizes of the
+        parts before it are told."""
+        for worker in self._workers:
+            worker.send({"offset": start})
+            start += worker.take("size")
 
     def ntriples(self) -> Path:
         """The file of the sorted N-Triples (the workers may still be making the Turtle)."""

@@ -8,7 +8,8 @@ union a small graph makes in-process). The worker tells, in this order:
   pages serve the outputs);
 * the first worker, ``{"blank": true}`` once it has handed each other worker the blank-node lines
   of its range (the others wait to be told ``{"blank": true}``);
-* ``{"size": n}``: the bytes of its N-Triples; it is told ``{"offset": o}``, where they go;
+* ``{"size": n}``: the bytes of its N-Triples; it is told ``{"offset": o}``, where they go
+  (the first may be told before it tells its size: its offset is known from the start);
 * ``{"lines": .., "inferred": .., "prefixes": [...]}`` once they are written (the prefixes its
   Turtle will use);
 * with the Turtle, ``{"size": n}`` of its Turtle, told ``{"offset": o}``, then ``{"done": true}``.
@@ -70,16 +71,16 @@ def work(job: dict, tell: Tell, listen: Listen) -> None:
                 inferred += len(kept) if is_inferred else 0
     del swaps
     tell({"read": True})
-    lines.sort()
-    bnodes.drop_repeats(lines)
-    if index == 0:
+    if index == 0:  # (first: the others wait for theirs)
         labelled = bnodes.canonical_blank_lines(blank)  # sorted, distinct
         for (start, end), path in zip(ranges[1:], job["blank"][1:]):
             write_at(path, 0, b"".join(in_range(labelled, start, end)))
         mine = in_range(labelled, low, high)
         if len(ranges) > 1:
             tell({"blank": True})
-    else:
+    lines.sort()
+    bnodes.drop_repeats(lines)
+    if index > 0:
         _expect(listen(), "blank")
         mine = Path(job["blank"][index]).read_bytes().splitlines(keepends=True)
     if mine:
