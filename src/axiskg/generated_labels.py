@@ -17,7 +17,7 @@ from axiskg.vocab import sparql_prefixes
 LABELS = (
     sparql_prefixes("rdfs", "prov", "oa", "axis")
     + """CONSTRUCT { ?node rdfs:label ?label } WHERE {
-SELECT ?node (STRLANG(MIN(?text), "en") AS ?label) WHERE {
+SELECT ?node (STRLANG(MIN(CONCAT(?what, "claim ", REPLACE(STR(?claim), "^.*/", ""), ?from)), "en") AS ?label) WHERE {
   {
     ?claim axis:hasEvidence ?node . BIND("evidence of " AS ?what)
   } UNION {
@@ -34,8 +34,7 @@ SELECT ?node (STRLANG(MIN(?text), "en") AS ?label) WHERE {
   FILTER(isIRI(?node))
   FILTER NOT EXISTS { ?node rdfs:label ?any }
   OPTIONAL { ?claim prov:wasDerivedFrom ?report . ?report a axis:Report }
-  BIND(CONCAT(?what, "claim ", REPLACE(STR(?claim), "^.*/", ""),
-              IF(BOUND(?report), CONCAT(" (", REPLACE(STR(?report), "^.*/", ""), ")"), "")) AS ?text)
+  BIND(IF(BOUND(?report), CONCAT(" (", REPLACE(STR(?report), "^.*/", ""), ")"), "") AS ?from)
 } GROUP BY ?node
 }"""
 )
