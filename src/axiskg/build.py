@@ -159,7 +159,10 @@ def render(
 def _workers(root: Path) -> sorted_union.Workers | contextlib.nullcontext:
     """The workers of the sorted union, started before the load (on the processor it leaves
     idle) when the project's files are large enough for them to be needed."""
-    size = sum(p.stat().st_size for p in paths.ontology_files(root) + paths.data_files(root))
+    try:
+        size = sum(p.stat().st_size for p in paths.ontology_files(root) + paths.data_files(root))
+    except OSError:  # (the load names the file and the problem)
+        return contextlib.nullcontext()
     return sorted_union.Workers() if size >= sorted_union.PARALLEL_FROM // 4 else contextlib.nullcontext()
 
 
