@@ -37,3 +37,14 @@ def test_atomic_write_of_big_parts_and_many_lines(tmp_path):
     lines = [b"<a> <b> <c%d> .\n" % i for i in range(20_000)]
     atomic_write(tmp_path / "out.nt", [big, *lines, big])
     assert (tmp_path / "out.nt").read_bytes() == big + b"".join(lines) + big
+
+
+def test_parts_written_at_their_offsets_make_the_whole_file_in_any_order(tmp_path):
+    """The union's workers each fill their own part of one output (axiskg.slices.write_at)."""
+    from axiskg.slices import write_at
+
+    first, second = b"a" * (SLICE + 5), b"b" * (2 * SLICE + 1)
+    path = tmp_path / "out"
+    write_at(path, len(first), second)  # the later part first: the file has a hole meanwhile
+    write_at(path, 0, first)
+    assert path.read_bytes() == first + second

@@ -31,6 +31,7 @@ from typing import IO
 from axiskg.errors import InputError
 from axiskg.rdfio import turtle, union_worker
 from axiskg.rdfio.line_scan import line_blocks
+from axiskg.slices import write_at
 from axiskg.vocab import PUBLISHED_PREFIXES
 
 #: a union whose graphs take fewer bytes than this is made by this process, without workers
@@ -162,7 +163,7 @@ class Union:
         parts before it are told."""
         for worker in self._workers:
             worker.send({"offset": start})
-            start += worker.take("size")
+            start += worker.take("size")["size"]
 
     def ntriples(self) -> Path:
         """The file of the sorted N-Triples (the workers may still be making the Turtle)."""
@@ -174,7 +175,7 @@ class Union:
         in use, then each range's part."""
         self.counts()
         header = turtle.header(self._prefixes)
-        union_worker.write_at(self._outputs["turtle"], 0, header)
+        write_at(self._outputs["turtle"], 0, header)
         self._place(len(header))
         for worker in self._workers:
             worker.take("done")
@@ -213,7 +214,7 @@ class _Process:
         except BrokenPipeError:  # it died: reading what it told says how
             pass
 
-    def take(self, key: str):
+    def take(self, key: str) -> dict:
         """What the worker tells next, under ``key`` (waiting for it); its error raised here."""
         worker = self.process
         assert worker.stdout is not None
@@ -252,7 +253,7 @@ class _Thread:
     def send(self, message: dict) -> None:
         self._to.put(message)
 
-    def take(self, key: str):
+    def take(self, key: str) -> dict:
         told = self._from.get()
         if "raise" in told:
             raise told["raise"]
@@ -263,10 +264,11 @@ class _Thread:
         self._thread.join()
 
 
-def _told(told: dict, key: str):
+def _told(told: dict, key: str) -> dict:
+    """What a worker told, which must be ``key`` (and what goes with it)."""
     if key not in told:
         raise RuntimeError(f"a worker of the sorted union told {told!r}, not {key!r}")
-    return told if key == "lines" else told[key]
+    return told
 
 
 def _stop(workers: list[subprocess.Popen]) -> None:

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from axiskg.errors import InputError
 from axiskg.rdfio import bnodes, literals, turtle
 from axiskg.rdfio.line_scan import line_blocks
-from axiskg.slices import SLICE
+from axiskg.slices import SLICE, pwrite_in_slices, write_at
 
 #: bytes read at a time
 BLOCK = 1 << 23
@@ -128,26 +128,9 @@ def _expect(message: dict, key: str):
 def _written(chunks: Iterator[bytes], fd: int, at: int) -> Iterator[bytes]:
     """``chunks`` written one after another from ``at`` in ``fd``, each as it is taken."""
     for chunk in chunks:
-        _pwrite(fd, at, chunk)
+        pwrite_in_slices(fd, at, chunk)
         at += len(chunk)
         yield chunk
-
-
-def write_at(path: str | Path, at: int, data: bytes) -> None:
-    """``data`` written into the file ``path`` (made if missing) from byte ``at``."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        _pwrite(fd, at, data)
-    finally:
-        os.close(fd)
-
-
-def _pwrite(fd: int, at: int, data: bytes) -> None:
-    """All of ``data`` written at ``at`` in ``fd``, in slices (:mod:`axiskg.slices`)."""
-    view = memoryview(data)
-    done = 0
-    while done < len(view):
-        done += os.pwrite(fd, view[done : done + SLICE], at + done)
 
 
 class _Region(io.RawIOBase):
