@@ -87,22 +87,52 @@ def test_an_ntriples_file_without_rewritten_literals_is_bulk_loaded_with_no_reco
     assert literals.table(Dataset.load([path], inferred=False)) is not None
 
 
-def test_a_store_loaded_to_be_queried_records_its_literals_only_when_asked(tmp_path):
+def test_an_ntriples_file_is_recorded_as_it_loads(tmp_path):
     path = tmp_path / "d.nt"
     path.write_text(REWRITTEN_NT)
     store = Dataset.load([path], inferred=False)
     record = store.written
-    # recorded at once: only the blank-node line (added through Python, its label being the
-    # store's); the other typed lines are set aside
-    assert [k[0] for k in record.quads] == [next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))]
-    assert len(record.pending) == 1
-    assert len(list(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))) == 7  # 01, 1, +1: one
-    assert len(record.quads) == 1  # querying does not record
-    assert literals.table(store) is record and record.pending == [] and len(record.quads) == 6
+    assert len(record.quads) == 6  # 01, 1, +1 share one stored quad
+    assert len(list(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))) == 7
     x = next(q.subject for q in store if isinstance(q.subject, ox.BlankNode))  # the blank-node line too
     assert literals.written_at(store, x, None, ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))) == [
         ox.Literal("007", datatype=ox.NamedNode(XSD + "long"))
     ]
+
+
+def _many_pieces(lines: int) -> str:
+    """N-Triples whose blank node ``_:b`` is written at the start and at the end, with rewritten
+    literals between."""
+    body = "".join(f'<http://e/s{i}> <http://e/n> "0{i}"^^<{XSD}integer> .\n' for i in range(lines))
+    return f'_:b <http://e/v> "x" .\n{body}<http://e/a> <http://e/c> _:b .\n'
+
+
+@pytest.mark.parametrize("held", [32 << 20, 10])  # read once; too many blank lines: read twice
+def test_a_file_loaded_in_pieces_keeps_its_blank_nodes_and_its_literals(tmp_path, monkeypatch, held):
+    monkeypatch.setattr(bulk_load, "_PIECE", 256)  # (many pieces)
+    monkeypatch.setattr(bulk_load, "_HELD", held)
+    path = tmp_path / "d.nt"
+    path.write_text(_many_pieces(200))
+    store = Dataset.load([path], inferred=False)
+    assert len(store) == 202
+    blanks = {q.subject for q in store if isinstance(q.subject, ox.BlankNode)}
+    blanks |= {q.object for q in store if isinstance(q.object, ox.BlankNode)}
+    assert len(blanks) == 1  # one label, one node, across the pieces
+    assert len(store.written.quads) == 200  # every "0" + i is rewritten
+    assert literals.written_at(
+        store, ox.NamedNode("http://e/s150"), None, ox.Literal("150", datatype=ox.NamedNode(XSD + "integer"))
+    ) == [ox.Literal("0150", datatype=ox.NamedNode(XSD + "integer"))]
+
+
+def test_a_syntax_error_in_a_later_piece_loads_nothing_and_names_its_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_load, "_PIECE", 256)
+    path = tmp_path / "d.nt"
+    path.write_text(_many_pieces(200) + "<http://e/a> <http://e/c> oops .\n")
+    dataset = Dataset()
+    with pytest.raises(InputError) as caught:
+        dataset.add_file(path, "urn:x-test:g")
+    assert caught.value.line == 203
+    assert len(dataset) == 0 and not dataset.written.quads
 
 
 def test_a_blank_node_line_the_store_keeps_as_written_leaves_the_file_to_one_bulk_load(tmp_path):

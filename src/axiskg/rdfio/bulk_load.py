@@ -1,15 +1,17 @@
 """Parsing RDF bytes into a store while recording the typed literals the store rewrites.
 
-N-Triples and N-Quads are bulk-loaded inside pyoxigraph; their lines with an XSD-typed literal
-are kept aside and recorded only when the record is first read (:func:`axiskg.rdfio.literals.table`),
-so a store loaded to be queried pays only for finding those lines. Turtle and TriG without ``^^``
-or a bare number are bulk-loaded too; other files pass through Python once.
+N-Triples and N-Quads are loaded inside pyoxigraph, and their lines with an XSD-typed literal
+are found and recorded beside (for N-Triples, while the store parses on another thread). Turtle
+and TriG without ``^^`` or a bare number are loaded inside pyoxigraph too; other files pass
+through Python once.
 """
 
 from __future__ import annotations
 
 import io
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -96,12 +98,20 @@ def _add_lines(target: Data, lines: bytes, fmt: ox.RdfFormat, base_iri: str, gra
 
 
 def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: str, graph: str) -> bytes:
-    """Bulk-load the N-Triples / N-Quads file ``fh`` (read twice, a piece at a time: never held
-    whole) inside pyoxigraph; the lines with an XSD-typed literal are kept to be recorded when
-    the record is first read (:func:`axiskg.rdfio.literals.table`). A blank node's label is the
-    store's own, so where a line with a blank node holds a literal the store rewrites, the lines
-    with a blank node are left out, and returned to be added through Python (:func:`load`)."""
+    """Load the N-Triples / N-Quads file ``fh`` inside pyoxigraph, a piece at a time (never held
+    whole), recording the literals the store rewrites. A blank node's label is the store's own,
+    so where a line with a blank node holds a literal the store rewrites, the lines with a blank
+    node are left out, and returned to be added through Python (:func:`load`).
+
+    An N-Triples file into an empty graph is read once (:func:`_load_in_pieces`); otherwise it
+    is read twice: once to find the lines with typed literals, once by the store."""
     store, record = literals.parts(target)
+    name = ox.NamedNode(graph)
+    if fmt == ox.RdfFormat.N_TRIPLES and next(iter(store.quads_for_pattern(None, None, None, name)), None) is None:
+        rest = _load_in_pieces(store, literals.Recorder(record, graph), fh, base_iri, name)
+        if rest is not None:
+            return rest
+        fh.seek(0)
     typed_parts: list[bytes] = []
     blank_parts: list[bytes] = []
     for piece in _pieces(fh):
@@ -111,19 +121,104 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
     typed, blank_typed = b"".join(typed_parts), b"".join(blank_parts)
     del typed_parts, blank_parts
     fh.seek(0)
-    if not (typed or blank_typed) or not _nt_rewrites(typed + blank_typed):
-        store.load(fh, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-        return b""
     rest = b""
     if blank_typed and _nt_rewrites(blank_typed):
         source = _WithoutBlankLines(fh)
-        store.load(source, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))  # type: ignore[arg-type]  # a file-like reader
+        store.load(source, format=fmt, base_iri=base_iri, to_graph=name)  # type: ignore[arg-type]  # a file-like reader
         rest = b"".join(source.rest)
     else:
-        store.load(fh, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
-    if typed and record is not None:
-        record.pending.append((typed, fmt, base_iri, graph))
+        store.load(fh, format=fmt, base_iri=base_iri, to_graph=name)
+    if typed:
+        recorder = literals.Recorder(record, graph)
+        literals.note_lines(recorder, typed, fmt, base_iri)
+        recorder.close()
     return rest
+
+
+#: bytes of lines with a blank node that :func:`_load_in_pieces` holds, at most
+_HELD = 32 << 20
+
+
+def _load_in_pieces(
+    store: ox.Store, recorder: literals.Recorder, fh: BinaryIO, base_iri: str, graph: ox.NamedNode
+) -> bytes | None:
+    """Load the N-Triples file ``fh`` into the empty ``graph`` in one read: each piece's lines
+    without a blank node go to the store on a thread of their own (pyoxigraph parses without the
+    GIL, and separate pieces keep no labels to share), while this thread notes the piece's typed
+    literals and holds its lines with a blank node, loaded at the end in one call so their labels
+    stay one file's. Returns those lines when they hold a literal the store rewrites (to be added
+    through Python); None, with nothing loaded, when they are over :data:`_HELD` bytes (the file
+    is then read twice instead). Raises what ``Store.load`` raises, with nothing loaded."""
+    loader = _PieceLoader(store, base_iri, graph)
+    held: list[bytes] = []
+    size = 0
+    try:
+        for piece in _pieces(fh):
+            plain, blank = _split_blank_lines(piece)
+            loader.put(plain)
+            typed, _ = _typed_lines(plain)
+            if typed:
+                literals.note_lines(recorder, typed, ox.RdfFormat.N_TRIPLES, base_iri)
+            held.append(blank)
+            size += len(blank)
+            if size > _HELD:
+                loader.stop()
+                store.remove_graph(graph)
+                return None
+        loader.finish()
+        lines = b"".join(held)
+        if lines and _nt_rewrites(lines):
+            rest = lines
+        else:
+            rest = b""
+            if lines:
+                store.load(lines, format=ox.RdfFormat.N_TRIPLES, base_iri=base_iri, to_graph=graph)
+    except BaseException:
+        loader.stop()
+        store.remove_graph(graph)
+        raise
+    recorder.close()
+    return rest
+
+
+class _PieceLoader:
+    """A thread loading pieces of N-Triples into ``graph`` of ``store`` as they are
+    :meth:`put`, two at most waiting. The first error is raised by the next :meth:`put` or by
+    :meth:`finish`; later pieces are then skipped."""
+
+    def __init__(self, store: ox.Store, base_iri: str, graph: ox.NamedNode) -> None:
+        self.waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(store, base_iri, graph), name="axiskg-load", daemon=True)
+        self.thread.start()
+
+    def _run(self, store: ox.Store, base_iri: str, graph: ox.NamedNode) -> None:
+        while (piece := self.waiting.get()) is not None:
+            if self.error is None:
+                try:
+                    store.load(piece, format=ox.RdfFormat.N_TRIPLES, base_iri=base_iri, to_graph=graph)
+                except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                    self.error = exc
+
+    def put(self, piece: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        if piece:
+            self.waiting.put(piece)
+
+    def finish(self) -> None:
+        """Wait until every piece is loaded (raising the first error)."""
+        self.waiting.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Skip what is still waiting and end the thread (after the piece it is loading)."""
+        if self.thread.is_alive():
+            self.error = self.error or InterruptedError("loading stopped")
+            self.waiting.put(None)
+            self.thread.join()
 
 
 #: how much of an N-Triples / N-Quads file is read at a time

@@ -50,12 +50,6 @@ class AsWritten:
     #: cache of :func:`written_lookup`: per predicate, ``(subject, stored literal) -> (the
     #: literals written there in every graph, how many graphs have them recorded)``
     by_predicate: dict[ox.NamedNode, dict[tuple, tuple[list, int]]] = field(default_factory=dict)
-    #: N-Triples / N-Quads lines bulk-loaded but not yet recorded: (lines, format, base IRI,
-    #: graph); recorded when the record is first read (:func:`table`), so that a dataset loaded
-    #: only to be queried never pays for it
-    pending: list[tuple[bytes, ox.RdfFormat, str, str]] = field(default_factory=list)
-    #: held while the pending lines are recorded (a thread asking meanwhile waits for all of them)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
 def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
@@ -66,23 +60,16 @@ def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
 
 
 def table(data: Data | None) -> AsWritten | None:
-    """The record of rewritten literals of ``data`` (the lines still pending recorded first), or
-    None when it has none or none was rewritten."""
+    """The record of rewritten literals of ``data``, or None when it has none or none was
+    rewritten."""
     if data is None:
         return None
     _, record = parts(data)
-    if record is None:
-        return None
-    if record.pending or record.lock.locked():  # (asked once per result value: no lock when all is recorded)
-        with record.lock, _no_collection():
-            pending, record.pending = record.pending, []
-            for lines, fmt, base_iri, graph in pending:  # in the order the files were loaded
-                _note(record, ox.parse(lines, format=fmt, base_iri=base_iri, lenient=True), graph)
-    return record if record.quads else None
+    return record if record is not None and record.quads else None
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
+def no_collection() -> Iterator[None]:
     """Python's cycle collector paused: recording makes a tuple and a list per typed literal,
     none in a cycle, and the collections they would set off cost a third of the recording."""
     was = gc.isenabled()
@@ -324,11 +311,11 @@ def add(data: Data, quads: Iterable[ox.Quad], graph: str) -> None:
     recorder.close()
 
 
-def _note(record: AsWritten, quads: Iterable[ox.Quad], graph: str) -> None:
-    """Record the literals of ``quads`` (already in the store) that the store rewrote."""
-    recorder = Recorder(record, graph)
-    recorder.note_all(quads)
-    recorder.close()
+def note_lines(recorder: Recorder, lines: bytes, fmt: ox.RdfFormat, base_iri: str) -> None:
+    """Note the literals of N-Triples / N-Quads ``lines`` that the store rewrote (lines this
+    program loaded: parsed leniently, the store's parser having judged them)."""
+    with no_collection():
+        recorder.note_all(ox.parse(lines, format=fmt, base_iri=base_iri, lenient=True))
 
 
 def written_lookup(data: Data, predicate: ox.NamedNode | None) -> Callable[[Any, Any], list]:
