@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
+from axiskg.memory import release_freed_memory
 from axiskg.rdfio import literals
 from axiskg.rdfio.line_scan import line_blocks
 from axiskg.rdfio.ntriples import nt_unescape
@@ -151,9 +152,10 @@ def _load_in_pieces(
     is then read twice instead). Raises what ``Store.load`` raises, with nothing loaded."""
     loader = _PieceLoader(store, base_iri, graph)
     held: list[bytes] = []
-    size = 0
+    size = pieces = 0
     try:
         for piece in _pieces(fh):
+            pieces += 1
             plain, blank = _split_blank_lines(piece)
             loader.put(plain)
             typed, _ = _typed_lines(plain)
@@ -178,6 +180,8 @@ def _load_in_pieces(
         store.remove_graph(graph)
         raise
     recorder.close()
+    if pieces > 1:  # the pieces' copies, freed among the store's allocations, go back to the system
+        release_freed_memory()
     return rest
 
 

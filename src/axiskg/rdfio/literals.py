@@ -134,6 +134,8 @@ class Recorder:
         self.target = ox.NamedNode(graph)
         self.changed: dict[tuple, list[ox.Literal]] = {}
         self.kept: set[tuple] = set()
+        #: one object for each predicate and each written literal (a large file repeats them)
+        self.same: dict = {}
 
     def quad(self, q) -> ox.Quad:
         graph = q.graph_name
@@ -156,7 +158,7 @@ class Recorder:
         literals of a large file are recorded at a few microseconds each."""
         if self.record is None:
             return
-        changed, kept, target = self.changed, self.kept, self.target
+        changed, kept, target, same = self.changed, self.kept, self.target, self.same
         cache, rewritable = stored_form.cache, _REWRITABLE
         for s, p, o, g in quads:
             if type(o) is not ox.Literal:
@@ -167,15 +169,16 @@ class Recorder:
             if not may:
                 continue
             stored = cache.get(o) or stored_form(o)
-            key = (s, p, stored, target if type(g) is ox.DefaultGraph else g)
+            g = target if type(g) is ox.DefaultGraph else g
             if stored != o:
+                key = (same.setdefault(s, s), same.setdefault(p, p), stored, g)
                 written = changed.get(key)
                 if written is None:
-                    changed[key] = [o]
+                    changed[key] = [same.setdefault(o, o)]
                 else:
-                    written.append(o)
+                    written.append(same.setdefault(o, o))
             else:
-                kept.add(key)
+                kept.add((s, p, stored, g))
 
     def close(self) -> None:
         record = self.record
