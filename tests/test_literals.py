@@ -430,3 +430,36 @@ def test_sh_in_compares_literals_as_written(project, tmp_path, engine):
         ("http://e/a", '"01"^^xsd:integer'),
         ("http://e/d", '"2"^^xsd:int'),
     ]
+
+
+def test_bad_literals_of_a_file_the_loader_saw_whole_are_found_without_a_scan(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(f'<http://e/a> <http://e/n> "abc"^^<{XSD}integer> .\n<http://e/a> <http://e/m> "x" .\n')
+    store = Dataset.load([path], inferred=False)
+    assert path.resolve().as_uri() in store.written.census  # (what lets bad_literals skip its scan)
+    assert [(b.literal.value, b.line) for b in bad_literals(store)] == [("abc", 1)]
+
+
+@pytest.mark.parametrize("text", ["a\x01b", "a\\u0001b", "a\\U0000FFFEb", "a\ufffeb"])
+def test_a_character_xml_cannot_carry_is_found_in_a_file_the_loader_saw_whole(tmp_path, text):
+    path = tmp_path / "d.nt"
+    path.write_text(f'<http://e/a> <http://e/m> "ok" .\n<http://e/a> <http://e/m> "{text}" .\n', encoding="utf-8")
+    store = Dataset.load([path], inferred=False)
+    assert bad_literals(store) == []
+    assert [b.subject.value for b in bad_literals(store, xml=True)] == ["http://e/a"]
+
+
+def test_a_triple_added_after_the_load_is_checked_too(tmp_path):
+    path = tmp_path / "d.nt"
+    path.write_text(f'<http://e/a> <http://e/n> "1"^^<{XSD}integer> .\n')
+    store = Dataset.load([path], inferred=False)
+    graph = ox.NamedNode(path.resolve().as_uri())
+    store.add(
+        ox.Quad(
+            ox.NamedNode("http://e/b"),
+            ox.NamedNode("http://e/n"),
+            ox.Literal("x", datatype=ox.NamedNode(XSD + "date")),
+            graph,
+        )
+    )
+    assert [b.literal.value for b in bad_literals(store)] == ["x"]

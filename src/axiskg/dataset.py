@@ -153,9 +153,19 @@ class Dataset:
     def add(self, quad: ox.Quad) -> None:
         """Add one quad as it is (no literal is recorded: make it as the store would hold it)."""
         self.store.add(quad)
+        self.written.census.pop(getattr(quad.graph_name, "value", ""), None)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        self.store.extend(quads)
+        graphs = set()
+
+        def noted() -> Iterator[ox.Quad]:
+            for quad in quads:
+                graphs.add(getattr(quad.graph_name, "value", ""))
+                yield quad
+
+        self.store.extend(noted())
+        for graph in graphs:
+            self.written.census.pop(graph, None)
 
     def remove(self, quad: ox.Quad) -> None:
         self.store.remove(quad)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
+import re2
 
 from axiskg.memory import release_freed_memory
 from axiskg.rdfio import literals
@@ -109,8 +110,11 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
     store, record = literals.parts(target)
     name = ox.NamedNode(graph)
     if fmt == ox.RdfFormat.N_TRIPLES and next(iter(store.quads_for_pattern(None, None, None, name)), None) is None:
-        rest = _load_in_pieces(store, literals.Recorder(record, graph), fh, base_iri, name)
+        census = literals.Census()
+        rest = _load_in_pieces(store, literals.Recorder(record, graph), fh, base_iri, name, census)
         if rest is not None:
+            if record is not None:
+                record.census[graph] = census
             return rest
         fh.seek(0)
     typed_parts: list[bytes] = []
@@ -136,12 +140,28 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
     return rest
 
 
+#: a character XML 1.0 cannot carry, raw or escaped, may be in these bytes (any ``\\u`` or
+#: ``\\U`` escape: only a scan in the store tells)
+def _bytewise() -> re2.Options:
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1  # (a pattern of bytes, not of UTF-8 characters)
+    return options
+
+
+_BYTES = _bytewise()
+_MAY_NOT_BE_XML = re2.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\\[uU]", _BYTES)
+
 #: bytes of lines with a blank node that :func:`_load_in_pieces` holds, at most
 _HELD = 32 << 20
 
 
 def _load_in_pieces(
-    store: ox.Store, recorder: literals.Recorder, fh: BinaryIO, base_iri: str, graph: ox.NamedNode
+    store: ox.Store,
+    recorder: literals.Recorder,
+    fh: BinaryIO,
+    base_iri: str,
+    graph: ox.NamedNode,
+    census: literals.Census,
 ) -> bytes | None:
     """Load the N-Triples file ``fh`` into the empty ``graph`` in one read: each piece's lines
     without a blank node go to the store on a thread of their own (pyoxigraph parses without the
@@ -149,13 +169,16 @@ def _load_in_pieces(
     literals and holds its lines with a blank node, loaded at the end in one call so their labels
     stay one file's. Returns those lines when they hold a literal the store rewrites (to be added
     through Python); None, with nothing loaded, when they are over :data:`_HELD` bytes (the file
-    is then read twice instead). Raises what ``Store.load`` raises, with nothing loaded."""
+    is then read twice instead). Raises what ``Store.load`` raises, with nothing loaded.
+    ``census`` gets what it says of the file."""
     loader = _PieceLoader(store, base_iri, graph)
+    recorder.typed = census.typed
     held: list[bytes] = []
     size = pieces = 0
     try:
         for piece in _pieces(fh):
             pieces += 1
+            census.control = census.control or _MAY_NOT_BE_XML.search(piece) is not None
             plain, blank = _split_blank_lines(piece)
             loader.put(plain)
             typed, _ = _typed_lines(plain)
@@ -169,6 +192,8 @@ def _load_in_pieces(
                 return None
         loader.finish()
         lines = b"".join(held)
+        _, blank_typed = _typed_lines(lines)
+        census.typed.update(literals.typed_stored(ox.parse(blank_typed, format=ox.RdfFormat.N_TRIPLES, lenient=True)))
         if lines and _nt_rewrites(lines):
             rest = lines
         else:

@@ -15,6 +15,7 @@ from rdflib import XSD
 from axiskg.errors import InputError
 from axiskg.rdfio import literals
 from axiskg.rdfio.sources import describe_graph, find_line, graph_files
+from axiskg.sparql.querying import solutions
 from axiskg.vocab import compact
 
 if TYPE_CHECKING:
@@ -143,9 +144,15 @@ def bad_literals(
     if longest is not None:
         condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
     # (the distinct literals, not the distinct (graph, literal) pairs: a project of many files
-    # repeats its numbers in each; the graphs of the few bad ones are looked up after)
-    query = f"SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
-    from axiskg.sparql.querying import solutions
+    # repeats its numbers in each; the graphs of the few bad ones are looked up after); a graph
+    # whose literals the loader saw (literals.Census) is not scanned
+    store_, kept = literals.parts(store)
+    seen = {} if kept is None or longest is not None else kept.census
+    seen = {g: census for g, census in seen.items() if not (xml and census.control)}
+    scanned = " ".join(str(g) for g in store_.named_graphs() if g.value not in seen)
+    query = f"SELECT DISTINCT ?o WHERE {{ VALUES ?g {{ {scanned} }} GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    candidates = [row[0] for row in solutions(store_, query)] if scanned else []
+    candidates = list(dict.fromkeys(candidates + [literal for census in seen.values() for literal in census.typed]))
 
     problems: dict[ox.Literal, str | None] = {}  # each distinct literal is checked once
 
@@ -156,7 +163,7 @@ def bad_literals(
 
     found: list[tuple] = []  # (subject, predicate, literal as written, graph, problem)
     record = literals.table(store)
-    for (stored,) in solutions(literals.parts(store)[0], query):
+    for stored in candidates:
         for q in store.quads_for_pattern(None, None, stored) if problem_of(stored) else ():
             graph = q.graph_name
             if isinstance(graph, ox.NamedNode) and (

@@ -50,6 +50,32 @@ class AsWritten:
     #: cache of :func:`written_lookup`: per predicate, ``(subject, stored literal) -> (the
     #: literals written there in every graph, how many graphs have them recorded)``
     by_predicate: dict[ox.NamedNode, dict[tuple, tuple[list, int]]] = field(default_factory=dict)
+    #: per graph IRI, what the loader saw of a graph it read whole (:class:`Census`)
+    census: dict[str, Census] = field(default_factory=dict)
+
+
+@dataclass
+class Census:
+    """What the loader saw of a graph it read whole (:func:`axiskg.rdfio.bulk_load.load_ntriples_file`),
+    so that :func:`axiskg.rdfio.literal_checks.bad_literals` need not scan it in the store: the
+    stored forms of its XSD-typed literals (but ``xsd:string``), and whether a line of it may
+    hold a character XML cannot carry (a control character, U+FFFE, U+FFFF or any ``\\u``
+    escape: then it is scanned for those)."""
+
+    typed: set[ox.Literal] = field(default_factory=set)
+    control: bool = False
+
+
+def forget_census(data: Data, graph: str) -> None:
+    """``graph`` gets more triples: what the loader saw of it is no longer all it holds."""
+    _, record = parts(data)
+    if record is not None:
+        record.census.pop(graph, None)
+
+
+def typed_stored(quads: Iterable[ox.Quad]) -> Iterator[ox.Literal]:
+    """The stored forms of the literals of ``quads`` that the store may rewrite."""
+    return (stored_form(o) for o in (q.object for q in quads) if type(o) is ox.Literal and _rewritable(o))
 
 
 def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
@@ -136,6 +162,8 @@ class Recorder:
         self.kept: set[tuple] = set()
         #: one object for each predicate and each written literal (a large file repeats them)
         self.same: dict = {}
+        #: if a set: gets the stored form of every literal noted that the store may rewrite
+        self.typed: set[ox.Literal] | None = None
 
     def quad(self, q) -> ox.Quad:
         graph = q.graph_name
@@ -158,7 +186,7 @@ class Recorder:
         literals of a large file are recorded at a few microseconds each."""
         if self.record is None:
             return
-        changed, kept, target, same = self.changed, self.kept, self.target, self.same
+        changed, kept, target, same, typed = self.changed, self.kept, self.target, self.same, self.typed
         cache, rewritable = stored_form.cache, _REWRITABLE
         for s, p, o, g in quads:
             if type(o) is not ox.Literal:
@@ -169,6 +197,8 @@ class Recorder:
             if not may:
                 continue
             stored = cache.get(o) or stored_form(o)
+            if typed is not None:
+                typed.add(stored)
             g = target if type(g) is ox.DefaultGraph else g
             if stored != o:
                 key = (same.setdefault(s, s), same.setdefault(p, p), stored, g)
