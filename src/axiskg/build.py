@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import os
@@ -185,26 +186,27 @@ def _published_union(
     are put in ``in_place``.
 
     The inferred graph is never added to the store (it would add half the store's memory): its
-    lines are the answers of the inference queries, written by pyoxigraph to a file on another
-    thread, while this one checks the literals, records those of the inferred copies as written
-    and dumps the graphs (pyoxigraph releases the GIL while it answers; two queries at once were
-    no faster on two processors, the main thread sharing the queries once done with its work)."""
+    lines are the answers of the inference queries, written by pyoxigraph to files, on another
+    thread, while this one checks the literals, records those of the inferred copies as written,
+    dumps the graphs and then answers the queries that thread has not begun (pyoxigraph releases
+    the GIL while it answers and dumps)."""
     store = _asserted(root, version, progress, include_drafts, validate)
     return_big_blocks()  # the answers', once freed, are not kept in the query thread's heap
     graph = ox.NamedNode(inference.INFERRED_GRAPH)
-    inferred = folder / "inferred.nt"
+    answers = _Answers(store, folder)
     with ThreadPoolExecutor(1) as pool:
-        answered = pool.submit(_infer_into, store, inferred)
+        answered = pool.submit(answers.give, store)
         # ill-typed literals, and characters RDF/XML cannot carry (U+0000): exit 2, nothing written
         refuse_bad_literals(store, root, xml=True)
         inference.record_copies(store, graph)
         dumps = spill_graphs(store, folder)
-        swaps = literals.line_swaps(store)  # (while the last query runs; the peak stays under 1.1x the parse's)
+        swaps = literals.line_swaps(store)
+        answers.give(store)  # (the queries not yet begun)
         answered.result()
     del store
     release_freed_memory()  # the store's pages, before the lines are made
     graphs = [sorted_union.Graph(path, swaps.get(g)) for g, path in dumps]
-    graphs.append(sorted_union.Graph(inferred, swaps.get(graph), inferred=True))
+    graphs += [sorted_union.Graph(path, swaps.get(graph), inferred=True) for path in answers.files]
     if temp_for is not None:  # (the outputs written in place, into ``in_place``)
         in_place.update({fmt: Path(temp_for(fmt)) for fmt in ("ntriples", "turtle") if fmt in formats})
     return sorted_union.Union(
@@ -212,9 +214,23 @@ def _published_union(
     )
 
 
-def _infer_into(store: Data, path: Path) -> None:
-    with open(path, "wb") as out:
-        inference.write_inferred(store, out)
+class _Answers:
+    """The inference queries of ``store``, each answered into a file of ``folder`` by whichever
+    thread calls :meth:`give` first (each query once)."""
+
+    def __init__(self, store: Data, folder: Path) -> None:
+        self.files = [folder / f"inferred-{n}.nt" for n, _ in enumerate(inference.queries(store))]
+        self.waiting = collections.deque(zip(inference.queries(store), self.files))
+
+    def give(self, store: Data) -> None:
+        """Answer the queries no thread has begun, one after another (the store is not kept:
+        it is freed as soon as the caller lets it go)."""
+        while True:
+            try:
+                query, path = self.waiting.popleft()  # (atomic: two threads never take one query)
+            except IndexError:
+                return
+            inference.answer_into(store, query, path)
 
 
 def build(

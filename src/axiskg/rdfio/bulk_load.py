@@ -20,7 +20,7 @@ import re2
 
 from axiskg.memory import release_freed_memory
 from axiskg.rdfio import literals
-from axiskg.rdfio.line_scan import line_blocks
+from axiskg.rdfio.line_scan import BYTEWISE, line_blocks
 from axiskg.rdfio.ntriples import nt_unescape
 from axiskg.vocab import XSD
 
@@ -142,14 +142,7 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
 
 #: a character XML 1.0 cannot carry, raw or escaped, may be in these bytes (any ``\\u`` or
 #: ``\\U`` escape: only a scan in the store tells)
-def _bytewise() -> re2.Options:
-    options = re2.Options()
-    options.encoding = re2.Options.Encoding.LATIN1  # (a pattern of bytes, not of UTF-8 characters)
-    return options
-
-
-_BYTES = _bytewise()
-_MAY_NOT_BE_XML = re2.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\\[uU]", _BYTES)
+_MAY_NOT_BE_XML = re2.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\\[uU]", BYTEWISE)
 
 #: bytes of lines with a blank node that :func:`_load_in_pieces` holds, at most
 _HELD = 32 << 20

@@ -24,6 +24,16 @@ from axiskg.rdfio.inputs import open_input
 BLOCK = 8 << 20
 #: strings looked for in one pass: more make an automaton past RE2's fast (DFA) budget
 BATCH = 256
+
+
+def _bytewise() -> re2.Options:
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    return options
+
+
+#: RE2 options for a pattern of bytes matched byte by byte (not as UTF-8 characters)
+BYTEWISE = _bytewise()
 #: the separators after a term written as a subject (Turtle, TriG, N-Triples)
 _AFTER = rb"(?:[ \t\r\n;,)\]]|\.(?:[ \t\r\n;,)\]]|$)|$)"
 #: a Turtle or SPARQL-style prefix declaration: (prefix, namespace)

@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
+import re2
 
+from axiskg.rdfio.line_scan import BYTEWISE
 from axiskg.vocab import PUBLISHED_PREFIXES
 
 
@@ -28,11 +30,21 @@ def used_prefixes(ntriples: bytes | list[bytes], prefixes: dict[str, str] | None
 def prefixes_in(blocks: Iterable[bytes], prefixes: dict[str, str] | None = None) -> dict[str, str]:
     """:func:`used_prefixes` of N-Triples read in ``blocks`` (each of whole lines)."""
     prefixes = PUBLISHED_PREFIXES if prefixes is None else prefixes
-    wanted = {p: b"<" + ns.encode("utf-8") for p, ns in prefixes.items()}
+    wanted: dict[bytes, set[str]] = {}  # needle -> the prefixes of that namespace
+    for p, ns in prefixes.items():
+        wanted.setdefault(b"<" + ns.encode("utf-8"), set()).add(p)
     found: set[str] = set()
     for block in blocks:  # a list holds many short items: search them in blocks
-        found.update(p for p, needle in wanted.items() if p not in found and needle in block)
-        if len(found) == len(wanted):
+        at = 0
+        while wanted:
+            # every namespace still missing, in one pass (RE2: linear in the block); where two
+            # match at one place (one namespace starts another), the next search finds the other
+            match = re2.compile(b"|".join(re.escape(n) for n in wanted), BYTEWISE).search(block, at)
+            if match is None:
+                break
+            found |= wanted.pop(match.group())
+            at = match.start()
+        if not wanted:
             break
     return {p: ns for p, ns in prefixes.items() if p in found}
 
