@@ -198,3 +198,10 @@ def test_only_the_blank_node_lines_go_through_rdfc(project, tmp_path):
     ]
     assert len(shared) == 2 and shared[0].split()[-2] == shared[1].split()[-2]  # one node, shared
     assert shared[0].split()[-2].startswith("_:c14n")  # labelled by RDFC-1.0
+
+
+def test_merge_sorted_places_few_lines_among_many_and_sorts_many():
+    lines = [b"<a>\n", b"<c>\n", b"<e>\n"] * 1 + [f"<z{i:03}>\n".encode() for i in range(300)]
+    lines.sort()
+    for few in ([], [b"<b>\n", b"<d>\n", b"_:x\n"], [b"<0>\n"], [f"<y{i}>\n".encode() for i in range(50)]):
+        assert bnodes.merge_sorted(list(lines), sorted(few)) == sorted(lines + few)

@@ -12,6 +12,7 @@ blank nodes are not trees; :func:`canonical_lines` then uses W3C RDFC-1.0.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import operator
@@ -144,6 +145,23 @@ def stable_label_map(lines: Iterable[bytes]) -> dict[bytes, bytes] | None:
     if not trees.label():
         return None
     return {token: b"_:" + trees.labels[node] for token, node in trees.tokens()}
+
+
+def merge_sorted(lines: list[bytes], few: list[bytes]) -> list[bytes]:
+    """The sorted lists ``lines`` and ``few`` as one sorted list: each of a few items placed by
+    bisection and the runs between copied in C (sorting the two, even as two runs, compares
+    every line); many are sorted with the rest."""
+    if len(few) * 64 > len(lines):
+        return sorted(lines + few)
+    out: list[bytes] = []
+    at = 0
+    for line in few:
+        end = bisect.bisect_left(lines, line, at)
+        out += lines[at:end]
+        out.append(line)
+        at = end
+    out += lines[at:]
+    return out
 
 
 def drop_repeats(lines: list[bytes]) -> None:

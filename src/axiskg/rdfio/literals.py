@@ -317,7 +317,7 @@ def line_swapper(swaps: dict[bytes, bytes] | None) -> Callable[[list[bytes]], li
         return lambda lines: lines
     get = swaps.get
     if all(written.count(b"\n") == 1 for written in swaps.values()):
-        return lambda lines: [get(line, line) for line in lines]
+        return lambda lines: list(map(get, lines, lines))  # (a C loop)
     return lambda lines: [
         out for line in lines for out in (swaps[line].splitlines(keepends=True) if line in swaps else (line,))
     ]
