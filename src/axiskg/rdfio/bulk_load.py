@@ -20,6 +20,7 @@ import re2
 
 from axiskg.memory import release_freed_memory
 from axiskg.rdfio import literals
+from axiskg.rdfio.census import Census, typed_stored
 from axiskg.rdfio.line_scan import BYTEWISE, line_blocks
 from axiskg.rdfio.ntriples import nt_unescape
 from axiskg.vocab import XSD
@@ -110,7 +111,7 @@ def load_ntriples_file(target: Data, fh: BinaryIO, fmt: ox.RdfFormat, base_iri: 
     store, record = literals.parts(target)
     name = ox.NamedNode(graph)
     if fmt == ox.RdfFormat.N_TRIPLES and next(iter(store.quads_for_pattern(None, None, None, name)), None) is None:
-        census = literals.Census()
+        census = Census()
         rest = _load_in_pieces(store, literals.Recorder(record, graph), fh, base_iri, name, census)
         if rest is not None:
             if record is not None:
@@ -154,7 +155,7 @@ def _load_in_pieces(
     fh: BinaryIO,
     base_iri: str,
     graph: ox.NamedNode,
-    census: literals.Census,
+    census: Census,
 ) -> bytes | None:
     """Load the N-Triples file ``fh`` into the empty ``graph`` in one read: each piece's lines
     without a blank node go to the store on a thread of their own (pyoxigraph parses without the
@@ -186,7 +187,7 @@ def _load_in_pieces(
         loader.finish()
         lines = b"".join(held)
         _, blank_typed = _typed_lines(lines)
-        census.typed.update(literals.typed_stored(ox.parse(blank_typed, format=ox.RdfFormat.N_TRIPLES, lenient=True)))
+        census.typed.update(typed_stored(ox.parse(blank_typed, format=ox.RdfFormat.N_TRIPLES, lenient=True)))
         if lines and _nt_rewrites(lines):
             rest = lines
         else:

@@ -145,7 +145,7 @@ def bad_literals(
         condition += f" || (isLiteral(?o) && STRLEN(STR(?o)) > {int(longest)})"
     # (the distinct literals, not the distinct (graph, literal) pairs: a project of many files
     # repeats its numbers in each; the graphs of the few bad ones are looked up after); a graph
-    # whose literals the loader saw (literals.Census) is not scanned
+    # whose literals the loader saw (axiskg.rdfio.census) is not scanned
     store_, kept = literals.parts(store)
     seen = {} if kept is None or longest is not None else kept.census
     seen = {g: census for g, census in seen.items() if not (xml and census.control)}

@@ -32,6 +32,7 @@ from axiskg.vocab import XSD
 
 if TYPE_CHECKING:
     from axiskg.dataset import Data
+    from axiskg.rdfio.census import Census
 
 _STRING = XSD + "string"
 _SCRATCH_S, _SCRATCH_P = ox.NamedNode("urn:x-axiskg:s"), ox.NamedNode("urn:x-axiskg:p")
@@ -50,32 +51,8 @@ class AsWritten:
     #: cache of :func:`written_lookup`: per predicate, ``(subject, stored literal) -> (the
     #: literals written there in every graph, how many graphs have them recorded)``
     by_predicate: dict[ox.NamedNode, dict[tuple, tuple[list, int]]] = field(default_factory=dict)
-    #: per graph IRI, what the loader saw of a graph it read whole (:class:`Census`)
+    #: per graph IRI, what the loader saw of a graph it read whole
     census: dict[str, Census] = field(default_factory=dict)
-
-
-@dataclass
-class Census:
-    """What the loader saw of a graph it read whole (:func:`axiskg.rdfio.bulk_load.load_ntriples_file`),
-    so that :func:`axiskg.rdfio.literal_checks.bad_literals` need not scan it in the store: the
-    stored forms of its XSD-typed literals (but ``xsd:string``), and whether a line of it may
-    hold a character XML cannot carry (a control character, U+FFFE, U+FFFF or any ``\\u``
-    escape: then it is scanned for those)."""
-
-    typed: set[ox.Literal] = field(default_factory=set)
-    control: bool = False
-
-
-def forget_census(data: Data, graph: str) -> None:
-    """``graph`` gets more triples: what the loader saw of it is no longer all it holds."""
-    _, record = parts(data)
-    if record is not None:
-        record.census.pop(graph, None)
-
-
-def typed_stored(quads: Iterable[ox.Quad]) -> Iterator[ox.Literal]:
-    """The stored forms of the literals of ``quads`` that the store may rewrite."""
-    return (stored_form(o) for o in (q.object for q in quads) if type(o) is ox.Literal and _rewritable(o))
 
 
 def parts(data: Data) -> tuple[ox.Store, AsWritten | None]:
@@ -140,7 +117,8 @@ stored_form = _Stored()
 _REWRITABLE: dict[ox.NamedNode, bool] = {}  # per datatype: may the store rewrite its literals?
 
 
-def _rewritable(term) -> bool:
+def rewritable(term) -> bool:
+    """Whether ``term`` is a literal the store may rewrite (an XSD datatype, not ``xsd:string``)."""
     if type(term) is not ox.Literal:
         return False
     datatype = term.datatype
@@ -174,7 +152,7 @@ class Recorder:
 
     def note(self, s, p, o, graph) -> None:
         """Note ``o`` if the store rewrites it."""
-        if self.record is not None and _rewritable(o):
+        if self.record is not None and rewritable(o):
             stored = stored_form(o)
             if stored != o:
                 self.changed.setdefault((s, p, stored, graph), []).append(o)
@@ -187,13 +165,13 @@ class Recorder:
         if self.record is None:
             return
         changed, kept, target, same, typed = self.changed, self.kept, self.target, self.same, self.typed
-        cache, rewritable = stored_form.cache, _REWRITABLE
+        cache, known = stored_form.cache, _REWRITABLE
         for s, p, o, g in quads:
             if type(o) is not ox.Literal:
                 continue
-            may = rewritable.get(o.datatype)
+            may = known.get(o.datatype)
             if may is None:
-                may = _rewritable(o)
+                may = rewritable(o)
             if not may:
                 continue
             stored = cache.get(o) or stored_form(o)

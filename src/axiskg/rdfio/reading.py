@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from axiskg import paths
 from axiskg.errors import InputError, parser_message
-from axiskg.rdfio import bulk_load, literals
+from axiskg.rdfio import bulk_load, census
 from axiskg.rdfio import formats as rdf_formats
 from axiskg.rdfio.inputs import check_utf8_text, open_input, read_rdf_bytes, syntax_problem
 from axiskg.rdfio.ntriples import load_long_lines
@@ -55,7 +55,7 @@ def load_file(
     if Path(path).is_dir():  # (before its extension is looked at: "x" is a directory, not a format)
         raise InputError(path, "is a directory")
     fmt = resolve_format(path, format)
-    literals.forget_census(target, graph)
+    census.forget(target, graph)
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) and _load_stream(target, path, fmt, graph):
         return
     # pyoxigraph refuses bytes that are not UTF-8 in every format; the file is decoded here
