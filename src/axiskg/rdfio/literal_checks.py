@@ -180,7 +180,7 @@ def bad_literals(
                 found.append((s, p, literal, graph, problem_of(literal)))
     out = []
     for s, p, literal, graph, problem in found:
-        path, line = find_line(graph_files(root, graph.value), literal.value.replace("\x00", "\\u0000"))
+        path, line = find_line(graph_files(root, graph.value), literal.value)
         out.append(BadLiteral(s, p, literal, graph.value, problem, str(path or describe_graph(graph.value)), line))
     out.sort(key=lambda b: (b.path, b.line or 0, b.problem, str(b.subject), str(b.predicate)))
     return out

@@ -154,13 +154,31 @@ def graph_files(root: Path | None, graph: str) -> list[Path]:
     return [p for p in paths.data_files(root) if data_graph_name(root, p) == graph]
 
 
+#: characters a file may write as ``\\uXXXX`` (XML cannot carry them; writers escape them)
+_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escaped(text: str, u: str, case: str) -> str:
+    """``text`` with each character of :data:`_ESCAPED` written ``\\uXXXX`` (``u``: "u") or
+    ``\\UXXXXXXXX`` ("U"), in upper or lower case hex (``case``: "X" or "x")."""
+    width = 4 if u == "u" else 8
+    return _ESCAPED.sub(lambda m: f"\\{u}{ord(m.group()):0{width}{case}}", text)
+
+
 def find_line(files: list[Path], text: str) -> tuple[Path | None, int | None]:
     """The file of ``files`` and the line where the literal ``text`` is first written (its
-    first line's first 200 characters looked for, after a quote, else alone)."""
+    first line's first 200 characters looked for, after a quote, else alone; a control character
+    as written, or escaped as ``\\u0001`` or ``\\u001f``)."""
     start = text[:200].split("\n")[0]
-    for needle in (f'"{start}'.encode(), start.encode("utf-8")):
-        for path in files if needle else ():
-            line = first_lines(path, {needle: "found"}).get("found")
+    forms = [start]
+    if _ESCAPED.search(start):
+        forms += [_escaped(start, u, case) for u in ("u", "U") for case in "Xx"]
+    for needles in (
+        {f'"{form}'.encode(): "found" for form in forms},
+        {form.encode(): "found" for form in forms if form},
+    ):
+        for path in files if needles else ():
+            line = first_lines(path, needles).get("found")
             if line is not None:
                 return path, line
     return (files[0] if len(files) == 1 else None), None
