@@ -463,3 +463,13 @@ def test_a_triple_added_after_the_load_is_checked_too(tmp_path):
         )
     )
     assert [b.literal.value for b in bad_literals(store)] == ["x"]
+
+
+def test_a_graph_named_by_a_blank_node_is_scanned_beside_one_the_loader_saw(tmp_path):
+    plain = tmp_path / "d.nt"
+    plain.write_text(f'<http://e/a> <http://e/n> "abc"^^<{XSD}integer> .\n')
+    quads = tmp_path / "q.nq"
+    quads.write_text(f'<http://e/b> <http://e/n> "1"^^<{XSD}integer> _:g .\n')
+    store = Dataset.load([plain, quads], inferred=False)
+    assert plain.resolve().as_uri() in store.written.census
+    assert [b.literal.value for b in bad_literals(store)] == ["abc"]  # (a blank node in VALUES: a syntax error)

@@ -149,9 +149,11 @@ def bad_literals(
     store_, kept = literals.parts(store)
     seen = {} if kept is None or longest is not None else kept.census
     seen = {g: census for g, census in seen.items() if not (xml and census.control)}
-    scanned = " ".join(str(g) for g in store_.named_graphs() if g.value not in seen)
-    query = f"SELECT DISTINCT ?o WHERE {{ VALUES ?g {{ {scanned} }} GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
-    candidates = [row[0] for row in solutions(store_, query)] if scanned else []
+    graphs = [g for g in store_.named_graphs() if g.value not in seen]
+    named = all(isinstance(g, ox.NamedNode) for g in graphs)  # (VALUES cannot hold a blank node)
+    scanned = f"VALUES ?g {{ {' '.join(map(str, graphs))} }}" if named else ""
+    query = f"SELECT DISTINCT ?o WHERE {{ {scanned} GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    candidates = [row[0] for row in solutions(store_, query)] if graphs else []
     candidates = list(dict.fromkeys(candidates + [literal for census in seen.values() for literal in census.typed]))
 
     problems: dict[ox.Literal, str | None] = {}  # each distinct literal is checked once
