@@ -219,8 +219,9 @@ class _Answers:
     thread calls :meth:`give` first (each query once)."""
 
     def __init__(self, store: Data, folder: Path) -> None:
-        self.files = [folder / f"inferred-{n}.nt" for n, _ in enumerate(inference.queries(store))]
-        self.waiting = collections.deque(zip(inference.queries(store), self.files))
+        queries = inference.queries(store)
+        self.files = [folder / f"inferred-{n}.nt" for n in range(len(queries))]
+        self.waiting = collections.deque(zip(queries, self.files))
 
     def give(self, store: Data) -> None:
         """Answer the queries no thread has begun, one after another (the store is not kept:

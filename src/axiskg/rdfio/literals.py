@@ -72,7 +72,7 @@ def table(data: Data | None) -> AsWritten | None:
 
 
 @contextmanager
-def no_collection() -> Iterator[None]:
+def _no_collection() -> Iterator[None]:
     """Python's cycle collector paused: recording makes a tuple and a list per typed literal,
     none in a cycle, and the collections they would set off cost a third of the recording."""
     was = gc.isenabled()
@@ -325,7 +325,7 @@ def add(data: Data, quads: Iterable[ox.Quad], graph: str) -> None:
 def note_lines(recorder: Recorder, lines: bytes, fmt: ox.RdfFormat, base_iri: str) -> None:
     """Note the literals of N-Triples / N-Quads ``lines`` that the store rewrote (lines this
     program loaded: parsed leniently, the store's parser having judged them)."""
-    with no_collection():
+    with _no_collection():
         recorder.note_all(ox.parse(lines, format=fmt, base_iri=base_iri, lenient=True))
 
 
