@@ -162,3 +162,17 @@ def test_small_graphs_turtle_nests_blank_nodes_and_lists_for_readers():
     assert isomorphic(rdflib.Graph().parse(data=out, format="turtle"), g)
     again = rdflib.Graph().parse(data=text, format="turtle")  # other blank-node labels
     assert serialize(again, "turtle").decode("utf-8") == out
+
+
+def test_used_prefixes_finds_namespaces_that_start_one_another_and_none_of_none():
+    from axiskg.rdfio.turtle import used_prefixes
+
+    lines = [b"<http://a/b/x> <http://q/y> <http://c/z> .\n"]
+    prefixes = {"ab": "http://a/b/", "a": "http://a/", "c": "http://c/", "same": "http://a/", "d": "http://d/"}
+    assert used_prefixes(lines, prefixes) == {
+        "ab": "http://a/b/",
+        "a": "http://a/",
+        "c": "http://c/",
+        "same": "http://a/",
+    }
+    assert used_prefixes(lines, {}) == {}

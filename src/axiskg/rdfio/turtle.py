@@ -34,19 +34,26 @@ def prefixes_in(blocks: Iterable[bytes], prefixes: dict[str, str] | None = None)
     for p, ns in prefixes.items():
         wanted.setdefault(b"<" + ns.encode("utf-8"), set()).add(p)
     found: set[str] = set()
+    missing = _any_of(wanted)
     for block in blocks:  # a list holds many short items: search them in blocks
         at = 0
         while wanted:
             # every namespace still missing, in one pass (RE2: linear in the block); where two
             # match at one place (one namespace starts another), the next search finds the other
-            match = re2.compile(b"|".join(re.escape(n) for n in wanted), BYTEWISE).search(block, at)
+            match = missing.search(block, at)
             if match is None:
                 break
             found |= wanted.pop(match.group())
+            missing = _any_of(wanted)
             at = match.start()
         if not wanted:
             break
     return {p: ns for p, ns in prefixes.items() if p in found}
+
+
+def _any_of(needles: Iterable[bytes]) -> re2._Regexp:
+    """A pattern matching any of ``needles`` (byte strings), byte by byte."""
+    return re2.compile(b"|".join(re.escape(n) for n in needles) or rb"[^\x00-\xff]", BYTEWISE)  # (none: no byte)
 
 
 def write(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
